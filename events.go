@@ -1,0 +1,86 @@
+package cabinet
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Event is a domain event: something a host may have to act on (send an
+// invitation, a reminder, a notification; refresh a cache). Each package
+// declares its events as plain structs; EventName returns a stable
+// "package.snake_case" name such as "team.invitation_created".
+type Event interface {
+	EventName() string
+}
+
+// Batch is the set of events produced by one committed command. Events of a
+// failed command are never published.
+type Batch struct {
+	Revision Revision  // the revision the command committed
+	At       time.Time // the service clock's time when the command ran
+	Actor    UserID    // who ran the command ("" for system work such as reminders)
+	Events   []Event
+}
+
+// EventSink receives the events of committed commands, in commit order per
+// service. The host implements it (to send emails, fill an outbox, update a
+// read model). Publish must not call back into the service that published.
+// Publish is called after the commit, so it cannot undo the command.
+type EventSink interface {
+	Publish(ctx context.Context, b Batch)
+}
+
+// DiscardEvents is an EventSink that drops everything. It is the default.
+type DiscardEvents struct{}
+
+// Publish implements EventSink.
+func (DiscardEvents) Publish(context.Context, Batch) {}
+
+// EventLog is an EventSink that keeps every batch in memory, for tests and
+// examples. The zero value is ready to use and safe for concurrent use.
+type EventLog struct {
+	mu      sync.Mutex
+	batches []Batch
+}
+
+// Publish implements EventSink.
+func (l *EventLog) Publish(_ context.Context, b Batch) {
+	l.mu.Lock()
+	l.batches = append(l.batches, b)
+	l.mu.Unlock()
+}
+
+// Events returns every event published so far, oldest first.
+func (l *EventLog) Events() []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Event
+	for _, b := range l.batches {
+		out = append(out, b.Events...)
+	}
+	return out
+}
+
+// Batches returns a copy of every batch published so far, oldest first.
+func (l *EventLog) Batches() []Batch {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Batch(nil), l.batches...)
+}
+
+// Names returns the EventName of every event published so far, oldest first.
+func (l *EventLog) Names() []string {
+	var out []string
+	for _, e := range l.Events() {
+		out = append(out, e.EventName())
+	}
+	return out
+}
+
+// Reset forgets every batch.
+func (l *EventLog) Reset() {
+	l.mu.Lock()
+	l.batches = nil
+	l.mu.Unlock()
+}
