@@ -84,3 +84,14 @@ func (l *EventLog) Reset() {
 	l.batches = nil
 	l.mu.Unlock()
 }
+
+// MultiSink publishes every batch to each of its sinks in order. Use it to
+// feed both the host's own sink and a policy engine from one service.
+type MultiSink []EventSink
+
+// Publish implements EventSink.
+func (m MultiSink) Publish(ctx context.Context, b Batch) {
+	for _, s := range m {
+		s.Publish(ctx, b)
+	}
+}

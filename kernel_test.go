@@ -217,3 +217,11 @@ func TestOptionsPublishAndEventLog(t *testing.T) {
 	assert.IsType(t, cabinet.RandomIDs{}, d.IDs)
 	assert.IsType(t, cabinet.DiscardEvents{}, d.Events)
 }
+
+func TestMultiSinkPublishesToEverySink(t *testing.T) {
+	var a, b cabinet.EventLog
+	sink := cabinet.MultiSink{&a, &b}
+	sink.Publish(context.Background(), cabinet.Batch{Revision: 1, Events: []cabinet.Event{named("x.y")}})
+	assert.Equal(t, []string{"x.y"}, a.Names())
+	assert.Equal(t, []string{"x.y"}, b.Names())
+}
