@@ -855,3 +855,36 @@ func byID(rs ...team.Referral) []team.Referral {
 	slices.SortFunc(out, func(a, b team.Referral) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	return out
 }
+
+func TestAssistantCreatesLeadsFirstTeam_TEAM1_TEAM7(t *testing.T) {
+	f := newFixture(t)
+	lead, assistant := f.user(t, "Lead"), f.user(t, "Assistant")
+	r := f.refer(t, lead, "", "Client")
+	ra := f.refer(t, assistant, "", "Other")
+	tm, err := f.svc.CreateTeam(f.ctx, assistant, "For lead", lead)
+	require.NoError(t, err)
+	assert.Equal(t, tm.ID, f.getReferral(t, r.ID).Team, "the lead joined their first team: their referrals move")
+	assert.Equal(t, f.personal(t, assistant).ID, f.getReferral(t, ra.ID).Team, "the assistant joined nothing")
+	assert.Equal(t, cabinet.TeamID(""), f.personal(t, assistant).FirstTeam)
+}
+
+func TestConcurrentSignUpsWithOneEmail(t *testing.T) {
+	f := newFixture(t)
+	const n = 10
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := f.svc.CreateUser(f.ctx, "Same", "same@example.com")
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range n {
+		if err := <-errs; err == nil {
+			ok++
+		} else {
+			assert.ErrorIs(t, err, cabinet.ErrConflict)
+		}
+	}
+	assert.Equal(t, 1, ok, "exactly one account per email")
+}

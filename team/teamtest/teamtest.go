@@ -5,6 +5,8 @@ package teamtest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +30,54 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) team.Store) {
 	t.Run("Rollback", func(t *testing.T) { testRollback(t, newStore(t)) })
 	t.Run("Copies", func(t *testing.T) { testCopies(t, newStore(t)) })
 	t.Run("CancelledContext", func(t *testing.T) { testCancelled(t, newStore(t)) })
+	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, newStore(t)) })
+}
+
+// testConcurrent runs writers and readers at once (run it with -race): every
+// write commits exactly once and readers see whole transactions.
+func testConcurrent(t *testing.T, s team.Store) {
+	ctx := context.Background()
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("u%02d", i)
+			_, err := s.UpdateTeams(ctx, func(w team.Writer) error {
+				if err := w.PutUser(ctx, user(id, id+"@example.com")); err != nil {
+					return err
+				}
+				return w.PutTeam(ctx, personal("t"+id, id))
+			})
+			if err != nil {
+				t.Errorf("concurrent UpdateTeams: %v", err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			_ = s.ViewTeams(ctx, func(r team.Reader) error {
+				users, _, err := r.ListUsers(ctx, "", 0)
+				if err != nil {
+					t.Errorf("concurrent ListUsers: %v", err)
+				}
+				for _, u := range users {
+					if _, err := r.PersonalTeam(ctx, u.ID); err != nil {
+						t.Errorf("user %s visible without its personal team: %v", u.ID, err)
+					}
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	view(t, s, func(r team.Reader) error {
+		users, _, _ := r.ListUsers(ctx, "", 0)
+		if len(users) != n {
+			t.Errorf("%d users after %d concurrent writes", len(users), n)
+		}
+		return nil
+	})
 }
 
 func update(t *testing.T, s team.Store, fn func(w team.Writer) error) cabinet.Revision {
