@@ -15,13 +15,16 @@ type UserCreated struct {
 }
 
 // TeamCreated: a team was created (Personal: a user's personal team,
-// TEAM-6). Lead is its first admin and member (TEAM-1).
+// TEAM-6). Lead is its first admin and member (TEAM-1). FirstTeam: it is
+// the lead's first non-personal team, which received the referrals of their
+// personal team (TEAM-7; one ReferralMoved each follows in the batch).
 type TeamCreated struct {
 	Team      cabinet.TeamID
 	Name      string
 	Personal  bool
 	Lead      cabinet.UserID
 	CreatedBy cabinet.UserID
+	FirstTeam bool
 }
 
 // TeamRenamed: an admin renamed a team (TEAM-4).
@@ -70,12 +73,14 @@ type InvitationRevoked struct {
 }
 
 // MemberJoined: User became a member of Team with Role. Invitation is the
-// invitation accepted.
+// invitation accepted. FirstTeam: it is the user's first non-personal team,
+// which received the referrals of their personal team (TEAM-7).
 type MemberJoined struct {
 	Team       cabinet.TeamID
 	User       cabinet.UserID
 	Role       Role
 	Invitation InvitationID
+	FirstTeam  bool
 }
 
 // MemberRemoved: an admin removed User from Team (TEAM-11: their referrals

@@ -243,8 +243,8 @@ func (s *Service) CreateTeam(ctx context.Context, actor cabinet.UserID, name str
 		if err := w.PutTeam(ctx, t); err != nil {
 			return nil, err
 		}
-		events := []cabinet.Event{TeamCreated{Team: t.ID, Name: name, Lead: lead, CreatedBy: actor}}
-		moved, err := firstTeamTransfer(ctx, w, lead, t.ID)
+		first, moved, err := firstTeamTransfer(ctx, w, lead, t.ID)
+		events := []cabinet.Event{TeamCreated{Team: t.ID, Name: name, Lead: lead, CreatedBy: actor, FirstTeam: first}}
 		return append(events, moved...), err
 	})
 	if err != nil {
@@ -254,20 +254,22 @@ func (s *Service) CreateTeam(ctx context.Context, actor cabinet.UserID, name str
 }
 
 // firstTeamTransfer moves every referral of u's personal team to team if
-// team is the first non-personal team u joins (TEAM-7).
-func firstTeamTransfer(ctx context.Context, w Writer, u cabinet.UserID, team cabinet.TeamID) ([]cabinet.Event, error) {
+// team is the first non-personal team u joins (TEAM-7), and reports whether
+// it was.
+func firstTeamTransfer(ctx context.Context, w Writer, u cabinet.UserID, team cabinet.TeamID) (bool, []cabinet.Event, error) {
 	p, err := w.PersonalTeam(ctx, u)
 	if err != nil {
-		return nil, err
+		return false, nil, err
 	}
 	if p.FirstTeam != "" {
-		return nil, nil
+		return false, nil, nil
 	}
 	p.FirstTeam = team
 	if err := w.PutTeam(ctx, p); err != nil {
-		return nil, err
+		return false, nil, err
 	}
-	return moveAll(ctx, w, p.ID, func(Referral) cabinet.TeamID { return team }, MoveFirstTeam)
+	moved, err := moveAll(ctx, w, p.ID, func(Referral) cabinet.TeamID { return team }, MoveFirstTeam)
+	return true, moved, err
 }
 
 // moveAll moves every referral of team from to dest(r).
@@ -580,11 +582,11 @@ func (s *Service) AcceptInvitation(ctx context.Context, actor cabinet.UserID, id
 		if err := w.PutInvitation(ctx, inv); err != nil {
 			return nil, err
 		}
+		first, moved, err := firstTeamTransfer(ctx, w, actor, t.ID)
 		events := []cabinet.Event{
 			InvitationAccepted{Invitation: id, Team: t.ID, User: actor},
-			MemberJoined{Team: t.ID, User: actor, Role: inv.Role, Invitation: id},
+			MemberJoined{Team: t.ID, User: actor, Role: inv.Role, Invitation: id, FirstTeam: first},
 		}
-		moved, err := firstTeamTransfer(ctx, w, actor, t.ID)
 		return append(events, moved...), err
 	})
 	if err != nil {

@@ -464,6 +464,8 @@ func TestReferralsAndFirstTeam_TEAM7(t *testing.T) {
 	t.Run("TEAM-7 creating the first team takes every personal referral", func(t *testing.T) {
 		names := f.newNames(t, func() { first = f.team(t, ann, "First") })
 		assert.Equal(t, []string{"team.team_created", "team.referral_moved", "team.referral_moved"}, names)
+		created := f.log.Events()[len(f.log.Events())-3].(team.TeamCreated)
+		assert.True(t, created.FirstTeam)
 		refs, _, err := f.svc.Referrals(f.ctx, ann, first, team.ReferralFilter{}, "", 0)
 		require.NoError(t, err)
 		assert.Len(t, refs, 2)
@@ -476,6 +478,7 @@ func TestReferralsAndFirstTeam_TEAM7(t *testing.T) {
 	t.Run("TEAM-7 later teams receive nothing", func(t *testing.T) {
 		r3 := f.refer(t, ann, "", "Client3")
 		later := f.team(t, ann, "Later")
+		assert.False(t, f.log.Events()[len(f.log.Events())-1].(team.TeamCreated).FirstTeam)
 		assert.Equal(t, pAnn, f.getReferral(t, r3.ID).Team)
 		refs, _, _ := f.svc.Referrals(f.ctx, ann, later, team.ReferralFilter{}, "", 0)
 		assert.Empty(t, refs)
