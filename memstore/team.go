@@ -1,6 +1,316 @@
 package memstore
 
-// teamTables holds the team package's rows.
-type teamTables struct{}
+import (
+	"context"
+	"slices"
 
-func (t *teamTables) init() {}
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/internal/memdb"
+	"github.com/cabinet-go/cabinet/team"
+)
+
+var _ team.Store = (*Store)(nil)
+
+// teamTables holds the team package's rows and secondary indexes.
+type teamTables struct {
+	users       *memdb.Table[cabinet.UserID, cabinet.User]
+	userByEmail *memdb.Table[string, cabinet.UserID] // EmailKey → user
+	teams       *memdb.Table[cabinet.TeamID, team.Team]
+	personal    *memdb.Table[cabinet.UserID, cabinet.TeamID] // owner → personal team
+	teamsOf     *memdb.Index[cabinet.UserID, cabinet.TeamID] // member → teams
+	invitations *memdb.Table[team.InvitationID, team.Invitation]
+	invsOfTeam  *memdb.Index[cabinet.TeamID, team.InvitationID]
+	invsOfEmail *memdb.Index[string, team.InvitationID] // EmailKey → invitations
+	referrals   *memdb.Table[cabinet.ReferralID, team.Referral]
+	refsOfTeam  *memdb.Index[cabinet.TeamID, cabinet.ReferralID]
+	refsOfEmail *memdb.Index[string, cabinet.ReferralID] // client EmailKey → referrals
+	refsOfDoss  *memdb.Index[cabinet.DossierID, cabinet.ReferralID]
+}
+
+func (t *teamTables) init() {
+	t.users = memdb.NewTable[cabinet.UserID, cabinet.User](nil)
+	t.userByEmail = memdb.NewTable[string, cabinet.UserID](nil)
+	t.teams = memdb.NewTable[cabinet.TeamID, team.Team](func(v team.Team) team.Team {
+		v.Members = slices.Clone(v.Members)
+		return v
+	})
+	t.personal = memdb.NewTable[cabinet.UserID, cabinet.TeamID](nil)
+	t.teamsOf = memdb.NewIndex[cabinet.UserID, cabinet.TeamID]()
+	t.invitations = memdb.NewTable[team.InvitationID, team.Invitation](nil)
+	t.invsOfTeam = memdb.NewIndex[cabinet.TeamID, team.InvitationID]()
+	t.invsOfEmail = memdb.NewIndex[string, team.InvitationID]()
+	t.referrals = memdb.NewTable[cabinet.ReferralID, team.Referral](nil)
+	t.refsOfTeam = memdb.NewIndex[cabinet.TeamID, cabinet.ReferralID]()
+	t.refsOfEmail = memdb.NewIndex[string, cabinet.ReferralID]()
+	t.refsOfDoss = memdb.NewIndex[cabinet.DossierID, cabinet.ReferralID]()
+}
+
+// ViewTeams implements team.Store.
+func (s *Store) ViewTeams(ctx context.Context, fn func(r team.Reader) error) error {
+	return s.db.Read(ctx, func() error { return fn(teamReader{t: &s.team}) })
+}
+
+// UpdateTeams implements team.Store.
+func (s *Store) UpdateTeams(ctx context.Context, fn func(w team.Writer) error) (cabinet.Revision, error) {
+	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
+		return fn(teamWriter{teamReader{t: &s.team}, tx})
+	})
+	return cabinet.Revision(rev), err
+}
+
+type teamReader struct{ t *teamTables }
+
+type teamWriter struct {
+	teamReader
+	tx *memdb.Tx
+}
+
+// page returns the records of ids (ascending) after the cursor that match
+// keep, at most limit of them, and the next cursor.
+func page[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool), keep func(V) bool, after cabinet.Cursor, limit int) ([]V, cabinet.Cursor, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	var out []V
+	var last K
+	for _, id := range ids {
+		if after != "" && string(id) <= string(after) {
+			continue
+		}
+		v, ok := get(id)
+		if !ok || !keep(v) {
+			continue
+		}
+		if limit > 0 && len(out) == limit {
+			return out, cabinet.Cursor(last), nil
+		}
+		out = append(out, v)
+		last = id
+	}
+	return out, "", nil
+}
+
+func (r teamReader) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
+	if err := ctx.Err(); err != nil {
+		return cabinet.User{}, err
+	}
+	u, ok := r.t.users.Get(id)
+	if !ok {
+		return cabinet.User{}, cabinet.NotFound("user", id)
+	}
+	return u, nil
+}
+
+func (r teamReader) UserByEmail(ctx context.Context, email string) (cabinet.User, error) {
+	if err := ctx.Err(); err != nil {
+		return cabinet.User{}, err
+	}
+	id, ok := r.t.userByEmail.Get(cabinet.EmailKey(email))
+	if !ok {
+		return cabinet.User{}, cabinet.NotFound("user", email)
+	}
+	return r.User(ctx, id)
+}
+
+func (r teamReader) ListUsers(ctx context.Context, after cabinet.Cursor, limit int) ([]cabinet.User, cabinet.Cursor, error) {
+	return page(ctx, r.t.users.Keys(), r.t.users.Get, func(cabinet.User) bool { return true }, after, limit)
+}
+
+func (r teamReader) Team(ctx context.Context, id cabinet.TeamID) (team.Team, error) {
+	if err := ctx.Err(); err != nil {
+		return team.Team{}, err
+	}
+	t, ok := r.t.teams.Get(id)
+	if !ok {
+		return team.Team{}, cabinet.NotFound("team", id)
+	}
+	return t, nil
+}
+
+func (r teamReader) PersonalTeam(ctx context.Context, owner cabinet.UserID) (team.Team, error) {
+	if err := ctx.Err(); err != nil {
+		return team.Team{}, err
+	}
+	id, ok := r.t.personal.Get(owner)
+	if !ok {
+		return team.Team{}, cabinet.NotFound("personal team of user", owner)
+	}
+	return r.Team(ctx, id)
+}
+
+func (r teamReader) ListTeams(ctx context.Context, f team.TeamFilter, after cabinet.Cursor, limit int) ([]team.Team, cabinet.Cursor, error) {
+	ids := r.t.teams.Keys()
+	if f.Member != "" {
+		ids = r.t.teamsOf.Members(f.Member)
+	}
+	return page(ctx, ids, r.t.teams.Get, f.Match, after, limit)
+}
+
+func (r teamReader) Invitation(ctx context.Context, id team.InvitationID) (team.Invitation, error) {
+	if err := ctx.Err(); err != nil {
+		return team.Invitation{}, err
+	}
+	inv, ok := r.t.invitations.Get(id)
+	if !ok {
+		return team.Invitation{}, cabinet.NotFound("invitation", id)
+	}
+	return inv, nil
+}
+
+func (r teamReader) ListInvitations(ctx context.Context, f team.InvitationFilter, after cabinet.Cursor, limit int) ([]team.Invitation, cabinet.Cursor, error) {
+	var ids []team.InvitationID
+	switch {
+	case f.Team != "":
+		ids = r.t.invsOfTeam.Members(f.Team)
+	case f.Email != "":
+		ids = r.t.invsOfEmail.Members(cabinet.EmailKey(f.Email))
+	default:
+		ids = r.t.invitations.Keys()
+	}
+	return page(ctx, ids, r.t.invitations.Get, f.Match, after, limit)
+}
+
+func (r teamReader) Referral(ctx context.Context, id cabinet.ReferralID) (team.Referral, error) {
+	if err := ctx.Err(); err != nil {
+		return team.Referral{}, err
+	}
+	ref, ok := r.t.referrals.Get(id)
+	if !ok {
+		return team.Referral{}, cabinet.NotFound("referral", id)
+	}
+	return ref, nil
+}
+
+func (r teamReader) ListReferrals(ctx context.Context, f team.ReferralFilter, after cabinet.Cursor, limit int) ([]team.Referral, cabinet.Cursor, error) {
+	var ids []cabinet.ReferralID
+	switch {
+	case f.Team != "":
+		ids = r.t.refsOfTeam.Members(f.Team)
+	case f.Dossier != "":
+		ids = r.t.refsOfDoss.Members(f.Dossier)
+	case f.ClientEmail != "":
+		ids = r.t.refsOfEmail.Members(cabinet.EmailKey(f.ClientEmail))
+	default:
+		ids = r.t.referrals.Keys()
+	}
+	return page(ctx, ids, r.t.referrals.Get, f.Match, after, limit)
+}
+
+func (w teamWriter) PutUser(ctx context.Context, u cabinet.User) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if u.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	key := cabinet.EmailKey(u.Email)
+	if other, ok := w.t.userByEmail.Get(key); ok && other != u.ID {
+		return cabinet.Conflict("", "user %s already has this email", other)
+	}
+	if old, ok := w.t.users.Get(u.ID); ok {
+		w.t.userByEmail.Delete(w.tx, cabinet.EmailKey(old.Email))
+	}
+	w.t.users.Put(w.tx, u.ID, u)
+	w.t.userByEmail.Put(w.tx, key, u.ID)
+	return nil
+}
+
+func (w teamWriter) PutTeam(ctx context.Context, t team.Team) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if t.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if t.Personal {
+		if other, ok := w.t.personal.Get(t.Owner); ok && other != t.ID {
+			return cabinet.Conflict("TEAM-6", "user %s already has personal team %s", t.Owner, other)
+		}
+	}
+	w.unindexTeam(t.ID)
+	w.t.teams.Put(w.tx, t.ID, t)
+	for _, m := range t.Members {
+		w.t.teamsOf.Add(w.tx, m.User, t.ID)
+	}
+	if t.Personal {
+		w.t.personal.Put(w.tx, t.Owner, t.ID)
+	}
+	return nil
+}
+
+func (w teamWriter) unindexTeam(id cabinet.TeamID) {
+	old, ok := w.t.teams.Get(id)
+	if !ok {
+		return
+	}
+	for _, m := range old.Members {
+		w.t.teamsOf.Remove(w.tx, m.User, id)
+	}
+	if old.Personal {
+		w.t.personal.Delete(w.tx, old.Owner)
+	}
+}
+
+func (w teamWriter) DeleteTeam(ctx context.Context, id cabinet.TeamID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !w.t.teams.Has(id) {
+		return cabinet.NotFound("team", id)
+	}
+	w.unindexTeam(id)
+	w.t.teams.Delete(w.tx, id)
+	return nil
+}
+
+func (w teamWriter) PutInvitation(ctx context.Context, inv team.Invitation) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if inv.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	w.unindexInvitation(inv.ID)
+	w.t.invitations.Put(w.tx, inv.ID, inv)
+	w.t.invsOfTeam.Add(w.tx, inv.Team, inv.ID)
+	w.t.invsOfEmail.Add(w.tx, cabinet.EmailKey(inv.Email), inv.ID)
+	return nil
+}
+
+func (w teamWriter) unindexInvitation(id team.InvitationID) {
+	if old, ok := w.t.invitations.Get(id); ok {
+		w.t.invsOfTeam.Remove(w.tx, old.Team, id)
+		w.t.invsOfEmail.Remove(w.tx, cabinet.EmailKey(old.Email), id)
+	}
+}
+
+func (w teamWriter) DeleteInvitation(ctx context.Context, id team.InvitationID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !w.t.invitations.Has(id) {
+		return cabinet.NotFound("invitation", id)
+	}
+	w.unindexInvitation(id)
+	w.t.invitations.Delete(w.tx, id)
+	return nil
+}
+
+func (w teamWriter) PutReferral(ctx context.Context, r team.Referral) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if r.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if old, ok := w.t.referrals.Get(r.ID); ok {
+		w.t.refsOfTeam.Remove(w.tx, old.Team, r.ID)
+		w.t.refsOfEmail.Remove(w.tx, cabinet.EmailKey(old.ClientEmail), r.ID)
+		w.t.refsOfDoss.Remove(w.tx, old.Dossier, r.ID)
+	}
+	w.t.referrals.Put(w.tx, r.ID, r)
+	w.t.refsOfTeam.Add(w.tx, r.Team, r.ID)
+	w.t.refsOfEmail.Add(w.tx, cabinet.EmailKey(r.ClientEmail), r.ID)
+	w.t.refsOfDoss.Add(w.tx, r.Dossier, r.ID)
+	return nil
+}

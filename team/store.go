@@ -1,0 +1,78 @@
+package team
+
+import (
+	"context"
+
+	"github.com/cabinet-go/cabinet"
+)
+
+// Store persists the package's records: user accounts, teams, invitations
+// and referrals. It is dumb persistence: the rules live in Service.
+// Implementations must be safe for concurrent use; package memstore is the
+// embedded one, and package teamtest is the conformance suite every
+// implementation must pass.
+type Store interface {
+	// ViewTeams runs fn on a consistent snapshot. fn must not keep r after
+	// it returns. It returns fn's error, or ctx.Err() if ctx is done.
+	ViewTeams(ctx context.Context, fn func(r Reader) error) error
+	// UpdateTeams runs fn in one transaction: all of fn's writes commit
+	// together if it returns nil, none otherwise (fn's error is returned).
+	// Returns the revision of the commit (unchanged if nothing was written).
+	UpdateTeams(ctx context.Context, fn func(w Writer) error) (cabinet.Revision, error)
+}
+
+// Reader reads records. Every getter returns an error wrapping
+// cabinet.ErrNotFound when the record does not exist. Listings are ordered
+// by ID, start after the cursor (the empty cursor means from the start),
+// return at most limit records (limit ≤ 0: no limit) and the cursor of the
+// next page, or "" when there is no further matching record. Values returned
+// are copies.
+type Reader interface {
+	// User returns the account id.
+	User(ctx context.Context, id cabinet.UserID) (cabinet.User, error)
+	// UserByEmail returns the account whose email has the same
+	// cabinet.EmailKey as email.
+	UserByEmail(ctx context.Context, email string) (cabinet.User, error)
+	// ListUsers lists every account.
+	ListUsers(ctx context.Context, after cabinet.Cursor, limit int) ([]cabinet.User, cabinet.Cursor, error)
+
+	// Team returns team id (personal or not).
+	Team(ctx context.Context, id cabinet.TeamID) (Team, error)
+	// PersonalTeam returns the personal team whose Owner is owner.
+	PersonalTeam(ctx context.Context, owner cabinet.UserID) (Team, error)
+	// ListTeams lists the teams matching f.
+	ListTeams(ctx context.Context, f TeamFilter, after cabinet.Cursor, limit int) ([]Team, cabinet.Cursor, error)
+
+	// Invitation returns invitation id.
+	Invitation(ctx context.Context, id InvitationID) (Invitation, error)
+	// ListInvitations lists the invitations matching f.
+	ListInvitations(ctx context.Context, f InvitationFilter, after cabinet.Cursor, limit int) ([]Invitation, cabinet.Cursor, error)
+
+	// Referral returns referral id.
+	Referral(ctx context.Context, id cabinet.ReferralID) (Referral, error)
+	// ListReferrals lists the referrals matching f.
+	ListReferrals(ctx context.Context, f ReferralFilter, after cabinet.Cursor, limit int) ([]Referral, cabinet.Cursor, error)
+}
+
+// Writer reads and writes records inside an UpdateTeams transaction. Put
+// methods insert or replace the record with the same ID (keeping every
+// lookup of the Reader consistent with the new value); Delete methods return
+// an error wrapping cabinet.ErrNotFound when the record does not exist. An
+// empty ID is refused with cabinet.ErrInvalid.
+type Writer interface {
+	Reader
+	// PutUser stores u. Another user with the same cabinet.EmailKey is a
+	// *cabinet.ConflictError.
+	PutUser(ctx context.Context, u cabinet.User) error
+	// PutTeam stores t. A personal team whose Owner already has another
+	// personal team is a *cabinet.ConflictError.
+	PutTeam(ctx context.Context, t Team) error
+	// DeleteTeam removes team id.
+	DeleteTeam(ctx context.Context, id cabinet.TeamID) error
+	// PutInvitation stores inv.
+	PutInvitation(ctx context.Context, inv Invitation) error
+	// DeleteInvitation removes invitation id.
+	DeleteInvitation(ctx context.Context, id InvitationID) error
+	// PutReferral stores r.
+	PutReferral(ctx context.Context, r Referral) error
+}
