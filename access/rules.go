@@ -10,12 +10,12 @@ type ActionKind uint8
 
 // Action kinds.
 const (
-	ActionInvalid         ActionKind = iota
-	ActionView                       // "view": open the dossier and read every section
-	ActionEdit                       // "edit": change one section
-	ActionUseTool                    // "use_tool": create simulations or reports
-	ActionManageFamily               // "manage_family_access": grant/change/revoke family members (ACC-7)
-	ActionManageAdvisors             // "manage_advisor_access": grant/change/revoke external advisors (ACC-9)
+	ActionInvalid        ActionKind = iota
+	ActionView                      // "view": open the dossier and read every section
+	ActionEdit                      // "edit": change one section
+	ActionUseTool                   // "use_tool": create simulations or reports
+	ActionManageFamily              // "manage_family_access": grant/change/revoke family members (ACC-7)
+	ActionManageAdvisors            // "manage_advisor_access": grant/change/revoke external advisors (ACC-9)
 )
 
 var actionKindNames = []string{"invalid", "view", "edit", "use_tool", "manage_family_access", "manage_advisor_access"}
