@@ -458,4 +458,3 @@ func TestFamilyTreeEditingACC11(t *testing.T) {
 	require.NoError(t, w.svc.RemovePerson(w.ctx, uHolder, w.child.ID))
 	assert.Equal(t, []cabinet.Event{access.PersonRemoved{Office: office, Dossier: w.dossier.ID, Person: w.child.ID}, access.GrantRevoked{Grant: func() access.Grant { kid.User = uChild; return kid }()}}, w.log.Events())
 }
-
