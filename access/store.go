@@ -59,12 +59,19 @@ type GrantFilter struct {
 // and the cursor of the next page, "" when there is none. Records are
 // copies: changing them changes nothing in the store.
 type Reader interface {
+	// Dossier returns dossier id.
 	Dossier(ctx context.Context, id cabinet.DossierID) (Dossier, error)
+	// Dossiers lists dossiers, optionally of one office.
 	Dossiers(ctx context.Context, f DossierFilter, after cabinet.Cursor, limit int) ([]Dossier, cabinet.Cursor, error)
+	// Person returns person id of a family tree.
 	Person(ctx context.Context, id PersonID) (Person, error)
+	// Persons lists persons, optionally of one dossier's tree.
 	Persons(ctx context.Context, f PersonFilter, after cabinet.Cursor, limit int) ([]Person, cabinet.Cursor, error)
+	// Advisor returns registered advisor id.
 	Advisor(ctx context.Context, id AdvisorID) (Advisor, error)
+	// Advisors lists advisors, optionally of one dossier.
 	Advisors(ctx context.Context, f AdvisorFilter, after cabinet.Cursor, limit int) ([]Advisor, cabinet.Cursor, error)
+	// Grant returns grant id.
 	Grant(ctx context.Context, id GrantID) (Grant, error)
 	// GrantOfPerson returns the grant held by person p (ErrNotFound when
 	// p has none).
@@ -72,6 +79,9 @@ type Reader interface {
 	// GrantOfAdvisor returns the grant held by advisor a (ErrNotFound when
 	// a has none).
 	GrantOfAdvisor(ctx context.Context, a AdvisorID) (Grant, error)
+	// Grants lists grants: of a dossier (GrantFilter.Dossier), held by a
+	// user (GrantFilter.User), sent to an email, awaiting an account, or
+	// any combination.
 	Grants(ctx context.Context, f GrantFilter, after cabinet.Cursor, limit int) ([]Grant, cabinet.Cursor, error)
 }
 
@@ -83,12 +93,20 @@ type Reader interface {
 // record has an empty ID is an *cabinet.InvalidError naming "id".
 type Writer interface {
 	Reader
+	// PutDossier creates or replaces d.
 	PutDossier(ctx context.Context, d Dossier) error
+	// PutPerson creates or replaces p.
 	PutPerson(ctx context.Context, p Person) error
+	// DeletePerson deletes person id (not their grant: the caller does).
 	DeletePerson(ctx context.Context, id PersonID) error
+	// PutAdvisor creates or replaces a.
 	PutAdvisor(ctx context.Context, a Advisor) error
+	// DeleteAdvisor deletes advisor id (not their grant: the caller does).
 	DeleteAdvisor(ctx context.Context, id AdvisorID) error
+	// PutGrant creates or replaces g, moving it between the user, email and
+	// awaiting-account indexes as its fields change.
 	PutGrant(ctx context.Context, g Grant) error
+	// DeleteGrant deletes grant id.
 	DeleteGrant(ctx context.Context, id GrantID) error
 }
 

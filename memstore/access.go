@@ -169,8 +169,8 @@ func (r accessReader) GrantOfPerson(ctx context.Context, p access.PersonID) (acc
 	if err := ctx.Err(); err != nil {
 		return access.Grant{}, err
 	}
-	for _, id := range r.t.grantByPerson.Members(p) {
-		return r.Grant(ctx, id)
+	if ids := r.t.grantByPerson.Members(p); len(ids) > 0 {
+		return r.Grant(ctx, ids[0])
 	}
 	return access.Grant{}, cabinet.NotFound("grant of person", p)
 }
@@ -179,8 +179,8 @@ func (r accessReader) GrantOfAdvisor(ctx context.Context, a access.AdvisorID) (a
 	if err := ctx.Err(); err != nil {
 		return access.Grant{}, err
 	}
-	for _, id := range r.t.grantByAdvisor.Members(a) {
-		return r.Grant(ctx, id)
+	if ids := r.t.grantByAdvisor.Members(a); len(ids) > 0 {
+		return r.Grant(ctx, ids[0])
 	}
 	return access.Grant{}, cabinet.NotFound("grant of advisor", a)
 }
