@@ -1,6 +1,336 @@
 package memstore
 
-// accessTables holds the access package's rows.
-type accessTables struct{}
+import (
+	"context"
+	"slices"
 
-func (t *accessTables) init() {}
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/internal/memdb"
+)
+
+var _ access.Store = (*Store)(nil)
+
+// accessTables holds the access package's rows.
+type accessTables struct {
+	dossiers       *memdb.Table[cabinet.DossierID, access.Dossier]
+	byOffice       *memdb.Index[cabinet.OfficeID, cabinet.DossierID]
+	persons        *memdb.Table[access.PersonID, access.Person]
+	personsOf      *memdb.Index[cabinet.DossierID, access.PersonID]
+	advisors       *memdb.Table[access.AdvisorID, access.Advisor]
+	advisorsOf     *memdb.Index[cabinet.DossierID, access.AdvisorID]
+	grants         *memdb.Table[access.GrantID, access.Grant]
+	grantsOf       *memdb.Index[cabinet.DossierID, access.GrantID]
+	grantsByUser   *memdb.Index[cabinet.UserID, access.GrantID]
+	grantsByEmail  *memdb.Index[string, access.GrantID]
+	grantByPerson  *memdb.Index[access.PersonID, access.GrantID]
+	grantByAdvisor *memdb.Index[access.AdvisorID, access.GrantID]
+	awaiting       *memdb.Index[uint8, access.GrantID] // key 1: grants awaiting an account
+}
+
+func (t *accessTables) init() {
+	t.dossiers = memdb.NewTable[cabinet.DossierID](func(d access.Dossier) access.Dossier {
+		d.Assigned = slices.Clone(d.Assigned)
+		return d
+	})
+	t.byOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.DossierID]()
+	t.persons = memdb.NewTable[access.PersonID, access.Person](nil)
+	t.personsOf = memdb.NewIndex[cabinet.DossierID, access.PersonID]()
+	t.advisors = memdb.NewTable[access.AdvisorID, access.Advisor](nil)
+	t.advisorsOf = memdb.NewIndex[cabinet.DossierID, access.AdvisorID]()
+	t.grants = memdb.NewTable[access.GrantID, access.Grant](nil)
+	t.grantsOf = memdb.NewIndex[cabinet.DossierID, access.GrantID]()
+	t.grantsByUser = memdb.NewIndex[cabinet.UserID, access.GrantID]()
+	t.grantsByEmail = memdb.NewIndex[string, access.GrantID]()
+	t.grantByPerson = memdb.NewIndex[access.PersonID, access.GrantID]()
+	t.grantByAdvisor = memdb.NewIndex[access.AdvisorID, access.GrantID]()
+	t.awaiting = memdb.NewIndex[uint8, access.GrantID]()
+}
+
+// ViewAccess implements access.Store.
+func (s *Store) ViewAccess(ctx context.Context, fn func(r access.Reader) error) error {
+	return s.db.Read(ctx, func() error { return fn(accessReader{t: &s.access}) })
+}
+
+// UpdateAccess implements access.Store.
+func (s *Store) UpdateAccess(ctx context.Context, fn func(w access.Writer) error) (cabinet.Revision, error) {
+	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
+		return fn(accessWriter{accessReader: accessReader{t: &s.access}, tx: tx})
+	})
+	return cabinet.Revision(rev), err
+}
+
+type accessReader struct{ t *accessTables }
+
+type accessWriter struct {
+	accessReader
+	tx *memdb.Tx
+}
+
+// page returns the rows of ids (ascending) after the cursor, at most limit,
+// keeping those for which keep is true.
+func page[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool), keep func(V) bool, after cabinet.Cursor, limit int) ([]V, cabinet.Cursor, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	if limit < 1 {
+		return nil, "", cabinet.Invalid("limit", "must be at least 1, got %d", limit)
+	}
+	limit = min(limit, access.MaxPageSize)
+	var out []V
+	last := 0
+	for i, id := range ids {
+		if after != "" && string(id) <= string(after) {
+			continue
+		}
+		v, ok := get(id)
+		if !ok || (keep != nil && !keep(v)) {
+			continue
+		}
+		if len(out) == limit {
+			// A full page with more rows after it: resume after its last row.
+			return out, cabinet.Cursor(ids[last]), nil
+		}
+		last = i
+		out = append(out, v)
+	}
+	return out, "", nil
+}
+
+func (r accessReader) Dossier(ctx context.Context, id cabinet.DossierID) (access.Dossier, error) {
+	if err := ctx.Err(); err != nil {
+		return access.Dossier{}, err
+	}
+	d, ok := r.t.dossiers.Get(id)
+	if !ok {
+		return d, cabinet.NotFound("dossier", id)
+	}
+	return d, nil
+}
+
+func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, after cabinet.Cursor, limit int) ([]access.Dossier, cabinet.Cursor, error) {
+	ids := r.t.dossiers.Keys()
+	if f.Office != "" {
+		ids = r.t.byOffice.Members(f.Office)
+	}
+	return page(ctx, ids, r.t.dossiers.Get, nil, after, limit)
+}
+
+func (r accessReader) Person(ctx context.Context, id access.PersonID) (access.Person, error) {
+	if err := ctx.Err(); err != nil {
+		return access.Person{}, err
+	}
+	p, ok := r.t.persons.Get(id)
+	if !ok {
+		return p, cabinet.NotFound("person", id)
+	}
+	return p, nil
+}
+
+func (r accessReader) Persons(ctx context.Context, f access.PersonFilter, after cabinet.Cursor, limit int) ([]access.Person, cabinet.Cursor, error) {
+	ids := r.t.persons.Keys()
+	if f.Dossier != "" {
+		ids = r.t.personsOf.Members(f.Dossier)
+	}
+	return page(ctx, ids, r.t.persons.Get, nil, after, limit)
+}
+
+func (r accessReader) Advisor(ctx context.Context, id access.AdvisorID) (access.Advisor, error) {
+	if err := ctx.Err(); err != nil {
+		return access.Advisor{}, err
+	}
+	a, ok := r.t.advisors.Get(id)
+	if !ok {
+		return a, cabinet.NotFound("advisor", id)
+	}
+	return a, nil
+}
+
+func (r accessReader) Advisors(ctx context.Context, f access.AdvisorFilter, after cabinet.Cursor, limit int) ([]access.Advisor, cabinet.Cursor, error) {
+	ids := r.t.advisors.Keys()
+	if f.Dossier != "" {
+		ids = r.t.advisorsOf.Members(f.Dossier)
+	}
+	return page(ctx, ids, r.t.advisors.Get, nil, after, limit)
+}
+
+func (r accessReader) Grant(ctx context.Context, id access.GrantID) (access.Grant, error) {
+	if err := ctx.Err(); err != nil {
+		return access.Grant{}, err
+	}
+	g, ok := r.t.grants.Get(id)
+	if !ok {
+		return g, cabinet.NotFound("grant", id)
+	}
+	return g, nil
+}
+
+func (r accessReader) GrantOfPerson(ctx context.Context, p access.PersonID) (access.Grant, error) {
+	if err := ctx.Err(); err != nil {
+		return access.Grant{}, err
+	}
+	if ids := r.t.grantByPerson.Members(p); len(ids) > 0 {
+		return r.Grant(ctx, ids[0])
+	}
+	return access.Grant{}, cabinet.NotFound("grant of person", p)
+}
+
+func (r accessReader) GrantOfAdvisor(ctx context.Context, a access.AdvisorID) (access.Grant, error) {
+	if err := ctx.Err(); err != nil {
+		return access.Grant{}, err
+	}
+	if ids := r.t.grantByAdvisor.Members(a); len(ids) > 0 {
+		return r.Grant(ctx, ids[0])
+	}
+	return access.Grant{}, cabinet.NotFound("grant of advisor", a)
+}
+
+func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, after cabinet.Cursor, limit int) ([]access.Grant, cabinet.Cursor, error) {
+	var ids []access.GrantID
+	switch {
+	case f.Dossier != "":
+		ids = r.t.grantsOf.Members(f.Dossier)
+	case f.User != "":
+		ids = r.t.grantsByUser.Members(f.User)
+	case f.Email != "":
+		ids = r.t.grantsByEmail.Members(cabinet.EmailKey(f.Email))
+	case f.AwaitingAccount:
+		ids = r.t.awaiting.Members(1)
+	default:
+		ids = r.t.grants.Keys()
+	}
+	keep := func(g access.Grant) bool {
+		return (f.Dossier == "" || g.Dossier == f.Dossier) &&
+			(f.User == "" || g.User == f.User) &&
+			(f.Email == "" || cabinet.EqualEmails(g.Email, f.Email)) &&
+			(!f.AwaitingAccount || g.AwaitingAccount())
+	}
+	return page(ctx, ids, r.t.grants.Get, keep, after, limit)
+}
+
+func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if old, ok := w.t.dossiers.Get(d.ID); ok {
+		w.t.byOffice.Remove(w.tx, old.Office, d.ID)
+	}
+	w.t.dossiers.Put(w.tx, d.ID, d)
+	w.t.byOffice.Add(w.tx, d.Office, d.ID)
+	return nil
+}
+
+func (w accessWriter) PutPerson(ctx context.Context, p access.Person) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if old, ok := w.t.persons.Get(p.ID); ok {
+		w.t.personsOf.Remove(w.tx, old.Dossier, p.ID)
+	}
+	w.t.persons.Put(w.tx, p.ID, p)
+	w.t.personsOf.Add(w.tx, p.Dossier, p.ID)
+	return nil
+}
+
+func (w accessWriter) DeletePerson(ctx context.Context, id access.PersonID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	old, ok := w.t.persons.Get(id)
+	if !ok {
+		return cabinet.NotFound("person", id)
+	}
+	w.t.personsOf.Remove(w.tx, old.Dossier, id)
+	w.t.persons.Delete(w.tx, id)
+	return nil
+}
+
+func (w accessWriter) PutAdvisor(ctx context.Context, a access.Advisor) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if a.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if old, ok := w.t.advisors.Get(a.ID); ok {
+		w.t.advisorsOf.Remove(w.tx, old.Dossier, a.ID)
+	}
+	w.t.advisors.Put(w.tx, a.ID, a)
+	w.t.advisorsOf.Add(w.tx, a.Dossier, a.ID)
+	return nil
+}
+
+func (w accessWriter) DeleteAdvisor(ctx context.Context, id access.AdvisorID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	old, ok := w.t.advisors.Get(id)
+	if !ok {
+		return cabinet.NotFound("advisor", id)
+	}
+	w.t.advisorsOf.Remove(w.tx, old.Dossier, id)
+	w.t.advisors.Delete(w.tx, id)
+	return nil
+}
+
+func (w accessWriter) unindexGrant(g access.Grant) {
+	w.t.grantsOf.Remove(w.tx, g.Dossier, g.ID)
+	if g.User != "" {
+		w.t.grantsByUser.Remove(w.tx, g.User, g.ID)
+	}
+	w.t.grantsByEmail.Remove(w.tx, cabinet.EmailKey(g.Email), g.ID)
+	if g.Person != "" {
+		w.t.grantByPerson.Remove(w.tx, g.Person, g.ID)
+	}
+	if g.Advisor != "" {
+		w.t.grantByAdvisor.Remove(w.tx, g.Advisor, g.ID)
+	}
+	w.t.awaiting.Remove(w.tx, 1, g.ID)
+}
+
+func (w accessWriter) PutGrant(ctx context.Context, g access.Grant) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if g.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if old, ok := w.t.grants.Get(g.ID); ok {
+		w.unindexGrant(old)
+	}
+	w.t.grants.Put(w.tx, g.ID, g)
+	w.t.grantsOf.Add(w.tx, g.Dossier, g.ID)
+	if g.User != "" {
+		w.t.grantsByUser.Add(w.tx, g.User, g.ID)
+	}
+	w.t.grantsByEmail.Add(w.tx, cabinet.EmailKey(g.Email), g.ID)
+	if g.Person != "" {
+		w.t.grantByPerson.Add(w.tx, g.Person, g.ID)
+	}
+	if g.Advisor != "" {
+		w.t.grantByAdvisor.Add(w.tx, g.Advisor, g.ID)
+	}
+	if g.AwaitingAccount() {
+		w.t.awaiting.Add(w.tx, 1, g.ID)
+	}
+	return nil
+}
+
+func (w accessWriter) DeleteGrant(ctx context.Context, id access.GrantID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	old, ok := w.t.grants.Get(id)
+	if !ok {
+		return cabinet.NotFound("grant", id)
+	}
+	w.unindexGrant(old)
+	w.t.grants.Delete(w.tx, id)
+	return nil
+}

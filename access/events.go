@@ -1,0 +1,171 @@
+package access
+
+import (
+	"time"
+
+	"github.com/cabinet-go/cabinet"
+)
+
+// Events published by Service after each committed command. Every event
+// names the records it touched (office, dossier, person or advisor, grant,
+// user) and carries the changed values, so that a read model can apply it.
+
+// DossierCreated: a collaborator created a dossier and became its manager.
+type DossierCreated struct {
+	Dossier Dossier
+}
+
+// DossierStatusChanged: the dossier moved from From to To.
+type DossierStatusChanged struct {
+	Dossier  cabinet.DossierID
+	Office   cabinet.OfficeID
+	From, To cabinet.DossierStatus
+}
+
+// DossierManagerSet: the dossier's manager changed from Previous to Manager
+// ("" when unset). Assigned is the resulting list of assigned collaborators
+// (the new manager is taken out of it).
+type DossierManagerSet struct {
+	Dossier  cabinet.DossierID
+	Office   cabinet.OfficeID
+	Previous cabinet.UserID
+	Manager  cabinet.UserID
+	Assigned []cabinet.UserID
+}
+
+// DossierAssignedChanged: the dossier's assigned collaborators are now
+// Assigned; Added and Removed are the differences.
+type DossierAssignedChanged struct {
+	Dossier        cabinet.DossierID
+	Office         cabinet.OfficeID
+	Assigned       []cabinet.UserID
+	Added, Removed []cabinet.UserID
+}
+
+// PersonAdded: a person joined the family tree.
+type PersonAdded struct {
+	Office cabinet.OfficeID
+	Person Person
+}
+
+// PersonEdited: a person's name or relation changed. Grant is the person's
+// grant ("" if none), whose Central flag follows the relation.
+type PersonEdited struct {
+	Office           cabinet.OfficeID
+	Person           Person
+	PreviousRelation Relation
+	Grant            GrantID
+}
+
+// PersonRemoved: a person left the family tree. If they held a grant, a
+// GrantRevoked event for it comes in the same batch.
+type PersonRemoved struct {
+	Office  cabinet.OfficeID
+	Dossier cabinet.DossierID
+	Person  PersonID
+}
+
+// AdvisorRegistered: an external advisor was registered in the dossier
+// (ACC-8); they have no access yet.
+type AdvisorRegistered struct {
+	Office  cabinet.OfficeID
+	Advisor Advisor
+}
+
+// AdvisorRemoved: an external advisor was taken out of the dossier. If they
+// held a grant, a GrantRevoked event for it comes in the same batch.
+type AdvisorRemoved struct {
+	Office  cabinet.OfficeID
+	Dossier cabinet.DossierID
+	Advisor AdvisorID
+}
+
+// GrantCreated: access was granted (the whole grant as stored). An
+// InvitationSent or an AccessNotified event follows in the same batch.
+type GrantCreated struct {
+	Grant Grant
+}
+
+// GrantLevelChanged: a grant's level changed (ACC-4).
+type GrantLevelChanged struct {
+	Grant    GrantID
+	Dossier  cabinet.DossierID
+	Office   cabinet.OfficeID
+	Person   PersonID
+	Advisor  AdvisorID
+	User     cabinet.UserID
+	From, To Level
+}
+
+// GrantRevoked: a grant was revoked and deleted (the grant as it was).
+type GrantRevoked struct {
+	Grant Grant
+}
+
+// InvitationSent: the grantee has no account; the host should invite them
+// to create one at Email (ACC-5). Reminders follow (ReminderDue).
+type InvitationSent struct {
+	Grant   GrantID
+	Dossier cabinet.DossierID
+	Office  cabinet.OfficeID
+	Person  PersonID
+	Advisor AdvisorID
+	Email   string
+	Phone   string
+	At      time.Time
+}
+
+// AccessNotified: the grantee already has an account (User); the host
+// should tell them about their new access (ACC-5).
+type AccessNotified struct {
+	Grant   GrantID
+	Dossier cabinet.DossierID
+	Office  cabinet.OfficeID
+	Person  PersonID
+	Advisor AdvisorID
+	User    cabinet.UserID
+	Email   string
+}
+
+// ReminderDue: reminder Number (1: 7 days, 2: 30 days after InvitedAt) is
+// due and has been marked sent; the host should send it (ACC-5).
+type ReminderDue struct {
+	Grant     GrantID
+	Dossier   cabinet.DossierID
+	Office    cabinet.OfficeID
+	Person    PersonID
+	Advisor   AdvisorID
+	Email     string
+	Number    uint8
+	InvitedAt time.Time
+	DueAt     time.Time
+}
+
+// GranteeLinked: the grantee created their account; the grant is now User's.
+type GranteeLinked struct {
+	Grant   GrantID
+	Dossier cabinet.DossierID
+	Office  cabinet.OfficeID
+	Person  PersonID
+	Advisor AdvisorID
+	User    cabinet.UserID
+	Email   string
+}
+
+// EventName implementations.
+func (DossierCreated) EventName() string         { return "access.dossier_created" }
+func (DossierStatusChanged) EventName() string   { return "access.dossier_status_changed" }
+func (DossierManagerSet) EventName() string      { return "access.dossier_manager_set" }
+func (DossierAssignedChanged) EventName() string { return "access.dossier_assigned_changed" }
+func (PersonAdded) EventName() string            { return "access.person_added" }
+func (PersonEdited) EventName() string           { return "access.person_edited" }
+func (PersonRemoved) EventName() string          { return "access.person_removed" }
+func (AdvisorRegistered) EventName() string      { return "access.advisor_registered" }
+func (AdvisorRemoved) EventName() string         { return "access.advisor_removed" }
+func (GrantCreated) EventName() string           { return "access.grant_created" }
+func (GrantLevelChanged) EventName() string      { return "access.grant_level_changed" }
+func (GrantRevoked) EventName() string           { return "access.grant_revoked" }
+func (InvitationSent) EventName() string         { return "access.invitation_sent" }
+func (AccessNotified) EventName() string         { return "access.access_notified" }
+func (ReminderDue) EventName() string            { return "access.reminder_due" }
+func (GranteeLinked) EventName() string          { return "access.grantee_linked" }

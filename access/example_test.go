@@ -1,0 +1,82 @@
+package access_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/memstore"
+)
+
+// What a read_write grant lets an external advisor do (ACC-10).
+func ExampleGrantAllows() {
+	notary := access.Grant{Kind: access.GranteeAdvisor, Level: access.LevelReadWrite}
+	for _, a := range []access.Action{
+		access.View(),
+		access.Edit(access.SectionAssetInventory),
+		access.Edit(access.SectionNotes),
+		access.UseTool(access.ToolReports),
+	} {
+		if err := access.GrantAllows(notary, a); err != nil {
+			fmt.Printf("%-26s denied: %v\n", a, err)
+			continue
+		}
+		fmt.Printf("%-26s allowed\n", a)
+	}
+	// Output:
+	// view                       allowed
+	// edit asset_inventory       allowed
+	// edit notes                 denied: cabinet: forbidden: external advisors cannot edit notes (ACC-10)
+	// use_tool reports           denied: cabinet: forbidden: external advisors cannot use reports (ACC-10)
+}
+
+// Only the manager manages access (ACC-1); a granted holder manages the
+// non-central members of the family (ACC-7).
+func ExampleCanManagePersonAccess() {
+	d := access.Dossier{ID: "dos_1", Manager: "u_manager"}
+	held := []access.Grant{{Dossier: "dos_1", Kind: access.GranteePerson, Central: true, User: "u_holder", Level: access.LevelReadOnly}}
+	fmt.Println(access.CanManagePersonAccess(d, "u_manager", nil, access.RelationCoHolder))
+	fmt.Println(access.CanManagePersonAccess(d, "u_holder", held, access.RelationChild))
+	fmt.Println(access.CanManagePersonAccess(d, "u_holder", held, access.RelationCoHolder))
+	fmt.Println(access.CanManagePersonAccess(d, "u_admin", nil, access.RelationChild))
+	// Output:
+	// <nil>
+	// <nil>
+	// cabinet: forbidden: a central person cannot manage the access of another central person (ACC-7)
+	// cabinet: forbidden: only the dossier's manager manages the access of people outside the office (ACC-1)
+}
+
+// A grantee without an account is invited, then reminded after 7 and 30
+// days until they sign up (ACC-5).
+func ExampleService_SendDueReminders() {
+	ctx := context.Background()
+	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	var log cabinet.EventLog
+	dir := &fakeDirectory{}
+	dir.set("o1", "u_manager", cabinet.ProfileStandard)
+	svc := access.NewService(memstore.New(), dir, &fakeAccounts{},
+		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(&log))
+
+	d, _ := svc.CreateDossier(ctx, "u_manager", "o1", "Martin family")
+	anne, _ := svc.AddPerson(ctx, "u_manager", d.ID, access.PersonInput{Name: "Anne Martin", Relation: access.RelationHolder})
+	g, _ := svc.GrantPerson(ctx, "u_manager", anne.ID, access.GrantInput{Email: "anne@example.com", Phone: "06 12 34 56 78", Level: access.LevelReadWrite})
+	fmt.Println("granted", g.ID, "to", g.Email, g.Phone, "invited", g.InvitedAt.Format(time.DateOnly))
+	for _, days := range []int{6, 1, 10, 13} {
+		now := clock.Advance(time.Duration(days) * 24 * time.Hour)
+		due, _ := svc.SendDueReminders(ctx)
+		for _, r := range due {
+			fmt.Printf("%s: reminder %d to %s\n", now.Format(time.DateOnly), r.Number, r.Email)
+		}
+	}
+	_ = svc.AccountCreated(ctx, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
+	clock.Advance(365 * 24 * time.Hour)
+	due, _ := svc.SendDueReminders(ctx)
+	fmt.Println("after sign-up:", len(due), "reminders")
+	// Output:
+	// granted grant_3 to anne@example.com +33612345678 invited 2026-03-02
+	// 2026-03-09: reminder 1 to anne@example.com
+	// 2026-04-01: reminder 2 to anne@example.com
+	// after sign-up: 0 reminders
+}

@@ -1,0 +1,133 @@
+package access
+
+import (
+	"context"
+
+	"github.com/cabinet-go/cabinet"
+)
+
+// Store persists dossiers, family trees, advisors and grants.
+// Implementations must be safe for concurrent use; memstore.Store is one,
+// and package accesstest holds the conformance suite every implementation
+// must pass.
+type Store interface {
+	// ViewAccess runs fn on a consistent snapshot. fn must not keep r after
+	// it returns.
+	ViewAccess(ctx context.Context, fn func(r Reader) error) error
+	// UpdateAccess runs fn in one transaction: all of fn's writes commit
+	// together if it returns nil, none otherwise. Returns the revision of
+	// the commit (unchanged if nothing was written).
+	UpdateAccess(ctx context.Context, fn func(w Writer) error) (cabinet.Revision, error)
+}
+
+// MaxPageSize is the largest page a listing returns; larger limits are
+// clamped to it.
+const MaxPageSize = 1000
+
+// DossierFilter selects dossiers in a listing. Zero fields match all.
+type DossierFilter struct {
+	Office cabinet.OfficeID
+}
+
+// PersonFilter selects persons. Zero fields match all.
+type PersonFilter struct {
+	Dossier cabinet.DossierID
+}
+
+// AdvisorFilter selects advisors. Zero fields match all.
+type AdvisorFilter struct {
+	Dossier cabinet.DossierID
+}
+
+// GrantFilter selects grants. Zero fields match all; set fields must all
+// match.
+type GrantFilter struct {
+	Dossier cabinet.DossierID
+	User    cabinet.UserID // the grants held by this account
+	// Email matches the grant's email ignoring case (cabinet.EmailKey).
+	Email string
+	// AwaitingAccount keeps only the grants for which Grant.AwaitingAccount
+	// is true (the reminder queue, ACC-5).
+	AwaitingAccount bool
+}
+
+// Reader reads the package's records. Getters return an error wrapping
+// cabinet.ErrNotFound when the record does not exist. Listings return the
+// records matching the filter with an ID greater than after (all when after
+// is ""), ascending by ID, at most limit of them (limit < 1 is an
+// *cabinet.InvalidError naming "limit"; above MaxPageSize it is clamped),
+// and the cursor of the next page, "" when there is none. Records are
+// copies: changing them changes nothing in the store.
+type Reader interface {
+	// Dossier returns dossier id.
+	Dossier(ctx context.Context, id cabinet.DossierID) (Dossier, error)
+	// Dossiers lists dossiers, optionally of one office.
+	Dossiers(ctx context.Context, f DossierFilter, after cabinet.Cursor, limit int) ([]Dossier, cabinet.Cursor, error)
+	// Person returns person id of a family tree.
+	Person(ctx context.Context, id PersonID) (Person, error)
+	// Persons lists persons, optionally of one dossier's tree.
+	Persons(ctx context.Context, f PersonFilter, after cabinet.Cursor, limit int) ([]Person, cabinet.Cursor, error)
+	// Advisor returns registered advisor id.
+	Advisor(ctx context.Context, id AdvisorID) (Advisor, error)
+	// Advisors lists advisors, optionally of one dossier.
+	Advisors(ctx context.Context, f AdvisorFilter, after cabinet.Cursor, limit int) ([]Advisor, cabinet.Cursor, error)
+	// Grant returns grant id.
+	Grant(ctx context.Context, id GrantID) (Grant, error)
+	// GrantOfPerson returns the grant held by person p (ErrNotFound when
+	// p has none).
+	GrantOfPerson(ctx context.Context, p PersonID) (Grant, error)
+	// GrantOfAdvisor returns the grant held by advisor a (ErrNotFound when
+	// a has none).
+	GrantOfAdvisor(ctx context.Context, a AdvisorID) (Grant, error)
+	// Grants lists grants: of a dossier (GrantFilter.Dossier), held by a
+	// user (GrantFilter.User), sent to an email, awaiting an account, or
+	// any combination.
+	Grants(ctx context.Context, f GrantFilter, after cabinet.Cursor, limit int) ([]Grant, cabinet.Cursor, error)
+}
+
+// Writer writes the package's records inside an UpdateAccess transaction.
+// Put stores (creates or replaces) a record under its ID and keeps every
+// index (office, dossier, user, email, person, advisor) in step. Delete
+// returns an error wrapping cabinet.ErrNotFound when the record does not
+// exist. The store checks no rule: the service does. A Put or Delete whose
+// record has an empty ID is an *cabinet.InvalidError naming "id".
+type Writer interface {
+	Reader
+	// PutDossier creates or replaces d.
+	PutDossier(ctx context.Context, d Dossier) error
+	// PutPerson creates or replaces p.
+	PutPerson(ctx context.Context, p Person) error
+	// DeletePerson deletes person id (not their grant: the caller does).
+	DeletePerson(ctx context.Context, id PersonID) error
+	// PutAdvisor creates or replaces a.
+	PutAdvisor(ctx context.Context, a Advisor) error
+	// DeleteAdvisor deletes advisor id (not their grant: the caller does).
+	DeleteAdvisor(ctx context.Context, id AdvisorID) error
+	// PutGrant creates or replaces g, moving it between the user, email and
+	// awaiting-account indexes as its fields change.
+	PutGrant(ctx context.Context, g Grant) error
+	// DeleteGrant deletes grant id.
+	DeleteGrant(ctx context.Context, id GrantID) error
+}
+
+// All returns every record of a listing, page by page. list is one of the
+// Reader's listings with its filter bound, e.g.
+//
+//	All(ctx, func(ctx context.Context, after cabinet.Cursor, n int) ([]Grant, cabinet.Cursor, error) {
+//		return r.Grants(ctx, GrantFilter{Dossier: id}, after, n)
+//	})
+func All[T any](ctx context.Context, list func(ctx context.Context, after cabinet.Cursor, limit int) ([]T, cabinet.Cursor, error)) ([]T, error) {
+	var out []T
+	var after cabinet.Cursor
+	for {
+		page, next, err := list(ctx, after, MaxPageSize)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
