@@ -81,8 +81,11 @@ type env struct {
 	office   cabinet.OfficeID
 }
 
+// newEnv builds the fixture; t may be nil in Example functions.
 func newEnv(t testing.TB) *env {
-	t.Helper()
+	if t != nil {
+		t.Helper()
+	}
 	e := &env{store: memstore.New(), users: &fakeUsers{}, dossiers: &fakeDossiers{}, log: &cabinet.EventLog{}}
 	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic"} {
 		e.users.add(u, string(u)+"@example.com")
@@ -111,8 +114,11 @@ func newEnv(t testing.TB) *env {
 }
 
 func must(t testing.TB, err error) {
-	t.Helper()
+	if err != nil && t == nil {
+		panic(err)
+	}
 	if err != nil {
+		t.Helper()
 		t.Fatal(err)
 	}
 }
