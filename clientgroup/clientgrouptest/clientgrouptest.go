@@ -297,7 +297,9 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 				}},
 				{"GroupAssignments", 21, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
 					v, n, err := r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, a, l)
-					return len(v), keys(v, func(x clientgroup.GroupAssignment) string { return string(x.ClientGroup) + "/" + string(x.CollaboratorGroup) }), n, err
+					return len(v), keys(v, func(x clientgroup.GroupAssignment) string {
+						return string(x.ClientGroup) + "/" + string(x.CollaboratorGroup)
+					}), n, err
 				}},
 				{"GroupAssignmentsOfClientGroup", 3, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
 					v, n, err := r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: "g10"}, a, l)
