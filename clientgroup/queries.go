@@ -40,6 +40,16 @@ func (s *Service) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (Cl
 	return g, err
 }
 
+// CollaboratorGroup returns the collaborator group. Errors: ErrNotFound.
+func (s *Service) CollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) (CollaboratorGroup, error) {
+	var g CollaboratorGroup
+	err := s.store.ViewClientGroups(ctx, func(r Reader) (err error) {
+		g, err = r.CollaboratorGroup(ctx, id)
+		return err
+	})
+	return g, err
+}
+
 // Profile returns user's profile in office. Anyone may ask. Errors:
 // ErrNotFound when the office is unknown or user is not one of its
 // collaborators.

@@ -1,6 +1,7 @@
 package clientgroup
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cabinet-go/cabinet"
@@ -23,6 +24,27 @@ const (
 const NoRoute Routes = 0
 
 var routeNames = [...]string{"admin", "manager", "assigned", "group_direct", "collaborator_group"}
+
+// Valid reports whether r holds only the five known routes.
+func (r Routes) Valid() bool { return r&^(1<<len(routeNames)-1) == 0 }
+
+// ParseRoutes returns the routes named in s, names joined by "|" as String
+// writes them ("none" or "" for the empty set), or an *cabinet.InvalidError
+// for field "route".
+func ParseRoutes(s string) (Routes, error) {
+	if s == "none" || s == "" {
+		return NoRoute, nil
+	}
+	var r Routes
+	for part := range strings.SplitSeq(s, "|") {
+		i := slices.Index(routeNames[:], part)
+		if i < 0 {
+			return NoRoute, cabinet.Invalid("route", "%q is not admin, manager, assigned, group_direct or collaborator_group", part)
+		}
+		r |= 1 << i
+	}
+	return r, nil
+}
 
 // Has reports whether every route of x is in r.
 func (r Routes) Has(x Routes) bool { return r&x == x && x != 0 }

@@ -123,3 +123,38 @@ func BenchmarkInternalRoutes(b *testing.B) {
 		_ = clientgroup.InternalRoutes("c", f)
 	}
 }
+
+func TestParseRoutes(t *testing.T) {
+	for r := clientgroup.Routes(0); r < 32; r++ {
+		got, err := clientgroup.ParseRoutes(r.String())
+		if err != nil || got != r || !r.Valid() {
+			t.Errorf("ParseRoutes(%q) = %v, %v", r.String(), got, err)
+		}
+	}
+	_, err := clientgroup.ParseRoutes("admin|owner")
+	if !errors.Is(err, cabinet.ErrInvalid) || cabinet.FieldOf(err) != "route" {
+		t.Errorf("bad name: %v", err)
+	}
+	if clientgroup.Routes(64).Valid() {
+		t.Error("unknown bit is valid")
+	}
+}
+
+func FuzzParseRoutes(f *testing.F) {
+	for _, s := range []string{"", "none", "admin", "manager|assigned", "x|", "|"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := clientgroup.ParseRoutes(s)
+		if err != nil {
+			if !errors.Is(err, cabinet.ErrInvalid) {
+				t.Fatalf("err %v does not wrap ErrInvalid", err)
+			}
+			return
+		}
+		back, err := clientgroup.ParseRoutes(r.String())
+		if err != nil || back != r {
+			t.Fatalf("round trip %q → %v → %v, %v", s, r, back, err)
+		}
+	})
+}

@@ -1,6 +1,8 @@
 package clientgroup_test
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"testing"
 
@@ -593,4 +595,64 @@ func TestEventsNameRecords(t *testing.T) {
 			t.Errorf("batch %+v", b)
 		}
 	}
+}
+
+func TestRemainingCommands(t *testing.T) {
+	e := newEnv(t)
+	g1, g2, cg := setupGroups(t, e)
+	o, err := e.svc.UpdateOffice(ctx, "bob", e.office, "Bob & Ann", "hello@example.com")
+	must(t, err)
+	if got, _ := e.svc.Office(ctx, e.office); got != o || o.Name != "Bob & Ann" {
+		t.Errorf("Office = %+v", got)
+	}
+	_, err = e.svc.UpdateOffice(ctx, "bob", e.office, "Bob & Ann", "nope")
+	wantErr(t, err, cabinet.ErrInvalid, "email")
+	must(t, e.svc.RemoveMember(ctx, "ann", cg, "tia"))
+	wantErr(t, e.svc.RemoveMember(ctx, "ann", cg, "tia"), cabinet.ErrNotFound, "")
+	must(t, e.svc.UnassignCollaboratorGroup(ctx, "ann", g2, cg))
+	wantErr(t, e.svc.UnassignCollaboratorGroup(ctx, "ann", g2, cg), cabinet.ErrNotFound, "")
+	must(t, e.svc.UnassignCollaborator(ctx, "ann", g1, "ugo"))
+	wantErr(t, e.svc.UnassignCollaborator(ctx, "ann", g1, "ugo"), cabinet.ErrNotFound, "")
+	_, err = e.svc.SetClientGroupEmail(ctx, "ann", g1, "g1@example.com")
+	must(t, err)
+	_, err = e.svc.RenameClientGroup(ctx, "ann", g1, "Renamed")
+	must(t, err)
+	got, err := e.svc.ClientGroup(ctx, g1)
+	if err != nil || got.Name != "Renamed" || got.Email != "g1@example.com" {
+		t.Errorf("ClientGroup = %+v, %v", got, err)
+	}
+	c, err := e.svc.CollaboratorGroup(ctx, cg)
+	if err != nil || c.Name != "Juniors" {
+		t.Errorf("CollaboratorGroup = %+v, %v", c, err)
+	}
+	want := []string{
+		"clientgroup.office_updated",
+		"clientgroup.collaborator_group_member_removed",
+		"clientgroup.collaborator_group_unassigned",
+		"clientgroup.collaborator_unassigned",
+		"clientgroup.client_group_email_changed",
+		"clientgroup.client_group_renamed",
+	}
+	if d := cmp.Diff(want, e.log.Names()); d != "" {
+		t.Errorf("events: %s", d)
+	}
+	t.Run("EmptyIDsAreInvalid", func(t *testing.T) {
+		wantErr(t, e.svc.MoveDossier(ctx, "", "act1", g1), cabinet.ErrInvalid, "actor")
+		wantErr(t, e.svc.MoveDossier(ctx, "ann", "", g1), cabinet.ErrInvalid, "dossier")
+		wantErr(t, e.svc.AddMember(ctx, "ann", "", "sam"), cabinet.ErrInvalid, "group")
+		wantErr(t, e.svc.AssignCollaboratorGroup(ctx, "ann", g1, ""), cabinet.ErrInvalid, "collaborator_group")
+	})
+	t.Run("CancelledContext", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		e.log.Reset()
+		before := takeSnapshot(t, e.store)
+		_, err := e.svc.CreateClientGroup(cctx, "ann", e.office, "X", "")
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v", err)
+		}
+		if d := cmp.Diff(before, takeSnapshot(t, e.store)); d != "" || len(e.log.Events()) != 0 {
+			t.Errorf("cancelled command changed state (%s) or published", d)
+		}
+	})
 }

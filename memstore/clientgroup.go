@@ -315,6 +315,9 @@ func (w cgWriter) PutCollaborator(ctx context.Context, c clientgroup.Collaborato
 }
 
 func (w cgWriter) DeleteCollaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	k := pairKey(office, user)
 	if !w.t.collaborators.Delete(w.tx, k) {
 		return nf(ctx, "collaborator", user)
@@ -340,8 +343,11 @@ func (w cgWriter) PutCollaboratorGroup(ctx context.Context, g clientgroup.Collab
 }
 
 func (w cgWriter) DeleteCollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	old, ok := w.t.cgroups.Get(id)
-	if !ok || ctx.Err() != nil {
+	if !ok {
 		return nf(ctx, "collaborator group", id)
 	}
 	w.t.cgroups.Delete(w.tx, id)
