@@ -1,6 +1,508 @@
 package memstore
 
-// clientgroupTables holds the clientgroup package's rows.
-type clientgroupTables struct{}
+import (
+	"cmp"
+	"context"
 
-func (t *clientgroupTables) init() {}
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/internal/memdb"
+)
+
+var _ clientgroup.Store = (*Store)(nil)
+
+// clientgroupTables holds the clientgroup package's rows. Composite keys join
+// their parts with a NUL byte, so that key order is (first, second) order.
+type clientgroupTables struct {
+	offices *memdb.Table[cabinet.OfficeID, clientgroup.Office]
+
+	collaborators       *memdb.Table[string, clientgroup.Collaborator] // office\x00user
+	collaboratorsOffice *memdb.Index[cabinet.OfficeID, string]
+	collaboratorsUser   *memdb.Index[cabinet.UserID, string]
+
+	cgroups       *memdb.Table[cabinet.CollaboratorGroupID, clientgroup.CollaboratorGroup]
+	cgroupsOffice *memdb.Index[cabinet.OfficeID, cabinet.CollaboratorGroupID]
+
+	members      *memdb.Table[string, clientgroup.Member] // group\x00user
+	membersGroup *memdb.Index[cabinet.CollaboratorGroupID, string]
+	membersUser  *memdb.Index[cabinet.UserID, string]
+
+	groups       *memdb.Table[cabinet.ClientGroupID, clientgroup.ClientGroup]
+	groupsOffice *memdb.Index[cabinet.OfficeID, cabinet.ClientGroupID]
+
+	direct      *memdb.Table[string, clientgroup.DirectAssignment] // client group\x00user
+	directGroup *memdb.Index[cabinet.ClientGroupID, string]
+	directUser  *memdb.Index[cabinet.UserID, string]
+
+	gassign       *memdb.Table[string, clientgroup.GroupAssignment] // client group\x00collaborator group
+	gassignGroup  *memdb.Index[cabinet.ClientGroupID, string]
+	gassignCGroup *memdb.Index[cabinet.CollaboratorGroupID, string]
+
+	// placements is keyed by dossier: a dossier has at most one client
+	// group (GRP-4).
+	placements       *memdb.Table[cabinet.DossierID, clientgroup.Placement]
+	placementsGroup  *memdb.Index[cabinet.ClientGroupID, cabinet.DossierID]
+	placementsOffice *memdb.Index[cabinet.OfficeID, cabinet.DossierID]
+}
+
+func (t *clientgroupTables) init() {
+	t.offices = memdb.NewTable[cabinet.OfficeID, clientgroup.Office](nil)
+	t.collaborators = memdb.NewTable[string, clientgroup.Collaborator](nil)
+	t.collaboratorsOffice = memdb.NewIndex[cabinet.OfficeID, string]()
+	t.collaboratorsUser = memdb.NewIndex[cabinet.UserID, string]()
+	t.cgroups = memdb.NewTable[cabinet.CollaboratorGroupID, clientgroup.CollaboratorGroup](nil)
+	t.cgroupsOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.CollaboratorGroupID]()
+	t.members = memdb.NewTable[string, clientgroup.Member](nil)
+	t.membersGroup = memdb.NewIndex[cabinet.CollaboratorGroupID, string]()
+	t.membersUser = memdb.NewIndex[cabinet.UserID, string]()
+	t.groups = memdb.NewTable[cabinet.ClientGroupID, clientgroup.ClientGroup](nil)
+	t.groupsOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.ClientGroupID]()
+	t.direct = memdb.NewTable[string, clientgroup.DirectAssignment](nil)
+	t.directGroup = memdb.NewIndex[cabinet.ClientGroupID, string]()
+	t.directUser = memdb.NewIndex[cabinet.UserID, string]()
+	t.gassign = memdb.NewTable[string, clientgroup.GroupAssignment](nil)
+	t.gassignGroup = memdb.NewIndex[cabinet.ClientGroupID, string]()
+	t.gassignCGroup = memdb.NewIndex[cabinet.CollaboratorGroupID, string]()
+	t.placements = memdb.NewTable[cabinet.DossierID, clientgroup.Placement](nil)
+	t.placementsGroup = memdb.NewIndex[cabinet.ClientGroupID, cabinet.DossierID]()
+	t.placementsOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.DossierID]()
+}
+
+func pairKey[A, B ~string](a A, b B) string { return string(a) + "\x00" + string(b) }
+
+// ViewClientGroups implements clientgroup.Store.
+func (s *Store) ViewClientGroups(ctx context.Context, fn func(r clientgroup.Reader) error) error {
+	return s.db.Read(ctx, func() error {
+		return fn(cgReader{t: &s.clientgroup})
+	})
+}
+
+// UpdateClientGroups implements clientgroup.Store.
+func (s *Store) UpdateClientGroups(ctx context.Context, fn func(w clientgroup.Writer) error) (cabinet.Revision, error) {
+	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
+		return fn(cgWriter{cgReader: cgReader{t: &s.clientgroup}, tx: tx})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return cabinet.Revision(rev), nil
+}
+
+type cgReader struct{ t *clientgroupTables }
+
+type cgWriter struct {
+	cgReader
+	tx *memdb.Tx
+}
+
+// page returns up to limit values for the sorted keys after the cursor that
+// match keep, and the cursor of the next page when one more match exists.
+func page[V any](ctx context.Context, keys []string, get func(string) (V, bool), keep func(V) bool, after cabinet.Cursor, limit int) ([]V, cabinet.Cursor, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	var out []V
+	var last string
+	for _, k := range keys {
+		if after != "" && k <= string(after) {
+			continue
+		}
+		v, ok := get(k)
+		if !ok || (keep != nil && !keep(v)) {
+			continue
+		}
+		if limit > 0 && len(out) == limit {
+			return out, cabinet.Cursor(last), nil
+		}
+		out = append(out, v)
+		last = k
+	}
+	return out, "", nil
+}
+
+func nf[T ~string](ctx context.Context, kind string, id T) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return cabinet.NotFound(kind, id)
+}
+
+func get[K cmp.Ordered, V any](ctx context.Context, t *memdb.Table[K, V], kind string, k K, display string) (V, error) {
+	var zero V
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	v, ok := t.Get(k)
+	if !ok {
+		return zero, cabinet.NotFound(kind, display)
+	}
+	return v, nil
+}
+
+func (r cgReader) Office(ctx context.Context, id cabinet.OfficeID) (clientgroup.Office, error) {
+	return get(ctx, r.t.offices, "office", id, string(id))
+}
+
+func (r cgReader) Offices(ctx context.Context, after cabinet.Cursor, limit int) ([]clientgroup.Office, cabinet.Cursor, error) {
+	return page(ctx, strKeys(r.t.offices.Keys()), strGet(r.t.offices.Get), nil, after, limit)
+}
+
+func (r cgReader) Collaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (clientgroup.Collaborator, error) {
+	return get(ctx, r.t.collaborators, "collaborator", pairKey(office, user), string(user))
+}
+
+func (r cgReader) Collaborators(ctx context.Context, f clientgroup.CollaboratorFilter, after cabinet.Cursor, limit int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+	var keys []string
+	switch {
+	case f.Office != "":
+		keys = r.t.collaboratorsOffice.Members(f.Office)
+	case f.User != "":
+		keys = r.t.collaboratorsUser.Members(f.User)
+	default:
+		keys = r.t.collaborators.Keys()
+	}
+	return page(ctx, keys, r.t.collaborators.Get, func(c clientgroup.Collaborator) bool {
+		return (f.Office == "" || c.Office == f.Office) && (f.User == "" || c.User == f.User)
+	}, after, limit)
+}
+
+func (r cgReader) CollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) (clientgroup.CollaboratorGroup, error) {
+	return get(ctx, r.t.cgroups, "collaborator group", id, string(id))
+}
+
+func (r cgReader) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, after cabinet.Cursor, limit int) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
+	keys := r.t.cgroups.Keys()
+	if f.Office != "" {
+		keys = r.t.cgroupsOffice.Members(f.Office)
+	}
+	return page(ctx, strKeys(keys), strGet(r.t.cgroups.Get), nil, after, limit)
+}
+
+func (r cgReader) Member(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) (clientgroup.Member, error) {
+	return get(ctx, r.t.members, "member", pairKey(group, user), string(user))
+}
+
+func (r cgReader) Members(ctx context.Context, f clientgroup.MemberFilter, after cabinet.Cursor, limit int) ([]clientgroup.Member, cabinet.Cursor, error) {
+	var keys []string
+	switch {
+	case f.Group != "":
+		keys = r.t.membersGroup.Members(f.Group)
+	case f.User != "":
+		keys = r.t.membersUser.Members(f.User)
+	default:
+		keys = r.t.members.Keys()
+	}
+	return page(ctx, keys, r.t.members.Get, func(m clientgroup.Member) bool {
+		return (f.Group == "" || m.Group == f.Group) && (f.User == "" || m.User == f.User)
+	}, after, limit)
+}
+
+func (r cgReader) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (clientgroup.ClientGroup, error) {
+	return get(ctx, r.t.groups, "client group", id, string(id))
+}
+
+func (r cgReader) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, after cabinet.Cursor, limit int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
+	keys := r.t.groups.Keys()
+	if f.Office != "" {
+		keys = r.t.groupsOffice.Members(f.Office)
+	}
+	return page(ctx, strKeys(keys), strGet(r.t.groups.Get), nil, after, limit)
+}
+
+func (r cgReader) DirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) (clientgroup.DirectAssignment, error) {
+	return get(ctx, r.t.direct, "direct assignment", pairKey(group, user), string(user))
+}
+
+func (r cgReader) DirectAssignments(ctx context.Context, f clientgroup.DirectAssignmentFilter, after cabinet.Cursor, limit int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+	var keys []string
+	switch {
+	case f.ClientGroup != "":
+		keys = r.t.directGroup.Members(f.ClientGroup)
+	case f.User != "":
+		keys = r.t.directUser.Members(f.User)
+	default:
+		keys = r.t.direct.Keys()
+	}
+	return page(ctx, keys, r.t.direct.Get, func(a clientgroup.DirectAssignment) bool {
+		return (f.ClientGroup == "" || a.ClientGroup == f.ClientGroup) && (f.User == "" || a.User == f.User)
+	}, after, limit)
+}
+
+func (r cgReader) GroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) (clientgroup.GroupAssignment, error) {
+	return get(ctx, r.t.gassign, "group assignment", pairKey(group, cgroup), string(cgroup))
+}
+
+func (r cgReader) GroupAssignments(ctx context.Context, f clientgroup.GroupAssignmentFilter, after cabinet.Cursor, limit int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
+	var keys []string
+	switch {
+	case f.ClientGroup != "":
+		keys = r.t.gassignGroup.Members(f.ClientGroup)
+	case f.CollaboratorGroup != "":
+		keys = r.t.gassignCGroup.Members(f.CollaboratorGroup)
+	default:
+		keys = r.t.gassign.Keys()
+	}
+	return page(ctx, keys, r.t.gassign.Get, func(a clientgroup.GroupAssignment) bool {
+		return (f.ClientGroup == "" || a.ClientGroup == f.ClientGroup) && (f.CollaboratorGroup == "" || a.CollaboratorGroup == f.CollaboratorGroup)
+	}, after, limit)
+}
+
+func (r cgReader) Placement(ctx context.Context, dossier cabinet.DossierID) (clientgroup.Placement, error) {
+	return get(ctx, r.t.placements, "placement", dossier, string(dossier))
+}
+
+func (r cgReader) Placements(ctx context.Context, f clientgroup.PlacementFilter, after cabinet.Cursor, limit int) ([]clientgroup.Placement, cabinet.Cursor, error) {
+	var keys []cabinet.DossierID
+	switch {
+	case f.ClientGroup != "":
+		keys = r.t.placementsGroup.Members(f.ClientGroup)
+	case f.Office != "":
+		keys = r.t.placementsOffice.Members(f.Office)
+	default:
+		keys = r.t.placements.Keys()
+	}
+	return page(ctx, strKeys(keys), strGet(r.t.placements.Get), func(p clientgroup.Placement) bool {
+		return (f.ClientGroup == "" || p.ClientGroup == f.ClientGroup) && (f.Office == "" || p.Office == f.Office)
+	}, after, limit)
+}
+
+// strKeys converts typed string keys to plain strings for page.
+func strKeys[K ~string](keys []K) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = string(k)
+	}
+	return out
+}
+
+func strGet[K ~string, V any](g func(K) (V, bool)) func(string) (V, bool) {
+	return func(k string) (V, bool) { return g(K(k)) }
+}
+
+func required[T ~string](field string, id T) error {
+	if id == "" {
+		return cabinet.Invalid(field, "is required")
+	}
+	return nil
+}
+
+func (w cgWriter) PutOffice(ctx context.Context, o clientgroup.Office) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := required("id", o.ID); err != nil {
+		return err
+	}
+	w.t.offices.Put(w.tx, o.ID, o)
+	return nil
+}
+
+func (w cgWriter) PutCollaborator(ctx context.Context, c clientgroup.Collaborator) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := required("office", c.Office); err != nil {
+		return err
+	}
+	if err := required("user", c.User); err != nil {
+		return err
+	}
+	k := pairKey(c.Office, c.User)
+	w.t.collaborators.Put(w.tx, k, c)
+	w.t.collaboratorsOffice.Add(w.tx, c.Office, k)
+	w.t.collaboratorsUser.Add(w.tx, c.User, k)
+	return nil
+}
+
+func (w cgWriter) DeleteCollaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	k := pairKey(office, user)
+	if !w.t.collaborators.Delete(w.tx, k) {
+		return nf(ctx, "collaborator", user)
+	}
+	w.t.collaboratorsOffice.Remove(w.tx, office, k)
+	w.t.collaboratorsUser.Remove(w.tx, user, k)
+	return nil
+}
+
+func (w cgWriter) PutCollaboratorGroup(ctx context.Context, g clientgroup.CollaboratorGroup) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := required("id", g.ID); err != nil {
+		return err
+	}
+	if old, ok := w.t.cgroups.Get(g.ID); ok {
+		w.t.cgroupsOffice.Remove(w.tx, old.Office, g.ID)
+	}
+	w.t.cgroups.Put(w.tx, g.ID, g)
+	w.t.cgroupsOffice.Add(w.tx, g.Office, g.ID)
+	return nil
+}
+
+func (w cgWriter) DeleteCollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	old, ok := w.t.cgroups.Get(id)
+	if !ok {
+		return nf(ctx, "collaborator group", id)
+	}
+	w.t.cgroups.Delete(w.tx, id)
+	w.t.cgroupsOffice.Remove(w.tx, old.Office, id)
+	return nil
+}
+
+func (w cgWriter) PutMember(ctx context.Context, m clientgroup.Member) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := required("group", m.Group); err != nil {
+		return err
+	}
+	if err := required("user", m.User); err != nil {
+		return err
+	}
+	k := pairKey(m.Group, m.User)
+	w.t.members.Put(w.tx, k, m)
+	w.t.membersGroup.Add(w.tx, m.Group, k)
+	w.t.membersUser.Add(w.tx, m.User, k)
+	return nil
+}
+
+func (w cgWriter) DeleteMember(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	k := pairKey(group, user)
+	if !w.t.members.Delete(w.tx, k) {
+		return nf(ctx, "member", user)
+	}
+	w.t.membersGroup.Remove(w.tx, group, k)
+	w.t.membersUser.Remove(w.tx, user, k)
+	return nil
+}
+
+func (w cgWriter) PutClientGroup(ctx context.Context, g clientgroup.ClientGroup) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := required("id", g.ID); err != nil {
+		return err
+	}
+	if old, ok := w.t.groups.Get(g.ID); ok {
+		w.t.groupsOffice.Remove(w.tx, old.Office, g.ID)
+	}
+	w.t.groups.Put(w.tx, g.ID, g)
+	w.t.groupsOffice.Add(w.tx, g.Office, g.ID)
+	return nil
+}
+
+func (w cgWriter) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	old, ok := w.t.groups.Get(id)
+	if !ok {
+		return nf(ctx, "client group", id)
+	}
+	w.t.groups.Delete(w.tx, id)
+	w.t.groupsOffice.Remove(w.tx, old.Office, id)
+	return nil
+}
+
+func (w cgWriter) PutDirectAssignment(ctx context.Context, a clientgroup.DirectAssignment) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := required("client_group", a.ClientGroup); err != nil {
+		return err
+	}
+	if err := required("user", a.User); err != nil {
+		return err
+	}
+	k := pairKey(a.ClientGroup, a.User)
+	w.t.direct.Put(w.tx, k, a)
+	w.t.directGroup.Add(w.tx, a.ClientGroup, k)
+	w.t.directUser.Add(w.tx, a.User, k)
+	return nil
+}
+
+func (w cgWriter) DeleteDirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	k := pairKey(group, user)
+	if !w.t.direct.Delete(w.tx, k) {
+		return nf(ctx, "direct assignment", user)
+	}
+	w.t.directGroup.Remove(w.tx, group, k)
+	w.t.directUser.Remove(w.tx, user, k)
+	return nil
+}
+
+func (w cgWriter) PutGroupAssignment(ctx context.Context, a clientgroup.GroupAssignment) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := required("client_group", a.ClientGroup); err != nil {
+		return err
+	}
+	if err := required("collaborator_group", a.CollaboratorGroup); err != nil {
+		return err
+	}
+	k := pairKey(a.ClientGroup, a.CollaboratorGroup)
+	w.t.gassign.Put(w.tx, k, a)
+	w.t.gassignGroup.Add(w.tx, a.ClientGroup, k)
+	w.t.gassignCGroup.Add(w.tx, a.CollaboratorGroup, k)
+	return nil
+}
+
+func (w cgWriter) DeleteGroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	k := pairKey(group, cgroup)
+	if !w.t.gassign.Delete(w.tx, k) {
+		return nf(ctx, "group assignment", cgroup)
+	}
+	w.t.gassignGroup.Remove(w.tx, group, k)
+	w.t.gassignCGroup.Remove(w.tx, cgroup, k)
+	return nil
+}
+
+func (w cgWriter) PutPlacement(ctx context.Context, p clientgroup.Placement) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := required("dossier", p.Dossier); err != nil {
+		return err
+	}
+	if err := required("client_group", p.ClientGroup); err != nil {
+		return err
+	}
+	if old, ok := w.t.placements.Get(p.Dossier); ok {
+		w.t.placementsGroup.Remove(w.tx, old.ClientGroup, p.Dossier)
+		w.t.placementsOffice.Remove(w.tx, old.Office, p.Dossier)
+	}
+	w.t.placements.Put(w.tx, p.Dossier, p)
+	w.t.placementsGroup.Add(w.tx, p.ClientGroup, p.Dossier)
+	w.t.placementsOffice.Add(w.tx, p.Office, p.Dossier)
+	return nil
+}
+
+func (w cgWriter) DeletePlacement(ctx context.Context, dossier cabinet.DossierID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	old, ok := w.t.placements.Get(dossier)
+	if !ok {
+		return nf(ctx, "placement", dossier)
+	}
+	w.t.placements.Delete(w.tx, dossier)
+	w.t.placementsGroup.Remove(w.tx, old.ClientGroup, dossier)
+	w.t.placementsOffice.Remove(w.tx, old.Office, dossier)
+	return nil
+}

@@ -1,0 +1,63 @@
+package clientgroup_test
+
+import (
+	"fmt"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/clientgroup"
+)
+
+// InternalRoutes is pure: the policy package can call it with facts from its
+// own index.
+func ExampleInternalRoutes() {
+	f := clientgroup.RouteFacts{
+		Dossier:     cabinet.DossierFacts{ID: "d1", Office: "o1", Status: cabinet.DossierActivated, Manager: "mia"},
+		Profile:     cabinet.ProfileStandard,
+		ClientGroup: "g1",
+		Direct:      true,
+	}
+	fmt.Println(clientgroup.InternalRoutes("mia", f))
+	f.Profile = cabinet.ProfileInvalid // mia left the office (GRP-11)
+	fmt.Println(clientgroup.InternalRoutes("mia", f))
+	// Output:
+	// manager|group_direct
+	// none
+}
+
+func ExampleService_MoveDossier() {
+	e := newEnv(nil)
+	g1, _ := e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
+	g2, _ := e.svc.CreateClientGroup(ctx, "ann", e.office, "Estates", "")
+	_ = e.svc.AssignCollaborator(ctx, "ann", g1.ID, "ugo")
+	_ = e.svc.AssignCollaborator(ctx, "ann", g2.ID, "tia")
+
+	_ = e.svc.MoveDossier(ctx, "ann", "act3", g1.ID)
+	ugo, _ := e.svc.Routes(ctx, "ugo", "act3")
+	tia, _ := e.svc.Routes(ctx, "tia", "act3")
+	fmt.Println("in General: ugo", ugo, "/ tia", tia)
+
+	_ = e.svc.MoveDossier(ctx, "ann", "act3", g2.ID)
+	ugo, _ = e.svc.Routes(ctx, "ugo", "act3")
+	tia, _ = e.svc.Routes(ctx, "tia", "act3")
+	fmt.Println("in Estates: ugo", ugo, "/ tia", tia)
+
+	err := e.svc.MoveDossier(ctx, "ann", "draft", g2.ID)
+	fmt.Println(cabinet.RuleOf(err), err)
+	// Output:
+	// in General: ugo group_direct / tia none
+	// in Estates: ugo none / tia group_direct
+	// GRP-5 cabinet: forbidden: dossier draft is draft; only activated dossiers can be put into a client group (GRP-5)
+}
+
+func ExampleService_DuplicateNames() {
+	e := newEnv(nil)
+	_, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
+	_, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "Estates", "")
+	_, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "general", "")
+	dups, _ := e.svc.DuplicateNames(ctx, e.office)
+	for _, d := range dups {
+		fmt.Println(d.Name, d.Groups)
+	}
+	// Output:
+	// General [group_2 group_4]
+}

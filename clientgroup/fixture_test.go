@@ -1,0 +1,176 @@
+package clientgroup_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/memstore"
+)
+
+var ctx = context.Background()
+
+// fakeUsers is the team side: accounts by ID.
+type fakeUsers struct {
+	mu    sync.Mutex
+	users map[cabinet.UserID]cabinet.User
+}
+
+func (f *fakeUsers) add(id cabinet.UserID, email string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.users == nil {
+		f.users = map[cabinet.UserID]cabinet.User{}
+	}
+	f.users[id] = cabinet.User{ID: id, DisplayName: string(id), Email: email}
+}
+
+func (f *fakeUsers) User(_ context.Context, id cabinet.UserID) (cabinet.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.users[id]
+	if !ok {
+		return cabinet.User{}, cabinet.NotFound("user", id)
+	}
+	return u, nil
+}
+
+// fakeDossiers is the access side: dossier facts by ID.
+type fakeDossiers struct {
+	mu sync.Mutex
+	m  map[cabinet.DossierID]cabinet.DossierFacts
+}
+
+func (f *fakeDossiers) set(d cabinet.DossierFacts) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = map[cabinet.DossierID]cabinet.DossierFacts{}
+	}
+	d.Assigned = slices.Clone(d.Assigned)
+	f.m[d.ID] = d
+}
+
+func (f *fakeDossiers) DossierFacts(_ context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, ok := f.m[id]
+	if !ok {
+		return d, cabinet.NotFound("dossier", id)
+	}
+	d.Assigned = slices.Clone(d.Assigned)
+	return d, nil
+}
+
+// env is an office "office_1" created by ann (admin) with bob (admin), and
+// sam, tia, ugo (standard); vic has an account but is no collaborator.
+// Dossiers: act1, act2, act3 activated (act1 managed by sam, act2 with tia
+// assigned), draft, archived; other is an activated dossier of another
+// office.
+type env struct {
+	svc      *clientgroup.Service
+	store    *memstore.Store
+	users    *fakeUsers
+	dossiers *fakeDossiers
+	log      *cabinet.EventLog
+	office   cabinet.OfficeID
+}
+
+// newEnv builds the fixture; t may be nil in Example functions.
+func newEnv(t testing.TB) *env {
+	if t != nil {
+		t.Helper()
+	}
+	e := &env{store: memstore.New(), users: &fakeUsers{}, dossiers: &fakeDossiers{}, log: &cabinet.EventLog{}}
+	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic"} {
+		e.users.add(u, string(u)+"@example.com")
+	}
+	e.svc = clientgroup.NewService(e.store, e.users, e.dossiers,
+		cabinet.WithIDs(&cabinet.SequentialIDs{}),
+		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))),
+		cabinet.WithEvents(e.log))
+	o, err := e.svc.CreateOffice(ctx, "ann", "Ann & Co", "office@example.com")
+	must(t, err)
+	e.office = o.ID
+	_, err = e.svc.AddCollaborator(ctx, "ann", o.ID, "bob", cabinet.ProfileAdmin)
+	must(t, err)
+	for _, u := range []cabinet.UserID{"sam", "tia", "ugo"} {
+		_, err = e.svc.AddCollaborator(ctx, "ann", o.ID, u, cabinet.ProfileStandard)
+		must(t, err)
+	}
+	e.dossiers.set(cabinet.DossierFacts{ID: "act1", Office: o.ID, Status: cabinet.DossierActivated, Manager: "sam"})
+	e.dossiers.set(cabinet.DossierFacts{ID: "act2", Office: o.ID, Status: cabinet.DossierActivated, Assigned: []cabinet.UserID{"tia"}})
+	e.dossiers.set(cabinet.DossierFacts{ID: "act3", Office: o.ID, Status: cabinet.DossierActivated})
+	e.dossiers.set(cabinet.DossierFacts{ID: "draft", Office: o.ID, Status: cabinet.DossierDraft})
+	e.dossiers.set(cabinet.DossierFacts{ID: "archived", Office: o.ID, Status: cabinet.DossierArchived})
+	e.dossiers.set(cabinet.DossierFacts{ID: "other", Office: "office_elsewhere", Status: cabinet.DossierActivated})
+	e.log.Reset()
+	return e
+}
+
+func must(t testing.TB, err error) {
+	if err != nil && t == nil {
+		panic(err)
+	}
+	if err != nil {
+		t.Helper()
+		t.Fatal(err)
+	}
+}
+
+// wantErr asserts err matches sentinel and, when set, names rule or field.
+func wantErr(t *testing.T, err, sentinel error, ruleOrField string) {
+	t.Helper()
+	if !errors.Is(err, sentinel) {
+		t.Fatalf("err = %v, want %v", err, sentinel)
+	}
+	if ruleOrField != "" && cabinet.RuleOf(err) != ruleOrField && cabinet.FieldOf(err) != ruleOrField {
+		t.Fatalf("err = %v, want it to name %q", err, ruleOrField)
+	}
+}
+
+func (e *env) routes(t testing.TB, u cabinet.UserID, d cabinet.DossierID) clientgroup.Routes {
+	t.Helper()
+	r, err := e.svc.Routes(ctx, u, d)
+	must(t, err)
+	return r
+}
+
+// snapshot is every record of the store, for "a failed command changes
+// nothing" (SPEC §3 invariant 8).
+type snapshot struct {
+	Offices            []clientgroup.Office
+	Collaborators      []clientgroup.Collaborator
+	CollaboratorGroups []clientgroup.CollaboratorGroup
+	Members            []clientgroup.Member
+	ClientGroups       []clientgroup.ClientGroup
+	Direct             []clientgroup.DirectAssignment
+	GroupAssignments   []clientgroup.GroupAssignment
+	Placements         []clientgroup.Placement
+	Revision           cabinet.Revision
+}
+
+func takeSnapshot(t testing.TB, s *memstore.Store) snapshot {
+	t.Helper()
+	var sn snapshot
+	err := s.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
+		var errs [8]error
+		sn.Offices, _, errs[0] = r.Offices(ctx, "", 0)
+		sn.Collaborators, _, errs[1] = r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, "", 0)
+		sn.CollaboratorGroups, _, errs[2] = r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, "", 0)
+		sn.Members, _, errs[3] = r.Members(ctx, clientgroup.MemberFilter{}, "", 0)
+		sn.ClientGroups, _, errs[4] = r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, "", 0)
+		sn.Direct, _, errs[5] = r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, "", 0)
+		sn.GroupAssignments, _, errs[6] = r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, "", 0)
+		sn.Placements, _, errs[7] = r.Placements(ctx, clientgroup.PlacementFilter{}, "", 0)
+		return errors.Join(errs[:]...)
+	})
+	must(t, err)
+	sn.Revision = s.Revision()
+	return sn
+}

@@ -1,0 +1,332 @@
+package clientgroup_test
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/google/go-cmp/cmp"
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/gen"
+	"github.com/leanovate/gopter/prop"
+)
+
+var (
+	propActors   = []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic", ""}
+	propDossiers = []cabinet.DossierID{"act1", "act2", "act3", "draft", "archived", "other", "missing"}
+	propNames    = []string{"General", "Estates", "general", "Office", "North", " "}
+	propEmails   = []string{"", "group@example.com", "g2@example.com", "", "not an email"}
+	propProfiles = []cabinet.Profile{cabinet.ProfileAdmin, cabinet.ProfileStandard, cabinet.ProfileStandard, cabinet.ProfileInvalid}
+)
+
+func propParams() *gopter.TestParameters {
+	p := gopter.DefaultTestParameters()
+	p.MinSuccessfulTests = 1000
+	p.MaxSize = 25
+	return p
+}
+
+// world runs random commands against an env and remembers the groups made.
+type world struct {
+	e       *env
+	groups  []cabinet.ClientGroupID
+	cgroups []cabinet.CollaboratorGroupID
+}
+
+// newWorld starts from the env with two client groups and one collaborator
+// group.
+func newWorld(t testing.TB) *world {
+	w := &world{e: newEnv(t)}
+	for _, n := range []string{"General", "Estates"} {
+		g, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, n, "")
+		must(t, err)
+		w.groups = append(w.groups, g.ID)
+	}
+	cg, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Juniors")
+	must(t, err)
+	w.cgroups = append(w.cgroups, cg.ID)
+	w.e.log.Reset()
+	return w
+}
+
+func pick[T any](xs []T, n uint32) T { return xs[int(n)%len(xs)] }
+
+// group mostly picks an existing client group, sometimes an unknown or
+// empty ID.
+func (w *world) group(n uint32) cabinet.ClientGroupID {
+	if len(w.groups) > 0 && n%7 != 6 {
+		return pick(w.groups, n)
+	}
+	return pick([]cabinet.ClientGroupID{"group_nope", ""}, n/7)
+}
+
+func (w *world) cgroup(n uint32) cabinet.CollaboratorGroupID {
+	if len(w.cgroups) > 0 && n%7 != 6 {
+		return pick(w.cgroups, n)
+	}
+	return "cgroup_nope"
+}
+
+// run decodes and runs one command; it returns its name and error.
+func (w *world) run(c uint32) (string, error) {
+	e := w.e
+	kind, a, b, x := c%20, (c/20)%7, (c/140)%11, (c/1540)%13
+	actor := pick(propActors, a)
+	if a < 6 && x%4 != 0 { // mostly admins, so that most commands go through
+		actor = pick([]cabinet.UserID{"ann", "bob"}, a)
+	}
+	user := pick(propActors, b)
+	switch kind {
+	case 0:
+		g, err := e.svc.CreateClientGroup(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
+		if err == nil {
+			w.groups = append(w.groups, g.ID)
+		}
+		return "CreateClientGroup", err
+	case 1:
+		_, err := e.svc.RenameClientGroup(ctx, actor, w.group(b), pick(propNames, x))
+		return "RenameClientGroup", err
+	case 2:
+		_, err := e.svc.SetClientGroupEmail(ctx, actor, w.group(b), pick(propEmails, x))
+		return "SetClientGroupEmail", err
+	case 3:
+		return "DeleteClientGroup", e.svc.DeleteClientGroup(ctx, actor, w.group(b))
+	case 4:
+		g, err := e.svc.CreateCollaboratorGroup(ctx, actor, e.office, pick(propNames, b))
+		if err == nil {
+			w.cgroups = append(w.cgroups, g.ID)
+		}
+		return "CreateCollaboratorGroup", err
+	case 5:
+		return "DeleteCollaboratorGroup", e.svc.DeleteCollaboratorGroup(ctx, actor, w.cgroup(b))
+	case 6:
+		return "AddMember", e.svc.AddMember(ctx, actor, w.cgroup(x), user)
+	case 7:
+		return "RemoveMember", e.svc.RemoveMember(ctx, actor, w.cgroup(x), user)
+	case 8, 17:
+		return "MoveDossier", e.svc.MoveDossier(ctx, actor, pick(propDossiers, b), w.group(x))
+	case 9:
+		return "AssignCollaborator", e.svc.AssignCollaborator(ctx, actor, w.group(x), user)
+	case 10:
+		return "UnassignCollaborator", e.svc.UnassignCollaborator(ctx, actor, w.group(x), user)
+	case 11:
+		return "AssignCollaboratorGroup", e.svc.AssignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b))
+	case 12:
+		return "UnassignCollaboratorGroup", e.svc.UnassignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b))
+	case 13:
+		return "SetCollaboratorClientGroups", e.svc.SetCollaboratorClientGroups(ctx, actor, e.office, user, []cabinet.ClientGroupID{w.group(x), w.group(b)})
+	case 14:
+		_, err := e.svc.AddCollaborator(ctx, actor, e.office, user, pick(propProfiles, x))
+		return "AddCollaborator", err
+	case 15:
+		_, err := e.svc.SetProfile(ctx, actor, e.office, user, pick(propProfiles, x))
+		return "SetProfile", err
+	case 16:
+		return "RemoveCollaborator", e.svc.RemoveCollaborator(ctx, actor, e.office, user)
+	case 18:
+		_, err := e.svc.RenameCollaboratorGroup(ctx, actor, w.cgroup(b), pick(propNames, x))
+		return "RenameCollaboratorGroup", err
+	default:
+		_, err := e.svc.UpdateOffice(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
+		return "UpdateOffice", err
+	}
+}
+
+// onePerDossier checks SPEC §3 invariant 1 (GRP-4) through both directions
+// of the store: group → dossiers and dossier → group agree, and each dossier
+// is listed under at most one group, an existing one of its office.
+func onePerDossier(t testing.TB, e *env) error {
+	sn := takeSnapshot(t, e.store)
+	groupOf := map[cabinet.DossierID]cabinet.ClientGroupID{}
+	return e.svc.View(ctx, func(r clientgroup.Reader) error {
+		for _, g := range sn.ClientGroups {
+			ps, _, err := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g.ID}, "", 0)
+			if err != nil {
+				return err
+			}
+			for _, p := range ps {
+				if prev, ok := groupOf[p.Dossier]; ok {
+					return fmt.Errorf("GRP-4: dossier %s in %s and %s", p.Dossier, prev, g.ID)
+				}
+				groupOf[p.Dossier] = g.ID
+				if p.Office != g.Office {
+					return fmt.Errorf("GRP-1: dossier %s of office %s in group %s of %s", p.Dossier, p.Office, g.ID, g.Office)
+				}
+			}
+		}
+		for _, p := range sn.Placements {
+			if groupOf[p.Dossier] != p.ClientGroup {
+				return fmt.Errorf("GRP-4: dossier %s → %s but group index says %q", p.Dossier, p.ClientGroup, groupOf[p.Dossier])
+			}
+		}
+		if len(sn.Placements) != len(groupOf) {
+			return fmt.Errorf("GRP-4: %d placements, %d listed by groups", len(sn.Placements), len(groupOf))
+		}
+		return nil
+	})
+}
+
+// noRouteUnlessCollaborator checks GRP-11 on the whole state: a user who is
+// not a collaborator of the office has no internal route and no membership
+// or direct assignment in it.
+func noRouteUnlessCollaborator(t testing.TB, e *env) error {
+	sn := takeSnapshot(t, e.store)
+	isCollab := map[cabinet.UserID]bool{}
+	for _, c := range sn.Collaborators {
+		isCollab[c.User] = true
+	}
+	for _, m := range sn.Members {
+		if !isCollab[m.User] {
+			return fmt.Errorf("GRP-11: non-collaborator %s is in collaborator group %s", m.User, m.Group)
+		}
+	}
+	for _, a := range sn.Direct {
+		if !isCollab[a.User] {
+			return fmt.Errorf("GRP-11: non-collaborator %s is assigned to %s", a.User, a.ClientGroup)
+		}
+	}
+	for _, u := range propActors {
+		if isCollab[u] {
+			continue
+		}
+		for _, d := range propDossiers[:6] {
+			r, err := e.svc.Routes(ctx, u, d)
+			if err != nil {
+				return err
+			}
+			if r != clientgroup.NoRoute {
+				return fmt.Errorf("GRP-11: non-collaborator %q reaches %s by %v", u, d, r)
+			}
+		}
+	}
+	return nil
+}
+
+func genSequence() gopter.Gen { return gen.SliceOf(gen.UInt32()) }
+
+// SPEC §3 invariant 1 (GRP-4) and invariant 8 (a failed command changes
+// nothing and publishes nothing), over random sequences of valid and invalid
+// commands.
+func TestPropertyInvariants1And8(t *testing.T) {
+	props := gopter.NewProperties(propParams())
+	props.Property("GRP-4 one group per dossier; failed commands change nothing", prop.ForAll(
+		func(cmds []uint32) string {
+			w := newWorld(t)
+			for i, c := range cmds {
+				before := takeSnapshot(t, w.e.store)
+				nEvents := len(w.e.log.Events())
+				name, err := w.run(c)
+				if err != nil {
+					if d := cmp.Diff(before, takeSnapshot(t, w.e.store)); d != "" {
+						return fmt.Sprintf("step %d %s failed (%v) but changed the state: %s", i, name, err, d)
+					}
+					if n := len(w.e.log.Events()); n != nEvents {
+						return fmt.Sprintf("step %d %s failed (%v) but published %d events", i, name, err, n-nEvents)
+					}
+				}
+				if err := onePerDossier(t, w.e); err != nil {
+					return fmt.Sprintf("after step %d %s: %v", i, name, err)
+				}
+			}
+			return ""
+		}, genSequence()))
+	props.TestingRun(t)
+}
+
+// GRP-11: removing a collaborator leaves them no internal route, at once and
+// in every later state until they are added again.
+func TestPropertyGRP11RemovedCollaboratorHasNoRoute(t *testing.T) {
+	props := gopter.NewProperties(propParams())
+	props.Property("GRP-11 removed collaborators have no internal route", prop.ForAll(
+		func(cmds []uint32) string {
+			w := &world{e: newEnv(t)}
+			// give everybody routes to start with
+			g, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, "All", "")
+			must(t, err)
+			cg, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Everyone")
+			must(t, err)
+			w.groups, w.cgroups = append(w.groups, g.ID), append(w.cgroups, cg.ID)
+			must(t, w.e.svc.AssignCollaboratorGroup(ctx, "ann", g.ID, cg.ID))
+			for _, u := range []cabinet.UserID{"sam", "tia", "ugo"} {
+				must(t, w.e.svc.AddMember(ctx, "ann", cg.ID, u))
+				must(t, w.e.svc.AssignCollaborator(ctx, "ann", g.ID, u))
+			}
+			for _, d := range []cabinet.DossierID{"act1", "act2", "act3"} {
+				must(t, w.e.svc.MoveDossier(ctx, "ann", d, g.ID))
+			}
+			for i, c := range cmds {
+				if i%3 == 0 { // remove someone often
+					c = c - c%20 + 16
+				}
+				name, cmdErr := w.run(c)
+				if err := noRouteUnlessCollaborator(t, w.e); err != nil {
+					return fmt.Sprintf("after step %d %s (err %v): %v", i, name, cmdErr, err)
+				}
+			}
+			return ""
+		}, genSequence()))
+	props.TestingRun(t)
+}
+
+// SPEC §3 invariant 1 under concurrency: goroutines moving dossiers between
+// groups (and out) at once never leave a dossier in two groups, and the
+// DossierMoved events replayed in revision order give the store's state.
+func TestPropertyGRP4ConcurrentMoves(t *testing.T) {
+	props := gopter.NewProperties(propParams())
+	props.Property("GRP-4 concurrent moves keep one group per dossier", prop.ForAll(
+		func(moves []uint32) string {
+			e := newEnv(t)
+			var groups []cabinet.ClientGroupID
+			for _, n := range []string{"A", "B", "C"} {
+				g, err := e.svc.CreateClientGroup(ctx, "ann", e.office, n, "")
+				must(t, err)
+				groups = append(groups, g.ID)
+			}
+			e.log.Reset()
+			targets := append(slices.Clone(groups), "")
+			var wg sync.WaitGroup
+			for worker := range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := worker; i < len(moves); i += 4 {
+						m := moves[i]
+						actor := pick([]cabinet.UserID{"ann", "bob"}, m)
+						_ = e.svc.MoveDossier(ctx, actor, pick(propDossiers[:3], m/2), pick(targets, m/6))
+					}
+				}()
+			}
+			wg.Wait()
+			if err := onePerDossier(t, e); err != nil {
+				return err.Error()
+			}
+			batches := e.log.Batches()
+			slices.SortFunc(batches, func(a, b cabinet.Batch) int { return int(a.Revision) - int(b.Revision) })
+			replay := map[cabinet.DossierID]cabinet.ClientGroupID{}
+			for _, b := range batches {
+				for _, ev := range b.Events {
+					m := ev.(clientgroup.DossierMoved)
+					if replay[m.Dossier] != m.From {
+						return fmt.Sprintf("event %+v does not follow %q", m, replay[m.Dossier])
+					}
+					replay[m.Dossier] = m.To
+				}
+			}
+			for _, p := range takeSnapshot(t, e.store).Placements {
+				if replay[p.Dossier] != p.ClientGroup {
+					return fmt.Sprintf("replay says %s in %q, store says %q", p.Dossier, replay[p.Dossier], p.ClientGroup)
+				}
+				delete(replay, p.Dossier)
+			}
+			for d, g := range replay {
+				if g != "" {
+					return fmt.Sprintf("replay says %s in %s, store has no placement", d, g)
+				}
+			}
+			return ""
+		}, genSequence()))
+	props.TestingRun(t)
+}

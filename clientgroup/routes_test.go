@@ -1,0 +1,160 @@
+package clientgroup_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/clientgroup"
+)
+
+// GRP-3 permission matrix for the pure function: each of the five routes
+// alone, combinations, and GRP-2/GRP-11 cut-offs.
+func TestInternalRoutesMatrix(t *testing.T) {
+	dossier := cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierActivated, Manager: "mia", Assigned: []cabinet.UserID{"abe", "ava"}}
+	type who struct {
+		user    cabinet.UserID
+		profile cabinet.Profile
+		direct  bool
+		viaCG   bool
+	}
+	check := func(w who, group cabinet.ClientGroupID, want clientgroup.Routes) {
+		t.Helper()
+		f := clientgroup.RouteFacts{Dossier: dossier, Profile: w.profile, ClientGroup: group, Direct: w.direct, ThroughCollaboratorGroup: w.viaCG}
+		if got := clientgroup.InternalRoutes(w.user, f); got != want {
+			t.Errorf("%s (%v, direct=%v, viaCG=%v) group %q: %v, want %v", w.user, w.profile, w.direct, w.viaCG, group, got, want)
+		}
+	}
+	std := cabinet.ProfileStandard
+	check(who{"adm", cabinet.ProfileAdmin, false, false}, "", clientgroup.RouteAdmin)
+	check(who{"mia", std, false, false}, "", clientgroup.RouteManager)
+	check(who{"ava", std, false, false}, "", clientgroup.RouteAssigned)
+	check(who{"gus", std, true, false}, "g", clientgroup.RouteGroupDirect)
+	check(who{"cal", std, false, true}, "g", clientgroup.RouteCollaboratorGroup)
+	check(who{"gus", std, true, false}, "", clientgroup.NoRoute) // GRP-2
+	check(who{"cal", std, false, true}, "", clientgroup.NoRoute) // GRP-2
+	check(who{"nob", std, false, false}, "g", clientgroup.NoRoute)
+	check(who{"mia", cabinet.ProfileAdmin, true, true}, "g", clientgroup.RouteAdmin|clientgroup.RouteManager|clientgroup.RouteGroupDirect|clientgroup.RouteCollaboratorGroup)
+	// GRP-11: no profile in the office, no route.
+	check(who{"mia", cabinet.ProfileInvalid, true, true}, "g", clientgroup.NoRoute)
+	check(who{"", cabinet.ProfileAdmin, true, true}, "g", clientgroup.NoRoute)
+	// unknown dossier (no office): no route.
+	if got := clientgroup.InternalRoutes("adm", clientgroup.RouteFacts{Profile: cabinet.ProfileAdmin}); got != clientgroup.NoRoute {
+		t.Errorf("no office: %v", got)
+	}
+}
+
+func TestRoutesString(t *testing.T) {
+	for _, c := range []struct {
+		r    clientgroup.Routes
+		want string
+	}{
+		{clientgroup.NoRoute, "none"},
+		{clientgroup.RouteAdmin, "admin"},
+		{clientgroup.RouteManager | clientgroup.RouteAssigned, "manager|assigned"},
+		{clientgroup.RouteGroupDirect | clientgroup.RouteCollaboratorGroup, "group_direct|collaborator_group"},
+		{clientgroup.Routes(0xff), "admin|manager|assigned|group_direct|collaborator_group|unknown"},
+	} {
+		if got := c.r.String(); got != c.want {
+			t.Errorf("%08b.String() = %q, want %q", uint8(c.r), got, c.want)
+		}
+	}
+	if clientgroup.NoRoute.Has(clientgroup.NoRoute) || !clientgroup.RouteAdmin.Any() {
+		t.Error("Has/Any")
+	}
+}
+
+// GRP-5, GRP-1 predicates.
+func TestPredicates(t *testing.T) {
+	if err := clientgroup.CanAdminister(cabinet.ProfileAdmin); err != nil {
+		t.Errorf("admin: %v", err)
+	}
+	for _, p := range []cabinet.Profile{cabinet.ProfileStandard, cabinet.ProfileInvalid} {
+		if err := clientgroup.CanAdminister(p); !errors.Is(err, cabinet.ErrForbidden) || cabinet.RuleOf(err) != "GRP-5" {
+			t.Errorf("%v: %v", p, err)
+		}
+	}
+	g := clientgroup.ClientGroup{ID: "g", Office: "o"}
+	for _, c := range []struct {
+		d    cabinet.DossierFacts
+		rule string
+	}{
+		{cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierActivated}, ""},
+		{cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierDraft}, "GRP-5"},
+		{cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierArchived}, "GRP-5"},
+		{cabinet.DossierFacts{ID: "d", Office: "x", Status: cabinet.DossierActivated}, "GRP-1"},
+	} {
+		err := clientgroup.CanPlace(c.d, g)
+		if cabinet.RuleOf(err) != c.rule || (c.rule == "") != (err == nil) {
+			t.Errorf("CanPlace(%+v) = %v, want rule %q", c.d, err, c.rule)
+		}
+	}
+	if got := clientgroup.ContactAddress("", "", "o@x.be"); got != "o@x.be" { // GRP-7
+		t.Errorf("ContactAddress = %q", got)
+	}
+}
+
+func TestHotPathAllocations(t *testing.T) {
+	f := clientgroup.RouteFacts{
+		Dossier:     cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierActivated, Manager: "m", Assigned: []cabinet.UserID{"a", "b", "c"}},
+		Profile:     cabinet.ProfileStandard,
+		ClientGroup: "g", Direct: true, ThroughCollaboratorGroup: true,
+	}
+	g := clientgroup.ClientGroup{ID: "g", Office: "o"}
+	var sink clientgroup.Routes
+	n := testing.AllocsPerRun(1000, func() {
+		sink |= clientgroup.InternalRoutes("c", f)
+		if clientgroup.CanAdminister(cabinet.ProfileAdmin) != nil || clientgroup.CanPlace(f.Dossier, g) != nil {
+			panic("denied")
+		}
+	})
+	if n != 0 {
+		t.Errorf("InternalRoutes/CanAdminister/CanPlace allocate %v times per run", n)
+	}
+	_ = sink
+}
+
+func BenchmarkInternalRoutes(b *testing.B) {
+	f := clientgroup.RouteFacts{
+		Dossier: cabinet.DossierFacts{ID: "d", Office: "o", Manager: "m", Assigned: []cabinet.UserID{"a", "b", "c"}},
+		Profile: cabinet.ProfileStandard, ClientGroup: "g", ThroughCollaboratorGroup: true,
+	}
+	for b.Loop() {
+		_ = clientgroup.InternalRoutes("c", f)
+	}
+}
+
+func TestParseRoutes(t *testing.T) {
+	for r := clientgroup.Routes(0); r < 32; r++ {
+		got, err := clientgroup.ParseRoutes(r.String())
+		if err != nil || got != r || !r.Valid() {
+			t.Errorf("ParseRoutes(%q) = %v, %v", r.String(), got, err)
+		}
+	}
+	_, err := clientgroup.ParseRoutes("admin|owner")
+	if !errors.Is(err, cabinet.ErrInvalid) || cabinet.FieldOf(err) != "route" {
+		t.Errorf("bad name: %v", err)
+	}
+	if clientgroup.Routes(64).Valid() {
+		t.Error("unknown bit is valid")
+	}
+}
+
+func FuzzParseRoutes(f *testing.F) {
+	for _, s := range []string{"", "none", "admin", "manager|assigned", "x|", "|"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := clientgroup.ParseRoutes(s)
+		if err != nil {
+			if !errors.Is(err, cabinet.ErrInvalid) {
+				t.Fatalf("err %v does not wrap ErrInvalid", err)
+			}
+			return
+		}
+		back, err := clientgroup.ParseRoutes(r.String())
+		if err != nil || back != r {
+			t.Fatalf("round trip %q → %v → %v, %v", s, r, back, err)
+		}
+	})
+}

@@ -1,0 +1,207 @@
+// Command client-groups tells the story of an office organising its work
+// with client groups (package clientgroup, GRP-1 … GRP-11): admins and
+// standard collaborators, a collaborator group, two client groups, and a
+// dossier moving from one group to the other — showing who gains and who
+// loses access to it.
+//
+// Run it with: go run ./examples/client-groups
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/memstore"
+)
+
+// accounts stands in for team.Service (the accounts).
+type accounts map[cabinet.UserID]cabinet.User
+
+func (a accounts) User(_ context.Context, id cabinet.UserID) (cabinet.User, error) {
+	u, ok := a[id]
+	if !ok {
+		return cabinet.User{}, cabinet.NotFound("user", id)
+	}
+	return u, nil
+}
+
+// dossiers stands in for access.Service (the dossiers' facts).
+type dossiers map[cabinet.DossierID]cabinet.DossierFacts
+
+func (d dossiers) DossierFacts(_ context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
+	f, ok := d[id]
+	if !ok {
+		return f, cabinet.NotFound("dossier", id)
+	}
+	return f, nil
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	ctx := context.Background()
+	people := []cabinet.UserID{"alice", "bruno", "chloe", "david", "emma"}
+	users := accounts{}
+	for _, p := range people {
+		users[p] = cabinet.User{ID: p, DisplayName: string(p), Email: string(p) + "@notaires.example"}
+	}
+	facts := dossiers{}
+	log := &cabinet.EventLog{}
+	svc := clientgroup.NewService(memstore.New(), users, facts,
+		cabinet.WithIDs(&cabinet.SequentialIDs{}),
+		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))),
+		cabinet.WithEvents(log))
+
+	step := func(format string, args ...any) { fmt.Printf("\n== "+format+"\n", args...) }
+
+	step("Alice creates the office and becomes its first admin")
+	office, err := svc.CreateOffice(ctx, "alice", "Étude Martin", "contact@notaires.example")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("office %s %q, general address %s\n", office.ID, office.Name, office.Email)
+
+	step("Alice adds Bruno as admin, Chloé, David and Emma as standard collaborators")
+	if _, err := svc.AddCollaborator(ctx, "alice", office.ID, "bruno", cabinet.ProfileAdmin); err != nil {
+		return err
+	}
+	for _, p := range []cabinet.UserID{"chloe", "david", "emma"} {
+		if _, err := svc.AddCollaborator(ctx, "alice", office.ID, p, cabinet.ProfileStandard); err != nil {
+			return err
+		}
+	}
+
+	step("A collaborator group and two client groups")
+	juniors, err := svc.CreateCollaboratorGroup(ctx, "alice", office.ID, "Juniors")
+	if err != nil {
+		return err
+	}
+	for _, p := range []cabinet.UserID{"david", "emma"} {
+		if err := svc.AddMember(ctx, "alice", juniors.ID, p); err != nil {
+			return err
+		}
+	}
+	estates, err := svc.CreateClientGroup(ctx, "alice", office.ID, "Estates", "estates@notaires.example")
+	if err != nil {
+		return err
+	}
+	companies, err := svc.CreateClientGroup(ctx, "bruno", office.ID, "Companies", "")
+	if err != nil {
+		return err
+	}
+	if err := svc.AssignCollaborator(ctx, "alice", estates.ID, "chloe"); err != nil {
+		return err
+	}
+	if err := svc.AssignCollaboratorGroup(ctx, "alice", companies.ID, juniors.ID); err != nil {
+		return err
+	}
+	fmt.Printf("%s: Chloé directly; %s: the %s group (David, Emma)\n", estates.Name, companies.Name, juniors.Name)
+
+	step("Chloé (standard) tries to create a client group")
+	_, err = svc.CreateClientGroup(ctx, "chloe", office.ID, "Mine", "")
+	fmt.Println("refused:", err)
+
+	facts["dossier_dupont"] = cabinet.DossierFacts{ID: "dossier_dupont", Office: office.ID, Status: cabinet.DossierActivated}
+	facts["dossier_draft"] = cabinet.DossierFacts{ID: "dossier_draft", Office: office.ID, Status: cabinet.DossierDraft}
+
+	who := func(d cabinet.DossierID) (map[cabinet.UserID]clientgroup.Routes, error) {
+		out := map[cabinet.UserID]clientgroup.Routes{}
+		for _, p := range people {
+			r, err := svc.Routes(ctx, p, d)
+			if err != nil {
+				return nil, err
+			}
+			out[p] = r
+		}
+		return out, nil
+	}
+	show := func(d cabinet.DossierID, before map[cabinet.UserID]clientgroup.Routes) (map[cabinet.UserID]clientgroup.Routes, error) {
+		now, err := who(d)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range people {
+			mark := ""
+			switch {
+			case before != nil && !before[p].Any() && now[p].Any():
+				mark = "  <- gains access"
+			case before != nil && before[p].Any() && !now[p].Any():
+				mark = "  <- loses access"
+			}
+			fmt.Printf("  %-6s %s%s\n", p, now[p], mark)
+		}
+		addr, err := svc.ContactAddress(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Println("  write to:", addr)
+		return now, nil
+	}
+
+	step("The Dupont dossier is activated, in no client group (GRP-2)")
+	r, err := show("dossier_dupont", nil)
+	if err != nil {
+		return err
+	}
+
+	step("Alice puts it into %s", estates.Name)
+	if err := svc.MoveDossier(ctx, "alice", "dossier_dupont", estates.ID); err != nil {
+		return err
+	}
+	if r, err = show("dossier_dupont", r); err != nil {
+		return err
+	}
+
+	step("Bruno moves it to %s: it leaves %s in the same step (GRP-4)", companies.Name, estates.Name)
+	if err := svc.MoveDossier(ctx, "bruno", "dossier_dupont", companies.ID); err != nil {
+		return err
+	}
+	if r, err = show("dossier_dupont", r); err != nil {
+		return err
+	}
+
+	step("A draft dossier cannot be put into a group (GRP-5)")
+	fmt.Println("refused:", svc.MoveDossier(ctx, "alice", "dossier_draft", estates.ID))
+
+	step("Emma leaves the office: every internal route she had is gone (GRP-11)")
+	if err := svc.RemoveCollaborator(ctx, "alice", office.ID, "emma"); err != nil {
+		return err
+	}
+	if _, err = show("dossier_dupont", r); err != nil {
+		return err
+	}
+
+	step("Dossiers of %s (GRP-9)", companies.Name)
+	for d, err := range svc.Dossiers(ctx, clientgroup.DossierFilter{ClientGroup: companies.ID, Status: cabinet.DossierActivated}) {
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %s (%s)\n", d.ID, d.Status)
+	}
+
+	step("Events published")
+	names := log.Names()
+	counts := map[string]int{}
+	for _, n := range names {
+		counts[n]++
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Printf("  %-48s x%d\n", k, counts[k])
+	}
+	return nil
+}
