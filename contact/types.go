@@ -97,10 +97,10 @@ type UnitStatus uint8
 
 // Unit statuses.
 const (
-	UnitStatusInvalid UnitStatus = iota
-	UnitStatusAvailable                // "available"
-	UnitStatusReserved                 // "reserved"
-	UnitStatusSold                     // "sold": final; its buyer leads became clients (CON-5)
+	UnitStatusInvalid   UnitStatus = iota
+	UnitStatusAvailable            // "available"
+	UnitStatusReserved             // "reserved"
+	UnitStatusSold                 // "sold": final; its buyer leads became clients (CON-5)
 )
 
 var unitStatusNames = [...]string{"invalid", "available", "reserved", "sold"}

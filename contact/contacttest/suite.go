@@ -249,11 +249,17 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 			wantAll := []string{"0", "1", "2", "3", "4", "5"}
 			strip := func(s string) string { return s[len(s)-1:] }
 			checks := map[string][]string{
-				"companies": collect(t, func(a cabinet.Cursor) ([]contact.Company, cabinet.Cursor, error) { return r.ListCompanies(ctx, "o1", a, 5) },
+				"companies": collect(t, func(a cabinet.Cursor) ([]contact.Company, cabinet.Cursor, error) {
+					return r.ListCompanies(ctx, "o1", a, 5)
+				},
 					func(v contact.Company) string { return strip(string(v.ID)) }),
-				"projects": collect(t, func(a cabinet.Cursor) ([]contact.Project, cabinet.Cursor, error) { return r.ListProjects(ctx, "o1", a, 3) },
+				"projects": collect(t, func(a cabinet.Cursor) ([]contact.Project, cabinet.Cursor, error) {
+					return r.ListProjects(ctx, "o1", a, 3)
+				},
 					func(v contact.Project) string { return strip(string(v.ID)) }),
-				"decisions": collect(t, func(a cabinet.Cursor) ([]contact.Decision, cabinet.Cursor, error) { return r.ListDecisions(ctx, "o1", a, 1) },
+				"decisions": collect(t, func(a cabinet.Cursor) ([]contact.Decision, cabinet.Cursor, error) {
+					return r.ListDecisions(ctx, "o1", a, 1)
+				},
 					func(v contact.Decision) string { return strip(string(v.ID)) }),
 				"units": collect(t, func(a cabinet.Cursor) ([]contact.Unit, cabinet.Cursor, error) { return r.ListUnits(ctx, "o1", a, 6) },
 					func(v contact.Unit) string { return strip(string(v.ID)) }),
