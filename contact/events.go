@@ -175,23 +175,59 @@ type ImpersonationStopped struct {
 	Reason      string
 }
 
-// EventName implementations.
-func (ContactCreated) EventName() string       { return "contact.contact_created" }
-func (ContactEdited) EventName() string        { return "contact.contact_edited" }
-func (ContactArchived) EventName() string      { return "contact.contact_archived" }
-func (ContactInvited) EventName() string       { return "contact.contact_invited" }
-func (ContactActivated) EventName() string     { return "contact.contact_activated" }
-func (ContactKindChanged) EventName() string   { return "contact.contact_kind_changed" }
-func (CompanyCreated) EventName() string       { return "contact.company_created" }
-func (PartnerAttached) EventName() string      { return "contact.partner_attached" }
-func (PartnerDetached) EventName() string      { return "contact.partner_detached" }
-func (ProjectCreated) EventName() string       { return "contact.project_created" }
-func (ProjectPartnerAdded) EventName() string  { return "contact.project_partner_added" }
-func (DecisionCreated) EventName() string      { return "contact.decision_created" }
+// EventName returns "contact.contact_created".
+func (ContactCreated) EventName() string { return "contact.contact_created" }
+
+// EventName returns "contact.contact_edited".
+func (ContactEdited) EventName() string { return "contact.contact_edited" }
+
+// EventName returns "contact.contact_archived".
+func (ContactArchived) EventName() string { return "contact.contact_archived" }
+
+// EventName returns "contact.contact_invited".
+func (ContactInvited) EventName() string { return "contact.contact_invited" }
+
+// EventName returns "contact.contact_activated".
+func (ContactActivated) EventName() string { return "contact.contact_activated" }
+
+// EventName returns "contact.contact_kind_changed".
+func (ContactKindChanged) EventName() string { return "contact.contact_kind_changed" }
+
+// EventName returns "contact.company_created".
+func (CompanyCreated) EventName() string { return "contact.company_created" }
+
+// EventName returns "contact.partner_attached".
+func (PartnerAttached) EventName() string { return "contact.partner_attached" }
+
+// EventName returns "contact.partner_detached".
+func (PartnerDetached) EventName() string { return "contact.partner_detached" }
+
+// EventName returns "contact.project_created".
+func (ProjectCreated) EventName() string { return "contact.project_created" }
+
+// EventName returns "contact.project_partner_added".
+func (ProjectPartnerAdded) EventName() string { return "contact.project_partner_added" }
+
+// EventName returns "contact.decision_created".
+func (DecisionCreated) EventName() string { return "contact.decision_created" }
+
+// EventName returns "contact.decision_partner_added".
 func (DecisionPartnerAdded) EventName() string { return "contact.decision_partner_added" }
-func (UnitCreated) EventName() string          { return "contact.unit_created" }
-func (BuyerAttached) EventName() string        { return "contact.buyer_attached" }
-func (UnitStatusChanged) EventName() string    { return "contact.unit_status_changed" }
-func (UnitSold) EventName() string             { return "contact.unit_sold" }
+
+// EventName returns "contact.unit_created".
+func (UnitCreated) EventName() string { return "contact.unit_created" }
+
+// EventName returns "contact.buyer_attached".
+func (BuyerAttached) EventName() string { return "contact.buyer_attached" }
+
+// EventName returns "contact.unit_status_changed".
+func (UnitStatusChanged) EventName() string { return "contact.unit_status_changed" }
+
+// EventName returns "contact.unit_sold".
+func (UnitSold) EventName() string { return "contact.unit_sold" }
+
+// EventName returns "contact.impersonation_started".
 func (ImpersonationStarted) EventName() string { return "contact.impersonation_started" }
+
+// EventName returns "contact.impersonation_stopped".
 func (ImpersonationStopped) EventName() string { return "contact.impersonation_stopped" }

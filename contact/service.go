@@ -248,9 +248,6 @@ func (s *Service) EditContact(ctx context.Context, actor cabinet.UserID, id cabi
 		if err := uniqueEmail(ctx, w, c.Office, f.Email, c.ID); err != nil {
 			return err
 		}
-		if c.Kind == KindClient && f.Email == "" {
-			f.Email = c.Email // unreachable: clients need an email (ValidateFields)
-		}
 		company, err := s.companyFor(ctx, w, c.Office, f, now, emit)
 		if err != nil {
 			return err
