@@ -41,8 +41,10 @@
 // CanImpersonate says so with a *cabinet.ForbiddenError naming CON-6. The
 // session records both identities (Actor and Contact/ContactUser), lasts at
 // most SessionLifetime from its start by the service's clock, and ends on
-// StopImpersonation. Resolve (pure) and Service.ResolveSession turn an
-// active session into the effective Subject: later decisions are the
+// StopImpersonation. Resolve (pure) and Service.ResolveSession (which also
+// re-checks through the Directory that the actor is still a collaborator
+// and the contact's user has not become one) turn an active session into
+// the effective Subject: later decisions are the
 // contact's — never more — and carry the actor (POL-5). Package policy
 // composes CanImpersonate, Resolve and the records of this package.
 //

@@ -53,6 +53,7 @@ type fixture struct {
 	log      *cabinet.EventLog
 	clock    *cabinet.ManualClock
 	accounts fakeAccounts
+	dir      fakeDir
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -62,6 +63,7 @@ func newFixture(t testing.TB) *fixture {
 		o1: {alice: cabinet.ProfileAdmin, bob: cabinet.ProfileStandard},
 		o2: {carol: cabinet.ProfileAdmin},
 	}
+	f.dir = dir
 	f.svc = contact.NewService(f.store, dir, f.accounts,
 		cabinet.WithClock(f.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(f.log))
 	return f

@@ -891,12 +891,33 @@ func (s *Service) Session(ctx context.Context, id SessionID) (Session, error) {
 
 // ResolveSession returns the effective subject of session id now (by the
 // service's clock): the contact's identity, carrying the actor (see
-// Resolve). Errors: cabinet.ErrNotFound; *cabinet.ForbiddenError naming
-// CON-6 when the session is stopped or expired.
+// Resolve). It also re-checks, through the Directory, that the actor is
+// still a collaborator of the office and that the contact's user has not
+// become one since the session started. Errors: cabinet.ErrNotFound;
+// *cabinet.ForbiddenError naming CON-6 when the session is stopped or
+// expired or those checks fail.
 func (s *Service) ResolveSession(ctx context.Context, id SessionID) (Subject, error) {
 	ses, err := s.Session(ctx, id)
 	if err != nil {
 		return Subject{}, err
 	}
-	return Resolve(ses, s.o.Clock.Now())
+	sub, err := Resolve(ses, s.o.Clock.Now())
+	if err != nil {
+		return Subject{}, err
+	}
+	actor, err := s.profile(ctx, ses.Office, ses.Actor)
+	if err != nil {
+		return Subject{}, err
+	}
+	if !actor.Valid() {
+		return Subject{}, cabinet.Forbidden("CON-6", "%s is no longer a collaborator of the office", ses.Actor)
+	}
+	target, err := s.profile(ctx, ses.Office, ses.ContactUser)
+	if err != nil {
+		return Subject{}, err
+	}
+	if target.Valid() {
+		return Subject{}, cabinet.Forbidden("CON-6", "a collaborator of the office can never be impersonated")
+	}
+	return sub, nil
 }

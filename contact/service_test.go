@@ -3,6 +3,7 @@ package contact_test
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -546,6 +547,20 @@ func TestImpersonationSessionCON6(t *testing.T) {
 			t.Fatalf("session on archived contact still resolves: %v", err)
 		}
 	})
+	t.Run("CON-6 session stops resolving when the actor leaves or the contact becomes a collaborator", func(t *testing.T) {
+		s5, err := f.svc.StartImpersonation(ctx, bob, c.ID)
+		wantErr(t, err, nil, "")
+		delete(f.dir[o1], bob)
+		_, err = f.svc.ResolveSession(ctx, s5.ID)
+		wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+		f.dir[o1][bob] = cabinet.ProfileStandard
+		_, err = f.svc.ResolveSession(ctx, s5.ID)
+		wantErr(t, err, nil, "")
+		f.dir[o1]["u-ann"] = cabinet.ProfileStandard
+		defer delete(f.dir[o1], "u-ann")
+		_, err = f.svc.ResolveSession(ctx, s5.ID)
+		wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+	})
 	_, err = f.svc.ResolveSession(ctx, "session_404")
 	wantErr(t, err, cabinet.ErrNotFound, "")
 }
@@ -755,5 +770,40 @@ func TestEnums(t *testing.T) {
 	}
 	if contact.Kind(9).String() != "Kind(9)" || contact.Status(9).String() != "Status(9)" || contact.UnitStatus(9).String() != "UnitStatus(9)" {
 		t.Error("out-of-range String")
+	}
+}
+
+// CON-7 under concurrency: many collaborators adding the same email at once;
+// exactly one wins, the others get the conflict.
+func TestConcurrentSameEmailCON7(t *testing.T) {
+	f := newFixture(t)
+	const n = 16
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			actor := alice
+			if i%2 == 1 {
+				actor = bob
+			}
+			_, err := f.svc.CreateContact(ctx, actor, o1, contact.KindClient,
+				contact.Fields{FirstName: "Ann", LastName: "Lee", Email: []string{"ann@x.co", "ANN@x.co"}[i%2]})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	ok := 0
+	for err := range errs {
+		if err == nil {
+			ok++
+		} else if cabinet.RuleOf(err) != "CON-7" {
+			t.Errorf("unexpected error %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d creations succeeded, want exactly 1", ok)
 	}
 }
