@@ -1,0 +1,103 @@
+package contact_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/memstore"
+)
+
+// directory is a one-office directory for the examples: alice is its admin.
+type directory struct{}
+
+func (directory) Profile(_ context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+	if office == "office_1" && user == "alice" {
+		return cabinet.ProfileAdmin, nil
+	}
+	return cabinet.ProfileInvalid, cabinet.NotFound("collaborator", user)
+}
+
+// noAccounts knows no account.
+type noAccounts struct{}
+
+func (noAccounts) UserByEmail(_ context.Context, email string) (cabinet.User, error) {
+	return cabinet.User{}, cabinet.NotFound("user", email)
+}
+
+// A client is added, invited, and becomes active when the person creates an
+// account (CON-1).
+func Example_clientLifecycle() {
+	ctx := context.Background()
+	log := &cabinet.EventLog{}
+	svc := contact.NewService(memstore.New(), directory{}, noAccounts{},
+		cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(log),
+		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))))
+
+	c, _ := svc.CreateContact(ctx, "alice", "office_1", contact.KindClient,
+		contact.Fields{FirstName: "Ann", LastName: "Lee", Email: "ann@example.com"})
+	fmt.Println(c.ID, c.Kind, c.Status)
+	c, _ = svc.InviteContact(ctx, "alice", c.ID)
+	fmt.Println(c.ID, c.Status)
+	_ = svc.AccountCreated(ctx, cabinet.User{ID: "user_ann", Email: "Ann@example.com"})
+	c, _ = svc.Contact(ctx, "alice", c.ID)
+	fmt.Println(c.ID, c.Status, c.User)
+	_, err := svc.CreateContact(ctx, "alice", "office_1", contact.KindPartner,
+		contact.Fields{FirstName: "A", LastName: "Nother", Email: "ANN@example.com"})
+	fmt.Println(err)
+	fmt.Println(log.Names())
+	// Output:
+	// contact_1 client added
+	// contact_1 invited
+	// contact_1 active user_ann
+	// cabinet: conflict: email ANN@example.com is already used by contact contact_1 (Ann Lee) (CON-7)
+	// [contact.contact_created contact.contact_invited contact.contact_activated]
+}
+
+// Selling a unit turns its buyer leads into clients (CON-5); impersonating
+// the new client is refused until it is invited (CON-6).
+func Example_saleAndImpersonation() {
+	ctx := context.Background()
+	svc := contact.NewService(memstore.New(), directory{}, noAccounts{},
+		cabinet.WithIDs(&cabinet.SequentialIDs{}),
+		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))))
+
+	lead, _ := svc.CreateContact(ctx, "alice", "office_1", contact.KindLead, contact.Fields{FirstName: "Leo", LastName: "Ray"})
+	unit, _ := svc.CreateUnit(ctx, "alice", "office_1", "Flat 2B")
+	_, _ = svc.AttachBuyer(ctx, "alice", unit.ID, lead.ID)
+	_, _ = svc.SetUnitStatus(ctx, "alice", unit.ID, contact.UnitStatusSold)
+	c, _ := svc.Contact(ctx, "alice", lead.ID)
+	fmt.Println(c.Kind, c.Status)
+
+	_, err := svc.StartImpersonation(ctx, "alice", c.ID)
+	fmt.Println(err)
+	_, err = svc.InviteContact(ctx, "alice", c.ID)
+	fmt.Println(err)
+	_, _ = svc.EditContact(ctx, "alice", c.ID, contact.Fields{FirstName: "Leo", LastName: "Ray", Email: "leo@example.com"})
+	_, _ = svc.InviteContact(ctx, "alice", c.ID)
+	s, _ := svc.StartImpersonation(ctx, "alice", c.ID)
+	sub, _ := svc.ResolveSession(ctx, s.ID)
+	fmt.Printf("as %s, actor %s, until %s\n", sub.Contact, sub.Actor, s.ExpiresAt.Format(time.Kitchen))
+	_, _ = svc.StopImpersonation(ctx, "alice", s.ID)
+	_, err = svc.ResolveSession(ctx, s.ID)
+	fmt.Println(err)
+	// Output:
+	// client added
+	// cabinet: forbidden: a contact must be invited or active to be impersonated, not added (CON-6)
+	// cabinet: invalid email: contact contact_1 needs an email before it can be invited
+	// as contact_1, actor alice, until 10:00AM
+	// cabinet: forbidden: impersonation session session_3 is not active (CON-6)
+}
+
+// CanImpersonate is the pure CON-6 predicate that package policy composes.
+func ExampleCanImpersonate() {
+	c := contact.Contact{ID: "contact_1", Office: "office_1", Kind: contact.KindLead, Status: contact.StatusAdded}
+	fmt.Println(contact.CanImpersonate("office_1", cabinet.ProfileStandard, c, cabinet.ProfileInvalid))
+	c.Kind, c.Status = contact.KindPartner, contact.StatusInvited
+	fmt.Println(contact.CanImpersonate("office_1", cabinet.ProfileStandard, c, cabinet.ProfileInvalid))
+	// Output:
+	// cabinet: forbidden: a lead cannot be impersonated (CON-6)
+	// <nil>
+}

@@ -1,0 +1,125 @@
+package contact
+
+import (
+	"context"
+	"strings"
+
+	"github.com/cabinet-go/cabinet"
+)
+
+// Store persists the package's records. Implementations must be safe for
+// concurrent use. Package memstore implements it in memory; every
+// implementation must pass contacttest.RunStoreTests.
+type Store interface {
+	// ViewContacts runs fn on a consistent snapshot. fn must not keep r after
+	// it returns. It returns fn's error, or ctx.Err() without running fn if
+	// ctx is done.
+	ViewContacts(ctx context.Context, fn func(r Reader) error) error
+	// UpdateContacts runs fn in one transaction: all of fn's writes commit
+	// together if it returns nil, none otherwise. Returns the revision of the
+	// commit (unchanged if nothing was written), or fn's error, or ctx.Err()
+	// without running fn if ctx is done.
+	UpdateContacts(ctx context.Context, fn func(w Writer) error) (cabinet.Revision, error)
+}
+
+// DefaultLimit is the page size used by listings when limit ≤ 0; MaxLimit
+// caps larger limits.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// Reader reads the package's records. Every getter returns an error wrapping
+// cabinet.ErrNotFound (a *cabinet.NotFoundError) when the record does not
+// exist. Listings are ordered by ID, start after the cursor (the empty cursor
+// is the start), return at most limit records (DefaultLimit when limit ≤ 0,
+// at most MaxLimit) and the cursor of the next page, "" when there is none.
+// Values are copies.
+type Reader interface {
+	Contact(ctx context.Context, id cabinet.ContactID) (Contact, error)
+	// ContactByEmail returns the contact of office whose email has
+	// cabinet.EmailKey(email) as key (archived contacts included).
+	ContactByEmail(ctx context.Context, office cabinet.OfficeID, email string) (Contact, error)
+	// ContactsByEmail returns the contacts of every office whose email has
+	// cabinet.EmailKey(email) as key, ordered by ID (empty, no error, when
+	// there are none).
+	ContactsByEmail(ctx context.Context, email string) ([]Contact, error)
+	ListContacts(ctx context.Context, f ContactFilter, after cabinet.Cursor, limit int) ([]Contact, cabinet.Cursor, error)
+
+	Company(ctx context.Context, id CompanyID) (Company, error)
+	ListCompanies(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]Company, cabinet.Cursor, error)
+
+	Project(ctx context.Context, id ProjectID) (Project, error)
+	ListProjects(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]Project, cabinet.Cursor, error)
+
+	Decision(ctx context.Context, id DecisionID) (Decision, error)
+	ListDecisions(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]Decision, cabinet.Cursor, error)
+
+	Unit(ctx context.Context, id UnitID) (Unit, error)
+	ListUnits(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]Unit, cabinet.Cursor, error)
+
+	Session(ctx context.Context, id SessionID) (Session, error)
+	ListSessions(ctx context.Context, f SessionFilter, after cabinet.Cursor, limit int) ([]Session, cabinet.Cursor, error)
+}
+
+// Writer writes the package's records inside an UpdateContacts transaction.
+// Put methods insert or replace the record with the value's ID.
+type Writer interface {
+	Reader
+	// PutContact stores c. If another contact of c.Office already has an
+	// email with the same cabinet.EmailKey, nothing is written and the error
+	// is a *cabinet.ConflictError naming CON-7 and the existing contact
+	// (the store's unique index). An empty email is never a duplicate.
+	PutContact(ctx context.Context, c Contact) error
+	PutCompany(ctx context.Context, c Company) error
+	PutProject(ctx context.Context, p Project) error
+	PutDecision(ctx context.Context, d Decision) error
+	PutUnit(ctx context.Context, u Unit) error
+	PutSession(ctx context.Context, s Session) error
+}
+
+// ContactFilter selects contacts in Reader.ListContacts. Zero fields match
+// everything; Match is the reference semantics every store implements.
+type ContactFilter struct {
+	Office          cabinet.OfficeID // "" = every office
+	Kind            Kind             // KindInvalid = every kind
+	Status          Status           // StatusInvalid = every status
+	Company         CompanyID        // "" = any company (or none)
+	IncludeArchived bool             // false = archived contacts are left out
+	// Text, when not blank, keeps contacts whose first name, last name or
+	// email contains it, ignoring case (the search box).
+	Text string
+}
+
+// Match reports whether c passes the filter.
+func (f ContactFilter) Match(c Contact) bool {
+	if f.Office != "" && c.Office != f.Office ||
+		f.Kind != KindInvalid && c.Kind != f.Kind ||
+		f.Status != StatusInvalid && c.Status != f.Status ||
+		f.Company != "" && c.Company != f.Company ||
+		!f.IncludeArchived && c.Archived {
+		return false
+	}
+	text := strings.ToLower(strings.TrimSpace(f.Text))
+	if text == "" {
+		return true
+	}
+	return strings.Contains(strings.ToLower(c.FirstName), text) ||
+		strings.Contains(strings.ToLower(c.LastName), text) ||
+		strings.Contains(strings.ToLower(c.Email), text)
+}
+
+// SessionFilter selects sessions in Reader.ListSessions. Zero fields match
+// everything; Match is the reference semantics.
+type SessionFilter struct {
+	Office  cabinet.OfficeID
+	Actor   cabinet.UserID
+	Contact cabinet.ContactID
+}
+
+// Match reports whether s passes the filter.
+func (f SessionFilter) Match(s Session) bool {
+	return (f.Office == "" || s.Office == f.Office) &&
+		(f.Actor == "" || s.Actor == f.Actor) &&
+		(f.Contact == "" || s.Contact == f.Contact)
+}
