@@ -200,7 +200,9 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 			return nil
 		})
 		// A later successful write gets a revision greater than rev0.
-		rev2 := put(t, s, func(w procedure.Writer) error { return w.PutPlan(ctx, procedure.OfficePlan{Office: "o9", Plan: procedure.PlanStandard}) })
+		rev2 := put(t, s, func(w procedure.Writer) error {
+			return w.PutPlan(ctx, procedure.OfficePlan{Office: "o9", Plan: procedure.PlanStandard})
+		})
 		if rev2 <= rev0 {
 			t.Errorf("revision %d not after %d", rev2, rev0)
 		}
