@@ -67,34 +67,16 @@ type accessWriter struct {
 	tx *memdb.Tx
 }
 
-// page returns the rows of ids (ascending) after the cursor, at most limit,
-// keeping those for which keep is true.
-func page[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool), keep func(V) bool, after cabinet.Cursor, limit int) ([]V, cabinet.Cursor, error) {
+// accessPage checks the access package's page-size contract (1 …
+// access.MaxPageSize) and pages with page.
+func accessPage[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool), keep func(V) bool, after cabinet.Cursor, limit int) ([]V, cabinet.Cursor, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
 	if limit < 1 {
 		return nil, "", cabinet.Invalid("limit", "must be at least 1, got %d", limit)
 	}
-	limit = min(limit, access.MaxPageSize)
-	var out []V
-	last := 0
-	for i, id := range ids {
-		if after != "" && string(id) <= string(after) {
-			continue
-		}
-		v, ok := get(id)
-		if !ok || (keep != nil && !keep(v)) {
-			continue
-		}
-		if len(out) == limit {
-			// A full page with more rows after it: resume after its last row.
-			return out, cabinet.Cursor(ids[last]), nil
-		}
-		last = i
-		out = append(out, v)
-	}
-	return out, "", nil
+	return page(ctx, ids, get, keep, after, min(limit, access.MaxPageSize))
 }
 
 func (r accessReader) Dossier(ctx context.Context, id cabinet.DossierID) (access.Dossier, error) {
@@ -113,7 +95,7 @@ func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, afte
 	if f.Office != "" {
 		ids = r.t.byOffice.Members(f.Office)
 	}
-	return page(ctx, ids, r.t.dossiers.Get, nil, after, limit)
+	return accessPage(ctx, ids, r.t.dossiers.Get, nil, after, limit)
 }
 
 func (r accessReader) Person(ctx context.Context, id access.PersonID) (access.Person, error) {
@@ -132,7 +114,7 @@ func (r accessReader) Persons(ctx context.Context, f access.PersonFilter, after 
 	if f.Dossier != "" {
 		ids = r.t.personsOf.Members(f.Dossier)
 	}
-	return page(ctx, ids, r.t.persons.Get, nil, after, limit)
+	return accessPage(ctx, ids, r.t.persons.Get, nil, after, limit)
 }
 
 func (r accessReader) Advisor(ctx context.Context, id access.AdvisorID) (access.Advisor, error) {
@@ -151,7 +133,7 @@ func (r accessReader) Advisors(ctx context.Context, f access.AdvisorFilter, afte
 	if f.Dossier != "" {
 		ids = r.t.advisorsOf.Members(f.Dossier)
 	}
-	return page(ctx, ids, r.t.advisors.Get, nil, after, limit)
+	return accessPage(ctx, ids, r.t.advisors.Get, nil, after, limit)
 }
 
 func (r accessReader) Grant(ctx context.Context, id access.GrantID) (access.Grant, error) {
@@ -205,7 +187,7 @@ func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, after ca
 			(f.Email == "" || cabinet.EqualEmails(g.Email, f.Email)) &&
 			(!f.AwaitingAccount || g.AwaitingAccount())
 	}
-	return page(ctx, ids, r.t.grants.Get, keep, after, limit)
+	return accessPage(ctx, ids, r.t.grants.Get, keep, after, limit)
 }
 
 func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {

@@ -95,31 +95,6 @@ type cgWriter struct {
 	tx *memdb.Tx
 }
 
-// page returns up to limit values for the sorted keys after the cursor that
-// match keep, and the cursor of the next page when one more match exists.
-func page[V any](ctx context.Context, keys []string, get func(string) (V, bool), keep func(V) bool, after cabinet.Cursor, limit int) ([]V, cabinet.Cursor, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, "", err
-	}
-	var out []V
-	var last string
-	for _, k := range keys {
-		if after != "" && k <= string(after) {
-			continue
-		}
-		v, ok := get(k)
-		if !ok || (keep != nil && !keep(v)) {
-			continue
-		}
-		if limit > 0 && len(out) == limit {
-			return out, cabinet.Cursor(last), nil
-		}
-		out = append(out, v)
-		last = k
-	}
-	return out, "", nil
-}
-
 func nf[T ~string](ctx context.Context, kind string, id T) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -65,31 +65,6 @@ type teamWriter struct {
 	tx *memdb.Tx
 }
 
-// page returns the records of ids (ascending) after the cursor that match
-// keep, at most limit of them, and the next cursor.
-func page[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool), keep func(V) bool, after cabinet.Cursor, limit int) ([]V, cabinet.Cursor, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, "", err
-	}
-	var out []V
-	var last K
-	for _, id := range ids {
-		if after != "" && string(id) <= string(after) {
-			continue
-		}
-		v, ok := get(id)
-		if !ok || !keep(v) {
-			continue
-		}
-		if limit > 0 && len(out) == limit {
-			return out, cabinet.Cursor(last), nil
-		}
-		out = append(out, v)
-		last = id
-	}
-	return out, "", nil
-}
-
 func (r teamReader) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
 	if err := ctx.Err(); err != nil {
 		return cabinet.User{}, err
