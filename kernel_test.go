@@ -225,3 +225,31 @@ func TestMultiSinkPublishesToEverySink(t *testing.T) {
 	assert.Equal(t, []string{"x.y"}, a.Names())
 	assert.Equal(t, []string{"x.y"}, b.Names())
 }
+
+func TestCollectPagesFollowsCursors(t *testing.T) {
+	data := []string{"a", "b", "c", "d", "e"}
+	calls := 0
+	list := func(after cabinet.Cursor) ([]string, cabinet.Cursor, error) {
+		calls++
+		start := 0
+		for i, s := range data {
+			if cabinet.Cursor(s) == after {
+				start = i + 1
+			}
+		}
+		end := min(start+2, len(data))
+		next := cabinet.Cursor("")
+		if end < len(data) {
+			next = cabinet.Cursor(data[end-1])
+		}
+		return data[start:end], next, nil
+	}
+	got, err := cabinet.CollectPages(list)
+	require.NoError(t, err)
+	assert.Equal(t, data, got)
+	assert.Equal(t, 3, calls)
+
+	boom := errors.New("boom")
+	_, err = cabinet.CollectPages(func(cabinet.Cursor) ([]string, cabinet.Cursor, error) { return nil, "", boom })
+	assert.ErrorIs(t, err, boom)
+}

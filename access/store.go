@@ -117,17 +117,7 @@ type Writer interface {
 //		return r.Grants(ctx, GrantFilter{Dossier: id}, after, n)
 //	})
 func All[T any](ctx context.Context, list func(ctx context.Context, after cabinet.Cursor, limit int) ([]T, cabinet.Cursor, error)) ([]T, error) {
-	var out []T
-	var after cabinet.Cursor
-	for {
-		page, next, err := list(ctx, after, MaxPageSize)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if next == "" {
-			return out, nil
-		}
-		after = next
-	}
+	return cabinet.CollectPages(func(after cabinet.Cursor) ([]T, cabinet.Cursor, error) {
+		return list(ctx, after, MaxPageSize)
+	})
 }

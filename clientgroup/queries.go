@@ -81,7 +81,7 @@ func (s *Service) ClientGroupsOf(ctx context.Context, office cabinet.OfficeID, u
 		if _, err := r.Collaborator(ctx, office, user); err != nil {
 			return err
 		}
-		das, err := all(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
+		das, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
 			return r.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, after, 0)
 		})
 		if err != nil {
@@ -124,7 +124,7 @@ func RouteFactsIn(ctx context.Context, r Reader, user cabinet.UserID, d cabinet.
 	} else if !isNotFound(err) {
 		return f, err
 	}
-	gas, err := all(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
+	gas, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
 		return r.GroupAssignments(ctx, GroupAssignmentFilter{ClientGroup: p.ClientGroup}, after, 0)
 	})
 	if err != nil {
@@ -278,7 +278,7 @@ func (s *Service) placedDossiers(ctx context.Context, f DossierFilter) ([]cabine
 		if _, err := r.ClientGroup(ctx, f.ClientGroup); err != nil {
 			return err
 		}
-		ps, err := all(func(after cabinet.Cursor) ([]Placement, cabinet.Cursor, error) {
+		ps, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Placement, cabinet.Cursor, error) {
 			return r.Placements(ctx, PlacementFilter{ClientGroup: f.ClientGroup}, after, 0)
 		})
 		for _, p := range ps {
@@ -317,7 +317,7 @@ func (s *Service) DuplicateNames(ctx context.Context, office cabinet.OfficeID) (
 			return err
 		}
 		var err error
-		gs, err = all(func(after cabinet.Cursor) ([]ClientGroup, cabinet.Cursor, error) {
+		gs, err = cabinet.CollectPages(func(after cabinet.Cursor) ([]ClientGroup, cabinet.Cursor, error) {
 			return r.ClientGroups(ctx, ClientGroupFilter{Office: office}, after, 0)
 		})
 		return err

@@ -41,23 +41,6 @@ func NewService(store Store, users Users, dossiers Dossiers, opts ...cabinet.Opt
 
 // ---- helpers ----
 
-// all pages through a listing until its end.
-func all[T any](list func(after cabinet.Cursor) ([]T, cabinet.Cursor, error)) ([]T, error) {
-	var out []T
-	var after cabinet.Cursor
-	for {
-		page, next, err := list(after)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if next == "" {
-			return out, nil
-		}
-		after = next
-	}
-}
-
 func checkActor(actor cabinet.UserID) error {
 	if actor == "" {
 		return cabinet.Invalid("actor", "is required")
@@ -95,7 +78,7 @@ func requireAdmin(ctx context.Context, r Reader, office cabinet.OfficeID, actor 
 }
 
 func countAdmins(ctx context.Context, r Reader, office cabinet.OfficeID) (int, error) {
-	cs, err := all(func(after cabinet.Cursor) ([]Collaborator, cabinet.Cursor, error) {
+	cs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Collaborator, cabinet.Cursor, error) {
 		return r.Collaborators(ctx, CollaboratorFilter{Office: office}, after, 0)
 	})
 	if err != nil {
@@ -330,7 +313,7 @@ func (s *Service) RemoveCollaborator(ctx context.Context, actor cabinet.UserID, 
 				return cabinet.Conflict("GRP-5", "user %s is the last admin of office %s", user, office)
 			}
 		}
-		ms, err := all(func(after cabinet.Cursor) ([]Member, cabinet.Cursor, error) {
+		ms, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Member, cabinet.Cursor, error) {
 			return w.Members(ctx, MemberFilter{User: user}, after, 0)
 		})
 		if err != nil {
@@ -345,7 +328,7 @@ func (s *Service) RemoveCollaborator(ctx context.Context, actor cabinet.UserID, 
 			}
 			events = append(events, CollaboratorGroupMemberRemoved{Office: office, Group: m.Group, User: user})
 		}
-		das, err := all(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
+		das, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
 			return w.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, after, 0)
 		})
 		if err != nil {
@@ -461,7 +444,7 @@ func (s *Service) DeleteCollaboratorGroup(ctx context.Context, actor cabinet.Use
 		if err := requireAdmin(ctx, w, g.Office, actor); err != nil {
 			return err
 		}
-		ms, err := all(func(after cabinet.Cursor) ([]Member, cabinet.Cursor, error) {
+		ms, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Member, cabinet.Cursor, error) {
 			return w.Members(ctx, MemberFilter{Group: group}, after, 0)
 		})
 		if err != nil {
@@ -473,7 +456,7 @@ func (s *Service) DeleteCollaboratorGroup(ctx context.Context, actor cabinet.Use
 			}
 			events = append(events, CollaboratorGroupMemberRemoved{Office: g.Office, Group: group, User: m.User})
 		}
-		gas, err := all(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
+		gas, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
 			return w.GroupAssignments(ctx, GroupAssignmentFilter{CollaboratorGroup: group}, after, 0)
 		})
 		if err != nil {
@@ -688,7 +671,7 @@ func (s *Service) DeleteClientGroup(ctx context.Context, actor cabinet.UserID, g
 		if err := requireAdmin(ctx, w, g.Office, actor); err != nil {
 			return err
 		}
-		ps, err := all(func(after cabinet.Cursor) ([]Placement, cabinet.Cursor, error) {
+		ps, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Placement, cabinet.Cursor, error) {
 			return w.Placements(ctx, PlacementFilter{ClientGroup: group}, after, 0)
 		})
 		if err != nil {
@@ -700,7 +683,7 @@ func (s *Service) DeleteClientGroup(ctx context.Context, actor cabinet.UserID, g
 			}
 			events = append(events, DossierMoved{Office: g.Office, Dossier: p.Dossier, From: group})
 		}
-		das, err := all(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
+		das, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
 			return w.DirectAssignments(ctx, DirectAssignmentFilter{ClientGroup: group}, after, 0)
 		})
 		if err != nil {
@@ -712,7 +695,7 @@ func (s *Service) DeleteClientGroup(ctx context.Context, actor cabinet.UserID, g
 			}
 			events = append(events, CollaboratorUnassigned{Office: g.Office, ClientGroup: group, User: a.User})
 		}
-		gas, err := all(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
+		gas, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
 			return w.GroupAssignments(ctx, GroupAssignmentFilter{ClientGroup: group}, after, 0)
 		})
 		if err != nil {
@@ -919,7 +902,7 @@ func (s *Service) setDirect(ctx context.Context, actor cabinet.UserID, target fu
 			}
 		}
 		if exact {
-			cur, err := all(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
+			cur, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
 				return w.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, after, 0)
 			})
 			if err != nil {

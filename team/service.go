@@ -74,23 +74,6 @@ func requireTeam(ctx context.Context, r Reader, id cabinet.TeamID) (Team, error)
 	return r.Team(ctx, id)
 }
 
-// listAll collects every page of a listing.
-func listAll[T any](list func(after cabinet.Cursor) ([]T, cabinet.Cursor, error)) ([]T, error) {
-	var out []T
-	var after cabinet.Cursor
-	for {
-		page, next, err := list(after)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if next == "" {
-			return out, nil
-		}
-		after = next
-	}
-}
-
 // ---- accounts ----
 
 // CreateUser creates an account and its personal team "<display name>
@@ -143,7 +126,7 @@ func (s *Service) CreateUser(ctx context.Context, displayName, email string) (ca
 		events = append(events,
 			UserCreated{User: u.ID, DisplayName: name, Email: addr, PersonalTeam: p.ID},
 			TeamCreated{Team: p.ID, Name: p.Name, Personal: true, Lead: u.ID, CreatedBy: u.ID})
-		refs, err := listAll(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
+		refs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
 			return w.ListReferrals(ctx, ReferralFilter{ClientEmail: addr}, after, 0)
 		})
 		if err != nil {
@@ -274,7 +257,7 @@ func firstTeamTransfer(ctx context.Context, w Writer, u cabinet.UserID, team cab
 
 // moveAll moves every referral of team from to dest(r).
 func moveAll(ctx context.Context, w Writer, from cabinet.TeamID, dest func(Referral) cabinet.TeamID, why MoveReason) ([]cabinet.Event, error) {
-	refs, err := listAll(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
+	refs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
 		return w.ListReferrals(ctx, ReferralFilter{Team: from}, after, 0)
 	})
 	if err != nil {
@@ -319,7 +302,7 @@ func (s *Service) Teams(ctx context.Context, actor cabinet.UserID) ([]Team, erro
 			return err
 		}
 		var err error
-		ts, err = listAll(func(after cabinet.Cursor) ([]Team, cabinet.Cursor, error) {
+		ts, err = cabinet.CollectPages(func(after cabinet.Cursor) ([]Team, cabinet.Cursor, error) {
 			return r.ListTeams(ctx, TeamFilter{Member: actor}, after, 0)
 		})
 		return err
@@ -416,7 +399,7 @@ func (s *Service) DeleteTeam(ctx context.Context, actor cabinet.UserID, id cabin
 		if destErr != nil {
 			return nil, destErr
 		}
-		invs, err := listAll(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
+		invs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
 			return w.ListInvitations(ctx, InvitationFilter{Team: id}, after, 0)
 		})
 		if err != nil {
@@ -608,7 +591,7 @@ func (s *Service) Invitations(ctx context.Context, actor cabinet.UserID, id cabi
 		if err := CanManageMembers(t, actor); err != nil {
 			return err
 		}
-		out, err = listAll(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
+		out, err = cabinet.CollectPages(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
 			return r.ListInvitations(ctx, InvitationFilter{Team: id}, after, 0)
 		})
 		return err
@@ -627,7 +610,7 @@ func (s *Service) PendingInvitations(ctx context.Context, actor cabinet.UserID) 
 		if err != nil {
 			return err
 		}
-		all, err := listAll(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
+		all, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
 			return r.ListInvitations(ctx, InvitationFilter{Email: u.Email, Status: StatusPending}, after, 0)
 		})
 		for _, inv := range all {
@@ -935,7 +918,7 @@ func (s *Service) ReferralsOf(ctx context.Context, actor cabinet.UserID) ([]Refe
 			return err
 		}
 		var err error
-		out, err = listAll(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
+		out, err = cabinet.CollectPages(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
 			return r.ListReferrals(ctx, ReferralFilter{Client: actor}, after, 0)
 		})
 		return err
@@ -999,7 +982,7 @@ func (s *Service) ReachesDossier(ctx context.Context, user cabinet.UserID, dossi
 		if user == "" || dossier == "" {
 			return nil
 		}
-		refs, err := listAll(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
+		refs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
 			return r.ListReferrals(ctx, ReferralFilter{Dossier: dossier}, after, 0)
 		})
 		if err != nil {
