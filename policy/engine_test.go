@@ -359,6 +359,172 @@ func TestPublishKeepsIndexFresh(t *testing.T) {
 			_, err = k.Procedures.OpenCase(ctx, w.admin, p.ID, w.dossier, "cleo@example.com")
 			return err
 		}},
+		{"team invitation accepted", func() error {
+			ts, err := k.Teams.Teams(ctx, w.outsider)
+			if err != nil {
+				return err
+			}
+			for _, tm := range ts {
+				if tm.Personal {
+					continue
+				}
+				inv, err := k.Teams.Invite(ctx, w.outsider, tm.ID, "sam@example.com", team.RoleMember)
+				if err != nil {
+					return err
+				}
+				if _, err := k.Teams.AcceptInvitation(ctx, w.staff, inv.ID); err != nil {
+					return err
+				}
+				return nil
+			}
+			return fmt.Errorf("no team")
+		}},
+		{"restore consent", func() error {
+			rs, err := k.Teams.ReferralsOf(ctx, w.client)
+			if err != nil || len(rs) == 0 {
+				return fmt.Errorf("referrals of client: %v %v", rs, err)
+			}
+			_, err = k.Teams.RestoreConsent(ctx, w.client, rs[0].ID)
+			return err
+		}},
+		{"team role changed and member removed", func() error {
+			tm := w.sharedTeam()
+			if err := k.Teams.ChangeRole(ctx, w.outsider, tm, w.staff, team.RoleAdmin); err != nil {
+				return err
+			}
+			w.fresh()
+			return k.Teams.RemoveMember(ctx, w.outsider, tm, w.staff)
+		}},
+		{"referral moved", func() error {
+			rs, err := k.Teams.ReferralsOf(ctx, w.client)
+			if err != nil || len(rs) == 0 {
+				return fmt.Errorf("referrals of client: %v %v", rs, err)
+			}
+			pt, err := k.Teams.PersonalTeam(ctx, w.outsider)
+			if err != nil {
+				return err
+			}
+			if _, err = k.Teams.MoveReferral(ctx, w.outsider, rs[0].ID, pt.ID); err != nil {
+				return err
+			}
+			w.fresh()
+			_, err = k.Teams.MoveReferral(ctx, w.outsider, rs[0].ID, w.sharedTeam())
+			return err
+		}},
+		{"team deleted", func() error { return k.Teams.DeleteTeam(ctx, w.outsider, w.sharedTeam(), team.ReassignToDeleter) }},
+		{"grant level changed, then revoked", func() error {
+			g := w.grantOf("kid@example.com")
+			if err := k.Access.ChangeLevel(ctx, w.other, g, access.LevelReadOnly); err != nil {
+				return err
+			}
+			w.fresh()
+			return k.Access.Revoke(ctx, w.other, g)
+		}},
+		{"advisor removed", func() error {
+			g := w.grantOf("abe@example.com")
+			if err := k.Access.Revoke(ctx, w.other, g); err != nil {
+				return err
+			}
+			return nil
+		}},
+		{"collaborator group emptied and deleted", func() error {
+			var gid cabinet.CollaboratorGroupID
+			engOK(w.t, w.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
+				gs, _, err := r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, "", 0)
+				if len(gs) > 0 {
+					gid = gs[0].ID
+				}
+				return err
+			}))
+			if err := k.Groups.AddMember(ctx, w.admin, gid, w.staff); err != nil {
+				return err
+			}
+			w.fresh()
+			if err := k.Groups.UnassignCollaboratorGroup(ctx, w.admin, w.group, gid); err != nil {
+				return err
+			}
+			w.fresh()
+			if err := k.Groups.AssignCollaboratorGroup(ctx, w.admin, w.group, gid); err != nil {
+				return err
+			}
+			w.fresh()
+			if err := k.Groups.RemoveMember(ctx, w.admin, gid, w.staff); err != nil {
+				return err
+			}
+			w.fresh()
+			return k.Groups.DeleteCollaboratorGroup(ctx, w.admin, gid)
+		}},
+		{"collaborator client groups set", func() error {
+			return k.Groups.SetCollaboratorClientGroups(ctx, w.admin, w.office, w.staff, []cabinet.ClientGroupID{w.group})
+		}},
+		{"dossier moved to another group", func() error {
+			g2, err := k.Groups.CreateClientGroup(ctx, w.admin, w.office, "South", "")
+			if err != nil {
+				return err
+			}
+			return k.Groups.MoveDossier(ctx, w.admin, w.dossier, g2.ID)
+		}},
+		{"dossier archived", func() error { return k.Access.SetStatus(ctx, w.admin, w.dossier2, cabinet.DossierArchived) }},
+		{"contributor invited, account created", func() error {
+			var kid cabinet.CaseID
+			var role procedure.RoleID
+			engOK(w.t, w.store.ViewProcedures(ctx, func(r procedure.Reader) error {
+				cs, _, err := r.ListCases(ctx, procedure.CaseFilter{}, "", 0)
+				if len(cs) > 0 {
+					kid = cs[0].ID
+					p, err := r.Procedure(ctx, cs[0].Procedure)
+					if err != nil {
+						return err
+					}
+					role = p.Roles[0].ID
+					_ = role
+				}
+				return err
+			}))
+			c, err := k.Procedures.Case(ctx, w.admin, kid)
+			if err != nil {
+				return err
+			}
+			nr, err := k.Procedures.AddRole(ctx, w.admin, c.Procedure, "Notary", procedure.PermissionsOf(procedure.PermView))
+			if err != nil {
+				return err
+			}
+			if _, err := k.Procedures.AddItem(ctx, w.admin, c.Procedure, "Deed", nr.ID); err != nil {
+				return err
+			}
+			if _, err := k.Procedures.InviteContributor(ctx, w.admin, kid, nr.ID, "newbie@example.com", true); err != nil {
+				return err
+			}
+			w.fresh()
+			_, err = k.Teams.CreateUser(ctx, "Newbie", "newbie@example.com")
+			return err
+		}},
+		{"plan changes", func() error {
+			if _, err := k.Procedures.SetPlan(ctx, w.office, procedure.PlanStandard); err != nil {
+				return err
+			}
+			w.fresh()
+			_, err := k.Procedures.StartTrial(ctx, w.admin, w.office)
+			return err
+		}},
+		{"impersonation stopped, contact archived", func() error {
+			var sid contact.SessionID
+			var cid cabinet.ContactID
+			engOK(w.t, w.store.ViewContacts(ctx, func(r contact.Reader) error {
+				ss, _, err := r.ListSessions(ctx, contact.SessionFilter{}, "", 0)
+				if len(ss) > 0 {
+					sid, cid = ss[0].ID, ss[0].Contact
+				}
+				return err
+			}))
+			if _, err := k.Contacts.StopImpersonation(ctx, w.staff, sid); err != nil {
+				return err
+			}
+			w.fresh()
+			_, err := k.Contacts.ArchiveContact(ctx, w.admin, cid)
+			return err
+		}},
+		{"clock passes", func() error { w.clock.Advance(8 * 24 * time.Hour); return nil }},
 		{"delete client group", func() error { return k.Groups.DeleteClientGroup(ctx, w.admin, w.group) }},
 	}
 	for _, s := range steps {
@@ -370,4 +536,34 @@ func TestPublishKeepsIndexFresh(t *testing.T) {
 	if w.k.Policy.Revision() == 0 {
 		t.Error("Revision() = 0 after commands")
 	}
+}
+
+// sharedTeam returns the first non-personal team of the outsider.
+func (w *engWorld) sharedTeam() cabinet.TeamID {
+	w.t.Helper()
+	ts := engMust(w.k.Teams.Teams(w.ctx, w.outsider))(w.t)
+	for _, tm := range ts {
+		if !tm.Personal {
+			return tm.ID
+		}
+	}
+	w.t.Fatal("no shared team")
+	return ""
+}
+
+// grantOf returns the grant sent to email.
+func (w *engWorld) grantOf(email string) access.GrantID {
+	w.t.Helper()
+	var id access.GrantID
+	engOK(w.t, w.store.ViewAccess(w.ctx, func(r access.Reader) error {
+		gs, _, err := r.Grants(w.ctx, access.GrantFilter{Email: email}, "", access.MaxPageSize)
+		if len(gs) > 0 {
+			id = gs[0].ID
+		}
+		return err
+	}))
+	if id == "" {
+		w.t.Fatalf("no grant to %s", email)
+	}
+	return id
 }
