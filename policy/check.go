@@ -22,6 +22,8 @@ const (
 	reasonWrongKind       = "the action does not apply to this kind of resource (POL-4)"
 	reasonBadSection      = "edit_section needs a valid section (POL-4)"
 	reasonUnknownResource = "the resource does not exist (POL-4)"
+	reasonPersonAction    = "a person of the family tree is a resource of manage_family_access only (POL-4)"
+	reasonUnknownPerson   = "the person is not in the dossier's family tree (POL-4)"
 	reasonNoRoute         = "no route to the dossier (POL-1)"
 	reasonNoGroup         = "the dossier is in no client group and the collaborator is neither admin, manager nor assigned (GRP-2)"
 	reasonNoInternal      = "the collaborator has no internal route to the dossier (GRP-3)"
@@ -115,6 +117,12 @@ func (ix *index) decide(u *userRec, a Action, r Resource, now time.Time) verdict
 		d := ix.dossier(cabinet.DossierID(r.ID))
 		if d == nil || !d.exists {
 			return deny("POL-4", reasonUnknownResource)
+		}
+		if r.Person != "" {
+			if a != ManageFamilyAccess {
+				return deny("POL-4", reasonPersonAction)
+			}
+			return ix.decidePerson(u, d, r.Person)
 		}
 		return ix.decideDossier(u, d, a, r.Section)
 	case ResourceTeam:
@@ -355,15 +363,12 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		}
 		return denyErr(merr, "ACC-1")
 	case ManageExternalAdvisors:
-		err := access.CanManageAdvisorAccess(d.d, u.id)
-		if err == nil {
-			return allow(RouteManager)
+		// The very predicate access.Service uses (ACC-9), so that both
+		// name the same rule.
+		if err := access.CanManageAdvisorAccess(d.d, u.id); err != nil {
+			return denyErr(err, "ACC-9")
 		}
-		if profile.Valid() {
-			// An admin (or any collaborator) who is not the manager (ACC-1).
-			return denyErr(access.CanManageExternalAccess(d.d, u.id), "ACC-1")
-		}
-		return denyErr(err, "ACC-9")
+		return allow(RouteManager)
 	case AssignClientGroup:
 		return both(RouteAdmin, clientgroup.CanAdminister(profile),
 			clientgroup.CanPlace(d.facts, clientgroup.ClientGroup{ID: d.group, Office: d.facts.Office}), "GRP-5")
@@ -381,6 +386,28 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		return allow(routes)
 	}
 	return deny("POL-4", reasonWrongKind)
+}
+
+// decidePerson answers ManageFamilyAccess for one person p of d's tree
+// with access.CanManagePersonAccess, the predicate access.Service uses
+// (ACC-1, ACC-7): RouteManager for the manager, RouteCentralPerson for a
+// granted central person when p is not central.
+func (ix *index) decidePerson(u *userRec, d *dossRec, id access.PersonID) verdict {
+	p, ok := ix.persons[id]
+	if !ok || p.Dossier != d.d.ID {
+		return deny("POL-4", reasonUnknownPerson)
+	}
+	if err := access.CanManagePersonAccess(d.d, u.id, d.grants, p.Relation); err != nil {
+		return denyErr(err, "ACC-7")
+	}
+	var routes Routes
+	if d.d.IsManager(u.id) {
+		routes |= RouteManager
+	}
+	if !p.Relation.Central() && access.HoldsCentralGrant(d.d.ID, u.id, d.grants) {
+		routes |= RouteCentralPerson
+	}
+	return allow(routes)
 }
 
 // subject is a resolved Subject: whose rights apply and who acts.

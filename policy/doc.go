@@ -68,10 +68,16 @@
 //     access.GrantAllows allows the action;
 //   - ViewDossier and EditSection(s): I ∪ team ∪ allowing grants;
 //     UseSimulations and UseReports: I ∪ team (grants never, ACC-10/11);
-//   - ManageFamilyAccess: manager (access.CanManageExternalAccess, ACC-1) ∪
-//     central person (access.HoldsCentralGrant, ACC-7);
-//     ManageExternalAdvisors: the manager only (access.CanManageAdvisorAccess;
-//     an admin who is not the manager is denied with ACC-1);
+//   - ManageFamilyAccess on DossierResource: manager
+//     (access.CanManageExternalAccess, ACC-1) ∪ central person
+//     (access.HoldsCentralGrant, ACC-7); on PersonResource(d, p): exactly
+//     access.CanManagePersonAccess (the manager for anyone, a granted
+//     central person for non-central persons only, ACC-1/ACC-7), routes
+//     manager and/or central person; a person not in d's tree, or a Person
+//     with another action, is denied POL-4;
+//     ManageExternalAdvisors: the manager only (access.CanManageAdvisorAccess,
+//     the predicate access.Service uses: anyone else, an admin included, is
+//     denied with ACC-9);
 //   - AssignClientGroup: admin (clientgroup.CanAdminister) of an activated
 //     dossier (clientgroup.CanPlace, GRP-5); SetManager:
 //     access.CanManageDossier, routes admin and/or manager.

@@ -68,7 +68,7 @@ func ExampleEngine_Check() {
 	// user_3 view_dossier: allow via group_direct (GRP-3)
 	// user_5 view_dossier: allow via external_advisor (ACC-10)
 	// user_5 use_reports: deny: external advisors cannot use reports (ACC-10)
-	// user_3 manage_external_advisors: deny: only the dossier's manager manages the access of people outside the office (ACC-1)
+	// user_3 manage_external_advisors: deny: only the dossier's manager manages external advisors' access (ACC-9)
 	// nobody view_dossier: deny: the subject is not a known account (POL-4)
 }
 

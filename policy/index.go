@@ -94,6 +94,7 @@ type index struct {
 	teamRefs   map[cabinet.TeamID][]cabinet.ReferralID
 	referrals  map[cabinet.ReferralID]team.Referral
 	grants     map[access.GrantID]access.Grant
+	persons    map[access.PersonID]access.Person // every person of every family tree
 	contacts   map[cabinet.ContactID]contact.Contact
 	sessions   map[contact.SessionID]contact.Session
 	procedures map[cabinet.ProcedureID]procedure.Procedure
@@ -114,6 +115,7 @@ func newIndex() *index {
 		teamRefs:      map[cabinet.TeamID][]cabinet.ReferralID{},
 		referrals:     map[cabinet.ReferralID]team.Referral{},
 		grants:        map[access.GrantID]access.Grant{},
+		persons:       map[access.PersonID]access.Person{},
 		contacts:      map[cabinet.ContactID]contact.Contact{},
 		sessions:      map[contact.SessionID]contact.Session{},
 		procedures:    map[cabinet.ProcedureID]procedure.Procedure{},

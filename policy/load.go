@@ -117,6 +117,11 @@ func load(ctx context.Context, src Sources) (*index, error) {
 		}, func(d access.Dossier) { ix.setDossier(d.ID, &d) }); err != nil {
 			return err
 		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
+			return r.Persons(ctx, access.PersonFilter{}, a, n)
+		}, func(p access.Person) { ix.persons[p.ID] = p }); err != nil {
+			return err
+		}
 		return each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
 			return r.Grants(ctx, access.GrantFilter{}, a, n)
 		}, func(g access.Grant) { ix.setGrant(g.ID, &g) })

@@ -366,6 +366,15 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 
 	err = src.Access.ViewAccess(ctx, func(r access.Reader) error {
 		for p := range t.persons {
+			x, err := r.Person(ctx, p)
+			switch {
+			case err == nil:
+				ix.persons[p] = x
+			case notFound(err):
+				delete(ix.persons, p)
+			default:
+				return err
+			}
 			g, err := r.GrantOfPerson(ctx, p)
 			if err == nil {
 				t.grants[g.ID] = struct{}{}

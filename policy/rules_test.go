@@ -115,7 +115,7 @@ func TestPOL1EveryRouteToADossier(t *testing.T) {
 		{"ACC-1 manager manages family access", w.other, policy.ManageFamilyAccess, dr(w.dossier2), policy.RouteManager},
 		{"ACC-7 central person manages family access", w.client, policy.ManageFamilyAccess, dr(w.dossier2), policy.RouteCentralPerson},
 		{"ACC-7 family member does not", w.kid, policy.ManageFamilyAccess, dr(w.dossier2), 0},
-		{"ACC-1 admin does not manage external advisors", w.admin, policy.ManageExternalAdvisors, dr(w.dossier2), 0},
+		{"ACC-9 admin does not manage external advisors", w.admin, policy.ManageExternalAdvisors, dr(w.dossier2), 0},
 		{"ACC-9 manager manages external advisors", w.other, policy.ManageExternalAdvisors, dr(w.dossier2), policy.RouteManager},
 		{"GRP-5 admin assigns an activated dossier", w.admin, policy.AssignClientGroup, dr(w.dossier2), policy.RouteAdmin},
 		{"GRP-5 standard cannot assign", w.other, policy.AssignClientGroup, dr(w.dossier2), 0},
@@ -167,7 +167,7 @@ func TestPOL2DecisionsExplainThemselves(t *testing.T) {
 		{"GRP-2 no group", w.staff, view, dr(w.dossier2), "GRP-2", "no client group"},
 		{"GRP-3 no internal route", w.other, view, dr(w.dossier), "GRP-3", "no internal route"},
 		{"POL-1 no route", w.zoe, view, dr(w.dossier), "POL-1", "no route to the dossier"},
-		{"ACC-1 admin and advisors", w.admin, policy.ManageExternalAdvisors, dr(w.dossier2), "ACC-1", "manager"},
+		{"ACC-9 admin and advisors", w.admin, policy.ManageExternalAdvisors, dr(w.dossier2), "ACC-9", "manager"},
 		{"TEAM-6 personal team", w.outsider, policy.RenameTeam, policy.TeamResource(personalTeam(t, w)), "TEAM-6", "personal team"},
 	}
 	for _, tt := range tests {
