@@ -112,6 +112,8 @@ func (c *diffCase) questions() []question {
 		question{policy.ViewDossier, tm},                           // wrong kind
 		question{policy.ViewTeam, some},                            // wrong kind
 		question{policy.ViewDossier, policy.Resource{ID: some.ID}}, // no kind
+		question{policy.ViewDossier, policy.PersonResource(cabinet.DossierID(some.ID), "person_unknown")},            // a person with another action
+		question{policy.ManageExternalAdvisors, policy.PersonResource(cabinet.DossierID(some.ID), "person_unknown")}, // likewise
 	)
 }
 

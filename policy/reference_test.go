@@ -36,6 +36,7 @@ type refSnapshot struct {
 
 	dossiers map[cabinet.DossierID]access.Dossier
 	grants   []access.Grant
+	persons  []access.Person
 
 	offices       map[cabinet.OfficeID]clientgroup.Office
 	collaborators []clientgroup.Collaborator
@@ -132,6 +133,12 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		}
 		s.grants, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
 			return r.Grants(ctx, access.GrantFilter{}, a, n)
+		})
+		if err != nil {
+			return err
+		}
+		s.persons, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
+			return r.Persons(ctx, access.PersonFilter{}, a, n)
 		})
 		return err
 	})
@@ -441,6 +448,37 @@ func ref(s *refSnapshot, sub policy.Subject, a policy.Action, res policy.Resourc
 	return r != policy.NoRoutes, r
 }
 
+// personRoutes answers ManageFamilyAccess for one person of d's tree, from
+// the rule text (ACC-1, ACC-7): the manager may manage the access of anyone
+// of the tree; a person holding a grant on d as a central person (holder or
+// co-holder) only that of non-central persons. A person who is not in d's
+// tree: no route (POL-4).
+func (s *refSnapshot) personRoutes(u cabinet.UserID, d access.Dossier, id access.PersonID) policy.Routes {
+	found := false
+	var target access.Person
+	for _, p := range s.persons {
+		if p.ID == id && p.Dossier == d.ID {
+			found, target = true, p
+		}
+	}
+	if !found {
+		return policy.NoRoutes
+	}
+	var r policy.Routes
+	if d.Manager != "" && d.Manager == u {
+		r |= policy.RouteManager // ACC-1: anyone of the tree
+	}
+	targetCentral := target.Relation == access.RelationHolder || target.Relation == access.RelationCoHolder
+	if !targetCentral {
+		for _, g := range s.grantsOf(u, d.ID) {
+			if g.Kind == access.GranteePerson && g.Central {
+				r |= policy.RouteCentralPerson // ACC-7: non-central persons only
+			}
+		}
+	}
+	return r
+}
+
 // refRoutes is the set of routes by which user u may do a on res.
 func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Resource) policy.Routes {
 	switch a {
@@ -482,6 +520,12 @@ func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Res
 		if a == policy.EditSection && (res.Section < access.SectionFamilyStructure || res.Section > access.SectionNotes) {
 			return policy.NoRoutes
 		}
+		if res.Person != "" {
+			if a != policy.ManageFamilyAccess {
+				return policy.NoRoutes // a person is a resource of manage_family_access only (POL-4)
+			}
+			return s.personRoutes(u, d, res.Person)
+		}
 		var r policy.Routes
 		switch a {
 		case policy.ViewDossier, policy.EditSection, policy.UseSimulations, policy.UseReports:
@@ -513,7 +557,7 @@ func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Res
 			return r
 		case policy.ManageExternalAdvisors:
 			if d.Manager != "" && d.Manager == u {
-				return policy.RouteManager // ACC-1, ACC-9
+				return policy.RouteManager // ACC-9
 			}
 			return policy.NoRoutes
 		case policy.AssignClientGroup:
@@ -686,6 +730,14 @@ func (s *refSnapshot) refResources(a policy.Action) []policy.Resource {
 				continue
 			}
 			out = append(out, policy.DossierResource(id))
+			if a == policy.ManageFamilyAccess {
+				// Every person of the tree (ACC-7), a person of another
+				// tree and an unknown person (POL-4).
+				for _, p := range s.persons {
+					out = append(out, policy.PersonResource(id, p.ID))
+				}
+				out = append(out, policy.PersonResource(id, "person_unknown"))
+			}
 		}
 	case policy.ResourceOffice:
 		for _, id := range append(sortedKeys(s.offices), "office_unknown") {
