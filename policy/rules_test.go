@@ -486,3 +486,56 @@ func TestCheckAllocations(t *testing.T) {
 		})
 	}
 }
+
+// ACC-7 (issue 7, "one rule, one place"): ManageFamilyAccess on one person
+// answers with access.CanManagePersonAccess, as access.Service does: the
+// manager for anyone of the tree, a granted central person for non-central
+// persons only; a person outside the dossier's tree is unknown (POL-4).
+func TestACC7PersonResource(t *testing.T) {
+	w := newRich(t)
+	coHolder := engMust(w.k.Access.AddPerson(w.ctx, w.other, w.dossier2, access.PersonInput{Name: "Paul", Relation: access.RelationCoHolder}))(t)
+	sibling := engMust(w.k.Access.AddPerson(w.ctx, w.other, w.dossier2, access.PersonInput{Name: "Sib", Relation: access.RelationChild}))(t)
+	elsewhere := engMust(w.k.Access.AddPerson(w.ctx, w.admin, w.dossier, access.PersonInput{Name: "Else", Relation: access.RelationChild}))(t)
+	pr := func(p access.PersonID) policy.Resource { return policy.PersonResource(w.dossier2, p) }
+	tests := []struct {
+		name   string
+		who    cabinet.UserID
+		a      policy.Action
+		r      policy.Resource
+		routes policy.Routes
+		rule   string
+	}{
+		{"ACC-1 manager manages a central person", w.other, policy.ManageFamilyAccess, pr(coHolder.ID), policy.RouteManager, "GRP-3"},
+		{"ACC-1 manager manages a child", w.other, policy.ManageFamilyAccess, pr(sibling.ID), policy.RouteManager, "GRP-3"},
+		{"ACC-7 central person manages a non-central person", w.client, policy.ManageFamilyAccess, pr(sibling.ID), policy.RouteCentralPerson, "ACC-7"},
+		{"ACC-7 central person does not manage a central person", w.client, policy.ManageFamilyAccess, pr(coHolder.ID), 0, "ACC-7"},
+		{"ACC-1 family member does not", w.kid, policy.ManageFamilyAccess, pr(sibling.ID), 0, "ACC-1"},
+		{"ACC-1 admin does not", w.admin, policy.ManageFamilyAccess, pr(sibling.ID), 0, "ACC-1"},
+		{"POL-4 unknown person", w.other, policy.ManageFamilyAccess, pr("person_unknown"), 0, "POL-4"},
+		{"POL-4 person of another tree", w.other, policy.ManageFamilyAccess, pr(elsewhere.ID), 0, "POL-4"},
+		{"POL-4 person with another action", w.other, view, pr(sibling.ID), 0, "POL-4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w.t = t
+			d := w.check(u(tt.who), tt.a, tt.r)
+			if d.Routes != tt.routes || d.Allowed != (tt.routes != 0) || d.Rule != tt.rule {
+				t.Errorf("%v on %v = %v routes %v rule %q, want routes %v rule %q", tt.a, tt.r, d, d.Routes, d.Rule, tt.routes, tt.rule)
+			}
+		})
+	}
+	w.t = t
+	if got, want := pr(sibling.ID).String(), "dossier "+string(w.dossier2)+" person "+string(sibling.ID); got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	// Freshness: once the sibling becomes a co-holder (by the manager), the
+	// central person may no longer manage them (ACC-7).
+	engMust(w.k.Access.EditPerson(w.ctx, w.other, sibling.ID, access.PersonInput{Name: "Sib", Relation: access.RelationCoHolder}))(t)
+	if d := w.check(u(w.client), policy.ManageFamilyAccess, pr(sibling.ID)); d.Allowed || d.Rule != "ACC-7" {
+		t.Errorf("after EditPerson: %v (rule %q), want an ACC-7 denial", d, d.Rule)
+	}
+	engOK(t, w.k.Access.RemovePerson(w.ctx, w.admin, elsewhere.ID))
+	if d := w.check(u(w.other), policy.ManageFamilyAccess, pr(elsewhere.ID)); d.Allowed || d.Rule != "POL-4" {
+		t.Errorf("after RemovePerson: %v (rule %q), want POL-4", d, d.Rule)
+	}
+}
