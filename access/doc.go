@@ -33,7 +33,10 @@
 //     grantee has no account and the grant exists. AccountCreated links the
 //     grant and stops the reminders.
 //   - ACC-6 CanRevoke: a grant to a central person is never revoked, by
-//     anyone; its level can change.
+//     anyone; its level can change. This protects the target, it is not a
+//     permission of the actor: Revoke, RemovePerson and demoting a granted
+//     central person (EditPerson) fail with a *cabinet.ConflictError naming
+//     ACC-6 (ErrConflict), never ErrForbidden.
 //   - ACC-7 CanManagePersonAccess: a central person holding a grant manages
 //     the access of the non-central persons of the tree, never of central
 //     persons nor of advisors.
@@ -73,8 +76,8 @@
 //     number of co-holders.
 //   - Decision: removing a person who holds a grant revokes it, and so needs
 //     the right to revoke it; a granted central person can never be removed
-//     (ACC-6). A granted central person cannot be given a non-central
-//     relation (ACC-6); only the manager may make a granted non-central
+//     (ErrConflict ACC-6). A granted central person cannot be given a
+//     non-central relation (ErrConflict ACC-6); only the manager may make a granted non-central
 //     person central (ACC-7), and the grant then becomes irrevocable.
 //   - Decision: one grant per person and per advisor; granting again is an
 //     ErrConflict (ACC-4) — change the level instead. Email and phone of a

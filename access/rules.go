@@ -193,11 +193,13 @@ func HoldsCentralGrant(d cabinet.DossierID, u cabinet.UserID, held []Grant) bool
 
 // CanRevoke reports whether g may be revoked at all: a grant to a central
 // person never can, by anyone (ACC-6). It returns nil or a
-// *cabinet.ForbiddenError naming ACC-6. Who may revoke is a separate
-// question (CanManagePersonAccess, CanManageAdvisorAccess).
+// *cabinet.ConflictError naming ACC-6 (ErrConflict): the protection is an
+// invariant about the grant, not a permission of the actor, so it is not
+// ErrForbidden. Who may revoke is a separate question
+// (CanManagePersonAccess, CanManageAdvisorAccess).
 func CanRevoke(g Grant) error {
 	if g.Kind == GranteePerson && g.Central {
-		return cabinet.Forbidden("ACC-6", "access granted to a central person can never be revoked")
+		return cabinet.Conflict("ACC-6", "access granted to a central person can never be revoked")
 	}
 	return nil
 }

@@ -422,8 +422,8 @@ func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabine
 // For a person holding a grant: a central person cannot become non-central
 // (their access is irrevocable, ACC-6), and only the manager may make a
 // non-central grantee central (ACC-7); the grant's Central flag follows.
-// Errors: ErrInvalid; ErrNotFound; ErrForbidden (ACC-11, ACC-6, ACC-7);
-// ErrConflict (ACC-2, archived).
+// Errors: ErrInvalid; ErrNotFound; ErrForbidden (ACC-11, ACC-7);
+// ErrConflict (ACC-2, ACC-6 demoting a granted central person, archived).
 func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id PersonID, in PersonInput) (Person, error) {
 	if err := checkActor(actor); err != nil {
 		return Person{}, err
@@ -473,7 +473,7 @@ func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id Perso
 		default:
 			ev.Grant = g.ID
 			if g.Central && !in.Relation.Central() {
-				return nil, cabinet.Forbidden("ACC-6", "a central person who was granted access stays central: that access can never be revoked")
+				return nil, cabinet.Conflict("ACC-6", "a central person who was granted access stays central: that access can never be revoked")
 			}
 			if !g.Central && in.Relation.Central() {
 				if err := CanManageExternalAccess(d, actor); err != nil {
@@ -498,8 +498,9 @@ func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id Perso
 // RemovePerson removes a person from the family tree. Callers as
 // AddPerson; if the person holds a grant it is revoked too, which needs the
 // right to revoke it (CanRevoke, CanManagePersonAccess): a central person
-// with a grant can never be removed (ACC-6). Errors: ErrInvalid; ErrNotFound;
-// ErrForbidden (ACC-11, ACC-6, ACC-1, ACC-7); ErrConflict (archived).
+// with a grant can never be removed (ACC-6, an ErrConflict whoever asks).
+// Errors: ErrInvalid; ErrNotFound; ErrForbidden (ACC-11, ACC-1, ACC-7);
+// ErrConflict (ACC-6, archived).
 func (s *Service) RemovePerson(ctx context.Context, actor cabinet.UserID, id PersonID) error {
 	if err := checkActor(actor); err != nil {
 		return err
@@ -839,9 +840,10 @@ func (s *Service) ChangeLevel(ctx context.Context, actor cabinet.UserID, id Gran
 }
 
 // Revoke revokes and deletes grant id; no reminder follows. A central
-// person's grant can never be revoked (ACC-6). Callers: as ChangeLevel.
-// Errors: ErrInvalid (actor); ErrNotFound; ErrForbidden (ACC-6, ACC-1,
-// ACC-7, ACC-9); ErrConflict (archived).
+// person's grant can never be revoked (ACC-6, an ErrConflict whoever asks:
+// an invariant about the grant, not a permission). Callers: as ChangeLevel.
+// Errors: ErrInvalid (actor); ErrNotFound; ErrForbidden (ACC-1, ACC-7,
+// ACC-9); ErrConflict (ACC-6, archived).
 func (s *Service) Revoke(ctx context.Context, actor cabinet.UserID, id GrantID) error {
 	if err := checkActor(actor); err != nil {
 		return err

@@ -299,13 +299,15 @@ func TestCentralGrantIrrevocableACC6(t *testing.T) {
 	w.log.Reset()
 	before := w.snapshot()
 	for _, actor := range []cabinet.UserID{uMgr, uAdmin, uHolder, uNotary} {
-		requireFailed(t, w, before, w.svc.Revoke(w.ctx, actor, w.holderGrant.ID), cabinet.ErrForbidden, "ACC-6")
-		requireFailed(t, w, before, w.svc.Revoke(w.ctx, actor, coGrant.ID), cabinet.ErrForbidden, "ACC-6")
+		// An invariant about the grant, not a permission: ErrConflict.
+		requireFailed(t, w, before, w.svc.Revoke(w.ctx, actor, w.holderGrant.ID), cabinet.ErrConflict, "ACC-6")
+		requireFailed(t, w, before, w.svc.Revoke(w.ctx, actor, coGrant.ID), cabinet.ErrConflict, "ACC-6")
 	}
-	requireFailed(t, w, before, w.svc.RemovePerson(w.ctx, uMgr, w.holder.ID), cabinet.ErrForbidden, "ACC-6")
+	requireFailed(t, w, before, w.svc.RemovePerson(w.ctx, uMgr, w.holder.ID), cabinet.ErrConflict, "ACC-6")
 	_, err = w.svc.EditPerson(w.ctx, uMgr, w.holder.ID, access.PersonInput{Name: "Anne", Relation: access.RelationSpouse})
-	requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-6")
-	assert.Error(t, access.CanRevoke(w.holderGrant))
+	requireFailed(t, w, before, err, cabinet.ErrConflict, "ACC-6")
+	assert.ErrorIs(t, access.CanRevoke(w.holderGrant), cabinet.ErrConflict)
+	assert.NotErrorIs(t, access.CanRevoke(w.holderGrant), cabinet.ErrForbidden)
 	// Its level can still change.
 	require.NoError(t, w.svc.ChangeLevel(w.ctx, uMgr, coGrant.ID, access.LevelReadWrite))
 	// A non-central grantee made central becomes irrevocable too (manager only).
@@ -320,7 +322,7 @@ func TestCentralGrantIrrevocableACC6(t *testing.T) {
 	require.NoError(t, err)
 	g, _ := w.grantOf(w.child.ID)
 	assert.True(t, g.Central)
-	assert.ErrorIs(t, w.svc.Revoke(w.ctx, uMgr, kid.ID), cabinet.ErrForbidden)
+	assert.ErrorIs(t, w.svc.Revoke(w.ctx, uMgr, kid.ID), cabinet.ErrConflict)
 }
 
 // ACC-7: a granted central person grants and revokes non-central persons,

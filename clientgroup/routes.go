@@ -142,11 +142,15 @@ func CanAdminister(profile cabinet.Profile) error {
 }
 
 // CanPlace returns nil when the dossier described by d may be put into the
-// client group g: same office (GRP-1) and activated (GRP-5). Otherwise a
-// *cabinet.ForbiddenError naming the rule. No allocation on the allow path.
+// client group g: same office (GRP-1) and activated (GRP-5). A group of
+// another office is an invalid target whoever asks, not a permission of the
+// actor: a *cabinet.ConflictError naming GRP-1 (ErrConflict). A dossier that
+// is not activated is a *cabinet.ForbiddenError naming GRP-5 (the policy's
+// AssignClientGroup answer, see package policy). No allocation on the allow
+// path.
 func CanPlace(d cabinet.DossierFacts, g ClientGroup) error {
 	if d.Office != g.Office {
-		return cabinet.Forbidden("GRP-1", "dossier %s belongs to another office than client group %s", d.ID, g.ID)
+		return cabinet.Conflict("GRP-1", "dossier %s belongs to another office than client group %s", d.ID, g.ID)
 	}
 	if d.Status != cabinet.DossierActivated {
 		return cabinet.Forbidden("GRP-5", "dossier %s is %s; only activated dossiers can be put into a client group", d.ID, d.Status)

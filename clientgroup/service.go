@@ -729,7 +729,9 @@ func (s *Service) DeleteClientGroup(ctx context.Context, actor cabinet.UserID, g
 // (Decision: a provider may share the store's lock, so it is never called
 // inside one); the placement itself is written in one transaction.
 // Errors: ErrInvalid (actor, dossier), ErrNotFound (dossier, group, or no
-// placement when taking out), ErrForbidden (GRP-5, GRP-1).
+// placement when taking out), ErrConflict (GRP-1: a group of another
+// office than the dossier's, whoever asks), ErrForbidden (GRP-5: not an
+// admin of the office, or a dossier that is not activated).
 func (s *Service) MoveDossier(ctx context.Context, actor cabinet.UserID, dossier cabinet.DossierID, to cabinet.ClientGroupID) error {
 	if err := checkActor(actor); err != nil {
 		return err
@@ -765,6 +767,12 @@ func (s *Service) MoveDossier(ctx context.Context, actor cabinet.UserID, dossier
 		g, err := w.ClientGroup(ctx, to)
 		if err != nil {
 			return err
+		}
+		if facts.Office != g.Office {
+			// GRP-1: a group of another office is an invalid target
+			// whoever asks (ErrConflict), checked before the actor's
+			// permission, which is then about one office only.
+			return CanPlace(facts, g)
 		}
 		if err := requireAdmin(ctx, w, g.Office, actor); err != nil {
 			return err

@@ -106,8 +106,11 @@ func TestGRP1_GroupGivesAccessToAllItsDossiers(t *testing.T) {
 		t.Errorf("tia on act2: %v", r)
 	}
 	t.Run("OtherOfficeDossier", func(t *testing.T) {
+		// An invalid target whoever asks: a conflict, not a permission.
 		err := e.svc.MoveDossier(ctx, "ann", "other", g1)
-		wantErr(t, err, cabinet.ErrForbidden, "GRP-1")
+		wantErr(t, err, cabinet.ErrConflict, "GRP-1")
+		err = e.svc.MoveDossier(ctx, "sam", "other", g1)
+		wantErr(t, err, cabinet.ErrConflict, "GRP-1")
 	})
 	t.Run("OtherOfficeCollaboratorGroup", func(t *testing.T) {
 		o2, err := e.svc.CreateOffice(ctx, "ann", "Second", "second@example.com")

@@ -2,8 +2,10 @@ package policy
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"iter"
+	"reflect"
+	"sync"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -48,28 +50,80 @@ type Access struct {
 // service's WithEvents, usually through cabinet.MultiSink). It is safe for
 // concurrent use.
 type Engine struct {
-	_ struct{} // implementation pending
+	src   Sources
+	clock cabinet.Clock
+
+	mu  sync.RWMutex
+	ix  *index
+	rev cabinet.Revision
+	err error // the last refresh failure, until Reload succeeds
 }
 
-var errNotImplemented = errors.New("policy: not implemented")
+var _ cabinet.EventSink = (*Engine)(nil)
 
 // New loads the whole state of src into a new engine. It returns an error
 // when a store fails or ctx is done. Options: WithClock (impersonation
 // sessions expire by it); WithIDs and WithEvents are ignored.
 func New(ctx context.Context, src Sources, opts ...cabinet.Option) (*Engine, error) {
-	return nil, errNotImplemented
+	if src.Teams == nil || src.Access == nil || src.ClientGroups == nil || src.Contacts == nil || src.Procedures == nil {
+		return nil, cabinet.Invalid("sources", "every store of Sources is required")
+	}
+	o := cabinet.NewOptions(opts...)
+	ix, err := load(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{src: src, clock: o.Clock, ix: ix}, nil
 }
 
 // Publish implements cabinet.EventSink: it refreshes the part of the index
 // that the batch's events touched, and records the batch's revision. If the
 // refresh fails, later calls to Check return the error until Reload succeeds.
-func (e *Engine) Publish(ctx context.Context, b cabinet.Batch) {}
+//
+// The refresh collects, by reflection over every event's fields, each ID of
+// the kinds the index holds (users, dossiers, teams, referrals, client and
+// collaborator groups, offices, contacts, sessions, procedures, cases,
+// grants, persons, advisors) and reloads those entities and their relations
+// from the stores. Publish must be called outside any store transaction (as
+// cabinet.Options.Publish does, after the commit).
+func (e *Engine) Publish(ctx context.Context, b cabinet.Batch) {
+	t := newTouched()
+	for _, ev := range b.Events {
+		t.collect(reflect.ValueOf(ev), 0)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if b.Revision > e.rev {
+		e.rev = b.Revision
+	}
+	if e.err != nil {
+		return // stale until Reload
+	}
+	if err := e.ix.refresh(context.WithoutCancel(ctx), e.src, t); err != nil {
+		e.err = fmt.Errorf("policy: refreshing the index at revision %d: %w", b.Revision, err)
+	}
+}
 
-// Reload rebuilds the whole index from the sources.
-func (e *Engine) Reload(ctx context.Context) error { return errNotImplemented }
+// Reload rebuilds the whole index from the sources. On success it clears a
+// previous refresh failure; on failure the engine keeps its old index and
+// state. It returns the stores' error or ctx.Err().
+func (e *Engine) Reload(ctx context.Context) error {
+	ix, err := load(ctx, e.src)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.ix, e.err = ix, nil
+	e.mu.Unlock()
+	return nil
+}
 
 // Revision returns the highest revision the index has applied.
-func (e *Engine) Revision() cabinet.Revision { return 0 }
+func (e *Engine) Revision() cabinet.Revision {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.rev
+}
 
 // Check answers whether subject s may perform a on r (POL-1). Deny by
 // default: an unknown subject, action or resource is a denial with a reason
@@ -78,20 +132,56 @@ func (e *Engine) Revision() cabinet.Revision { return 0 }
 // the acting collaborator (POL-5). The error is non-nil only when the
 // question could not be answered (ctx done, a store failure, a stale index).
 func (e *Engine) Check(ctx context.Context, s Subject, a Action, r Resource) (Decision, error) {
-	return Decision{}, errNotImplemented
+	if err := ctx.Err(); err != nil {
+		return Decision{}, err
+	}
+	now := e.clock.Now()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.err != nil {
+		return Decision{}, e.err
+	}
+	return e.ix.check(s, a, r, now, e.rev), nil
 }
 
 // Dossiers streams the IDs of the dossiers s can view (or edit, per q), in
 // no particular order, each once (POL-3). Its cost is proportional to the
 // answer and to the subject's memberships, not to the number of dossiers.
 // An error is yielded (and the stream ends) when the question cannot be
-// answered.
+// answered: ctx done, a stale index, or q.Action not a dossier action
+// (*cabinet.InvalidError naming "action"). The answer is computed under the
+// engine's read lock and yielded after it is released.
 func (e *Engine) Dossiers(ctx context.Context, s Subject, q DossierQuery) iter.Seq2[cabinet.DossierID, error] {
-	return func(yield func(cabinet.DossierID, error) bool) { yield("", errNotImplemented) }
+	return func(yield func(cabinet.DossierID, error) bool) {
+		ids, err := e.dossiers(ctx, s, q)
+		if err != nil {
+			yield("", err)
+			return
+		}
+		for _, id := range ids {
+			if !yield(id, nil) {
+				return
+			}
+		}
+	}
 }
 
 // Viewers streams every user who can view dossier d, each once with all the
-// routes by which they reach it (POL-3).
+// routes by which they reach it (POL-3), ordered by user ID. An unknown
+// dossier has no viewers. An error is yielded when the question cannot be
+// answered (ctx done, a stale index). The answer is computed under the
+// engine's read lock and yielded after it is released.
 func (e *Engine) Viewers(ctx context.Context, d cabinet.DossierID) iter.Seq2[Access, error] {
-	return func(yield func(Access, error) bool) { yield(Access{}, errNotImplemented) }
+	return func(yield func(Access, error) bool) {
+		out, err := e.viewers(ctx, d)
+		if err != nil {
+			yield(Access{}, err)
+			return
+		}
+		for _, a := range out {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
 }

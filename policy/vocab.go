@@ -31,8 +31,8 @@ const (
 	EditSection            // "edit_section": internal and team routes; read_write grants on the three open sections (ACC-10, ACC-11)
 	UseSimulations         // "use_simulations": internal and team routes only (ACC-10, ACC-11)
 	UseReports             // "use_reports": internal and team routes only (ACC-10, ACC-11)
-	ManageFamilyAccess     // "manage_family_access": the manager, or a granted central person (ACC-1, ACC-7)
-	ManageExternalAdvisors // "manage_external_advisors": the manager only (ACC-1, ACC-9)
+	ManageFamilyAccess     // "manage_family_access": the manager, or a granted central person (ACC-1, ACC-7); with PersonResource, for that person (ACC-7)
+	ManageExternalAdvisors // "manage_external_advisors": the manager only (ACC-9)
 	AssignClientGroup      // "assign_client_group": office admins, activated dossiers (GRP-5)
 	SetManager             // "set_manager": office admins and the current manager (access.CanManageDossier)
 
@@ -154,13 +154,14 @@ func ResourceKindOf(a Action) ResourceKind {
 }
 
 // Resource names what an action applies to. Build it with TeamResource,
-// DossierResource, SectionResource, OfficeResource, ContactResource,
-// ProcedureResource, CaseResource or ItemResource.
+// DossierResource, SectionResource, PersonResource, OfficeResource,
+// ContactResource, ProcedureResource, CaseResource or ItemResource.
 type Resource struct {
 	Kind    ResourceKind
 	ID      string           // the team, dossier, office, contact, procedure or case ID
 	Section access.Section   // EditSection only
 	Item    procedure.ItemID // ResourceItem only; ID is then the case
+	Person  access.PersonID  // ManageFamilyAccess only: the person of the dossier's tree whose access is managed (ACC-7)
 }
 
 // TeamResource names a team.
@@ -174,6 +175,15 @@ func DossierResource(id cabinet.DossierID) Resource {
 // SectionResource names one section of a dossier, for EditSection.
 func SectionResource(id cabinet.DossierID, s access.Section) Resource {
 	return Resource{Kind: ResourceDossier, ID: string(id), Section: s}
+}
+
+// PersonResource names one person of a dossier's family tree, for
+// ManageFamilyAccess: may the subject grant, change or revoke that person's
+// access (access.CanManagePersonAccess: the manager for anyone, a granted
+// central person for non-central persons only, ACC-1, ACC-7)? A person who
+// is not in d's tree is denied (POL-4).
+func PersonResource(d cabinet.DossierID, p access.PersonID) Resource {
+	return Resource{Kind: ResourceDossier, ID: string(d), Person: p}
 }
 
 // OfficeResource names an office.
@@ -199,11 +209,16 @@ func ItemResource(c cabinet.CaseID, item procedure.ItemID) Resource {
 	return Resource{Kind: ResourceItem, ID: string(c), Item: item}
 }
 
-// String returns e.g. "dossier d_1", "dossier d_1#asset_inventory", "item c_1/i_2".
+// String returns e.g. "dossier d_1", "dossier d_1#asset_inventory",
+// "dossier d_1 person p_2", "item c_1/i_2".
 func (r Resource) String() string {
 	switch {
 	case r.Kind == ResourceItem:
 		return fmt.Sprintf("item %s/%s", r.ID, r.Item)
+	case r.Person != "" && r.Section != access.SectionInvalid:
+		return fmt.Sprintf("%s %s#%s person %s", r.Kind, r.ID, r.Section, r.Person)
+	case r.Person != "":
+		return fmt.Sprintf("%s %s person %s", r.Kind, r.ID, r.Person)
 	case r.Section != access.SectionInvalid:
 		return fmt.Sprintf("%s %s#%s", r.Kind, r.ID, r.Section)
 	}

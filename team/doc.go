@@ -28,7 +28,10 @@
 //   - TEAM-2 The lead cannot be demoted (ChangeRole), removed (RemoveMember)
 //     or leave (Leave); TransferLead, run by the lead or an admin, hands lead
 //     status to another admin only. Since the lead is always an admin, every
-//     team has an admin.
+//     team has an admin. TEAM-2 protects the target, not a permission of the
+//     actor (an admin may manage members): removing, demoting or the lead
+//     leaving is a *cabinet.ConflictError naming TEAM-2 (ErrConflict), never
+//     ErrForbidden; a non-admin acting stays ErrForbidden (TEAM-4).
 //   - TEAM-3 Invite (admins) addresses an email, with or without an account;
 //     AcceptInvitation by the account with that email (case-insensitive)
 //     makes it a member; RevokeInvitation withdraws a pending invitation.

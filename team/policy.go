@@ -56,8 +56,10 @@ func CanDelete(t Team, u cabinet.UserID) error {
 	return cabinet.Forbidden("TEAM-4", "only an admin deletes the team")
 }
 
-// CanLeave allows a member of t to leave it, except its lead (TEAM-2) and
-// the owner of a personal team (TEAM-6).
+// CanLeave allows a member of t to leave it, except its lead (TEAM-2, a
+// *cabinet.ConflictError: the team must keep its lead, an invariant rather
+// than a permission) and the owner of a personal team (TEAM-6, a
+// *cabinet.ForbiddenError, as for a non-member, TEAM-4).
 func CanLeave(t Team, u cabinet.UserID) error {
 	if t.Personal {
 		return cabinet.Forbidden("TEAM-6", "a personal team cannot be left")
@@ -66,7 +68,7 @@ func CanLeave(t Team, u cabinet.UserID) error {
 		return cabinet.Forbidden("TEAM-4", "only a member can leave the team")
 	}
 	if t.Lead == u {
-		return cabinet.Forbidden("TEAM-2", "the lead advisor cannot leave the team; hand lead status to another admin first")
+		return cabinet.Conflict("TEAM-2", "the lead advisor cannot leave the team; hand lead status to another admin first")
 	}
 	return nil
 }

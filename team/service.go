@@ -624,9 +624,11 @@ func (s *Service) PendingInvitations(ctx context.Context, actor cabinet.UserID) 
 }
 
 // RemoveMember removes user from a team; admins only (TEAM-4). The lead
-// cannot be removed (TEAM-2); the member's referrals stay in the team
-// (TEAM-11). Errors: cabinet.ErrNotFound (also for a user who is not a
-// member); *cabinet.ForbiddenError.
+// cannot be removed (TEAM-2: an invariant about the target, whoever asks);
+// the member's referrals stay in the team (TEAM-11). Errors:
+// cabinet.ErrNotFound (also for a user who is not a member);
+// *cabinet.ForbiddenError (TEAM-4, TEAM-6: the actor may not manage
+// members); *cabinet.ConflictError (TEAM-2: user is the lead).
 func (s *Service) RemoveMember(ctx context.Context, actor cabinet.UserID, id cabinet.TeamID, user cabinet.UserID) error {
 	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		t, err := requireTeam(ctx, w, id)
@@ -640,7 +642,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor cabinet.UserID, id cab
 			return nil, cabinet.NotFound("member", user)
 		}
 		if t.Lead == user {
-			return nil, cabinet.Forbidden("TEAM-2", "the lead advisor cannot be removed; hand lead status to another admin first")
+			return nil, cabinet.Conflict("TEAM-2", "the lead advisor cannot be removed; hand lead status to another admin first")
 		}
 		if err := w.PutTeam(ctx, t.withoutMember(user)); err != nil {
 			return nil, err
@@ -649,9 +651,11 @@ func (s *Service) RemoveMember(ctx context.Context, actor cabinet.UserID, id cab
 	})
 }
 
-// Leave takes the actor out of a team. The lead cannot leave (TEAM-2), nor
+// Leave takes the actor out of a team. The lead cannot leave (TEAM-2, a
+// *cabinet.ConflictError: the team always keeps its lead, an admin), nor
 // the owner of a personal team (TEAM-6); the actor's referrals stay in the
-// team (TEAM-11). Errors: cabinet.ErrNotFound; *cabinet.ForbiddenError.
+// team (TEAM-11). Errors: cabinet.ErrNotFound; *cabinet.ForbiddenError
+// (TEAM-4, TEAM-6); *cabinet.ConflictError (TEAM-2).
 func (s *Service) Leave(ctx context.Context, actor cabinet.UserID, id cabinet.TeamID) error {
 	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		t, err := requireTeam(ctx, w, id)
@@ -669,9 +673,11 @@ func (s *Service) Leave(ctx context.Context, actor cabinet.UserID, id cabinet.Te
 }
 
 // ChangeRole sets user's role in a team; admins only (TEAM-4). The lead
-// cannot be demoted (TEAM-2). Setting the current role is a no-op.
-// Errors: *cabinet.InvalidError ("role"); cabinet.ErrNotFound (also for a
-// non-member); *cabinet.ForbiddenError.
+// cannot be demoted (TEAM-2: an invariant about the target, whoever asks).
+// Setting the current role is a no-op. Errors: *cabinet.InvalidError
+// ("role"); cabinet.ErrNotFound (also for a non-member);
+// *cabinet.ForbiddenError (TEAM-4, TEAM-6); *cabinet.ConflictError (TEAM-2:
+// demoting the lead).
 func (s *Service) ChangeRole(ctx context.Context, actor cabinet.UserID, id cabinet.TeamID, user cabinet.UserID, role Role) error {
 	if !role.Valid() {
 		return cabinet.Invalid("role", "must be member or admin")
@@ -689,7 +695,7 @@ func (s *Service) ChangeRole(ctx context.Context, actor cabinet.UserID, id cabin
 			return nil, cabinet.NotFound("member", user)
 		}
 		if t.Lead == user && role != RoleAdmin {
-			return nil, cabinet.Forbidden("TEAM-2", "the lead advisor is always an admin")
+			return nil, cabinet.Conflict("TEAM-2", "the lead advisor is always an admin")
 		}
 		if old == role {
 			return nil, nil

@@ -161,9 +161,13 @@ func TestLeadAdvisor_TEAM2(t *testing.T) {
 
 	t.Run("TEAM-2 lead cannot be demoted, removed or leave", func(t *testing.T) {
 		f.noEvents(t, func() {
-			wantErr(t, f.svc.ChangeRole(f.ctx, admin, tm, lead, team.RoleMember), cabinet.ErrForbidden, "TEAM-2")
-			wantErr(t, f.svc.RemoveMember(f.ctx, admin, tm, lead), cabinet.ErrForbidden, "TEAM-2")
-			wantErr(t, f.svc.Leave(f.ctx, lead, tm), cabinet.ErrForbidden, "TEAM-2")
+			// An invariant about the target, not a permission of the
+			// actor (an admin manages members): ErrConflict, not ErrForbidden.
+			wantErr(t, f.svc.ChangeRole(f.ctx, admin, tm, lead, team.RoleMember), cabinet.ErrConflict, "TEAM-2")
+			wantErr(t, f.svc.RemoveMember(f.ctx, admin, tm, lead), cabinet.ErrConflict, "TEAM-2")
+			wantErr(t, f.svc.Leave(f.ctx, lead, tm), cabinet.ErrConflict, "TEAM-2")
+			// A non-admin acting is still a permission refusal (TEAM-4).
+			wantErr(t, f.svc.RemoveMember(f.ctx, member, tm, lead), cabinet.ErrForbidden, "TEAM-4")
 		})
 		assert.Equal(t, lead, f.getTeam(t, tm).Lead)
 		assert.True(t, f.getTeam(t, tm).IsAdmin(lead))
@@ -179,7 +183,7 @@ func TestLeadAdvisor_TEAM2(t *testing.T) {
 		assert.Equal(t, admin, f.getTeam(t, tm).Lead)
 		// The former lead is an ordinary admin now and may be demoted.
 		require.NoError(t, f.svc.ChangeRole(f.ctx, admin, tm, lead, team.RoleMember))
-		wantErr(t, f.svc.ChangeRole(f.ctx, admin, tm, admin, team.RoleMember), cabinet.ErrForbidden, "TEAM-2")
+		wantErr(t, f.svc.ChangeRole(f.ctx, admin, tm, admin, team.RoleMember), cabinet.ErrConflict, "TEAM-2")
 		// Hand it back via an admin acting for themself.
 		require.NoError(t, f.svc.ChangeRole(f.ctx, admin, tm, lead, team.RoleAdmin))
 		require.NoError(t, f.svc.TransferLead(f.ctx, admin, tm, lead))
@@ -353,7 +357,13 @@ func TestPermissionMatrix_TEAM4(t *testing.T) {
 			assert.NoError(t, err, "user %s action %d on %s", u, action, target.ID)
 			return
 		}
-		assert.ErrorIs(t, err, cabinet.ErrForbidden, "user %s action %d on %s", u, action, target.ID)
+		if want == "TEAM-2" {
+			// The lead leaving breaks an invariant about the team, not a
+			// permission: a conflict.
+			assert.ErrorIs(t, err, cabinet.ErrConflict, "user %s action %d on %s", u, action, target.ID)
+		} else {
+			assert.ErrorIs(t, err, cabinet.ErrForbidden, "user %s action %d on %s", u, action, target.ID)
+		}
 		assert.Equal(t, want, cabinet.RuleOf(err), "user %s action %d on %s", u, action, target.ID)
 	}
 	// Members (any role) see the team and its referrals; admins manage.

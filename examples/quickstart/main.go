@@ -1,7 +1,11 @@
-// Command quickstart is the first program to run: a lead advisor builds a
-// team, refers a client, a member of the team sees the referral and reaches
-// the client's dossier through the team route, and the client revokes
-// consent, which closes that route. Later packages extend it.
+// Command quickstart is the first program to run. It wires every package of
+// cabinet together over one in-memory store with kit.New, builds a tiny
+// office — an admin, two standard collaborators, a client group, a client's
+// dossier with its manager, the client granted access, a notary with
+// read_write access, a team holding the client's referral — and asks the
+// policy engine real questions, printing each decision with its reason
+// (POL-1, POL-2). Last, the client revokes consent and the team route closes
+// (TEAM-9).
 //
 //	go run ./examples/quickstart
 package main
@@ -13,7 +17,10 @@ import (
 	"time"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/memstore"
+	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/team"
 )
 
@@ -24,125 +31,94 @@ func main() {
 	}
 }
 
+// must keeps the story short: any failing step ends the program.
+func must[T any](v T, err error) T {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+	return v
+}
+
 func run() error {
 	ctx := context.Background()
 
-	// Everything in memory; a fixed clock and sequential IDs so that the
-	// story prints the same every time.
-	store := memstore.New()
+	// Every package over one store; a fixed clock and sequential IDs so that
+	// the story prints the same every time.
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	events := &cabinet.EventLog{}
-	teams := team.NewService(store,
-		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(events))
-
-	// 1. Two advisors sign up; each gets a personal team (TEAM-6).
-	louise, err := teams.CreateUser(ctx, "Louise Martin", "louise@martin-wealth.example")
+	k, err := kit.New(ctx, memstore.New(), cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
-		return err
-	}
-	noah, err := teams.CreateUser(ctx, "Noah Leroy", "noah@martin-wealth.example")
-	if err != nil {
-		return err
-	}
-	personal, err := teams.PersonalTeam(ctx, louise.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("Louise signs up and gets her personal team %q.\n", personal.Name)
-
-	// 2. Louise, the lead advisor, creates a team and invites Noah (TEAM-1, TEAM-3).
-	t, err := teams.CreateTeam(ctx, louise.ID, "Martin Wealth", "")
-	if err != nil {
-		return err
-	}
-	fmt.Printf("Louise creates %q and is its lead and admin.\n", t.Name)
-	inv, err := teams.Invite(ctx, louise.ID, t.ID, noah.Email, team.RoleMember)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("She invites Noah as a %s; the invitation is valid until %s.\n", inv.Role, inv.ExpiresAt.Format("2 Jan 2006"))
-	clock.Advance(2 * time.Hour)
-	if t, err = teams.AcceptInvitation(ctx, noah.ID, inv.ID); err != nil {
-		return err
-	}
-	fmt.Printf("Noah accepts: the team has %d members.\n", len(t.Members))
-
-	// 3. Louise refers a client into the team (TEAM-7).
-	clock.Advance(24 * time.Hour)
-	ref, err := teams.Refer(ctx, louise.ID, team.ReferInput{
-		Team: t.ID, ClientName: "Claire Roux", ClientEmail: "claire@example.com", Dossier: "dossier-claire",
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Printf("Louise refers her client %s.\n", ref.ClientName)
-
-	// 4. Noah sees the referral in the team's list (TEAM-12) and reaches
-	// Claire's dossier through the team route (TEAM-8).
-	list, _, err := teams.Referrals(ctx, noah.ID, t.ID, team.ReferralFilter{}, "", 0)
-	if err != nil {
-		return err
-	}
-	for _, r := range list {
-		fmt.Printf("Noah's referral list: %s, referred by %s on %s, consent %s.\n",
-			r.ClientName, name(ctx, teams, r.Referrer), r.CreatedAt.Format("2 Jan 2006"), r.Consent)
-	}
-	if err := route(ctx, store, noah.ID, ref.ID); err != nil {
 		return err
 	}
 
-	// 5. Claire signs up, finds her referral and revokes consent (TEAM-9).
-	claire, err := teams.CreateUser(ctx, "Claire Roux", "claire@example.com")
-	if err != nil {
-		return err
-	}
-	if _, err := teams.RevokeConsent(ctx, claire.ID, ref.ID); err != nil {
-		return err
-	}
-	fmt.Println("Claire signs up and revokes her consent to share data.")
-	list, _, err = teams.Referrals(ctx, noah.ID, t.ID, team.ReferralFilter{}, "", 0)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("The referral is still listed (%d), consent %s.\n", len(list), list[0].Consent)
-	if err := route(ctx, store, noah.ID, ref.ID); err != nil {
-		return err
-	}
+	// People sign up (package team).
+	signUp := func(name, email string) cabinet.User { return must(k.Teams.CreateUser(ctx, name, email)) }
+	louise := signUp("Louise", "louise@martin-wealth.example") // office admin
+	marc := signUp("Marc", "marc@martin-wealth.example")       // standard, manages the dossier
+	noah := signUp("Noah", "noah@martin-wealth.example")       // standard
+	paul := signUp("Paul", "paul@partner.example")             // an advisor outside the office
+	claire := signUp("Claire", "claire@example.com")           // the client
+	dupuis := signUp("Me Dupuis", "dupuis@notaires.example")   // a notary
 
-	fmt.Println("\nEvents the host received:")
-	for _, b := range events.Batches() {
-		for _, e := range b.Events {
-			fmt.Printf("  rev %d  %s\n", b.Revision, e.EventName())
+	// The office (package clientgroup): Louise creates it and is its admin.
+	office := must(k.Groups.CreateOffice(ctx, louise.ID, "Martin Wealth", "contact@martin-wealth.example"))
+	must(k.Groups.AddCollaborator(ctx, louise.ID, office.ID, marc.ID, cabinet.ProfileStandard))
+	must(k.Groups.AddCollaborator(ctx, louise.ID, office.ID, noah.ID, cabinet.ProfileStandard))
+	estates := must(k.Groups.CreateClientGroup(ctx, louise.ID, office.ID, "Estates", ""))
+
+	// Claire's dossier (package access): Marc opens it and is its manager;
+	// Claire, the holder, gets access; a notary gets read_write access.
+	d := must(k.Access.CreateDossier(ctx, marc.ID, office.ID, "Roux family"))
+	if err := k.Access.SetStatus(ctx, marc.ID, d.ID, cabinet.DossierActivated); err != nil {
+		return err
+	}
+	holder := must(k.Access.AddPerson(ctx, marc.ID, d.ID, access.PersonInput{Name: "Claire Roux", Relation: access.RelationHolder}))
+	must(k.Access.GrantPerson(ctx, marc.ID, holder.ID, access.GrantInput{Email: claire.Email, Phone: "06 12 34 56 78", Level: access.LevelReadWrite}))
+	notary := must(k.Access.RegisterAdvisor(ctx, marc.ID, d.ID, access.AdvisorInput{
+		Name: "Me Dupuis", Email: dupuis.Email, Phone: "01 23 45 67 89", Type: access.AdvisorNotary}))
+	must(k.Access.GrantAdvisor(ctx, marc.ID, notary.ID, access.LevelReadWrite))
+
+	// A team (package team): Marc leads it, Paul joins, Marc refers Claire.
+	tm := must(k.Teams.CreateTeam(ctx, marc.ID, "Roux advisers", ""))
+	inv := must(k.Teams.Invite(ctx, marc.ID, tm.ID, paul.Email, team.RoleMember))
+	must(k.Teams.AcceptInvitation(ctx, paul.ID, inv.ID))
+	ref := must(k.Teams.Refer(ctx, marc.ID, team.ReferInput{Team: tm.ID, ClientName: "Claire Roux", ClientEmail: claire.Email, Dossier: d.ID}))
+	fmt.Printf("Office %q: admin Louise, standard Marc and Noah, client group %q.\n", office.Name, estates.Name)
+	fmt.Printf("Dossier %q managed by Marc; Claire (holder) and the notary granted; team %q holds Claire's referral.\n\n", d.Name, tm.Name)
+
+	// The questions (package policy). Every decision explains itself.
+	ask := func(question string, u cabinet.UserID, a policy.Action, r policy.Resource) {
+		dec := must(k.Policy.Check(ctx, policy.User(u), a, r))
+		fmt.Printf("%-48s %s\n", question, dec)
+	}
+	dossier := policy.DossierResource(d.ID)
+	ask("Can Noah (standard) view the dossier?", noah.ID, policy.ViewDossier, dossier)
+	if err := k.Groups.MoveDossier(ctx, louise.ID, d.ID, estates.ID); err != nil {
+		return err
+	}
+	if err := k.Groups.AssignCollaborator(ctx, louise.ID, estates.ID, noah.ID); err != nil {
+		return err
+	}
+	fmt.Println("  Louise puts the dossier into Estates and assigns Noah to Estates.")
+	ask("Can Noah view the dossier now?", noah.ID, policy.ViewDossier, dossier)
+	ask("Can the notary edit the asset inventory?", dupuis.ID, policy.EditSection, policy.SectionResource(d.ID, access.SectionAssetInventory))
+	ask("Can the notary use reports?", dupuis.ID, policy.UseReports, dossier)
+	ask("Can Louise (admin) view the dossier?", louise.ID, policy.ViewDossier, dossier)
+	ask("Can Louise manage external advisors?", louise.ID, policy.ManageExternalAdvisors, dossier)
+	ask("Can Marc (manager) manage external advisors?", marc.ID, policy.ManageExternalAdvisors, dossier)
+	ask("Can Claire manage her family's access?", claire.ID, policy.ManageFamilyAccess, dossier)
+
+	fmt.Println("\nWho can view the dossier?")
+	for v, err := range k.Policy.Viewers(ctx, d.ID) {
+		if err != nil {
+			return err
 		}
+		u := must(k.Teams.User(ctx, v.User))
+		fmt.Printf("  %-10s via %s\n", u.DisplayName, v.Routes)
 	}
+
+	fmt.Println("\nClaire revokes her consent to share data with the team.")
+	must(k.Teams.RevokeConsent(ctx, claire.ID, ref.ID))
+	ask("Can Paul (team member) view the dossier?", paul.ID, policy.ViewDossier, dossier)
 	return nil
-}
-
-// route prints whether user reaches the referral's dossier through the team
-// route, using the same predicate package policy composes.
-func route(ctx context.Context, store team.Store, user cabinet.UserID, id cabinet.ReferralID) error {
-	return store.ViewTeams(ctx, func(r team.Reader) error {
-		ref, err := r.Referral(ctx, id)
-		if err != nil {
-			return err
-		}
-		t, err := r.Team(ctx, ref.Team)
-		if err != nil {
-			return err
-		}
-		if err := team.CanReachDossier(t, ref, user); err != nil {
-			fmt.Printf("Team route to %s: closed — %v\n", ref.Dossier, err)
-			return nil
-		}
-		fmt.Printf("Team route to %s: open.\n", ref.Dossier)
-		return nil
-	})
-}
-
-func name(ctx context.Context, teams *team.Service, id cabinet.UserID) string {
-	u, err := teams.User(ctx, id)
-	if err != nil {
-		return string(id)
-	}
-	return u.DisplayName
 }

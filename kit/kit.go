@@ -1,0 +1,107 @@
+// Package kit wires every cabinet package together over one store: the five
+// domain services and the policy engine, with the facts each service needs
+// from the others (office profiles, dossier facts, accounts) and every
+// committed event flowing into the engine's index before the host's own
+// sink. It is the few lines a host would otherwise write by hand; examples
+// and tests use it.
+//
+// The services depend on each other in a circle (access asks clientgroup for
+// profiles, clientgroup asks access for dossier facts, team tells access,
+// contact and procedure about new accounts), so kit binds them through small
+// forwarding adapters filled in once every service exists.
+package kit
+
+import (
+	"context"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/policy"
+	"github.com/cabinet-go/cabinet/procedure"
+	"github.com/cabinet-go/cabinet/team"
+)
+
+// Store is a backend that holds every package's state, such as
+// *memstore.Store.
+type Store interface {
+	team.Store
+	access.Store
+	clientgroup.Store
+	contact.Store
+	procedure.Store
+}
+
+// Kit is every service of the library, wired over one store.
+type Kit struct {
+	Teams      *team.Service
+	Access     *access.Service
+	Groups     *clientgroup.Service
+	Contacts   *contact.Service
+	Procedures *procedure.Service
+	// Policy answers can-X-do-Y; it is fed by every service's events.
+	Policy *policy.Engine
+}
+
+// New builds the policy engine from the store's current state, then the five
+// services. opts are given to every service and to the engine; an event sink
+// given with cabinet.WithEvents receives every batch after the engine has
+// applied it. It returns the engine's loading error, if any.
+func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error) {
+	o := cabinet.NewOptions(opts...)
+	engine, err := policy.New(ctx, policy.Sources{
+		Teams: store, Access: store, ClientGroups: store, Contacts: store, Procedures: store,
+	}, cabinet.WithClock(o.Clock))
+	if err != nil {
+		return nil, err
+	}
+	shared := []cabinet.Option{
+		cabinet.WithClock(o.Clock),
+		cabinet.WithIDs(o.IDs),
+		cabinet.WithEvents(cabinet.MultiSink{engine, o.Events}),
+	}
+	var (
+		groups   = &groupsLink{}
+		dossiers = &dossiersLink{}
+		accounts = &accountsLink{}
+	)
+	k := &Kit{Policy: engine}
+	k.Access = access.NewService(store, groups, accounts, shared...)
+	k.Groups = clientgroup.NewService(store, accounts, dossiers, shared...)
+	k.Contacts = contact.NewService(store, groups, accounts, shared...)
+	k.Procedures = procedure.NewService(store, groups, dossiers, accounts, shared...)
+	k.Teams = team.NewService(store, append(shared, cabinet.WithAccountListeners(
+		append([]cabinet.AccountListener{k.Access, k.Contacts, k.Procedures}, o.AccountListeners...)...))...)
+	groups.s, dossiers.s, accounts.s = k.Groups, k.Access, k.Teams
+	return k, nil
+}
+
+// groupsLink forwards the office directory questions to clientgroup.
+type groupsLink struct{ s *clientgroup.Service }
+
+func (l *groupsLink) Profile(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+	return l.s.Profile(ctx, office, user)
+}
+
+func (l *groupsLink) ReachesDossier(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
+	return l.s.ReachesDossier(ctx, user, dossier)
+}
+
+// dossiersLink forwards dossier facts to access.
+type dossiersLink struct{ s *access.Service }
+
+func (l *dossiersLink) DossierFacts(ctx context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
+	return l.s.DossierFacts(ctx, id)
+}
+
+// accountsLink forwards account look-ups to team.
+type accountsLink struct{ s *team.Service }
+
+func (l *accountsLink) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
+	return l.s.User(ctx, id)
+}
+
+func (l *accountsLink) UserByEmail(ctx context.Context, email string) (cabinet.User, error) {
+	return l.s.UserByEmail(ctx, email)
+}

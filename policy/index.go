@@ -1,0 +1,472 @@
+package policy
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/procedure"
+	"github.com/cabinet-go/cabinet/team"
+)
+
+// The index mirrors the five stores' records that decisions depend on, plus
+// reverse links kept in step by the setters below. Every mutation goes
+// through a setter that updates both sides of a relation, so the full build
+// (load.go) and the incremental refresh (refresh.go) share one code path.
+// Users and dossiers are interned to dense uint32 indexes; their records are
+// held by pointer so that interning never invalidates a record in use.
+
+// officeProfile is one office a user collaborates in, with the profile.
+type officeProfile struct {
+	office  cabinet.OfficeID
+	profile cabinet.Profile
+}
+
+// userRec is what the index knows about one user ID.
+type userRec struct {
+	id      cabinet.UserID
+	exists  bool                          // an account in the team store
+	offices []officeProfile               // sorted by office
+	direct  []cabinet.ClientGroupID       // client groups u is directly assigned to, sorted
+	via     []cabinet.ClientGroupID       // client groups reached through collaborator groups, sorted (derived)
+	cgroups []cabinet.CollaboratorGroupID // collaborator groups u is a member of, sorted
+	teams   []cabinet.TeamID              // teams u is a member of, sorted
+	staff   []uint32                      // dossiers u manages or is assigned to, sorted
+	grants  []access.GrantID              // grants whose User is u, sorted
+}
+
+// profile returns u's profile in office o, or ProfileInvalid.
+func (u *userRec) profile(o cabinet.OfficeID) cabinet.Profile {
+	for i := range u.offices {
+		if u.offices[i].office == o {
+			return u.offices[i].profile
+		}
+	}
+	return cabinet.ProfileInvalid
+}
+
+// dossRec is what the index knows about one dossier ID.
+type dossRec struct {
+	exists    bool
+	d         access.Dossier
+	facts     cabinet.DossierFacts // d.Facts() sharing d.Assigned (never mutated)
+	group     cabinet.ClientGroupID
+	grantIDs  []access.GrantID // every grant on the dossier, sorted
+	grants    []access.Grant   // the same grants (derived, in grantIDs order)
+	referrals []cabinet.ReferralID
+}
+
+type officeRec struct {
+	exists   bool
+	collabs  map[cabinet.UserID]cabinet.Profile
+	dossiers []uint32 // every dossier of the office, sorted
+	plan     procedure.OfficePlan
+	hasPlan  bool
+}
+
+type cgRec struct {
+	exists   bool
+	g        clientgroup.ClientGroup
+	direct   []cabinet.UserID
+	colgs    []cabinet.CollaboratorGroupID
+	dossiers []uint32 // placed dossiers, sorted
+}
+
+type colgRec struct {
+	exists  bool
+	members []cabinet.UserID
+	cgs     []cabinet.ClientGroupID
+}
+
+type index struct {
+	userIdx  map[cabinet.UserID]uint32
+	users    []*userRec
+	dossIdx  map[cabinet.DossierID]uint32
+	dossiers []*dossRec
+
+	offices    map[cabinet.OfficeID]*officeRec
+	cgs        map[cabinet.ClientGroupID]*cgRec
+	colgs      map[cabinet.CollaboratorGroupID]*colgRec
+	teams      map[cabinet.TeamID]team.Team
+	teamRefs   map[cabinet.TeamID][]cabinet.ReferralID
+	referrals  map[cabinet.ReferralID]team.Referral
+	grants     map[access.GrantID]access.Grant
+	persons    map[access.PersonID]access.Person // every person of every family tree
+	contacts   map[cabinet.ContactID]contact.Contact
+	sessions   map[contact.SessionID]contact.Session
+	procedures map[cabinet.ProcedureID]procedure.Procedure
+	cases      map[cabinet.CaseID]procedure.Case
+
+	dirtyUsers    map[uint32]struct{} // via sets to recompute
+	dirtyDossiers map[uint32]struct{} // grant lists to recompute
+}
+
+func newIndex() *index {
+	return &index{
+		userIdx:       map[cabinet.UserID]uint32{},
+		dossIdx:       map[cabinet.DossierID]uint32{},
+		offices:       map[cabinet.OfficeID]*officeRec{},
+		cgs:           map[cabinet.ClientGroupID]*cgRec{},
+		colgs:         map[cabinet.CollaboratorGroupID]*colgRec{},
+		teams:         map[cabinet.TeamID]team.Team{},
+		teamRefs:      map[cabinet.TeamID][]cabinet.ReferralID{},
+		referrals:     map[cabinet.ReferralID]team.Referral{},
+		grants:        map[access.GrantID]access.Grant{},
+		persons:       map[access.PersonID]access.Person{},
+		contacts:      map[cabinet.ContactID]contact.Contact{},
+		sessions:      map[contact.SessionID]contact.Session{},
+		procedures:    map[cabinet.ProcedureID]procedure.Procedure{},
+		cases:         map[cabinet.CaseID]procedure.Case{},
+		dirtyUsers:    map[uint32]struct{}{},
+		dirtyDossiers: map[uint32]struct{}{},
+	}
+}
+
+// Sorted-slice helpers. The index's slices are private to it and only
+// mutated under the engine's write lock.
+
+func insertSorted[S ~[]E, E cmp.Ordered](s S, v E) S {
+	i, ok := slices.BinarySearch(s, v)
+	if ok {
+		return s
+	}
+	return slices.Insert(s, i, v)
+}
+
+func removeSorted[S ~[]E, E cmp.Ordered](s S, v E) S {
+	i, ok := slices.BinarySearch(s, v)
+	if !ok {
+		return s
+	}
+	return slices.Delete(s, i, i+1)
+}
+
+func hasSorted[S ~[]E, E cmp.Ordered](s S, v E) bool {
+	_, ok := slices.BinarySearch(s, v)
+	return ok
+}
+
+// user returns the record of id, or nil when the ID was never seen.
+func (ix *index) user(id cabinet.UserID) *userRec {
+	if i, ok := ix.userIdx[id]; ok {
+		return ix.users[i]
+	}
+	return nil
+}
+
+// internUser returns the index and record of id, creating them.
+func (ix *index) internUser(id cabinet.UserID) (uint32, *userRec) {
+	if i, ok := ix.userIdx[id]; ok {
+		return i, ix.users[i]
+	}
+	i := uint32(len(ix.users))
+	u := &userRec{id: id}
+	ix.users = append(ix.users, u)
+	ix.userIdx[id] = i
+	return i, u
+}
+
+// dossier returns the record of id, or nil when the ID was never seen.
+func (ix *index) dossier(id cabinet.DossierID) *dossRec {
+	if i, ok := ix.dossIdx[id]; ok {
+		return ix.dossiers[i]
+	}
+	return nil
+}
+
+func (ix *index) internDossier(id cabinet.DossierID) (uint32, *dossRec) {
+	if i, ok := ix.dossIdx[id]; ok {
+		return i, ix.dossiers[i]
+	}
+	i := uint32(len(ix.dossiers))
+	d := &dossRec{d: access.Dossier{ID: id}, facts: cabinet.DossierFacts{ID: id}}
+	ix.dossiers = append(ix.dossiers, d)
+	ix.dossIdx[id] = i
+	return i, d
+}
+
+func (ix *index) office(id cabinet.OfficeID) *officeRec {
+	o := ix.offices[id]
+	if o == nil {
+		o = &officeRec{collabs: map[cabinet.UserID]cabinet.Profile{}}
+		ix.offices[id] = o
+	}
+	return o
+}
+
+func (ix *index) cg(id cabinet.ClientGroupID) *cgRec {
+	g := ix.cgs[id]
+	if g == nil {
+		g = &cgRec{g: clientgroup.ClientGroup{ID: id}}
+		ix.cgs[id] = g
+	}
+	return g
+}
+
+func (ix *index) colg(id cabinet.CollaboratorGroupID) *colgRec {
+	g := ix.colgs[id]
+	if g == nil {
+		g = &colgRec{}
+		ix.colgs[id] = g
+	}
+	return g
+}
+
+// ---- setters ----
+
+func (ix *index) setUserExists(id cabinet.UserID, exists bool) {
+	_, u := ix.internUser(id)
+	u.exists = exists
+}
+
+func (ix *index) setOfficeExists(id cabinet.OfficeID, exists bool) { ix.office(id).exists = exists }
+
+// setCollab records u's profile in office o; ProfileInvalid removes it.
+func (ix *index) setCollab(o cabinet.OfficeID, id cabinet.UserID, p cabinet.Profile) {
+	or := ix.office(o)
+	_, u := ix.internUser(id)
+	i := slices.IndexFunc(u.offices, func(op officeProfile) bool { return op.office == o })
+	if p == cabinet.ProfileInvalid {
+		delete(or.collabs, id)
+		if i >= 0 {
+			u.offices = slices.Delete(u.offices, i, i+1)
+		}
+		return
+	}
+	or.collabs[id] = p
+	if i >= 0 {
+		u.offices[i].profile = p
+		return
+	}
+	j, _ := slices.BinarySearchFunc(u.offices, o, func(op officeProfile, o cabinet.OfficeID) int { return cmp.Compare(op.office, o) })
+	u.offices = slices.Insert(u.offices, j, officeProfile{office: o, profile: p})
+}
+
+func (ix *index) setMember(g cabinet.CollaboratorGroupID, id cabinet.UserID, in bool) {
+	gr := ix.colg(g)
+	ui, u := ix.internUser(id)
+	if in {
+		gr.members = insertSorted(gr.members, id)
+		u.cgroups = insertSorted(u.cgroups, g)
+	} else {
+		gr.members = removeSorted(gr.members, id)
+		u.cgroups = removeSorted(u.cgroups, g)
+	}
+	ix.dirtyUsers[ui] = struct{}{}
+}
+
+func (ix *index) setDirect(g cabinet.ClientGroupID, id cabinet.UserID, in bool) {
+	gr := ix.cg(g)
+	_, u := ix.internUser(id)
+	if in {
+		gr.direct = insertSorted(gr.direct, id)
+		u.direct = insertSorted(u.direct, g)
+	} else {
+		gr.direct = removeSorted(gr.direct, id)
+		u.direct = removeSorted(u.direct, g)
+	}
+}
+
+func (ix *index) setGroupAssignment(g cabinet.ClientGroupID, c cabinet.CollaboratorGroupID, in bool) {
+	gr, cr := ix.cg(g), ix.colg(c)
+	if in {
+		gr.colgs = insertSorted(gr.colgs, c)
+		cr.cgs = insertSorted(cr.cgs, g)
+	} else {
+		gr.colgs = removeSorted(gr.colgs, c)
+		cr.cgs = removeSorted(cr.cgs, g)
+	}
+	for _, m := range cr.members {
+		ui, _ := ix.internUser(m)
+		ix.dirtyUsers[ui] = struct{}{}
+	}
+}
+
+func (ix *index) setClientGroup(id cabinet.ClientGroupID, g *clientgroup.ClientGroup) {
+	r := ix.cg(id)
+	if g == nil {
+		r.exists = false
+		return
+	}
+	r.exists, r.g = true, *g
+}
+
+func (ix *index) setCollaboratorGroup(id cabinet.CollaboratorGroupID, exists bool) {
+	ix.colg(id).exists = exists
+}
+
+// setPlacement puts dossier d into client group g ("" takes it out).
+func (ix *index) setPlacement(id cabinet.DossierID, g cabinet.ClientGroupID) {
+	di, d := ix.internDossier(id)
+	if d.group == g {
+		return
+	}
+	if d.group != "" {
+		old := ix.cg(d.group)
+		old.dossiers = removeSorted(old.dossiers, di)
+	}
+	d.group = g
+	if g != "" {
+		nr := ix.cg(g)
+		nr.dossiers = insertSorted(nr.dossiers, di)
+	}
+}
+
+// setDossier stores the access record of a dossier (nil: it does not exist).
+func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
+	di, d := ix.internDossier(id)
+	// Unlink the old staff and office.
+	if d.exists {
+		ix.unlinkStaff(di, d.d)
+		if rec == nil || rec.Office != d.d.Office {
+			o := ix.office(d.d.Office)
+			o.dossiers = removeSorted(o.dossiers, di)
+		}
+	}
+	if rec == nil {
+		d.exists = false
+		d.d = access.Dossier{ID: id}
+		d.facts = cabinet.DossierFacts{ID: id}
+		return
+	}
+	d.exists = true
+	d.d = *rec
+	d.facts = cabinet.DossierFacts{ID: rec.ID, Office: rec.Office, Status: rec.Status, Manager: rec.Manager, Assigned: rec.Assigned}
+	o := ix.office(rec.Office)
+	o.dossiers = insertSorted(o.dossiers, di)
+	if rec.Manager != "" {
+		_, u := ix.internUser(rec.Manager)
+		u.staff = insertSorted(u.staff, di)
+	}
+	for _, a := range rec.Assigned {
+		_, u := ix.internUser(a)
+		u.staff = insertSorted(u.staff, di)
+	}
+}
+
+func (ix *index) unlinkStaff(di uint32, old access.Dossier) {
+	if old.Manager != "" {
+		if u := ix.user(old.Manager); u != nil {
+			u.staff = removeSorted(u.staff, di)
+		}
+	}
+	for _, a := range old.Assigned {
+		if u := ix.user(a); u != nil {
+			u.staff = removeSorted(u.staff, di)
+		}
+	}
+}
+
+// setGrant stores grant id (nil: it does not exist).
+func (ix *index) setGrant(id access.GrantID, g *access.Grant) {
+	if old, ok := ix.grants[id]; ok {
+		di, d := ix.internDossier(old.Dossier)
+		d.grantIDs = removeSorted(d.grantIDs, id)
+		ix.dirtyDossiers[di] = struct{}{}
+		if old.User != "" {
+			if u := ix.user(old.User); u != nil {
+				u.grants = removeSorted(u.grants, id)
+			}
+		}
+		delete(ix.grants, id)
+	}
+	if g == nil {
+		return
+	}
+	ix.grants[id] = *g
+	di, d := ix.internDossier(g.Dossier)
+	d.grantIDs = insertSorted(d.grantIDs, id)
+	ix.dirtyDossiers[di] = struct{}{}
+	if g.User != "" {
+		_, u := ix.internUser(g.User)
+		u.grants = insertSorted(u.grants, id)
+	}
+}
+
+// setTeam stores team id (nil: it does not exist).
+func (ix *index) setTeam(id cabinet.TeamID, t *team.Team) {
+	if old, ok := ix.teams[id]; ok {
+		for _, m := range old.Members {
+			if u := ix.user(m.User); u != nil {
+				u.teams = removeSorted(u.teams, id)
+			}
+		}
+		delete(ix.teams, id)
+	}
+	if t == nil {
+		return
+	}
+	ix.teams[id] = *t
+	for _, m := range t.Members {
+		_, u := ix.internUser(m.User)
+		u.teams = insertSorted(u.teams, id)
+	}
+}
+
+// setReferral stores referral id (nil: it does not exist).
+func (ix *index) setReferral(id cabinet.ReferralID, r *team.Referral) {
+	if old, ok := ix.referrals[id]; ok {
+		ix.teamRefs[old.Team] = removeSorted(ix.teamRefs[old.Team], id)
+		if len(ix.teamRefs[old.Team]) == 0 {
+			delete(ix.teamRefs, old.Team)
+		}
+		if old.Dossier != "" {
+			_, d := ix.internDossier(old.Dossier)
+			d.referrals = removeSorted(d.referrals, id)
+		}
+		delete(ix.referrals, id)
+	}
+	if r == nil {
+		return
+	}
+	ix.referrals[id] = *r
+	ix.teamRefs[r.Team] = insertSorted(ix.teamRefs[r.Team], id)
+	if r.Dossier != "" {
+		_, d := ix.internDossier(r.Dossier)
+		d.referrals = insertSorted(d.referrals, id)
+	}
+}
+
+func (ix *index) setPlan(o cabinet.OfficeID, p *procedure.OfficePlan) {
+	r := ix.office(o)
+	if p == nil {
+		r.plan, r.hasPlan = procedure.OfficePlan{}, false
+		return
+	}
+	r.plan, r.hasPlan = *p, true
+}
+
+// planOf returns the plan of office o, the zero plan of o when none is stored.
+func (ix *index) planOf(o cabinet.OfficeID) procedure.OfficePlan {
+	if r := ix.offices[o]; r != nil && r.hasPlan {
+		return r.plan
+	}
+	return procedure.OfficePlan{Office: o}
+}
+
+// finalize recomputes the derived data of what the setters marked dirty.
+func (ix *index) finalize() {
+	for ui := range ix.dirtyUsers {
+		u := ix.users[ui]
+		u.via = u.via[:0]
+		for _, g := range u.cgroups {
+			if r := ix.colgs[g]; r != nil {
+				u.via = append(u.via, r.cgs...)
+			}
+		}
+		slices.Sort(u.via)
+		u.via = slices.Compact(u.via)
+	}
+	clear(ix.dirtyUsers)
+	for di := range ix.dirtyDossiers {
+		d := ix.dossiers[di]
+		d.grants = d.grants[:0]
+		for _, id := range d.grantIDs {
+			d.grants = append(d.grants, ix.grants[id])
+		}
+	}
+	clear(ix.dirtyDossiers)
+}

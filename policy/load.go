@@ -1,0 +1,165 @@
+package policy
+
+import (
+	"context"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/procedure"
+	"github.com/cabinet-go/cabinet/team"
+)
+
+// pageSize is the page the engine asks of every listing (the largest every
+// store accepts).
+const pageSize = 1000
+
+// each calls fn for every record of a cursor listing, page by page.
+func each[T any](ctx context.Context, list func(after cabinet.Cursor, limit int) ([]T, cabinet.Cursor, error), fn func(T)) error {
+	var after cabinet.Cursor
+	for {
+		page, next, err := list(after, pageSize)
+		if err != nil {
+			return err
+		}
+		for _, v := range page {
+			fn(v)
+		}
+		if next == "" || len(page) == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		after = next
+	}
+}
+
+// load builds a complete index from src. Each store is read in its own View
+// (never one store from inside another's callback).
+func load(ctx context.Context, src Sources) (*index, error) {
+	ix := newIndex()
+	err := src.Teams.ViewTeams(ctx, func(r team.Reader) error {
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
+			return r.ListUsers(ctx, a, n)
+		}, func(u cabinet.User) { ix.setUserExists(u.ID, true) }); err != nil {
+			return err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
+			return r.ListTeams(ctx, team.TeamFilter{}, a, n)
+		}, func(t team.Team) { ix.setTeam(t.ID, &t) }); err != nil {
+			return err
+		}
+		return each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
+			return r.ListReferrals(ctx, team.ReferralFilter{}, a, n)
+		}, func(x team.Referral) { ix.setReferral(x.ID, &x) })
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = src.ClientGroups.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
+		steps := []func() error{
+			func() error {
+				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Office, cabinet.Cursor, error) {
+					return r.Offices(ctx, a, n)
+				}, func(o clientgroup.Office) { ix.setOfficeExists(o.ID, true) })
+			},
+			func() error {
+				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+					return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, a, n)
+				}, func(c clientgroup.Collaborator) { ix.setCollab(c.Office, c.User, c.Profile) })
+			},
+			func() error {
+				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
+					return r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, a, n)
+				}, func(g clientgroup.CollaboratorGroup) { ix.setCollaboratorGroup(g.ID, true) })
+			},
+			func() error {
+				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
+					return r.Members(ctx, clientgroup.MemberFilter{}, a, n)
+				}, func(m clientgroup.Member) { ix.setMember(m.Group, m.User, true) })
+			},
+			func() error {
+				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
+					return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, a, n)
+				}, func(g clientgroup.ClientGroup) { ix.setClientGroup(g.ID, &g) })
+			},
+			func() error {
+				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+					return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, a, n)
+				}, func(d clientgroup.DirectAssignment) { ix.setDirect(d.ClientGroup, d.User, true) })
+			},
+			func() error {
+				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
+					return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, a, n)
+				}, func(g clientgroup.GroupAssignment) { ix.setGroupAssignment(g.ClientGroup, g.CollaboratorGroup, true) })
+			},
+			func() error {
+				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
+					return r.Placements(ctx, clientgroup.PlacementFilter{}, a, n)
+				}, func(p clientgroup.Placement) { ix.setPlacement(p.Dossier, p.ClientGroup) })
+			},
+		}
+		for _, s := range steps {
+			if err := s(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = src.Access.ViewAccess(ctx, func(r access.Reader) error {
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
+			return r.Dossiers(ctx, access.DossierFilter{}, a, n)
+		}, func(d access.Dossier) { ix.setDossier(d.ID, &d) }); err != nil {
+			return err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
+			return r.Persons(ctx, access.PersonFilter{}, a, n)
+		}, func(p access.Person) { ix.persons[p.ID] = p }); err != nil {
+			return err
+		}
+		return each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
+			return r.Grants(ctx, access.GrantFilter{}, a, n)
+		}, func(g access.Grant) { ix.setGrant(g.ID, &g) })
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = src.Contacts.ViewContacts(ctx, func(r contact.Reader) error {
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Contact, cabinet.Cursor, error) {
+			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, a, n)
+		}, func(c contact.Contact) { ix.contacts[c.ID] = c }); err != nil {
+			return err
+		}
+		return each(ctx, func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
+			return r.ListSessions(ctx, contact.SessionFilter{}, a, n)
+		}, func(s contact.Session) { ix.sessions[s.ID] = s })
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = src.Procedures.ViewProcedures(ctx, func(r procedure.Reader) error {
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
+			return r.ListPlans(ctx, a, n)
+		}, func(p procedure.OfficePlan) { ix.setPlan(p.Office, &p) }); err != nil {
+			return err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]procedure.Procedure, cabinet.Cursor, error) {
+			return r.ListProcedures(ctx, procedure.ProcedureFilter{}, a, n)
+		}, func(p procedure.Procedure) { ix.procedures[p.ID] = p }); err != nil {
+			return err
+		}
+		return each(ctx, func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
+			return r.ListCases(ctx, procedure.CaseFilter{}, a, n)
+		}, func(c procedure.Case) { ix.cases[c.ID] = c })
+	})
+	if err != nil {
+		return nil, err
+	}
+	ix.finalize()
+	return ix, nil
+}

@@ -1,0 +1,778 @@
+package policy_test
+
+// The reference evaluator of SPEC §3 invariant 11: a plain, slow reading of
+// SPEC §2 and /work/policy-semantics.md, written separately from the engine.
+// It shares no helper with the engine and calls none of the domain packages'
+// permission predicates (team.Can*, access.GrantAllows/Can*,
+// clientgroup.InternalRoutes/CanAdminister/CanPlace, contact.Can*/Resolve,
+// procedure.ItemAllows/CanReachCase/CanConfigure/PremiumAvailable), nor the
+// records' helper methods (Team.IsMember, Dossier.IsManager, Session.ActiveAt,
+// …): every rule is re-derived here from the raw records with simple loops.
+//
+// The state is first copied out of the stores' Readers into plain Go maps and
+// slices (a refSnapshot); ref then answers one question at a time.
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/policy"
+	"github.com/cabinet-go/cabinet/procedure"
+	"github.com/cabinet-go/cabinet/team"
+)
+
+// refSnapshot is every record of the five stores, in plain containers.
+type refSnapshot struct {
+	now time.Time
+
+	users     map[cabinet.UserID]cabinet.User
+	teams     map[cabinet.TeamID]team.Team
+	referrals []team.Referral
+
+	dossiers map[cabinet.DossierID]access.Dossier
+	grants   []access.Grant
+	persons  []access.Person
+
+	offices       map[cabinet.OfficeID]clientgroup.Office
+	collaborators []clientgroup.Collaborator
+	clientGroups  map[cabinet.ClientGroupID]clientgroup.ClientGroup
+	members       []clientgroup.Member
+	directs       []clientgroup.DirectAssignment
+	groupAssigns  []clientgroup.GroupAssignment
+	placements    []clientgroup.Placement
+
+	contacts map[cabinet.ContactID]contact.Contact
+	sessions map[contact.SessionID]contact.Session
+
+	plans      []procedure.OfficePlan
+	procedures map[cabinet.ProcedureID]procedure.Procedure
+	cases      map[cabinet.CaseID]procedure.Case
+}
+
+// refStore is what the snapshot reads: memstore.Store is one.
+type refStore interface {
+	team.Store
+	access.Store
+	clientgroup.Store
+	contact.Store
+	procedure.Store
+}
+
+// refListAll pages through a listing with pages of 1,000 (a size every
+// package's Reader accepts).
+func refListAll[T any](list func(after cabinet.Cursor, limit int) ([]T, cabinet.Cursor, error)) ([]T, error) {
+	var out []T
+	var after cabinet.Cursor
+	for {
+		page, next, err := list(after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
+}
+
+// takeSnapshot copies every record of st. now is the instant at which
+// time-dependent rules (sessions, premium option) are judged.
+func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot, error) {
+	s := &refSnapshot{
+		now:          now,
+		users:        map[cabinet.UserID]cabinet.User{},
+		teams:        map[cabinet.TeamID]team.Team{},
+		dossiers:     map[cabinet.DossierID]access.Dossier{},
+		offices:      map[cabinet.OfficeID]clientgroup.Office{},
+		clientGroups: map[cabinet.ClientGroupID]clientgroup.ClientGroup{},
+		contacts:     map[cabinet.ContactID]contact.Contact{},
+		sessions:     map[contact.SessionID]contact.Session{},
+		procedures:   map[cabinet.ProcedureID]procedure.Procedure{},
+		cases:        map[cabinet.CaseID]procedure.Case{},
+	}
+	err := st.ViewTeams(ctx, func(r team.Reader) error {
+		us, err := refListAll(func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) { return r.ListUsers(ctx, a, n) })
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			s.users[u.ID] = u
+		}
+		ts, err := refListAll(func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
+			return r.ListTeams(ctx, team.TeamFilter{}, a, n)
+		})
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			s.teams[t.ID] = t
+		}
+		s.referrals, err = refListAll(func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
+			return r.ListReferrals(ctx, team.ReferralFilter{}, a, n)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = st.ViewAccess(ctx, func(r access.Reader) error {
+		ds, err := refListAll(func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
+			return r.Dossiers(ctx, access.DossierFilter{}, a, n)
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			s.dossiers[d.ID] = d
+		}
+		s.grants, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
+			return r.Grants(ctx, access.GrantFilter{}, a, n)
+		})
+		if err != nil {
+			return err
+		}
+		s.persons, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
+			return r.Persons(ctx, access.PersonFilter{}, a, n)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = st.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
+		os, err := refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Office, cabinet.Cursor, error) {
+			return r.Offices(ctx, a, n)
+		})
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			s.offices[o.ID] = o
+		}
+		if s.collaborators, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+			return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, a, n)
+		}); err != nil {
+			return err
+		}
+		gs, err := refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
+			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, a, n)
+		})
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			s.clientGroups[g.ID] = g
+		}
+		if s.members, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
+			return r.Members(ctx, clientgroup.MemberFilter{}, a, n)
+		}); err != nil {
+			return err
+		}
+		if s.directs, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+			return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, a, n)
+		}); err != nil {
+			return err
+		}
+		if s.groupAssigns, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
+			return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, a, n)
+		}); err != nil {
+			return err
+		}
+		s.placements, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
+			return r.Placements(ctx, clientgroup.PlacementFilter{}, a, n)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = st.ViewContacts(ctx, func(r contact.Reader) error {
+		cs, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Contact, cabinet.Cursor, error) {
+			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, a, n)
+		})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			s.contacts[c.ID] = c
+		}
+		ss, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
+			return r.ListSessions(ctx, contact.SessionFilter{}, a, n)
+		})
+		for _, x := range ss {
+			s.sessions[x.ID] = x
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = st.ViewProcedures(ctx, func(r procedure.Reader) error {
+		var err error
+		if s.plans, err = refListAll(func(a cabinet.Cursor, n int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
+			return r.ListPlans(ctx, a, n)
+		}); err != nil {
+			return err
+		}
+		ps, err := refListAll(func(a cabinet.Cursor, n int) ([]procedure.Procedure, cabinet.Cursor, error) {
+			return r.ListProcedures(ctx, procedure.ProcedureFilter{}, a, n)
+		})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			s.procedures[p.ID] = p
+		}
+		ks, err := refListAll(func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
+			return r.ListCases(ctx, procedure.CaseFilter{}, a, n)
+		})
+		for _, k := range ks {
+			s.cases[k.ID] = k
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ---- facts, each re-derived from the records ----
+
+// profile is u's profile in office o, or ProfileInvalid when u is not one of
+// its collaborators.
+func (s *refSnapshot) profile(u cabinet.UserID, o cabinet.OfficeID) cabinet.Profile {
+	if u == "" {
+		return cabinet.ProfileInvalid
+	}
+	for _, c := range s.collaborators {
+		if c.Office == o && c.User == u {
+			return c.Profile
+		}
+	}
+	return cabinet.ProfileInvalid
+}
+
+func isCollaboratorProfile(p cabinet.Profile) bool {
+	return p == cabinet.ProfileAdmin || p == cabinet.ProfileStandard
+}
+
+// groupOf is the client group d is placed in, "" when none (GRP-2, GRP-4).
+func (s *refSnapshot) groupOf(d cabinet.DossierID) cabinet.ClientGroupID {
+	for _, p := range s.placements {
+		if p.Dossier == d {
+			return p.ClientGroup
+		}
+	}
+	return ""
+}
+
+// internal is the set of GRP-3 routes of u to dossier d. A user who is not a
+// collaborator of d's office has none (GRP-11).
+func (s *refSnapshot) internal(u cabinet.UserID, d access.Dossier) policy.Routes {
+	p := s.profile(u, d.Office)
+	if u == "" || d.Office == "" || !isCollaboratorProfile(p) {
+		return policy.NoRoutes
+	}
+	var r policy.Routes
+	if p == cabinet.ProfileAdmin {
+		r |= policy.RouteAdmin
+	}
+	if d.Manager == u {
+		r |= policy.RouteManager
+	}
+	for _, a := range d.Assigned {
+		if a == u {
+			r |= policy.RouteAssigned
+		}
+	}
+	g := s.groupOf(d.ID)
+	if g == "" {
+		return r
+	}
+	for _, a := range s.directs {
+		if a.ClientGroup == g && a.User == u {
+			r |= policy.RouteGroupDirect
+		}
+	}
+	for _, ga := range s.groupAssigns {
+		if ga.ClientGroup != g {
+			continue
+		}
+		for _, m := range s.members {
+			if m.Group == ga.CollaboratorGroup && m.User == u {
+				r |= policy.RouteCollaboratorGroup
+			}
+		}
+	}
+	return r
+}
+
+// teamRole is u's role in team t and whether u is a member.
+func teamRole(t team.Team, u cabinet.UserID) (team.Role, bool) {
+	for _, m := range t.Members {
+		if m.User == u && u != "" {
+			return m.Role, true
+		}
+	}
+	return team.RoleInvalid, false
+}
+
+// viaTeam reports whether u reaches dossier d through a team holding one of
+// its referrals with consent given (TEAM-8, TEAM-9).
+func (s *refSnapshot) viaTeam(u cabinet.UserID, d cabinet.DossierID) bool {
+	for _, r := range s.referrals {
+		if r.Dossier != d || r.Consent != team.ConsentGiven {
+			continue
+		}
+		t, ok := s.teams[r.Team]
+		if !ok {
+			continue
+		}
+		if _, member := teamRole(t, u); member {
+			return true
+		}
+	}
+	return false
+}
+
+// grantRoute is the route a grant opens: central person, family member or
+// external advisor (ACC-6/7/10/11).
+func grantRoute(g access.Grant) policy.Routes {
+	switch {
+	case g.Kind == access.GranteePerson && g.Central:
+		return policy.RouteCentralPerson
+	case g.Kind == access.GranteePerson:
+		return policy.RouteFamily
+	case g.Kind == access.GranteeAdvisor:
+		return policy.RouteExternalAdvisor
+	}
+	return policy.NoRoutes
+}
+
+// grantsOf are the grants u holds on dossier d.
+func (s *refSnapshot) grantsOf(u cabinet.UserID, d cabinet.DossierID) []access.Grant {
+	var out []access.Grant
+	for _, g := range s.grants {
+		if u != "" && g.User == u && g.Dossier == d {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// openSection reports whether a read_write grantee may edit section x
+// (ACC-10, ACC-11).
+func openSection(x access.Section) bool {
+	return x == access.SectionFamilyStructure || x == access.SectionAssetInventory || x == access.SectionDonationInventory
+}
+
+func validLevel(l access.Level) bool {
+	return l == access.LevelReadOnly || l == access.LevelReadWrite
+}
+
+// premium reports whether the contributors option is available to office o
+// now (PROC-1): platinum plan, active boosters, or the 7-day trial.
+func (s *refSnapshot) premium(o cabinet.OfficeID) bool {
+	for _, p := range s.plans {
+		if p.Office != o {
+			continue
+		}
+		if p.Plan == procedure.PlanPlatinum {
+			return true
+		}
+		if !p.BoostersFrom.IsZero() && !s.now.Before(p.BoostersFrom) && s.now.Before(p.BoostersUntil) {
+			return true
+		}
+		if !p.TrialStartedAt.IsZero() && !s.now.Before(p.TrialStartedAt) && s.now.Before(p.TrialStartedAt.Add(7*24*time.Hour)) {
+			return true
+		}
+		return false
+	}
+	return false // no stored plan: standard, no boosters, no trial
+}
+
+// ---- the question ----
+
+// refResolve turns a subject into the user whose rights decide, or ok=false
+// for a denial (POL-4 unknown user; CON-6 for a session that does not
+// resolve).
+func (s *refSnapshot) refResolve(sub policy.Subject) (cabinet.UserID, bool) {
+	if sub.Session == "" {
+		if _, ok := s.users[sub.User]; !ok || sub.User == "" {
+			return "", false
+		}
+		return sub.User, true
+	}
+	ses, ok := s.sessions[sub.Session]
+	if !ok {
+		return "", false
+	}
+	// Active: started, not expired, not stopped at or before now.
+	if s.now.Before(ses.StartedAt) || !s.now.Before(ses.ExpiresAt) {
+		return "", false
+	}
+	if !ses.StoppedAt.IsZero() && !s.now.Before(ses.StoppedAt) {
+		return "", false
+	}
+	c, ok := s.contacts[ses.Contact]
+	if !ok || c.Archived || (c.Status != contact.StatusInvited && c.Status != contact.StatusActive) {
+		return "", false
+	}
+	if isCollaboratorProfile(s.profile(ses.ContactUser, ses.Office)) {
+		return "", false
+	}
+	if ses.ContactUser == "" {
+		return "", false
+	}
+	if _, ok := s.users[ses.ContactUser]; !ok {
+		return "", false
+	}
+	return ses.ContactUser, true
+}
+
+// ref answers whether sub may do a on res, with the routes that allow it
+// (NoRoutes when denied).
+func ref(s *refSnapshot, sub policy.Subject, a policy.Action, res policy.Resource) (bool, policy.Routes) {
+	u, ok := s.refResolve(sub)
+	if !ok {
+		return false, policy.NoRoutes
+	}
+	r := refRoutes(s, u, a, res)
+	return r != policy.NoRoutes, r
+}
+
+// personRoutes answers ManageFamilyAccess for one person of d's tree, from
+// the rule text (ACC-1, ACC-7): the manager may manage the access of anyone
+// of the tree; a person holding a grant on d as a central person (holder or
+// co-holder) only that of non-central persons. A person who is not in d's
+// tree: no route (POL-4).
+func (s *refSnapshot) personRoutes(u cabinet.UserID, d access.Dossier, id access.PersonID) policy.Routes {
+	found := false
+	var target access.Person
+	for _, p := range s.persons {
+		if p.ID == id && p.Dossier == d.ID {
+			found, target = true, p
+		}
+	}
+	if !found {
+		return policy.NoRoutes
+	}
+	var r policy.Routes
+	if d.Manager != "" && d.Manager == u {
+		r |= policy.RouteManager // ACC-1: anyone of the tree
+	}
+	targetCentral := target.Relation == access.RelationHolder || target.Relation == access.RelationCoHolder
+	if !targetCentral {
+		for _, g := range s.grantsOf(u, d.ID) {
+			if g.Kind == access.GranteePerson && g.Central {
+				r |= policy.RouteCentralPerson // ACC-7: non-central persons only
+			}
+		}
+	}
+	return r
+}
+
+// refRoutes is the set of routes by which user u may do a on res.
+func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Resource) policy.Routes {
+	switch a {
+	case policy.ViewTeam, policy.ManageTeamMembers, policy.RenameTeam, policy.DeleteTeam, policy.ListReferrals:
+		if res.Kind != policy.ResourceTeam {
+			return policy.NoRoutes
+		}
+		t, ok := s.teams[cabinet.TeamID(res.ID)]
+		if !ok {
+			return policy.NoRoutes
+		}
+		role, member := teamRole(t, u)
+		if !member {
+			return policy.NoRoutes
+		}
+		route := policy.RouteTeamMember
+		if role == team.RoleAdmin {
+			route = policy.RouteTeamAdmin
+		}
+		switch a {
+		case policy.ViewTeam, policy.ListReferrals:
+			return route // TEAM-4, TEAM-6, TEAM-12: members
+		default: // manage members, rename, delete: admins, never a personal team
+			if t.Personal || role != team.RoleAdmin {
+				return policy.NoRoutes
+			}
+			return route
+		}
+
+	case policy.ViewDossier, policy.EditSection, policy.UseSimulations, policy.UseReports,
+		policy.ManageFamilyAccess, policy.ManageExternalAdvisors, policy.AssignClientGroup, policy.SetManager:
+		if res.Kind != policy.ResourceDossier {
+			return policy.NoRoutes
+		}
+		d, ok := s.dossiers[cabinet.DossierID(res.ID)]
+		if !ok {
+			return policy.NoRoutes
+		}
+		if a == policy.EditSection && (res.Section < access.SectionFamilyStructure || res.Section > access.SectionNotes) {
+			return policy.NoRoutes
+		}
+		if res.Person != "" {
+			if a != policy.ManageFamilyAccess {
+				return policy.NoRoutes // a person is a resource of manage_family_access only (POL-4)
+			}
+			return s.personRoutes(u, d, res.Person)
+		}
+		var r policy.Routes
+		switch a {
+		case policy.ViewDossier, policy.EditSection, policy.UseSimulations, policy.UseReports:
+			r = s.internal(u, d)
+			if s.viaTeam(u, d.ID) {
+				r |= policy.RouteTeam
+			}
+			if a == policy.UseSimulations || a == policy.UseReports {
+				return r // grants never (ACC-10, ACC-11)
+			}
+			for _, g := range s.grantsOf(u, d.ID) {
+				if !validLevel(g.Level) {
+					continue
+				}
+				if a == policy.ViewDossier || (openSection(res.Section) && g.Level == access.LevelReadWrite) {
+					r |= grantRoute(g)
+				}
+			}
+			return r
+		case policy.ManageFamilyAccess:
+			if d.Manager != "" && d.Manager == u {
+				r |= policy.RouteManager // ACC-1
+			}
+			for _, g := range s.grantsOf(u, d.ID) {
+				if g.Kind == access.GranteePerson && g.Central {
+					r |= policy.RouteCentralPerson // ACC-7
+				}
+			}
+			return r
+		case policy.ManageExternalAdvisors:
+			if d.Manager != "" && d.Manager == u {
+				return policy.RouteManager // ACC-9
+			}
+			return policy.NoRoutes
+		case policy.AssignClientGroup:
+			if s.profile(u, d.Office) == cabinet.ProfileAdmin && d.Status == cabinet.DossierActivated {
+				return policy.RouteAdmin // GRP-5
+			}
+			return policy.NoRoutes
+		default: // SetManager: an admin, or the manager while a collaborator
+			p := s.profile(u, d.Office)
+			if p == cabinet.ProfileAdmin {
+				r |= policy.RouteAdmin
+			}
+			if isCollaboratorProfile(p) && d.Manager == u {
+				r |= policy.RouteManager
+			}
+			return r
+		}
+
+	case policy.AdministerClientGroups, policy.AdministerCollaboratorGroups:
+		if res.Kind != policy.ResourceOffice {
+			return policy.NoRoutes
+		}
+		o := cabinet.OfficeID(res.ID)
+		if _, ok := s.offices[o]; !ok {
+			return policy.NoRoutes
+		}
+		if s.profile(u, o) == cabinet.ProfileAdmin {
+			return policy.RouteAdmin
+		}
+		return policy.NoRoutes
+
+	case policy.InviteContact, policy.ImpersonateContact:
+		if res.Kind != policy.ResourceContact {
+			return policy.NoRoutes
+		}
+		c, ok := s.contacts[cabinet.ContactID(res.ID)]
+		if !ok {
+			return policy.NoRoutes
+		}
+		if !isCollaboratorProfile(s.profile(u, c.Office)) {
+			return policy.NoRoutes // CON-1, CON-6: collaborators of the contact's office only
+		}
+		if a == policy.InviteContact {
+			// CON-1, CON-3: clients and partners with an email, not archived, not yet active.
+			if c.Kind == contact.KindLead || c.Archived || c.Status == contact.StatusActive || c.Email == "" {
+				return policy.NoRoutes
+			}
+			return policy.RouteCollaborator
+		}
+		// CON-6: an invited or active client or partner, not archived, whose
+		// account is not a collaborator of the office.
+		if c.Kind != contact.KindClient && c.Kind != contact.KindPartner {
+			return policy.NoRoutes
+		}
+		if c.Archived || (c.Status != contact.StatusInvited && c.Status != contact.StatusActive) {
+			return policy.NoRoutes
+		}
+		if isCollaboratorProfile(s.profile(c.User, c.Office)) {
+			return policy.NoRoutes
+		}
+		return policy.RouteCollaborator
+
+	case policy.ConfigureRoles:
+		if res.Kind != policy.ResourceProcedure {
+			return policy.NoRoutes
+		}
+		p, ok := s.procedures[cabinet.ProcedureID(res.ID)]
+		if !ok {
+			return policy.NoRoutes
+		}
+		if s.profile(u, p.Office) == cabinet.ProfileAdmin && s.premium(p.Office) {
+			return policy.RouteAdmin // PROC-1, PROC-2
+		}
+		return policy.NoRoutes
+
+	case policy.InviteContributor:
+		if res.Kind != policy.ResourceCase {
+			return policy.NoRoutes
+		}
+		k, ok := s.cases[cabinet.CaseID(res.ID)]
+		if !ok {
+			return policy.NoRoutes
+		}
+		prof := s.profile(u, k.Office)
+		if !isCollaboratorProfile(prof) || !s.premium(k.Office) {
+			return policy.NoRoutes
+		}
+		if k.Dossier != "" { // PROC-7: staff access follows the dossier
+			d, ok := s.dossiers[k.Dossier]
+			if ok && s.internal(u, d) != policy.NoRoutes {
+				return policy.RouteCaseStaff
+			}
+			return policy.NoRoutes
+		}
+		if prof == cabinet.ProfileAdmin || k.OpenedBy == u {
+			return policy.RouteCaseStaff
+		}
+		return policy.NoRoutes
+
+	case policy.ViewItem, policy.UploadItem, policy.CommentItem, policy.SubmitItem:
+		if res.Kind != policy.ResourceItem {
+			return policy.NoRoutes
+		}
+		k, ok := s.cases[cabinet.CaseID(res.ID)]
+		if !ok {
+			return policy.NoRoutes
+		}
+		p, ok := s.procedures[k.Procedure]
+		if !ok {
+			return policy.NoRoutes
+		}
+		itemRole, found := procedure.RoleID(""), false
+		for _, it := range p.Items {
+			if it.ID == res.Item {
+				itemRole, found = it.Role, true
+			}
+		}
+		if !found {
+			return policy.NoRoutes // POL-4
+		}
+		// u's seat: the main recipient first, else a contributor (PROC-3).
+		var seatRole procedure.RoleID
+		route := policy.NoRoutes
+		if u != "" && k.Recipient.User == u {
+			seatRole, route = k.Recipient.Role, policy.RouteMainRecipient
+		} else {
+			for _, c := range k.Contributors {
+				if u != "" && c.User == u {
+					seatRole, route = c.Role, policy.RouteContributor
+					break
+				}
+			}
+		}
+		if route == policy.NoRoutes || seatRole != itemRole {
+			return policy.NoRoutes
+		}
+		perm := map[policy.Action]procedure.Permission{
+			policy.ViewItem: procedure.PermView, policy.UploadItem: procedure.PermUpload,
+			policy.CommentItem: procedure.PermComment, policy.SubmitItem: procedure.PermSubmit,
+		}[a]
+		for _, role := range p.Roles {
+			if role.ID == seatRole && role.Permissions&(1<<perm) != 0 { // PROC-4
+				return route
+			}
+		}
+		return policy.NoRoutes
+	}
+	return policy.NoRoutes // POL-4: not an action
+}
+
+// refResources lists every resource of the snapshot that a of kind k
+// applies to, plus unknown IDs (POL-4): the universe of the differential
+// property's questions.
+func (s *refSnapshot) refResources(a policy.Action) []policy.Resource {
+	var out []policy.Resource
+	switch policy.ResourceKindOf(a) {
+	case policy.ResourceTeam:
+		for _, id := range sortedKeys(s.teams) {
+			out = append(out, policy.TeamResource(id))
+		}
+		out = append(out, policy.TeamResource("team_unknown"))
+	case policy.ResourceDossier:
+		ids := append(sortedKeys(s.dossiers), "dos_unknown")
+		for _, id := range ids {
+			if a == policy.EditSection {
+				for _, x := range access.Sections() {
+					out = append(out, policy.SectionResource(id, x))
+				}
+				out = append(out, policy.SectionResource(id, access.SectionInvalid))
+				continue
+			}
+			out = append(out, policy.DossierResource(id))
+			if a == policy.ManageFamilyAccess {
+				// Every person of the tree (ACC-7), a person of another
+				// tree and an unknown person (POL-4).
+				for _, p := range s.persons {
+					out = append(out, policy.PersonResource(id, p.ID))
+				}
+				out = append(out, policy.PersonResource(id, "person_unknown"))
+			}
+		}
+	case policy.ResourceOffice:
+		for _, id := range append(sortedKeys(s.offices), "office_unknown") {
+			out = append(out, policy.OfficeResource(id))
+		}
+	case policy.ResourceContact:
+		for _, id := range append(sortedKeys(s.contacts), "contact_unknown") {
+			out = append(out, policy.ContactResource(id))
+		}
+	case policy.ResourceProcedure:
+		for _, id := range append(sortedKeys(s.procedures), "proc_unknown") {
+			out = append(out, policy.ProcedureResource(id))
+		}
+	case policy.ResourceCase:
+		for _, id := range append(sortedKeys(s.cases), "case_unknown") {
+			out = append(out, policy.CaseResource(id))
+		}
+	case policy.ResourceItem:
+		for _, id := range sortedKeys(s.cases) {
+			k := s.cases[id]
+			for _, it := range s.procedures[k.Procedure].Items {
+				out = append(out, policy.ItemResource(id, it.ID))
+			}
+			out = append(out, policy.ItemResource(id, "item_unknown"))
+		}
+		out = append(out, policy.ItemResource("case_unknown", "item_unknown"))
+	}
+	return out
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

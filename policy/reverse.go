@@ -1,0 +1,185 @@
+package policy
+
+import (
+	"context"
+	"slices"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+)
+
+// dossiers answers Dossiers under the read lock and returns a copy.
+//
+// Candidates come from the subject's memberships only: every dossier of the
+// offices where the user is an admin, the dossiers they manage or are
+// assigned to, the dossiers of the client groups they reach (directly or
+// through a collaborator group), the referral dossiers of their teams and
+// the dossiers of their grants. Every route of POL-1 starts from one of
+// these, so no other dossier can be allowed. Each candidate is then decided
+// exactly as Check would, and filtered.
+func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cabinet.DossierID, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	a := q.Action
+	if a == ActionInvalid {
+		a = ViewDossier
+	}
+	if ResourceKindOf(a) != ResourceDossier {
+		return nil, cabinet.Invalid("action", "%s is not a dossier action", a)
+	}
+	now := e.clock.Now()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.err != nil {
+		return nil, e.err
+	}
+	ix := e.ix
+	sub := ix.resolve(s, now)
+	if sub.user == nil {
+		return nil, nil
+	}
+	u := sub.user
+	seen := map[uint32]struct{}{}
+	var out []cabinet.DossierID
+	consider := func(di uint32) {
+		if _, ok := seen[di]; ok {
+			return
+		}
+		seen[di] = struct{}{}
+		d := ix.dossiers[di]
+		if !d.exists {
+			return
+		}
+		if q.ClientGroup != "" && d.group != q.ClientGroup {
+			return
+		}
+		if q.Status.Valid() && d.facts.Status != q.Status {
+			return
+		}
+		if ix.decideDossier(u, d, a, q.Section).routes != 0 {
+			out = append(out, d.d.ID)
+		}
+	}
+	for _, op := range u.offices {
+		if op.profile == cabinet.ProfileAdmin {
+			if o := ix.offices[op.office]; o != nil {
+				for _, di := range o.dossiers {
+					consider(di)
+				}
+			}
+		}
+	}
+	for _, di := range u.staff {
+		consider(di)
+	}
+	for _, groups := range [2][]cabinet.ClientGroupID{u.direct, u.via} {
+		for _, g := range groups {
+			if q.ClientGroup != "" && g != q.ClientGroup {
+				continue
+			}
+			if r := ix.cgs[g]; r != nil {
+				for _, di := range r.dossiers {
+					consider(di)
+				}
+			}
+		}
+	}
+	for _, t := range u.teams {
+		for _, rid := range ix.teamRefs[t] {
+			if d := ix.referrals[rid].Dossier; d != "" {
+				if di, ok := ix.dossIdx[d]; ok {
+					consider(di)
+				}
+			}
+		}
+	}
+	for _, gid := range u.grants {
+		if di, ok := ix.dossIdx[ix.grants[gid].Dossier]; ok {
+			consider(di)
+		}
+	}
+	return out, nil
+}
+
+// viewers answers Viewers under the read lock and returns a copy.
+//
+// Candidates come from the dossier's side: the admins of its office, its
+// manager and assigned collaborators, the direct collaborators of its client
+// group and the members of the collaborator groups assigned to it, the
+// members of the teams holding its referrals, and its grantees. Each is then
+// decided exactly as Check would.
+func (e *Engine) viewers(ctx context.Context, id cabinet.DossierID) ([]Access, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.err != nil {
+		return nil, e.err
+	}
+	ix := e.ix
+	d := ix.dossier(id)
+	if d == nil || !d.exists {
+		return nil, nil
+	}
+	cands := map[cabinet.UserID]struct{}{}
+	add := func(u cabinet.UserID) {
+		if u != "" {
+			cands[u] = struct{}{}
+		}
+	}
+	if o := ix.offices[d.facts.Office]; o != nil {
+		for u, p := range o.collabs {
+			if p == cabinet.ProfileAdmin {
+				add(u)
+			}
+		}
+	}
+	add(d.facts.Manager)
+	for _, u := range d.facts.Assigned {
+		add(u)
+	}
+	if d.group != "" {
+		if g := ix.cgs[d.group]; g != nil {
+			for _, u := range g.direct {
+				add(u)
+			}
+			for _, c := range g.colgs {
+				if cr := ix.colgs[c]; cr != nil {
+					for _, u := range cr.members {
+						add(u)
+					}
+				}
+			}
+		}
+	}
+	for _, rid := range d.referrals {
+		for _, m := range ix.teams[ix.referrals[rid].Team].Members {
+			add(m.User)
+		}
+	}
+	for i := range d.grants {
+		add(d.grants[i].User)
+	}
+	var out []Access
+	for uid := range cands {
+		u := ix.user(uid)
+		if u == nil || !u.exists {
+			continue
+		}
+		if r := ix.decideDossier(u, d, ViewDossier, access.SectionInvalid).routes; r != 0 {
+			out = append(out, Access{User: uid, Routes: r})
+		}
+	}
+	slices.SortFunc(out, func(a, b Access) int {
+		switch {
+		case a.User < b.User:
+			return -1
+		case a.User > b.User:
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
