@@ -77,8 +77,22 @@
 // implementation in its constructor; the host wires the real services
 // together, tests pass fakes. Interfaces are expressed in this package's
 // types (UserID, Profile, DossierFacts, User), so domain packages do not
-// import one another; only policy imports them all. Nothing is passed
-// through context and there is no package-level state.
+// import one another; only policy (which composes their predicates) and kit
+// (which wires them) import them all. Nothing is passed through context and
+// there is no package-level state.
+//
+// Package kit does the wiring in one call: kit.New(ctx, store, opts...)
+// builds the policy engine from the store, then the five services, binds
+// their mutual interfaces and routes every committed event into the engine
+// (then into the host's own sink) so that policy answers are fresh as soon
+// as a command returns.
+//
+// Rules that protect a target rather than restrict an actor (the lead of a
+// team cannot be removed, TEAM-2; a central person's grant is irrevocable,
+// ACC-6; a dossier cannot join another office's group, GRP-1) are
+// *ConflictError carrying the rule ID: whoever asks gets the same answer.
+// Permission refusals are *ForbiddenError, and policy.Check denies exactly
+// the commands that services refuse with ErrForbidden (property-tested).
 //
 // User accounts live in package team, because an account and its personal
 // team are created together (TEAM-6). When an account is created,
