@@ -2,11 +2,14 @@ package memstore
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/cabinet-go/cabinet"
 )
 
-// page returns the rows of ids (ascending) after the cursor, keeping those
+// page returns the rows of ids (ascending, as memdb's Keys and Members
+// give them) after the cursor, keeping those
 // for which keep (nil: all) is true, at most limit of them (limit ≤ 0: no
 // limit). The cursor it returns is the ID of the page's last row when more
 // rows follow, "" otherwise. Every package's listings use it.
@@ -14,12 +17,17 @@ func page[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool),
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
+	if after != "" {
+		// ids are ascending: jump past the cursor instead of scanning to it.
+		i, found := slices.BinarySearchFunc(ids, string(after), func(id K, a string) int { return strings.Compare(string(id), a) })
+		if found {
+			i++
+		}
+		ids = ids[i:]
+	}
 	var out []V
 	var last K
 	for _, id := range ids {
-		if after != "" && string(id) <= string(after) {
-			continue
-		}
 		v, ok := get(id)
 		if !ok || (keep != nil && !keep(v)) {
 			continue

@@ -87,7 +87,7 @@ func (r procReader) ListPlans(ctx context.Context, after cabinet.Cursor, limit i
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
-	return paginate(r.t.plans, r.t.plans.Keys(), after, limit, func(procedure.OfficePlan) bool { return true })
+	return pageAll(ctx, r.t.plans, r.t.plans.Keys(), after, limit, func(procedure.OfficePlan) bool { return true })
 }
 
 func (r procReader) Procedure(ctx context.Context, id cabinet.ProcedureID) (procedure.Procedure, error) {
@@ -109,7 +109,7 @@ func (r procReader) ListProcedures(ctx context.Context, f procedure.ProcedureFil
 	if f.Office != "" {
 		keys = r.t.procsByOffice.Members(f.Office)
 	}
-	return paginate(r.t.procedures, keys, after, limit, func(p procedure.Procedure) bool {
+	return pageAll(ctx, r.t.procedures, keys, after, limit, func(p procedure.Procedure) bool {
 		return f.Office == "" || p.Office == f.Office
 	})
 }
@@ -144,7 +144,7 @@ func (r procReader) ListCases(ctx context.Context, f procedure.CaseFilter, after
 	default:
 		keys = r.t.cases.Keys()
 	}
-	return paginate(r.t.cases, keys, after, limit, func(c procedure.Case) bool { return caseMatches(c, f) })
+	return pageAll(ctx, r.t.cases, keys, after, limit, func(c procedure.Case) bool { return caseMatches(c, f) })
 }
 
 func caseMatches(c procedure.Case, f procedure.CaseFilter) bool {
@@ -182,28 +182,6 @@ func (r procReader) Seats(ctx context.Context, user cabinet.UserID) ([]procedure
 		out = []procedure.Seat{}
 	}
 	return out, nil
-}
-
-// paginate returns the rows of keys (ascending) after the cursor that match,
-// at most limit of them (all when limit ≤ 0), and the next cursor.
-func paginate[K ~string, V any](t *memdb.Table[K, V], keys []K, after cabinet.Cursor, limit int, match func(V) bool) ([]V, cabinet.Cursor, error) {
-	out := []V{}
-	var last K
-	for _, k := range keys {
-		if after != "" && string(k) <= string(after) {
-			continue
-		}
-		v, ok := t.Get(k)
-		if !ok || !match(v) {
-			continue
-		}
-		if limit > 0 && len(out) == limit {
-			return out, cabinet.Cursor(last), nil
-		}
-		out = append(out, v)
-		last = k
-	}
-	return out, "", nil
 }
 
 type procWriter struct {
@@ -272,4 +250,14 @@ func (w procWriter) PutCase(ctx context.Context, c procedure.Case) error {
 		}
 	}
 	return nil
+}
+
+// pageAll pages keys of t with page, returning an empty (non-nil) slice when
+// nothing matches, as the procedure listings document.
+func pageAll[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], keys []K, after cabinet.Cursor, limit int, match func(V) bool) ([]V, cabinet.Cursor, error) {
+	out, next, err := page(ctx, keys, t.Get, match, after, limit)
+	if err == nil && out == nil {
+		out = []V{}
+	}
+	return out, next, err
 }

@@ -95,6 +95,36 @@ func (tx *Tx) rollback() {
 type Table[K cmp.Ordered, V any] struct {
 	rows  map[K]V
 	clone func(V) V
+	keys  keyCache[K]
+}
+
+// keyCache keeps the sorted keys of a set between writes, so that a full
+// cursor scan costs one sort, not one per page. Readers share the DB's read
+// lock, so the cache has its own mutex.
+type keyCache[K cmp.Ordered] struct {
+	mu     sync.Mutex
+	sorted []K
+	valid  bool
+}
+
+func (c *keyCache[K]) invalidate() {
+	c.mu.Lock()
+	c.sorted, c.valid = nil, false
+	c.mu.Unlock()
+}
+
+// get returns the cached sorted keys, computing them with fill when stale.
+// The slice is shared: its capacity is clipped so that an append copies, and
+// callers must not modify it.
+func (c *keyCache[K]) get(fill func() []K) []K {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.valid {
+		c.sorted = fill()
+		slices.Sort(c.sorted)
+		c.valid = true
+	}
+	return slices.Clip(c.sorted)
 }
 
 // NewTable returns an empty table. clone copies a value deeply enough that
@@ -129,11 +159,15 @@ func (t *Table[K, V]) Len() int { return len(t.rows) }
 func (t *Table[K, V]) Put(tx *Tx, k K, v V) {
 	old, had := t.rows[k]
 	t.rows[k] = t.clone(v)
+	if !had {
+		t.keys.invalidate()
+	}
 	tx.undo = append(tx.undo, func() {
 		if had {
 			t.rows[k] = old
 		} else {
 			delete(t.rows, k)
+			t.keys.invalidate()
 		}
 	})
 }
@@ -145,18 +179,24 @@ func (t *Table[K, V]) Delete(tx *Tx, k K) bool {
 		return false
 	}
 	delete(t.rows, k)
-	tx.undo = append(tx.undo, func() { t.rows[k] = old })
+	t.keys.invalidate()
+	tx.undo = append(tx.undo, func() {
+		t.rows[k] = old
+		t.keys.invalidate()
+	})
 	return true
 }
 
-// Keys returns the keys in ascending order.
+// Keys returns the keys in ascending order. The slice is shared with later
+// calls until the next insert or delete: callers must not modify it.
 func (t *Table[K, V]) Keys() []K {
-	keys := make([]K, 0, len(t.rows))
-	for k := range t.rows {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return t.keys.get(func() []K {
+		keys := make([]K, 0, len(t.rows))
+		for k := range t.rows {
+			keys = append(keys, k)
+		}
+		return keys
+	})
 }
 
 // All yields copies of every row in ascending key order.
@@ -191,11 +231,14 @@ func (t *Table[K, V]) After(after K) iter.Seq2[K, V] {
 // Use it for secondary lookups (teams of a user, dossiers of a group, …).
 type Index[K, M cmp.Ordered] struct {
 	sets map[K]map[M]struct{}
+
+	mu     sync.Mutex // guards sorted; readers share the DB's read lock
+	sorted map[K][]M  // sorted members per key, until the key's set changes
 }
 
 // NewIndex returns an empty index.
 func NewIndex[K, M cmp.Ordered]() *Index[K, M] {
-	return &Index[K, M]{sets: make(map[K]map[M]struct{})}
+	return &Index[K, M]{sets: make(map[K]map[M]struct{}), sorted: make(map[K][]M)}
 }
 
 // Add puts m in k's set.
@@ -204,11 +247,7 @@ func (x *Index[K, M]) Add(tx *Tx, k K, m M) {
 	if _, ok := s[m]; ok {
 		return
 	}
-	if s == nil {
-		s = make(map[M]struct{})
-		x.sets[k] = s
-	}
-	s[m] = struct{}{}
+	x.add(k, m)
 	tx.undo = append(tx.undo, func() { x.remove(k, m) })
 }
 
@@ -221,7 +260,14 @@ func (x *Index[K, M]) Remove(tx *Tx, k K, m M) {
 	tx.undo = append(tx.undo, func() { x.add(k, m) })
 }
 
+func (x *Index[K, M]) forget(k K) {
+	x.mu.Lock()
+	delete(x.sorted, k)
+	x.mu.Unlock()
+}
+
 func (x *Index[K, M]) add(k K, m M) {
+	x.forget(k)
 	s := x.sets[k]
 	if s == nil {
 		s = make(map[M]struct{})
@@ -231,6 +277,7 @@ func (x *Index[K, M]) add(k K, m M) {
 }
 
 func (x *Index[K, M]) remove(k K, m M) {
+	x.forget(k)
 	s := x.sets[k]
 	delete(s, m)
 	if len(s) == 0 {
@@ -247,13 +294,20 @@ func (x *Index[K, M]) Has(k K, m M) bool {
 // Count returns the size of k's set.
 func (x *Index[K, M]) Count(k K) int { return len(x.sets[k]) }
 
-// Members returns k's set in ascending order (a new slice).
+// Members returns k's set in ascending order. The slice is shared with
+// later calls until k's set changes: callers must not modify it.
 func (x *Index[K, M]) Members(k K) []M {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if out, ok := x.sorted[k]; ok {
+		return slices.Clip(out)
+	}
 	s := x.sets[k]
 	out := make([]M, 0, len(s))
 	for m := range s {
 		out = append(out, m)
 	}
 	slices.Sort(out)
-	return out
+	x.sorted[k] = out
+	return slices.Clip(out)
 }

@@ -110,3 +110,75 @@ func TestAfterPaginates(t *testing.T) {
 		t.Fatalf("After(a) = %v", got)
 	}
 }
+
+func TestSortedKeyCachesFollowWritesAndRollbacks(t *testing.T) {
+	var db memdb.DB
+	tab := memdb.NewTable[string, int](nil)
+	idx := memdb.NewIndex[string, string]()
+	ctx := context.Background()
+	put := func(k string) error {
+		_, err := db.Write(ctx, func(tx *memdb.Tx) error { tab.Put(tx, k, 1); idx.Add(tx, "all", k); return nil })
+		return err
+	}
+	for _, k := range []string{"c", "a"} {
+		if err := put(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := tab.Keys(); len(got) != 2 || got[0] != "a" || got[1] != "c" {
+		t.Fatalf("Keys = %v", got)
+	}
+	_ = idx.Members("all") // fill the cache
+	_ = put("b")
+	if got := tab.Keys(); len(got) != 3 || got[1] != "b" {
+		t.Fatalf("Keys after insert = %v, want [a b c]", got)
+	}
+	if got := idx.Members("all"); len(got) != 3 || got[1] != "b" {
+		t.Fatalf("Members after insert = %v, want [a b c]", got)
+	}
+	_, _ = db.Write(ctx, func(tx *memdb.Tx) error {
+		tab.Put(tx, "d", 1)
+		idx.Add(tx, "all", "d")
+		tab.Delete(tx, "a")
+		idx.Remove(tx, "all", "a")
+		_, _ = tab.Keys(), idx.Members("all") // cache the in-transaction state
+		return errors.New("roll back")
+	})
+	if got := tab.Keys(); len(got) != 3 || got[0] != "a" || got[2] != "c" {
+		t.Fatalf("Keys after rollback = %v, want [a b c]", got)
+	}
+	if got := idx.Members("all"); len(got) != 3 || got[0] != "a" || got[2] != "c" {
+		t.Fatalf("Members after rollback = %v, want [a b c]", got)
+	}
+	keys := tab.Keys()
+	keys = append(keys, "z") // must not write into the shared cache
+	if got := tab.Keys(); len(got) != 3 {
+		t.Fatalf("append to Keys leaked into the cache: %v (appended %v)", got, keys)
+	}
+}
+
+func TestConcurrentReadersShareTheCache(t *testing.T) {
+	var db memdb.DB
+	tab := memdb.NewTable[string, int](nil)
+	_, _ = db.Write(context.Background(), func(tx *memdb.Tx) error {
+		for _, k := range []string{"b", "a", "c"} {
+			tab.Put(tx, k, 1)
+		}
+		return nil
+	})
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			_ = db.Read(context.Background(), func() error {
+				ok := len(tab.Keys()) == 3
+				done <- ok
+				return nil
+			})
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Fatal("a reader saw a wrong key count")
+		}
+	}
+}
