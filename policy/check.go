@@ -3,7 +3,6 @@ package policy
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -105,7 +104,7 @@ func both(routes Routes, err1, err2 error, fallback string) verdict {
 
 // decide answers for user record u (an existing account). The caller holds
 // the read lock.
-func (ix *index) decide(u *userRec, a Action, r Resource, now time.Time) verdict {
+func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) verdict {
 	if !a.Valid() {
 		return deny("POL-4", reasonBadAction)
 	}
@@ -163,7 +162,7 @@ func (ix *index) decide(u *userRec, a Action, r Resource, now time.Time) verdict
 			return deny("POL-4", reasonUnknownResource)
 		}
 		return both(RouteAdmin, procedure.CanConfigure(u.profile(p.Office)),
-			procedure.PremiumAvailable(ix.planOf(p.Office), now), "PROC-2")
+			procedure.PremiumAvailable(ix.planOf(p.Office), clock.Now()), "PROC-2")
 	case ResourceCase:
 		k, ok := ix.cases[cabinet.CaseID(r.ID)]
 		if !ok {
@@ -176,7 +175,7 @@ func (ix *index) decide(u *userRec, a Action, r Resource, now time.Time) verdict
 			}
 		}
 		return both(RouteCaseStaff, procedure.CanReachCase(k, u.id, u.profile(k.Office), reaches),
-			procedure.PremiumAvailable(ix.planOf(k.Office), now), "PROC-7")
+			procedure.PremiumAvailable(ix.planOf(k.Office), clock.Now()), "PROC-7")
 	case ResourceItem:
 		k, ok := ix.cases[cabinet.CaseID(r.ID)]
 		if !ok {
@@ -419,8 +418,9 @@ type subject struct {
 	denied  verdict // set when user is nil
 }
 
-// resolve resolves s against the index (POL-4, POL-5, CON-6).
-func (ix *index) resolve(s Subject, now time.Time) subject {
+// resolve resolves s against the index (POL-4, POL-5, CON-6). The clock is
+// read only for an impersonation session.
+func (ix *index) resolve(s Subject, clock cabinet.Clock) subject {
 	if s.Session == "" {
 		out := subject{userID: s.User, actor: s.User}
 		if u := ix.user(s.User); u != nil && u.exists {
@@ -435,7 +435,7 @@ func (ix *index) resolve(s Subject, now time.Time) subject {
 		return subject{userID: s.User, actor: s.User, denied: deny("POL-4", reasonUnknownSession)}
 	}
 	out := subject{userID: ses.ContactUser, actor: ses.Actor, contact: ses.Contact}
-	sub, err := contact.Resolve(ses, now)
+	sub, err := contact.Resolve(ses, clock.Now())
 	if err != nil {
 		out.denied = denyErr(err, "CON-6")
 		return out
@@ -467,11 +467,13 @@ func (ix *index) resolve(s Subject, now time.Time) subject {
 }
 
 // check is Check under the read lock.
-func (ix *index) check(s Subject, a Action, r Resource, now time.Time, rev cabinet.Revision) Decision {
-	sub := ix.resolve(s, now)
+// The clock is read only by the decisions that depend on time (sessions,
+// premium plans), so that the common checks do not pay for it.
+func (ix *index) check(s Subject, a Action, r Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
+	sub := ix.resolve(s, clock)
 	v := sub.denied
 	if sub.user != nil {
-		v = ix.decide(sub.user, a, r, now)
+		v = ix.decide(sub.user, a, r, clock)
 	}
 	return Decision{
 		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.reason,

@@ -28,14 +28,13 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 	if ResourceKindOf(a) != ResourceDossier {
 		return nil, cabinet.Invalid("action", "%s is not a dossier action", a)
 	}
-	now := e.clock.Now()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.err != nil {
 		return nil, e.err
 	}
 	ix := e.ix
-	sub := ix.resolve(s, now)
+	sub := ix.resolve(s, e.clock)
 	if sub.user == nil {
 		return nil, nil
 	}
