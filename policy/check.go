@@ -260,7 +260,7 @@ func fromGroupRoutes(r clientgroup.Routes) Routes {
 // referral in one of u's teams (TEAM-9 when consent is revoked), or nil.
 func (ix *index) teamRoute(u *userRec, d *dossRec) (Routes, error) {
 	var first error
-	for _, id := range d.referrals {
+	for _, id := range ix.refsOf(d) {
 		ref := ix.referrals[id]
 		if !hasSorted(u.teams, ref.Team) {
 			continue // not one of u's teams: no route to try
@@ -290,11 +290,11 @@ func grantRoute(g *access.Grant) Routes {
 
 // grantRoutes returns the routes of u's grants on d that allow act, and the
 // first refusal of one of u's grants.
-func grantRoutes(u cabinet.UserID, d *dossRec, act access.Action) (Routes, error) {
+func grantRoutes(u cabinet.UserID, grants []access.Grant, act access.Action) (Routes, error) {
 	var routes Routes
 	var first error
-	for i := range d.grants {
-		g := &d.grants[i]
+	for i := range grants {
+		g := &grants[i]
 		if g.User != u || u == "" {
 			continue
 		}
@@ -330,7 +330,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		}
 		in := ix.internal(u, d)
 		tr, terr := ix.teamRoute(u, d)
-		gr, gerr := grantRoutes(u.id, d, act)
+		gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
 		if routes := in | tr | gr; routes != 0 {
 			return allow(routes)
 		}
@@ -347,24 +347,25 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		return deny("POL-1", reasonNoRoute)
 	case ManageFamilyAccess:
 		var routes Routes
-		merr := access.CanManageExternalAccess(d.d, u.id)
+		grants := ix.grantsOf(d)
+		merr := access.CanManageExternalAccess(d.dossier(), u.id)
 		if merr == nil {
 			routes |= RouteManager
 		}
-		if access.HoldsCentralGrant(d.d.ID, u.id, d.grants) {
+		if access.HoldsCentralGrant(d.facts.ID, u.id, grants) {
 			routes |= RouteCentralPerson
 		}
 		if routes != 0 {
 			return allow(routes)
 		}
-		if _, gerr := grantRoutes(u.id, d, access.ManageFamilyAccess()); gerr != nil {
+		if _, gerr := grantRoutes(u.id, grants, access.ManageFamilyAccess()); gerr != nil {
 			return denyErr(gerr, "ACC-7")
 		}
 		return denyErr(merr, "ACC-1")
 	case ManageExternalAdvisors:
 		// The very predicate access.Service uses (ACC-9), so that both
 		// name the same rule.
-		if err := access.CanManageAdvisorAccess(d.d, u.id); err != nil {
+		if err := access.CanManageAdvisorAccess(d.dossier(), u.id); err != nil {
 			return denyErr(err, "ACC-9")
 		}
 		return allow(RouteManager)
@@ -372,14 +373,14 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		return both(RouteAdmin, clientgroup.CanAdminister(profile),
 			clientgroup.CanPlace(d.facts, clientgroup.ClientGroup{ID: d.group, Office: d.facts.Office}), "GRP-5")
 	case SetManager:
-		if err := access.CanManageDossier(d.d, u.id, profile); err != nil {
+		if err := access.CanManageDossier(d.dossier(), u.id, profile); err != nil {
 			return denyErr(err, "ACC-1")
 		}
 		var routes Routes
 		if profile == cabinet.ProfileAdmin {
 			routes |= RouteAdmin
 		}
-		if d.d.IsManager(u.id) && profile.Valid() {
+		if d.dossier().IsManager(u.id) && profile.Valid() {
 			routes |= RouteManager
 		}
 		return allow(routes)
@@ -393,17 +394,18 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 // granted central person when p is not central.
 func (ix *index) decidePerson(u *userRec, d *dossRec, id access.PersonID) verdict {
 	p, ok := ix.persons[id]
-	if !ok || p.Dossier != d.d.ID {
+	if !ok || p.Dossier != d.facts.ID {
 		return deny("POL-4", reasonUnknownPerson)
 	}
-	if err := access.CanManagePersonAccess(d.d, u.id, d.grants, p.Relation); err != nil {
+	dd, grants := d.dossier(), ix.grantsOf(d)
+	if err := access.CanManagePersonAccess(dd, u.id, grants, p.Relation); err != nil {
 		return denyErr(err, "ACC-7")
 	}
 	var routes Routes
-	if d.d.IsManager(u.id) {
+	if dd.IsManager(u.id) {
 		routes |= RouteManager
 	}
-	if !p.Relation.Central() && access.HoldsCentralGrant(d.d.ID, u.id, d.grants) {
+	if !p.Relation.Central() && access.HoldsCentralGrant(dd.ID, u.id, grants) {
 		routes |= RouteCentralPerson
 	}
 	return allow(routes)

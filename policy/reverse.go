@@ -46,7 +46,7 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 			return
 		}
 		seen[di] = struct{}{}
-		d := ix.dossiers[di]
+		d := &ix.dossiers[di]
 		if !d.exists {
 			return
 		}
@@ -57,7 +57,7 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 			return
 		}
 		if ix.decideDossier(u, d, a, q.Section).routes != 0 {
-			out = append(out, d.d.ID)
+			out = append(out, d.facts.ID)
 		}
 	}
 	for _, op := range u.offices {
@@ -153,13 +153,13 @@ func (e *Engine) viewers(ctx context.Context, id cabinet.DossierID) ([]Access, e
 			}
 		}
 	}
-	for _, rid := range d.referrals {
+	for _, rid := range ix.refsOf(d) {
 		for _, m := range ix.teams[ix.referrals[rid].Team].Members {
 			add(m.User)
 		}
 	}
-	for i := range d.grants {
-		add(d.grants[i].User)
+	for _, g := range ix.grantsOf(d) {
+		add(g.User)
 	}
 	var out []Access
 	for uid := range cands {
