@@ -226,8 +226,8 @@ func decideTeam(u cabinet.UserID, t team.Team, a Action) verdict {
 // internal returns u's internal routes to d (GRP-3), by
 // clientgroup.InternalRoutes over the index's facts.
 func (ix *index) internal(u *userRec, d *dossRec) Routes {
-	f := clientgroup.RouteFacts{Dossier: d.facts, Profile: u.profile(d.facts.Office), ClientGroup: d.group}
-	if d.group != "" {
+	f := clientgroup.RouteFacts{Dossier: d.facts, Profile: u.profile(d.facts.Office), ClientGroup: ix.cgID(d.group)}
+	if d.group != 0 {
 		f.Direct = hasSorted(u.direct, d.group)
 		f.ThroughCollaboratorGroup = hasSorted(u.via, d.group)
 	}
@@ -339,7 +339,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 			return denyErr(gerr, "POL-1")
 		case terr != nil:
 			return denyErr(terr, "TEAM-8")
-		case profile.Valid() && d.group == "":
+		case profile.Valid() && d.group == 0:
 			return deny("GRP-2", reasonNoGroup)
 		case profile.Valid():
 			return deny("GRP-3", reasonNoInternal)
@@ -371,7 +371,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		return allow(RouteManager)
 	case AssignClientGroup:
 		return both(RouteAdmin, clientgroup.CanAdminister(profile),
-			clientgroup.CanPlace(d.facts, clientgroup.ClientGroup{ID: d.group, Office: d.facts.Office}), "GRP-5")
+			clientgroup.CanPlace(d.facts, clientgroup.ClientGroup{ID: ix.cgID(d.group), Office: d.facts.Office}), "GRP-5")
 	case SetManager:
 		if err := access.CanManageDossier(d.dossier(), u.id, profile); err != nil {
 			return denyErr(err, "ACC-1")

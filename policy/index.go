@@ -32,8 +32,8 @@ type userRec struct {
 	id      cabinet.UserID
 	exists  bool                          // an account in the team store
 	offices []officeProfile               // sorted by office
-	direct  []cabinet.ClientGroupID       // client groups u is directly assigned to, sorted
-	via     []cabinet.ClientGroupID       // client groups reached through collaborator groups, sorted (derived)
+	direct  []uint32                      // client groups (interned) u is directly assigned to, sorted
+	via     []uint32                      // client groups (interned) reached through collaborator groups, sorted (derived)
 	cgroups []cabinet.CollaboratorGroupID // collaborator groups u is a member of, sorted
 	teams   []cabinet.TeamID              // teams u is a member of, sorted
 	staff   []uint32                      // dossiers u manages or is assigned to, sorted
@@ -51,13 +51,13 @@ func (u *userRec) profile(o cabinet.OfficeID) cabinet.Profile {
 }
 
 // dossRec is what the index knows about one dossier ID: only what the
-// decisions read (104 bytes on 64-bit platforms). Grants and referrals,
+// decisions read (96 bytes on 64-bit platforms). Grants and referrals,
 // which few dossiers have, live in the index's side maps keyed by the
 // dossier's index; hasGrants and hasRefs say whether to look there.
 type dossRec struct {
 	facts     cabinet.DossierFacts // the access record's facts (Assigned never mutated)
-	group     cabinet.ClientGroupID
-	idx       uint32 // the dossier's own index
+	group     uint32               // the interned client group, 0 when none
+	idx       uint32               // the dossier's own index
 	exists    bool
 	hasGrants bool // dossGrantIDs[idx] is not empty
 	hasRefs   bool // dossRefs[idx] is not empty
@@ -79,6 +79,7 @@ type officeRec struct {
 }
 
 type cgRec struct {
+	idx      uint32 // the interned index (never 0)
 	exists   bool
 	g        clientgroup.ClientGroup
 	direct   []cabinet.UserID
@@ -106,6 +107,7 @@ type index struct {
 
 	offices    map[cabinet.OfficeID]*officeRec
 	cgs        map[cabinet.ClientGroupID]*cgRec
+	cgRecs     []*cgRec // by interned index; cgRecs[0] is nil (no group)
 	colgs      map[cabinet.CollaboratorGroupID]*colgRec
 	teams      map[cabinet.TeamID]team.Team
 	teamRefs   map[cabinet.TeamID][]cabinet.ReferralID
@@ -130,6 +132,7 @@ func newIndex() *index {
 		dossRefs:      map[uint32][]cabinet.ReferralID{},
 		offices:       map[cabinet.OfficeID]*officeRec{},
 		cgs:           map[cabinet.ClientGroupID]*cgRec{},
+		cgRecs:        []*cgRec{nil},
 		colgs:         map[cabinet.CollaboratorGroupID]*colgRec{},
 		teams:         map[cabinet.TeamID]team.Team{},
 		teamRefs:      map[cabinet.TeamID][]cabinet.ReferralID{},
@@ -249,10 +252,28 @@ func (ix *index) office(id cabinet.OfficeID) *officeRec {
 func (ix *index) cg(id cabinet.ClientGroupID) *cgRec {
 	g := ix.cgs[id]
 	if g == nil {
-		g = &cgRec{g: clientgroup.ClientGroup{ID: id}}
+		g = &cgRec{idx: uint32(len(ix.cgRecs)), g: clientgroup.ClientGroup{ID: id}}
 		ix.cgs[id] = g
+		ix.cgRecs = append(ix.cgRecs, g)
 	}
 	return g
+}
+
+// cgID returns the ID of interned client group i ("" for 0).
+func (ix *index) cgID(i uint32) cabinet.ClientGroupID {
+	if i == 0 {
+		return ""
+	}
+	return ix.cgRecs[i].g.ID
+}
+
+// cgIDs returns the IDs of interned client groups is.
+func (ix *index) cgIDs(is []uint32) []cabinet.ClientGroupID {
+	out := make([]cabinet.ClientGroupID, len(is))
+	for k, i := range is {
+		out[k] = ix.cgID(i)
+	}
+	return out
 }
 
 func (ix *index) colg(id cabinet.CollaboratorGroupID) *colgRec {
@@ -312,10 +333,10 @@ func (ix *index) setDirect(g cabinet.ClientGroupID, id cabinet.UserID, in bool) 
 	_, u := ix.internUser(id)
 	if in {
 		gr.direct = insertSorted(gr.direct, id)
-		u.direct = insertSorted(u.direct, g)
+		u.direct = insertSorted(u.direct, gr.idx)
 	} else {
 		gr.direct = removeSorted(gr.direct, id)
-		u.direct = removeSorted(u.direct, g)
+		u.direct = removeSorted(u.direct, gr.idx)
 	}
 }
 
@@ -349,17 +370,21 @@ func (ix *index) setCollaboratorGroup(id cabinet.CollaboratorGroupID, exists boo
 
 // setPlacement puts dossier d into client group g ("" takes it out).
 func (ix *index) setPlacement(id cabinet.DossierID, g cabinet.ClientGroupID) {
+	var gi uint32
+	if g != "" {
+		gi = ix.cg(g).idx
+	}
 	di, d := ix.internDossier(id)
-	if d.group == g {
+	if d.group == gi {
 		return
 	}
-	if d.group != "" {
-		old := ix.cg(d.group)
+	if d.group != 0 {
+		old := ix.cgRecs[d.group]
 		old.dossiers = removeSorted(old.dossiers, di)
 	}
-	d.group = g
-	if g != "" {
-		nr := ix.cg(g)
+	d.group = gi
+	if gi != 0 {
+		nr := ix.cgRecs[gi]
 		nr.dossiers = insertSorted(nr.dossiers, di)
 	}
 }
@@ -501,7 +526,9 @@ func (ix *index) finalize() {
 		u.via = u.via[:0]
 		for _, g := range u.cgroups {
 			if r := ix.colgs[g]; r != nil {
-				u.via = append(u.via, r.cgs...)
+				for _, c := range r.cgs {
+					u.via = append(u.via, ix.cg(c).idx)
+				}
 			}
 		}
 		slices.Sort(u.via)

@@ -285,7 +285,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			}, func(d clientgroup.DirectAssignment) { ds = append(ds, d.ClientGroup) }); err != nil {
 				return err
 			}
-			syncSorted(ur.direct, ds, func(g cabinet.ClientGroupID, in bool) { ix.setDirect(g, u, in) })
+			syncSorted(ix.cgIDs(ur.direct), ds, func(g cabinet.ClientGroupID, in bool) { ix.setDirect(g, u, in) })
 		}
 		for g := range t.cgs {
 			x, err := r.ClientGroup(ctx, g)

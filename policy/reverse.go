@@ -39,6 +39,14 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 		return nil, nil
 	}
 	u := sub.user
+	var qg uint32 // q.ClientGroup interned, when set
+	if q.ClientGroup != "" {
+		g := ix.cgs[q.ClientGroup]
+		if g == nil {
+			return nil, nil // no dossier is in an unknown group
+		}
+		qg = g.idx
+	}
 	seen := map[uint32]struct{}{}
 	var out []cabinet.DossierID
 	consider := func(di uint32) {
@@ -50,7 +58,7 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 		if !d.exists {
 			return
 		}
-		if q.ClientGroup != "" && d.group != q.ClientGroup {
+		if qg != 0 && d.group != qg {
 			return
 		}
 		if q.Status.Valid() && d.facts.Status != q.Status {
@@ -72,15 +80,13 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 	for _, di := range u.staff {
 		consider(di)
 	}
-	for _, groups := range [2][]cabinet.ClientGroupID{u.direct, u.via} {
+	for _, groups := range [2][]uint32{u.direct, u.via} {
 		for _, g := range groups {
-			if q.ClientGroup != "" && g != q.ClientGroup {
+			if qg != 0 && g != qg {
 				continue
 			}
-			if r := ix.cgs[g]; r != nil {
-				for _, di := range r.dossiers {
-					consider(di)
-				}
+			for _, di := range ix.cgRecs[g].dossiers {
+				consider(di)
 			}
 		}
 	}
@@ -139,8 +145,8 @@ func (e *Engine) viewers(ctx context.Context, id cabinet.DossierID) ([]Access, e
 	for _, u := range d.facts.Assigned {
 		add(u)
 	}
-	if d.group != "" {
-		if g := ix.cgs[d.group]; g != nil {
+	if d.group != 0 {
+		if g := ix.cgRecs[d.group]; g != nil {
 			for _, u := range g.direct {
 				add(u)
 			}
