@@ -3,7 +3,6 @@ package policy
 import (
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -105,7 +104,7 @@ func both(routes Routes, err1, err2 error, fallback string) verdict {
 
 // decide answers for user record u (an existing account). The caller holds
 // the read lock.
-func (ix *index) decide(u *userRec, a Action, r Resource, now time.Time) verdict {
+func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) verdict {
 	if !a.Valid() {
 		return deny("POL-4", reasonBadAction)
 	}
@@ -163,7 +162,7 @@ func (ix *index) decide(u *userRec, a Action, r Resource, now time.Time) verdict
 			return deny("POL-4", reasonUnknownResource)
 		}
 		return both(RouteAdmin, procedure.CanConfigure(u.profile(p.Office)),
-			procedure.PremiumAvailable(ix.planOf(p.Office), now), "PROC-2")
+			procedure.PremiumAvailable(ix.planOf(p.Office), clock.Now()), "PROC-2")
 	case ResourceCase:
 		k, ok := ix.cases[cabinet.CaseID(r.ID)]
 		if !ok {
@@ -176,7 +175,7 @@ func (ix *index) decide(u *userRec, a Action, r Resource, now time.Time) verdict
 			}
 		}
 		return both(RouteCaseStaff, procedure.CanReachCase(k, u.id, u.profile(k.Office), reaches),
-			procedure.PremiumAvailable(ix.planOf(k.Office), now), "PROC-7")
+			procedure.PremiumAvailable(ix.planOf(k.Office), clock.Now()), "PROC-7")
 	case ResourceItem:
 		k, ok := ix.cases[cabinet.CaseID(r.ID)]
 		if !ok {
@@ -227,8 +226,8 @@ func decideTeam(u cabinet.UserID, t team.Team, a Action) verdict {
 // internal returns u's internal routes to d (GRP-3), by
 // clientgroup.InternalRoutes over the index's facts.
 func (ix *index) internal(u *userRec, d *dossRec) Routes {
-	f := clientgroup.RouteFacts{Dossier: d.facts, Profile: u.profile(d.facts.Office), ClientGroup: d.group}
-	if d.group != "" {
+	f := clientgroup.RouteFacts{Dossier: d.facts, Profile: u.profile(d.facts.Office), ClientGroup: ix.cgID(d.group)}
+	if d.group != 0 {
 		f.Direct = hasSorted(u.direct, d.group)
 		f.ThroughCollaboratorGroup = hasSorted(u.via, d.group)
 	}
@@ -261,7 +260,7 @@ func fromGroupRoutes(r clientgroup.Routes) Routes {
 // referral in one of u's teams (TEAM-9 when consent is revoked), or nil.
 func (ix *index) teamRoute(u *userRec, d *dossRec) (Routes, error) {
 	var first error
-	for _, id := range d.referrals {
+	for _, id := range ix.refsOf(d) {
 		ref := ix.referrals[id]
 		if !hasSorted(u.teams, ref.Team) {
 			continue // not one of u's teams: no route to try
@@ -291,11 +290,11 @@ func grantRoute(g *access.Grant) Routes {
 
 // grantRoutes returns the routes of u's grants on d that allow act, and the
 // first refusal of one of u's grants.
-func grantRoutes(u cabinet.UserID, d *dossRec, act access.Action) (Routes, error) {
+func grantRoutes(u cabinet.UserID, grants []access.Grant, act access.Action) (Routes, error) {
 	var routes Routes
 	var first error
-	for i := range d.grants {
-		g := &d.grants[i]
+	for i := range grants {
+		g := &grants[i]
 		if g.User != u || u == "" {
 			continue
 		}
@@ -331,7 +330,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		}
 		in := ix.internal(u, d)
 		tr, terr := ix.teamRoute(u, d)
-		gr, gerr := grantRoutes(u.id, d, act)
+		gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
 		if routes := in | tr | gr; routes != 0 {
 			return allow(routes)
 		}
@@ -340,7 +339,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 			return denyErr(gerr, "POL-1")
 		case terr != nil:
 			return denyErr(terr, "TEAM-8")
-		case profile.Valid() && d.group == "":
+		case profile.Valid() && d.group == 0:
 			return deny("GRP-2", reasonNoGroup)
 		case profile.Valid():
 			return deny("GRP-3", reasonNoInternal)
@@ -348,39 +347,40 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		return deny("POL-1", reasonNoRoute)
 	case ManageFamilyAccess:
 		var routes Routes
-		merr := access.CanManageExternalAccess(d.d, u.id)
+		grants := ix.grantsOf(d)
+		merr := access.CanManageExternalAccess(d.dossier(), u.id)
 		if merr == nil {
 			routes |= RouteManager
 		}
-		if access.HoldsCentralGrant(d.d.ID, u.id, d.grants) {
+		if access.HoldsCentralGrant(d.facts.ID, u.id, grants) {
 			routes |= RouteCentralPerson
 		}
 		if routes != 0 {
 			return allow(routes)
 		}
-		if _, gerr := grantRoutes(u.id, d, access.ManageFamilyAccess()); gerr != nil {
+		if _, gerr := grantRoutes(u.id, grants, access.ManageFamilyAccess()); gerr != nil {
 			return denyErr(gerr, "ACC-7")
 		}
 		return denyErr(merr, "ACC-1")
 	case ManageExternalAdvisors:
 		// The very predicate access.Service uses (ACC-9), so that both
 		// name the same rule.
-		if err := access.CanManageAdvisorAccess(d.d, u.id); err != nil {
+		if err := access.CanManageAdvisorAccess(d.dossier(), u.id); err != nil {
 			return denyErr(err, "ACC-9")
 		}
 		return allow(RouteManager)
 	case AssignClientGroup:
 		return both(RouteAdmin, clientgroup.CanAdminister(profile),
-			clientgroup.CanPlace(d.facts, clientgroup.ClientGroup{ID: d.group, Office: d.facts.Office}), "GRP-5")
+			clientgroup.CanPlace(d.facts, clientgroup.ClientGroup{ID: ix.cgID(d.group), Office: d.facts.Office}), "GRP-5")
 	case SetManager:
-		if err := access.CanManageDossier(d.d, u.id, profile); err != nil {
+		if err := access.CanManageDossier(d.dossier(), u.id, profile); err != nil {
 			return denyErr(err, "ACC-1")
 		}
 		var routes Routes
 		if profile == cabinet.ProfileAdmin {
 			routes |= RouteAdmin
 		}
-		if d.d.IsManager(u.id) && profile.Valid() {
+		if d.dossier().IsManager(u.id) && profile.Valid() {
 			routes |= RouteManager
 		}
 		return allow(routes)
@@ -394,17 +394,18 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 // granted central person when p is not central.
 func (ix *index) decidePerson(u *userRec, d *dossRec, id access.PersonID) verdict {
 	p, ok := ix.persons[id]
-	if !ok || p.Dossier != d.d.ID {
+	if !ok || p.Dossier != d.facts.ID {
 		return deny("POL-4", reasonUnknownPerson)
 	}
-	if err := access.CanManagePersonAccess(d.d, u.id, d.grants, p.Relation); err != nil {
+	dd, grants := d.dossier(), ix.grantsOf(d)
+	if err := access.CanManagePersonAccess(dd, u.id, grants, p.Relation); err != nil {
 		return denyErr(err, "ACC-7")
 	}
 	var routes Routes
-	if d.d.IsManager(u.id) {
+	if dd.IsManager(u.id) {
 		routes |= RouteManager
 	}
-	if !p.Relation.Central() && access.HoldsCentralGrant(d.d.ID, u.id, d.grants) {
+	if !p.Relation.Central() && access.HoldsCentralGrant(dd.ID, u.id, grants) {
 		routes |= RouteCentralPerson
 	}
 	return allow(routes)
@@ -419,8 +420,9 @@ type subject struct {
 	denied  verdict // set when user is nil
 }
 
-// resolve resolves s against the index (POL-4, POL-5, CON-6).
-func (ix *index) resolve(s Subject, now time.Time) subject {
+// resolve resolves s against the index (POL-4, POL-5, CON-6). The clock is
+// read only for an impersonation session.
+func (ix *index) resolve(s Subject, clock cabinet.Clock) subject {
 	if s.Session == "" {
 		out := subject{userID: s.User, actor: s.User}
 		if u := ix.user(s.User); u != nil && u.exists {
@@ -435,7 +437,7 @@ func (ix *index) resolve(s Subject, now time.Time) subject {
 		return subject{userID: s.User, actor: s.User, denied: deny("POL-4", reasonUnknownSession)}
 	}
 	out := subject{userID: ses.ContactUser, actor: ses.Actor, contact: ses.Contact}
-	sub, err := contact.Resolve(ses, now)
+	sub, err := contact.Resolve(ses, clock.Now())
 	if err != nil {
 		out.denied = denyErr(err, "CON-6")
 		return out
@@ -467,11 +469,13 @@ func (ix *index) resolve(s Subject, now time.Time) subject {
 }
 
 // check is Check under the read lock.
-func (ix *index) check(s Subject, a Action, r Resource, now time.Time, rev cabinet.Revision) Decision {
-	sub := ix.resolve(s, now)
+// The clock is read only by the decisions that depend on time (sessions,
+// premium plans), so that the common checks do not pay for it.
+func (ix *index) check(s Subject, a Action, r Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
+	sub := ix.resolve(s, clock)
 	v := sub.denied
 	if sub.user != nil {
-		v = ix.decide(sub.user, a, r, now)
+		v = ix.decide(sub.user, a, r, clock)
 	}
 	return Decision{
 		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.reason,

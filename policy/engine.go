@@ -135,13 +135,12 @@ func (e *Engine) Check(ctx context.Context, s Subject, a Action, r Resource) (De
 	if err := ctx.Err(); err != nil {
 		return Decision{}, err
 	}
-	now := e.clock.Now()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.err != nil {
 		return Decision{}, e.err
 	}
-	return e.ix.check(s, a, r, now, e.rev), nil
+	return e.ix.check(s, a, r, e.clock, e.rev), nil
 }
 
 // Dossiers streams the IDs of the dossiers s can view (or edit, per q), in

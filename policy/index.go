@@ -16,8 +16,10 @@ import (
 // reverse links kept in step by the setters below. Every mutation goes
 // through a setter that updates both sides of a relation, so the full build
 // (load.go) and the incremental refresh (refresh.go) share one code path.
-// Users and dossiers are interned to dense uint32 indexes; their records are
-// held by pointer so that interning never invalidates a record in use.
+// Users and dossiers are interned to dense uint32 indexes. User records are
+// held by pointer; dossier records (there are many) are held by value in a
+// dense slice, so a *dossRec is valid only until the next internDossier:
+// setters take it after interning and drop it before interning again.
 
 // officeProfile is one office a user collaborates in, with the profile.
 type officeProfile struct {
@@ -30,8 +32,8 @@ type userRec struct {
 	id      cabinet.UserID
 	exists  bool                          // an account in the team store
 	offices []officeProfile               // sorted by office
-	direct  []cabinet.ClientGroupID       // client groups u is directly assigned to, sorted
-	via     []cabinet.ClientGroupID       // client groups reached through collaborator groups, sorted (derived)
+	direct  []uint32                      // client groups (interned) u is directly assigned to, sorted
+	via     []uint32                      // client groups (interned) reached through collaborator groups, sorted (derived)
 	cgroups []cabinet.CollaboratorGroupID // collaborator groups u is a member of, sorted
 	teams   []cabinet.TeamID              // teams u is a member of, sorted
 	staff   []uint32                      // dossiers u manages or is assigned to, sorted
@@ -48,15 +50,24 @@ func (u *userRec) profile(o cabinet.OfficeID) cabinet.Profile {
 	return cabinet.ProfileInvalid
 }
 
-// dossRec is what the index knows about one dossier ID.
+// dossRec is what the index knows about one dossier ID: only what the
+// decisions read (96 bytes on 64-bit platforms). Grants and referrals,
+// which few dossiers have, live in the index's side maps keyed by the
+// dossier's index; hasGrants and hasRefs say whether to look there.
 type dossRec struct {
+	facts     cabinet.DossierFacts // the access record's facts (Assigned never mutated)
+	group     uint32               // the interned client group, 0 when none
+	idx       uint32               // the dossier's own index
 	exists    bool
-	d         access.Dossier
-	facts     cabinet.DossierFacts // d.Facts() sharing d.Assigned (never mutated)
-	group     cabinet.ClientGroupID
-	grantIDs  []access.GrantID // every grant on the dossier, sorted
-	grants    []access.Grant   // the same grants (derived, in grantIDs order)
-	referrals []cabinet.ReferralID
+	hasGrants bool // dossGrantIDs[idx] is not empty
+	hasRefs   bool // dossRefs[idx] is not empty
+}
+
+// dossier returns the access record of d as the access predicates see it
+// (they read its ID, office, status, manager and assigned collaborators).
+func (d *dossRec) dossier() access.Dossier {
+	f := &d.facts
+	return access.Dossier{ID: f.ID, Office: f.Office, Status: f.Status, Manager: f.Manager, Assigned: f.Assigned}
 }
 
 type officeRec struct {
@@ -68,6 +79,7 @@ type officeRec struct {
 }
 
 type cgRec struct {
+	idx      uint32 // the interned index (never 0)
 	exists   bool
 	g        clientgroup.ClientGroup
 	direct   []cabinet.UserID
@@ -85,10 +97,17 @@ type index struct {
 	userIdx  map[cabinet.UserID]uint32
 	users    []*userRec
 	dossIdx  map[cabinet.DossierID]uint32
-	dossiers []*dossRec
+	dossiers []dossRec
+
+	// Side maps of the dossiers, keyed by dossier index; an entry exists
+	// only when its list is not empty.
+	dossGrantIDs map[uint32][]access.GrantID     // every grant on the dossier, sorted
+	dossGrants   map[uint32][]access.Grant       // the same grants (derived, in dossGrantIDs order)
+	dossRefs     map[uint32][]cabinet.ReferralID // referrals of the dossier, sorted
 
 	offices    map[cabinet.OfficeID]*officeRec
 	cgs        map[cabinet.ClientGroupID]*cgRec
+	cgRecs     []*cgRec // by interned index; cgRecs[0] is nil (no group)
 	colgs      map[cabinet.CollaboratorGroupID]*colgRec
 	teams      map[cabinet.TeamID]team.Team
 	teamRefs   map[cabinet.TeamID][]cabinet.ReferralID
@@ -108,8 +127,12 @@ func newIndex() *index {
 	return &index{
 		userIdx:       map[cabinet.UserID]uint32{},
 		dossIdx:       map[cabinet.DossierID]uint32{},
+		dossGrantIDs:  map[uint32][]access.GrantID{},
+		dossGrants:    map[uint32][]access.Grant{},
+		dossRefs:      map[uint32][]cabinet.ReferralID{},
 		offices:       map[cabinet.OfficeID]*officeRec{},
 		cgs:           map[cabinet.ClientGroupID]*cgRec{},
+		cgRecs:        []*cgRec{nil},
 		colgs:         map[cabinet.CollaboratorGroupID]*colgRec{},
 		teams:         map[cabinet.TeamID]team.Team{},
 		teamRefs:      map[cabinet.TeamID][]cabinet.ReferralID{},
@@ -170,22 +193,51 @@ func (ix *index) internUser(id cabinet.UserID) (uint32, *userRec) {
 }
 
 // dossier returns the record of id, or nil when the ID was never seen.
+// The pointer is valid until the next internDossier.
 func (ix *index) dossier(id cabinet.DossierID) *dossRec {
 	if i, ok := ix.dossIdx[id]; ok {
-		return ix.dossiers[i]
+		return &ix.dossiers[i]
 	}
 	return nil
 }
 
+// internDossier returns the index and record of id, creating them. The
+// pointer is valid until the next internDossier.
 func (ix *index) internDossier(id cabinet.DossierID) (uint32, *dossRec) {
 	if i, ok := ix.dossIdx[id]; ok {
-		return i, ix.dossiers[i]
+		return i, &ix.dossiers[i]
 	}
 	i := uint32(len(ix.dossiers))
-	d := &dossRec{d: access.Dossier{ID: id}, facts: cabinet.DossierFacts{ID: id}}
-	ix.dossiers = append(ix.dossiers, d)
+	ix.dossiers = append(ix.dossiers, dossRec{facts: cabinet.DossierFacts{ID: id}, idx: i})
 	ix.dossIdx[id] = i
-	return i, d
+	return i, &ix.dossiers[i]
+}
+
+// grantsOf returns the grants on d (nil for most dossiers).
+func (ix *index) grantsOf(d *dossRec) []access.Grant {
+	if !d.hasGrants {
+		return nil
+	}
+	return ix.dossGrants[d.idx]
+}
+
+// refsOf returns the referrals of d (nil for most dossiers).
+func (ix *index) refsOf(d *dossRec) []cabinet.ReferralID {
+	if !d.hasRefs {
+		return nil
+	}
+	return ix.dossRefs[d.idx]
+}
+
+// setSide stores list as m[di] (deleting the entry when empty) and
+// reports whether it is not empty.
+func setSide[E any](m map[uint32][]E, di uint32, list []E) bool {
+	if len(list) == 0 {
+		delete(m, di)
+		return false
+	}
+	m[di] = list
+	return true
 }
 
 func (ix *index) office(id cabinet.OfficeID) *officeRec {
@@ -200,10 +252,28 @@ func (ix *index) office(id cabinet.OfficeID) *officeRec {
 func (ix *index) cg(id cabinet.ClientGroupID) *cgRec {
 	g := ix.cgs[id]
 	if g == nil {
-		g = &cgRec{g: clientgroup.ClientGroup{ID: id}}
+		g = &cgRec{idx: uint32(len(ix.cgRecs)), g: clientgroup.ClientGroup{ID: id}}
 		ix.cgs[id] = g
+		ix.cgRecs = append(ix.cgRecs, g)
 	}
 	return g
+}
+
+// cgID returns the ID of interned client group i ("" for 0).
+func (ix *index) cgID(i uint32) cabinet.ClientGroupID {
+	if i == 0 {
+		return ""
+	}
+	return ix.cgRecs[i].g.ID
+}
+
+// cgIDs returns the IDs of interned client groups is.
+func (ix *index) cgIDs(is []uint32) []cabinet.ClientGroupID {
+	out := make([]cabinet.ClientGroupID, len(is))
+	for k, i := range is {
+		out[k] = ix.cgID(i)
+	}
+	return out
 }
 
 func (ix *index) colg(id cabinet.CollaboratorGroupID) *colgRec {
@@ -263,10 +333,10 @@ func (ix *index) setDirect(g cabinet.ClientGroupID, id cabinet.UserID, in bool) 
 	_, u := ix.internUser(id)
 	if in {
 		gr.direct = insertSorted(gr.direct, id)
-		u.direct = insertSorted(u.direct, g)
+		u.direct = insertSorted(u.direct, gr.idx)
 	} else {
 		gr.direct = removeSorted(gr.direct, id)
-		u.direct = removeSorted(u.direct, g)
+		u.direct = removeSorted(u.direct, gr.idx)
 	}
 }
 
@@ -300,17 +370,21 @@ func (ix *index) setCollaboratorGroup(id cabinet.CollaboratorGroupID, exists boo
 
 // setPlacement puts dossier d into client group g ("" takes it out).
 func (ix *index) setPlacement(id cabinet.DossierID, g cabinet.ClientGroupID) {
+	var gi uint32
+	if g != "" {
+		gi = ix.cg(g).idx
+	}
 	di, d := ix.internDossier(id)
-	if d.group == g {
+	if d.group == gi {
 		return
 	}
-	if d.group != "" {
-		old := ix.cg(d.group)
+	if d.group != 0 {
+		old := ix.cgRecs[d.group]
 		old.dossiers = removeSorted(old.dossiers, di)
 	}
-	d.group = g
-	if g != "" {
-		nr := ix.cg(g)
+	d.group = gi
+	if gi != 0 {
+		nr := ix.cgRecs[gi]
 		nr.dossiers = insertSorted(nr.dossiers, di)
 	}
 }
@@ -320,20 +394,18 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 	di, d := ix.internDossier(id)
 	// Unlink the old staff and office.
 	if d.exists {
-		ix.unlinkStaff(di, d.d)
-		if rec == nil || rec.Office != d.d.Office {
-			o := ix.office(d.d.Office)
+		ix.unlinkStaff(di, d.facts)
+		if rec == nil || rec.Office != d.facts.Office {
+			o := ix.office(d.facts.Office)
 			o.dossiers = removeSorted(o.dossiers, di)
 		}
 	}
 	if rec == nil {
 		d.exists = false
-		d.d = access.Dossier{ID: id}
 		d.facts = cabinet.DossierFacts{ID: id}
 		return
 	}
 	d.exists = true
-	d.d = *rec
 	d.facts = cabinet.DossierFacts{ID: rec.ID, Office: rec.Office, Status: rec.Status, Manager: rec.Manager, Assigned: rec.Assigned}
 	o := ix.office(rec.Office)
 	o.dossiers = insertSorted(o.dossiers, di)
@@ -347,7 +419,7 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 	}
 }
 
-func (ix *index) unlinkStaff(di uint32, old access.Dossier) {
+func (ix *index) unlinkStaff(di uint32, old cabinet.DossierFacts) {
 	if old.Manager != "" {
 		if u := ix.user(old.Manager); u != nil {
 			u.staff = removeSorted(u.staff, di)
@@ -364,7 +436,7 @@ func (ix *index) unlinkStaff(di uint32, old access.Dossier) {
 func (ix *index) setGrant(id access.GrantID, g *access.Grant) {
 	if old, ok := ix.grants[id]; ok {
 		di, d := ix.internDossier(old.Dossier)
-		d.grantIDs = removeSorted(d.grantIDs, id)
+		d.hasGrants = setSide(ix.dossGrantIDs, di, removeSorted(ix.dossGrantIDs[di], id))
 		ix.dirtyDossiers[di] = struct{}{}
 		if old.User != "" {
 			if u := ix.user(old.User); u != nil {
@@ -378,7 +450,7 @@ func (ix *index) setGrant(id access.GrantID, g *access.Grant) {
 	}
 	ix.grants[id] = *g
 	di, d := ix.internDossier(g.Dossier)
-	d.grantIDs = insertSorted(d.grantIDs, id)
+	d.hasGrants = setSide(ix.dossGrantIDs, di, insertSorted(ix.dossGrantIDs[di], id))
 	ix.dirtyDossiers[di] = struct{}{}
 	if g.User != "" {
 		_, u := ix.internUser(g.User)
@@ -414,8 +486,8 @@ func (ix *index) setReferral(id cabinet.ReferralID, r *team.Referral) {
 			delete(ix.teamRefs, old.Team)
 		}
 		if old.Dossier != "" {
-			_, d := ix.internDossier(old.Dossier)
-			d.referrals = removeSorted(d.referrals, id)
+			di, d := ix.internDossier(old.Dossier)
+			d.hasRefs = setSide(ix.dossRefs, di, removeSorted(ix.dossRefs[di], id))
 		}
 		delete(ix.referrals, id)
 	}
@@ -425,8 +497,8 @@ func (ix *index) setReferral(id cabinet.ReferralID, r *team.Referral) {
 	ix.referrals[id] = *r
 	ix.teamRefs[r.Team] = insertSorted(ix.teamRefs[r.Team], id)
 	if r.Dossier != "" {
-		_, d := ix.internDossier(r.Dossier)
-		d.referrals = insertSorted(d.referrals, id)
+		di, d := ix.internDossier(r.Dossier)
+		d.hasRefs = setSide(ix.dossRefs, di, insertSorted(ix.dossRefs[di], id))
 	}
 }
 
@@ -454,7 +526,9 @@ func (ix *index) finalize() {
 		u.via = u.via[:0]
 		for _, g := range u.cgroups {
 			if r := ix.colgs[g]; r != nil {
-				u.via = append(u.via, r.cgs...)
+				for _, c := range r.cgs {
+					u.via = append(u.via, ix.cg(c).idx)
+				}
 			}
 		}
 		slices.Sort(u.via)
@@ -462,11 +536,12 @@ func (ix *index) finalize() {
 	}
 	clear(ix.dirtyUsers)
 	for di := range ix.dirtyDossiers {
-		d := ix.dossiers[di]
-		d.grants = d.grants[:0]
-		for _, id := range d.grantIDs {
-			d.grants = append(d.grants, ix.grants[id])
+		ids := ix.dossGrantIDs[di]
+		gs := ix.dossGrants[di][:0]
+		for _, id := range ids {
+			gs = append(gs, ix.grants[id])
 		}
+		setSide(ix.dossGrants, di, gs)
 	}
 	clear(ix.dirtyDossiers)
 }

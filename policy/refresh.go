@@ -169,7 +169,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 	}
 	for d := range t.dossiers {
 		if r := ix.dossier(d); r != nil {
-			for _, x := range r.referrals {
+			for _, x := range ix.refsOf(r) {
 				t.referrals[x] = struct{}{}
 			}
 		}
@@ -285,7 +285,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			}, func(d clientgroup.DirectAssignment) { ds = append(ds, d.ClientGroup) }); err != nil {
 				return err
 			}
-			syncSorted(ur.direct, ds, func(g cabinet.ClientGroupID, in bool) { ix.setDirect(g, u, in) })
+			syncSorted(ix.cgIDs(ur.direct), ds, func(g cabinet.ClientGroupID, in bool) { ix.setDirect(g, u, in) })
 		}
 		for g := range t.cgs {
 			x, err := r.ClientGroup(ctx, g)
@@ -314,7 +314,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			// Placements: the dossiers of g now, and those g had (they may
 			// have moved or left).
 			for _, di := range ix.cg(g).dossiers {
-				t.dossiers[ix.dossiers[di].d.ID] = struct{}{}
+				t.dossiers[ix.dossiers[di].facts.ID] = struct{}{}
 			}
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
 				return r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g}, a, n)
@@ -408,7 +408,8 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			}, func(g access.Grant) { gs = append(gs, g) }); err != nil {
 				return err
 			}
-			ix.syncGrants(ix.dossier(d).grantIDs, gs, t)
+			di, _ := ix.internDossier(d)
+			ix.syncGrants(ix.dossGrantIDs[di], gs, t)
 		}
 		for _, u := range users {
 			var gs []access.Grant

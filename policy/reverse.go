@@ -28,18 +28,25 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 	if ResourceKindOf(a) != ResourceDossier {
 		return nil, cabinet.Invalid("action", "%s is not a dossier action", a)
 	}
-	now := e.clock.Now()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.err != nil {
 		return nil, e.err
 	}
 	ix := e.ix
-	sub := ix.resolve(s, now)
+	sub := ix.resolve(s, e.clock)
 	if sub.user == nil {
 		return nil, nil
 	}
 	u := sub.user
+	var qg uint32 // q.ClientGroup interned, when set
+	if q.ClientGroup != "" {
+		g := ix.cgs[q.ClientGroup]
+		if g == nil {
+			return nil, nil // no dossier is in an unknown group
+		}
+		qg = g.idx
+	}
 	seen := map[uint32]struct{}{}
 	var out []cabinet.DossierID
 	consider := func(di uint32) {
@@ -47,18 +54,18 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 			return
 		}
 		seen[di] = struct{}{}
-		d := ix.dossiers[di]
+		d := &ix.dossiers[di]
 		if !d.exists {
 			return
 		}
-		if q.ClientGroup != "" && d.group != q.ClientGroup {
+		if qg != 0 && d.group != qg {
 			return
 		}
 		if q.Status.Valid() && d.facts.Status != q.Status {
 			return
 		}
 		if ix.decideDossier(u, d, a, q.Section).routes != 0 {
-			out = append(out, d.d.ID)
+			out = append(out, d.facts.ID)
 		}
 	}
 	for _, op := range u.offices {
@@ -73,15 +80,13 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 	for _, di := range u.staff {
 		consider(di)
 	}
-	for _, groups := range [2][]cabinet.ClientGroupID{u.direct, u.via} {
+	for _, groups := range [2][]uint32{u.direct, u.via} {
 		for _, g := range groups {
-			if q.ClientGroup != "" && g != q.ClientGroup {
+			if qg != 0 && g != qg {
 				continue
 			}
-			if r := ix.cgs[g]; r != nil {
-				for _, di := range r.dossiers {
-					consider(di)
-				}
+			for _, di := range ix.cgRecs[g].dossiers {
+				consider(di)
 			}
 		}
 	}
@@ -140,8 +145,8 @@ func (e *Engine) viewers(ctx context.Context, id cabinet.DossierID) ([]Access, e
 	for _, u := range d.facts.Assigned {
 		add(u)
 	}
-	if d.group != "" {
-		if g := ix.cgs[d.group]; g != nil {
+	if d.group != 0 {
+		if g := ix.cgRecs[d.group]; g != nil {
 			for _, u := range g.direct {
 				add(u)
 			}
@@ -154,13 +159,13 @@ func (e *Engine) viewers(ctx context.Context, id cabinet.DossierID) ([]Access, e
 			}
 		}
 	}
-	for _, rid := range d.referrals {
+	for _, rid := range ix.refsOf(d) {
 		for _, m := range ix.teams[ix.referrals[rid].Team].Members {
 			add(m.User)
 		}
 	}
-	for i := range d.grants {
-		add(d.grants[i].User)
+	for _, g := range ix.grantsOf(d) {
+		add(g.User)
 	}
 	var out []Access
 	for uid := range cands {
