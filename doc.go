@@ -105,7 +105,10 @@
 // Each domain package defines its Store interface: a read method that runs a
 // function on a consistent snapshot (View…) and a write method that runs a
 // function in one all-or-nothing transaction and returns the committed
-// Revision (Update…). The reader and writer interfaces given to those
+// Revision (Update…). Every reader and writer knows the revision of its
+// snapshot (Reader.Revision: the last commit before the View or the
+// transaction began), so a consumer such as the policy engine knows how
+// fresh its copy is. The reader and writer interfaces given to those
 // functions are small, ctx-first, and document the errors they return
 // (a missing record is ErrNotFound). Listings are ordered by ID and paginated
 // with an opaque Cursor, never an offset. Values are copied in and out; no

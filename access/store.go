@@ -59,6 +59,13 @@ type GrantFilter struct {
 // and the cursor of the next page, "" when there is none. Records are
 // copies: changing them changes nothing in the store.
 type Reader interface {
+	// Revision returns the revision of the snapshot this reader sees: the
+	// last change committed before the View began, or, inside an Update,
+	// before the transaction began. A store whose packages share one
+	// counter (as memstore does) returns that shared revision. Consumers
+	// such as the policy engine use it to tell how fresh their copy is.
+	Revision() cabinet.Revision
+
 	// Dossier returns dossier id.
 	Dossier(ctx context.Context, id cabinet.DossierID) (Dossier, error)
 	// Dossiers lists dossiers, optionally of one office.

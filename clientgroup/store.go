@@ -69,6 +69,13 @@ type (
 // and the cursor of the next page, "" when there is none. A cursor is only
 // valid with the same filter. Every method returns ctx.Err() when ctx is done.
 type Reader interface {
+	// Revision returns the revision of the snapshot this reader sees: the
+	// last change committed before the View began, or, inside an Update,
+	// before the transaction began. A store whose packages share one
+	// counter (as memstore does) returns that shared revision. Consumers
+	// such as the policy engine use it to tell how fresh their copy is.
+	Revision() cabinet.Revision
+
 	Office(ctx context.Context, id cabinet.OfficeID) (Office, error)
 	Offices(ctx context.Context, after cabinet.Cursor, limit int) ([]Office, cabinet.Cursor, error)
 

@@ -36,6 +36,13 @@ const (
 // at most MaxLimit) and the cursor of the next page, "" when there is none.
 // Values are copies.
 type Reader interface {
+	// Revision returns the revision of the snapshot this reader sees: the
+	// last change committed before the View began, or, inside an Update,
+	// before the transaction began. A store whose packages share one
+	// counter (as memstore does) returns that shared revision. Consumers
+	// such as the policy engine use it to tell how fresh their copy is.
+	Revision() cabinet.Revision
+
 	Contact(ctx context.Context, id cabinet.ContactID) (Contact, error)
 	// ContactByEmail returns the contact of office whose email has
 	// cabinet.EmailKey(email) as key (archived contacts included).

@@ -49,18 +49,24 @@ func (t *accessTables) init() {
 
 // ViewAccess implements access.Store.
 func (s *Store) ViewAccess(ctx context.Context, fn func(r access.Reader) error) error {
-	return s.db.Read(ctx, func() error { return fn(accessReader{t: &s.access}) })
+	return s.db.Read(ctx, func(rev uint64) error { return fn(accessReader{t: &s.access, rev: cabinet.Revision(rev)}) })
 }
 
 // UpdateAccess implements access.Store.
 func (s *Store) UpdateAccess(ctx context.Context, fn func(w access.Writer) error) (cabinet.Revision, error) {
 	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(accessWriter{accessReader: accessReader{t: &s.access}, tx: tx})
+		return fn(accessWriter{accessReader: accessReader{t: &s.access, rev: cabinet.Revision(tx.Revision())}, tx: tx})
 	})
 	return cabinet.Revision(rev), err
 }
 
-type accessReader struct{ t *accessTables }
+type accessReader struct {
+	t   *accessTables
+	rev cabinet.Revision
+}
+
+// Revision implements access.Reader: the revision of the snapshot.
+func (r accessReader) Revision() cabinet.Revision { return r.rev }
 
 type accessWriter struct {
 	accessReader

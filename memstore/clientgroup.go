@@ -72,15 +72,15 @@ func pairKey[A, B ~string](a A, b B) string { return string(a) + "\x00" + string
 
 // ViewClientGroups implements clientgroup.Store.
 func (s *Store) ViewClientGroups(ctx context.Context, fn func(r clientgroup.Reader) error) error {
-	return s.db.Read(ctx, func() error {
-		return fn(cgReader{t: &s.clientgroup})
+	return s.db.Read(ctx, func(rev uint64) error {
+		return fn(cgReader{t: &s.clientgroup, rev: cabinet.Revision(rev)})
 	})
 }
 
 // UpdateClientGroups implements clientgroup.Store.
 func (s *Store) UpdateClientGroups(ctx context.Context, fn func(w clientgroup.Writer) error) (cabinet.Revision, error) {
 	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(cgWriter{cgReader: cgReader{t: &s.clientgroup}, tx: tx})
+		return fn(cgWriter{cgReader: cgReader{t: &s.clientgroup, rev: cabinet.Revision(tx.Revision())}, tx: tx})
 	})
 	if err != nil {
 		return 0, err
@@ -88,7 +88,13 @@ func (s *Store) UpdateClientGroups(ctx context.Context, fn func(w clientgroup.Wr
 	return cabinet.Revision(rev), nil
 }
 
-type cgReader struct{ t *clientgroupTables }
+type cgReader struct {
+	t   *clientgroupTables
+	rev cabinet.Revision
+}
+
+// Revision implements clientgroup.Reader: the revision of the snapshot.
+func (r cgReader) Revision() cabinet.Revision { return r.rev }
 
 type cgWriter struct {
 	cgReader

@@ -52,18 +52,24 @@ func conEmailKey(office cabinet.OfficeID, email string) string {
 
 // ViewContacts implements contact.Store.
 func (s *Store) ViewContacts(ctx context.Context, fn func(r contact.Reader) error) error {
-	return s.db.Read(ctx, func() error { return fn(contactReader{t: &s.contact}) })
+	return s.db.Read(ctx, func(rev uint64) error { return fn(contactReader{t: &s.contact, rev: cabinet.Revision(rev)}) })
 }
 
 // UpdateContacts implements contact.Store.
 func (s *Store) UpdateContacts(ctx context.Context, fn func(w contact.Writer) error) (cabinet.Revision, error) {
 	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(contactWriter{contactReader{t: &s.contact}, tx})
+		return fn(contactWriter{contactReader{t: &s.contact, rev: cabinet.Revision(tx.Revision())}, tx})
 	})
 	return cabinet.Revision(rev), err
 }
 
-type contactReader struct{ t *contactTables }
+type contactReader struct {
+	t   *contactTables
+	rev cabinet.Revision
+}
+
+// Revision implements contact.Reader: the revision of the snapshot.
+func (r contactReader) Revision() cabinet.Revision { return r.rev }
 
 type contactWriter struct {
 	contactReader

@@ -59,18 +59,24 @@ var _ procedure.Store = (*Store)(nil)
 
 // ViewProcedures implements procedure.Store.
 func (s *Store) ViewProcedures(ctx context.Context, fn func(r procedure.Reader) error) error {
-	return s.db.Read(ctx, func() error { return fn(procReader{t: &s.procedure}) })
+	return s.db.Read(ctx, func(rev uint64) error { return fn(procReader{t: &s.procedure, rev: cabinet.Revision(rev)}) })
 }
 
 // UpdateProcedures implements procedure.Store.
 func (s *Store) UpdateProcedures(ctx context.Context, fn func(w procedure.Writer) error) (cabinet.Revision, error) {
 	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(procWriter{procReader: procReader{t: &s.procedure}, tx: tx})
+		return fn(procWriter{procReader: procReader{t: &s.procedure, rev: cabinet.Revision(tx.Revision())}, tx: tx})
 	})
 	return cabinet.Revision(rev), err
 }
 
-type procReader struct{ t *procedureTables }
+type procReader struct {
+	t   *procedureTables
+	rev cabinet.Revision
+}
+
+// Revision implements procedure.Reader: the revision of the snapshot.
+func (r procReader) Revision() cabinet.Revision { return r.rev }
 
 func (r procReader) Plan(ctx context.Context, office cabinet.OfficeID) (procedure.OfficePlan, error) {
 	if err := ctx.Err(); err != nil {

@@ -47,18 +47,24 @@ func (t *teamTables) init() {
 
 // ViewTeams implements team.Store.
 func (s *Store) ViewTeams(ctx context.Context, fn func(r team.Reader) error) error {
-	return s.db.Read(ctx, func() error { return fn(teamReader{t: &s.team}) })
+	return s.db.Read(ctx, func(rev uint64) error { return fn(teamReader{t: &s.team, rev: cabinet.Revision(rev)}) })
 }
 
 // UpdateTeams implements team.Store.
 func (s *Store) UpdateTeams(ctx context.Context, fn func(w team.Writer) error) (cabinet.Revision, error) {
 	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(teamWriter{teamReader{t: &s.team}, tx})
+		return fn(teamWriter{teamReader{t: &s.team, rev: cabinet.Revision(tx.Revision())}, tx})
 	})
 	return cabinet.Revision(rev), err
 }
 
-type teamReader struct{ t *teamTables }
+type teamReader struct {
+	t   *teamTables
+	rev cabinet.Revision
+}
+
+// Revision implements team.Reader: the revision of the snapshot.
+func (r teamReader) Revision() cabinet.Revision { return r.rev }
 
 type teamWriter struct {
 	teamReader

@@ -47,6 +47,13 @@ type CaseFilter struct {
 // previous page ("" for the first page); limit ≤ 0 means no limit; the
 // returned cursor is "" on the last page. Returned values are copies.
 type Reader interface {
+	// Revision returns the revision of the snapshot this reader sees: the
+	// last change committed before the View began, or, inside an Update,
+	// before the transaction began. A store whose packages share one
+	// counter (as memstore does) returns that shared revision. Consumers
+	// such as the policy engine use it to tell how fresh their copy is.
+	Revision() cabinet.Revision
+
 	// Plan returns the office's plan state, or an error wrapping
 	// cabinet.ErrNotFound when none was ever stored.
 	Plan(ctx context.Context, office cabinet.OfficeID) (OfficePlan, error)

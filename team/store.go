@@ -28,6 +28,13 @@ type Store interface {
 // next page, or "" when there is no further matching record. Values returned
 // are copies.
 type Reader interface {
+	// Revision returns the revision of the snapshot this reader sees: the
+	// last change committed before the View began, or, inside an Update,
+	// before the transaction began. A store whose packages share one
+	// counter (as memstore does) returns that shared revision. Consumers
+	// such as the policy engine use it to tell how fresh their copy is.
+	Revision() cabinet.Revision
+
 	// User returns the account id.
 	User(ctx context.Context, id cabinet.UserID) (cabinet.User, error)
 	// UserByEmail returns the account whose email has the same

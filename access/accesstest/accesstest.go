@@ -15,6 +15,7 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/internal/storetest"
 )
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -60,6 +61,12 @@ func view(t *testing.T, s access.Store, fn func(ctx context.Context, r access.Re
 // RunStoreTests checks that the store made by newStore (a fresh, empty one
 // per call) honours the access.Store contract.
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
+	t.Run("Revision", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Revisions(t, s.ViewAccess, s.UpdateAccess, func(ctx context.Context, w access.Writer, n int) error {
+			return w.PutDossier(ctx, dossier(fmt.Sprintf("d_rev%d", n), "o1"))
+		})
+	})
 	t.Run("GetMissingIsNotFound", func(t *testing.T) {
 		s := newStore(t)
 		view(t, s, func(ctx context.Context, r access.Reader) {

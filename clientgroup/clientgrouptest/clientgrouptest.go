@@ -11,6 +11,7 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/internal/storetest"
 )
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -41,6 +42,12 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 		}
 	}
 
+	t.Run("Revision", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Revisions(t, s.ViewClientGroups, s.UpdateClientGroups, func(ctx context.Context, w clientgroup.Writer, n int) error {
+			return w.PutOffice(ctx, clientgroup.Office{ID: cabinet.OfficeID(fmt.Sprintf("o_rev%d", n)), Name: "Office"})
+		})
+	})
 	t.Run("GetMissingIsNotFound", func(t *testing.T) {
 		s := newStore(t)
 		view(t, s, func(r clientgroup.Reader) error {

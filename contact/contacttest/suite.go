@@ -15,6 +15,7 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/internal/storetest"
 )
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -45,6 +46,12 @@ func mkContact(id, office, email string) contact.Contact {
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 	ctx := context.Background()
 
+	t.Run("Revision", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Revisions(t, s.ViewContacts, s.UpdateContacts, func(ctx context.Context, w contact.Writer, n int) error {
+			return w.PutContact(ctx, mkContact(fmt.Sprintf("c_rev%d", n), "o1", fmt.Sprintf("rev%d@example.com", n)))
+		})
+	})
 	t.Run("NotFound", func(t *testing.T) {
 		s := newStore(t)
 		view(t, s, func(r contact.Reader) error {

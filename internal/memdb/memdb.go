@@ -32,18 +32,24 @@ type DB struct {
 
 // Tx journals the writes of one Write call.
 type Tx struct {
+	base uint64
 	undo []func()
 }
 
-// Read runs fn under the read lock. It returns ctx.Err() without running fn
-// if ctx is already done.
-func (db *DB) Read(ctx context.Context, fn func() error) error {
+// Revision returns the revision the transaction started from: the last
+// committed write before it.
+func (tx *Tx) Revision() uint64 { return tx.base }
+
+// Read runs fn under the read lock, giving it the revision of the snapshot
+// it sees (the last committed write). It returns ctx.Err() without running
+// fn if ctx is already done.
+func (db *DB) Read(ctx context.Context, fn func(rev uint64) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	db.mu.RLock()
 	defer db.mu.RUnlock()
-	return fn()
+	return fn(db.rev)
 }
 
 // Write runs fn under the write lock, rolling back every journaled write if
@@ -56,7 +62,7 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) (rev uint64, err
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	tx := &Tx{}
+	tx := &Tx{base: db.rev}
 	done := false
 	defer func() {
 		if !done {

@@ -81,6 +81,33 @@ func TestEmptyWriteKeepsRevision(t *testing.T) {
 	}
 }
 
+func TestReadAndTxSeeTheLastCommittedRevision(t *testing.T) {
+	var db memdb.DB
+	ctx := context.Background()
+	tab := memdb.NewTable[string, int](nil)
+	for want := uint64(1); want <= 3; want++ {
+		rev, err := db.Write(ctx, func(tx *memdb.Tx) error {
+			if tx.Revision() != want-1 {
+				t.Errorf("tx.Revision() = %d, want %d", tx.Revision(), want-1)
+			}
+			tab.Put(tx, "k", int(want))
+			return nil
+		})
+		if err != nil || rev != want {
+			t.Fatalf("Write = %d, %v; want %d", rev, err, want)
+		}
+		var seen uint64
+		if err := db.Read(ctx, func(rev uint64) error { seen = rev; return nil }); err != nil || seen != want {
+			t.Fatalf("Read saw revision %d (err %v), want %d", seen, err, want)
+		}
+	}
+	// A failed write leaves the revision where it was.
+	_, _ = db.Write(ctx, func(tx *memdb.Tx) error { tab.Put(tx, "k", 9); return errors.New("no") })
+	if got := db.Revision(); got != 3 {
+		t.Fatalf("Revision after a failed write = %d, want 3", got)
+	}
+}
+
 func TestCancelledContext(t *testing.T) {
 	var db memdb.DB
 	ctx, cancel := context.WithCancel(context.Background())
@@ -88,7 +115,7 @@ func TestCancelledContext(t *testing.T) {
 	if _, err := db.Write(ctx, func(*memdb.Tx) error { t.Fatal("ran"); return nil }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
-	if err := db.Read(ctx, func() error { t.Fatal("ran"); return nil }); !errors.Is(err, context.Canceled) {
+	if err := db.Read(ctx, func(uint64) error { t.Fatal("ran"); return nil }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -169,7 +196,7 @@ func TestConcurrentReadersShareTheCache(t *testing.T) {
 	done := make(chan bool)
 	for range 4 {
 		go func() {
-			_ = db.Read(context.Background(), func() error {
+			_ = db.Read(context.Background(), func(uint64) error {
 				ok := len(tab.Keys()) == 3
 				done <- ok
 				return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/internal/storetest"
 	"github.com/cabinet-go/cabinet/procedure"
 )
 
@@ -58,6 +59,12 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 		}
 	}
 
+	t.Run("revisions: views see the last commit, failed and empty updates keep it", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Revisions(t, s.ViewProcedures, s.UpdateProcedures, func(ctx context.Context, w procedure.Writer, n int) error {
+			return w.PutProcedure(ctx, sampleProcedure(cabinet.ProcedureID(fmt.Sprintf("p_rev%d", n)), "o1"))
+		})
+	})
 	t.Run("missing records are ErrNotFound", func(t *testing.T) {
 		s := newStore(t)
 		view(t, s, func(r procedure.Reader) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/internal/storetest"
 	"github.com/cabinet-go/cabinet/team"
 )
 
@@ -22,6 +23,12 @@ var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 // team.Writer on stores made by newStore (each subtest gets a fresh, empty
 // store).
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) team.Store) {
+	t.Run("Revision", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Revisions(t, s.ViewTeams, s.UpdateTeams, func(ctx context.Context, w team.Writer, n int) error {
+			return w.PutUser(ctx, user(fmt.Sprintf("u_rev%d", n), fmt.Sprintf("rev%d@example.com", n)))
+		})
+	})
 	t.Run("Users", func(t *testing.T) { testUsers(t, newStore(t)) })
 	t.Run("Teams", func(t *testing.T) { testTeams(t, newStore(t)) })
 	t.Run("Invitations", func(t *testing.T) { testInvitations(t, newStore(t)) })
