@@ -143,13 +143,23 @@
 // collaborator groups and placements, old and new), and recomputes the
 // derived data (reach sets of the users whose memberships changed, dossier
 // grant lists). Decision: when in doubt the refresh reloads more. Publish
-// records the batch's revision (Revision, Decision.Revision). It must be
-// called after the commit and outside any store transaction, which is what
-// cabinet.Options.Publish does.
+// must be called after the commit and outside any store transaction, which
+// is what cabinet.Options.Publish does.
+//
+// Revisions: the engine's Revision (also on every Decision) means "every
+// change up to this revision is in the index". New starts at the revision
+// of the snapshot it loaded (Reader.Revision; the smallest of the five
+// stores' when they keep separate counters); a successful Publish raises it
+// to the batch's revision; a failed refresh leaves it where it was. A
+// replica holding a change's revision r answers from a fresh enough view
+// when Revision() >= r (Zanzibar's "zookie").
 //
 // If a refresh fails, the engine remembers the error and Check, Dossiers
 // and Viewers return it (never a stale answer) until Reload, which
-// rebuilds the whole index, succeeds.
+// rebuilds the whole index, succeeds. Reload does not block questions while
+// it loads; the batches published meanwhile are applied again to the new
+// index before it replaces the old one, so a change committed during the
+// load is never lost.
 //
 // Decision: the clock (cabinet.WithClock) decides session expiry and the
 // premium option's availability at question time; the index does not need a

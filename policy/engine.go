@@ -55,30 +55,45 @@ type Engine struct {
 
 	mu  sync.RWMutex
 	ix  *index
-	rev cabinet.Revision
-	err error // the last refresh failure, until Reload succeeds
+	rev cabinet.Revision // every change up to rev is in ix
+	err error            // the last refresh failure, until Reload succeeds
+
+	// While a Reload is loading (reloads > 0), every published batch's
+	// touched set is kept in pending, to be applied to the new index before
+	// it replaces the old one: a change committed after the load's snapshot
+	// is never lost.
+	reloads    int
+	pending    []*touched
+	pendingRev cabinet.Revision
 }
 
 var _ cabinet.EventSink = (*Engine)(nil)
 
-// New loads the whole state of src into a new engine. It returns an error
-// when a store fails or ctx is done. Options: WithClock (impersonation
-// sessions expire by it); WithIDs and WithEvents are ignored.
+// New loads the whole state of src into a new engine, whose Revision is the
+// revision of the stores' snapshot (Reader.Revision; the smallest of the five
+// when the stores keep separate counters). It returns an error when a store
+// fails or ctx is done. Options: WithClock (impersonation sessions expire by
+// it); WithIDs and WithEvents are ignored.
+//
+// Changes committed after New's snapshot and before the engine receives the
+// services' events are not seen: wire the engine into the services before
+// they take commands (kit.New does), or call Reload once it is wired.
 func New(ctx context.Context, src Sources, opts ...cabinet.Option) (*Engine, error) {
 	if src.Teams == nil || src.Access == nil || src.ClientGroups == nil || src.Contacts == nil || src.Procedures == nil {
 		return nil, cabinet.Invalid("sources", "every store of Sources is required")
 	}
 	o := cabinet.NewOptions(opts...)
-	ix, err := load(ctx, src)
+	ix, rev, err := load(ctx, src)
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{src: src, clock: o.Clock, ix: ix}, nil
+	return &Engine{src: src, clock: o.Clock, ix: ix, rev: rev}, nil
 }
 
 // Publish implements cabinet.EventSink: it refreshes the part of the index
-// that the batch's events touched, and records the batch's revision. If the
-// refresh fails, later calls to Check return the error until Reload succeeds.
+// that the batch's events touched and, on success, records the batch's
+// revision. If the refresh fails, later calls to Check return the error
+// until Reload succeeds, and Revision stays where it was.
 //
 // The refresh collects, by reflection over every event's fields, each ID of
 // the kinds the index holds (users, dossiers, teams, referrals, client and
@@ -93,28 +108,50 @@ func (e *Engine) Publish(ctx context.Context, b cabinet.Batch) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if b.Revision > e.rev {
-		e.rev = b.Revision
+	if e.reloads > 0 {
+		e.pending = append(e.pending, t)
+		e.pendingRev = max(e.pendingRev, b.Revision)
 	}
 	if e.err != nil {
 		return // stale until Reload
 	}
 	if err := e.ix.refresh(context.WithoutCancel(ctx), e.src, t); err != nil {
 		e.err = fmt.Errorf("policy: refreshing the index at revision %d: %w", b.Revision, err)
+		return
 	}
+	e.rev = max(e.rev, b.Revision)
 }
 
-// Reload rebuilds the whole index from the sources. On success it clears a
-// previous refresh failure; on failure the engine keeps its old index and
-// state. It returns the stores' error or ctx.Err().
+// Reload rebuilds the whole index from the sources, without blocking Check
+// while it loads. Batches published during the load are applied again to
+// the new index before it replaces the old one, so no change is lost. On
+// success it clears a previous refresh failure and Revision becomes at least
+// the loaded snapshot's revision; on failure the engine keeps its old index
+// and state. It returns the stores' error or ctx.Err().
 func (e *Engine) Reload(ctx context.Context) error {
-	ix, err := load(ctx, e.src)
+	e.mu.Lock()
+	e.reloads++
+	e.mu.Unlock()
+
+	ix, rev, err := load(ctx, e.src)
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.reloads--
+	pending, pendingRev := e.pending, e.pendingRev
+	if e.reloads == 0 {
+		e.pending, e.pendingRev = nil, 0
+	}
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
+	for _, t := range pending {
+		if err := ix.refresh(context.WithoutCancel(ctx), e.src, t); err != nil {
+			return fmt.Errorf("policy: reloading: applying a batch published during the load: %w", err)
+		}
+	}
 	e.ix, e.err = ix, nil
-	e.mu.Unlock()
+	e.rev = max(e.rev, rev, pendingRev)
 	return nil
 }
 

@@ -36,11 +36,22 @@ func each[T any](ctx context.Context, list func(after cabinet.Cursor, limit int)
 	}
 }
 
-// load builds a complete index from src. Each store is read in its own View
+// load builds a complete index from src and returns it with the revision it
+// reflects: the smallest revision the five Views saw, so that the engine
+// never claims a change it may not hold. Each store is read in its own View
 // (never one store from inside another's callback).
-func load(ctx context.Context, src Sources) (*index, error) {
+func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 	ix := newIndex()
+	var rev cabinet.Revision
+	views := 0
+	saw := func(r cabinet.Revision) {
+		if views == 0 || r < rev {
+			rev = r
+		}
+		views++
+	}
 	err := src.Teams.ViewTeams(ctx, func(r team.Reader) error {
+		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
 			return r.ListUsers(ctx, a, n)
 		}, func(u cabinet.User) { ix.setUserExists(u.ID, true) }); err != nil {
@@ -56,9 +67,10 @@ func load(ctx context.Context, src Sources) (*index, error) {
 		}, func(x team.Referral) { ix.setReferral(x.ID, &x) })
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	err = src.ClientGroups.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
+		saw(r.Revision())
 		steps := []func() error{
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Office, cabinet.Cursor, error) {
@@ -109,9 +121,10 @@ func load(ctx context.Context, src Sources) (*index, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	err = src.Access.ViewAccess(ctx, func(r access.Reader) error {
+		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
 			return r.Dossiers(ctx, access.DossierFilter{}, a, n)
 		}, func(d access.Dossier) { ix.setDossier(d.ID, &d) }); err != nil {
@@ -127,9 +140,10 @@ func load(ctx context.Context, src Sources) (*index, error) {
 		}, func(g access.Grant) { ix.setGrant(g.ID, &g) })
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	err = src.Contacts.ViewContacts(ctx, func(r contact.Reader) error {
+		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Contact, cabinet.Cursor, error) {
 			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, a, n)
 		}, func(c contact.Contact) { ix.contacts[c.ID] = c }); err != nil {
@@ -140,9 +154,10 @@ func load(ctx context.Context, src Sources) (*index, error) {
 		}, func(s contact.Session) { ix.sessions[s.ID] = s })
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	err = src.Procedures.ViewProcedures(ctx, func(r procedure.Reader) error {
+		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
 			return r.ListPlans(ctx, a, n)
 		}, func(p procedure.OfficePlan) { ix.setPlan(p.Office, &p) }); err != nil {
@@ -158,8 +173,8 @@ func load(ctx context.Context, src Sources) (*index, error) {
 		}, func(c procedure.Case) { ix.cases[c.ID] = c })
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ix.finalize()
-	return ix, nil
+	return ix, rev, nil
 }

@@ -434,8 +434,15 @@ func TestPOL6StaleIndexIsAnError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	loaded := e.Revision()
+	if loaded != w.store.Revision() {
+		t.Fatalf("New: revision %d, want the store's %d", loaded, w.store.Revision())
+	}
 	ft.fail = true
 	e.Publish(w.ctx, cabinet.Batch{Revision: 99, Events: []cabinet.Event{team.ConsentWithdrawn{Referral: w.referral, Team: w.tm}}})
+	if got := e.Revision(); got != loaded {
+		t.Errorf("a failed refresh moved the revision to %d; it must stay %d", got, loaded)
+	}
 	if _, err := e.Check(w.ctx, u(w.admin), view, dr(w.dossier)); !errors.Is(err, errDown) {
 		t.Fatalf("after a failed refresh: err %v, want the store's error", err)
 	}
@@ -450,8 +457,8 @@ func TestPOL6StaleIndexIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, err := e.Check(w.ctx, u(w.admin), view, dr(w.dossier))
-	if err != nil || !d.Allowed || e.Revision() != 99 {
-		t.Errorf("after Reload: %+v %v, revision %d", d, err, e.Revision())
+	if err != nil || !d.Allowed || e.Revision() != w.store.Revision() {
+		t.Errorf("after Reload: %+v %v, revision %d, want the store's %d", d, err, e.Revision(), w.store.Revision())
 	}
 }
 
