@@ -1,0 +1,139 @@
+package kit_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/kit"
+	"github.com/cabinet-go/cabinet/memstore"
+	"github.com/cabinet-go/cabinet/policy"
+)
+
+// office is a small state built through a kit: an admin, a standard
+// collaborator managing an activated dossier, and the dossier's holder.
+type office struct {
+	admin, manager cabinet.User
+	dossier        cabinet.DossierID
+	holder         access.Person
+}
+
+func newKit(t *testing.T, store kit.Store, opts ...cabinet.Option) *kit.Kit {
+	t.Helper()
+	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	k, err := kit.New(context.Background(), store, append([]cabinet.Option{cabinet.WithClock(clock)}, opts...)...)
+	require.NoError(t, err)
+	return k
+}
+
+func buildOffice(t *testing.T, k *kit.Kit) office {
+	t.Helper()
+	ctx := context.Background()
+	var o office
+	var err error
+	o.admin, err = k.Teams.CreateUser(ctx, "Louise", "louise@office.example")
+	require.NoError(t, err)
+	o.manager, err = k.Teams.CreateUser(ctx, "Marc", "marc@office.example")
+	require.NoError(t, err)
+	off, err := k.Groups.CreateOffice(ctx, o.admin.ID, "Office", "contact@office.example")
+	require.NoError(t, err)
+	_, err = k.Groups.AddCollaborator(ctx, o.admin.ID, off.ID, o.manager.ID, cabinet.ProfileStandard)
+	require.NoError(t, err)
+	d, err := k.Access.CreateDossier(ctx, o.manager.ID, off.ID, "Roux family")
+	require.NoError(t, err)
+	o.dossier = d.ID
+	require.NoError(t, k.Access.SetStatus(ctx, o.manager.ID, d.ID, cabinet.DossierActivated))
+	o.holder, err = k.Access.AddPerson(ctx, o.manager.ID, d.ID, access.PersonInput{Name: "Claire Roux", Relation: access.RelationHolder})
+	require.NoError(t, err)
+	return o
+}
+
+func canView(t *testing.T, k *kit.Kit, u cabinet.UserID, d cabinet.DossierID) bool {
+	t.Helper()
+	dec, err := k.Policy.Check(context.Background(), policy.User(u), policy.ViewDossier, policy.DossierResource(d))
+	require.NoError(t, err)
+	return dec.Allowed
+}
+
+// engineFirst is a host sink that records, for every batch it receives, the
+// revision the engine had already applied.
+type engineFirst struct {
+	k        *kit.Kit
+	batches  int
+	laggards []cabinet.Revision
+}
+
+func (s *engineFirst) Publish(_ context.Context, b cabinet.Batch) {
+	s.batches++
+	if s.k.Policy.Revision() < b.Revision {
+		s.laggards = append(s.laggards, b.Revision)
+	}
+}
+
+// The host's sink sees a batch only after the engine has applied it, so a
+// host reacting to an event (POL-1's routes, GRP-3's internal access) asks a
+// fresh engine.
+func TestNewEngineAppliesEveryBatchBeforeTheHostSink(t *testing.T) {
+	sink := &engineFirst{}
+	k := newKit(t, memstore.New(), cabinet.WithEvents(sink))
+	sink.k = k
+	o := buildOffice(t, k)
+
+	require.Positive(t, sink.batches)
+	require.Empty(t, sink.laggards, "batches the host saw before the engine applied them")
+	require.True(t, canView(t, k, o.manager.ID, o.dossier), "manager route (GRP-3)")
+	require.True(t, canView(t, k, o.admin.ID, o.dossier), "office admin route (GRP-3)")
+}
+
+// A kit built over a store that already holds state loads it: a restarted
+// service answers as before.
+func TestNewLoadsTheStoresState(t *testing.T) {
+	store := memstore.New()
+	o := buildOffice(t, newKit(t, store))
+
+	again := newKit(t, store)
+	require.True(t, canView(t, again, o.manager.ID, o.dossier))
+	require.True(t, canView(t, again, o.admin.ID, o.dossier))
+	require.Equal(t, store.Revision(), again.Policy.Revision())
+}
+
+// listener records the accounts it is told about.
+type listener struct{ users []cabinet.UserID }
+
+func (l *listener) AccountCreated(_ context.Context, u cabinet.User) error {
+	l.users = append(l.users, u.ID)
+	return nil
+}
+
+// A grant by email to someone without an account becomes access when they
+// sign up (ACC-5): kit registers access (and contact, procedure) as account
+// listeners on team, and keeps the host's own listeners.
+func TestNewLinksSignUpsToGrantsAndHostListeners(t *testing.T) {
+	host := &listener{}
+	k := newKit(t, memstore.New(), cabinet.WithAccountListeners(host))
+	o := buildOffice(t, k)
+	ctx := context.Background()
+
+	_, err := k.Access.GrantPerson(ctx, o.manager.ID, o.holder.ID, access.GrantInput{
+		Email: "claire@example.com", Phone: "06 12 34 56 78", Level: access.LevelReadOnly})
+	require.NoError(t, err)
+
+	claire, err := k.Teams.CreateUser(ctx, "Claire", "Claire@Example.com")
+	require.NoError(t, err)
+	require.True(t, canView(t, k, claire.ID, o.dossier), "central person route (ACC-6) after sign-up")
+	require.Contains(t, host.users, claire.ID)
+}
+
+// New reports the engine's loading error and builds nothing.
+func TestNewReturnsTheLoadingError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	k, err := kit.New(ctx, memstore.New())
+	require.Nil(t, k)
+	require.True(t, errors.Is(err, context.Canceled), "got %v", err)
+}
