@@ -89,7 +89,7 @@
 //
 // Rules that protect a target rather than restrict an actor (the lead of a
 // team cannot be removed, TEAM-2; a central person's grant is irrevocable,
-// ACC-6; a dossier cannot join another office's group, GRP-1) are
+// ACC-6; nothing is linked across offices, GRP-1) are
 // *ConflictError carrying the rule ID: whoever asks gets the same answer.
 // Permission refusals are *ForbiddenError, and policy.Check denies exactly
 // the commands that services refuse with ErrForbidden (property-tested).

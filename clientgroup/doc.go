@@ -32,12 +32,13 @@
 //
 // # Rules enforced
 //
-//   - GRP-1: groups, members, assignments and placements stay in one office
-//     (cross-office links are ErrForbidden naming GRP-1, except a
-//     placement: MoveDossier into a group of another office, CanPlace's
-//     office clause, is an invalid target whoever asks, an ErrConflict
-//     (*cabinet.ConflictError) naming GRP-1, checked before the actor's
-//     admin profile).
+//   - GRP-1: groups, members, assignments and placements stay in one office.
+//     A link across offices is an invalid target whoever asks, not a
+//     permission of the actor: an ErrConflict (*cabinet.ConflictError)
+//     naming GRP-1. For a placement (MoveDossier, CanPlace's office clause)
+//     it is checked before the actor's admin profile, as policy composes
+//     CanPlace; for assignments, after it. A collaborator of another office
+//     is simply not found in this one (ErrNotFound).
 //   - GRP-2, GRP-3: InternalRoutes, Service.Routes, Service.ReachesDossier.
 //   - GRP-4: a dossier has at most one Placement: the store keys placements by
 //     dossier, and Writer.PutPlacement replaces the previous one in the same

@@ -851,7 +851,7 @@ func (s *Service) UnassignCollaborator(ctx context.Context, actor cabinet.UserID
 // events as AssignCollaborator/UnassignCollaborator on each group. Admins
 // only (GRP-5). Errors: ErrInvalid (actor, office, user, groups),
 // ErrNotFound (office, user not a collaborator, a group), ErrForbidden
-// (GRP-5, or GRP-1 for a group of another office).
+// (GRP-5), ErrConflict (GRP-1, a group of another office).
 func (s *Service) SetCollaboratorClientGroups(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, user cabinet.UserID, groups []cabinet.ClientGroupID) error {
 	if err := checkID("office", office); err != nil {
 		return err
@@ -906,7 +906,7 @@ func (s *Service) setDirect(ctx context.Context, actor cabinet.UserID, target fu
 				return err
 			}
 			if g.Office != office {
-				return cabinet.Forbidden("GRP-1", "client group %s belongs to another office", id)
+				return cabinet.Conflict("GRP-1", "client group %s belongs to another office", id)
 			}
 		}
 		if exact {
@@ -949,7 +949,7 @@ func (s *Service) setDirect(ctx context.Context, actor cabinet.UserID, target fu
 // AssignCollaboratorGroup assigns a collaborator group to a client group of
 // the same office (GRP-1, GRP-8); assigning twice is a no-op. Admins only
 // (GRP-5). Errors: ErrInvalid, ErrNotFound (either group), ErrForbidden
-// (GRP-5, GRP-1 across offices).
+// (GRP-5), ErrConflict (GRP-1, a collaborator group of another office).
 func (s *Service) AssignCollaboratorGroup(ctx context.Context, actor cabinet.UserID, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) error {
 	return s.setGroupAssignment(ctx, actor, group, cgroup, true)
 }
@@ -993,7 +993,7 @@ func (s *Service) setGroupAssignment(ctx context.Context, actor cabinet.UserID, 
 			return err
 		}
 		if cg.Office != g.Office {
-			return cabinet.Forbidden("GRP-1", "collaborator group %s belongs to another office than client group %s", cgroup, group)
+			return cabinet.Conflict("GRP-1", "collaborator group %s belongs to another office than client group %s", cgroup, group)
 		}
 		if _, err := w.GroupAssignment(ctx, group, cgroup); err == nil {
 			return nil

@@ -117,10 +117,11 @@ func TestGRP1_GroupGivesAccessToAllItsDossiers(t *testing.T) {
 		must(t, err)
 		cg2, err := e.svc.CreateCollaboratorGroup(ctx, "ann", o2.ID, "Elsewhere")
 		must(t, err)
+		// Invalid targets whoever asks, like a placement: conflicts.
 		err = e.svc.AssignCollaboratorGroup(ctx, "ann", g1, cg2.ID)
-		wantErr(t, err, cabinet.ErrForbidden, "GRP-1")
+		wantErr(t, err, cabinet.ErrConflict, "GRP-1")
 		err = e.svc.SetCollaboratorClientGroups(ctx, "ann", o2.ID, "ann", []cabinet.ClientGroupID{g1})
-		wantErr(t, err, cabinet.ErrForbidden, "GRP-1")
+		wantErr(t, err, cabinet.ErrConflict, "GRP-1")
 		// a collaborator of another office cannot join this office's groups
 		err = e.svc.AddMember(ctx, "ann", cg, "vic")
 		wantErr(t, err, cabinet.ErrNotFound, "")
