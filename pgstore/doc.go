@@ -1,0 +1,89 @@
+// Package pgstore is the PostgreSQL implementation of every cabinet store:
+// team.Store, access.Store, clientgroup.Store, contact.Store and
+// procedure.Store, all on one *Store over the host's own *pgxpool.Pool. It
+// passes each package's conformance suite (teamtest, accesstest, …) against
+// a real server.
+//
+// # Setting up
+//
+// The tables live in one schema, DefaultSchema ("cabinet") unless
+// WithSchema names another. Migrate creates or upgrades it; New refuses a
+// schema that is not at exactly the code's version (*SchemaVersionError):
+//
+//	if err := pgstore.Migrate(ctx, pool); err != nil { … }
+//	store, err := pgstore.New(ctx, pool)
+//
+// A host with its own migration tool applies Migrations() instead. The
+// migrations are the numbered files under migrations/, embedded in the
+// binary; each runs in its own transaction while Migrate holds a session
+// advisory lock, so replicas starting together are safe.
+//
+// # Transactions
+//
+// Every View… method runs its function in one REPEATABLE READ READ ONLY
+// transaction: a consistent snapshot. Every Update… method runs its
+// function in one SERIALIZABLE transaction, so a rule that reads several
+// rows (the last admin of a team, the lead is an admin) holds under
+// concurrent commands: PostgreSQL aborts one of two transactions whose
+// interleaving no serial order explains. The store then runs the whole
+// function again — on SQLSTATE 40001 (serialization failure), 40P01
+// (deadlock) and 23505 (a unique index, see below) — up to
+// DefaultMaxAttempts times (WithMaxAttempts), with a short jittered
+// backoff that respects the context, and after the last attempt returns an
+// error wrapping cabinet.ErrConflict and the last database error. So fn may
+// run more than once: it must not keep effects outside the transaction, or
+// must reset them on each run. A statement error aborts the transaction:
+// the store keeps the first one, fails every later statement with it, and
+// never commits — even if fn swallowed the error and returned nil.
+//
+// The readers and writers of the five packages are views of one internal
+// transaction type, so that one transaction can reach every package's
+// records.
+//
+// # Revisions
+//
+// The five packages share one revision counter, and revision order is
+// commit order: a reader that sees revision N sees every revision below N.
+// A transaction that wrote something ends with pg_advisory_xact_lock on a
+// key of the schema, then takes nextval of a sequence and inserts it in the
+// changes table (the change log); the lock is held until the commit
+// completes, so the next writer takes its number only after this commit is
+// visible. Revisions can have gaps (a transaction that fails at COMMIT after
+// taking its number), never late arrivals. A reader's Revision is the
+// highest revision in its snapshot's change log. A transaction that wrote
+// nothing returns that revision and takes none.
+//
+// # Values
+//
+// Values that Go defines are computed in Go and stored in their own
+// columns — cabinet.EmailKey of every email that is looked up, the
+// lower-cased search copies of a contact's names and email
+// (contact.ContactFilter.Text), access.Grant.AwaitingAccount — never
+// re-derived by SQL functions whose result depends on the database's
+// locale. Identifiers are text COLLATE "C", so listings are ordered as Go
+// orders strings, whatever the database's collation.
+//
+// The database holds the invariants it can: unique email keys (users;
+// contacts per office, CON-7), one personal team per owner (TEAM-6), one
+// grant per person and per advisor (ACC-4), one placement per dossier
+// (GRP-4). The Put methods check them first and return the
+// *cabinet.ConflictError of their Writer's contract; the index catches a
+// concurrent transaction, and the re-run reports it the same way.
+//
+// Times are stored with microsecond precision, as PostgreSQL keeps them,
+// and read back in UTC: a time put with nanoseconds or in another location
+// reads back truncated to the microsecond, in UTC. The zero time is stored
+// as NULL and reads back as the zero time. Nil and empty lists read back as
+// they were put.
+//
+// PostgreSQL text cannot hold a NUL byte or invalid UTF-8: a Put of a record
+// with such a string is an *cabinet.InvalidError naming the field, and a
+// lookup of such a key finds nothing.
+//
+// # Advisory locks
+//
+// The store takes advisory locks (pg_advisory_lock, pg_advisory_xact_lock)
+// on two bigint keys per schema, derived from the schema name by FNV-1a; a
+// host using advisory locks of its own in the same database should keep
+// away from them.
+package pgstore

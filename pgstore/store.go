@@ -1,0 +1,208 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/cabinet-go/cabinet"
+)
+
+// Store holds the state of every cabinet package in one PostgreSQL schema.
+// Create it with New over a migrated schema; the zero value is not usable.
+// It is safe for concurrent use; it does not close the pool.
+type Store struct {
+	pool        *pgxpool.Pool
+	cfg         config
+	revisionKey int64    // advisory lock taken at the tail of every writing transaction
+	queries     sync.Map // query template → SQL with the schema substituted
+}
+
+// New returns a store over pool, in the schema named by WithSchema (default
+// DefaultSchema), after checking that the schema is at exactly the version
+// this code needs. A schema behind or ahead of the code (never migrated:
+// version 0) is a *SchemaVersionError, which matches ErrSchemaVersion and
+// cabinet.ErrConflict; a nil pool, an invalid schema name or WithMaxAttempts
+// below 1 an *cabinet.InvalidError; a database failure is returned as it is.
+// The host owns the pool: the store never closes it.
+func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
+	c, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if pool == nil {
+		return nil, cabinet.Invalid("pool", "is required")
+	}
+	ms, err := migrations(c)
+	if err != nil {
+		return nil, err
+	}
+	have, err := schemaVersion(ctx, pool, c)
+	if err != nil {
+		return nil, err
+	}
+	if have != len(ms) {
+		return nil, &SchemaVersionError{Schema: c.schema, Have: have, Want: len(ms)}
+	}
+	return &Store{pool: pool, cfg: c, revisionKey: advisoryKey("revision", c.schema)}, nil
+}
+
+// Schema returns the name of the PostgreSQL schema holding the store's
+// tables.
+func (s *Store) Schema() string { return s.cfg.schema }
+
+// Revision returns the revision of the last committed change, whatever the
+// package that made it (0 before the first).
+func (s *Store) Revision(ctx context.Context) (cabinet.Revision, error) {
+	var rev int64
+	if err := s.pool.QueryRow(ctx, s.sql(revisionSQL)).Scan(&rev); err != nil {
+		return 0, err
+	}
+	return cabinet.Revision(rev), nil
+}
+
+// sql returns the query template q with the schema substituted.
+func (s *Store) sql(q string) string {
+	if v, ok := s.queries.Load(q); ok {
+		return v.(string)
+	}
+	out := strings.ReplaceAll(q, schemaToken, s.cfg.quoted())
+	s.queries.Store(q, out)
+	return out
+}
+
+const (
+	revisionSQL = `SELECT coalesce(max(revision), 0) FROM {schema}.changes`
+	// commitSQL takes the next revision and records the change; it runs
+	// after pg_advisory_xact_lock(revisionKey), which is held until the
+	// commit, so revisions are taken — and become visible — in commit order.
+	commitSQL = `INSERT INTO {schema}.changes (revision, committed_at)
+		VALUES (nextval('{schema}.revision_seq'), clock_timestamp()) RETURNING revision`
+)
+
+// view runs fn in a REPEATABLE READ READ ONLY transaction: one snapshot,
+// whose revision is read first.
+func (s *Store) view(ctx context.Context, fn func(t *txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	// A read-only transaction has nothing to commit: ending it either way is
+	// the same, and a rollback also works after a failed statement.
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	t := &txn{s: s, tx: tx, ctx: ctx}
+	t.Revision() // the first statement: it fixes the snapshot
+	if t.failed != nil {
+		return t.failed
+	}
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.failed
+}
+
+// update runs fn in a SERIALIZABLE transaction, re-running it on
+// serialization failures and deadlocks up to the configured number of
+// attempts, and returns the revision of the commit.
+func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revision, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var last error
+	for attempt := 1; attempt <= s.cfg.maxAttempts; attempt++ {
+		if attempt > 1 {
+			if err := backoff(ctx, attempt); err != nil {
+				return 0, err
+			}
+		}
+		rev, err := s.attempt(ctx, fn)
+		if err == nil || !retryable(err) {
+			return rev, err
+		}
+		last = err
+	}
+	return 0, fmt.Errorf("pgstore: %w (last error: %w)",
+		cabinet.Conflict("", "the transaction kept conflicting with concurrent ones; gave up after %d attempts", s.cfg.maxAttempts), last)
+}
+
+// attempt runs fn once in its own transaction and commits it.
+func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Revision, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable, AccessMode: pgx.ReadWrite})
+	if err != nil {
+		return 0, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	t := &txn{s: s, tx: tx, ctx: ctx, writable: true}
+	ferr := fn(t)
+	// A failed statement aborted the transaction, whatever fn made of its
+	// error: retry it if it may succeed next time, and never commit it.
+	if t.failed != nil && (retryable(t.failed) || ferr == nil) {
+		return 0, t.failed
+	}
+	if ferr != nil {
+		return 0, ferr
+	}
+	var rev cabinet.Revision
+	if t.wrote {
+		if rev, err = t.commitRevision(ctx); err != nil {
+			return 0, err
+		}
+	} else if rev = t.Revision(); t.failed != nil {
+		return 0, t.failed
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, err
+	}
+	committed = true
+	return rev, nil
+}
+
+// retryable reports whether err means that running the transaction again
+// may succeed: a serialization failure, a deadlock, or a unique violation
+// (one of the store's unique indexes, whose Put checks first: a violation
+// means a concurrent transaction committed the same key since, and the
+// re-run reports it as the Put's own conflict error).
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "40001", "40P01", "23505":
+		return true
+	}
+	return false
+}
+
+// backoff sleeps before the given attempt (2, 3, …): a jittered delay that
+// doubles from about 5 ms up to about 200 ms. It returns ctx.Err() if ctx is
+// done first.
+func backoff(ctx context.Context, attempt int) error {
+	d := 5 * time.Millisecond << min(attempt-2, 6)
+	d = min(d, 200*time.Millisecond)
+	d = d/2 + rand.N(d/2+1)
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}

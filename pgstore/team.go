@@ -1,0 +1,333 @@
+package pgstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/team"
+)
+
+var _ team.Store = (*Store)(nil)
+
+// ViewTeams implements team.Store: fn reads one REPEATABLE READ snapshot.
+func (s *Store) ViewTeams(ctx context.Context, fn func(r team.Reader) error) error {
+	return s.view(ctx, func(t *txn) error { return fn(teamTx{t}) })
+}
+
+// UpdateTeams implements team.Store: fn runs in one SERIALIZABLE
+// transaction, and may run more than once (see the package doc).
+func (s *Store) UpdateTeams(ctx context.Context, fn func(w team.Writer) error) (cabinet.Revision, error) {
+	return s.update(ctx, func(t *txn) error { return fn(teamTx{t}) })
+}
+
+// teamTx is the team package's reader and writer over a transaction.
+type teamTx struct{ *txn }
+
+// teamPage applies team.Reader's page contract: limit ≤ 0 is no limit.
+func teamPage(after cabinet.Cursor, limit int) page {
+	return page{after: after, limit: max(limit, 0)}
+}
+
+// memberJSON is a team.Member in the teams.members column.
+type memberJSON struct {
+	User     cabinet.UserID `json:"user"`
+	Role     team.Role      `json:"role"`
+	JoinedAt jtime          `json:"joined_at"`
+}
+
+// Users.
+
+const userCols = `id, display_name, email, created_at`
+
+func scanUser(r scanner) (cabinet.User, error) {
+	var u cabinet.User
+	var created pgtype.Timestamptz
+	err := r.Scan(&u.ID, &u.DisplayName, &u.Email, &created)
+	u.CreatedAt = tsVal(created)
+	return u, err
+}
+
+func (w teamTx) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
+	return getOne(ctx, w.txn, "user", string(id),
+		`SELECT `+userCols+` FROM {schema}.users WHERE id = $1`, []any{string(id)}, scanUser)
+}
+
+func (w teamTx) UserByEmail(ctx context.Context, email string) (cabinet.User, error) {
+	return getOne(ctx, w.txn, "user", email,
+		`SELECT `+userCols+` FROM {schema}.users WHERE email_key = $1`, []any{cabinet.EmailKey(email)}, scanUser)
+}
+
+func (w teamTx) ListUsers(ctx context.Context, after cabinet.Cursor, limit int) ([]cabinet.User, cabinet.Cursor, error) {
+	return w.listUsers(ctx, teamPage(after, limit))
+}
+
+func (w teamTx) listUsers(ctx context.Context, pg page) ([]cabinet.User, cabinet.Cursor, error) {
+	q := &sel{cols: userCols, from: `{schema}.users`, key: []string{"id"}}
+	return list(ctx, w.txn, q, pg, scanUser, func(u cabinet.User) cabinet.Cursor { return keyCursor(string(u.ID)) })
+}
+
+func (w teamTx) PutUser(ctx context.Context, u cabinet.User) error {
+	if err := w.ready(ctx); err != nil {
+		return err
+	}
+	if u.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if err := checkStorable(u); err != nil {
+		return err
+	}
+	key := cabinet.EmailKey(u.Email)
+	var other string
+	switch err := w.row(ctx, `SELECT id FROM {schema}.users WHERE email_key = $1 AND id <> $2`, []any{key, string(u.ID)}, &other); {
+	case err == nil:
+		return cabinet.Conflict("", "user %s already has this email", other)
+	case !isNoRows(err):
+		return err
+	}
+	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, email = EXCLUDED.email,
+			email_key = EXCLUDED.email_key, created_at = EXCLUDED.created_at`,
+		[]any{string(u.ID), u.DisplayName, u.Email, key, tsArg(u.CreatedAt)}})
+	return err
+}
+
+// Teams.
+
+const teamCols = `id, name, personal, owner_id, lead_id, created_by, created_at, members, first_team`
+
+func scanTeam(r scanner) (team.Team, error) {
+	var tm team.Team
+	var created pgtype.Timestamptz
+	var members []byte
+	if err := r.Scan(&tm.ID, &tm.Name, &tm.Personal, &tm.Owner, &tm.Lead, &tm.CreatedBy, &created, &members, &tm.FirstTeam); err != nil {
+		return tm, err
+	}
+	tm.CreatedAt = tsVal(created)
+	ms, err := jsonVal[memberJSON](members)
+	tm.Members = mapSlice(ms, func(m memberJSON) team.Member {
+		return team.Member{User: m.User, Role: m.Role, JoinedAt: time.Time(m.JoinedAt)}
+	})
+	return tm, err
+}
+
+func (w teamTx) Team(ctx context.Context, id cabinet.TeamID) (team.Team, error) {
+	return getOne(ctx, w.txn, "team", string(id),
+		`SELECT `+teamCols+` FROM {schema}.teams WHERE id = $1`, []any{string(id)}, scanTeam)
+}
+
+func (w teamTx) PersonalTeam(ctx context.Context, owner cabinet.UserID) (team.Team, error) {
+	return getOne(ctx, w.txn, "personal team of user", string(owner),
+		`SELECT `+teamCols+` FROM {schema}.teams WHERE owner_id = $1 AND personal`, []any{string(owner)}, scanTeam)
+}
+
+func (w teamTx) ListTeams(ctx context.Context, f team.TeamFilter, after cabinet.Cursor, limit int) ([]team.Team, cabinet.Cursor, error) {
+	return w.listTeams(ctx, f, teamPage(after, limit))
+}
+
+func (w teamTx) listTeams(ctx context.Context, f team.TeamFilter, pg page) ([]team.Team, cabinet.Cursor, error) {
+	q := &sel{cols: teamCols, from: `{schema}.teams`, key: []string{"id"}}
+	if f.Member != "" {
+		q.where(`id IN (SELECT team_id FROM {schema}.team_members WHERE user_id = ` + q.arg(string(f.Member)) + `)`)
+	}
+	return list(ctx, w.txn, q, pg, scanTeam, func(t team.Team) cabinet.Cursor { return keyCursor(string(t.ID)) })
+}
+
+func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
+	if err := w.ready(ctx); err != nil {
+		return err
+	}
+	if tm.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if err := checkStorable(tm); err != nil {
+		return err
+	}
+	if tm.Personal {
+		var other string
+		switch err := w.row(ctx, `SELECT id FROM {schema}.teams WHERE owner_id = $1 AND personal AND id <> $2`,
+			[]any{string(tm.Owner), string(tm.ID)}, &other); {
+		case err == nil:
+			return cabinet.Conflict("TEAM-6", "user %s already has personal team %s", tm.Owner, other)
+		case !isNoRows(err):
+			return err
+		}
+	}
+	members, err := jsonArg(mapSlice(tm.Members, func(m team.Member) memberJSON {
+		return memberJSON{User: m.User, Role: m.Role, JoinedAt: jtime(m.JoinedAt)}
+	}))
+	if err != nil {
+		return err
+	}
+	users := make([]string, len(tm.Members))
+	for i, m := range tm.Members {
+		users[i] = string(m.User)
+	}
+	_, err = w.exec(ctx,
+		stmt{`INSERT INTO {schema}.teams (id, name, personal, owner_id, lead_id, created_by, created_at, members, first_team)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, personal = EXCLUDED.personal, owner_id = EXCLUDED.owner_id,
+				lead_id = EXCLUDED.lead_id, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at,
+				members = EXCLUDED.members, first_team = EXCLUDED.first_team`,
+			[]any{string(tm.ID), tm.Name, tm.Personal, string(tm.Owner), string(tm.Lead), string(tm.CreatedBy),
+				tsArg(tm.CreatedAt), members, string(tm.FirstTeam)}},
+		stmt{`DELETE FROM {schema}.team_members WHERE team_id = $1`, []any{string(tm.ID)}},
+		stmt{`INSERT INTO {schema}.team_members (team_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+			[]any{string(tm.ID), users}},
+	)
+	return err
+}
+
+func (w teamTx) DeleteTeam(ctx context.Context, id cabinet.TeamID) error {
+	n, err := w.exec(ctx,
+		stmt{`DELETE FROM {schema}.teams WHERE id = $1`, []any{string(id)}},
+		stmt{`DELETE FROM {schema}.team_members WHERE team_id = $1`, []any{string(id)}})
+	if err != nil {
+		return err
+	}
+	if n[0] == 0 {
+		return cabinet.NotFound("team", id)
+	}
+	return nil
+}
+
+// Invitations.
+
+const invitationCols = `id, team_id, email, role, invited_by, status, created_at, expires_at, accepted_by, closed_at`
+
+func scanInvitation(r scanner) (team.Invitation, error) {
+	var inv team.Invitation
+	var role, status int16
+	var created, expires, closed pgtype.Timestamptz
+	err := r.Scan(&inv.ID, &inv.Team, &inv.Email, &role, &inv.InvitedBy, &status, &created, &expires, &inv.AcceptedBy, &closed)
+	inv.Role, inv.Status = team.Role(role), team.InvitationStatus(status)
+	inv.CreatedAt, inv.ExpiresAt, inv.ClosedAt = tsVal(created), tsVal(expires), tsVal(closed)
+	return inv, err
+}
+
+func (w teamTx) Invitation(ctx context.Context, id team.InvitationID) (team.Invitation, error) {
+	return getOne(ctx, w.txn, "invitation", string(id),
+		`SELECT `+invitationCols+` FROM {schema}.invitations WHERE id = $1`, []any{string(id)}, scanInvitation)
+}
+
+func (w teamTx) ListInvitations(ctx context.Context, f team.InvitationFilter, after cabinet.Cursor, limit int) ([]team.Invitation, cabinet.Cursor, error) {
+	return w.listInvitations(ctx, f, teamPage(after, limit))
+}
+
+func (w teamTx) listInvitations(ctx context.Context, f team.InvitationFilter, pg page) ([]team.Invitation, cabinet.Cursor, error) {
+	q := &sel{cols: invitationCols, from: `{schema}.invitations`, key: []string{"id"}}
+	if f.Team != "" {
+		q.eq("team_id", string(f.Team))
+	}
+	if f.Email != "" {
+		q.eq("email_key", cabinet.EmailKey(f.Email))
+	}
+	if f.Status != team.InvitationStatusInvalid {
+		q.eq("status", int16(f.Status))
+	}
+	return list(ctx, w.txn, q, pg, scanInvitation, func(i team.Invitation) cabinet.Cursor { return keyCursor(string(i.ID)) })
+}
+
+func (w teamTx) PutInvitation(ctx context.Context, inv team.Invitation) error {
+	if err := w.ready(ctx); err != nil {
+		return err
+	}
+	if inv.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if err := checkStorable(inv); err != nil {
+		return err
+	}
+	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.invitations
+			(id, team_id, email, email_key, role, invited_by, status, created_at, expires_at, accepted_by, closed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, email = EXCLUDED.email, email_key = EXCLUDED.email_key,
+			role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, status = EXCLUDED.status,
+			created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+			accepted_by = EXCLUDED.accepted_by, closed_at = EXCLUDED.closed_at`,
+		[]any{string(inv.ID), string(inv.Team), inv.Email, cabinet.EmailKey(inv.Email), int16(inv.Role), string(inv.InvitedBy),
+			int16(inv.Status), tsArg(inv.CreatedAt), tsArg(inv.ExpiresAt), string(inv.AcceptedBy), tsArg(inv.ClosedAt)}})
+	return err
+}
+
+func (w teamTx) DeleteInvitation(ctx context.Context, id team.InvitationID) error {
+	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.invitations WHERE id = $1`, []any{string(id)}})
+	if err != nil {
+		return err
+	}
+	if n[0] == 0 {
+		return cabinet.NotFound("invitation", id)
+	}
+	return nil
+}
+
+// Referrals.
+
+const referralCols = `id, team_id, referrer_id, client_name, client_email, client_id, dossier_id, consent, created_at, consent_changed_at`
+
+func scanReferral(r scanner) (team.Referral, error) {
+	var ref team.Referral
+	var consent int16
+	var created, changed pgtype.Timestamptz
+	err := r.Scan(&ref.ID, &ref.Team, &ref.Referrer, &ref.ClientName, &ref.ClientEmail, &ref.Client, &ref.Dossier, &consent, &created, &changed)
+	ref.Consent = team.Consent(consent)
+	ref.CreatedAt, ref.ConsentChangedAt = tsVal(created), tsVal(changed)
+	return ref, err
+}
+
+func (w teamTx) Referral(ctx context.Context, id cabinet.ReferralID) (team.Referral, error) {
+	return getOne(ctx, w.txn, "referral", string(id),
+		`SELECT `+referralCols+` FROM {schema}.referrals WHERE id = $1`, []any{string(id)}, scanReferral)
+}
+
+func (w teamTx) ListReferrals(ctx context.Context, f team.ReferralFilter, after cabinet.Cursor, limit int) ([]team.Referral, cabinet.Cursor, error) {
+	return w.listReferrals(ctx, f, teamPage(after, limit))
+}
+
+func (w teamTx) listReferrals(ctx context.Context, f team.ReferralFilter, pg page) ([]team.Referral, cabinet.Cursor, error) {
+	q := &sel{cols: referralCols, from: `{schema}.referrals`, key: []string{"id"}}
+	if f.Team != "" {
+		q.eq("team_id", string(f.Team))
+	}
+	if f.Referrer != "" {
+		q.eq("referrer_id", string(f.Referrer))
+	}
+	if f.Client != "" {
+		q.eq("client_id", string(f.Client))
+	}
+	if f.ClientEmail != "" {
+		q.eq("client_email_key", cabinet.EmailKey(f.ClientEmail))
+	}
+	if f.Dossier != "" {
+		q.eq("dossier_id", string(f.Dossier))
+	}
+	if f.Consent != team.ConsentInvalid {
+		q.eq("consent", int16(f.Consent))
+	}
+	return list(ctx, w.txn, q, pg, scanReferral, func(r team.Referral) cabinet.Cursor { return keyCursor(string(r.ID)) })
+}
+
+func (w teamTx) PutReferral(ctx context.Context, r team.Referral) error {
+	if err := w.ready(ctx); err != nil {
+		return err
+	}
+	if r.ID == "" {
+		return cabinet.Invalid("id", "is required")
+	}
+	if err := checkStorable(r); err != nil {
+		return err
+	}
+	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.referrals
+			(id, team_id, referrer_id, client_name, client_email, client_email_key, client_id, dossier_id, consent, created_at, consent_changed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, referrer_id = EXCLUDED.referrer_id,
+			client_name = EXCLUDED.client_name, client_email = EXCLUDED.client_email,
+			client_email_key = EXCLUDED.client_email_key, client_id = EXCLUDED.client_id, dossier_id = EXCLUDED.dossier_id,
+			consent = EXCLUDED.consent, created_at = EXCLUDED.created_at, consent_changed_at = EXCLUDED.consent_changed_at`,
+		[]any{string(r.ID), string(r.Team), string(r.Referrer), r.ClientName, r.ClientEmail, cabinet.EmailKey(r.ClientEmail),
+			string(r.Client), string(r.Dossier), int16(r.Consent), tsArg(r.CreatedAt), tsArg(r.ConsentChangedAt)}})
+	return err
+}

@@ -1,0 +1,324 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cabinet-go/cabinet"
+)
+
+// txn is one transaction of the store, shared by the readers and writers of
+// the five packages (teamTx, accessTx, … are views of it), so that any
+// package's records can be read and written in one transaction.
+//
+// Every statement goes through it. The first statement error is kept in
+// failed: PostgreSQL has aborted the transaction, so every later statement
+// returns that error without reaching the database, and the store neither
+// commits it nor lets fn's own error hide it (see Store.attempt). A txn is
+// not safe for concurrent use, like the transaction it wraps.
+type txn struct {
+	s        *Store
+	tx       pgx.Tx
+	ctx      context.Context // the View's or Update's, for Revision
+	writable bool
+	wrote    bool  // a write statement changed a row: the commit takes a revision
+	failed   error // the first statement error: the transaction is aborted
+	rev      cabinet.Revision
+	revKnown bool
+}
+
+// errReadOnly is returned by a write through the reader of a View.
+var errReadOnly = errors.New("pgstore: write in a View (use the Update… method)")
+
+// Revision returns the revision of the transaction's snapshot: the highest
+// revision of the change log it sees. A View reads it first thing; an
+// Update reads it the first time it is asked, in its snapshot (the change
+// log read then conflicts with concurrent commits under SERIALIZABLE, so a
+// writing transaction that asks may be re-run more often). If the read
+// fails the transaction fails and Revision returns 0.
+func (t *txn) Revision() cabinet.Revision {
+	if !t.revKnown {
+		var rev int64
+		if err := t.row(t.ctx, revisionSQL, nil, &rev); err != nil {
+			return 0
+		}
+		t.rev, t.revKnown = cabinet.Revision(rev), true
+	}
+	return t.rev
+}
+
+// Writable reports whether the transaction may write (an Update's).
+func (t *txn) Writable() bool { return t.writable }
+
+// commitRevision takes the transaction's revision at its tail: under the
+// revision advisory lock, held until the commit, the next value of the
+// sequence, recorded in the change log.
+func (t *txn) commitRevision(ctx context.Context) (cabinet.Revision, error) {
+	b := &pgx.Batch{}
+	b.Queue("SELECT pg_advisory_xact_lock($1)", t.s.revisionKey)
+	b.Queue(t.s.sql(commitSQL))
+	br := t.tx.SendBatch(ctx, b)
+	var rev int64
+	_, err := br.Exec()
+	if err == nil {
+		err = br.QueryRow().Scan(&rev)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, t.fail(err)
+	}
+	return cabinet.Revision(rev), nil
+}
+
+// ready returns ctx.Err(), or the error that aborted the transaction.
+func (t *txn) ready(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return t.failed
+}
+
+// fail records err as the transaction's failure (the first one wins) and
+// returns it.
+func (t *txn) fail(err error) error {
+	if t.failed == nil {
+		t.failed = err
+	}
+	return err
+}
+
+// scanner is a row being read.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// row runs the query template q and scans its one row into dest. No row is
+// pgx.ErrNoRows, which does not fail the transaction.
+func (t *txn) row(ctx context.Context, q string, args []any, dest ...any) error {
+	if err := t.ready(ctx); err != nil {
+		return err
+	}
+	err := t.tx.QueryRow(ctx, t.s.sql(q), args...).Scan(dest...)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return t.fail(err)
+	}
+	return err
+}
+
+// isNoRows reports whether err is row's "no row".
+func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
+
+// queryAll runs the query template q and scans every row with scan. It
+// returns nil when there is no row.
+func queryAll[T any](ctx context.Context, t *txn, q string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	if err := t.ready(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.Query(ctx, t.s.sql(q), args...)
+	if err != nil {
+		return nil, t.fail(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, t.fail(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail(err)
+	}
+	return out, nil
+}
+
+// getOne returns the one row of the query template q, or a
+// *cabinet.NotFoundError for kind and display when there is none (or when
+// a string argument is one no row can hold).
+func getOne[T any](ctx context.Context, t *txn, kind, display string, q string, args []any, scan func(scanner) (T, error)) (T, error) {
+	var zero T
+	if err := t.ready(ctx); err != nil {
+		return zero, err
+	}
+	for _, a := range args {
+		if s, ok := a.(string); ok && !storable(s) {
+			return zero, cabinet.NotFound(kind, display)
+		}
+	}
+	out, err := queryAll(ctx, t, q, args, scan)
+	if err != nil {
+		return zero, err
+	}
+	if len(out) == 0 {
+		return zero, cabinet.NotFound(kind, display)
+	}
+	return out[0], nil
+}
+
+// stmt is one write statement: a query template and its arguments.
+type stmt struct {
+	q    string
+	args []any
+}
+
+// exec runs write statements, in one round trip when there are several, and
+// returns the number of rows each changed. It refuses to write in a View.
+func (t *txn) exec(ctx context.Context, stmts ...stmt) ([]int64, error) {
+	if err := t.ready(ctx); err != nil {
+		return nil, err
+	}
+	if !t.writable {
+		return nil, errReadOnly
+	}
+	n := make([]int64, len(stmts))
+	// Puts check their records first (checkStorable); a key that PostgreSQL
+	// cannot hold is in no row, so a delete of it deletes nothing.
+	for _, s := range stmts {
+		for _, a := range s.args {
+			if v, ok := a.(string); ok && !storable(v) {
+				return n, nil
+			}
+		}
+	}
+	if len(stmts) == 1 {
+		tag, err := t.tx.Exec(ctx, t.s.sql(stmts[0].q), stmts[0].args...)
+		if err != nil {
+			return nil, t.fail(err)
+		}
+		n[0] = tag.RowsAffected()
+	} else {
+		b := &pgx.Batch{}
+		for _, s := range stmts {
+			b.Queue(t.s.sql(s.q), s.args...)
+		}
+		br := t.tx.SendBatch(ctx, b)
+		var err error
+		for i := range stmts {
+			tag, e := br.Exec()
+			if e != nil {
+				err = e
+				break
+			}
+			n[i] = tag.RowsAffected()
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, t.fail(err)
+		}
+	}
+	for _, c := range n {
+		if c > 0 {
+			t.wrote = true
+		}
+	}
+	return n, nil
+}
+
+// page is a listing request after the store's page-size contract of the
+// package was applied: the rows after the cursor, at most limit of them
+// (0: no limit).
+type page struct {
+	after cabinet.Cursor
+	limit int
+}
+
+// sel builds a listing query: the rows of from matching every condition,
+// after the cursor, ordered by key, limited to one more row than the page
+// (to tell whether there is a next page).
+type sel struct {
+	cols  string   // the select list
+	from  string   // the table (a template)
+	key   []string // the ordering key: one column, or two for a composite key
+	conds []string
+	args  []any
+	empty bool // a filter value that no row can hold: nothing matches
+}
+
+// arg adds a query argument and returns its placeholder.
+func (q *sel) arg(v any) string {
+	if s, ok := v.(string); ok && !storable(s) {
+		q.empty = true
+	}
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+// where adds a condition (built with arg).
+func (q *sel) where(cond string) { q.conds = append(q.conds, cond) }
+
+// eq adds the condition col = v.
+func (q *sel) eq(col string, v any) { q.where(col + " = " + q.arg(v)) }
+
+// cursorSep joins the parts of a composite key in a cursor. PostgreSQL text
+// cannot hold it, so it never appears in a part.
+const cursorSep = "\x00"
+
+// keyCursor returns the cursor of the row whose key is parts.
+func keyCursor(parts ...string) cabinet.Cursor {
+	return cabinet.Cursor(strings.Join(parts, cursorSep))
+}
+
+// build returns the query for pg.
+func (q *sel) build(pg page) (string, error) {
+	if pg.after != "" {
+		parts := strings.SplitN(string(pg.after), cursorSep, len(q.key))
+		for len(parts) < len(q.key) {
+			parts = append(parts, "") // a prefix: after every row of that prefix
+		}
+		ph := make([]string, len(parts))
+		for i, p := range parts {
+			if !storable(p) {
+				return "", cabinet.Invalid("after", "is not a cursor of this listing")
+			}
+			ph[i] = q.arg(p)
+		}
+		if len(q.key) == 1 {
+			q.where(q.key[0] + " > " + ph[0])
+		} else {
+			q.where("(" + strings.Join(q.key, ", ") + ") > (" + strings.Join(ph, ", ") + ")")
+		}
+	}
+	var b strings.Builder
+	b.WriteString("SELECT " + q.cols + " FROM " + q.from)
+	if len(q.conds) > 0 {
+		b.WriteString(" WHERE " + strings.Join(q.conds, " AND "))
+	}
+	b.WriteString(" ORDER BY " + strings.Join(q.key, ", "))
+	if pg.limit > 0 {
+		b.WriteString(" LIMIT " + q.arg(pg.limit+1))
+	}
+	return b.String(), nil
+}
+
+// list runs the listing q for pg: the page's rows (nil when none) and the
+// cursor of the next page, "" when no further row matches.
+func list[T any](ctx context.Context, t *txn, q *sel, pg page, scan func(scanner) (T, error), cursor func(T) cabinet.Cursor) ([]T, cabinet.Cursor, error) {
+	if err := t.ready(ctx); err != nil {
+		return nil, "", err
+	}
+	query, err := q.build(pg)
+	if err != nil {
+		return nil, "", err
+	}
+	if q.empty {
+		return nil, "", nil
+	}
+	out, err := queryAll(ctx, t, query, q.args, scan)
+	if err != nil {
+		return nil, "", err
+	}
+	if pg.limit > 0 && len(out) > pg.limit {
+		out = out[:pg.limit:pg.limit]
+		return out, cursor(out[len(out)-1]), nil
+	}
+	return out, "", nil
+}
