@@ -1,0 +1,22 @@
+package pgstore_test
+
+import (
+	"fmt"
+
+	"github.com/cabinet-go/cabinet/pgstore"
+)
+
+// A host that runs its own migration tool takes the store's migrations, in
+// order, with its schema name substituted.
+func ExampleMigrations() {
+	ms, err := pgstore.Migrations(pgstore.WithSchema("advisory"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, m := range ms {
+		fmt.Println(m.Version, m.Name)
+	}
+	// Output:
+	// 1 0001_init.sql
+}
