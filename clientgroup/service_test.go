@@ -209,9 +209,9 @@ func TestGRP4_MoveTakesOutOfPreviousGroup(t *testing.T) {
 	g1, g2, _ := setupGroups(t, e)
 	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g1))
 	must(t, e.svc.MoveDossier(ctx, "bob", "act1", g2))
-	in1, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g1}, "", 0)
+	in1, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g1}, cabinet.Page{})
 	must(t, err)
-	in2, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g2}, "", 0)
+	in2, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g2}, cabinet.Page{})
 	must(t, err)
 	if len(in1) != 0 || len(in2) != 1 || in2[0].ID != "act1" {
 		t.Fatalf("g1 %v, g2 %v", in1, in2)
@@ -439,7 +439,7 @@ func TestGRP9_ListDossiers(t *testing.T) {
 		{"Nothing", clientgroup.DossierFilter{ClientGroup: g1, Manager: "ugo"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			all, next, err := e.svc.ListDossiers(ctx, c.f, "", 0)
+			all, next, err := e.svc.ListDossiers(ctx, c.f, cabinet.Page{})
 			must(t, err)
 			if !slices.Equal(ids(all), c.want) || next != "" {
 				t.Errorf("ListDossiers = %v, %q; want %v", ids(all), next, c.want)
@@ -447,7 +447,7 @@ func TestGRP9_ListDossiers(t *testing.T) {
 			var paged []cabinet.DossierID
 			var after cabinet.Cursor
 			for range 10 {
-				page, next, err := e.svc.ListDossiers(ctx, c.f, after, 1)
+				page, next, err := e.svc.ListDossiers(ctx, c.f, cabinet.Page{After: after, Limit: 1})
 				must(t, err)
 				paged = append(paged, ids(page)...)
 				if next == "" {
@@ -468,9 +468,9 @@ func TestGRP9_ListDossiers(t *testing.T) {
 			}
 		})
 	}
-	_, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{}, "", 0)
+	_, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{}, cabinet.Page{})
 	wantErr(t, err, cabinet.ErrInvalid, "client_group")
-	_, _, err = e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: "group_nope"}, "", 0)
+	_, _, err = e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: "group_nope"}, cabinet.Page{})
 	wantErr(t, err, cabinet.ErrNotFound, "")
 }
 
@@ -511,7 +511,7 @@ func TestGRP10_BothSidesOneTruth(t *testing.T) {
 	}
 	// and the group side sees what the collaborator side wrote.
 	err = viaCollaborator.svc.View(ctx, func(r clientgroup.Reader) error {
-		das, _, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: gb2}, "", 0)
+		das, _, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: gb2}, cabinet.Page{})
 		if len(das) != 1 || das[0].User != "ugo" {
 			t.Errorf("g2 direct collaborators = %v", das)
 		}

@@ -97,7 +97,9 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		cases:        map[cabinet.CaseID]procedure.Case{},
 	}
 	err := st.ViewTeams(ctx, func(r team.Reader) error {
-		us, err := refListAll(func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) { return r.ListUsers(ctx, a, n) })
+		us, err := refListAll(func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
+			return r.ListUsers(ctx, cabinet.Page{After: a, Limit: n})
+		})
 		if err != nil {
 			return err
 		}
@@ -105,7 +107,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.users[u.ID] = u
 		}
 		ts, err := refListAll(func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
-			return r.ListTeams(ctx, team.TeamFilter{}, a, n)
+			return r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -114,7 +116,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.teams[t.ID] = t
 		}
 		s.referrals, err = refListAll(func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-			return r.ListReferrals(ctx, team.ReferralFilter{}, a, n)
+			return r.ListReferrals(ctx, team.ReferralFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		return err
 	})
@@ -123,7 +125,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 	}
 	err = st.ViewAccess(ctx, func(r access.Reader) error {
 		ds, err := refListAll(func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
-			return r.Dossiers(ctx, access.DossierFilter{}, a, n)
+			return r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -132,13 +134,13 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.dossiers[d.ID] = d
 		}
 		s.grants, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-			return r.Grants(ctx, access.GrantFilter{}, a, n)
+			return r.Grants(ctx, access.GrantFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
 		}
 		s.persons, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
-			return r.Persons(ctx, access.PersonFilter{}, a, n)
+			return r.Persons(ctx, access.PersonFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		return err
 	})
@@ -147,7 +149,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 	}
 	err = st.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
 		os, err := refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Office, cabinet.Cursor, error) {
-			return r.Offices(ctx, a, n)
+			return r.Offices(ctx, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -156,12 +158,12 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.offices[o.ID] = o
 		}
 		if s.collaborators, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-			return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, a, n)
+			return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		gs, err := refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
-			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, a, n)
+			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -170,22 +172,22 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.clientGroups[g.ID] = g
 		}
 		if s.members, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
-			return r.Members(ctx, clientgroup.MemberFilter{}, a, n)
+			return r.Members(ctx, clientgroup.MemberFilter{}, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		if s.directs, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-			return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, a, n)
+			return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		if s.groupAssigns, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-			return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, a, n)
+			return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		s.placements, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
-			return r.Placements(ctx, clientgroup.PlacementFilter{}, a, n)
+			return r.Placements(ctx, clientgroup.PlacementFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		return err
 	})
@@ -194,7 +196,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 	}
 	err = st.ViewContacts(ctx, func(r contact.Reader) error {
 		cs, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Contact, cabinet.Cursor, error) {
-			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, a, n)
+			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -203,7 +205,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.contacts[c.ID] = c
 		}
 		ss, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
-			return r.ListSessions(ctx, contact.SessionFilter{}, a, n)
+			return r.ListSessions(ctx, contact.SessionFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		for _, x := range ss {
 			s.sessions[x.ID] = x
@@ -216,12 +218,12 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 	err = st.ViewProcedures(ctx, func(r procedure.Reader) error {
 		var err error
 		if s.plans, err = refListAll(func(a cabinet.Cursor, n int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
-			return r.ListPlans(ctx, a, n)
+			return r.ListPlans(ctx, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		ps, err := refListAll(func(a cabinet.Cursor, n int) ([]procedure.Procedure, cabinet.Cursor, error) {
-			return r.ListProcedures(ctx, procedure.ProcedureFilter{}, a, n)
+			return r.ListProcedures(ctx, procedure.ProcedureFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -230,7 +232,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.procedures[p.ID] = p
 		}
 		ks, err := refListAll(func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
-			return r.ListCases(ctx, procedure.CaseFilter{}, a, n)
+			return r.ListCases(ctx, procedure.CaseFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		for _, k := range ks {
 			s.cases[k.ID] = k

@@ -22,7 +22,7 @@ import (
 // accounts stands in for team.Service (the accounts).
 type accounts map[cabinet.UserID]cabinet.User
 
-func (a accounts) User(_ context.Context, id cabinet.UserID) (cabinet.User, error) {
+func (a accounts) User(_ context.Context, _ cabinet.Tx, id cabinet.UserID) (cabinet.User, error) {
 	u, ok := a[id]
 	if !ok {
 		return cabinet.User{}, cabinet.NotFound("user", id)
@@ -33,7 +33,7 @@ func (a accounts) User(_ context.Context, id cabinet.UserID) (cabinet.User, erro
 // dossiers stands in for access.Service (the dossiers' facts).
 type dossiers map[cabinet.DossierID]cabinet.DossierFacts
 
-func (d dossiers) DossierFacts(_ context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
+func (d dossiers) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
 	f, ok := d[id]
 	if !ok {
 		return f, cabinet.NotFound("dossier", id)
