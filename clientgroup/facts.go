@@ -41,12 +41,12 @@ func (f *Facts) Profile(ctx context.Context, tx cabinet.Tx, office cabinet.Offic
 }
 
 // Routes returns the internal routes by which user reaches dossier as seen
-// by tx (GRP-2, GRP-3, GRP-11; NoRoute for a user who is not a collaborator
+// by tx (GRP-2, GRP-3, GRP-11; cabinet.NoRoutes for a user who is not a collaborator
 // of the dossier's office). Errors: ErrNotFound (dossier); ErrInvalid ("tx").
-func (f *Facts) Routes(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (Routes, error) {
+func (f *Facts) Routes(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
 	r, err := f.store.ClientGroupReader(tx)
 	if err != nil {
-		return NoRoute, err
+		return cabinet.NoRoutes, err
 	}
 	return routesIn(ctx, r, f.dossiers, user, dossier)
 }

@@ -134,7 +134,7 @@ func wantErr(t *testing.T, err, sentinel error, ruleOrField string) {
 	}
 }
 
-func (e *env) routes(t testing.TB, u cabinet.UserID, d cabinet.DossierID) clientgroup.Routes {
+func (e *env) routes(t testing.TB, u cabinet.UserID, d cabinet.DossierID) cabinet.Routes {
 	t.Helper()
 	r, err := e.svc.Routes(ctx, u, d)
 	must(t, err)

@@ -197,7 +197,7 @@ func noRouteUnlessCollaborator(t testing.TB, e *env) error {
 			if err != nil {
 				return err
 			}
-			if r != clientgroup.NoRoute {
+			if r != cabinet.NoRoutes {
 				return fmt.Errorf("GRP-11: non-collaborator %q reaches %s by %v", u, d, r)
 			}
 		}

@@ -150,9 +150,9 @@ func RouteFactsIn(ctx context.Context, r Reader, user cabinet.UserID, d cabinet.
 // Routes returns the internal routes by which user reaches dossier (GRP-2,
 // GRP-3, GRP-11): the dossier's facts come from Dossiers, the rest from the
 // store, and InternalRoutes decides. A user who is not a collaborator of the
-// dossier's office gets NoRoute and no error. Errors: ErrNotFound (dossier).
-func (s *Service) Routes(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (Routes, error) {
-	var routes Routes
+// dossier's office gets cabinet.NoRoutes and no error. Errors: ErrNotFound (dossier).
+func (s *Service) Routes(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
+	var routes cabinet.Routes
 	err := s.store.ViewClientGroups(ctx, func(r Reader) (err error) {
 		routes, err = routesIn(ctx, r, s.dossiers, user, dossier)
 		return err
@@ -162,14 +162,14 @@ func (s *Service) Routes(ctx context.Context, user cabinet.UserID, dossier cabin
 
 // routesIn computes the internal routes of user to dossier in r's
 // transaction, the dossier's facts read from dossiers in the same one.
-func routesIn(ctx context.Context, r Reader, dossiers Dossiers, user cabinet.UserID, dossier cabinet.DossierID) (Routes, error) {
+func routesIn(ctx context.Context, r Reader, dossiers Dossiers, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
 	d, err := dossiers.DossierFacts(ctx, r.Tx(), dossier)
 	if err != nil {
-		return NoRoute, err
+		return cabinet.NoRoutes, err
 	}
 	f, err := RouteFactsIn(ctx, r, user, d)
 	if err != nil {
-		return NoRoute, err
+		return cabinet.NoRoutes, err
 	}
 	return InternalRoutes(user, f), nil
 }

@@ -93,7 +93,7 @@ func (w *engWorld) check(s policy.Subject, a policy.Action, r policy.Resource) p
 }
 
 // want asserts the decision's Allowed and Routes.
-func (w *engWorld) want(s policy.Subject, a policy.Action, r policy.Resource, routes policy.Routes) policy.Decision {
+func (w *engWorld) want(s policy.Subject, a policy.Action, r policy.Resource, routes cabinet.Routes) policy.Decision {
 	w.t.Helper()
 	d := w.check(s, a, r)
 	if d.Allowed != (routes != 0) || d.Routes != routes {
