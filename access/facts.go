@@ -43,3 +43,22 @@ func dossierFacts(ctx context.Context, r Reader, id cabinet.DossierID) (cabinet.
 	}
 	return d.Facts(), nil
 }
+
+// HoldsCentralGrant reports whether user holds, as seen by tx, a grant to a
+// central person (holder or co-holder) of dossier: the vault's client
+// (ACC-6, ACC-7; TEAM-8 and TEAM-9 ask it). Errors: ErrNotFound (dossier);
+// ErrInvalid ("tx").
+func (f *Facts) HoldsCentralGrant(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
+	r, err := f.store.AccessReader(tx)
+	if err != nil {
+		return false, err
+	}
+	if _, err := r.Dossier(ctx, dossier); err != nil {
+		return false, err
+	}
+	held, err := heldGrants(ctx, r, dossier, user)
+	if err != nil {
+		return false, err
+	}
+	return HoldsCentralGrant(dossier, user, held), nil
+}
