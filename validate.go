@@ -174,17 +174,17 @@ func EmailKey(email string) string {
 func EqualEmails(a, b string) bool { return EmailKey(a) == EmailKey(b) }
 
 // ParseName validates a name (of a person, team, group, procedure, role,
-// document…) and returns it trimmed. The error is an *InvalidError naming
-// field. A name is refused when it:
+// document…) and returns it with white space (the Unicode White_Space
+// property: ASCII spaces, tabs and newlines, U+0085, U+00A0, U+3000 and the
+// other Zs spaces) trimmed from both ends. Any caller may use it. The error
+// is an *InvalidError naming field. A name is refused when it:
 //
 //   - is not valid UTF-8;
-//   - is blank once white space (the Unicode White_Space property, e.g.
-//     U+00A0 and U+3000 as well as ASCII spaces, tabs and newlines) is
-//     trimmed from both ends ("is required");
+//   - is blank once trimmed ("is required");
 //   - is longer than MaxNameLength characters (code points) once trimmed;
-//   - contains a control character (C0 U+0000–U+001F, DEL, C1
-//     U+0080–U+009F; tabs and newlines too, a name is one line) or a line or
-//     paragraph separator (U+2028, U+2029);
+//   - contains, once trimmed, a control character (C0 U+0000–U+001F, DEL,
+//     C1 U+0080–U+009F: a tab or newline inside a name too, a name is one
+//     line) or a line or paragraph separator (U+2028, U+2029);
 //   - contains a bidirectional control (U+061C, U+200E, U+200F,
 //     U+202A–U+202E, U+2066–U+2069), which would let a name reorder the text
 //     around it;
@@ -192,7 +192,8 @@ func EqualEmails(a, b string) bool { return EmailKey(a) == EmailKey(b) }
 //     space U+200B, word joiner U+2060, U+FEFF, soft hyphen U+00AD, tags
 //     U+E0000–U+E007F, …), with one exception: the zero-width non-joiner
 //     U+200C and the zero-width joiner U+200D, which Persian, Indic scripts
-//     and emoji sequences (👩‍💻) need, are accepted only between two visible
+//     and emoji sequences (woman, ZWJ, laptop: a
+//     woman technologist) need, are accepted only between two visible
 //     characters (after a letter, mark, digit, punctuation or symbol, and
 //     before a letter, digit, punctuation or symbol) — never at an end,
 //     next to a space or next to another invisible character;
