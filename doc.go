@@ -71,21 +71,27 @@
 //
 // # Facts across packages
 //
-// A service that needs a fact owned by another package (is this user an
+// A command that needs a fact owned by another package (is this user an
 // admin of the office? what is this dossier's status? does this email have
-// an account?) declares a small interface where it is used and receives an
-// implementation in its constructor; the host wires the real services
-// together, tests pass fakes. Interfaces are expressed in this package's
-// types (UserID, Profile, DossierFacts, User), so domain packages do not
-// import one another; only policy (which composes their predicates) and kit
-// (which wires them) import them all. Nothing is passed through context and
-// there is no package-level state.
+// an account?) reads it in its own transaction. Every Reader and Writer
+// returns its transaction (Tx), and every Store gives any package's records
+// of a Tx it opened (access.Store.AccessReader, clientgroup.Store.
+// ClientGroupWriter, …); each package exports a Facts type answering the
+// others' questions with a Tx (team.Facts: accounts; access.Facts: dossier
+// facts; clientgroup.Facts: profiles and internal routes). A service
+// declares the small interface it needs where it is used (access.Directory,
+// procedure.Staff, …), expressed in this package's types, so domain
+// packages do not import one another; only policy (which composes their
+// predicates) and kit (which wires them) import them all. The rule and the
+// write see one state, and a command commits whole or not at all, whatever
+// packages it touches (SPEC §3 invariant 8). Nothing is passed through
+// context and there is no package-level state.
 //
 // Package kit does the wiring in one call: kit.New(ctx, store, opts...)
-// builds the policy engine from the store, then the five services, binds
-// their mutual interfaces and routes every committed event into the engine
-// (then into the host's own sink) so that policy answers are fresh as soon
-// as a command returns.
+// builds the policy engine from the store, then the Facts and the five
+// services, and routes every committed event into the engine (then into the
+// host's own sink) so that policy answers are fresh as soon as a command
+// returns.
 //
 // Rules that protect a target rather than restrict an actor (the lead of a
 // team cannot be removed, TEAM-2; a central person's grant is irrevocable,
@@ -95,32 +101,42 @@
 // the commands that services refuse with ErrForbidden (property-tested).
 //
 // User accounts live in package team, because an account and its personal
-// team are created together (TEAM-6). When an account is created,
-// team.Service tells every registered AccountListener (access, contact and
-// procedure services), which turn what waited for that email (a grant, a
-// contact, a contributor seat) into the user's; see WithAccountListeners.
+// team are created together (TEAM-6). In the transaction that creates an
+// account, team.Service calls every registered AccountListener (access,
+// contact and procedure services), which turn what waited for that email (a
+// grant, a contact, a contributor seat) into the user's; see
+// WithAccountListeners. The account and its links commit together.
 //
 // # Storage
 //
 // Each domain package defines its Store interface: a read method that runs a
-// function on a consistent snapshot (View…) and a write method that runs a
+// function on a consistent snapshot (View…), a write method that runs a
 // function in one all-or-nothing transaction and returns the committed
-// Revision (Update…). Every reader and writer knows the revision of its
+// Revision (Update…), and the accessors that give the package's records of
+// a Tx opened by the same store (…Reader, …Writer). A store may run an
+// Update's function more than once (PostgreSQL retries serialization
+// failures): functions must be safe to re-run, and memstore.RunTwice makes
+// the tests prove it. Every reader and writer knows the revision of its
 // snapshot (Reader.Revision: the last commit before the View or the
 // transaction began), so a consumer such as the policy engine knows how
-// fresh its copy is. The reader and writer interfaces given to those
-// functions are small, ctx-first, and document the errors they return
-// (a missing record is ErrNotFound). Listings are ordered by ID and paginated
-// with an opaque Cursor, never an offset. Values are copied in and out; no
-// store hands out pointers into its internals. Each package ships an exported
-// conformance suite (package <name>test) that every backend runs unchanged.
-// Package memstore implements every Store in memory, on one lock and one
-// revision counter; it is the embedded default.
+// fresh its copy is. The reader and writer interfaces are small, ctx-first,
+// and document the errors they return (a missing record is ErrNotFound).
+//
+// Every listing — a store Reader's or a service's — follows one contract
+// (Page): ordered by key, one page at a time after an opaque Cursor, zero
+// limit is DefaultPageSize, at most MaxPageSize, a negative limit is
+// invalid, and a listing never leaves records out without returning the
+// cursor of the rest; All and Each walk every page. Values are copied in
+// and out; no store hands out pointers into its internals. Each package
+// ships an exported conformance suite (package <name>test) that every
+// backend runs unchanged. Package memstore implements every Store in
+// memory, on one lock and one revision counter; it is the embedded default.
 //
 // # Time, IDs, events
 //
 // Services take functional Options: WithClock (default SystemClock; tests and
-// examples use ManualClock), WithIDs (default RandomIDs; SequentialIDs for
+// examples use ManualClock; services store times in UTC at microsecond
+// precision, Options.Now), WithIDs (default RandomIDs; SequentialIDs for
 // stable output) and WithEvents (default DiscardEvents; EventLog keeps them
 // in memory). The library sends no email and writes no log: invitations,
 // reminders, grants, revocations and moves are events the host acts on.

@@ -19,8 +19,25 @@ type Event interface {
 type Batch struct {
 	Revision Revision  // the revision the command committed
 	At       time.Time // the service clock's time when the command ran
-	Actor    UserID    // who ran the command ("" for system work such as reminders)
+	Actor    UserID    // the user who ran the command ("" for host-driven work)
+	Host     Host      // the host component that ran host-driven work ("" for a user's command)
 	Events   []Event
+}
+
+// Host names the part of the host application that runs host-driven work —
+// work no user asks for, such as sending due reminders ("scheduler"),
+// setting an office's plan ("billing") or signing a person up ("signup").
+// The commands that are host-driven take a Host instead of an acting user,
+// so that the call says so explicitly; the name is recorded in the event
+// Batch. The empty Host is invalid.
+type Host string
+
+// Check returns an *InvalidError naming "host" when h is empty.
+func (h Host) Check() error {
+	if h == "" {
+		return Invalid("host", "is required: name the host component doing the work")
+	}
+	return nil
 }
 
 // EventSink receives the events of committed commands, in commit order per

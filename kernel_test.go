@@ -226,14 +226,14 @@ func TestMultiSinkPublishesToEverySink(t *testing.T) {
 	assert.Equal(t, []string{"x.y"}, b.Names())
 }
 
-func TestCollectPagesFollowsCursors(t *testing.T) {
+func TestAllFollowsCursors(t *testing.T) {
 	data := []string{"a", "b", "c", "d", "e"}
 	calls := 0
-	list := func(after cabinet.Cursor) ([]string, cabinet.Cursor, error) {
+	list := func(_ context.Context, p cabinet.Page) ([]string, cabinet.Cursor, error) {
 		calls++
 		start := 0
 		for i, s := range data {
-			if cabinet.Cursor(s) == after {
+			if cabinet.Cursor(s) == p.After {
 				start = i + 1
 			}
 		}
@@ -244,12 +244,26 @@ func TestCollectPagesFollowsCursors(t *testing.T) {
 		}
 		return data[start:end], next, nil
 	}
-	got, err := cabinet.CollectPages(list)
+	got, err := cabinet.All(context.Background(), list)
 	require.NoError(t, err)
 	assert.Equal(t, data, got)
 	assert.Equal(t, 3, calls)
 
 	boom := errors.New("boom")
-	_, err = cabinet.CollectPages(func(cabinet.Cursor) ([]string, cabinet.Cursor, error) { return nil, "", boom })
+	_, err = cabinet.All(context.Background(), func(context.Context, cabinet.Page) ([]string, cabinet.Cursor, error) { return nil, "", boom })
 	assert.ErrorIs(t, err, boom)
+}
+
+// The page contract every listing shares: zero is the default size, the
+// maximum clamps, a negative limit names the field.
+func TestPageSize(t *testing.T) {
+	for _, tc := range []struct {
+		limit, want int
+	}{{0, cabinet.DefaultPageSize}, {1, 1}, {cabinet.MaxPageSize, cabinet.MaxPageSize}, {cabinet.MaxPageSize + 1, cabinet.MaxPageSize}} {
+		got, err := cabinet.Page{Limit: tc.limit}.Size()
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got, "limit %d", tc.limit)
+	}
+	_, err := cabinet.Page{Limit: -1}.Size()
+	assert.Equal(t, "limit", cabinet.FieldOf(err))
 }

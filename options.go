@@ -2,6 +2,7 @@ package cabinet
 
 import (
 	"context"
+	"time"
 )
 
 // Options are the collaborators every service needs. Services take them as
@@ -53,11 +54,26 @@ func NewOptions(opts ...Option) Options {
 	return o
 }
 
+// Now returns the clock's time in UTC, truncated to the microsecond: the
+// precision every store keeps (PostgreSQL's timestamptz holds
+// microseconds), so a time a service writes is the time it reads back.
+// Services take every time they store or compare from Now.
+func (o Options) Now() time.Time { return o.Clock.Now().UTC().Truncate(time.Microsecond) }
+
 // Publish sends events as one Batch to o.Events, unless there are none.
-// Services call it after a successful commit.
+// Services call it after a successful commit of a user's command.
 func (o Options) Publish(ctx context.Context, rev Revision, actor UserID, events ...Event) {
 	if len(events) == 0 {
 		return
 	}
-	o.Events.Publish(ctx, Batch{Revision: rev, At: o.Clock.Now(), Actor: actor, Events: events})
+	o.Events.Publish(ctx, Batch{Revision: rev, At: o.Now(), Actor: actor, Events: events})
+}
+
+// PublishHost is Publish for host-driven work: the Batch names host instead
+// of a user.
+func (o Options) PublishHost(ctx context.Context, rev Revision, host Host, events ...Event) {
+	if len(events) == 0 {
+		return
+	}
+	o.Events.Publish(ctx, Batch{Revision: rev, At: o.Now(), Host: host, Events: events})
 }

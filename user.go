@@ -17,15 +17,19 @@ type User struct {
 	CreatedAt   time.Time
 }
 
-// AccountListener is told when an account has been created, so that what was
-// waiting for that person by email (a team invitation, a dossier grant, a
-// contact, a contributor role) becomes theirs. access.Service,
-// contact.Service and procedure.Service implement it; the host registers them
-// on team.Service with WithAccountListeners.
+// AccountListener links what waited for a person by email (a team
+// invitation, a dossier grant, a contact, a contributor seat) to their new
+// account. access.Service, contact.Service and procedure.Service implement
+// it; the host registers them on team.Service with WithAccountListeners
+// (package kit does).
 //
-// AccountCreated is called after the account is committed. It must be
-// idempotent: a host may call it again for the same user (for instance to
-// recover from a crash between the two).
+// AccountCreated is called inside the transaction that creates the account
+// u, with that transaction, so that creating an account and linking what
+// waited for its email is one command: it commits whole or not at all. It
+// reads and writes through tx (its package's Store …Writer(tx)), returns
+// the events to publish with the account's, and must be safe to run more
+// than once (the store may retry the transaction). An error aborts the
+// account's creation.
 type AccountListener interface {
-	AccountCreated(ctx context.Context, u User) error
+	AccountCreated(ctx context.Context, tx Tx, u User) ([]Event, error)
 }

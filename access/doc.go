@@ -105,6 +105,9 @@
 // GrantRevoked, InvitationSent, AccessNotified, ReminderDue, GranteeLinked.
 //
 // Facts from other packages come through Directory (office membership,
-// clientgroup.Service) and Accounts (UserByEmail, team.Service). Both are
-// called outside the store transaction, so they may use the same store.
+// clientgroup.Facts) and Accounts (UserByEmail, team.Facts), asked with the
+// command's own transaction (cabinet.Tx): the actor's profile, a manager's
+// membership and an email's account are read in the transaction that
+// writes, never before it. Facts (access.Facts) answers the other packages'
+// questions about dossiers in the same way.
 package access

@@ -56,7 +56,8 @@ func ExampleService_SendDueReminders() {
 	var log cabinet.EventLog
 	dir := &fakeDirectory{}
 	dir.set("o1", "u_manager", cabinet.ProfileStandard)
-	svc := access.NewService(memstore.New(), dir, &fakeAccounts{},
+	store := memstore.New()
+	svc := access.NewService(store, dir, &fakeAccounts{},
 		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(&log))
 
 	d, _ := svc.CreateDossier(ctx, "u_manager", "o1", "Martin family")
@@ -70,7 +71,7 @@ func ExampleService_SendDueReminders() {
 			fmt.Printf("%s: reminder %d to %s\n", now.Format(time.DateOnly), r.Number, r.Email)
 		}
 	}
-	_ = svc.AccountCreated(ctx, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
+	_ = signUp(ctx, store, svc, &log, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
 	clock.Advance(365 * 24 * time.Hour)
 	due, _ := svc.SendDueReminders(ctx)
 	fmt.Println("after sign-up:", len(due), "reminders")

@@ -31,7 +31,7 @@ func (f *fakeDirectory) set(office cabinet.OfficeID, u cabinet.UserID, p cabinet
 	f.profiles[office][u] = p
 }
 
-func (f *fakeDirectory) Profile(_ context.Context, office cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
+func (f *fakeDirectory) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p, ok := f.profiles[office][u]
@@ -58,7 +58,7 @@ func (f *fakeAccounts) add(id cabinet.UserID, email string) cabinet.User {
 	return u
 }
 
-func (f *fakeAccounts) UserByEmail(_ context.Context, email string) (cabinet.User, error) {
+func (f *fakeAccounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u, ok := f.users[cabinet.EmailKey(email)]
@@ -111,7 +111,7 @@ type world struct {
 
 func newService(t *testing.T) *world {
 	t.Helper()
-	w := &world{t: t, ctx: context.Background(), store: memstore.New(), dir: &fakeDirectory{}, accounts: &fakeAccounts{},
+	w := &world{t: t, ctx: context.Background(), store: memstore.New(memstore.RunTwice()), dir: &fakeDirectory{}, accounts: &fakeAccounts{},
 		clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}}
 	w.svc = access.NewService(w.store, w.dir, w.accounts,
 		cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(w.log))
@@ -192,23 +192,23 @@ func takeSnapshot(ctx context.Context, s access.Store) (snapshot, error) {
 	var snap snapshot
 	err := s.ViewAccess(ctx, func(r access.Reader) error {
 		var err error
-		if snap.Dossiers, err = access.All(ctx, func(ctx context.Context, a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
-			return r.Dossiers(ctx, access.DossierFilter{}, a, n)
+		if snap.Dossiers, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
+			return r.Dossiers(ctx, access.DossierFilter{}, p)
 		}); err != nil {
 			return err
 		}
-		if snap.Persons, err = access.All(ctx, func(ctx context.Context, a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
-			return r.Persons(ctx, access.PersonFilter{}, a, n)
+		if snap.Persons, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Person, cabinet.Cursor, error) {
+			return r.Persons(ctx, access.PersonFilter{}, p)
 		}); err != nil {
 			return err
 		}
-		if snap.Advisors, err = access.All(ctx, func(ctx context.Context, a cabinet.Cursor, n int) ([]access.Advisor, cabinet.Cursor, error) {
-			return r.Advisors(ctx, access.AdvisorFilter{}, a, n)
+		if snap.Advisors, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Advisor, cabinet.Cursor, error) {
+			return r.Advisors(ctx, access.AdvisorFilter{}, p)
 		}); err != nil {
 			return err
 		}
-		snap.Grants, err = access.All(ctx, func(ctx context.Context, a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-			return r.Grants(ctx, access.GrantFilter{}, a, n)
+		snap.Grants, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
+			return r.Grants(ctx, access.GrantFilter{}, p)
 		})
 		return err
 	})
@@ -220,4 +220,23 @@ func (w *world) snapshot() snapshot {
 	s, err := takeSnapshot(w.ctx, w.store)
 	require.NoError(w.t, err)
 	return s
+}
+
+// signUp plays the part of team.Service.CreateUser for this package alone:
+// it runs svc.AccountCreated inside a transaction of store, as the account's
+// creation would, and publishes the events it returns to log as one batch.
+func signUp(ctx context.Context, store *memstore.Store, svc *access.Service, log cabinet.EventSink, u cabinet.User) error {
+	var events []cabinet.Event
+	rev, err := store.UpdateAccess(ctx, func(w access.Writer) error {
+		var err error
+		events, err = svc.AccountCreated(ctx, w.Tx(), u)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(events) > 0 {
+		log.Publish(ctx, cabinet.Batch{Revision: rev, Actor: u.ID, Events: events})
+	}
+	return nil
 }

@@ -112,7 +112,7 @@ func (p *propRun) run(args []int) (string, int, error) {
 		i := 1 + args[2]%3
 		u := w.accounts.add(cabinet.UserID(fmt.Sprintf("u_pool_%d", i)), propEmails[i])
 		desc = fmt.Sprintf("AccountCreated(%s)", u.ID)
-		err = w.svc.AccountCreated(w.ctx, u)
+		err = signUp(w.ctx, w.store, w.svc, w.log, u)
 	case 10:
 		days := pick(propDays, args[2])
 		desc = fmt.Sprintf("Advance(%dd)", days)

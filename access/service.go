@@ -10,19 +10,22 @@ import (
 )
 
 // Directory tells whether a user is a collaborator of an office and with
-// which profile. clientgroup.Service implements it.
+// which profile, as seen by a transaction of the store (clientgroup.Facts
+// implements it).
 type Directory interface {
-	// Profile returns user's profile in office, or an error wrapping
-	// cabinet.ErrNotFound when the office is unknown or user is not one of
-	// its collaborators.
-	Profile(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error)
+	// Profile returns user's profile in office as seen by tx, or an error
+	// wrapping cabinet.ErrNotFound when the office is unknown or user is not
+	// one of its collaborators.
+	Profile(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error)
 }
 
-// Accounts tells whether an email has an account. team.Service implements it.
+// Accounts tells whether an email has an account, as seen by a transaction
+// of the store (team.Facts implements it).
 type Accounts interface {
-	// UserByEmail returns the account whose email is email (ignoring case),
-	// or an error wrapping cabinet.ErrNotFound when there is none.
-	UserByEmail(ctx context.Context, email string) (cabinet.User, error)
+	// UserByEmail returns the account whose email is email (ignoring case)
+	// as seen by tx, or an error wrapping cabinet.ErrNotFound when there is
+	// none.
+	UserByEmail(ctx context.Context, tx cabinet.Tx, email string) (cabinet.User, error)
 }
 
 // Service applies the commands of the access package: dossiers, family
@@ -80,10 +83,10 @@ func errArchived(id cabinet.DossierID) error {
 	return cabinet.Conflict("", "dossier %q is archived; reactivate it first", id)
 }
 
-// profile returns user's profile in office, ProfileInvalid when they are not
-// a collaborator there.
-func (s *Service) profile(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
-	p, err := s.dir.Profile(ctx, office, user)
+// profile returns user's profile in office as seen by tx, ProfileInvalid
+// when they are not a collaborator there.
+func (s *Service) profile(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+	p, err := s.dir.Profile(ctx, tx, office, user)
 	if errors.Is(err, cabinet.ErrNotFound) {
 		return cabinet.ProfileInvalid, nil
 	}
@@ -93,23 +96,12 @@ func (s *Service) profile(ctx context.Context, office cabinet.OfficeID, user cab
 	return p, nil
 }
 
-// dossierOffice reads the (immutable) office of a dossier.
-func (s *Service) dossierOffice(ctx context.Context, id cabinet.DossierID) (cabinet.OfficeID, error) {
-	var office cabinet.OfficeID
-	err := s.store.ViewAccess(ctx, func(r Reader) error {
-		d, err := r.Dossier(ctx, id)
-		office = d.Office
-		return err
-	})
-	return office, err
-}
-
 func heldGrants(ctx context.Context, r Reader, d cabinet.DossierID, actor cabinet.UserID) ([]Grant, error) {
 	if actor == "" {
 		return nil, nil
 	}
-	return All(ctx, func(ctx context.Context, after cabinet.Cursor, n int) ([]Grant, cabinet.Cursor, error) {
-		return r.Grants(ctx, GrantFilter{Dossier: d, User: actor}, after, n)
+	return cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Grant, cabinet.Cursor, error) {
+		return r.Grants(ctx, GrantFilter{Dossier: d, User: actor}, p)
 	})
 }
 
@@ -134,8 +126,8 @@ func (s *Service) update(ctx context.Context, actor cabinet.UserID, fn func(w Wr
 func (s *Service) DossierFacts(ctx context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
 	var f cabinet.DossierFacts
 	err := s.store.ViewAccess(ctx, func(r Reader) error {
-		d, err := r.Dossier(ctx, id)
-		f = d.Facts()
+		var err error
+		f, err = dossierFacts(ctx, r, id)
 		return err
 	})
 	return f, err
@@ -156,18 +148,18 @@ func (s *Service) CreateDossier(ctx context.Context, actor cabinet.UserID, offic
 	if err != nil {
 		return Dossier{}, err
 	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return Dossier{}, err
-	}
-	if !prof.Valid() {
-		return Dossier{}, cabinet.Forbidden("ACC-1", "only a collaborator of the office creates its dossiers")
-	}
 	d := Dossier{
 		ID: cabinet.NewID[cabinet.DossierID](s.o.IDs, "dos"), Office: office, Name: name,
-		Status: cabinet.DossierDraft, Manager: actor, CreatedBy: actor, CreatedAt: s.o.Clock.Now(),
+		Status: cabinet.DossierDraft, Manager: actor, CreatedBy: actor, CreatedAt: s.o.Now(),
 	}
 	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+		prof, err := s.profile(ctx, w.Tx(), office, actor)
+		if err != nil {
+			return nil, err
+		}
+		if !prof.Valid() {
+			return nil, cabinet.Forbidden("ACC-1", "only a collaborator of the office creates its dossiers")
+		}
 		return []cabinet.Event{DossierCreated{Dossier: d}}, w.PutDossier(ctx, d)
 	})
 	if err != nil {
@@ -186,25 +178,12 @@ func (s *Service) SetManager(ctx context.Context, actor cabinet.UserID, id cabin
 	if err := checkActor(actor); err != nil {
 		return err
 	}
-	office, err := s.dossierOffice(ctx, id)
-	if err != nil {
-		return err
-	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return err
-	}
-	if manager != "" {
-		mp, err := s.profile(ctx, office, manager)
-		if err != nil {
-			return err
-		}
-		if !mp.Valid() {
-			return cabinet.Invalid("manager", "%q is not a collaborator of office %q", manager, office)
-		}
-	}
 	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		d, err := w.Dossier(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		prof, err := s.profile(ctx, w.Tx(), d.Office, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -213,6 +192,15 @@ func (s *Service) SetManager(ctx context.Context, actor cabinet.UserID, id cabin
 		}
 		if d.Status == cabinet.DossierArchived {
 			return nil, errArchived(id)
+		}
+		if manager != "" {
+			mp, err := s.profile(ctx, w.Tx(), d.Office, manager)
+			if err != nil {
+				return nil, err
+			}
+			if !mp.Valid() {
+				return nil, cabinet.Invalid("manager", "%q is not a collaborator of office %q", manager, d.Office)
+			}
 		}
 		if d.Manager == manager {
 			return nil, nil
@@ -240,25 +228,12 @@ func (s *Service) SetAssigned(ctx context.Context, actor cabinet.UserID, id cabi
 	if len(want) > 0 && want[0] == "" {
 		return cabinet.Invalid("assigned", "contains an empty user ID")
 	}
-	office, err := s.dossierOffice(ctx, id)
-	if err != nil {
-		return err
-	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return err
-	}
-	for _, u := range want {
-		p, err := s.profile(ctx, office, u)
-		if err != nil {
-			return err
-		}
-		if !p.Valid() {
-			return cabinet.Invalid("assigned", "%q is not a collaborator of office %q", u, office)
-		}
-	}
 	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		d, err := w.Dossier(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		prof, err := s.profile(ctx, w.Tx(), d.Office, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -267,6 +242,15 @@ func (s *Service) SetAssigned(ctx context.Context, actor cabinet.UserID, id cabi
 		}
 		if d.Status == cabinet.DossierArchived {
 			return nil, errArchived(id)
+		}
+		for _, u := range want {
+			p, err := s.profile(ctx, w.Tx(), d.Office, u)
+			if err != nil {
+				return nil, err
+			}
+			if !p.Valid() {
+				return nil, cabinet.Invalid("assigned", "%q is not a collaborator of office %q", u, d.Office)
+			}
 		}
 		next := slices.DeleteFunc(slices.Clone(want), func(u cabinet.UserID) bool { return u == d.Manager })
 		if slices.Equal(next, d.Assigned) {
@@ -300,16 +284,12 @@ func (s *Service) SetStatus(ctx context.Context, actor cabinet.UserID, id cabine
 	if !status.Valid() {
 		return cabinet.Invalid("status", "%v is not a dossier status", status)
 	}
-	office, err := s.dossierOffice(ctx, id)
-	if err != nil {
-		return err
-	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return err
-	}
 	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		d, err := w.Dossier(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		prof, err := s.profile(ctx, w.Tx(), d.Office, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -345,8 +325,8 @@ func parsePerson(in PersonInput) (PersonInput, error) {
 // checkOneHolder returns a conflict (ACC-2) if another person than except
 // is the holder of dossier d.
 func checkOneHolder(ctx context.Context, r Reader, d cabinet.DossierID, except PersonID) error {
-	persons, err := All(ctx, func(ctx context.Context, after cabinet.Cursor, n int) ([]Person, cabinet.Cursor, error) {
-		return r.Persons(ctx, PersonFilter{Dossier: d}, after, n)
+	persons, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Person, cabinet.Cursor, error) {
+		return r.Persons(ctx, PersonFilter{Dossier: d}, p)
 	})
 	if err != nil {
 		return err
@@ -359,10 +339,15 @@ func checkOneHolder(ctx context.Context, r Reader, d cabinet.DossierID, except P
 	return nil
 }
 
-// familyEdit opens a family-tree edit on dossier id: it reads the dossier
-// and the actor's grants and checks CanEditFamilyTree.
-func familyEdit(ctx context.Context, w Writer, id cabinet.DossierID, actor cabinet.UserID, prof cabinet.Profile) (Dossier, []Grant, error) {
+// familyEdit opens a family-tree edit on dossier id: it reads the dossier,
+// the actor's profile in its office and the actor's grants, and checks
+// CanEditFamilyTree.
+func (s *Service) familyEdit(ctx context.Context, w Writer, id cabinet.DossierID, actor cabinet.UserID) (Dossier, []Grant, error) {
 	d, err := w.Dossier(ctx, id)
+	if err != nil {
+		return d, nil, err
+	}
+	prof, err := s.profile(ctx, w.Tx(), d.Office, actor)
 	if err != nil {
 		return d, nil, err
 	}
@@ -392,17 +377,10 @@ func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabine
 	if err != nil {
 		return Person{}, err
 	}
-	office, err := s.dossierOffice(ctx, id)
-	if err != nil {
-		return Person{}, err
-	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return Person{}, err
-	}
-	p := Person{ID: cabinet.NewID[PersonID](s.o.IDs, "per"), Dossier: id, Name: in.Name, Relation: in.Relation, CreatedAt: s.o.Clock.Now()}
+	p := Person{ID: cabinet.NewID[PersonID](s.o.IDs, "per"), Dossier: id, Name: in.Name, Relation: in.Relation, CreatedAt: s.o.Now()}
 	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
-		if _, _, err := familyEdit(ctx, w, id, actor, prof); err != nil {
+		d, _, err := s.familyEdit(ctx, w, id, actor)
+		if err != nil {
 			return nil, err
 		}
 		if p.Relation == RelationHolder {
@@ -410,7 +388,7 @@ func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabine
 				return nil, err
 			}
 		}
-		return []cabinet.Event{PersonAdded{Office: office, Person: p}}, w.PutPerson(ctx, p)
+		return []cabinet.Event{PersonAdded{Office: d.Office, Person: p}}, w.PutPerson(ctx, p)
 	})
 	if err != nil {
 		return Person{}, err
@@ -432,30 +410,13 @@ func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id Perso
 	if err != nil {
 		return Person{}, err
 	}
-	var office cabinet.OfficeID
-	err = s.store.ViewAccess(ctx, func(r Reader) error {
-		p, err := r.Person(ctx, id)
-		if err != nil {
-			return err
-		}
-		d, err := r.Dossier(ctx, p.Dossier)
-		office = d.Office
-		return err
-	})
-	if err != nil {
-		return Person{}, err
-	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return Person{}, err
-	}
 	var out Person
 	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		p, err := w.Person(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		d, _, err := familyEdit(ctx, w, p.Dossier, actor, prof)
+		d, _, err := s.familyEdit(ctx, w, p.Dossier, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -505,29 +466,12 @@ func (s *Service) RemovePerson(ctx context.Context, actor cabinet.UserID, id Per
 	if err := checkActor(actor); err != nil {
 		return err
 	}
-	var office cabinet.OfficeID
-	err := s.store.ViewAccess(ctx, func(r Reader) error {
-		p, err := r.Person(ctx, id)
-		if err != nil {
-			return err
-		}
-		d, err := r.Dossier(ctx, p.Dossier)
-		office = d.Office
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return err
-	}
 	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		p, err := w.Person(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		d, held, err := familyEdit(ctx, w, p.Dossier, actor, prof)
+		d, held, err := s.familyEdit(ctx, w, p.Dossier, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -576,7 +520,7 @@ func (s *Service) RegisterAdvisor(ctx context.Context, actor cabinet.UserID, id 
 	if !in.Type.Valid() {
 		return Advisor{}, cabinet.Invalid("type", "%v is not an advisor type", in.Type)
 	}
-	a := Advisor{ID: cabinet.NewID[AdvisorID](s.o.IDs, "adv"), Dossier: id, Name: name, Email: email, Phone: phone, Type: in.Type, CreatedAt: s.o.Clock.Now()}
+	a := Advisor{ID: cabinet.NewID[AdvisorID](s.o.IDs, "adv"), Dossier: id, Name: name, Email: email, Phone: phone, Type: in.Type, CreatedAt: s.o.Now()}
 	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		d, err := w.Dossier(ctx, id)
 		if err != nil {
@@ -635,9 +579,10 @@ func (s *Service) RemoveAdvisor(ctx context.Context, actor cabinet.UserID, id Ad
 	})
 }
 
-// accountOf returns the account of email, or "" when there is none.
-func (s *Service) accountOf(ctx context.Context, email string) (cabinet.UserID, error) {
-	u, err := s.accounts.UserByEmail(ctx, email)
+// accountOf returns the account of email as seen by tx, or "" when there is
+// none.
+func (s *Service) accountOf(ctx context.Context, tx cabinet.Tx, email string) (cabinet.UserID, error) {
+	u, err := s.accounts.UserByEmail(ctx, tx, email)
 	if errors.Is(err, cabinet.ErrNotFound) {
 		return "", nil
 	}
@@ -648,8 +593,8 @@ func (s *Service) accountOf(ctx context.Context, email string) (cabinet.UserID, 
 }
 
 // newGrant fills in a grant and its invitation or notification (ACC-5).
-func (s *Service) newGrant(g Grant, actor, user cabinet.UserID, now time.Time) (Grant, []cabinet.Event) {
-	g.ID = cabinet.NewID[GrantID](s.o.IDs, "grant")
+// g.ID is set by the caller, outside the transaction.
+func newGrant(g Grant, actor, user cabinet.UserID, now time.Time) (Grant, []cabinet.Event) {
 	g.GrantedBy, g.GrantedAt, g.User = actor, now, user
 	events := []cabinet.Event{nil, nil}
 	if user != "" {
@@ -686,10 +631,7 @@ func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id Pers
 	if !in.Level.Valid() {
 		return Grant{}, cabinet.Invalid("level", "%v is not read_only or read_write", in.Level)
 	}
-	user, err := s.accountOf(ctx, email)
-	if err != nil {
-		return Grant{}, err
-	}
+	gid := cabinet.NewID[GrantID](s.o.IDs, "grant")
 	var out Grant
 	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		p, err := w.Person(ctx, id)
@@ -715,10 +657,14 @@ func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id Pers
 		} else if !errors.Is(err, cabinet.ErrNotFound) {
 			return nil, err
 		}
-		g, events := s.newGrant(Grant{
-			Dossier: d.ID, Office: d.Office, Kind: GranteePerson, Person: id, Central: p.Relation.Central(),
+		user, err := s.accountOf(ctx, w.Tx(), email)
+		if err != nil {
+			return nil, err
+		}
+		g, events := newGrant(Grant{
+			ID: gid, Dossier: d.ID, Office: d.Office, Kind: GranteePerson, Person: id, Central: p.Relation.Central(),
 			Email: email, Phone: phone, Level: in.Level,
-		}, actor, user, s.o.Clock.Now())
+		}, actor, user, s.o.Now())
 		out = g
 		return events, w.PutGrant(ctx, g)
 	})
@@ -740,21 +686,9 @@ func (s *Service) GrantAdvisor(ctx context.Context, actor cabinet.UserID, id Adv
 	if !level.Valid() {
 		return Grant{}, cabinet.Invalid("level", "%v is not read_only or read_write", level)
 	}
-	var email string
-	err := s.store.ViewAccess(ctx, func(r Reader) error {
-		a, err := r.Advisor(ctx, id)
-		email = a.Email
-		return err
-	})
-	if err != nil {
-		return Grant{}, err
-	}
-	user, err := s.accountOf(ctx, email)
-	if err != nil {
-		return Grant{}, err
-	}
+	gid := cabinet.NewID[GrantID](s.o.IDs, "grant")
 	var out Grant
-	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	err := s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		a, err := w.Advisor(ctx, id)
 		if err != nil {
 			return nil, err
@@ -774,10 +708,14 @@ func (s *Service) GrantAdvisor(ctx context.Context, actor cabinet.UserID, id Adv
 		} else if !errors.Is(err, cabinet.ErrNotFound) {
 			return nil, err
 		}
-		g, events := s.newGrant(Grant{
-			Dossier: d.ID, Office: d.Office, Kind: GranteeAdvisor, Advisor: id,
+		user, err := s.accountOf(ctx, w.Tx(), a.Email)
+		if err != nil {
+			return nil, err
+		}
+		g, events := newGrant(Grant{
+			ID: gid, Dossier: d.ID, Office: d.Office, Kind: GranteeAdvisor, Advisor: id,
 			Email: a.Email, Phone: a.Phone, Level: level,
-		}, actor, user, s.o.Clock.Now())
+		}, actor, user, s.o.Now())
 		out = g
 		return events, w.PutGrant(ctx, g)
 	})
@@ -870,38 +808,42 @@ func (s *Service) Revoke(ctx context.Context, actor cabinet.UserID, id GrantID) 
 	})
 }
 
-// AccountCreated implements cabinet.AccountListener: every grant whose
-// email matches u.Email (ignoring case) and that has no account yet becomes
-// u's (a GranteeLinked event each); their reminders stop (ACC-5). Calling it
-// again changes nothing. Errors: ErrInvalid ("user" without ID, "email").
-func (s *Service) AccountCreated(ctx context.Context, u cabinet.User) error {
+// AccountCreated implements cabinet.AccountListener, inside the
+// transaction tx that creates account u: every grant whose email matches
+// u.Email (ignoring case) and that has no account yet becomes u's (a
+// GranteeLinked event each, returned for the account's batch); their
+// reminders stop (ACC-5). Calling it again changes nothing. Errors:
+// ErrInvalid ("user" without ID, "email", "tx").
+func (s *Service) AccountCreated(ctx context.Context, tx cabinet.Tx, u cabinet.User) ([]cabinet.Event, error) {
 	if u.ID == "" {
-		return cabinet.Invalid("user", "has no ID")
+		return nil, cabinet.Invalid("user", "has no ID")
 	}
 	email, err := cabinet.ParseEmail("email", u.Email)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.update(ctx, u.ID, func(w Writer) ([]cabinet.Event, error) {
-		grants, err := All(ctx, func(ctx context.Context, after cabinet.Cursor, n int) ([]Grant, cabinet.Cursor, error) {
-			return w.Grants(ctx, GrantFilter{Email: email}, after, n)
-		})
-		if err != nil {
+	w, err := s.store.AccessWriter(tx)
+	if err != nil {
+		return nil, err
+	}
+	grants, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Grant, cabinet.Cursor, error) {
+		return w.Grants(ctx, GrantFilter{Email: email}, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var events []cabinet.Event
+	for _, g := range grants {
+		if g.User != "" {
+			continue
+		}
+		g.User = u.ID
+		if err := w.PutGrant(ctx, g); err != nil {
 			return nil, err
 		}
-		var events []cabinet.Event
-		for _, g := range grants {
-			if g.User != "" {
-				continue
-			}
-			g.User = u.ID
-			if err := w.PutGrant(ctx, g); err != nil {
-				return nil, err
-			}
-			events = append(events, GranteeLinked{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Person: g.Person, Advisor: g.Advisor, User: u.ID, Email: g.Email})
-		}
-		return events, nil
-	})
+		events = append(events, GranteeLinked{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Person: g.Person, Advisor: g.Advisor, User: u.ID, Email: g.Email})
+	}
+	return events, nil
 }
 
 // dueReminders returns the reminders due at now among the grants awaiting
@@ -909,8 +851,8 @@ func (s *Service) AccountCreated(ctx context.Context, u cabinet.User) error {
 // due reminder of a grant is returned: one that came due while an earlier
 // one was still unsent replaces it.
 func dueReminders(ctx context.Context, r Reader, now time.Time) ([]ReminderDue, []Grant, error) {
-	grants, err := All(ctx, func(ctx context.Context, after cabinet.Cursor, n int) ([]Grant, cabinet.Cursor, error) {
-		return r.Grants(ctx, GrantFilter{AwaitingAccount: true}, after, n)
+	grants, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Grant, cabinet.Cursor, error) {
+		return r.Grants(ctx, GrantFilter{AwaitingAccount: true}, p)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -956,7 +898,7 @@ func (s *Service) DueReminders(ctx context.Context, now time.Time) ([]ReminderDu
 // is system work: the host calls it periodically. It returns the reminders
 // sent.
 func (s *Service) SendDueReminders(ctx context.Context) ([]ReminderDue, error) {
-	now := s.o.Clock.Now()
+	now := s.o.Now()
 	var due []ReminderDue
 	rev, err := s.store.UpdateAccess(ctx, func(w Writer) error {
 		var sent []Grant

@@ -264,12 +264,12 @@ func TestInvitationsAndRemindersACC5(t *testing.T) {
 	t.Run("none after sign-up; linking is idempotent", func(t *testing.T) {
 		w.log.Reset()
 		u := w.accounts.add(uChild, "CHILD@example.com")
-		require.NoError(t, w.svc.AccountCreated(w.ctx, u))
-		require.NoError(t, w.svc.AccountCreated(w.ctx, u))
+		require.NoError(t, signUp(w.ctx, w.store, w.svc, w.log, u))
+		require.NoError(t, signUp(w.ctx, w.store, w.svc, w.log, u))
 		assert.Equal(t, []cabinet.Event{access.GranteeLinked{Grant: child.ID, Dossier: w.dossier.ID, Office: office, Person: w.child.ID, User: uChild, Email: childEmail}}, w.log.Events())
 		g, _ := w.grantOf(w.child.ID)
 		assert.Equal(t, uChild, g.User)
-		assert.Error(t, w.svc.AccountCreated(w.ctx, cabinet.User{ID: "u_x", Email: "nope"}))
+		assert.Error(t, signUp(w.ctx, w.store, w.svc, w.log, cabinet.User{ID: "u_x", Email: "nope"}))
 	})
 	t.Run("none after revocation", func(t *testing.T) {
 		require.NoError(t, w.svc.Revoke(w.ctx, uMgr, spouse.ID))
@@ -448,7 +448,7 @@ func TestFamilyTreeEditingACC11(t *testing.T) {
 	kid, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadWrite})
 	require.NoError(t, err)
 	w.accounts.add(uChild, childEmail)
-	require.NoError(t, w.svc.AccountCreated(w.ctx, cabinet.User{ID: uChild, Email: childEmail}))
+	require.NoError(t, signUp(w.ctx, w.store, w.svc, w.log, cabinet.User{ID: uChild, Email: childEmail}))
 	// The spouse holds a grant: the child (not central) cannot revoke it.
 	_, err = w.svc.GrantPerson(w.ctx, uMgr, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
 	require.NoError(t, err)

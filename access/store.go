@@ -17,12 +17,26 @@ type Store interface {
 	// UpdateAccess runs fn in one transaction: all of fn's writes commit
 	// together if it returns nil, none otherwise. Returns the revision of
 	// the commit (unchanged if nothing was written).
+	//
+	// fn may run more than once (a store may retry a transaction that lost
+	// a serialization race, as PostgreSQL's does): it must not keep state
+	// across runs (reset what it collects at its start) and must not act
+	// outside the store.
+	//
+	// Inside fn, w.Tx() is the transaction: pass it to the other packages'
+	// stores (their …Reader and …Writer methods) to read or write their
+	// records in the same transaction.
 	UpdateAccess(ctx context.Context, fn func(w Writer) error) (cabinet.Revision, error)
+	// AccessReader returns the records of this package in tx, an open
+	// transaction (View or Update) of this same store, for a command of
+	// another package that reads them in its own transaction. Any other tx
+	// is an *cabinet.InvalidError naming "tx".
+	AccessReader(tx cabinet.Tx) (Reader, error)
+	// AccessWriter returns the records of this package in tx, an open write
+	// transaction of this same store (else *cabinet.InvalidError "tx"), for
+	// a command of another package that writes them in its own transaction.
+	AccessWriter(tx cabinet.Tx) (Writer, error)
 }
-
-// MaxPageSize is the largest page a listing returns; larger limits are
-// clamped to it.
-const MaxPageSize = 1000
 
 // DossierFilter selects dossiers in a listing. Zero fields match all.
 type DossierFilter struct {
@@ -53,11 +67,12 @@ type GrantFilter struct {
 
 // Reader reads the package's records. Getters return an error wrapping
 // cabinet.ErrNotFound when the record does not exist. Listings return the
-// records matching the filter with an ID greater than after (all when after
-// is ""), ascending by ID, at most limit of them (limit < 1 is an
-// *cabinet.InvalidError naming "limit"; above MaxPageSize it is clamped),
-// and the cursor of the next page, "" when there is none. Records are
-// copies: changing them changes nothing in the store.
+// records matching the filter, ascending by ID, one cabinet.Page at a time
+// (the page contract: zero limit is cabinet.DefaultPageSize, at most
+// cabinet.MaxPageSize, negative is an *cabinet.InvalidError naming
+// "limit"), and the cursor of the next page, "" when there is none; walk
+// them with cabinet.All or cabinet.Each. Records are copies: changing them
+// changes nothing in the store.
 type Reader interface {
 	// Revision returns the revision of the snapshot this reader sees: the
 	// last change committed before the View began, or, inside an Update,
@@ -65,19 +80,21 @@ type Reader interface {
 	// counter (as memstore does) returns that shared revision. Consumers
 	// such as the policy engine use it to tell how fresh their copy is.
 	Revision() cabinet.Revision
+	// Tx returns the transaction this reader belongs to (see cabinet.Tx).
+	Tx() cabinet.Tx
 
 	// Dossier returns dossier id.
 	Dossier(ctx context.Context, id cabinet.DossierID) (Dossier, error)
 	// Dossiers lists dossiers, optionally of one office.
-	Dossiers(ctx context.Context, f DossierFilter, after cabinet.Cursor, limit int) ([]Dossier, cabinet.Cursor, error)
+	Dossiers(ctx context.Context, f DossierFilter, p cabinet.Page) ([]Dossier, cabinet.Cursor, error)
 	// Person returns person id of a family tree.
 	Person(ctx context.Context, id PersonID) (Person, error)
 	// Persons lists persons, optionally of one dossier's tree.
-	Persons(ctx context.Context, f PersonFilter, after cabinet.Cursor, limit int) ([]Person, cabinet.Cursor, error)
+	Persons(ctx context.Context, f PersonFilter, p cabinet.Page) ([]Person, cabinet.Cursor, error)
 	// Advisor returns registered advisor id.
 	Advisor(ctx context.Context, id AdvisorID) (Advisor, error)
 	// Advisors lists advisors, optionally of one dossier.
-	Advisors(ctx context.Context, f AdvisorFilter, after cabinet.Cursor, limit int) ([]Advisor, cabinet.Cursor, error)
+	Advisors(ctx context.Context, f AdvisorFilter, p cabinet.Page) ([]Advisor, cabinet.Cursor, error)
 	// Grant returns grant id.
 	Grant(ctx context.Context, id GrantID) (Grant, error)
 	// GrantOfPerson returns the grant held by person p (ErrNotFound when
@@ -89,7 +106,7 @@ type Reader interface {
 	// Grants lists grants: of a dossier (GrantFilter.Dossier), held by a
 	// user (GrantFilter.User), sent to an email, awaiting an account, or
 	// any combination.
-	Grants(ctx context.Context, f GrantFilter, after cabinet.Cursor, limit int) ([]Grant, cabinet.Cursor, error)
+	Grants(ctx context.Context, f GrantFilter, p cabinet.Page) ([]Grant, cabinet.Cursor, error)
 }
 
 // Writer writes the package's records inside an UpdateAccess transaction.
@@ -115,16 +132,4 @@ type Writer interface {
 	PutGrant(ctx context.Context, g Grant) error
 	// DeleteGrant deletes grant id.
 	DeleteGrant(ctx context.Context, id GrantID) error
-}
-
-// All returns every record of a listing, page by page. list is one of the
-// Reader's listings with its filter bound, e.g.
-//
-//	All(ctx, func(ctx context.Context, after cabinet.Cursor, n int) ([]Grant, cabinet.Cursor, error) {
-//		return r.Grants(ctx, GrantFilter{Dossier: id}, after, n)
-//	})
-func All[T any](ctx context.Context, list func(ctx context.Context, after cabinet.Cursor, limit int) ([]T, cabinet.Cursor, error)) ([]T, error) {
-	return cabinet.CollectPages(func(after cabinet.Cursor) ([]T, cabinet.Cursor, error) {
-		return list(ctx, after, MaxPageSize)
-	})
 }

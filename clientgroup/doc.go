@@ -78,9 +78,10 @@
 //     needs an admin but not an activated dossier, so archived dossiers can
 //     leave their group. Deleting a client group takes its dossiers out.
 //   - Decision: the dossier's status plays no part in the internal routes.
-//   - Decision: Users and Dossiers are called before the store transaction,
-//     never inside (their implementations may share the store's lock); the
-//     facts may therefore be a moment older than the transaction.
+//   - Users (team.Facts) and Dossiers (access.Facts) are asked inside the
+//     command's transaction, with its cabinet.Tx: a dossier archived while
+//     it is being placed never commits the placement. Facts answers the
+//     other packages' questions (profiles, internal routes) the same way.
 //   - Decision: read queries (Profile, Routes, ListDossiers, …) are not
 //     gated by an actor; package policy gates reads.
 //   - Decision: the client-group email is optional; a blank email clears it.

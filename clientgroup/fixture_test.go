@@ -30,7 +30,7 @@ func (f *fakeUsers) add(id cabinet.UserID, email string) {
 	f.users[id] = cabinet.User{ID: id, DisplayName: string(id), Email: email}
 }
 
-func (f *fakeUsers) User(_ context.Context, id cabinet.UserID) (cabinet.User, error) {
+func (f *fakeUsers) User(_ context.Context, _ cabinet.Tx, id cabinet.UserID) (cabinet.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u, ok := f.users[id]
@@ -56,7 +56,7 @@ func (f *fakeDossiers) set(d cabinet.DossierFacts) {
 	f.m[d.ID] = d
 }
 
-func (f *fakeDossiers) DossierFacts(_ context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
+func (f *fakeDossiers) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	d, ok := f.m[id]
@@ -86,7 +86,7 @@ func newEnv(t testing.TB) *env {
 	if t != nil {
 		t.Helper()
 	}
-	e := &env{store: memstore.New(), users: &fakeUsers{}, dossiers: &fakeDossiers{}, log: &cabinet.EventLog{}}
+	e := &env{store: memstore.New(memstore.RunTwice()), users: &fakeUsers{}, dossiers: &fakeDossiers{}, log: &cabinet.EventLog{}}
 	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic"} {
 		e.users.add(u, string(u)+"@example.com")
 	}
@@ -134,7 +134,7 @@ func wantErr(t *testing.T, err, sentinel error, ruleOrField string) {
 	}
 }
 
-func (e *env) routes(t testing.TB, u cabinet.UserID, d cabinet.DossierID) clientgroup.Routes {
+func (e *env) routes(t testing.TB, u cabinet.UserID, d cabinet.DossierID) cabinet.Routes {
 	t.Helper()
 	r, err := e.svc.Routes(ctx, u, d)
 	must(t, err)
@@ -160,14 +160,14 @@ func takeSnapshot(t testing.TB, s *memstore.Store) snapshot {
 	var sn snapshot
 	err := s.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
 		var errs [8]error
-		sn.Offices, _, errs[0] = r.Offices(ctx, "", 0)
-		sn.Collaborators, _, errs[1] = r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, "", 0)
-		sn.CollaboratorGroups, _, errs[2] = r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, "", 0)
-		sn.Members, _, errs[3] = r.Members(ctx, clientgroup.MemberFilter{}, "", 0)
-		sn.ClientGroups, _, errs[4] = r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, "", 0)
-		sn.Direct, _, errs[5] = r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, "", 0)
-		sn.GroupAssignments, _, errs[6] = r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, "", 0)
-		sn.Placements, _, errs[7] = r.Placements(ctx, clientgroup.PlacementFilter{}, "", 0)
+		sn.Offices, _, errs[0] = r.Offices(ctx, cabinet.Page{})
+		sn.Collaborators, _, errs[1] = r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, cabinet.Page{})
+		sn.CollaboratorGroups, _, errs[2] = r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, cabinet.Page{})
+		sn.Members, _, errs[3] = r.Members(ctx, clientgroup.MemberFilter{}, cabinet.Page{})
+		sn.ClientGroups, _, errs[4] = r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, cabinet.Page{})
+		sn.Direct, _, errs[5] = r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, cabinet.Page{})
+		sn.GroupAssignments, _, errs[6] = r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, cabinet.Page{})
+		sn.Placements, _, errs[7] = r.Placements(ctx, clientgroup.PlacementFilter{}, cabinet.Page{})
 		return errors.Join(errs[:]...)
 	})
 	must(t, err)

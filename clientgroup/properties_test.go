@@ -143,7 +143,7 @@ func onePerDossier(t testing.TB, e *env) error {
 	groupOf := map[cabinet.DossierID]cabinet.ClientGroupID{}
 	return e.svc.View(ctx, func(r clientgroup.Reader) error {
 		for _, g := range sn.ClientGroups {
-			ps, _, err := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g.ID}, "", 0)
+			ps, _, err := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g.ID}, cabinet.Page{})
 			if err != nil {
 				return err
 			}
@@ -197,7 +197,7 @@ func noRouteUnlessCollaborator(t testing.TB, e *env) error {
 			if err != nil {
 				return err
 			}
-			if r != clientgroup.NoRoute {
+			if r != cabinet.NoRoutes {
 				return fmt.Errorf("GRP-11: non-collaborator %q reaches %s by %v", u, d, r)
 			}
 		}

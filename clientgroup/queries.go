@@ -55,18 +55,24 @@ func (s *Service) CollaboratorGroup(ctx context.Context, id cabinet.Collaborator
 // collaborators.
 func (s *Service) Profile(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
 	var p cabinet.Profile
-	err := s.store.ViewClientGroups(ctx, func(r Reader) error {
-		if _, err := r.Office(ctx, office); err != nil {
-			return err
-		}
-		c, err := r.Collaborator(ctx, office, user)
-		if err != nil {
-			return err
-		}
-		p = c.Profile
-		return nil
+	err := s.store.ViewClientGroups(ctx, func(r Reader) (err error) {
+		p, err = profileOf(ctx, r, office, user)
+		return err
 	})
 	return p, err
+}
+
+// profileOf returns user's profile in office; ErrNotFound when the office
+// is unknown or user is not one of its collaborators.
+func profileOf(ctx context.Context, r Reader, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+	if _, err := r.Office(ctx, office); err != nil {
+		return cabinet.ProfileInvalid, err
+	}
+	c, err := r.Collaborator(ctx, office, user)
+	if err != nil {
+		return cabinet.ProfileInvalid, err
+	}
+	return c.Profile, nil
 }
 
 // ClientGroupsOf returns the client groups of office user is directly
@@ -81,8 +87,8 @@ func (s *Service) ClientGroupsOf(ctx context.Context, office cabinet.OfficeID, u
 		if _, err := r.Collaborator(ctx, office, user); err != nil {
 			return err
 		}
-		das, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
-			return r.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, after, 0)
+		das, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]DirectAssignment, cabinet.Cursor, error) {
+			return r.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, p)
 		})
 		if err != nil {
 			return err
@@ -124,8 +130,8 @@ func RouteFactsIn(ctx context.Context, r Reader, user cabinet.UserID, d cabinet.
 	} else if !isNotFound(err) {
 		return f, err
 	}
-	gas, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
-		return r.GroupAssignments(ctx, GroupAssignmentFilter{ClientGroup: p.ClientGroup}, after, 0)
+	gas, err := cabinet.All(ctx, func(ctx context.Context, pg cabinet.Page) ([]GroupAssignment, cabinet.Cursor, error) {
+		return r.GroupAssignments(ctx, GroupAssignmentFilter{ClientGroup: p.ClientGroup}, pg)
 	})
 	if err != nil {
 		return f, err
@@ -144,19 +150,26 @@ func RouteFactsIn(ctx context.Context, r Reader, user cabinet.UserID, d cabinet.
 // Routes returns the internal routes by which user reaches dossier (GRP-2,
 // GRP-3, GRP-11): the dossier's facts come from Dossiers, the rest from the
 // store, and InternalRoutes decides. A user who is not a collaborator of the
-// dossier's office gets NoRoute and no error. Errors: ErrNotFound (dossier).
-func (s *Service) Routes(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (Routes, error) {
-	d, err := s.dossiers.DossierFacts(ctx, dossier)
-	if err != nil {
-		return NoRoute, err
-	}
-	var f RouteFacts
-	err = s.store.ViewClientGroups(ctx, func(r Reader) (err error) {
-		f, err = RouteFactsIn(ctx, r, user, d)
+// dossier's office gets cabinet.NoRoutes and no error. Errors: ErrNotFound (dossier).
+func (s *Service) Routes(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
+	var routes cabinet.Routes
+	err := s.store.ViewClientGroups(ctx, func(r Reader) (err error) {
+		routes, err = routesIn(ctx, r, s.dossiers, user, dossier)
 		return err
 	})
+	return routes, err
+}
+
+// routesIn computes the internal routes of user to dossier in r's
+// transaction, the dossier's facts read from dossiers in the same one.
+func routesIn(ctx context.Context, r Reader, dossiers Dossiers, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
+	d, err := dossiers.DossierFacts(ctx, r.Tx(), dossier)
 	if err != nil {
-		return NoRoute, err
+		return cabinet.NoRoutes, err
+	}
+	f, err := RouteFactsIn(ctx, r, user, d)
+	if err != nil {
+		return cabinet.NoRoutes, err
 	}
 	return InternalRoutes(user, f), nil
 }
@@ -173,20 +186,19 @@ func (s *Service) ReachesDossier(ctx context.Context, user cabinet.UserID, dossi
 // set, else its office's general email. Errors: ErrNotFound (dossier, its
 // office, or the manager's account).
 func (s *Service) ContactAddress(ctx context.Context, dossier cabinet.DossierID) (string, error) {
-	d, err := s.dossiers.DossierFacts(ctx, dossier)
-	if err != nil {
-		return "", err
-	}
-	var managerEmail string
-	if d.Manager != "" {
-		u, err := s.users.User(ctx, d.Manager)
+	var managerEmail, groupEmail, officeEmail string
+	err := s.store.ViewClientGroups(ctx, func(r Reader) error {
+		d, err := s.dossiers.DossierFacts(ctx, r.Tx(), dossier)
 		if err != nil {
-			return "", err
+			return err
 		}
-		managerEmail = u.Email
-	}
-	var groupEmail, officeEmail string
-	err = s.store.ViewClientGroups(ctx, func(r Reader) error {
+		if d.Manager != "" {
+			u, err := s.users.User(ctx, r.Tx(), d.Manager)
+			if err != nil {
+				return err
+			}
+			managerEmail = u.Email
+		}
 		o, err := r.Office(ctx, d.Office)
 		if err != nil {
 			return err
@@ -212,85 +224,84 @@ func (s *Service) ContactAddress(ctx context.Context, dossier cabinet.DossierID)
 }
 
 // ListDossiers lists the dossiers of f.ClientGroup matching f's status and
-// manager filters (GRP-9), ordered by dossier ID, at most limit (≤ 0: all)
-// after the cursor, with the cursor of the next page ("" when none). Filters
+// manager filters (GRP-9), ordered by dossier ID, one cabinet.Page at a
+// time, with the cursor of the next page ("" when none). Filters
 // are applied on the facts Dossiers returns; a placed dossier that Dossiers
 // no longer knows is skipped. Decision: reads are not gated here (package
 // policy gates them). Errors: ErrInvalid (client_group, status), ErrNotFound
 // (group).
-func (s *Service) ListDossiers(ctx context.Context, f DossierFilter, after cabinet.Cursor, limit int) ([]cabinet.DossierFacts, cabinet.Cursor, error) {
-	ids, err := s.placedDossiers(ctx, f)
+func (s *Service) ListDossiers(ctx context.Context, f DossierFilter, p cabinet.Page) ([]cabinet.DossierFacts, cabinet.Cursor, error) {
+	limit, err := p.Size()
 	if err != nil {
 		return nil, "", err
 	}
 	var out []cabinet.DossierFacts
-	for _, id := range ids {
-		if after != "" && string(id) <= string(after) {
-			continue
-		}
-		d, ok, err := s.matchDossier(ctx, id, f)
+	var next cabinet.Cursor
+	err = s.store.ViewClientGroups(ctx, func(r Reader) error {
+		out, next = nil, ""
+		ids, err := placedDossiers(ctx, r, f)
 		if err != nil {
-			return nil, "", err
-		}
-		if !ok {
-			continue
-		}
-		if limit > 0 && len(out) == limit {
-			// one more match exists: the page is full and there is a next one.
-			return out, cabinet.Cursor(out[len(out)-1].ID), nil
-		}
-		out = append(out, d)
-	}
-	return out, "", nil
-}
-
-// Dossiers streams what ListDossiers lists, in the same order (GRP-9). The
-// sequence stops after yielding an error.
-func (s *Service) Dossiers(ctx context.Context, f DossierFilter) iter.Seq2[cabinet.DossierFacts, error] {
-	return func(yield func(cabinet.DossierFacts, error) bool) {
-		ids, err := s.placedDossiers(ctx, f)
-		if err != nil {
-			yield(cabinet.DossierFacts{}, err)
-			return
+			return err
 		}
 		for _, id := range ids {
-			d, ok, err := s.matchDossier(ctx, id, f)
+			if p.After != "" && string(id) <= string(p.After) {
+				continue
+			}
+			d, ok, err := s.matchDossier(ctx, r, id, f)
 			if err != nil {
-				yield(cabinet.DossierFacts{}, err)
-				return
+				return err
 			}
-			if ok && !yield(d, nil) {
-				return
+			if !ok {
+				continue
 			}
+			if len(out) == limit {
+				// one more match exists: the page is full and there is a next one.
+				next = cabinet.Cursor(out[len(out)-1].ID)
+				return nil
+			}
+			out = append(out, d)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
 	}
+	return out, next, nil
 }
 
-func (s *Service) placedDossiers(ctx context.Context, f DossierFilter) ([]cabinet.DossierID, error) {
+// Dossiers streams what ListDossiers lists, in the same order (GRP-9), page
+// by page. The sequence stops after yielding an error.
+func (s *Service) Dossiers(ctx context.Context, f DossierFilter) iter.Seq2[cabinet.DossierFacts, error] {
+	return cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]cabinet.DossierFacts, cabinet.Cursor, error) {
+		return s.ListDossiers(ctx, f, p)
+	})
+}
+
+func placedDossiers(ctx context.Context, r Reader, f DossierFilter) ([]cabinet.DossierID, error) {
 	if f.ClientGroup == "" {
 		return nil, cabinet.Invalid("client_group", "is required")
 	}
 	if f.Status != cabinet.DossierStatusInvalid && !f.Status.Valid() {
 		return nil, cabinet.Invalid("status", "%s is not a dossier status", f.Status)
 	}
-	var ids []cabinet.DossierID
-	err := s.store.ViewClientGroups(ctx, func(r Reader) error {
-		if _, err := r.ClientGroup(ctx, f.ClientGroup); err != nil {
-			return err
-		}
-		ps, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Placement, cabinet.Cursor, error) {
-			return r.Placements(ctx, PlacementFilter{ClientGroup: f.ClientGroup}, after, 0)
-		})
-		for _, p := range ps {
-			ids = append(ids, p.Dossier)
-		}
-		return err
+	if _, err := r.ClientGroup(ctx, f.ClientGroup); err != nil {
+		return nil, err
+	}
+	ps, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Placement, cabinet.Cursor, error) {
+		return r.Placements(ctx, PlacementFilter{ClientGroup: f.ClientGroup}, p)
 	})
-	return ids, err
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]cabinet.DossierID, len(ps))
+	for i, p := range ps {
+		ids[i] = p.Dossier
+	}
+	return ids, nil
 }
 
-func (s *Service) matchDossier(ctx context.Context, id cabinet.DossierID, f DossierFilter) (cabinet.DossierFacts, bool, error) {
-	d, err := s.dossiers.DossierFacts(ctx, id)
+func (s *Service) matchDossier(ctx context.Context, r Reader, id cabinet.DossierID, f DossierFilter) (cabinet.DossierFacts, bool, error) {
+	d, err := s.dossiers.DossierFacts(ctx, r.Tx(), id)
 	if isNotFound(err) {
 		return d, false, nil
 	}
@@ -317,8 +328,8 @@ func (s *Service) DuplicateNames(ctx context.Context, office cabinet.OfficeID) (
 			return err
 		}
 		var err error
-		gs, err = cabinet.CollectPages(func(after cabinet.Cursor) ([]ClientGroup, cabinet.Cursor, error) {
-			return r.ClientGroups(ctx, ClientGroupFilter{Office: office}, after, 0)
+		gs, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]ClientGroup, cabinet.Cursor, error) {
+			return r.ClientGroups(ctx, ClientGroupFilter{Office: office}, p)
 		})
 		return err
 	})

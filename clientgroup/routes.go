@@ -1,74 +1,8 @@
 package clientgroup
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/cabinet-go/cabinet"
 )
-
-// Routes is a set of internal routes by which a collaborator reaches a dossier
-// (GRP-3). The zero value is the empty set: no internal route.
-type Routes uint8
-
-// The five internal routes of GRP-3.
-const (
-	RouteAdmin             Routes = 1 << iota // "admin": the user has the admin profile in the dossier's office
-	RouteManager                              // "manager": the user is the dossier's manager
-	RouteAssigned                             // "assigned": the user is one of the dossier's assigned collaborators
-	RouteGroupDirect                          // "group_direct": the user is a direct collaborator of the dossier's client group
-	RouteCollaboratorGroup                    // "collaborator_group": the user is in a collaborator group assigned to the dossier's client group
-)
-
-// NoRoute is the empty set of routes.
-const NoRoute Routes = 0
-
-var routeNames = [...]string{"admin", "manager", "assigned", "group_direct", "collaborator_group"}
-
-// Valid reports whether r holds only the five known routes.
-func (r Routes) Valid() bool { return r&^(1<<len(routeNames)-1) == 0 }
-
-// ParseRoutes returns the routes named in s, names joined by "|" as String
-// writes them ("none" or "" for the empty set), or an *cabinet.InvalidError
-// for field "route".
-func ParseRoutes(s string) (Routes, error) {
-	if s == "none" || s == "" {
-		return NoRoute, nil
-	}
-	var r Routes
-	for part := range strings.SplitSeq(s, "|") {
-		i := slices.Index(routeNames[:], part)
-		if i < 0 {
-			return NoRoute, cabinet.Invalid("route", "%q is not admin, manager, assigned, group_direct or collaborator_group", part)
-		}
-		r |= 1 << i
-	}
-	return r, nil
-}
-
-// Has reports whether every route of x is in r.
-func (r Routes) Has(x Routes) bool { return r&x == x && x != 0 }
-
-// Any reports whether r holds at least one route.
-func (r Routes) Any() bool { return r != 0 }
-
-// String lists the routes in r joined by "|" in the order admin, manager,
-// assigned, group_direct, collaborator_group, or returns "none".
-func (r Routes) String() string {
-	if r == 0 {
-		return "none"
-	}
-	var parts []string
-	for i, n := range routeNames {
-		if r&(1<<i) != 0 {
-			parts = append(parts, n)
-		}
-	}
-	if rest := r &^ (1<<len(routeNames) - 1); rest != 0 {
-		parts = append(parts, "unknown")
-	}
-	return strings.Join(parts, "|")
-}
 
 // RouteFacts is everything InternalRoutes needs to answer for one user and
 // one dossier. It is plain data so that a caller holding a precomputed index
@@ -92,38 +26,39 @@ type RouteFacts struct {
 	ThroughCollaboratorGroup bool
 }
 
-// InternalRoutes returns the internal routes by which user reaches the
-// dossier described by f (GRP-2, GRP-3). It is pure and allocation-free;
+// InternalRoutes returns the internal routes (a subset of
+// cabinet.InternalRoutes) by which user reaches the dossier described by f
+// (GRP-2, GRP-3). It is pure and allocation-free;
 // the service and package policy both call it.
 //
 // The user must be a collaborator of the dossier's office (f.Profile valid):
-// otherwise the answer is NoRoute (GRP-11). An empty user, or a dossier
-// without office, gets NoRoute. Direct and ThroughCollaboratorGroup count
+// otherwise the answer is cabinet.NoRoutes (GRP-11). An empty user, or a dossier
+// without office, gets cabinet.NoRoutes. Direct and ThroughCollaboratorGroup count
 // only when f.ClientGroup is set (GRP-2). The dossier's status plays no
 // part (Decision: archived and draft dossiers stay reachable internally).
-func InternalRoutes(user cabinet.UserID, f RouteFacts) Routes {
+func InternalRoutes(user cabinet.UserID, f RouteFacts) cabinet.Routes {
 	if user == "" || f.Dossier.Office == "" || !f.Profile.Valid() {
-		return NoRoute
+		return cabinet.NoRoutes
 	}
-	var r Routes
+	var r cabinet.Routes
 	if f.Profile == cabinet.ProfileAdmin {
-		r |= RouteAdmin
+		r |= cabinet.RouteAdmin
 	}
 	if f.Dossier.Manager == user {
-		r |= RouteManager
+		r |= cabinet.RouteManager
 	}
 	for _, a := range f.Dossier.Assigned {
 		if a == user {
-			r |= RouteAssigned
+			r |= cabinet.RouteAssigned
 			break
 		}
 	}
 	if f.ClientGroup != "" {
 		if f.Direct {
-			r |= RouteGroupDirect
+			r |= cabinet.RouteGroupDirect
 		}
 		if f.ThroughCollaboratorGroup {
-			r |= RouteCollaboratorGroup
+			r |= cabinet.RouteCollaboratorGroup
 		}
 	}
 	return r

@@ -18,7 +18,7 @@ func TestInternalRoutesMatrix(t *testing.T) {
 		direct  bool
 		viaCG   bool
 	}
-	check := func(w who, group cabinet.ClientGroupID, want clientgroup.Routes) {
+	check := func(w who, group cabinet.ClientGroupID, want cabinet.Routes) {
 		t.Helper()
 		f := clientgroup.RouteFacts{Dossier: dossier, Profile: w.profile, ClientGroup: group, Direct: w.direct, ThroughCollaboratorGroup: w.viaCG}
 		if got := clientgroup.InternalRoutes(w.user, f); got != want {
@@ -26,41 +26,21 @@ func TestInternalRoutesMatrix(t *testing.T) {
 		}
 	}
 	std := cabinet.ProfileStandard
-	check(who{"adm", cabinet.ProfileAdmin, false, false}, "", clientgroup.RouteAdmin)
-	check(who{"mia", std, false, false}, "", clientgroup.RouteManager)
-	check(who{"ava", std, false, false}, "", clientgroup.RouteAssigned)
-	check(who{"gus", std, true, false}, "g", clientgroup.RouteGroupDirect)
-	check(who{"cal", std, false, true}, "g", clientgroup.RouteCollaboratorGroup)
-	check(who{"gus", std, true, false}, "", clientgroup.NoRoute) // GRP-2
-	check(who{"cal", std, false, true}, "", clientgroup.NoRoute) // GRP-2
-	check(who{"nob", std, false, false}, "g", clientgroup.NoRoute)
-	check(who{"mia", cabinet.ProfileAdmin, true, true}, "g", clientgroup.RouteAdmin|clientgroup.RouteManager|clientgroup.RouteGroupDirect|clientgroup.RouteCollaboratorGroup)
+	check(who{"adm", cabinet.ProfileAdmin, false, false}, "", cabinet.RouteAdmin)
+	check(who{"mia", std, false, false}, "", cabinet.RouteManager)
+	check(who{"ava", std, false, false}, "", cabinet.RouteAssigned)
+	check(who{"gus", std, true, false}, "g", cabinet.RouteGroupDirect)
+	check(who{"cal", std, false, true}, "g", cabinet.RouteCollaboratorGroup)
+	check(who{"gus", std, true, false}, "", cabinet.NoRoutes) // GRP-2
+	check(who{"cal", std, false, true}, "", cabinet.NoRoutes) // GRP-2
+	check(who{"nob", std, false, false}, "g", cabinet.NoRoutes)
+	check(who{"mia", cabinet.ProfileAdmin, true, true}, "g", cabinet.RouteAdmin|cabinet.RouteManager|cabinet.RouteGroupDirect|cabinet.RouteCollaboratorGroup)
 	// GRP-11: no profile in the office, no route.
-	check(who{"mia", cabinet.ProfileInvalid, true, true}, "g", clientgroup.NoRoute)
-	check(who{"", cabinet.ProfileAdmin, true, true}, "g", clientgroup.NoRoute)
+	check(who{"mia", cabinet.ProfileInvalid, true, true}, "g", cabinet.NoRoutes)
+	check(who{"", cabinet.ProfileAdmin, true, true}, "g", cabinet.NoRoutes)
 	// unknown dossier (no office): no route.
-	if got := clientgroup.InternalRoutes("adm", clientgroup.RouteFacts{Profile: cabinet.ProfileAdmin}); got != clientgroup.NoRoute {
+	if got := clientgroup.InternalRoutes("adm", clientgroup.RouteFacts{Profile: cabinet.ProfileAdmin}); got != cabinet.NoRoutes {
 		t.Errorf("no office: %v", got)
-	}
-}
-
-func TestRoutesString(t *testing.T) {
-	for _, c := range []struct {
-		r    clientgroup.Routes
-		want string
-	}{
-		{clientgroup.NoRoute, "none"},
-		{clientgroup.RouteAdmin, "admin"},
-		{clientgroup.RouteManager | clientgroup.RouteAssigned, "manager|assigned"},
-		{clientgroup.RouteGroupDirect | clientgroup.RouteCollaboratorGroup, "group_direct|collaborator_group"},
-		{clientgroup.Routes(0xff), "admin|manager|assigned|group_direct|collaborator_group|unknown"},
-	} {
-		if got := c.r.String(); got != c.want {
-			t.Errorf("%08b.String() = %q, want %q", uint8(c.r), got, c.want)
-		}
-	}
-	if clientgroup.NoRoute.Has(clientgroup.NoRoute) || !clientgroup.RouteAdmin.Any() {
-		t.Error("Has/Any")
 	}
 }
 
@@ -105,7 +85,7 @@ func TestHotPathAllocations(t *testing.T) {
 		ClientGroup: "g", Direct: true, ThroughCollaboratorGroup: true,
 	}
 	g := clientgroup.ClientGroup{ID: "g", Office: "o"}
-	var sink clientgroup.Routes
+	var sink cabinet.Routes
 	n := testing.AllocsPerRun(1000, func() {
 		sink |= clientgroup.InternalRoutes("c", f)
 		if clientgroup.CanAdminister(cabinet.ProfileAdmin) != nil || clientgroup.CanPlace(f.Dossier, g) != nil {
@@ -126,39 +106,4 @@ func BenchmarkInternalRoutes(b *testing.B) {
 	for b.Loop() {
 		_ = clientgroup.InternalRoutes("c", f)
 	}
-}
-
-func TestParseRoutes(t *testing.T) {
-	for r := clientgroup.Routes(0); r < 32; r++ {
-		got, err := clientgroup.ParseRoutes(r.String())
-		if err != nil || got != r || !r.Valid() {
-			t.Errorf("ParseRoutes(%q) = %v, %v", r.String(), got, err)
-		}
-	}
-	_, err := clientgroup.ParseRoutes("admin|owner")
-	if !errors.Is(err, cabinet.ErrInvalid) || cabinet.FieldOf(err) != "route" {
-		t.Errorf("bad name: %v", err)
-	}
-	if clientgroup.Routes(64).Valid() {
-		t.Error("unknown bit is valid")
-	}
-}
-
-func FuzzParseRoutes(f *testing.F) {
-	for _, s := range []string{"", "none", "admin", "manager|assigned", "x|", "|"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		r, err := clientgroup.ParseRoutes(s)
-		if err != nil {
-			if !errors.Is(err, cabinet.ErrInvalid) {
-				t.Fatalf("err %v does not wrap ErrInvalid", err)
-			}
-			return
-		}
-		back, err := clientgroup.ParseRoutes(r.String())
-		if err != nil || back != r {
-			t.Fatalf("round trip %q → %v → %v, %v", s, r, back, err)
-		}
-	})
 }

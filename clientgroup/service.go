@@ -7,19 +7,23 @@ import (
 	"github.com/cabinet-go/cabinet"
 )
 
-// Users tells the service about accounts (team.Service implements it). It is
-// used to check that a user exists before they create an office or become a
-// collaborator, and to learn a manager's email (GRP-7).
+// Users tells the service about accounts, as seen by a transaction of the
+// store (team.Facts implements it). It is used to check that a user exists
+// before they create an office or become a collaborator, and to learn a
+// manager's email (GRP-7).
 type Users interface {
-	// User returns the account, or an error wrapping cabinet.ErrNotFound.
-	User(ctx context.Context, id cabinet.UserID) (cabinet.User, error)
+	// User returns the account as seen by tx, or an error wrapping
+	// cabinet.ErrNotFound.
+	User(ctx context.Context, tx cabinet.Tx, id cabinet.UserID) (cabinet.User, error)
 }
 
-// Dossiers tells the service about dossiers (access.Service implements it).
+// Dossiers tells the service about dossiers, as seen by a transaction of the
+// store (access.Facts implements it).
 type Dossiers interface {
 	// DossierFacts returns the dossier's office, status, manager and
-	// assigned collaborators, or an error wrapping cabinet.ErrNotFound.
-	DossierFacts(ctx context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error)
+	// assigned collaborators as seen by tx, or an error wrapping
+	// cabinet.ErrNotFound.
+	DossierFacts(ctx context.Context, tx cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error)
 }
 
 // Service applies the office-directory and client-group commands (GRP-1 …
@@ -78,8 +82,8 @@ func requireAdmin(ctx context.Context, r Reader, office cabinet.OfficeID, actor 
 }
 
 func countAdmins(ctx context.Context, r Reader, office cabinet.OfficeID) (int, error) {
-	cs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Collaborator, cabinet.Cursor, error) {
-		return r.Collaborators(ctx, CollaboratorFilter{Office: office}, after, 0)
+	cs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Collaborator, cabinet.Cursor, error) {
+		return r.Collaborators(ctx, CollaboratorFilter{Office: office}, p)
 	})
 	if err != nil {
 		return 0, err
@@ -111,12 +115,12 @@ func (s *Service) CreateOffice(ctx context.Context, actor cabinet.UserID, name, 
 	if err != nil {
 		return Office{}, err
 	}
-	if _, err := s.users.User(ctx, actor); err != nil {
-		return Office{}, err
-	}
-	now := s.o.Clock.Now()
+	now := s.o.Now()
 	o := Office{ID: cabinet.NewID[cabinet.OfficeID](s.o.IDs, "office"), Name: name, Email: email, CreatedBy: actor, CreatedAt: now}
 	rev, err := s.store.UpdateClientGroups(ctx, func(w Writer) error {
+		if _, err := s.users.User(ctx, w.Tx(), actor); err != nil {
+			return err
+		}
 		if err := w.PutOffice(ctx, o); err != nil {
 			return err
 		}
@@ -191,12 +195,12 @@ func (s *Service) AddCollaborator(ctx context.Context, actor cabinet.UserID, off
 	if !profile.Valid() {
 		return Collaborator{}, cabinet.Invalid("profile", "%s is not admin or standard", profile)
 	}
-	if _, err := s.users.User(ctx, user); err != nil {
-		return Collaborator{}, err
-	}
-	c := Collaborator{Office: office, User: user, Profile: profile, AddedAt: s.o.Clock.Now()}
+	c := Collaborator{Office: office, User: user, Profile: profile, AddedAt: s.o.Now()}
 	rev, err := s.store.UpdateClientGroups(ctx, func(w Writer) error {
 		if _, err := w.Office(ctx, office); err != nil {
+			return err
+		}
+		if _, err := s.users.User(ctx, w.Tx(), user); err != nil {
 			return err
 		}
 		if err := requireAdmin(ctx, w, office, actor); err != nil {
@@ -313,8 +317,8 @@ func (s *Service) RemoveCollaborator(ctx context.Context, actor cabinet.UserID, 
 				return cabinet.Conflict("GRP-5", "user %s is the last admin of office %s", user, office)
 			}
 		}
-		ms, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Member, cabinet.Cursor, error) {
-			return w.Members(ctx, MemberFilter{User: user}, after, 0)
+		ms, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Member, cabinet.Cursor, error) {
+			return w.Members(ctx, MemberFilter{User: user}, p)
 		})
 		if err != nil {
 			return err
@@ -328,8 +332,8 @@ func (s *Service) RemoveCollaborator(ctx context.Context, actor cabinet.UserID, 
 			}
 			events = append(events, CollaboratorGroupMemberRemoved{Office: office, Group: m.Group, User: user})
 		}
-		das, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
-			return w.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, after, 0)
+		das, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]DirectAssignment, cabinet.Cursor, error) {
+			return w.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, p)
 		})
 		if err != nil {
 			return err
@@ -369,7 +373,7 @@ func (s *Service) CreateCollaboratorGroup(ctx context.Context, actor cabinet.Use
 	if err != nil {
 		return CollaboratorGroup{}, err
 	}
-	g := CollaboratorGroup{ID: cabinet.NewID[cabinet.CollaboratorGroupID](s.o.IDs, "cgroup"), Office: office, Name: name, CreatedAt: s.o.Clock.Now()}
+	g := CollaboratorGroup{ID: cabinet.NewID[cabinet.CollaboratorGroupID](s.o.IDs, "cgroup"), Office: office, Name: name, CreatedAt: s.o.Now()}
 	rev, err := s.store.UpdateClientGroups(ctx, func(w Writer) error {
 		if _, err := w.Office(ctx, office); err != nil {
 			return err
@@ -444,8 +448,8 @@ func (s *Service) DeleteCollaboratorGroup(ctx context.Context, actor cabinet.Use
 		if err := requireAdmin(ctx, w, g.Office, actor); err != nil {
 			return err
 		}
-		ms, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Member, cabinet.Cursor, error) {
-			return w.Members(ctx, MemberFilter{Group: group}, after, 0)
+		ms, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Member, cabinet.Cursor, error) {
+			return w.Members(ctx, MemberFilter{Group: group}, p)
 		})
 		if err != nil {
 			return err
@@ -456,8 +460,8 @@ func (s *Service) DeleteCollaboratorGroup(ctx context.Context, actor cabinet.Use
 			}
 			events = append(events, CollaboratorGroupMemberRemoved{Office: g.Office, Group: group, User: m.User})
 		}
-		gas, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
-			return w.GroupAssignments(ctx, GroupAssignmentFilter{CollaboratorGroup: group}, after, 0)
+		gas, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]GroupAssignment, cabinet.Cursor, error) {
+			return w.GroupAssignments(ctx, GroupAssignmentFilter{CollaboratorGroup: group}, p)
 		})
 		if err != nil {
 			return err
@@ -560,7 +564,7 @@ func (s *Service) CreateClientGroup(ctx context.Context, actor cabinet.UserID, o
 	if err != nil {
 		return ClientGroup{}, err
 	}
-	g := ClientGroup{ID: cabinet.NewID[cabinet.ClientGroupID](s.o.IDs, "group"), Office: office, Name: name, Email: email, CreatedAt: s.o.Clock.Now()}
+	g := ClientGroup{ID: cabinet.NewID[cabinet.ClientGroupID](s.o.IDs, "group"), Office: office, Name: name, Email: email, CreatedAt: s.o.Now()}
 	rev, err := s.store.UpdateClientGroups(ctx, func(w Writer) error {
 		if _, err := w.Office(ctx, office); err != nil {
 			return err
@@ -671,8 +675,8 @@ func (s *Service) DeleteClientGroup(ctx context.Context, actor cabinet.UserID, g
 		if err := requireAdmin(ctx, w, g.Office, actor); err != nil {
 			return err
 		}
-		ps, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Placement, cabinet.Cursor, error) {
-			return w.Placements(ctx, PlacementFilter{ClientGroup: group}, after, 0)
+		ps, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Placement, cabinet.Cursor, error) {
+			return w.Placements(ctx, PlacementFilter{ClientGroup: group}, p)
 		})
 		if err != nil {
 			return err
@@ -683,8 +687,8 @@ func (s *Service) DeleteClientGroup(ctx context.Context, actor cabinet.UserID, g
 			}
 			events = append(events, DossierMoved{Office: g.Office, Dossier: p.Dossier, From: group})
 		}
-		das, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
-			return w.DirectAssignments(ctx, DirectAssignmentFilter{ClientGroup: group}, after, 0)
+		das, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]DirectAssignment, cabinet.Cursor, error) {
+			return w.DirectAssignments(ctx, DirectAssignmentFilter{ClientGroup: group}, p)
 		})
 		if err != nil {
 			return err
@@ -695,8 +699,8 @@ func (s *Service) DeleteClientGroup(ctx context.Context, actor cabinet.UserID, g
 			}
 			events = append(events, CollaboratorUnassigned{Office: g.Office, ClientGroup: group, User: a.User})
 		}
-		gas, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]GroupAssignment, cabinet.Cursor, error) {
-			return w.GroupAssignments(ctx, GroupAssignmentFilter{ClientGroup: group}, after, 0)
+		gas, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]GroupAssignment, cabinet.Cursor, error) {
+			return w.GroupAssignments(ctx, GroupAssignmentFilter{ClientGroup: group}, p)
 		})
 		if err != nil {
 			return err
@@ -725,10 +729,9 @@ func (s *Service) DeleteClientGroup(ctx context.Context, actor cabinet.UserID, g
 // group's office can be put into a group (GRP-5, GRP-1); any dossier can be
 // taken out. Moving a dossier to the group it is in is a no-op.
 //
-// The dossier's facts are read from Dossiers before the transaction
-// (Decision: a provider may share the store's lock, so it is never called
-// inside one); the placement itself is written in one transaction.
-// Errors: ErrInvalid (actor, dossier), ErrNotFound (dossier, group, or no
+// The dossier's facts are read in the same transaction as the placement is
+// written: a dossier archived while it is being placed never commits the
+// placement. Errors: ErrInvalid (actor, dossier), ErrNotFound (dossier, group, or no
 // placement when taking out), ErrConflict (GRP-1: a group of another
 // office than the dossier's, whoever asks), ErrForbidden (GRP-5: not an
 // admin of the office, or a dossier that is not activated).
@@ -738,13 +741,6 @@ func (s *Service) MoveDossier(ctx context.Context, actor cabinet.UserID, dossier
 	}
 	if err := checkID("dossier", dossier); err != nil {
 		return err
-	}
-	var facts cabinet.DossierFacts
-	if to != "" {
-		var err error
-		if facts, err = s.dossiers.DossierFacts(ctx, dossier); err != nil {
-			return err
-		}
 	}
 	var ev cabinet.Event
 	rev, err := s.store.UpdateClientGroups(ctx, func(w Writer) error {
@@ -763,6 +759,10 @@ func (s *Service) MoveDossier(ctx context.Context, actor cabinet.UserID, dossier
 			}
 			ev = DossierMoved{Office: old.Office, Dossier: dossier, From: old.ClientGroup}
 			return w.DeletePlacement(ctx, dossier)
+		}
+		facts, err := s.dossiers.DossierFacts(ctx, w.Tx(), dossier)
+		if err != nil {
+			return err
 		}
 		g, err := w.ClientGroup(ctx, to)
 		if err != nil {
@@ -910,8 +910,8 @@ func (s *Service) setDirect(ctx context.Context, actor cabinet.UserID, target fu
 			}
 		}
 		if exact {
-			cur, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]DirectAssignment, cabinet.Cursor, error) {
-				return w.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, after, 0)
+			cur, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]DirectAssignment, cabinet.Cursor, error) {
+				return w.DirectAssignments(ctx, DirectAssignmentFilter{User: user}, p)
 			})
 			if err != nil {
 				return err

@@ -98,11 +98,11 @@ func TestGRP1_GroupGivesAccessToAllItsDossiers(t *testing.T) {
 	}
 	must(t, e.svc.MoveDossier(ctx, "ann", "act2", g2))
 	for _, d := range []cabinet.DossierID{"act1", "act3"} {
-		if r := e.routes(t, "ugo", d); !r.Has(clientgroup.RouteGroupDirect) {
+		if r := e.routes(t, "ugo", d); !r.Has(cabinet.RouteGroupDirect) {
 			t.Errorf("ugo on %s: %v", d, r)
 		}
 	}
-	if r := e.routes(t, "tia", "act2"); !r.Has(clientgroup.RouteCollaboratorGroup) {
+	if r := e.routes(t, "tia", "act2"); !r.Has(cabinet.RouteCollaboratorGroup) {
 		t.Errorf("tia on act2: %v", r)
 	}
 	t.Run("OtherOfficeDossier", func(t *testing.T) {
@@ -136,13 +136,13 @@ func TestGRP2_UngroupedDossier(t *testing.T) {
 	for _, c := range []struct {
 		user cabinet.UserID
 		d    cabinet.DossierID
-		want clientgroup.Routes
+		want cabinet.Routes
 	}{
-		{"ann", "act3", clientgroup.RouteAdmin},
-		{"sam", "act1", clientgroup.RouteManager},
-		{"tia", "act2", clientgroup.RouteAssigned},
-		{"ugo", "act1", clientgroup.NoRoute},
-		{"tia", "act1", clientgroup.NoRoute},
+		{"ann", "act3", cabinet.RouteAdmin},
+		{"sam", "act1", cabinet.RouteManager},
+		{"tia", "act2", cabinet.RouteAssigned},
+		{"ugo", "act1", cabinet.NoRoutes},
+		{"tia", "act1", cabinet.NoRoutes},
 	} {
 		if got := e.routes(t, c.user, c.d); got != c.want {
 			t.Errorf("%s on %s: %v, want %v", c.user, c.d, got, c.want)
@@ -150,7 +150,7 @@ func TestGRP2_UngroupedDossier(t *testing.T) {
 	}
 	// InternalRoutes ignores the membership flags when there is no group.
 	f := clientgroup.RouteFacts{Dossier: cabinet.DossierFacts{ID: "d", Office: "o"}, Profile: cabinet.ProfileStandard, Direct: true, ThroughCollaboratorGroup: true}
-	if got := clientgroup.InternalRoutes("u", f); got != clientgroup.NoRoute {
+	if got := clientgroup.InternalRoutes("u", f); got != cabinet.NoRoutes {
 		t.Errorf("no group but flags: %v", got)
 	}
 }
@@ -166,14 +166,14 @@ func TestGRP3_PermissionMatrix(t *testing.T) {
 	must(t, e.svc.MoveDossier(ctx, "ann", "act3", g2))
 
 	const (
-		A  = clientgroup.RouteAdmin
-		M  = clientgroup.RouteManager
-		As = clientgroup.RouteAssigned
-		G  = clientgroup.RouteGroupDirect
-		C  = clientgroup.RouteCollaboratorGroup
-		No = clientgroup.NoRoute
+		A  = cabinet.RouteAdmin
+		M  = cabinet.RouteManager
+		As = cabinet.RouteAssigned
+		G  = cabinet.RouteGroupDirect
+		C  = cabinet.RouteCollaboratorGroup
+		No = cabinet.NoRoutes
 	)
-	check := func(user cabinet.UserID, d cabinet.DossierID, want clientgroup.Routes) {
+	check := func(user cabinet.UserID, d cabinet.DossierID, want cabinet.Routes) {
 		t.Helper()
 		got, err := e.svc.Routes(ctx, user, d)
 		if err != nil {
@@ -209,9 +209,9 @@ func TestGRP4_MoveTakesOutOfPreviousGroup(t *testing.T) {
 	g1, g2, _ := setupGroups(t, e)
 	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g1))
 	must(t, e.svc.MoveDossier(ctx, "bob", "act1", g2))
-	in1, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g1}, "", 0)
+	in1, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g1}, cabinet.Page{})
 	must(t, err)
-	in2, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g2}, "", 0)
+	in2, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g2}, cabinet.Page{})
 	must(t, err)
 	if len(in1) != 0 || len(in2) != 1 || in2[0].ID != "act1" {
 		t.Fatalf("g1 %v, g2 %v", in1, in2)
@@ -234,7 +234,7 @@ func TestGRP4_MoveTakesOutOfPreviousGroup(t *testing.T) {
 	// deleting a group takes its dossiers out.
 	must(t, e.svc.MoveDossier(ctx, "ann", "act2", g1))
 	must(t, e.svc.DeleteClientGroup(ctx, "ann", g1))
-	if r := e.routes(t, "ugo", "act2"); r != clientgroup.NoRoute {
+	if r := e.routes(t, "ugo", "act2"); r != cabinet.NoRoutes {
 		t.Errorf("ugo after group deletion: %v", r)
 	}
 	sn := takeSnapshot(t, e.store)
@@ -397,10 +397,10 @@ func TestGRP8_ManyGroups(t *testing.T) {
 	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g1))
 	must(t, e.svc.MoveDossier(ctx, "ann", "act3", g2))
 	for _, d := range []cabinet.DossierID{"act1", "act3"} {
-		if !e.routes(t, "ugo", d).Has(clientgroup.RouteGroupDirect) {
+		if !e.routes(t, "ugo", d).Has(cabinet.RouteGroupDirect) {
 			t.Errorf("ugo misses %s", d)
 		}
-		if !e.routes(t, "tia", d).Has(clientgroup.RouteCollaboratorGroup) {
+		if !e.routes(t, "tia", d).Has(cabinet.RouteCollaboratorGroup) {
 			t.Errorf("tia misses %s", d)
 		}
 	}
@@ -439,7 +439,7 @@ func TestGRP9_ListDossiers(t *testing.T) {
 		{"Nothing", clientgroup.DossierFilter{ClientGroup: g1, Manager: "ugo"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			all, next, err := e.svc.ListDossiers(ctx, c.f, "", 0)
+			all, next, err := e.svc.ListDossiers(ctx, c.f, cabinet.Page{})
 			must(t, err)
 			if !slices.Equal(ids(all), c.want) || next != "" {
 				t.Errorf("ListDossiers = %v, %q; want %v", ids(all), next, c.want)
@@ -447,7 +447,7 @@ func TestGRP9_ListDossiers(t *testing.T) {
 			var paged []cabinet.DossierID
 			var after cabinet.Cursor
 			for range 10 {
-				page, next, err := e.svc.ListDossiers(ctx, c.f, after, 1)
+				page, next, err := e.svc.ListDossiers(ctx, c.f, cabinet.Page{After: after, Limit: 1})
 				must(t, err)
 				paged = append(paged, ids(page)...)
 				if next == "" {
@@ -468,9 +468,9 @@ func TestGRP9_ListDossiers(t *testing.T) {
 			}
 		})
 	}
-	_, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{}, "", 0)
+	_, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{}, cabinet.Page{})
 	wantErr(t, err, cabinet.ErrInvalid, "client_group")
-	_, _, err = e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: "group_nope"}, "", 0)
+	_, _, err = e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: "group_nope"}, cabinet.Page{})
 	wantErr(t, err, cabinet.ErrNotFound, "")
 }
 
@@ -511,7 +511,7 @@ func TestGRP10_BothSidesOneTruth(t *testing.T) {
 	}
 	// and the group side sees what the collaborator side wrote.
 	err = viaCollaborator.svc.View(ctx, func(r clientgroup.Reader) error {
-		das, _, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: gb2}, "", 0)
+		das, _, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: gb2}, cabinet.Page{})
 		if len(das) != 1 || das[0].User != "ugo" {
 			t.Errorf("g2 direct collaborators = %v", das)
 		}
@@ -531,13 +531,13 @@ func TestGRP11_RemovingCollaboratorRemovesRoutes(t *testing.T) {
 	must(t, e.svc.AssignCollaborator(ctx, "ann", g1, "sam"))
 	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g1))
 	must(t, e.svc.MoveDossier(ctx, "ann", "act2", g2))
-	if r := e.routes(t, "sam", "act1"); r != clientgroup.RouteManager|clientgroup.RouteGroupDirect {
+	if r := e.routes(t, "sam", "act1"); r != cabinet.RouteManager|cabinet.RouteGroupDirect {
 		t.Fatalf("before: %v", r)
 	}
 	e.log.Reset()
 	must(t, e.svc.RemoveCollaborator(ctx, "ann", e.office, "sam"))
 	for _, d := range []cabinet.DossierID{"act1", "act2", "act3"} {
-		if r := e.routes(t, "sam", d); r != clientgroup.NoRoute {
+		if r := e.routes(t, "sam", d); r != cabinet.NoRoutes {
 			t.Errorf("sam still reaches %s by %v", d, r)
 		}
 	}
@@ -562,7 +562,7 @@ func TestGRP11_RemovingCollaboratorRemovesRoutes(t *testing.T) {
 	}
 	// The pure function: a non-collaborator gets nothing.
 	f := clientgroup.RouteFacts{Dossier: cabinet.DossierFacts{ID: "d", Office: "o", Manager: "sam", Assigned: []cabinet.UserID{"sam"}}, ClientGroup: "g", Direct: true, ThroughCollaboratorGroup: true}
-	if got := clientgroup.InternalRoutes("sam", f); got != clientgroup.NoRoute {
+	if got := clientgroup.InternalRoutes("sam", f); got != cabinet.NoRoutes {
 		t.Errorf("InternalRoutes for a non-collaborator = %v", got)
 	}
 }

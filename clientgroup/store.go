@@ -17,7 +17,25 @@ type Store interface {
 	// UpdateClientGroups runs fn in one transaction: all of fn's writes
 	// commit together if it returns nil, none otherwise. Returns the revision
 	// of the commit (unchanged if nothing was written).
+	//
+	// fn may run more than once (a store may retry a transaction that lost
+	// a serialization race, as PostgreSQL's does): it must not keep state
+	// across runs (reset what it collects at its start) and must not act
+	// outside the store.
+	//
+	// Inside fn, w.Tx() is the transaction: pass it to the other packages'
+	// stores (their …Reader and …Writer methods) to read or write their
+	// records in the same transaction.
 	UpdateClientGroups(ctx context.Context, fn func(w Writer) error) (cabinet.Revision, error)
+	// ClientGroupReader returns the records of this package in tx, an open
+	// transaction (View or Update) of this same store, for a command of
+	// another package that reads them in its own transaction. Any other tx
+	// is an *cabinet.InvalidError naming "tx".
+	ClientGroupReader(tx cabinet.Tx) (Reader, error)
+	// ClientGroupWriter returns the records of this package in tx, an open write
+	// transaction of this same store (else *cabinet.InvalidError "tx"), for
+	// a command of another package that writes them in its own transaction.
+	ClientGroupWriter(tx cabinet.Tx) (Writer, error)
 }
 
 // Filters of the listings. A zero field does not filter.
@@ -61,8 +79,9 @@ type (
 )
 
 // Reader reads the records. Getters return an error wrapping
-// cabinet.ErrNotFound when the record does not exist. Listings return at most
-// limit records (limit ≤ 0 means no limit) after the cursor, ordered by
+// cabinet.ErrNotFound when the record does not exist. Listings return one
+// cabinet.Page of records at a time (zero limit is cabinet.DefaultPageSize,
+// at most cabinet.MaxPageSize, negative is invalid), ordered by
 // their key — offices, groups by ID; collaborators by (office, user); members
 // by (group, user); direct assignments by (client group, user); group
 // assignments by (client group, collaborator group); placements by dossier —
@@ -75,32 +94,34 @@ type Reader interface {
 	// counter (as memstore does) returns that shared revision. Consumers
 	// such as the policy engine use it to tell how fresh their copy is.
 	Revision() cabinet.Revision
+	// Tx returns the transaction this reader belongs to (see cabinet.Tx).
+	Tx() cabinet.Tx
 
 	Office(ctx context.Context, id cabinet.OfficeID) (Office, error)
-	Offices(ctx context.Context, after cabinet.Cursor, limit int) ([]Office, cabinet.Cursor, error)
+	Offices(ctx context.Context, p cabinet.Page) ([]Office, cabinet.Cursor, error)
 
 	Collaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (Collaborator, error)
-	Collaborators(ctx context.Context, f CollaboratorFilter, after cabinet.Cursor, limit int) ([]Collaborator, cabinet.Cursor, error)
+	Collaborators(ctx context.Context, f CollaboratorFilter, p cabinet.Page) ([]Collaborator, cabinet.Cursor, error)
 
 	CollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) (CollaboratorGroup, error)
-	CollaboratorGroups(ctx context.Context, f CollaboratorGroupFilter, after cabinet.Cursor, limit int) ([]CollaboratorGroup, cabinet.Cursor, error)
+	CollaboratorGroups(ctx context.Context, f CollaboratorGroupFilter, p cabinet.Page) ([]CollaboratorGroup, cabinet.Cursor, error)
 
 	Member(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) (Member, error)
-	Members(ctx context.Context, f MemberFilter, after cabinet.Cursor, limit int) ([]Member, cabinet.Cursor, error)
+	Members(ctx context.Context, f MemberFilter, p cabinet.Page) ([]Member, cabinet.Cursor, error)
 
 	ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (ClientGroup, error)
-	ClientGroups(ctx context.Context, f ClientGroupFilter, after cabinet.Cursor, limit int) ([]ClientGroup, cabinet.Cursor, error)
+	ClientGroups(ctx context.Context, f ClientGroupFilter, p cabinet.Page) ([]ClientGroup, cabinet.Cursor, error)
 
 	DirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) (DirectAssignment, error)
-	DirectAssignments(ctx context.Context, f DirectAssignmentFilter, after cabinet.Cursor, limit int) ([]DirectAssignment, cabinet.Cursor, error)
+	DirectAssignments(ctx context.Context, f DirectAssignmentFilter, p cabinet.Page) ([]DirectAssignment, cabinet.Cursor, error)
 
 	GroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) (GroupAssignment, error)
-	GroupAssignments(ctx context.Context, f GroupAssignmentFilter, after cabinet.Cursor, limit int) ([]GroupAssignment, cabinet.Cursor, error)
+	GroupAssignments(ctx context.Context, f GroupAssignmentFilter, p cabinet.Page) ([]GroupAssignment, cabinet.Cursor, error)
 
 	// Placement returns the placement of dossier (dossier → group), or
 	// ErrNotFound when the dossier is in no client group.
 	Placement(ctx context.Context, dossier cabinet.DossierID) (Placement, error)
-	Placements(ctx context.Context, f PlacementFilter, after cabinet.Cursor, limit int) ([]Placement, cabinet.Cursor, error)
+	Placements(ctx context.Context, f PlacementFilter, p cabinet.Page) ([]Placement, cabinet.Cursor, error)
 }
 
 // Writer is a Reader that also writes, inside one transaction. Put methods

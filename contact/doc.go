@@ -67,10 +67,9 @@
 // (the exported predicates) and writes, then one event batch. A failed
 // command changes nothing and publishes nothing. Facts owned by other
 // packages — the actor's profile (Directory, implemented by
-// clientgroup.Service) and whether an email has an account (Accounts,
-// implemented by team.Service) — are read before the transaction, because
-// they may live in the same store; the transaction re-reads the record and
-// refuses with a conflict if what the check relied on changed meanwhile.
+// clientgroup.Facts) and whether an email has an account (Accounts,
+// implemented by team.Facts) — are read inside the command's transaction,
+// with its cabinet.Tx, so the check and the write see one state.
 //
 // # Decisions (where the specification is silent)
 //

@@ -13,7 +13,7 @@ import (
 // directory is a one-office directory for the examples: alice is its admin.
 type directory struct{}
 
-func (directory) Profile(_ context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+func (directory) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
 	if office == "office_1" && user == "alice" {
 		return cabinet.ProfileAdmin, nil
 	}
@@ -23,7 +23,7 @@ func (directory) Profile(_ context.Context, office cabinet.OfficeID, user cabine
 // noAccounts knows no account.
 type noAccounts struct{}
 
-func (noAccounts) UserByEmail(_ context.Context, email string) (cabinet.User, error) {
+func (noAccounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
 	return cabinet.User{}, cabinet.NotFound("user", email)
 }
 
@@ -32,7 +32,8 @@ func (noAccounts) UserByEmail(_ context.Context, email string) (cabinet.User, er
 func Example_clientLifecycle() {
 	ctx := context.Background()
 	log := &cabinet.EventLog{}
-	svc := contact.NewService(memstore.New(), directory{}, noAccounts{},
+	store := memstore.New()
+	svc := contact.NewService(store, directory{}, noAccounts{},
 		cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(log),
 		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))))
 
@@ -41,7 +42,7 @@ func Example_clientLifecycle() {
 	fmt.Println(c.ID, c.Kind, c.Status)
 	c, _ = svc.InviteContact(ctx, "alice", c.ID)
 	fmt.Println(c.ID, c.Status)
-	_ = svc.AccountCreated(ctx, cabinet.User{ID: "user_ann", Email: "Ann@example.com"})
+	_ = signUp(ctx, store, svc, log, cabinet.User{ID: "user_ann", Email: "Ann@example.com"})
 	c, _ = svc.Contact(ctx, "alice", c.ID)
 	fmt.Println(c.ID, c.Status, c.User)
 	_, err := svc.CreateContact(ctx, "alice", "office_1", contact.KindPartner,
@@ -88,7 +89,7 @@ func Example_saleAndImpersonation() {
 	// cabinet: forbidden: a contact must be invited or active to be impersonated, not added (CON-6)
 	// cabinet: invalid email: contact contact_1 needs an email before it can be invited
 	// as contact_1, actor alice, until 10:00AM
-	// cabinet: forbidden: impersonation session session_3 is not active (CON-6)
+	// cabinet: forbidden: impersonation session session_4 is not active (CON-6)
 }
 
 // CanImpersonate is the pure CON-6 predicate that package policy composes.

@@ -19,7 +19,7 @@ var (
 // fakeDir is the office directory: office → user → profile.
 type fakeDir map[cabinet.OfficeID]map[cabinet.UserID]cabinet.Profile
 
-func (d fakeDir) Profile(_ context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+func (d fakeDir) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
 	if p, ok := d[office][user]; ok {
 		return p, nil
 	}
@@ -29,7 +29,7 @@ func (d fakeDir) Profile(_ context.Context, office cabinet.OfficeID, user cabine
 // fakeAccounts maps cabinet.EmailKey → user.
 type fakeAccounts map[string]cabinet.User
 
-func (a fakeAccounts) UserByEmail(_ context.Context, email string) (cabinet.User, error) {
+func (a fakeAccounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
 	if u, ok := a[cabinet.EmailKey(email)]; ok {
 		return u, nil
 	}
@@ -58,7 +58,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	f := &fixture{store: memstore.New(), log: &cabinet.EventLog{}, clock: cabinet.NewManualClock(t0), accounts: fakeAccounts{}}
+	f := &fixture{store: memstore.New(memstore.RunTwice()), log: &cabinet.EventLog{}, clock: cabinet.NewManualClock(t0), accounts: fakeAccounts{}}
 	dir := fakeDir{
 		o1: {alice: cabinet.ProfileAdmin, bob: cabinet.ProfileStandard},
 		o2: {carol: cabinet.ProfileAdmin},
@@ -123,4 +123,23 @@ func wantErr(t testing.TB, err, sentinel error, ruleOrField string) {
 	if got := cabinet.RuleOf(err) + cabinet.FieldOf(err); got != ruleOrField {
 		t.Fatalf("err = %v names %q, want %q", err, got, ruleOrField)
 	}
+}
+
+// signUp plays the part of team.Service.CreateUser for this package alone:
+// it runs svc.AccountCreated inside a transaction of store, as the account's
+// creation would, and publishes the events it returns to log as one batch.
+func signUp(ctx context.Context, store *memstore.Store, svc *contact.Service, log cabinet.EventSink, u cabinet.User) error {
+	var events []cabinet.Event
+	rev, err := store.UpdateContacts(ctx, func(w contact.Writer) error {
+		var err error
+		events, err = svc.AccountCreated(ctx, w.Tx(), u)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(events) > 0 {
+		log.Publish(ctx, cabinet.Batch{Revision: rev, Actor: u.ID, Events: events})
+	}
+	return nil
 }

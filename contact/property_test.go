@@ -98,7 +98,7 @@ func (w *world) apply(c command) error {
 		_, err := w.svc.InviteContact(ctx, actor, pick(w.contacts, c.A))
 		return err
 	case 5:
-		return w.svc.AccountCreated(ctx, cabinet.User{ID: cabinet.UserID(fmt.Sprintf("u%d", c.B%3)), Email: propEmails[c.A%len(propEmails)]})
+		return signUp(ctx, w.store, w.svc, w.log, cabinet.User{ID: cabinet.UserID(fmt.Sprintf("u%d", c.B%3)), Email: propEmails[c.A%len(propEmails)]})
 	case 6:
 		u, err := w.svc.CreateUnit(ctx, propActors[c.C%2], propOffices[c.A%len(propOffices)], "Flat")
 		if err == nil {
@@ -211,30 +211,32 @@ func (w *world) snapshot() (snapshot, error) {
 	err := w.store.ViewContacts(ctx, func(r contact.Reader) error {
 		var err error
 		if s.Contacts, err = all(func(a cabinet.Cursor) ([]contact.Contact, cabinet.Cursor, error) {
-			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, a, 0)
+			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, cabinet.Page{After: a})
 		}); err != nil {
 			return err
 		}
 		if s.Companies, err = all(func(a cabinet.Cursor) ([]contact.Company, cabinet.Cursor, error) {
-			return r.ListCompanies(ctx, "", a, 0)
+			return r.ListCompanies(ctx, "", cabinet.Page{After: a})
 		}); err != nil {
 			return err
 		}
 		if s.Projects, err = all(func(a cabinet.Cursor) ([]contact.Project, cabinet.Cursor, error) {
-			return r.ListProjects(ctx, "", a, 0)
+			return r.ListProjects(ctx, "", cabinet.Page{After: a})
 		}); err != nil {
 			return err
 		}
 		if s.Decisions, err = all(func(a cabinet.Cursor) ([]contact.Decision, cabinet.Cursor, error) {
-			return r.ListDecisions(ctx, "", a, 0)
+			return r.ListDecisions(ctx, "", cabinet.Page{After: a})
 		}); err != nil {
 			return err
 		}
-		if s.Units, err = all(func(a cabinet.Cursor) ([]contact.Unit, cabinet.Cursor, error) { return r.ListUnits(ctx, "", a, 0) }); err != nil {
+		if s.Units, err = all(func(a cabinet.Cursor) ([]contact.Unit, cabinet.Cursor, error) {
+			return r.ListUnits(ctx, "", cabinet.Page{After: a})
+		}); err != nil {
 			return err
 		}
 		if s.Sessions, err = all(func(a cabinet.Cursor) ([]contact.Session, cabinet.Cursor, error) {
-			return r.ListSessions(ctx, contact.SessionFilter{}, a, 0)
+			return r.ListSessions(ctx, contact.SessionFilter{}, cabinet.Page{After: a})
 		}); err != nil {
 			return err
 		}

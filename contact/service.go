@@ -11,18 +11,19 @@ import (
 )
 
 // Directory tells whether a user is a collaborator of an office and with
-// which profile. clientgroup.Service implements it. Profile returns an error
+// which profile, as seen by a transaction of the store (clientgroup.Facts
+// implements it). Profile returns an error
 // wrapping cabinet.ErrNotFound when the office is unknown or the user is not
 // one of its collaborators.
 type Directory interface {
-	Profile(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error)
+	Profile(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error)
 }
 
-// Accounts tells whether an email has an account. team.Service implements
-// it. UserByEmail returns an error wrapping cabinet.ErrNotFound when there is
+// Accounts tells whether an email has an account, as seen by a transaction
+// of the store (team.Facts implements it). UserByEmail returns an error wrapping cabinet.ErrNotFound when there is
 // none.
 type Accounts interface {
-	UserByEmail(ctx context.Context, email string) (cabinet.User, error)
+	UserByEmail(ctx context.Context, tx cabinet.Tx, email string) (cabinet.User, error)
 }
 
 // Service applies the contact commands. Create it with NewService; it is safe
@@ -43,14 +44,13 @@ func NewService(store Store, dir Directory, accounts Accounts, opts ...cabinet.O
 	return &Service{store: store, dir: dir, accounts: accounts, o: cabinet.NewOptions(opts...)}
 }
 
-// profile returns user's profile in office, cabinet.ProfileInvalid when the
-// user is not a collaborator. It is always called outside a store
-// transaction: the directory may live in the same store.
-func (s *Service) profile(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+// profile returns user's profile in office as seen by tx,
+// cabinet.ProfileInvalid when the user is not a collaborator.
+func (s *Service) profile(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
 	if user == "" {
 		return cabinet.ProfileInvalid, nil
 	}
-	p, err := s.dir.Profile(ctx, office, user)
+	p, err := s.dir.Profile(ctx, tx, office, user)
 	if errors.Is(err, cabinet.ErrNotFound) {
 		return cabinet.ProfileInvalid, nil
 	}
@@ -60,9 +60,10 @@ func (s *Service) profile(ctx context.Context, office cabinet.OfficeID, user cab
 	return p, nil
 }
 
-// authorize checks that actor may manage the contacts of office (RuleManage).
-func (s *Service) authorize(ctx context.Context, office cabinet.OfficeID, actor cabinet.UserID) error {
-	p, err := s.profile(ctx, office, actor)
+// authorize checks, as seen by tx, that actor may manage the contacts of
+// office (RuleManage).
+func (s *Service) authorize(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, actor cabinet.UserID) error {
+	p, err := s.profile(ctx, tx, office, actor)
 	if err != nil {
 		return err
 	}
@@ -112,10 +113,19 @@ func checkOffice(office cabinet.OfficeID) error {
 	return nil
 }
 
+// newCompanyID draws the ID of the company f creates, if it creates one.
+func (s *Service) newCompanyID(f Fields) CompanyID {
+	if f.Company == "" && f.NewCompany != "" {
+		return cabinet.NewID[CompanyID](s.o.IDs, "company")
+	}
+	return ""
+}
+
 // companyFor resolves the company a partner's fields name: an existing one
 // of office, or a new one created in the transaction. It returns the
-// company ID ("" for none).
-func (s *Service) companyFor(ctx context.Context, w Writer, office cabinet.OfficeID, f Fields, now time.Time, emit func(...cabinet.Event)) (CompanyID, error) {
+// company ID ("" for none). newID is the ID a new company takes, drawn
+// before the transaction so that a re-run draws no other.
+func (s *Service) companyFor(ctx context.Context, w Writer, office cabinet.OfficeID, f Fields, newID CompanyID, now time.Time, emit func(...cabinet.Event)) (CompanyID, error) {
 	switch {
 	case f.Company != "":
 		co, err := w.Company(ctx, f.Company)
@@ -127,7 +137,7 @@ func (s *Service) companyFor(ctx context.Context, w Writer, office cabinet.Offic
 		}
 		return co.ID, nil
 	case f.NewCompany != "":
-		co := Company{ID: cabinet.NewID[CompanyID](s.o.IDs, "company"), Office: office, Name: f.NewCompany, CreatedAt: now}
+		co := Company{ID: newID, Office: office, Name: f.NewCompany, CreatedAt: now}
 		if err := w.PutCompany(ctx, co); err != nil {
 			return "", err
 		}
@@ -157,21 +167,23 @@ func (s *Service) CreateContact(ctx context.Context, actor cabinet.UserID, offic
 	if err != nil {
 		return Contact{}, err
 	}
-	if err := s.authorize(ctx, office, actor); err != nil {
-		return Contact{}, err
-	}
+	id := cabinet.NewID[cabinet.ContactID](s.o.IDs, "contact")
+	newCompany := s.newCompanyID(f)
 	var out Contact
 	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
-		now := s.o.Clock.Now()
+		if err := s.authorize(ctx, w.Tx(), office, actor); err != nil {
+			return err
+		}
+		now := s.o.Now()
 		if err := uniqueEmail(ctx, w, office, f.Email, ""); err != nil {
 			return err
 		}
-		company, err := s.companyFor(ctx, w, office, f, now, emit)
+		company, err := s.companyFor(ctx, w, office, f, newCompany, now, emit)
 		if err != nil {
 			return err
 		}
 		c := Contact{
-			ID: cabinet.NewID[cabinet.ContactID](s.o.IDs, "contact"), Office: office, Kind: k, Status: StatusAdded,
+			ID: id, Office: office, Kind: k, Status: StatusAdded,
 			FirstName: f.FirstName, LastName: f.LastName, Email: f.Email, Company: company,
 			CreatedAt: now, UpdatedAt: now,
 		}
@@ -229,12 +241,13 @@ func (s *Service) EditContact(ctx context.Context, actor cabinet.UserID, id cabi
 	if f, err = ValidateFields(kind, f); err != nil {
 		return Contact{}, err
 	}
-	if err := s.authorize(ctx, office, actor); err != nil {
-		return Contact{}, err
-	}
+	newCompany := s.newCompanyID(f)
 	var out Contact
 	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
-		now := s.o.Clock.Now()
+		if err := s.authorize(ctx, w.Tx(), office, actor); err != nil {
+			return err
+		}
+		now := s.o.Now()
 		c, err := w.Contact(ctx, id)
 		if err != nil {
 			return err
@@ -248,7 +261,7 @@ func (s *Service) EditContact(ctx context.Context, actor cabinet.UserID, id cabi
 		if err := uniqueEmail(ctx, w, c.Office, f.Email, c.ID); err != nil {
 			return err
 		}
-		company, err := s.companyFor(ctx, w, c.Office, f, now, emit)
+		company, err := s.companyFor(ctx, w, c.Office, f, newCompany, now, emit)
 		if err != nil {
 			return err
 		}
@@ -283,12 +296,12 @@ func (s *Service) ArchiveContact(ctx context.Context, actor cabinet.UserID, id c
 	if err != nil {
 		return Contact{}, err
 	}
-	if err := s.authorize(ctx, office, actor); err != nil {
-		return Contact{}, err
-	}
 	var out Contact
 	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
-		now := s.o.Clock.Now()
+		if err := s.authorize(ctx, w.Tx(), office, actor); err != nil {
+			return err
+		}
+		now := s.o.Now()
 		c, err := w.Contact(ctx, id)
 		if err != nil {
 			return err
@@ -323,39 +336,24 @@ func (s *Service) InviteContact(ctx context.Context, actor cabinet.UserID, id ca
 	if err := checkActor(actor); err != nil {
 		return Contact{}, err
 	}
-	var c0 Contact
-	err := s.store.ViewContacts(ctx, func(r Reader) error {
-		var err error
-		c0, err = r.Contact(ctx, id)
-		return err
-	})
-	if err != nil {
-		return Contact{}, err
-	}
-	if err := s.authorize(ctx, c0.Office, actor); err != nil {
-		return Contact{}, err
-	}
-	if err := CanInvite(c0); err != nil {
-		return Contact{}, err
-	}
-	var user cabinet.User
-	if u, err := s.accounts.UserByEmail(ctx, c0.Email); err == nil {
-		user = u
-	} else if !errors.Is(err, cabinet.ErrNotFound) {
-		return Contact{}, err
-	}
 	var out Contact
-	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
-		now := s.o.Clock.Now()
+	err := s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
+		now := s.o.Now()
 		c, err := w.Contact(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, w.Tx(), c.Office, actor); err != nil {
 			return err
 		}
 		if err := CanInvite(c); err != nil {
 			return err
 		}
-		if c.Email != c0.Email {
-			return cabinet.Conflict("", "contact %s changed concurrently", id)
+		var user cabinet.User
+		if u, err := s.accounts.UserByEmail(ctx, w.Tx(), c.Email); err == nil {
+			user = u
+		} else if !errors.Is(err, cabinet.ErrNotFound) {
+			return err
 		}
 		resent := c.Status == StatusInvited
 		c.Status, c.InvitedAt, c.UpdatedAt = StatusInvited, now, now
@@ -373,37 +371,42 @@ func (s *Service) InviteContact(ctx context.Context, actor cabinet.UserID, id ca
 	return out, err
 }
 
-// AccountCreated implements cabinet.AccountListener: every invited, not
-// archived client or partner whose email matches u's (case-insensitive, in
-// any office) becomes active and linked to u.ID (CON-1). Added contacts are
-// left alone (they were not invited). Idempotent: contacts already linked
-// are skipped, and a second call changes nothing. Errors:
-// *cabinet.InvalidError for "user" or "email"; store errors.
-func (s *Service) AccountCreated(ctx context.Context, u cabinet.User) error {
+// AccountCreated implements cabinet.AccountListener, inside the
+// transaction tx that creates account u: every invited, not archived client
+// or partner whose email matches u's (case-insensitive, in any office)
+// becomes active and linked to u.ID (CON-1), with a ContactActivated event
+// each, returned for the account's batch. Added contacts are left alone
+// (they were not invited). Idempotent: contacts already linked are skipped,
+// and a second call changes nothing. Errors: *cabinet.InvalidError for
+// "user", "email" or "tx"; store errors.
+func (s *Service) AccountCreated(ctx context.Context, tx cabinet.Tx, u cabinet.User) ([]cabinet.Event, error) {
 	if u.ID == "" {
-		return cabinet.Invalid("user", "is required")
+		return nil, cabinet.Invalid("user", "is required")
 	}
 	if strings.TrimSpace(u.Email) == "" {
-		return cabinet.Invalid("email", "is required")
+		return nil, cabinet.Invalid("email", "is required")
 	}
-	return s.update(ctx, u.ID, func(w Writer, emit func(...cabinet.Event)) error {
-		now := s.o.Clock.Now()
-		cs, err := w.ContactsByEmail(ctx, u.Email)
-		if err != nil {
-			return err
+	w, err := s.store.ContactWriter(tx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.o.Now()
+	cs, err := w.ContactsByEmail(ctx, u.Email)
+	if err != nil {
+		return nil, err
+	}
+	var events []cabinet.Event
+	for _, c := range cs {
+		if c.Archived || c.Status != StatusInvited || c.Kind == KindLead {
+			continue
 		}
-		for _, c := range cs {
-			if c.Archived || c.Status != StatusInvited || c.Kind == KindLead {
-				continue
-			}
-			c.Status, c.User, c.UpdatedAt = StatusActive, u.ID, now
-			if err := w.PutContact(ctx, c); err != nil {
-				return err
-			}
-			emit(ContactActivated{Office: c.Office, Contact: c.ID, User: u.ID})
+		c.Status, c.User, c.UpdatedAt = StatusActive, u.ID, now
+		if err := w.PutContact(ctx, c); err != nil {
+			return nil, err
 		}
-		return nil
-	})
+		events = append(events, ContactActivated{Office: c.Office, Contact: c.ID, User: u.ID})
+	}
+	return events, nil
 }
 
 // Contact returns contact id to a collaborator of its office. Errors:
@@ -412,13 +415,12 @@ func (s *Service) Contact(ctx context.Context, actor cabinet.UserID, id cabinet.
 	var c Contact
 	err := s.store.ViewContacts(ctx, func(r Reader) error {
 		var err error
-		c, err = r.Contact(ctx, id)
-		return err
+		if c, err = r.Contact(ctx, id); err != nil {
+			return err
+		}
+		return s.authorize(ctx, r.Tx(), c.Office, actor)
 	})
 	if err != nil {
-		return Contact{}, err
-	}
-	if err := s.authorize(ctx, c.Office, actor); err != nil {
 		return Contact{}, err
 	}
 	return c, nil
@@ -428,18 +430,18 @@ func (s *Service) Contact(ctx context.Context, actor cabinet.UserID, id cabinet.
 // kind, status, company, text) for a collaborator of that office, one page
 // at a time (see Reader). Errors: *cabinet.InvalidError for "office";
 // *cabinet.ForbiddenError naming CON-1.
-func (s *Service) ListContacts(ctx context.Context, actor cabinet.UserID, f ContactFilter, after cabinet.Cursor, limit int) ([]Contact, cabinet.Cursor, error) {
+func (s *Service) ListContacts(ctx context.Context, actor cabinet.UserID, f ContactFilter, p cabinet.Page) ([]Contact, cabinet.Cursor, error) {
 	if err := checkOffice(f.Office); err != nil {
-		return nil, "", err
-	}
-	if err := s.authorize(ctx, f.Office, actor); err != nil {
 		return nil, "", err
 	}
 	var out []Contact
 	var next cabinet.Cursor
 	err := s.store.ViewContacts(ctx, func(r Reader) error {
+		if err := s.authorize(ctx, r.Tx(), f.Office, actor); err != nil {
+			return err
+		}
 		var err error
-		out, next, err = r.ListContacts(ctx, f, after, limit)
+		out, next, err = r.ListContacts(ctx, f, p)
 		return err
 	})
 	return out, next, err
@@ -450,8 +452,9 @@ func (s *Service) ListContacts(ctx context.Context, actor cabinet.UserID, f Cont
 // *cabinet.ForbiddenError naming CON-1.
 func (s *Service) CreateCompany(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, name string) (Company, error) {
 	var out Company
+	id := cabinet.NewID[CompanyID](s.o.IDs, "company")
 	err := s.createNamed(ctx, actor, office, name, func(w Writer, name string, now time.Time, emit func(...cabinet.Event)) error {
-		co := Company{ID: cabinet.NewID[CompanyID](s.o.IDs, "company"), Office: office, Name: name, CreatedAt: now}
+		co := Company{ID: id, Office: office, Name: name, CreatedAt: now}
 		emit(CompanyCreated{Office: office, Company: co.ID, Name: name})
 		out = co
 		return w.PutCompany(ctx, co)
@@ -470,23 +473,15 @@ func (s *Service) CompanyPartners(ctx context.Context, actor cabinet.UserID, id 
 		if co, err = r.Company(ctx, id); err != nil {
 			return err
 		}
-		var after cabinet.Cursor
-		for {
-			page, next, err := r.ListContacts(ctx, ContactFilter{Office: co.Office, Kind: KindPartner, Company: id}, after, MaxLimit)
-			if err != nil {
-				return err
-			}
-			partners = append(partners, page...)
-			if next == "" {
-				return nil
-			}
-			after = next
+		if err := s.authorize(ctx, r.Tx(), co.Office, actor); err != nil {
+			return err
 		}
+		partners, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Contact, cabinet.Cursor, error) {
+			return r.ListContacts(ctx, ContactFilter{Office: co.Office, Kind: KindPartner, Company: id}, p)
+		})
+		return err
 	})
 	if err != nil {
-		return Company{}, nil, err
-	}
-	if err := s.authorize(ctx, co.Office, actor); err != nil {
 		return Company{}, nil, err
 	}
 	return co, partners, nil
@@ -505,11 +500,11 @@ func (s *Service) createNamed(ctx context.Context, actor cabinet.UserID, office 
 	if err != nil {
 		return err
 	}
-	if err := s.authorize(ctx, office, actor); err != nil {
-		return err
-	}
 	return s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
-		return put(w, name, s.o.Clock.Now(), emit)
+		if err := s.authorize(ctx, w.Tx(), office, actor); err != nil {
+			return err
+		}
+		return put(w, name, s.o.Now(), emit)
 	})
 }
 
@@ -518,8 +513,9 @@ func (s *Service) createNamed(ctx context.Context, actor cabinet.UserID, office 
 // *cabinet.ForbiddenError naming CON-1.
 func (s *Service) CreateProject(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, name string) (Project, error) {
 	var out Project
+	id := cabinet.NewID[ProjectID](s.o.IDs, "project")
 	err := s.createNamed(ctx, actor, office, name, func(w Writer, name string, now time.Time, emit func(...cabinet.Event)) error {
-		out = Project{ID: cabinet.NewID[ProjectID](s.o.IDs, "project"), Office: office, Name: name, CreatedAt: now}
+		out = Project{ID: id, Office: office, Name: name, CreatedAt: now}
 		emit(ProjectCreated{Office: office, Project: out.ID, Name: name})
 		return w.PutProject(ctx, out)
 	})
@@ -531,8 +527,9 @@ func (s *Service) CreateProject(ctx context.Context, actor cabinet.UserID, offic
 // the title); *cabinet.ForbiddenError naming CON-1.
 func (s *Service) CreateDecision(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, title string) (Decision, error) {
 	var out Decision
+	id := cabinet.NewID[DecisionID](s.o.IDs, "decision")
 	err := s.createNamed(ctx, actor, office, title, func(w Writer, title string, now time.Time, emit func(...cabinet.Event)) error {
-		out = Decision{ID: cabinet.NewID[DecisionID](s.o.IDs, "decision"), Office: office, Title: title, CreatedAt: now}
+		out = Decision{ID: id, Office: office, Title: title, CreatedAt: now}
 		emit(DecisionCreated{Office: office, Decision: out.ID, Title: title})
 		return w.PutDecision(ctx, out)
 	})
@@ -544,8 +541,9 @@ func (s *Service) CreateDecision(ctx context.Context, actor cabinet.UserID, offi
 // "name"); *cabinet.ForbiddenError naming CON-1.
 func (s *Service) CreateUnit(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, name string) (Unit, error) {
 	var out Unit
+	id := cabinet.NewID[UnitID](s.o.IDs, "unit")
 	err := s.createNamed(ctx, actor, office, name, func(w Writer, name string, now time.Time, emit func(...cabinet.Event)) error {
-		out = Unit{ID: cabinet.NewID[UnitID](s.o.IDs, "unit"), Office: office, Name: name, Status: UnitStatusAvailable, CreatedAt: now}
+		out = Unit{ID: id, Office: office, Name: name, Status: UnitStatusAvailable, CreatedAt: now}
 		emit(UnitCreated{Office: office, Unit: out.ID, Name: name, Status: out.Status})
 		return w.PutUnit(ctx, out)
 	})
@@ -574,11 +572,11 @@ func (s *Service) AddProjectPartner(ctx context.Context, actor cabinet.UserID, i
 	if err != nil {
 		return Project{}, err
 	}
-	if err := s.authorize(ctx, office, actor); err != nil {
-		return Project{}, err
-	}
 	var out Project
 	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
+		if err := s.authorize(ctx, w.Tx(), office, actor); err != nil {
+			return err
+		}
 		p, err := w.Project(ctx, id)
 		if err != nil {
 			return err
@@ -604,11 +602,11 @@ func (s *Service) AddDecisionPartner(ctx context.Context, actor cabinet.UserID, 
 	if err != nil {
 		return Decision{}, err
 	}
-	if err := s.authorize(ctx, office, actor); err != nil {
-		return Decision{}, err
-	}
 	var out Decision
 	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
+		if err := s.authorize(ctx, w.Tx(), office, actor); err != nil {
+			return err
+		}
 		d, err := w.Decision(ctx, id)
 		if err != nil {
 			return err
@@ -644,13 +642,12 @@ func (s *Service) Unit(ctx context.Context, actor cabinet.UserID, id UnitID) (Un
 	var u Unit
 	err := s.store.ViewContacts(ctx, func(r Reader) error {
 		var err error
-		u, err = r.Unit(ctx, id)
-		return err
+		if u, err = r.Unit(ctx, id); err != nil {
+			return err
+		}
+		return s.authorize(ctx, r.Tx(), u.Office, actor)
 	})
 	if err != nil {
-		return Unit{}, err
-	}
-	if err := s.authorize(ctx, u.Office, actor); err != nil {
 		return Unit{}, err
 	}
 	return u, nil
@@ -669,11 +666,11 @@ func (s *Service) AttachBuyer(ctx context.Context, actor cabinet.UserID, id Unit
 	if err != nil {
 		return Unit{}, err
 	}
-	if err := s.authorize(ctx, office, actor); err != nil {
-		return Unit{}, err
-	}
 	var out Unit
 	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
+		if err := s.authorize(ctx, w.Tx(), office, actor); err != nil {
+			return err
+		}
 		u, err := w.Unit(ctx, id)
 		if err != nil {
 			return err
@@ -712,12 +709,12 @@ func (s *Service) SetUnitStatus(ctx context.Context, actor cabinet.UserID, id Un
 	if err != nil {
 		return Unit{}, err
 	}
-	if err := s.authorize(ctx, office, actor); err != nil {
-		return Unit{}, err
-	}
 	var out Unit
 	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
-		now := s.o.Clock.Now()
+		if err := s.authorize(ctx, w.Tx(), office, actor); err != nil {
+			return err
+		}
+		now := s.o.Now()
 		u, err := w.Unit(ctx, id)
 		if err != nil {
 			return err
@@ -778,26 +775,24 @@ func (s *Service) StartImpersonation(ctx context.Context, actor cabinet.UserID, 
 	if err != nil {
 		return Session{}, err
 	}
-	actorProfile, err := s.profile(ctx, c0.Office, actor)
-	if err != nil {
-		return Session{}, err
-	}
-	targetProfile, err := s.profile(ctx, c0.Office, c0.User)
-	if err != nil {
-		return Session{}, err
-	}
-	if err := CanImpersonate(c0.Office, actorProfile, c0, targetProfile); err != nil {
-		return Session{}, err
-	}
+	sid := cabinet.NewID[SessionID](s.o.IDs, "session")
 	var out Session
 	err = s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
-		now := s.o.Clock.Now()
+		now := s.o.Now()
 		con, err := w.Contact(ctx, c)
 		if err != nil {
 			return err
 		}
 		if con.User != c0.User {
 			return cabinet.Conflict("", "contact %s changed concurrently", c)
+		}
+		actorProfile, err := s.profile(ctx, w.Tx(), con.Office, actor)
+		if err != nil {
+			return err
+		}
+		targetProfile, err := s.profile(ctx, w.Tx(), con.Office, con.User)
+		if err != nil {
+			return err
 		}
 		if err := CanImpersonate(c0.Office, actorProfile, con, targetProfile); err != nil {
 			return err
@@ -806,7 +801,7 @@ func (s *Service) StartImpersonation(ctx context.Context, actor cabinet.UserID, 
 			return err
 		}
 		out = Session{
-			ID: cabinet.NewID[SessionID](s.o.IDs, "session"), Office: con.Office, Actor: actor,
+			ID: sid, Office: con.Office, Actor: actor,
 			Contact: con.ID, ContactUser: con.User, StartedAt: now, ExpiresAt: now.Add(SessionLifetime),
 		}
 		emit(ImpersonationStarted{Office: out.Office, Session: out.ID, Actor: actor, Contact: out.Contact,
@@ -819,21 +814,15 @@ func (s *Service) StartImpersonation(ctx context.Context, actor cabinet.UserID, 
 // endSessions stops every session matching f that is active at now.
 func endSessions(ctx context.Context, w Writer, f SessionFilter, now time.Time, reason string, emit func(...cabinet.Event)) error {
 	var active []Session
-	var after cabinet.Cursor
-	for {
-		page, next, err := w.ListSessions(ctx, f, after, MaxLimit)
+	for s, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]Session, cabinet.Cursor, error) {
+		return w.ListSessions(ctx, f, p)
+	}) {
 		if err != nil {
 			return err
 		}
-		for _, s := range page {
-			if s.ActiveAt(now) {
-				active = append(active, s)
-			}
+		if s.ActiveAt(now) {
+			active = append(active, s)
 		}
-		if next == "" {
-			break
-		}
-		after = next
 	}
 	for _, s := range active {
 		s.StoppedAt = now
@@ -857,7 +846,7 @@ func (s *Service) StopImpersonation(ctx context.Context, actor cabinet.UserID, i
 	}
 	var out Session
 	err := s.update(ctx, actor, func(w Writer, emit func(...cabinet.Event)) error {
-		now := s.o.Clock.Now()
+		now := s.o.Now()
 		ses, err := w.Session(ctx, id)
 		if err != nil {
 			return err
@@ -897,27 +886,33 @@ func (s *Service) Session(ctx context.Context, id SessionID) (Session, error) {
 // *cabinet.ForbiddenError naming CON-6 when the session is stopped or
 // expired or those checks fail.
 func (s *Service) ResolveSession(ctx context.Context, id SessionID) (Subject, error) {
-	ses, err := s.Session(ctx, id)
+	var sub Subject
+	err := s.store.ViewContacts(ctx, func(r Reader) error {
+		ses, err := r.Session(ctx, id)
+		if err != nil {
+			return err
+		}
+		if sub, err = Resolve(ses, s.o.Now()); err != nil {
+			return err
+		}
+		actor, err := s.profile(ctx, r.Tx(), ses.Office, ses.Actor)
+		if err != nil {
+			return err
+		}
+		if !actor.Valid() {
+			return cabinet.Forbidden("CON-6", "%s is no longer a collaborator of the office", ses.Actor)
+		}
+		target, err := s.profile(ctx, r.Tx(), ses.Office, ses.ContactUser)
+		if err != nil {
+			return err
+		}
+		if target.Valid() {
+			return cabinet.Forbidden("CON-6", "a collaborator of the office can never be impersonated")
+		}
+		return nil
+	})
 	if err != nil {
 		return Subject{}, err
-	}
-	sub, err := Resolve(ses, s.o.Clock.Now())
-	if err != nil {
-		return Subject{}, err
-	}
-	actor, err := s.profile(ctx, ses.Office, ses.Actor)
-	if err != nil {
-		return Subject{}, err
-	}
-	if !actor.Valid() {
-		return Subject{}, cabinet.Forbidden("CON-6", "%s is no longer a collaborator of the office", ses.Actor)
-	}
-	target, err := s.profile(ctx, ses.Office, ses.ContactUser)
-	if err != nil {
-		return Subject{}, err
-	}
-	if target.Valid() {
-		return Subject{}, cabinet.Forbidden("CON-6", "a collaborator of the office can never be impersonated")
 	}
 	return sub, nil
 }

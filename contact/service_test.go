@@ -171,13 +171,13 @@ func TestClientLifecycleCON1(t *testing.T) {
 		t.Fatalf("events = %#v", ev)
 	}
 	// Someone else's account creation does nothing.
-	wantErr(t, f.svc.AccountCreated(ctx, cabinet.User{ID: "u9", Email: "other@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u9", Email: "other@x.co"}), nil, "")
 	if f.get(t, c.ID).Status != contact.StatusInvited {
 		t.Fatal("unrelated account activated the contact")
 	}
 	f.log.Reset()
 	u := cabinet.User{ID: "u1", Email: "ANN@x.co"}
-	wantErr(t, f.svc.AccountCreated(ctx, u), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, f.log, u), nil, "")
 	got := f.get(t, c.ID)
 	if got.Status != contact.StatusActive || got.User != "u1" {
 		t.Fatalf("after account created: %+v", got)
@@ -187,7 +187,7 @@ func TestClientLifecycleCON1(t *testing.T) {
 	}
 	// Idempotent.
 	rev := f.store.Revision()
-	wantErr(t, f.svc.AccountCreated(ctx, u), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, f.log, u), nil, "")
 	if f.store.Revision() != rev || len(f.log.Events()) != 1 {
 		t.Fatal("second AccountCreated changed something")
 	}
@@ -196,7 +196,7 @@ func TestClientLifecycleCON1(t *testing.T) {
 
 	t.Run("CON-1 added contact is not activated by an account", func(t *testing.T) {
 		d := f.mustCreate(t, o1, contact.KindPartner, "Dan", "Po", "dan@x.co")
-		wantErr(t, f.svc.AccountCreated(ctx, cabinet.User{ID: "u2", Email: "dan@x.co"}), nil, "")
+		wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u2", Email: "dan@x.co"}), nil, "")
 		if got := f.get(t, d.ID); got.Status != contact.StatusAdded || got.User != "" {
 			t.Fatalf("added contact changed: %+v", got)
 		}
@@ -230,8 +230,8 @@ func TestClientLifecycleCON1(t *testing.T) {
 		wantErr(t, err, cabinet.ErrConflict, "")
 	})
 	t.Run("bad account input", func(t *testing.T) {
-		wantErr(t, f.svc.AccountCreated(ctx, cabinet.User{Email: "a@x.co"}), cabinet.ErrInvalid, "user")
-		wantErr(t, f.svc.AccountCreated(ctx, cabinet.User{ID: "u"}), cabinet.ErrInvalid, "email")
+		wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{Email: "a@x.co"}), cabinet.ErrInvalid, "user")
+		wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u"}), cabinet.ErrInvalid, "email")
 	})
 }
 
@@ -409,7 +409,7 @@ func TestImpersonationMatrixCON6(t *testing.T) {
 	f.mustInvite(t, invited.ID)
 	active := mk(contact.KindPartner, "Active", "active@x.co")
 	f.mustInvite(t, active.ID)
-	wantErr(t, f.svc.AccountCreated(ctx, cabinet.User{ID: "u-active", Email: "active@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u-active", Email: "active@x.co"}), nil, "")
 	invitedPartner := mk(contact.KindPartner, "InvP", "invp@x.co")
 	f.mustInvite(t, invitedPartner.ID)
 	lead := mk(contact.KindLead, "Lead", "lead@x.co")
@@ -421,7 +421,7 @@ func TestImpersonationMatrixCON6(t *testing.T) {
 	// A contact linked to bob, a collaborator of o1.
 	colleague := mk(contact.KindClient, "Bob", "bob@x.co")
 	f.mustInvite(t, colleague.ID)
-	wantErr(t, f.svc.AccountCreated(ctx, cabinet.User{ID: bob, Email: "bob@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: bob, Email: "bob@x.co"}), nil, "")
 	farAway := f.mustCreate(t, o2, contact.KindClient, "Far", "Away", "far@x.co")
 	if _, err := f.svc.InviteContact(ctx, carol, farAway.ID); err != nil {
 		t.Fatal(err)
@@ -472,7 +472,7 @@ func TestImpersonationSessionCON6(t *testing.T) {
 	f := newFixture(t)
 	c := f.mustCreate(t, o1, contact.KindClient, "Ann", "Lee", "ann@x.co")
 	f.mustInvite(t, c.ID)
-	wantErr(t, f.svc.AccountCreated(ctx, cabinet.User{ID: "u-ann", Email: "ann@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u-ann", Email: "ann@x.co"}), nil, "")
 	f.log.Reset()
 	s, err := f.svc.StartImpersonation(ctx, alice, c.ID)
 	wantErr(t, err, nil, "")
@@ -654,7 +654,7 @@ func TestManagementPermissionMatrix(t *testing.T) {
 		},
 		"read": func(a cabinet.UserID) error { _, err := f.svc.Contact(ctx, a, c.ID); return err },
 		"list": func(a cabinet.UserID) error {
-			_, _, err := f.svc.ListContacts(ctx, a, contact.ContactFilter{Office: o1}, "", 0)
+			_, _, err := f.svc.ListContacts(ctx, a, contact.ContactFilter{Office: o1}, cabinet.Page{})
 			return err
 		},
 		"edit": func(a cabinet.UserID) error {
@@ -688,7 +688,7 @@ func TestManagementPermissionMatrix(t *testing.T) {
 		check(alice, action, true)
 		check(bob, action, true)
 	}
-	_, _, err := f.svc.ListContacts(ctx, alice, contact.ContactFilter{}, "", 0)
+	_, _, err := f.svc.ListContacts(ctx, alice, contact.ContactFilter{}, cabinet.Page{})
 	wantErr(t, err, cabinet.ErrInvalid, "office")
 	_, err = f.svc.CreateContact(ctx, "", o1, contact.KindLead, contact.Fields{FirstName: "a", LastName: "b"})
 	wantErr(t, err, cabinet.ErrInvalid, "actor")
@@ -710,7 +710,7 @@ func TestListAndSearch(t *testing.T) {
 		var out []string
 		var after cabinet.Cursor
 		for {
-			cs, next, err := f.svc.ListContacts(ctx, bob, flt, after, 1)
+			cs, next, err := f.svc.ListContacts(ctx, bob, flt, cabinet.Page{After: after, Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}

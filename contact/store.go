@@ -19,21 +19,33 @@ type Store interface {
 	// together if it returns nil, none otherwise. Returns the revision of the
 	// commit (unchanged if nothing was written), or fn's error, or ctx.Err()
 	// without running fn if ctx is done.
+	//
+	// fn may run more than once (a store may retry a transaction that lost
+	// a serialization race, as PostgreSQL's does): it must not keep state
+	// across runs (reset what it collects at its start) and must not act
+	// outside the store.
+	//
+	// Inside fn, w.Tx() is the transaction: pass it to the other packages'
+	// stores (their …Reader and …Writer methods) to read or write their
+	// records in the same transaction.
 	UpdateContacts(ctx context.Context, fn func(w Writer) error) (cabinet.Revision, error)
+	// ContactReader returns the records of this package in tx, an open
+	// transaction (View or Update) of this same store, for a command of
+	// another package that reads them in its own transaction. Any other tx
+	// is an *cabinet.InvalidError naming "tx".
+	ContactReader(tx cabinet.Tx) (Reader, error)
+	// ContactWriter returns the records of this package in tx, an open write
+	// transaction of this same store (else *cabinet.InvalidError "tx"), for
+	// a command of another package that writes them in its own transaction.
+	ContactWriter(tx cabinet.Tx) (Writer, error)
 }
-
-// DefaultLimit is the page size used by listings when limit ≤ 0; MaxLimit
-// caps larger limits.
-const (
-	DefaultLimit = 100
-	MaxLimit     = 1000
-)
 
 // Reader reads the package's records. Every getter returns an error wrapping
 // cabinet.ErrNotFound (a *cabinet.NotFoundError) when the record does not
 // exist. Listings are ordered by ID, start after the cursor (the empty cursor
-// is the start), return at most limit records (DefaultLimit when limit ≤ 0,
-// at most MaxLimit) and the cursor of the next page, "" when there is none.
+// is the start), return one cabinet.Page of records (zero limit is
+// cabinet.DefaultPageSize, at most cabinet.MaxPageSize, negative is invalid)
+// and the cursor of the next page, "" when there is none.
 // Values are copies.
 type Reader interface {
 	// Revision returns the revision of the snapshot this reader sees: the
@@ -42,6 +54,8 @@ type Reader interface {
 	// counter (as memstore does) returns that shared revision. Consumers
 	// such as the policy engine use it to tell how fresh their copy is.
 	Revision() cabinet.Revision
+	// Tx returns the transaction this reader belongs to (see cabinet.Tx).
+	Tx() cabinet.Tx
 
 	Contact(ctx context.Context, id cabinet.ContactID) (Contact, error)
 	// ContactByEmail returns the contact of office whose email has
@@ -51,22 +65,22 @@ type Reader interface {
 	// cabinet.EmailKey(email) as key, ordered by ID (empty, no error, when
 	// there are none).
 	ContactsByEmail(ctx context.Context, email string) ([]Contact, error)
-	ListContacts(ctx context.Context, f ContactFilter, after cabinet.Cursor, limit int) ([]Contact, cabinet.Cursor, error)
+	ListContacts(ctx context.Context, f ContactFilter, p cabinet.Page) ([]Contact, cabinet.Cursor, error)
 
 	Company(ctx context.Context, id CompanyID) (Company, error)
-	ListCompanies(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]Company, cabinet.Cursor, error)
+	ListCompanies(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]Company, cabinet.Cursor, error)
 
 	Project(ctx context.Context, id ProjectID) (Project, error)
-	ListProjects(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]Project, cabinet.Cursor, error)
+	ListProjects(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]Project, cabinet.Cursor, error)
 
 	Decision(ctx context.Context, id DecisionID) (Decision, error)
-	ListDecisions(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]Decision, cabinet.Cursor, error)
+	ListDecisions(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]Decision, cabinet.Cursor, error)
 
 	Unit(ctx context.Context, id UnitID) (Unit, error)
-	ListUnits(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]Unit, cabinet.Cursor, error)
+	ListUnits(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]Unit, cabinet.Cursor, error)
 
 	Session(ctx context.Context, id SessionID) (Session, error)
-	ListSessions(ctx context.Context, f SessionFilter, after cabinet.Cursor, limit int) ([]Session, cabinet.Cursor, error)
+	ListSessions(ctx context.Context, f SessionFilter, p cabinet.Page) ([]Session, cabinet.Cursor, error)
 }
 
 // Writer writes the package's records inside an UpdateContacts transaction.

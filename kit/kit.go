@@ -5,10 +5,10 @@
 // sink. It is the few lines a host would otherwise write by hand; examples
 // and tests use it.
 //
-// The services depend on each other in a circle (access asks clientgroup for
-// profiles, clientgroup asks access for dossier facts, team tells access,
-// contact and procedure about new accounts), so kit binds them through small
-// forwarding adapters filled in once every service exists.
+// The facts a command needs from another package are read in the
+// command's own transaction, through that package's Facts (team.Facts,
+// access.Facts, clientgroup.Facts), which need only the store: kit builds
+// them first, then the services, with no forwarding adapters.
 package kit
 
 import (
@@ -61,11 +61,9 @@ func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error)
 		cabinet.WithIDs(o.IDs),
 		cabinet.WithEvents(cabinet.MultiSink{engine, o.Events}),
 	}
-	var (
-		groups   = &groupsLink{}
-		dossiers = &dossiersLink{}
-		accounts = &accountsLink{}
-	)
+	accounts := team.NewFacts(store)
+	dossiers := access.NewFacts(store)
+	groups := clientgroup.NewFacts(store, dossiers)
 	k := &Kit{Policy: engine}
 	k.Access = access.NewService(store, groups, accounts, shared...)
 	k.Groups = clientgroup.NewService(store, accounts, dossiers, shared...)
@@ -73,35 +71,5 @@ func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error)
 	k.Procedures = procedure.NewService(store, groups, dossiers, accounts, shared...)
 	k.Teams = team.NewService(store, append(shared, cabinet.WithAccountListeners(
 		append([]cabinet.AccountListener{k.Access, k.Contacts, k.Procedures}, o.AccountListeners...)...))...)
-	groups.s, dossiers.s, accounts.s = k.Groups, k.Access, k.Teams
 	return k, nil
-}
-
-// groupsLink forwards the office directory questions to clientgroup.
-type groupsLink struct{ s *clientgroup.Service }
-
-func (l *groupsLink) Profile(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
-	return l.s.Profile(ctx, office, user)
-}
-
-func (l *groupsLink) ReachesDossier(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
-	return l.s.ReachesDossier(ctx, user, dossier)
-}
-
-// dossiersLink forwards dossier facts to access.
-type dossiersLink struct{ s *access.Service }
-
-func (l *dossiersLink) DossierFacts(ctx context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
-	return l.s.DossierFacts(ctx, id)
-}
-
-// accountsLink forwards account look-ups to team.
-type accountsLink struct{ s *team.Service }
-
-func (l *accountsLink) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
-	return l.s.User(ctx, id)
-}
-
-func (l *accountsLink) UserByEmail(ctx context.Context, email string) (cabinet.User, error) {
-	return l.s.UserByEmail(ctx, email)
 }

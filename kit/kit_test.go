@@ -80,7 +80,7 @@ func (s *engineFirst) Publish(_ context.Context, b cabinet.Batch) {
 // fresh engine.
 func TestNewEngineAppliesEveryBatchBeforeTheHostSink(t *testing.T) {
 	sink := &engineFirst{}
-	k := newKit(t, memstore.New(), cabinet.WithEvents(sink))
+	k := newKit(t, memstore.New(memstore.RunTwice()), cabinet.WithEvents(sink))
 	sink.k = k
 	o := buildOffice(t, k)
 
@@ -93,7 +93,7 @@ func TestNewEngineAppliesEveryBatchBeforeTheHostSink(t *testing.T) {
 // A kit built over a store that already holds state loads it: a restarted
 // service answers as before.
 func TestNewLoadsTheStoresState(t *testing.T) {
-	store := memstore.New()
+	store := memstore.New(memstore.RunTwice())
 	o := buildOffice(t, newKit(t, store))
 
 	again := newKit(t, store)
@@ -105,9 +105,9 @@ func TestNewLoadsTheStoresState(t *testing.T) {
 // listener records the accounts it is told about.
 type listener struct{ users []cabinet.UserID }
 
-func (l *listener) AccountCreated(_ context.Context, u cabinet.User) error {
+func (l *listener) AccountCreated(_ context.Context, _ cabinet.Tx, u cabinet.User) ([]cabinet.Event, error) {
 	l.users = append(l.users, u.ID)
-	return nil
+	return nil, nil
 }
 
 // A grant by email to someone without an account becomes access when they
@@ -115,7 +115,7 @@ func (l *listener) AccountCreated(_ context.Context, u cabinet.User) error {
 // listeners on team, and keeps the host's own listeners.
 func TestNewLinksSignUpsToGrantsAndHostListeners(t *testing.T) {
 	host := &listener{}
-	k := newKit(t, memstore.New(), cabinet.WithAccountListeners(host))
+	k := newKit(t, memstore.New(memstore.RunTwice()), cabinet.WithAccountListeners(host))
 	o := buildOffice(t, k)
 	ctx := context.Background()
 
@@ -133,7 +133,7 @@ func TestNewLinksSignUpsToGrantsAndHostListeners(t *testing.T) {
 func TestNewReturnsTheLoadingError(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	k, err := kit.New(ctx, memstore.New())
+	k, err := kit.New(ctx, memstore.New(memstore.RunTwice()))
 	require.Nil(t, k)
 	require.True(t, errors.Is(err, context.Canceled), "got %v", err)
 }

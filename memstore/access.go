@@ -49,40 +49,54 @@ func (t *accessTables) init() {
 
 // ViewAccess implements access.Store.
 func (s *Store) ViewAccess(ctx context.Context, fn func(r access.Reader) error) error {
-	return s.db.Read(ctx, func(rev uint64) error { return fn(accessReader{t: &s.access, rev: cabinet.Revision(rev)}) })
+	return s.view(ctx, func(t *txn) error { return fn(s.accessReaderOf(t)) })
 }
 
-// UpdateAccess implements access.Store.
+// UpdateAccess implements access.Store. With RunTwice, fn runs twice.
 func (s *Store) UpdateAccess(ctx context.Context, fn func(w access.Writer) error) (cabinet.Revision, error) {
-	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(accessWriter{accessReader: accessReader{t: &s.access, rev: cabinet.Revision(tx.Revision())}, tx: tx})
-	})
-	return cabinet.Revision(rev), err
+	return s.update(ctx, func(t *txn) error { return fn(s.accessWriterOf(t)) })
+}
+
+// AccessReader implements access.Store: the access records of tx, an open
+// transaction of this store.
+func (s *Store) AccessReader(tx cabinet.Tx) (access.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.accessReaderOf(t), nil
+}
+
+// AccessWriter implements access.Store: the access records of tx, an open
+// write transaction of this store.
+func (s *Store) AccessWriter(tx cabinet.Tx) (access.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.accessWriterOf(t), nil
+}
+
+func (s *Store) accessReaderOf(t *txn) accessReader { return accessReader{t: &s.access, x: t} }
+
+func (s *Store) accessWriterOf(t *txn) accessWriter {
+	return accessWriter{accessReader: s.accessReaderOf(t), tx: t.w}
 }
 
 type accessReader struct {
-	t   *accessTables
-	rev cabinet.Revision
+	t *accessTables
+	x *txn
 }
 
 // Revision implements access.Reader: the revision of the snapshot.
-func (r accessReader) Revision() cabinet.Revision { return r.rev }
+func (r accessReader) Revision() cabinet.Revision { return r.x.rev }
+
+// Tx implements access.Reader.
+func (r accessReader) Tx() cabinet.Tx { return r.x }
 
 type accessWriter struct {
 	accessReader
 	tx *memdb.Tx
-}
-
-// accessPage checks the access package's page-size contract (1 …
-// access.MaxPageSize) and pages with page.
-func accessPage[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool), keep func(V) bool, after cabinet.Cursor, limit int) ([]V, cabinet.Cursor, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, "", err
-	}
-	if limit < 1 {
-		return nil, "", cabinet.Invalid("limit", "must be at least 1, got %d", limit)
-	}
-	return page(ctx, ids, get, keep, after, min(limit, access.MaxPageSize))
 }
 
 func (r accessReader) Dossier(ctx context.Context, id cabinet.DossierID) (access.Dossier, error) {
@@ -96,12 +110,12 @@ func (r accessReader) Dossier(ctx context.Context, id cabinet.DossierID) (access
 	return d, nil
 }
 
-func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, after cabinet.Cursor, limit int) ([]access.Dossier, cabinet.Cursor, error) {
+func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
 	ids := r.t.dossiers.Keys()
 	if f.Office != "" {
 		ids = r.t.byOffice.Members(f.Office)
 	}
-	return accessPage(ctx, ids, r.t.dossiers.Get, nil, after, limit)
+	return page(ctx, ids, r.t.dossiers.Get, nil, p)
 }
 
 func (r accessReader) Person(ctx context.Context, id access.PersonID) (access.Person, error) {
@@ -115,12 +129,12 @@ func (r accessReader) Person(ctx context.Context, id access.PersonID) (access.Pe
 	return p, nil
 }
 
-func (r accessReader) Persons(ctx context.Context, f access.PersonFilter, after cabinet.Cursor, limit int) ([]access.Person, cabinet.Cursor, error) {
+func (r accessReader) Persons(ctx context.Context, f access.PersonFilter, p cabinet.Page) ([]access.Person, cabinet.Cursor, error) {
 	ids := r.t.persons.Keys()
 	if f.Dossier != "" {
 		ids = r.t.personsOf.Members(f.Dossier)
 	}
-	return accessPage(ctx, ids, r.t.persons.Get, nil, after, limit)
+	return page(ctx, ids, r.t.persons.Get, nil, p)
 }
 
 func (r accessReader) Advisor(ctx context.Context, id access.AdvisorID) (access.Advisor, error) {
@@ -134,12 +148,12 @@ func (r accessReader) Advisor(ctx context.Context, id access.AdvisorID) (access.
 	return a, nil
 }
 
-func (r accessReader) Advisors(ctx context.Context, f access.AdvisorFilter, after cabinet.Cursor, limit int) ([]access.Advisor, cabinet.Cursor, error) {
+func (r accessReader) Advisors(ctx context.Context, f access.AdvisorFilter, p cabinet.Page) ([]access.Advisor, cabinet.Cursor, error) {
 	ids := r.t.advisors.Keys()
 	if f.Dossier != "" {
 		ids = r.t.advisorsOf.Members(f.Dossier)
 	}
-	return accessPage(ctx, ids, r.t.advisors.Get, nil, after, limit)
+	return page(ctx, ids, r.t.advisors.Get, nil, p)
 }
 
 func (r accessReader) Grant(ctx context.Context, id access.GrantID) (access.Grant, error) {
@@ -173,7 +187,7 @@ func (r accessReader) GrantOfAdvisor(ctx context.Context, a access.AdvisorID) (a
 	return access.Grant{}, cabinet.NotFound("grant of advisor", a)
 }
 
-func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, after cabinet.Cursor, limit int) ([]access.Grant, cabinet.Cursor, error) {
+func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
 	var ids []access.GrantID
 	switch {
 	case f.Dossier != "":
@@ -193,7 +207,7 @@ func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, after ca
 			(f.Email == "" || cabinet.EqualEmails(g.Email, f.Email)) &&
 			(!f.AwaitingAccount || g.AwaitingAccount())
 	}
-	return accessPage(ctx, ids, r.t.grants.Get, keep, after, limit)
+	return page(ctx, ids, r.t.grants.Get, keep, p)
 }
 
 func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {

@@ -72,29 +72,50 @@ func pairKey[A, B ~string](a A, b B) string { return string(a) + "\x00" + string
 
 // ViewClientGroups implements clientgroup.Store.
 func (s *Store) ViewClientGroups(ctx context.Context, fn func(r clientgroup.Reader) error) error {
-	return s.db.Read(ctx, func(rev uint64) error {
-		return fn(cgReader{t: &s.clientgroup, rev: cabinet.Revision(rev)})
-	})
+	return s.view(ctx, func(t *txn) error { return fn(s.clientgroupReaderOf(t)) })
 }
 
-// UpdateClientGroups implements clientgroup.Store.
+// UpdateClientGroups implements clientgroup.Store. With RunTwice, fn runs twice.
 func (s *Store) UpdateClientGroups(ctx context.Context, fn func(w clientgroup.Writer) error) (cabinet.Revision, error) {
-	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(cgWriter{cgReader: cgReader{t: &s.clientgroup, rev: cabinet.Revision(tx.Revision())}, tx: tx})
-	})
+	return s.update(ctx, func(t *txn) error { return fn(s.clientgroupWriterOf(t)) })
+}
+
+// ClientGroupReader implements clientgroup.Store: the clientgroup records of tx, an open
+// transaction of this store.
+func (s *Store) ClientGroupReader(tx cabinet.Tx) (clientgroup.Reader, error) {
+	t, err := s.txOf(tx, false)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return cabinet.Revision(rev), nil
+	return s.clientgroupReaderOf(t), nil
+}
+
+// ClientGroupWriter implements clientgroup.Store: the clientgroup records of tx, an open
+// write transaction of this store.
+func (s *Store) ClientGroupWriter(tx cabinet.Tx) (clientgroup.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.clientgroupWriterOf(t), nil
+}
+
+func (s *Store) clientgroupReaderOf(t *txn) cgReader { return cgReader{t: &s.clientgroup, x: t} }
+
+func (s *Store) clientgroupWriterOf(t *txn) cgWriter {
+	return cgWriter{cgReader: s.clientgroupReaderOf(t), tx: t.w}
 }
 
 type cgReader struct {
-	t   *clientgroupTables
-	rev cabinet.Revision
+	t *clientgroupTables
+	x *txn
 }
 
 // Revision implements clientgroup.Reader: the revision of the snapshot.
-func (r cgReader) Revision() cabinet.Revision { return r.rev }
+func (r cgReader) Revision() cabinet.Revision { return r.x.rev }
+
+// Tx implements clientgroup.Reader.
+func (r cgReader) Tx() cabinet.Tx { return r.x }
 
 type cgWriter struct {
 	cgReader
@@ -124,15 +145,15 @@ func (r cgReader) Office(ctx context.Context, id cabinet.OfficeID) (clientgroup.
 	return get(ctx, r.t.offices, "office", id, string(id))
 }
 
-func (r cgReader) Offices(ctx context.Context, after cabinet.Cursor, limit int) ([]clientgroup.Office, cabinet.Cursor, error) {
-	return page(ctx, strKeys(r.t.offices.Keys()), strGet(r.t.offices.Get), nil, after, limit)
+func (r cgReader) Offices(ctx context.Context, p cabinet.Page) ([]clientgroup.Office, cabinet.Cursor, error) {
+	return page(ctx, strKeys(r.t.offices.Keys()), strGet(r.t.offices.Get), nil, p)
 }
 
 func (r cgReader) Collaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (clientgroup.Collaborator, error) {
 	return get(ctx, r.t.collaborators, "collaborator", pairKey(office, user), string(user))
 }
 
-func (r cgReader) Collaborators(ctx context.Context, f clientgroup.CollaboratorFilter, after cabinet.Cursor, limit int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+func (r cgReader) Collaborators(ctx context.Context, f clientgroup.CollaboratorFilter, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
 	var keys []string
 	switch {
 	case f.Office != "":
@@ -144,26 +165,26 @@ func (r cgReader) Collaborators(ctx context.Context, f clientgroup.CollaboratorF
 	}
 	return page(ctx, keys, r.t.collaborators.Get, func(c clientgroup.Collaborator) bool {
 		return (f.Office == "" || c.Office == f.Office) && (f.User == "" || c.User == f.User)
-	}, after, limit)
+	}, p)
 }
 
 func (r cgReader) CollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) (clientgroup.CollaboratorGroup, error) {
 	return get(ctx, r.t.cgroups, "collaborator group", id, string(id))
 }
 
-func (r cgReader) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, after cabinet.Cursor, limit int) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
+func (r cgReader) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, p cabinet.Page) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
 	keys := r.t.cgroups.Keys()
 	if f.Office != "" {
 		keys = r.t.cgroupsOffice.Members(f.Office)
 	}
-	return page(ctx, strKeys(keys), strGet(r.t.cgroups.Get), nil, after, limit)
+	return page(ctx, strKeys(keys), strGet(r.t.cgroups.Get), nil, p)
 }
 
 func (r cgReader) Member(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) (clientgroup.Member, error) {
 	return get(ctx, r.t.members, "member", pairKey(group, user), string(user))
 }
 
-func (r cgReader) Members(ctx context.Context, f clientgroup.MemberFilter, after cabinet.Cursor, limit int) ([]clientgroup.Member, cabinet.Cursor, error) {
+func (r cgReader) Members(ctx context.Context, f clientgroup.MemberFilter, p cabinet.Page) ([]clientgroup.Member, cabinet.Cursor, error) {
 	var keys []string
 	switch {
 	case f.Group != "":
@@ -175,26 +196,26 @@ func (r cgReader) Members(ctx context.Context, f clientgroup.MemberFilter, after
 	}
 	return page(ctx, keys, r.t.members.Get, func(m clientgroup.Member) bool {
 		return (f.Group == "" || m.Group == f.Group) && (f.User == "" || m.User == f.User)
-	}, after, limit)
+	}, p)
 }
 
 func (r cgReader) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (clientgroup.ClientGroup, error) {
 	return get(ctx, r.t.groups, "client group", id, string(id))
 }
 
-func (r cgReader) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, after cabinet.Cursor, limit int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
+func (r cgReader) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
 	keys := r.t.groups.Keys()
 	if f.Office != "" {
 		keys = r.t.groupsOffice.Members(f.Office)
 	}
-	return page(ctx, strKeys(keys), strGet(r.t.groups.Get), nil, after, limit)
+	return page(ctx, strKeys(keys), strGet(r.t.groups.Get), nil, p)
 }
 
 func (r cgReader) DirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) (clientgroup.DirectAssignment, error) {
 	return get(ctx, r.t.direct, "direct assignment", pairKey(group, user), string(user))
 }
 
-func (r cgReader) DirectAssignments(ctx context.Context, f clientgroup.DirectAssignmentFilter, after cabinet.Cursor, limit int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+func (r cgReader) DirectAssignments(ctx context.Context, f clientgroup.DirectAssignmentFilter, p cabinet.Page) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
 	var keys []string
 	switch {
 	case f.ClientGroup != "":
@@ -206,14 +227,14 @@ func (r cgReader) DirectAssignments(ctx context.Context, f clientgroup.DirectAss
 	}
 	return page(ctx, keys, r.t.direct.Get, func(a clientgroup.DirectAssignment) bool {
 		return (f.ClientGroup == "" || a.ClientGroup == f.ClientGroup) && (f.User == "" || a.User == f.User)
-	}, after, limit)
+	}, p)
 }
 
 func (r cgReader) GroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) (clientgroup.GroupAssignment, error) {
 	return get(ctx, r.t.gassign, "group assignment", pairKey(group, cgroup), string(cgroup))
 }
 
-func (r cgReader) GroupAssignments(ctx context.Context, f clientgroup.GroupAssignmentFilter, after cabinet.Cursor, limit int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
+func (r cgReader) GroupAssignments(ctx context.Context, f clientgroup.GroupAssignmentFilter, p cabinet.Page) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
 	var keys []string
 	switch {
 	case f.ClientGroup != "":
@@ -225,14 +246,14 @@ func (r cgReader) GroupAssignments(ctx context.Context, f clientgroup.GroupAssig
 	}
 	return page(ctx, keys, r.t.gassign.Get, func(a clientgroup.GroupAssignment) bool {
 		return (f.ClientGroup == "" || a.ClientGroup == f.ClientGroup) && (f.CollaboratorGroup == "" || a.CollaboratorGroup == f.CollaboratorGroup)
-	}, after, limit)
+	}, p)
 }
 
 func (r cgReader) Placement(ctx context.Context, dossier cabinet.DossierID) (clientgroup.Placement, error) {
 	return get(ctx, r.t.placements, "placement", dossier, string(dossier))
 }
 
-func (r cgReader) Placements(ctx context.Context, f clientgroup.PlacementFilter, after cabinet.Cursor, limit int) ([]clientgroup.Placement, cabinet.Cursor, error) {
+func (r cgReader) Placements(ctx context.Context, f clientgroup.PlacementFilter, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
 	var keys []cabinet.DossierID
 	switch {
 	case f.ClientGroup != "":
@@ -244,7 +265,7 @@ func (r cgReader) Placements(ctx context.Context, f clientgroup.PlacementFilter,
 	}
 	return page(ctx, strKeys(keys), strGet(r.t.placements.Get), func(p clientgroup.Placement) bool {
 		return (f.ClientGroup == "" || p.ClientGroup == f.ClientGroup) && (f.Office == "" || p.Office == f.Office)
-	}, after, limit)
+	}, p)
 }
 
 // strKeys converts typed string keys to plain strings for page.

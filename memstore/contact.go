@@ -52,24 +52,50 @@ func conEmailKey(office cabinet.OfficeID, email string) string {
 
 // ViewContacts implements contact.Store.
 func (s *Store) ViewContacts(ctx context.Context, fn func(r contact.Reader) error) error {
-	return s.db.Read(ctx, func(rev uint64) error { return fn(contactReader{t: &s.contact, rev: cabinet.Revision(rev)}) })
+	return s.view(ctx, func(t *txn) error { return fn(s.contactReaderOf(t)) })
 }
 
-// UpdateContacts implements contact.Store.
+// UpdateContacts implements contact.Store. With RunTwice, fn runs twice.
 func (s *Store) UpdateContacts(ctx context.Context, fn func(w contact.Writer) error) (cabinet.Revision, error) {
-	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(contactWriter{contactReader{t: &s.contact, rev: cabinet.Revision(tx.Revision())}, tx})
-	})
-	return cabinet.Revision(rev), err
+	return s.update(ctx, func(t *txn) error { return fn(s.contactWriterOf(t)) })
+}
+
+// ContactReader implements contact.Store: the contact records of tx, an open
+// transaction of this store.
+func (s *Store) ContactReader(tx cabinet.Tx) (contact.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.contactReaderOf(t), nil
+}
+
+// ContactWriter implements contact.Store: the contact records of tx, an open
+// write transaction of this store.
+func (s *Store) ContactWriter(tx cabinet.Tx) (contact.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.contactWriterOf(t), nil
+}
+
+func (s *Store) contactReaderOf(t *txn) contactReader { return contactReader{t: &s.contact, x: t} }
+
+func (s *Store) contactWriterOf(t *txn) contactWriter {
+	return contactWriter{contactReader: s.contactReaderOf(t), tx: t.w}
 }
 
 type contactReader struct {
-	t   *contactTables
-	rev cabinet.Revision
+	t *contactTables
+	x *txn
 }
 
 // Revision implements contact.Reader: the revision of the snapshot.
-func (r contactReader) Revision() cabinet.Revision { return r.rev }
+func (r contactReader) Revision() cabinet.Revision { return r.x.rev }
+
+// Tx implements contact.Reader.
+func (r contactReader) Tx() cabinet.Tx { return r.x }
 
 type contactWriter struct {
 	contactReader
@@ -88,28 +114,9 @@ func conGet[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], kind st
 	return v, nil
 }
 
-// page returns up to limit rows of t after the cursor that match keep.
-func conPage[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], after cabinet.Cursor, limit int, keep func(V) bool) ([]V, cabinet.Cursor, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, "", err
-	}
-	if limit <= 0 {
-		limit = contact.DefaultLimit
-	}
-	limit = min(limit, contact.MaxLimit)
-	var out []V
-	var last K
-	for k, v := range t.After(K(after)) {
-		if !keep(v) {
-			continue
-		}
-		if len(out) == limit {
-			return out, cabinet.Cursor(last), nil
-		}
-		out = append(out, v)
-		last = k
-	}
-	return out, "", nil
+// conPage returns a page of the rows of t that match keep.
+func conPage[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], p cabinet.Page, keep func(V) bool) ([]V, cabinet.Cursor, error) {
+	return page(ctx, t.Keys(), t.Get, keep, p)
 }
 
 func (r contactReader) Contact(ctx context.Context, id cabinet.ContactID) (contact.Contact, error) {
@@ -143,8 +150,8 @@ func (r contactReader) ContactsByEmail(ctx context.Context, email string) ([]con
 	return out, nil
 }
 
-func (r contactReader) ListContacts(ctx context.Context, f contact.ContactFilter, after cabinet.Cursor, limit int) ([]contact.Contact, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.contacts, after, limit, f.Match)
+func (r contactReader) ListContacts(ctx context.Context, f contact.ContactFilter, p cabinet.Page) ([]contact.Contact, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.contacts, p, f.Match)
 }
 
 func (r contactReader) Company(ctx context.Context, id contact.CompanyID) (contact.Company, error) {
@@ -155,40 +162,40 @@ func conInOffice[V any](office cabinet.OfficeID, of func(V) cabinet.OfficeID) fu
 	return func(v V) bool { return office == "" || of(v) == office }
 }
 
-func (r contactReader) ListCompanies(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]contact.Company, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.companies, after, limit, conInOffice(office, func(c contact.Company) cabinet.OfficeID { return c.Office }))
+func (r contactReader) ListCompanies(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Company, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.companies, p, conInOffice(office, func(c contact.Company) cabinet.OfficeID { return c.Office }))
 }
 
 func (r contactReader) Project(ctx context.Context, id contact.ProjectID) (contact.Project, error) {
 	return conGet(ctx, r.t.projects, "project", id)
 }
 
-func (r contactReader) ListProjects(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]contact.Project, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.projects, after, limit, conInOffice(office, func(p contact.Project) cabinet.OfficeID { return p.Office }))
+func (r contactReader) ListProjects(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Project, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.projects, p, conInOffice(office, func(p contact.Project) cabinet.OfficeID { return p.Office }))
 }
 
 func (r contactReader) Decision(ctx context.Context, id contact.DecisionID) (contact.Decision, error) {
 	return conGet(ctx, r.t.decisions, "decision", id)
 }
 
-func (r contactReader) ListDecisions(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]contact.Decision, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.decisions, after, limit, conInOffice(office, func(d contact.Decision) cabinet.OfficeID { return d.Office }))
+func (r contactReader) ListDecisions(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Decision, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.decisions, p, conInOffice(office, func(d contact.Decision) cabinet.OfficeID { return d.Office }))
 }
 
 func (r contactReader) Unit(ctx context.Context, id contact.UnitID) (contact.Unit, error) {
 	return conGet(ctx, r.t.units, "unit", id)
 }
 
-func (r contactReader) ListUnits(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]contact.Unit, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.units, after, limit, conInOffice(office, func(u contact.Unit) cabinet.OfficeID { return u.Office }))
+func (r contactReader) ListUnits(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Unit, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.units, p, conInOffice(office, func(u contact.Unit) cabinet.OfficeID { return u.Office }))
 }
 
 func (r contactReader) Session(ctx context.Context, id contact.SessionID) (contact.Session, error) {
 	return conGet(ctx, r.t.sessions, "session", id)
 }
 
-func (r contactReader) ListSessions(ctx context.Context, f contact.SessionFilter, after cabinet.Cursor, limit int) ([]contact.Session, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.sessions, after, limit, f.Match)
+func (r contactReader) ListSessions(ctx context.Context, f contact.SessionFilter, p cabinet.Page) ([]contact.Session, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.sessions, p, f.Match)
 }
 
 func conCheckID[K ~string](ctx context.Context, kind string, id K) error {

@@ -28,9 +28,27 @@ type Store struct {
 	procedure   procedureTables
 }
 
+// Option configures a Store.
+type Option func(*Store)
+
+// RunTwice makes every Update… run its function twice: the first run is
+// rolled back whatever it returns, then the function runs again and its
+// result commits. A store over PostgreSQL re-runs a function after a
+// serialization failure, so every function given to an Update must be safe
+// to re-run; tests use RunTwice to catch one that is not (a closure that
+// appends to an outer slice without resetting it, an event published from
+// inside the transaction, …). It is a test option: it doubles the cost of
+// every write.
+func RunTwice() Option { return func(s *Store) { s.db.SetRerun(true) } }
+
 // New returns an empty store.
-func New() *Store {
+func New(opts ...Option) *Store {
 	s := &Store{}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
 	s.team.init()
 	s.access.init()
 	s.clientgroup.init()

@@ -59,24 +59,50 @@ var _ procedure.Store = (*Store)(nil)
 
 // ViewProcedures implements procedure.Store.
 func (s *Store) ViewProcedures(ctx context.Context, fn func(r procedure.Reader) error) error {
-	return s.db.Read(ctx, func(rev uint64) error { return fn(procReader{t: &s.procedure, rev: cabinet.Revision(rev)}) })
+	return s.view(ctx, func(t *txn) error { return fn(s.procedureReaderOf(t)) })
 }
 
-// UpdateProcedures implements procedure.Store.
+// UpdateProcedures implements procedure.Store. With RunTwice, fn runs twice.
 func (s *Store) UpdateProcedures(ctx context.Context, fn func(w procedure.Writer) error) (cabinet.Revision, error) {
-	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(procWriter{procReader: procReader{t: &s.procedure, rev: cabinet.Revision(tx.Revision())}, tx: tx})
-	})
-	return cabinet.Revision(rev), err
+	return s.update(ctx, func(t *txn) error { return fn(s.procedureWriterOf(t)) })
+}
+
+// ProcedureReader implements procedure.Store: the procedure records of tx, an open
+// transaction of this store.
+func (s *Store) ProcedureReader(tx cabinet.Tx) (procedure.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.procedureReaderOf(t), nil
+}
+
+// ProcedureWriter implements procedure.Store: the procedure records of tx, an open
+// write transaction of this store.
+func (s *Store) ProcedureWriter(tx cabinet.Tx) (procedure.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.procedureWriterOf(t), nil
+}
+
+func (s *Store) procedureReaderOf(t *txn) procReader { return procReader{t: &s.procedure, x: t} }
+
+func (s *Store) procedureWriterOf(t *txn) procWriter {
+	return procWriter{procReader: s.procedureReaderOf(t), tx: t.w}
 }
 
 type procReader struct {
-	t   *procedureTables
-	rev cabinet.Revision
+	t *procedureTables
+	x *txn
 }
 
 // Revision implements procedure.Reader: the revision of the snapshot.
-func (r procReader) Revision() cabinet.Revision { return r.rev }
+func (r procReader) Revision() cabinet.Revision { return r.x.rev }
+
+// Tx implements procedure.Reader.
+func (r procReader) Tx() cabinet.Tx { return r.x }
 
 func (r procReader) Plan(ctx context.Context, office cabinet.OfficeID) (procedure.OfficePlan, error) {
 	if err := ctx.Err(); err != nil {
@@ -89,11 +115,11 @@ func (r procReader) Plan(ctx context.Context, office cabinet.OfficeID) (procedur
 	return p, nil
 }
 
-func (r procReader) ListPlans(ctx context.Context, after cabinet.Cursor, limit int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
+func (r procReader) ListPlans(ctx context.Context, p cabinet.Page) ([]procedure.OfficePlan, cabinet.Cursor, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
-	return pageAll(ctx, r.t.plans, r.t.plans.Keys(), after, limit, func(procedure.OfficePlan) bool { return true })
+	return pageAll(ctx, r.t.plans, r.t.plans.Keys(), p, func(procedure.OfficePlan) bool { return true })
 }
 
 func (r procReader) Procedure(ctx context.Context, id cabinet.ProcedureID) (procedure.Procedure, error) {
@@ -107,7 +133,7 @@ func (r procReader) Procedure(ctx context.Context, id cabinet.ProcedureID) (proc
 	return p, nil
 }
 
-func (r procReader) ListProcedures(ctx context.Context, f procedure.ProcedureFilter, after cabinet.Cursor, limit int) ([]procedure.Procedure, cabinet.Cursor, error) {
+func (r procReader) ListProcedures(ctx context.Context, f procedure.ProcedureFilter, p cabinet.Page) ([]procedure.Procedure, cabinet.Cursor, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
@@ -115,7 +141,7 @@ func (r procReader) ListProcedures(ctx context.Context, f procedure.ProcedureFil
 	if f.Office != "" {
 		keys = r.t.procsByOffice.Members(f.Office)
 	}
-	return pageAll(ctx, r.t.procedures, keys, after, limit, func(p procedure.Procedure) bool {
+	return pageAll(ctx, r.t.procedures, keys, p, func(p procedure.Procedure) bool {
 		return f.Office == "" || p.Office == f.Office
 	})
 }
@@ -131,7 +157,7 @@ func (r procReader) Case(ctx context.Context, id cabinet.CaseID) (procedure.Case
 	return c, nil
 }
 
-func (r procReader) ListCases(ctx context.Context, f procedure.CaseFilter, after cabinet.Cursor, limit int) ([]procedure.Case, cabinet.Cursor, error) {
+func (r procReader) ListCases(ctx context.Context, f procedure.CaseFilter, p cabinet.Page) ([]procedure.Case, cabinet.Cursor, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
@@ -150,7 +176,7 @@ func (r procReader) ListCases(ctx context.Context, f procedure.CaseFilter, after
 	default:
 		keys = r.t.cases.Keys()
 	}
-	return pageAll(ctx, r.t.cases, keys, after, limit, func(c procedure.Case) bool { return caseMatches(c, f) })
+	return pageAll(ctx, r.t.cases, keys, p, func(c procedure.Case) bool { return caseMatches(c, f) })
 }
 
 func caseMatches(c procedure.Case, f procedure.CaseFilter) bool {
@@ -260,8 +286,8 @@ func (w procWriter) PutCase(ctx context.Context, c procedure.Case) error {
 
 // pageAll pages keys of t with page, returning an empty (non-nil) slice when
 // nothing matches, as the procedure listings document.
-func pageAll[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], keys []K, after cabinet.Cursor, limit int, match func(V) bool) ([]V, cabinet.Cursor, error) {
-	out, next, err := page(ctx, keys, t.Get, match, after, limit)
+func pageAll[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], keys []K, p cabinet.Page, match func(V) bool) ([]V, cabinet.Cursor, error) {
+	out, next, err := page(ctx, keys, t.Get, match, p)
 	if err == nil && out == nil {
 		out = []V{}
 	}

@@ -47,24 +47,50 @@ func (t *teamTables) init() {
 
 // ViewTeams implements team.Store.
 func (s *Store) ViewTeams(ctx context.Context, fn func(r team.Reader) error) error {
-	return s.db.Read(ctx, func(rev uint64) error { return fn(teamReader{t: &s.team, rev: cabinet.Revision(rev)}) })
+	return s.view(ctx, func(t *txn) error { return fn(s.teamReaderOf(t)) })
 }
 
-// UpdateTeams implements team.Store.
+// UpdateTeams implements team.Store. With RunTwice, fn runs twice.
 func (s *Store) UpdateTeams(ctx context.Context, fn func(w team.Writer) error) (cabinet.Revision, error) {
-	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		return fn(teamWriter{teamReader{t: &s.team, rev: cabinet.Revision(tx.Revision())}, tx})
-	})
-	return cabinet.Revision(rev), err
+	return s.update(ctx, func(t *txn) error { return fn(s.teamWriterOf(t)) })
+}
+
+// TeamReader implements team.Store: the team records of tx, an open
+// transaction of this store.
+func (s *Store) TeamReader(tx cabinet.Tx) (team.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.teamReaderOf(t), nil
+}
+
+// TeamWriter implements team.Store: the team records of tx, an open
+// write transaction of this store.
+func (s *Store) TeamWriter(tx cabinet.Tx) (team.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.teamWriterOf(t), nil
+}
+
+func (s *Store) teamReaderOf(t *txn) teamReader { return teamReader{t: &s.team, x: t} }
+
+func (s *Store) teamWriterOf(t *txn) teamWriter {
+	return teamWriter{teamReader: s.teamReaderOf(t), tx: t.w}
 }
 
 type teamReader struct {
-	t   *teamTables
-	rev cabinet.Revision
+	t *teamTables
+	x *txn
 }
 
 // Revision implements team.Reader: the revision of the snapshot.
-func (r teamReader) Revision() cabinet.Revision { return r.rev }
+func (r teamReader) Revision() cabinet.Revision { return r.x.rev }
+
+// Tx implements team.Reader.
+func (r teamReader) Tx() cabinet.Tx { return r.x }
 
 type teamWriter struct {
 	teamReader
@@ -93,8 +119,8 @@ func (r teamReader) UserByEmail(ctx context.Context, email string) (cabinet.User
 	return r.User(ctx, id)
 }
 
-func (r teamReader) ListUsers(ctx context.Context, after cabinet.Cursor, limit int) ([]cabinet.User, cabinet.Cursor, error) {
-	return page(ctx, r.t.users.Keys(), r.t.users.Get, func(cabinet.User) bool { return true }, after, limit)
+func (r teamReader) ListUsers(ctx context.Context, p cabinet.Page) ([]cabinet.User, cabinet.Cursor, error) {
+	return page(ctx, r.t.users.Keys(), r.t.users.Get, func(cabinet.User) bool { return true }, p)
 }
 
 func (r teamReader) Team(ctx context.Context, id cabinet.TeamID) (team.Team, error) {
@@ -119,12 +145,12 @@ func (r teamReader) PersonalTeam(ctx context.Context, owner cabinet.UserID) (tea
 	return r.Team(ctx, id)
 }
 
-func (r teamReader) ListTeams(ctx context.Context, f team.TeamFilter, after cabinet.Cursor, limit int) ([]team.Team, cabinet.Cursor, error) {
+func (r teamReader) ListTeams(ctx context.Context, f team.TeamFilter, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
 	ids := r.t.teams.Keys()
 	if f.Member != "" {
 		ids = r.t.teamsOf.Members(f.Member)
 	}
-	return page(ctx, ids, r.t.teams.Get, f.Match, after, limit)
+	return page(ctx, ids, r.t.teams.Get, f.Match, p)
 }
 
 func (r teamReader) Invitation(ctx context.Context, id team.InvitationID) (team.Invitation, error) {
@@ -138,7 +164,7 @@ func (r teamReader) Invitation(ctx context.Context, id team.InvitationID) (team.
 	return inv, nil
 }
 
-func (r teamReader) ListInvitations(ctx context.Context, f team.InvitationFilter, after cabinet.Cursor, limit int) ([]team.Invitation, cabinet.Cursor, error) {
+func (r teamReader) ListInvitations(ctx context.Context, f team.InvitationFilter, p cabinet.Page) ([]team.Invitation, cabinet.Cursor, error) {
 	var ids []team.InvitationID
 	switch {
 	case f.Team != "":
@@ -148,7 +174,7 @@ func (r teamReader) ListInvitations(ctx context.Context, f team.InvitationFilter
 	default:
 		ids = r.t.invitations.Keys()
 	}
-	return page(ctx, ids, r.t.invitations.Get, f.Match, after, limit)
+	return page(ctx, ids, r.t.invitations.Get, f.Match, p)
 }
 
 func (r teamReader) Referral(ctx context.Context, id cabinet.ReferralID) (team.Referral, error) {
@@ -162,7 +188,7 @@ func (r teamReader) Referral(ctx context.Context, id cabinet.ReferralID) (team.R
 	return ref, nil
 }
 
-func (r teamReader) ListReferrals(ctx context.Context, f team.ReferralFilter, after cabinet.Cursor, limit int) ([]team.Referral, cabinet.Cursor, error) {
+func (r teamReader) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
 	var ids []cabinet.ReferralID
 	switch {
 	case f.Team != "":
@@ -174,7 +200,7 @@ func (r teamReader) ListReferrals(ctx context.Context, f team.ReferralFilter, af
 	default:
 		ids = r.t.referrals.Keys()
 	}
-	return page(ctx, ids, r.t.referrals.Get, f.Match, after, limit)
+	return page(ctx, ids, r.t.referrals.Get, f.Match, p)
 }
 
 func (w teamWriter) PutUser(ctx context.Context, u cabinet.User) error {

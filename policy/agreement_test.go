@@ -97,7 +97,7 @@ func pickID[T any](ids []T, i int) (T, bool) {
 // newAgreeWorld builds the world every sequence starts from.
 func newAgreeWorld(ctx context.Context) (*agreeWorld, error) {
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	store := memstore.New()
+	store := memstore.New(memstore.RunTwice())
 	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
 		return nil, err
@@ -338,7 +338,7 @@ func (w *agreeWorld) step(ctx context.Context, c agreeCmd) (q agreeQuestion, ok 
 	case "Referrals":
 		t, _ := pickID(w.teams, a)
 		return agreeQuestion{policy.ListReferrals, policy.TeamResource(t)}, true, func() error {
-			_, _, err := k.Teams.Referrals(ctx, actor, t, team.ReferralFilter{}, "", 0)
+			_, _, err := k.Teams.Referrals(ctx, actor, t, team.ReferralFilter{}, cabinet.Page{})
 			return err
 		}
 	case "RemoveMember":
@@ -563,8 +563,8 @@ func (w *agreeWorld) allGrants(ctx context.Context) ([]access.Grant, error) {
 	var out []access.Grant
 	err := w.store.ViewAccess(ctx, func(r access.Reader) error {
 		var err error
-		out, err = access.All(ctx, func(ctx context.Context, after cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-			return r.Grants(ctx, access.GrantFilter{}, after, n)
+		out, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
+			return r.Grants(ctx, access.GrantFilter{}, p)
 		})
 		return err
 	})

@@ -492,7 +492,7 @@ func TestBaselineAgreesWithEngine(t *testing.T) {
 			if bad <= 20 {
 				t.Errorf("Check(%s, view_dossier, %s) = %v; baseline says allowed=%v", p.user, p.dossier, d, want)
 			}
-		case d.Allowed && d.Routes&policy.InternalRoutes == 0:
+		case d.Allowed && d.Routes&cabinet.InternalRoutes == 0:
 			bad++
 			if bad <= 20 {
 				t.Errorf("Check(%s, view_dossier, %s) allowed via %s, no internal route (GRP-3)", p.user, p.dossier, d.Routes)

@@ -35,15 +35,15 @@ const (
 // nine dossier routes, so that the common allows do not allocate.
 var allowReasons = func() []string {
 	out := make([]string, 1<<9)
-	for r := Routes(1); r < 1<<9; r++ {
+	for r := cabinet.Routes(1); r < 1<<9; r++ {
 		out[r] = buildAllowReason(r)
 	}
 	return out
 }()
 
-func buildAllowReason(r Routes) string {
+func buildAllowReason(r cabinet.Routes) string {
 	var rules []string
-	r.Each(func(q Routes) {
+	r.Each(func(q cabinet.Routes) {
 		rule := q.Rule()
 		for _, x := range rules {
 			if x == rule {
@@ -55,8 +55,8 @@ func buildAllowReason(r Routes) string {
 	return "allowed via " + r.String() + " (" + strings.Join(rules, ", ") + ")"
 }
 
-func allowReason(r Routes) string {
-	if r < Routes(len(allowReasons)) {
+func allowReason(r cabinet.Routes) string {
+	if r < cabinet.Routes(len(allowReasons)) {
 		return allowReasons[r]
 	}
 	return buildAllowReason(r)
@@ -64,12 +64,14 @@ func allowReason(r Routes) string {
 
 // verdict is a decision without its subject fields.
 type verdict struct {
-	routes Routes
+	routes cabinet.Routes
 	rule   string
 	reason string
 }
 
-func allow(r Routes) verdict { return verdict{routes: r, rule: r.Rule(), reason: allowReason(r)} }
+func allow(r cabinet.Routes) verdict {
+	return verdict{routes: r, rule: r.Rule(), reason: allowReason(r)}
+}
 
 func deny(rule, reason string) verdict { return verdict{rule: rule, reason: reason} }
 
@@ -92,7 +94,7 @@ func denyErr(err error, fallback string) verdict {
 
 // both allows with routes when neither err1 nor err2; else denies with
 // the first error.
-func both(routes Routes, err1, err2 error, fallback string) verdict {
+func both(routes cabinet.Routes, err1, err2 error, fallback string) verdict {
 	if err1 != nil {
 		return denyErr(err1, fallback)
 	}
@@ -139,7 +141,7 @@ func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) v
 		if err := clientgroup.CanAdminister(u.profile(cabinet.OfficeID(r.ID))); err != nil {
 			return denyErr(err, "GRP-5")
 		}
-		return allow(RouteAdmin)
+		return allow(cabinet.RouteAdmin)
 	case ResourceContact:
 		c, ok := ix.contacts[cabinet.ContactID(r.ID)]
 		if !ok {
@@ -147,7 +149,7 @@ func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) v
 		}
 		p := u.profile(c.Office)
 		if a == InviteContact {
-			return both(RouteCollaborator, contact.CanManageContacts(p), contact.CanInvite(c), "CON-1")
+			return both(cabinet.RouteCollaborator, contact.CanManageContacts(p), contact.CanInvite(c), "CON-1")
 		}
 		target := cabinet.ProfileInvalid
 		if c.User != "" {
@@ -155,13 +157,13 @@ func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) v
 				target = cu.profile(c.Office)
 			}
 		}
-		return both(RouteCollaborator, contact.CanImpersonate(c.Office, p, c, target), nil, "CON-6")
+		return both(cabinet.RouteCollaborator, contact.CanImpersonate(c.Office, p, c, target), nil, "CON-6")
 	case ResourceProcedure:
 		p, ok := ix.procedures[cabinet.ProcedureID(r.ID)]
 		if !ok {
 			return deny("POL-4", reasonUnknownResource)
 		}
-		return both(RouteAdmin, procedure.CanConfigure(u.profile(p.Office)),
+		return both(cabinet.RouteAdmin, procedure.CanConfigure(u.profile(p.Office)),
 			procedure.PremiumAvailable(ix.planOf(p.Office), clock.Now()), "PROC-2")
 	case ResourceCase:
 		k, ok := ix.cases[cabinet.CaseID(r.ID)]
@@ -174,7 +176,7 @@ func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) v
 				reaches = ix.internal(u, d) != 0
 			}
 		}
-		return both(RouteCaseStaff, procedure.CanReachCase(k, u.id, u.profile(k.Office), reaches),
+		return both(cabinet.RouteCaseStaff, procedure.CanReachCase(k, u.id, u.profile(k.Office), reaches),
 			procedure.PremiumAvailable(ix.planOf(k.Office), clock.Now()), "PROC-7")
 	case ResourceItem:
 		k, ok := ix.cases[cabinet.CaseID(r.ID)]
@@ -193,9 +195,9 @@ func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) v
 			return denyErr(err, "PROC-3")
 		}
 		if k.Recipient.User == u.id {
-			return allow(RouteMainRecipient)
+			return allow(cabinet.RouteMainRecipient)
 		}
-		return allow(RouteContributor)
+		return allow(cabinet.RouteContributor)
 	}
 	return deny("POL-4", reasonWrongKind)
 }
@@ -218,14 +220,14 @@ func decideTeam(u cabinet.UserID, t team.Team, a Action) verdict {
 		return denyErr(err, "TEAM-4")
 	}
 	if t.IsAdmin(u) {
-		return allow(RouteTeamAdmin)
+		return allow(cabinet.RouteTeamAdmin)
 	}
-	return allow(RouteTeamMember)
+	return allow(cabinet.RouteTeamMember)
 }
 
 // internal returns u's internal routes to d (GRP-3), by
 // clientgroup.InternalRoutes over the index's facts.
-func (ix *index) internal(u *userRec, d *dossRec) Routes {
+func (ix *index) internal(u *userRec, d *dossRec) cabinet.Routes {
 	f := clientgroup.RouteFacts{Dossier: d.facts, Profile: u.profile(d.facts.Office), ClientGroup: ix.cgID(d.group)}
 	if d.group != 0 {
 		f.Direct = hasSorted(u.direct, d.group)
@@ -235,30 +237,30 @@ func (ix *index) internal(u *userRec, d *dossRec) Routes {
 }
 
 // fromGroupRoutes maps clientgroup's five routes onto the engine's.
-func fromGroupRoutes(r clientgroup.Routes) Routes {
-	var out Routes
-	if r&clientgroup.RouteAdmin != 0 {
-		out |= RouteAdmin
+func fromGroupRoutes(r cabinet.Routes) cabinet.Routes {
+	var out cabinet.Routes
+	if r&cabinet.RouteAdmin != 0 {
+		out |= cabinet.RouteAdmin
 	}
-	if r&clientgroup.RouteManager != 0 {
-		out |= RouteManager
+	if r&cabinet.RouteManager != 0 {
+		out |= cabinet.RouteManager
 	}
-	if r&clientgroup.RouteAssigned != 0 {
-		out |= RouteAssigned
+	if r&cabinet.RouteAssigned != 0 {
+		out |= cabinet.RouteAssigned
 	}
-	if r&clientgroup.RouteGroupDirect != 0 {
-		out |= RouteGroupDirect
+	if r&cabinet.RouteGroupDirect != 0 {
+		out |= cabinet.RouteGroupDirect
 	}
-	if r&clientgroup.RouteCollaboratorGroup != 0 {
-		out |= RouteCollaboratorGroup
+	if r&cabinet.RouteCollaboratorGroup != 0 {
+		out |= cabinet.RouteCollaboratorGroup
 	}
 	return out
 }
 
-// teamRoute returns RouteTeam when one of d's referrals lives in a team of
+// teamRoute returns cabinet.RouteTeam when one of d's referrals lives in a team of
 // u that lets u reach it (team.CanReachDossier), else the first refusal of a
 // referral in one of u's teams (TEAM-9 when consent is revoked), or nil.
-func (ix *index) teamRoute(u *userRec, d *dossRec) (Routes, error) {
+func (ix *index) teamRoute(u *userRec, d *dossRec) (cabinet.Routes, error) {
 	var first error
 	for _, id := range ix.refsOf(d) {
 		ref := ix.referrals[id]
@@ -267,7 +269,7 @@ func (ix *index) teamRoute(u *userRec, d *dossRec) (Routes, error) {
 		}
 		err := team.CanReachDossier(ix.teams[ref.Team], ref, u.id)
 		if err == nil {
-			return RouteTeam, nil
+			return cabinet.RouteTeam, nil
 		}
 		if first == nil {
 			first = err
@@ -277,21 +279,21 @@ func (ix *index) teamRoute(u *userRec, d *dossRec) (Routes, error) {
 }
 
 // grantRoute is the route a grant opens.
-func grantRoute(g *access.Grant) Routes {
+func grantRoute(g *access.Grant) cabinet.Routes {
 	switch {
 	case g.Kind == access.GranteeAdvisor:
-		return RouteExternalAdvisor
+		return cabinet.RouteExternalAdvisor
 	case g.Central:
-		return RouteCentralPerson
+		return cabinet.RouteCentralPerson
 	default:
-		return RouteFamily
+		return cabinet.RouteFamily
 	}
 }
 
 // grantRoutes returns the routes of u's grants on d that allow act, and the
 // first refusal of one of u's grants.
-func grantRoutes(u cabinet.UserID, grants []access.Grant, act access.Action) (Routes, error) {
-	var routes Routes
+func grantRoutes(u cabinet.UserID, grants []access.Grant, act access.Action) (cabinet.Routes, error) {
+	var routes cabinet.Routes
 	var first error
 	for i := range grants {
 		g := &grants[i]
@@ -346,14 +348,14 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		}
 		return deny("POL-1", reasonNoRoute)
 	case ManageFamilyAccess:
-		var routes Routes
+		var routes cabinet.Routes
 		grants := ix.grantsOf(d)
 		merr := access.CanManageExternalAccess(d.dossier(), u.id)
 		if merr == nil {
-			routes |= RouteManager
+			routes |= cabinet.RouteManager
 		}
 		if access.HoldsCentralGrant(d.facts.ID, u.id, grants) {
-			routes |= RouteCentralPerson
+			routes |= cabinet.RouteCentralPerson
 		}
 		if routes != 0 {
 			return allow(routes)
@@ -368,20 +370,20 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		if err := access.CanManageAdvisorAccess(d.dossier(), u.id); err != nil {
 			return denyErr(err, "ACC-9")
 		}
-		return allow(RouteManager)
+		return allow(cabinet.RouteManager)
 	case AssignClientGroup:
-		return both(RouteAdmin, clientgroup.CanAdminister(profile),
+		return both(cabinet.RouteAdmin, clientgroup.CanAdminister(profile),
 			clientgroup.CanPlace(d.facts, clientgroup.ClientGroup{ID: ix.cgID(d.group), Office: d.facts.Office}), "GRP-5")
 	case SetManager:
 		if err := access.CanManageDossier(d.dossier(), u.id, profile); err != nil {
 			return denyErr(err, "ACC-1")
 		}
-		var routes Routes
+		var routes cabinet.Routes
 		if profile == cabinet.ProfileAdmin {
-			routes |= RouteAdmin
+			routes |= cabinet.RouteAdmin
 		}
 		if d.dossier().IsManager(u.id) && profile.Valid() {
-			routes |= RouteManager
+			routes |= cabinet.RouteManager
 		}
 		return allow(routes)
 	}
@@ -390,7 +392,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 
 // decidePerson answers ManageFamilyAccess for one person p of d's tree
 // with access.CanManagePersonAccess, the predicate access.Service uses
-// (ACC-1, ACC-7): RouteManager for the manager, RouteCentralPerson for a
+// (ACC-1, ACC-7): cabinet.RouteManager for the manager, cabinet.RouteCentralPerson for a
 // granted central person when p is not central.
 func (ix *index) decidePerson(u *userRec, d *dossRec, id access.PersonID) verdict {
 	p, ok := ix.persons[id]
@@ -401,12 +403,12 @@ func (ix *index) decidePerson(u *userRec, d *dossRec, id access.PersonID) verdic
 	if err := access.CanManagePersonAccess(dd, u.id, grants, p.Relation); err != nil {
 		return denyErr(err, "ACC-7")
 	}
-	var routes Routes
+	var routes cabinet.Routes
 	if dd.IsManager(u.id) {
-		routes |= RouteManager
+		routes |= cabinet.RouteManager
 	}
 	if !p.Relation.Central() && access.HoldsCentralGrant(dd.ID, u.id, grants) {
-		routes |= RouteCentralPerson
+		routes |= cabinet.RouteCentralPerson
 	}
 	return allow(routes)
 }

@@ -9,7 +9,7 @@ package policy_test
 //     incrementally updated one;
 //   - POL-3: the reverse queries (Dossiers, Viewers) agree exactly with
 //     Check;
-//   - invariant 9 (TEAM-9): no decision reaches a dossier through RouteTeam
+//   - invariant 9 (TEAM-9): no decision reaches a dossier through cabinet.RouteTeam
 //     unless a referral of that dossier with consent given lives in a team
 //     of the user;
 //   - invariant 10 (CON-6, POL-5): impersonation never allows what the
@@ -123,7 +123,7 @@ func (c *diffCase) fail(format string, args ...any) string {
 
 // TestPOL1DifferentialAgainstReference is SPEC §3 invariant 11: on 1,000
 // random states, Engine.Check agrees with the reference evaluator on
-// Allowed and Routes for every subject × action × resource (POL-1), every
+// Allowed and cabinet.Routes for every subject × action × resource (POL-1), every
 // denial has no route and unknown subjects, actions and resources are denied
 // (POL-4). It also checks POL-6: an engine loaded afresh with policy.New from
 // the same store gives the same decisions as the kit's engine, which was
@@ -197,10 +197,10 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 	}
 	// Every route must have allowed something somewhere, or the property
 	// says nothing about it.
-	for i := 0; policy.Routes(1<<i) < policy.RouteContributor<<1; i++ {
-		t.Logf("route %-18s allowed %d decisions", policy.Routes(1<<i), perRoute[i])
+	for i := 0; cabinet.Routes(1<<i) < cabinet.RouteContributor<<1; i++ {
+		t.Logf("route %-18s allowed %d decisions", cabinet.Routes(1<<i), perRoute[i])
 		if perRoute[i] == 0 {
-			t.Errorf("vacuous: no decision was allowed through route %s", policy.Routes(1<<i))
+			t.Errorf("vacuous: no decision was allowed through route %s", cabinet.Routes(1<<i))
 		}
 	}
 }
@@ -279,7 +279,7 @@ func TestPOL3ReverseQueriesAgreeWithCheck(t *testing.T) {
 		}
 		v := 0
 		for _, d := range append(dossiers, "dos_unknown") {
-			want := map[cabinet.UserID]policy.Routes{}
+			want := map[cabinet.UserID]cabinet.Routes{}
 			for _, u := range sortedKeys(c.snap.users) {
 				dec, err := c.eng.Check(ctx, policy.User(u), policy.ViewDossier, policy.DossierResource(d))
 				if err != nil {
@@ -289,7 +289,7 @@ func TestPOL3ReverseQueriesAgreeWithCheck(t *testing.T) {
 					want[u] = dec.Routes
 				}
 			}
-			got := map[cabinet.UserID]policy.Routes{}
+			got := map[cabinet.UserID]cabinet.Routes{}
 			for acc, err := range c.eng.Viewers(ctx, d) {
 				if err != nil {
 					return c.fail("Viewers(%s): error %v", d, err)
@@ -316,7 +316,7 @@ func TestPOL3ReverseQueriesAgreeWithCheck(t *testing.T) {
 
 // TestInvariant9TEAM9RevokedConsentClosesTeamRoute is SPEC §3 invariant 9:
 // on 1,000 random states, no decision of Check (on every dossier action and
-// section) nor of Viewers carries RouteTeam for a (user, dossier) unless a
+// section) nor of Viewers carries cabinet.RouteTeam for a (user, dossier) unless a
 // referral of that dossier with consent given lives in a team the user is a
 // member of: a referral whose consent is revoked opens nothing (TEAM-9).
 func TestInvariant9TEAM9RevokedConsentClosesTeamRoute(t *testing.T) {
@@ -367,7 +367,7 @@ func TestInvariant9TEAM9RevokedConsentClosesTeamRoute(t *testing.T) {
 				if err != nil {
 					return c.fail("Check(%s, %s): %v", s, q, err)
 				}
-				if dec.Routes.Has(policy.RouteTeam) && !opened[dec.User][cabinet.DossierID(q.r.ID)] {
+				if dec.Routes.Has(cabinet.RouteTeam) && !opened[dec.User][cabinet.DossierID(q.r.ID)] {
 					return c.fail("TEAM-9: Check(%s, %s) = %v via the team route, but no referral of the dossier with consent given lives in a team of %s (revoked: %v)",
 						s, q, dec, dec.User, revoked[dec.User][cabinet.DossierID(q.r.ID)])
 				}
@@ -378,7 +378,7 @@ func TestInvariant9TEAM9RevokedConsentClosesTeamRoute(t *testing.T) {
 				if err != nil {
 					return c.fail("Viewers(%s): %v", d, err)
 				}
-				if acc.Routes.Has(policy.RouteTeam) && !opened[acc.User][d] {
+				if acc.Routes.Has(cabinet.RouteTeam) && !opened[acc.User][d] {
 					return c.fail("TEAM-9: Viewers(%s) lists %s via the team route without a consent-given referral", d, acc.User)
 				}
 			}

@@ -7,7 +7,7 @@
 // vocabulary is typed: Action (one enum for every package's actions),
 // Resource (built with TeamResource, DossierResource, SectionResource,
 // OfficeResource, ContactResource, ProcedureResource, CaseResource,
-// ItemResource), Subject (User(id), or Impersonating(session)) and Routes
+// ItemResource), Subject (User(id), or Impersonating(session)) and cabinet.Routes
 // (a bit set naming how the subject reaches the resource).
 //
 // A denial is a decision, not an error (POL-2): Allowed is false, Rule names
@@ -59,7 +59,7 @@
 // client group from clientgroup's placement):
 //
 //   - internal routes I = clientgroup.InternalRoutes over a
-//     clientgroup.RouteFacts built from the index (the subject must be a
+//     cabinet.RouteFacts built from the index (the subject must be a
 //     collaborator of the dossier's office, GRP-11);
 //   - team route = a referral of the dossier in a team of the subject for
 //     which team.CanReachDossier allows;
@@ -106,7 +106,7 @@
 // another's callback) into an in-memory index guarded by a sync.RWMutex.
 // User and dossier IDs are interned to dense uint32 indexes. Per dossier the
 // index keeps the access record and a cabinet.DossierFacts value (so filling
-// clientgroup.RouteFacts allocates nothing), its client group, its grants
+// cabinet.RouteFacts allocates nothing), its client group, its grants
 // and its referrals; per user: offices with profiles, the client groups
 // reached directly and through collaborator groups (sorted slices, binary
 // search), teams, managed/assigned dossiers and grants; per office its

@@ -41,7 +41,7 @@ type DossierQuery struct {
 // they reach it (POL-3).
 type Access struct {
 	User   cabinet.UserID
-	Routes Routes
+	Routes cabinet.Routes
 }
 
 // Engine answers can-X-do-Y questions over the state held by Sources

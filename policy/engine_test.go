@@ -38,7 +38,7 @@ var engT0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 func newEngWorld(t *testing.T) *engWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &engWorld{t: t, ctx: ctx, store: memstore.New(), clock: cabinet.NewManualClock(engT0)}
+	w := &engWorld{t: t, ctx: ctx, store: memstore.New(memstore.RunTwice()), clock: cabinet.NewManualClock(engT0)}
 	k, err := kit.New(ctx, w.store, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func (w *engWorld) check(s policy.Subject, a policy.Action, r policy.Resource) p
 }
 
 // want asserts the decision's Allowed and Routes.
-func (w *engWorld) want(s policy.Subject, a policy.Action, r policy.Resource, routes policy.Routes) policy.Decision {
+func (w *engWorld) want(s policy.Subject, a policy.Action, r policy.Resource, routes cabinet.Routes) policy.Decision {
 	w.t.Helper()
 	d := w.check(s, a, r)
 	if d.Allowed != (routes != 0) || d.Routes != routes {
@@ -108,14 +108,14 @@ func (w *engWorld) resources() []policy.Resource {
 	var out []policy.Resource
 	ctx := w.ctx
 	engOK(w.t, w.store.ViewTeams(ctx, func(r team.Reader) error {
-		ts, _, err := r.ListTeams(ctx, team.TeamFilter{}, "", 0)
+		ts, _, err := r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{})
 		for _, x := range ts {
 			out = append(out, policy.TeamResource(x.ID))
 		}
 		return err
 	}))
 	engOK(w.t, w.store.ViewAccess(ctx, func(r access.Reader) error {
-		ds, _, err := r.Dossiers(ctx, access.DossierFilter{}, "", access.MaxPageSize)
+		ds, _, err := r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{Limit: cabinet.MaxPageSize})
 		for _, d := range ds {
 			out = append(out, policy.DossierResource(d.ID))
 			for _, s := range access.Sections() {
@@ -125,21 +125,21 @@ func (w *engWorld) resources() []policy.Resource {
 		return err
 	}))
 	engOK(w.t, w.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
-		os, _, err := r.Offices(ctx, "", 0)
+		os, _, err := r.Offices(ctx, cabinet.Page{})
 		for _, o := range os {
 			out = append(out, policy.OfficeResource(o.ID))
 		}
 		return err
 	}))
 	engOK(w.t, w.store.ViewContacts(ctx, func(r contact.Reader) error {
-		cs, _, err := r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, "", contact.MaxLimit)
+		cs, _, err := r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, cabinet.Page{Limit: cabinet.MaxPageSize})
 		for _, c := range cs {
 			out = append(out, policy.ContactResource(c.ID))
 		}
 		return err
 	}))
 	engOK(w.t, w.store.ViewProcedures(ctx, func(r procedure.Reader) error {
-		ps, _, err := r.ListProcedures(ctx, procedure.ProcedureFilter{}, "", 0)
+		ps, _, err := r.ListProcedures(ctx, procedure.ProcedureFilter{}, cabinet.Page{})
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (w *engWorld) resources() []policy.Resource {
 			out = append(out, policy.ProcedureResource(p.ID))
 			items[p.ID] = p.Items
 		}
-		cs, _, err := r.ListCases(ctx, procedure.CaseFilter{}, "", 0)
+		cs, _, err := r.ListCases(ctx, procedure.CaseFilter{}, cabinet.Page{})
 		for _, c := range cs {
 			out = append(out, policy.CaseResource(c.ID))
 			for _, it := range items[c.Procedure] {
@@ -165,14 +165,14 @@ func (w *engWorld) subjects() []policy.Subject {
 	w.t.Helper()
 	var out []policy.Subject
 	engOK(w.t, w.store.ViewTeams(w.ctx, func(r team.Reader) error {
-		us, _, err := r.ListUsers(w.ctx, "", 0)
+		us, _, err := r.ListUsers(w.ctx, cabinet.Page{})
 		for _, u := range us {
 			out = append(out, policy.User(u.ID))
 		}
 		return err
 	}))
 	engOK(w.t, w.store.ViewContacts(w.ctx, func(r contact.Reader) error {
-		ss, _, err := r.ListSessions(w.ctx, contact.SessionFilter{}, "", contact.MaxLimit)
+		ss, _, err := r.ListSessions(w.ctx, contact.SessionFilter{}, cabinet.Page{Limit: cabinet.MaxPageSize})
 		for _, s := range ss {
 			out = append(out, policy.Impersonating(s.ID))
 		}
@@ -430,7 +430,7 @@ func TestPublishKeepsIndexFresh(t *testing.T) {
 		{"collaborator group emptied and deleted", func() error {
 			var gid cabinet.CollaboratorGroupID
 			engOK(w.t, w.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
-				gs, _, err := r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, "", 0)
+				gs, _, err := r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, cabinet.Page{})
 				if len(gs) > 0 {
 					gid = gs[0].ID
 				}
@@ -469,7 +469,7 @@ func TestPublishKeepsIndexFresh(t *testing.T) {
 			var kid cabinet.CaseID
 			var role procedure.RoleID
 			engOK(w.t, w.store.ViewProcedures(ctx, func(r procedure.Reader) error {
-				cs, _, err := r.ListCases(ctx, procedure.CaseFilter{}, "", 0)
+				cs, _, err := r.ListCases(ctx, procedure.CaseFilter{}, cabinet.Page{})
 				if len(cs) > 0 {
 					kid = cs[0].ID
 					p, err := r.Procedure(ctx, cs[0].Procedure)
@@ -511,7 +511,7 @@ func TestPublishKeepsIndexFresh(t *testing.T) {
 			var sid contact.SessionID
 			var cid cabinet.ContactID
 			engOK(w.t, w.store.ViewContacts(ctx, func(r contact.Reader) error {
-				ss, _, err := r.ListSessions(ctx, contact.SessionFilter{}, "", 0)
+				ss, _, err := r.ListSessions(ctx, contact.SessionFilter{}, cabinet.Page{})
 				if len(ss) > 0 {
 					sid, cid = ss[0].ID, ss[0].Contact
 				}
@@ -556,7 +556,7 @@ func (w *engWorld) grantOf(email string) access.GrantID {
 	w.t.Helper()
 	var id access.GrantID
 	engOK(w.t, w.store.ViewAccess(w.ctx, func(r access.Reader) error {
-		gs, _, err := r.Grants(w.ctx, access.GrantFilter{Email: email}, "", access.MaxPageSize)
+		gs, _, err := r.Grants(w.ctx, access.GrantFilter{Email: email}, cabinet.Page{Limit: cabinet.MaxPageSize})
 		if len(gs) > 0 {
 			id = gs[0].ID
 		}

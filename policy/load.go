@@ -53,17 +53,17 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 	err := src.Teams.ViewTeams(ctx, func(r team.Reader) error {
 		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
-			return r.ListUsers(ctx, a, n)
+			return r.ListUsers(ctx, cabinet.Page{After: a, Limit: n})
 		}, func(u cabinet.User) { ix.setUserExists(u.ID, true) }); err != nil {
 			return err
 		}
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
-			return r.ListTeams(ctx, team.TeamFilter{}, a, n)
+			return r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(t team.Team) { ix.setTeam(t.ID, &t) }); err != nil {
 			return err
 		}
 		return each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-			return r.ListReferrals(ctx, team.ReferralFilter{}, a, n)
+			return r.ListReferrals(ctx, team.ReferralFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(x team.Referral) { ix.setReferral(x.ID, &x) })
 	})
 	if err != nil {
@@ -74,42 +74,42 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 		steps := []func() error{
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Office, cabinet.Cursor, error) {
-					return r.Offices(ctx, a, n)
+					return r.Offices(ctx, cabinet.Page{After: a, Limit: n})
 				}, func(o clientgroup.Office) { ix.setOfficeExists(o.ID, true) })
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-					return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, a, n)
+					return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, cabinet.Page{After: a, Limit: n})
 				}, func(c clientgroup.Collaborator) { ix.setCollab(c.Office, c.User, c.Profile) })
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
-					return r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, a, n)
+					return r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, cabinet.Page{After: a, Limit: n})
 				}, func(g clientgroup.CollaboratorGroup) { ix.setCollaboratorGroup(g.ID, true) })
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
-					return r.Members(ctx, clientgroup.MemberFilter{}, a, n)
+					return r.Members(ctx, clientgroup.MemberFilter{}, cabinet.Page{After: a, Limit: n})
 				}, func(m clientgroup.Member) { ix.setMember(m.Group, m.User, true) })
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
-					return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, a, n)
+					return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, cabinet.Page{After: a, Limit: n})
 				}, func(g clientgroup.ClientGroup) { ix.setClientGroup(g.ID, &g) })
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-					return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, a, n)
+					return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, cabinet.Page{After: a, Limit: n})
 				}, func(d clientgroup.DirectAssignment) { ix.setDirect(d.ClientGroup, d.User, true) })
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-					return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, a, n)
+					return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, cabinet.Page{After: a, Limit: n})
 				}, func(g clientgroup.GroupAssignment) { ix.setGroupAssignment(g.ClientGroup, g.CollaboratorGroup, true) })
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
-					return r.Placements(ctx, clientgroup.PlacementFilter{}, a, n)
+					return r.Placements(ctx, clientgroup.PlacementFilter{}, cabinet.Page{After: a, Limit: n})
 				}, func(p clientgroup.Placement) { ix.setPlacement(p.Dossier, p.ClientGroup) })
 			},
 		}
@@ -126,17 +126,17 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 	err = src.Access.ViewAccess(ctx, func(r access.Reader) error {
 		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
-			return r.Dossiers(ctx, access.DossierFilter{}, a, n)
+			return r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(d access.Dossier) { ix.setDossier(d.ID, &d) }); err != nil {
 			return err
 		}
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
-			return r.Persons(ctx, access.PersonFilter{}, a, n)
+			return r.Persons(ctx, access.PersonFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(p access.Person) { ix.persons[p.ID] = p }); err != nil {
 			return err
 		}
 		return each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-			return r.Grants(ctx, access.GrantFilter{}, a, n)
+			return r.Grants(ctx, access.GrantFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(g access.Grant) { ix.setGrant(g.ID, &g) })
 	})
 	if err != nil {
@@ -145,12 +145,12 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 	err = src.Contacts.ViewContacts(ctx, func(r contact.Reader) error {
 		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Contact, cabinet.Cursor, error) {
-			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, a, n)
+			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, cabinet.Page{After: a, Limit: n})
 		}, func(c contact.Contact) { ix.contacts[c.ID] = c }); err != nil {
 			return err
 		}
 		return each(ctx, func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
-			return r.ListSessions(ctx, contact.SessionFilter{}, a, n)
+			return r.ListSessions(ctx, contact.SessionFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(s contact.Session) { ix.sessions[s.ID] = s })
 	})
 	if err != nil {
@@ -159,17 +159,17 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 	err = src.Procedures.ViewProcedures(ctx, func(r procedure.Reader) error {
 		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
-			return r.ListPlans(ctx, a, n)
+			return r.ListPlans(ctx, cabinet.Page{After: a, Limit: n})
 		}, func(p procedure.OfficePlan) { ix.setPlan(p.Office, &p) }); err != nil {
 			return err
 		}
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]procedure.Procedure, cabinet.Cursor, error) {
-			return r.ListProcedures(ctx, procedure.ProcedureFilter{}, a, n)
+			return r.ListProcedures(ctx, procedure.ProcedureFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(p procedure.Procedure) { ix.procedures[p.ID] = p }); err != nil {
 			return err
 		}
 		return each(ctx, func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
-			return r.ListCases(ctx, procedure.CaseFilter{}, a, n)
+			return r.ListCases(ctx, procedure.CaseFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(c procedure.Case) { ix.cases[c.ID] = c })
 	})
 	if err != nil {

@@ -97,7 +97,9 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		cases:        map[cabinet.CaseID]procedure.Case{},
 	}
 	err := st.ViewTeams(ctx, func(r team.Reader) error {
-		us, err := refListAll(func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) { return r.ListUsers(ctx, a, n) })
+		us, err := refListAll(func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
+			return r.ListUsers(ctx, cabinet.Page{After: a, Limit: n})
+		})
 		if err != nil {
 			return err
 		}
@@ -105,7 +107,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.users[u.ID] = u
 		}
 		ts, err := refListAll(func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
-			return r.ListTeams(ctx, team.TeamFilter{}, a, n)
+			return r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -114,7 +116,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.teams[t.ID] = t
 		}
 		s.referrals, err = refListAll(func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-			return r.ListReferrals(ctx, team.ReferralFilter{}, a, n)
+			return r.ListReferrals(ctx, team.ReferralFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		return err
 	})
@@ -123,7 +125,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 	}
 	err = st.ViewAccess(ctx, func(r access.Reader) error {
 		ds, err := refListAll(func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
-			return r.Dossiers(ctx, access.DossierFilter{}, a, n)
+			return r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -132,13 +134,13 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.dossiers[d.ID] = d
 		}
 		s.grants, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-			return r.Grants(ctx, access.GrantFilter{}, a, n)
+			return r.Grants(ctx, access.GrantFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
 		}
 		s.persons, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
-			return r.Persons(ctx, access.PersonFilter{}, a, n)
+			return r.Persons(ctx, access.PersonFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		return err
 	})
@@ -147,7 +149,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 	}
 	err = st.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
 		os, err := refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Office, cabinet.Cursor, error) {
-			return r.Offices(ctx, a, n)
+			return r.Offices(ctx, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -156,12 +158,12 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.offices[o.ID] = o
 		}
 		if s.collaborators, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-			return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, a, n)
+			return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		gs, err := refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
-			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, a, n)
+			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -170,22 +172,22 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.clientGroups[g.ID] = g
 		}
 		if s.members, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
-			return r.Members(ctx, clientgroup.MemberFilter{}, a, n)
+			return r.Members(ctx, clientgroup.MemberFilter{}, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		if s.directs, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-			return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, a, n)
+			return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		if s.groupAssigns, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-			return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, a, n)
+			return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		s.placements, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
-			return r.Placements(ctx, clientgroup.PlacementFilter{}, a, n)
+			return r.Placements(ctx, clientgroup.PlacementFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		return err
 	})
@@ -194,7 +196,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 	}
 	err = st.ViewContacts(ctx, func(r contact.Reader) error {
 		cs, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Contact, cabinet.Cursor, error) {
-			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, a, n)
+			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -203,7 +205,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.contacts[c.ID] = c
 		}
 		ss, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
-			return r.ListSessions(ctx, contact.SessionFilter{}, a, n)
+			return r.ListSessions(ctx, contact.SessionFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		for _, x := range ss {
 			s.sessions[x.ID] = x
@@ -216,12 +218,12 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 	err = st.ViewProcedures(ctx, func(r procedure.Reader) error {
 		var err error
 		if s.plans, err = refListAll(func(a cabinet.Cursor, n int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
-			return r.ListPlans(ctx, a, n)
+			return r.ListPlans(ctx, cabinet.Page{After: a, Limit: n})
 		}); err != nil {
 			return err
 		}
 		ps, err := refListAll(func(a cabinet.Cursor, n int) ([]procedure.Procedure, cabinet.Cursor, error) {
-			return r.ListProcedures(ctx, procedure.ProcedureFilter{}, a, n)
+			return r.ListProcedures(ctx, procedure.ProcedureFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		if err != nil {
 			return err
@@ -230,7 +232,7 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 			s.procedures[p.ID] = p
 		}
 		ks, err := refListAll(func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
-			return r.ListCases(ctx, procedure.CaseFilter{}, a, n)
+			return r.ListCases(ctx, procedure.CaseFilter{}, cabinet.Page{After: a, Limit: n})
 		})
 		for _, k := range ks {
 			s.cases[k.ID] = k
@@ -275,21 +277,21 @@ func (s *refSnapshot) groupOf(d cabinet.DossierID) cabinet.ClientGroupID {
 
 // internal is the set of GRP-3 routes of u to dossier d. A user who is not a
 // collaborator of d's office has none (GRP-11).
-func (s *refSnapshot) internal(u cabinet.UserID, d access.Dossier) policy.Routes {
+func (s *refSnapshot) internal(u cabinet.UserID, d access.Dossier) cabinet.Routes {
 	p := s.profile(u, d.Office)
 	if u == "" || d.Office == "" || !isCollaboratorProfile(p) {
-		return policy.NoRoutes
+		return cabinet.NoRoutes
 	}
-	var r policy.Routes
+	var r cabinet.Routes
 	if p == cabinet.ProfileAdmin {
-		r |= policy.RouteAdmin
+		r |= cabinet.RouteAdmin
 	}
 	if d.Manager == u {
-		r |= policy.RouteManager
+		r |= cabinet.RouteManager
 	}
 	for _, a := range d.Assigned {
 		if a == u {
-			r |= policy.RouteAssigned
+			r |= cabinet.RouteAssigned
 		}
 	}
 	g := s.groupOf(d.ID)
@@ -298,7 +300,7 @@ func (s *refSnapshot) internal(u cabinet.UserID, d access.Dossier) policy.Routes
 	}
 	for _, a := range s.directs {
 		if a.ClientGroup == g && a.User == u {
-			r |= policy.RouteGroupDirect
+			r |= cabinet.RouteGroupDirect
 		}
 	}
 	for _, ga := range s.groupAssigns {
@@ -307,7 +309,7 @@ func (s *refSnapshot) internal(u cabinet.UserID, d access.Dossier) policy.Routes
 		}
 		for _, m := range s.members {
 			if m.Group == ga.CollaboratorGroup && m.User == u {
-				r |= policy.RouteCollaboratorGroup
+				r |= cabinet.RouteCollaboratorGroup
 			}
 		}
 	}
@@ -344,16 +346,16 @@ func (s *refSnapshot) viaTeam(u cabinet.UserID, d cabinet.DossierID) bool {
 
 // grantRoute is the route a grant opens: central person, family member or
 // external advisor (ACC-6/7/10/11).
-func grantRoute(g access.Grant) policy.Routes {
+func grantRoute(g access.Grant) cabinet.Routes {
 	switch {
 	case g.Kind == access.GranteePerson && g.Central:
-		return policy.RouteCentralPerson
+		return cabinet.RouteCentralPerson
 	case g.Kind == access.GranteePerson:
-		return policy.RouteFamily
+		return cabinet.RouteFamily
 	case g.Kind == access.GranteeAdvisor:
-		return policy.RouteExternalAdvisor
+		return cabinet.RouteExternalAdvisor
 	}
-	return policy.NoRoutes
+	return cabinet.NoRoutes
 }
 
 // grantsOf are the grants u holds on dossier d.
@@ -438,14 +440,14 @@ func (s *refSnapshot) refResolve(sub policy.Subject) (cabinet.UserID, bool) {
 }
 
 // ref answers whether sub may do a on res, with the routes that allow it
-// (NoRoutes when denied).
-func ref(s *refSnapshot, sub policy.Subject, a policy.Action, res policy.Resource) (bool, policy.Routes) {
+// (cabinet.NoRoutes when denied).
+func ref(s *refSnapshot, sub policy.Subject, a policy.Action, res policy.Resource) (bool, cabinet.Routes) {
 	u, ok := s.refResolve(sub)
 	if !ok {
-		return false, policy.NoRoutes
+		return false, cabinet.NoRoutes
 	}
 	r := refRoutes(s, u, a, res)
-	return r != policy.NoRoutes, r
+	return r != cabinet.NoRoutes, r
 }
 
 // personRoutes answers ManageFamilyAccess for one person of d's tree, from
@@ -453,7 +455,7 @@ func ref(s *refSnapshot, sub policy.Subject, a policy.Action, res policy.Resourc
 // of the tree; a person holding a grant on d as a central person (holder or
 // co-holder) only that of non-central persons. A person who is not in d's
 // tree: no route (POL-4).
-func (s *refSnapshot) personRoutes(u cabinet.UserID, d access.Dossier, id access.PersonID) policy.Routes {
+func (s *refSnapshot) personRoutes(u cabinet.UserID, d access.Dossier, id access.PersonID) cabinet.Routes {
 	found := false
 	var target access.Person
 	for _, p := range s.persons {
@@ -462,17 +464,17 @@ func (s *refSnapshot) personRoutes(u cabinet.UserID, d access.Dossier, id access
 		}
 	}
 	if !found {
-		return policy.NoRoutes
+		return cabinet.NoRoutes
 	}
-	var r policy.Routes
+	var r cabinet.Routes
 	if d.Manager != "" && d.Manager == u {
-		r |= policy.RouteManager // ACC-1: anyone of the tree
+		r |= cabinet.RouteManager // ACC-1: anyone of the tree
 	}
 	targetCentral := target.Relation == access.RelationHolder || target.Relation == access.RelationCoHolder
 	if !targetCentral {
 		for _, g := range s.grantsOf(u, d.ID) {
 			if g.Kind == access.GranteePerson && g.Central {
-				r |= policy.RouteCentralPerson // ACC-7: non-central persons only
+				r |= cabinet.RouteCentralPerson // ACC-7: non-central persons only
 			}
 		}
 	}
@@ -480,30 +482,30 @@ func (s *refSnapshot) personRoutes(u cabinet.UserID, d access.Dossier, id access
 }
 
 // refRoutes is the set of routes by which user u may do a on res.
-func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Resource) policy.Routes {
+func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Resource) cabinet.Routes {
 	switch a {
 	case policy.ViewTeam, policy.ManageTeamMembers, policy.RenameTeam, policy.DeleteTeam, policy.ListReferrals:
 		if res.Kind != policy.ResourceTeam {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		t, ok := s.teams[cabinet.TeamID(res.ID)]
 		if !ok {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		role, member := teamRole(t, u)
 		if !member {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
-		route := policy.RouteTeamMember
+		route := cabinet.RouteTeamMember
 		if role == team.RoleAdmin {
-			route = policy.RouteTeamAdmin
+			route = cabinet.RouteTeamAdmin
 		}
 		switch a {
 		case policy.ViewTeam, policy.ListReferrals:
 			return route // TEAM-4, TEAM-6, TEAM-12: members
 		default: // manage members, rename, delete: admins, never a personal team
 			if t.Personal || role != team.RoleAdmin {
-				return policy.NoRoutes
+				return cabinet.NoRoutes
 			}
 			return route
 		}
@@ -511,27 +513,27 @@ func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Res
 	case policy.ViewDossier, policy.EditSection, policy.UseSimulations, policy.UseReports,
 		policy.ManageFamilyAccess, policy.ManageExternalAdvisors, policy.AssignClientGroup, policy.SetManager:
 		if res.Kind != policy.ResourceDossier {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		d, ok := s.dossiers[cabinet.DossierID(res.ID)]
 		if !ok {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if a == policy.EditSection && (res.Section < access.SectionFamilyStructure || res.Section > access.SectionNotes) {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if res.Person != "" {
 			if a != policy.ManageFamilyAccess {
-				return policy.NoRoutes // a person is a resource of manage_family_access only (POL-4)
+				return cabinet.NoRoutes // a person is a resource of manage_family_access only (POL-4)
 			}
 			return s.personRoutes(u, d, res.Person)
 		}
-		var r policy.Routes
+		var r cabinet.Routes
 		switch a {
 		case policy.ViewDossier, policy.EditSection, policy.UseSimulations, policy.UseReports:
 			r = s.internal(u, d)
 			if s.viaTeam(u, d.ID) {
-				r |= policy.RouteTeam
+				r |= cabinet.RouteTeam
 			}
 			if a == policy.UseSimulations || a == policy.UseReports {
 				return r // grants never (ACC-10, ACC-11)
@@ -547,127 +549,127 @@ func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Res
 			return r
 		case policy.ManageFamilyAccess:
 			if d.Manager != "" && d.Manager == u {
-				r |= policy.RouteManager // ACC-1
+				r |= cabinet.RouteManager // ACC-1
 			}
 			for _, g := range s.grantsOf(u, d.ID) {
 				if g.Kind == access.GranteePerson && g.Central {
-					r |= policy.RouteCentralPerson // ACC-7
+					r |= cabinet.RouteCentralPerson // ACC-7
 				}
 			}
 			return r
 		case policy.ManageExternalAdvisors:
 			if d.Manager != "" && d.Manager == u {
-				return policy.RouteManager // ACC-9
+				return cabinet.RouteManager // ACC-9
 			}
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		case policy.AssignClientGroup:
 			if s.profile(u, d.Office) == cabinet.ProfileAdmin && d.Status == cabinet.DossierActivated {
-				return policy.RouteAdmin // GRP-5
+				return cabinet.RouteAdmin // GRP-5
 			}
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		default: // SetManager: an admin, or the manager while a collaborator
 			p := s.profile(u, d.Office)
 			if p == cabinet.ProfileAdmin {
-				r |= policy.RouteAdmin
+				r |= cabinet.RouteAdmin
 			}
 			if isCollaboratorProfile(p) && d.Manager == u {
-				r |= policy.RouteManager
+				r |= cabinet.RouteManager
 			}
 			return r
 		}
 
 	case policy.AdministerClientGroups, policy.AdministerCollaboratorGroups:
 		if res.Kind != policy.ResourceOffice {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		o := cabinet.OfficeID(res.ID)
 		if _, ok := s.offices[o]; !ok {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if s.profile(u, o) == cabinet.ProfileAdmin {
-			return policy.RouteAdmin
+			return cabinet.RouteAdmin
 		}
-		return policy.NoRoutes
+		return cabinet.NoRoutes
 
 	case policy.InviteContact, policy.ImpersonateContact:
 		if res.Kind != policy.ResourceContact {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		c, ok := s.contacts[cabinet.ContactID(res.ID)]
 		if !ok {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if !isCollaboratorProfile(s.profile(u, c.Office)) {
-			return policy.NoRoutes // CON-1, CON-6: collaborators of the contact's office only
+			return cabinet.NoRoutes // CON-1, CON-6: collaborators of the contact's office only
 		}
 		if a == policy.InviteContact {
 			// CON-1, CON-3: clients and partners with an email, not archived, not yet active.
 			if c.Kind == contact.KindLead || c.Archived || c.Status == contact.StatusActive || c.Email == "" {
-				return policy.NoRoutes
+				return cabinet.NoRoutes
 			}
-			return policy.RouteCollaborator
+			return cabinet.RouteCollaborator
 		}
 		// CON-6: an invited or active client or partner, not archived, whose
 		// account is not a collaborator of the office.
 		if c.Kind != contact.KindClient && c.Kind != contact.KindPartner {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if c.Archived || (c.Status != contact.StatusInvited && c.Status != contact.StatusActive) {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if isCollaboratorProfile(s.profile(c.User, c.Office)) {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
-		return policy.RouteCollaborator
+		return cabinet.RouteCollaborator
 
 	case policy.ConfigureRoles:
 		if res.Kind != policy.ResourceProcedure {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		p, ok := s.procedures[cabinet.ProcedureID(res.ID)]
 		if !ok {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if s.profile(u, p.Office) == cabinet.ProfileAdmin && s.premium(p.Office) {
-			return policy.RouteAdmin // PROC-1, PROC-2
+			return cabinet.RouteAdmin // PROC-1, PROC-2
 		}
-		return policy.NoRoutes
+		return cabinet.NoRoutes
 
 	case policy.InviteContributor:
 		if res.Kind != policy.ResourceCase {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		k, ok := s.cases[cabinet.CaseID(res.ID)]
 		if !ok {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		prof := s.profile(u, k.Office)
 		if !isCollaboratorProfile(prof) || !s.premium(k.Office) {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if k.Dossier != "" { // PROC-7: staff access follows the dossier
 			d, ok := s.dossiers[k.Dossier]
-			if ok && s.internal(u, d) != policy.NoRoutes {
-				return policy.RouteCaseStaff
+			if ok && s.internal(u, d) != cabinet.NoRoutes {
+				return cabinet.RouteCaseStaff
 			}
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		if prof == cabinet.ProfileAdmin || k.OpenedBy == u {
-			return policy.RouteCaseStaff
+			return cabinet.RouteCaseStaff
 		}
-		return policy.NoRoutes
+		return cabinet.NoRoutes
 
 	case policy.ViewItem, policy.UploadItem, policy.CommentItem, policy.SubmitItem:
 		if res.Kind != policy.ResourceItem {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		k, ok := s.cases[cabinet.CaseID(res.ID)]
 		if !ok {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		p, ok := s.procedures[k.Procedure]
 		if !ok {
-			return policy.NoRoutes
+			return cabinet.NoRoutes
 		}
 		itemRole, found := procedure.RoleID(""), false
 		for _, it := range p.Items {
@@ -676,23 +678,23 @@ func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Res
 			}
 		}
 		if !found {
-			return policy.NoRoutes // POL-4
+			return cabinet.NoRoutes // POL-4
 		}
 		// u's seat: the main recipient first, else a contributor (PROC-3).
 		var seatRole procedure.RoleID
-		route := policy.NoRoutes
+		route := cabinet.NoRoutes
 		if u != "" && k.Recipient.User == u {
-			seatRole, route = k.Recipient.Role, policy.RouteMainRecipient
+			seatRole, route = k.Recipient.Role, cabinet.RouteMainRecipient
 		} else {
 			for _, c := range k.Contributors {
 				if u != "" && c.User == u {
-					seatRole, route = c.Role, policy.RouteContributor
+					seatRole, route = c.Role, cabinet.RouteContributor
 					break
 				}
 			}
 		}
-		if route == policy.NoRoutes || seatRole != itemRole {
-			return policy.NoRoutes
+		if route == cabinet.NoRoutes || seatRole != itemRole {
+			return cabinet.NoRoutes
 		}
 		perm := map[policy.Action]procedure.Permission{
 			policy.ViewItem: procedure.PermView, policy.UploadItem: procedure.PermUpload,
@@ -703,9 +705,9 @@ func refRoutes(s *refSnapshot, u cabinet.UserID, a policy.Action, res policy.Res
 				return route
 			}
 		}
-		return policy.NoRoutes
+		return cabinet.NoRoutes
 	}
-	return policy.NoRoutes // POL-4: not an action
+	return cabinet.NoRoutes // POL-4: not an action
 }
 
 // refResources lists every resource of the snapshot that a of kind k

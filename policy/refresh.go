@@ -192,7 +192,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 				return err
 			}
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
-				return r.ListTeams(ctx, team.TeamFilter{Member: u}, a, n)
+				return r.ListTeams(ctx, team.TeamFilter{Member: u}, cabinet.Page{After: a, Limit: n})
 			}, func(x team.Team) { t.teams[x.ID] = struct{}{} }); err != nil {
 				return err
 			}
@@ -208,21 +208,21 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 				return err
 			}
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-				return r.ListReferrals(ctx, team.ReferralFilter{Team: tm}, a, n)
+				return r.ListReferrals(ctx, team.ReferralFilter{Team: tm}, cabinet.Page{After: a, Limit: n})
 			}, func(x team.Referral) { t.referrals[x.ID] = struct{}{} }); err != nil {
 				return err
 			}
 		}
 		for d := range t.dossiers {
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-				return r.ListReferrals(ctx, team.ReferralFilter{Dossier: d}, a, n)
+				return r.ListReferrals(ctx, team.ReferralFilter{Dossier: d}, cabinet.Page{After: a, Limit: n})
 			}, func(x team.Referral) { t.referrals[x.ID] = struct{}{} }); err != nil {
 				return err
 			}
 		}
 		for _, u := range users {
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-				return r.ListReferrals(ctx, team.ReferralFilter{Client: u}, a, n)
+				return r.ListReferrals(ctx, team.ReferralFilter{Client: u}, cabinet.Page{After: a, Limit: n})
 			}, func(x team.Referral) { t.referrals[x.ID] = struct{}{} }); err != nil {
 				return err
 			}
@@ -259,7 +259,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 		for _, u := range users {
 			var cs []clientgroup.Collaborator
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-				return r.Collaborators(ctx, clientgroup.CollaboratorFilter{User: u}, a, n)
+				return r.Collaborators(ctx, clientgroup.CollaboratorFilter{User: u}, cabinet.Page{After: a, Limit: n})
 			}, func(c clientgroup.Collaborator) { cs = append(cs, c) }); err != nil {
 				return err
 			}
@@ -274,14 +274,14 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			}
 			var gs []cabinet.CollaboratorGroupID
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
-				return r.Members(ctx, clientgroup.MemberFilter{User: u}, a, n)
+				return r.Members(ctx, clientgroup.MemberFilter{User: u}, cabinet.Page{After: a, Limit: n})
 			}, func(m clientgroup.Member) { gs = append(gs, m.Group) }); err != nil {
 				return err
 			}
 			syncSorted(ur.cgroups, gs, func(g cabinet.CollaboratorGroupID, in bool) { ix.setMember(g, u, in) })
 			var ds []cabinet.ClientGroupID
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-				return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{User: u}, a, n)
+				return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{User: u}, cabinet.Page{After: a, Limit: n})
 			}, func(d clientgroup.DirectAssignment) { ds = append(ds, d.ClientGroup) }); err != nil {
 				return err
 			}
@@ -299,14 +299,14 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			}
 			var us []cabinet.UserID
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-				return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: g}, a, n)
+				return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
 			}, func(d clientgroup.DirectAssignment) { us = append(us, d.User) }); err != nil {
 				return err
 			}
 			syncSorted(ix.cg(g).direct, us, func(u cabinet.UserID, in bool) { ix.setDirect(g, u, in) })
 			var cs []cabinet.CollaboratorGroupID
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-				return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: g}, a, n)
+				return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
 			}, func(x clientgroup.GroupAssignment) { cs = append(cs, x.CollaboratorGroup) }); err != nil {
 				return err
 			}
@@ -317,7 +317,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 				t.dossiers[ix.dossiers[di].facts.ID] = struct{}{}
 			}
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
-				return r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g}, a, n)
+				return r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
 			}, func(p clientgroup.Placement) { t.dossiers[p.Dossier] = struct{}{} }); err != nil {
 				return err
 			}
@@ -334,14 +334,14 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			}
 			var us []cabinet.UserID
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
-				return r.Members(ctx, clientgroup.MemberFilter{Group: c}, a, n)
+				return r.Members(ctx, clientgroup.MemberFilter{Group: c}, cabinet.Page{After: a, Limit: n})
 			}, func(m clientgroup.Member) { us = append(us, m.User) }); err != nil {
 				return err
 			}
 			syncSorted(ix.colg(c).members, us, func(u cabinet.UserID, in bool) { ix.setMember(c, u, in) })
 			var gs []cabinet.ClientGroupID
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-				return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{CollaboratorGroup: c}, a, n)
+				return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{CollaboratorGroup: c}, cabinet.Page{After: a, Limit: n})
 			}, func(x clientgroup.GroupAssignment) { gs = append(gs, x.ClientGroup) }); err != nil {
 				return err
 			}
@@ -404,7 +404,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			}
 			var gs []access.Grant
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-				return r.Grants(ctx, access.GrantFilter{Dossier: d}, a, n)
+				return r.Grants(ctx, access.GrantFilter{Dossier: d}, cabinet.Page{After: a, Limit: n})
 			}, func(g access.Grant) { gs = append(gs, g) }); err != nil {
 				return err
 			}
@@ -414,7 +414,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 		for _, u := range users {
 			var gs []access.Grant
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-				return r.Grants(ctx, access.GrantFilter{User: u}, a, n)
+				return r.Grants(ctx, access.GrantFilter{User: u}, cabinet.Page{After: a, Limit: n})
 			}, func(g access.Grant) { gs = append(gs, g) }); err != nil {
 				return err
 			}
@@ -450,7 +450,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 				return err
 			}
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
-				return r.ListSessions(ctx, contact.SessionFilter{Contact: c}, a, n)
+				return r.ListSessions(ctx, contact.SessionFilter{Contact: c}, cabinet.Page{After: a, Limit: n})
 			}, func(s contact.Session) { ix.sessions[s.ID] = s }); err != nil {
 				return err
 			}
@@ -497,7 +497,7 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 		}
 		for _, u := range users {
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
-				return r.ListCases(ctx, procedure.CaseFilter{User: u}, a, n)
+				return r.ListCases(ctx, procedure.CaseFilter{User: u}, cabinet.Page{After: a, Limit: n})
 			}, func(c procedure.Case) { t.cases[c.ID] = struct{}{} }); err != nil {
 				return err
 			}

@@ -67,7 +67,7 @@ func (g *gatedProcedures) ViewProcedures(ctx context.Context, fn func(procedure.
 // route here), and the revision covers it.
 func TestReloadKeepsBatchesPublishedDuringTheLoad(t *testing.T) {
 	ctx := context.Background()
-	store := memstore.New()
+	store := memstore.New(memstore.RunTwice())
 	rl := &relay{}
 	k, err := kit.New(ctx, store, cabinet.WithClock(cabinet.NewManualClock(engT0)), cabinet.WithEvents(rl))
 	if err != nil {

@@ -94,44 +94,44 @@ func TestPOL1EveryRouteToADossier(t *testing.T) {
 		who  cabinet.UserID
 		a    policy.Action
 		r    policy.Resource
-		want policy.Routes
+		want cabinet.Routes
 	}{
-		{"GRP-3 admin", w.admin, view, dr(w.dossier2), policy.RouteAdmin},
-		{"GRP-3 manager", w.other, view, dr(w.dossier2), policy.RouteManager},
-		{"GRP-3 assigned", w.assigned, view, dr(w.dossier), policy.RouteAssigned},
-		{"GRP-3 group direct", w.staff, view, dr(w.dossier), policy.RouteGroupDirect},
-		{"GRP-3 collaborator group", w.cgMember, view, dr(w.dossier), policy.RouteCollaboratorGroup},
-		{"TEAM-8 team", w.outsider, view, dr(w.dossier), policy.RouteTeam},
-		{"ACC-7 central person", w.client, view, dr(w.dossier2), policy.RouteCentralPerson},
-		{"ACC-11 family", w.kid, view, dr(w.dossier2), policy.RouteFamily},
-		{"ACC-10 external advisor", w.advisor, view, dr(w.dossier2), policy.RouteExternalAdvisor},
+		{"GRP-3 admin", w.admin, view, dr(w.dossier2), cabinet.RouteAdmin},
+		{"GRP-3 manager", w.other, view, dr(w.dossier2), cabinet.RouteManager},
+		{"GRP-3 assigned", w.assigned, view, dr(w.dossier), cabinet.RouteAssigned},
+		{"GRP-3 group direct", w.staff, view, dr(w.dossier), cabinet.RouteGroupDirect},
+		{"GRP-3 collaborator group", w.cgMember, view, dr(w.dossier), cabinet.RouteCollaboratorGroup},
+		{"TEAM-8 team", w.outsider, view, dr(w.dossier), cabinet.RouteTeam},
+		{"ACC-7 central person", w.client, view, dr(w.dossier2), cabinet.RouteCentralPerson},
+		{"ACC-11 family", w.kid, view, dr(w.dossier2), cabinet.RouteFamily},
+		{"ACC-10 external advisor", w.advisor, view, dr(w.dossier2), cabinet.RouteExternalAdvisor},
 		{"GRP-2 ungrouped dossier, standard collaborator", w.staff, view, dr(w.dossier2), 0},
 		{"POL-1 stranger", w.zoe, view, dr(w.dossier), 0},
-		{"ACC-11 read_write family edits an open section", w.kid, policy.EditSection, policy.SectionResource(w.dossier2, access.SectionAssetInventory), policy.RouteFamily},
+		{"ACC-11 read_write family edits an open section", w.kid, policy.EditSection, policy.SectionResource(w.dossier2, access.SectionAssetInventory), cabinet.RouteFamily},
 		{"ACC-11 family never edits notes", w.kid, policy.EditSection, policy.SectionResource(w.dossier2, access.SectionNotes), 0},
 		{"ACC-10 read_only advisor does not edit", w.advisor, policy.EditSection, policy.SectionResource(w.dossier2, access.SectionAssetInventory), 0},
 		{"ACC-10 advisors never use reports", w.advisor, policy.UseReports, dr(w.dossier2), 0},
-		{"internal route uses simulations", w.staff, policy.UseSimulations, dr(w.dossier), policy.RouteGroupDirect},
-		{"ACC-1 manager manages family access", w.other, policy.ManageFamilyAccess, dr(w.dossier2), policy.RouteManager},
-		{"ACC-7 central person manages family access", w.client, policy.ManageFamilyAccess, dr(w.dossier2), policy.RouteCentralPerson},
+		{"internal route uses simulations", w.staff, policy.UseSimulations, dr(w.dossier), cabinet.RouteGroupDirect},
+		{"ACC-1 manager manages family access", w.other, policy.ManageFamilyAccess, dr(w.dossier2), cabinet.RouteManager},
+		{"ACC-7 central person manages family access", w.client, policy.ManageFamilyAccess, dr(w.dossier2), cabinet.RouteCentralPerson},
 		{"ACC-7 family member does not", w.kid, policy.ManageFamilyAccess, dr(w.dossier2), 0},
 		{"ACC-9 admin does not manage external advisors", w.admin, policy.ManageExternalAdvisors, dr(w.dossier2), 0},
-		{"ACC-9 manager manages external advisors", w.other, policy.ManageExternalAdvisors, dr(w.dossier2), policy.RouteManager},
-		{"GRP-5 admin assigns an activated dossier", w.admin, policy.AssignClientGroup, dr(w.dossier2), policy.RouteAdmin},
+		{"ACC-9 manager manages external advisors", w.other, policy.ManageExternalAdvisors, dr(w.dossier2), cabinet.RouteManager},
+		{"GRP-5 admin assigns an activated dossier", w.admin, policy.AssignClientGroup, dr(w.dossier2), cabinet.RouteAdmin},
 		{"GRP-5 standard cannot assign", w.other, policy.AssignClientGroup, dr(w.dossier2), 0},
-		{"SetManager admin", w.admin, policy.SetManager, dr(w.dossier2), policy.RouteAdmin},
-		{"SetManager manager", w.other, policy.SetManager, dr(w.dossier2), policy.RouteManager},
-		{"GRP-5 admin administers groups", w.admin, policy.AdministerClientGroups, policy.OfficeResource(w.office), policy.RouteAdmin},
+		{"SetManager admin", w.admin, policy.SetManager, dr(w.dossier2), cabinet.RouteAdmin},
+		{"SetManager manager", w.other, policy.SetManager, dr(w.dossier2), cabinet.RouteManager},
+		{"GRP-5 admin administers groups", w.admin, policy.AdministerClientGroups, policy.OfficeResource(w.office), cabinet.RouteAdmin},
 		{"GRP-5 standard does not", w.staff, policy.AdministerCollaboratorGroups, policy.OfficeResource(w.office), 0},
-		{"TEAM-4 team admin renames", w.outsider, policy.RenameTeam, policy.TeamResource(w.tm), policy.RouteTeamAdmin},
+		{"TEAM-4 team admin renames", w.outsider, policy.RenameTeam, policy.TeamResource(w.tm), cabinet.RouteTeamAdmin},
 		{"TEAM-4 non-member does not view", w.staff, policy.ViewTeam, policy.TeamResource(w.tm), 0},
-		{"CON-6 collaborator impersonates", w.staff, policy.ImpersonateContact, policy.ContactResource(w.zoeContact), policy.RouteCollaborator},
+		{"CON-6 collaborator impersonates", w.staff, policy.ImpersonateContact, policy.ContactResource(w.zoeContact), cabinet.RouteCollaborator},
 		{"CON-1 non-collaborator does not invite", w.zoe, policy.InviteContact, policy.ContactResource(w.zoeContact), 0},
-		{"PROC-2 admin configures on platinum", w.admin, policy.ConfigureRoles, policy.ProcedureResource(w.proc), policy.RouteAdmin},
-		{"PROC-7 staff who reach the dossier invite", w.staff, policy.InviteContributor, policy.CaseResource(w.kase), policy.RouteCaseStaff},
+		{"PROC-2 admin configures on platinum", w.admin, policy.ConfigureRoles, policy.ProcedureResource(w.proc), cabinet.RouteAdmin},
+		{"PROC-7 staff who reach the dossier invite", w.staff, policy.InviteContributor, policy.CaseResource(w.kase), cabinet.RouteCaseStaff},
 		{"PROC-7 staff without the dossier do not", w.other, policy.InviteContributor, policy.CaseResource(w.kase), 0},
-		{"PROC-3 main recipient views main items", w.client, policy.ViewItem, policy.ItemResource(w.kase, w.mainItem), policy.RouteMainRecipient},
-		{"PROC-3 contributor views own items", w.advisor, policy.UploadItem, policy.ItemResource(w.kase, w.notaryItem), policy.RouteContributor},
+		{"PROC-3 main recipient views main items", w.client, policy.ViewItem, policy.ItemResource(w.kase, w.mainItem), cabinet.RouteMainRecipient},
+		{"PROC-3 contributor views own items", w.advisor, policy.UploadItem, policy.ItemResource(w.kase, w.notaryItem), cabinet.RouteContributor},
 		{"PROC-3 contributor not other roles' items", w.advisor, policy.ViewItem, policy.ItemResource(w.kase, w.mainItem), 0},
 		{"PROC-4 contributor lacks submit", w.advisor, policy.SubmitItem, policy.ItemResource(w.kase, w.notaryItem), 0},
 	}
@@ -146,7 +146,7 @@ func TestPOL1EveryRouteToADossier(t *testing.T) {
 	}
 	// Several routes at once are all reported (the creator manages it).
 	w.t = t
-	w.want(u(w.admin), view, dr(w.dossier), policy.RouteAdmin|policy.RouteManager)
+	w.want(u(w.admin), view, dr(w.dossier), cabinet.RouteAdmin|cabinet.RouteManager)
 }
 
 // TestPOL2DecisionsExplainThemselves: allows name their routes and rules;
@@ -335,14 +335,14 @@ func TestPOL5ImpersonationCarriesTheActor(t *testing.T) {
 	p := engMust(w.k.Access.AddPerson(w.ctx, w.admin, w.dossier, access.PersonInput{Name: "Zoe", Relation: access.RelationSpouse}))(t)
 	engOK(t, w.k.Access.SetManager(w.ctx, w.admin, w.dossier, w.other))
 	engMust(w.k.Access.GrantPerson(w.ctx, w.other, p.ID, access.GrantInput{Email: "zoe@example.com", Phone: "+33611111111", Level: access.LevelReadOnly}))(t)
-	w.want(s, view, dr(w.dossier), policy.RouteFamily)
+	w.want(s, view, dr(w.dossier), cabinet.RouteFamily)
 	// Zoe becomes a collaborator of the office: the session is void (CON-6).
 	engMust(w.k.Groups.AddCollaborator(w.ctx, w.admin, w.office, w.zoe, cabinet.ProfileStandard))(t)
 	if d := w.want(s, view, dr(w.dossier), 0); d.Rule != "CON-6" {
 		t.Errorf("contact turned collaborator: %+v, want CON-6", d)
 	}
 	engOK(t, w.k.Groups.RemoveCollaborator(w.ctx, w.admin, w.office, w.zoe))
-	w.want(s, view, dr(w.dossier), policy.RouteFamily)
+	w.want(s, view, dr(w.dossier), cabinet.RouteFamily)
 	// The session expires by the clock.
 	w.clock.Advance(contact.SessionLifetime + time.Minute)
 	if d := w.want(s, view, dr(w.dossier), 0); d.Rule != "CON-6" || d.Actor != w.staff {
@@ -351,7 +351,7 @@ func TestPOL5ImpersonationCarriesTheActor(t *testing.T) {
 	// A stopped session too.
 	w.clock.Set(t0Plus(w))
 	s2 := engMust(w.k.Contacts.StartImpersonation(w.ctx, w.staff, w.zoeContact))(t)
-	w.want(policy.Impersonating(s2.ID), view, dr(w.dossier), policy.RouteFamily)
+	w.want(policy.Impersonating(s2.ID), view, dr(w.dossier), cabinet.RouteFamily)
 	engMust(w.k.Contacts.StopImpersonation(w.ctx, w.staff, s2.ID))(t)
 	if d := w.want(policy.Impersonating(s2.ID), view, dr(w.dossier), 0); d.Rule != "CON-6" {
 		t.Errorf("stopped session: %+v", d)
@@ -509,12 +509,12 @@ func TestACC7PersonResource(t *testing.T) {
 		who    cabinet.UserID
 		a      policy.Action
 		r      policy.Resource
-		routes policy.Routes
+		routes cabinet.Routes
 		rule   string
 	}{
-		{"ACC-1 manager manages a central person", w.other, policy.ManageFamilyAccess, pr(coHolder.ID), policy.RouteManager, "GRP-3"},
-		{"ACC-1 manager manages a child", w.other, policy.ManageFamilyAccess, pr(sibling.ID), policy.RouteManager, "GRP-3"},
-		{"ACC-7 central person manages a non-central person", w.client, policy.ManageFamilyAccess, pr(sibling.ID), policy.RouteCentralPerson, "ACC-7"},
+		{"ACC-1 manager manages a central person", w.other, policy.ManageFamilyAccess, pr(coHolder.ID), cabinet.RouteManager, "GRP-3"},
+		{"ACC-1 manager manages a child", w.other, policy.ManageFamilyAccess, pr(sibling.ID), cabinet.RouteManager, "GRP-3"},
+		{"ACC-7 central person manages a non-central person", w.client, policy.ManageFamilyAccess, pr(sibling.ID), cabinet.RouteCentralPerson, "ACC-7"},
 		{"ACC-7 central person does not manage a central person", w.client, policy.ManageFamilyAccess, pr(coHolder.ID), 0, "ACC-7"},
 		{"ACC-1 family member does not", w.kid, policy.ManageFamilyAccess, pr(sibling.ID), 0, "ACC-1"},
 		{"ACC-1 admin does not", w.admin, policy.ManageFamilyAccess, pr(sibling.ID), 0, "ACC-1"},

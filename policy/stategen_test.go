@@ -101,7 +101,7 @@ func gpick[T any](xs []T, i int) T { return xs[((i%len(xs))+len(xs))%len(xs)] }
 func buildWorld(ctx context.Context, ints genState) (*genWorld, error) {
 	ids := &cabinet.SequentialIDs{}
 	clock := cabinet.NewManualClock(genT0)
-	store := memstore.New()
+	store := memstore.New(memstore.RunTwice())
 	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(ids))
 	if err != nil {
 		return nil, err
@@ -204,7 +204,7 @@ func (w *genWorld) collaborators(o cabinet.OfficeID) []clientgroup.Collaborator 
 	var out []clientgroup.Collaborator
 	_ = w.store.ViewClientGroups(w.ctx, func(r clientgroup.Reader) error {
 		cs, err := refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-			return r.Collaborators(w.ctx, clientgroup.CollaboratorFilter{Office: o}, a, n)
+			return r.Collaborators(w.ctx, clientgroup.CollaboratorFilter{Office: o}, cabinet.Page{After: a, Limit: n})
 		})
 		out = cs
 		return err

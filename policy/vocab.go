@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -247,104 +246,13 @@ func (s Subject) String() string {
 	return "user " + string(s.User)
 }
 
-// Routes is a set of routes by which a subject reaches a resource (POL-1).
-type Routes uint32
-
-// Routes. Each names the rule that opens it (see Route.Rule).
-const (
-	RouteAdmin             Routes = 1 << iota // office admin profile (GRP-3)
-	RouteManager                              // the dossier's manager (GRP-3)
-	RouteAssigned                             // an assigned collaborator (GRP-3)
-	RouteGroupDirect                          // a direct collaborator of the dossier's client group (GRP-3)
-	RouteCollaboratorGroup                    // a member of a collaborator group assigned to the client group (GRP-3)
-	RouteTeam                                 // a member of a team holding the client's referral, consent given (TEAM-8, TEAM-9)
-	RouteCentralPerson                        // a granted holder or co-holder (ACC-6, ACC-7, ACC-11)
-	RouteFamily                               // a granted non-central family member (ACC-11)
-	RouteExternalAdvisor                      // a granted external advisor (ACC-10)
-	RouteTeamAdmin                            // an admin of the team (TEAM-4)
-	RouteTeamMember                           // a member of the team (TEAM-4)
-	RouteCollaborator                         // a collaborator of the office (CON-1, CON-6, PROC-7)
-	RouteCaseStaff                            // staff who reach the case (PROC-7)
-	RouteMainRecipient                        // the case's main recipient, items of the main role (PROC-3)
-	RouteContributor                          // a contributor, items of their role (PROC-3)
-
-	routeEnd
-)
-
-// NoRoutes is the empty set.
-const NoRoutes Routes = 0
-
-// InternalRoutes is the set of the five internal routes (GRP-3).
-const InternalRoutes = RouteAdmin | RouteManager | RouteAssigned | RouteGroupDirect | RouteCollaboratorGroup
-
-var routeNames = [...]string{
-	"admin", "manager", "assigned", "group_direct", "collaborator_group", "team",
-	"central_person", "family", "external_advisor", "team_admin", "team_member",
-	"collaborator", "case_staff", "main_recipient", "contributor",
-}
-
-var routeRules = [...]string{
-	"GRP-3", "GRP-3", "GRP-3", "GRP-3", "GRP-3", "TEAM-8",
-	"ACC-7", "ACC-11", "ACC-10", "TEAM-4", "TEAM-4",
-	"GRP-3", "PROC-7", "PROC-3", "PROC-3",
-}
-
-// Has reports whether every route of q is in r.
-func (r Routes) Has(q Routes) bool { return r&q == q }
-
-// Any reports whether r holds at least one route.
-func (r Routes) Any() bool { return r != 0 }
-
-// Each calls fn for every single route in r, in declaration order.
-func (r Routes) Each(fn func(Routes)) {
-	for b := Routes(1); b < routeEnd; b <<= 1 {
-		if r&b != 0 {
-			fn(b)
-		}
-	}
-}
-
-// Rule returns the rule ID of r's first route, or "" for NoRoutes.
-func (r Routes) Rule() string {
-	for i := range routeRules {
-		if r&(1<<i) != 0 {
-			return routeRules[i]
-		}
-	}
-	return ""
-}
-
-// String returns the routes' names joined with "|", e.g. "manager|team",
-// or "none".
-func (r Routes) String() string {
-	if r == 0 {
-		return "none"
-	}
-	var b strings.Builder
-	for i, n := range routeNames {
-		if r&(1<<i) != 0 {
-			if b.Len() > 0 {
-				b.WriteByte('|')
-			}
-			b.WriteString(n)
-		}
-	}
-	if rest := r &^ (routeEnd - 1); rest != 0 {
-		if b.Len() > 0 {
-			b.WriteByte('|')
-		}
-		fmt.Fprintf(&b, "Routes(%#x)", uint32(rest))
-	}
-	return b.String()
-}
-
 // Decision is the answer to Check. A denial is a decision, not an error
 // (POL-2): Allowed is false, Rule names the rule that forbade the nearest
 // route and Reason says it in a sentence.
 type Decision struct {
 	Allowed bool
 	// Routes are the routes that allow the action (empty when denied).
-	Routes Routes
+	Routes cabinet.Routes
 	// Rule is the rule ID behind the decision: the first allowing route's
 	// rule, or the rule that forbade the nearest route, e.g. "ACC-10".
 	Rule string

@@ -89,10 +89,9 @@
 //     upload; after submission nothing more can be uploaded (ErrConflict).
 //   - Decision: a user holds at most one seat per case; emails are compared
 //     with cabinet.EqualEmails.
-//   - Decision: facts from other packages (profiles, dossier reach, dossier
-//     facts, accounts) are read before the store transaction, because their
-//     providers may share the store's lock. A case's office, dossier and
-//     opener never change, so the facts stay valid for the transaction.
+//   - Facts from other packages (profiles, dossier reach, dossier facts,
+//     accounts) are read inside the command's transaction, with its
+//     cabinet.Tx, so the check and the write see one state.
 //
 // # Store
 //

@@ -61,7 +61,7 @@ func (f *fakes) account(u cabinet.User) {
 	f.accounts[cabinet.EmailKey(u.Email)] = u
 }
 
-func (f *fakes) Profile(_ context.Context, o cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
+func (f *fakes) Profile(_ context.Context, _ cabinet.Tx, o cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p, ok := f.profiles[o][u]
@@ -71,13 +71,13 @@ func (f *fakes) Profile(_ context.Context, o cabinet.OfficeID, u cabinet.UserID)
 	return p, nil
 }
 
-func (f *fakes) ReachesDossier(_ context.Context, u cabinet.UserID, d cabinet.DossierID) (bool, error) {
+func (f *fakes) ReachesDossier(_ context.Context, _ cabinet.Tx, u cabinet.UserID, d cabinet.DossierID) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.reaches[u][d], nil
 }
 
-func (f *fakes) DossierFacts(_ context.Context, d cabinet.DossierID) (cabinet.DossierFacts, error) {
+func (f *fakes) DossierFacts(_ context.Context, _ cabinet.Tx, d cabinet.DossierID) (cabinet.DossierFacts, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	df, ok := f.dossiers[d]
@@ -87,7 +87,7 @@ func (f *fakes) DossierFacts(_ context.Context, d cabinet.DossierID) (cabinet.Do
 	return df, nil
 }
 
-func (f *fakes) UserByEmail(_ context.Context, email string) (cabinet.User, error) {
+func (f *fakes) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u, ok := f.accounts[cabinet.EmailKey(email)]
@@ -110,7 +110,7 @@ type env struct {
 }
 
 func newEnv(t *testing.T) *env {
-	e := &env{t: t, ctx: context.Background(), store: memstore.New(), f: newFakes(), clock: cabinet.NewManualClock(t0), log: &cabinet.EventLog{}}
+	e := &env{t: t, ctx: context.Background(), store: memstore.New(memstore.RunTwice()), f: newFakes(), clock: cabinet.NewManualClock(t0), log: &cabinet.EventLog{}}
 	e.f.collaborator("o1", "admin", cabinet.ProfileAdmin)
 	e.f.collaborator("o1", "std", cabinet.ProfileStandard)
 	e.f.collaborator("o1", "std2", cabinet.ProfileStandard)
@@ -162,4 +162,23 @@ func requireRule(t *testing.T, err error, sentinel error, rule string) {
 	require.Error(t, err)
 	require.Truef(t, errors.Is(err, sentinel), "error %v is not %v", err, sentinel)
 	require.Equal(t, rule, cabinet.RuleOf(err), "rule of %v", err)
+}
+
+// signUp plays the part of team.Service.CreateUser for this package alone:
+// it runs svc.AccountCreated inside a transaction of store, as the account's
+// creation would, and publishes the events it returns to log as one batch.
+func signUp(ctx context.Context, store *memstore.Store, svc *procedure.Service, log cabinet.EventSink, u cabinet.User) error {
+	var events []cabinet.Event
+	rev, err := store.UpdateProcedures(ctx, func(w procedure.Writer) error {
+		var err error
+		events, err = svc.AccountCreated(ctx, w.Tx(), u)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(events) > 0 {
+		log.Publish(ctx, cabinet.Batch{Revision: rev, Actor: u.ID, Events: events})
+	}
+	return nil
 }

@@ -62,7 +62,7 @@ func (w *world) snapshot() snapshot {
 	err := w.store.ViewProcedures(w.ctx, func(r procedure.Reader) error {
 		var cur cabinet.Cursor
 		for {
-			page, next, err := r.ListPlans(w.ctx, cur, 2)
+			page, next, err := r.ListPlans(w.ctx, cabinet.Page{After: cur, Limit: 2})
 			if err != nil {
 				return err
 			}
@@ -72,7 +72,7 @@ func (w *world) snapshot() snapshot {
 			}
 		}
 		for {
-			page, next, err := r.ListProcedures(w.ctx, procedure.ProcedureFilter{}, cur, 2)
+			page, next, err := r.ListProcedures(w.ctx, procedure.ProcedureFilter{}, cabinet.Page{After: cur, Limit: 2})
 			if err != nil {
 				return err
 			}
@@ -82,7 +82,7 @@ func (w *world) snapshot() snapshot {
 			}
 		}
 		for {
-			page, next, err := r.ListCases(w.ctx, procedure.CaseFilter{}, cur, 2)
+			page, next, err := r.ListCases(w.ctx, procedure.CaseFilter{}, cabinet.Page{After: cur, Limit: 2})
 			if err != nil {
 				return err
 			}
@@ -231,7 +231,7 @@ func (w *world) apply(c cmd) error {
 	default:
 		u := pick([]cabinet.User{{ID: "u2", Email: "P2@example.com"}, {ID: "u3", Email: "p3@example.com"}, {ID: "u0", Email: "p0@example.com"}}, a)
 		w.f.account(u)
-		return s.AccountCreated(ctx, u)
+		return signUp(ctx, w.store, w.svc, w.log, u)
 	}
 }
 

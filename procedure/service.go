@@ -14,28 +14,29 @@ import (
 // Staff is what the service needs to know about an office's collaborators.
 // clientgroup.Service implements it.
 type Staff interface {
-	// Profile returns user's profile in office, or an error wrapping
-	// cabinet.ErrNotFound when the office is unknown or the user is not one
-	// of its collaborators.
-	Profile(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error)
+	// Profile returns user's profile in office as seen by tx, or an error
+	// wrapping cabinet.ErrNotFound when the office is unknown or the user is
+	// not one of its collaborators.
+	Profile(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error)
 	// ReachesDossier reports whether user reaches dossier by an internal
-	// route (GRP-3).
-	ReachesDossier(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (bool, error)
+	// route (GRP-3) as seen by tx.
+	ReachesDossier(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error)
 }
 
-// Dossiers gives the facts of a dossier. access.Service implements it.
+// Dossiers gives the facts of a dossier as seen by a transaction of the
+// store (access.Facts implements it).
 type Dossiers interface {
-	// DossierFacts returns the dossier's facts, or an error wrapping
-	// cabinet.ErrNotFound.
-	DossierFacts(ctx context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error)
+	// DossierFacts returns the dossier's facts as seen by tx, or an error
+	// wrapping cabinet.ErrNotFound.
+	DossierFacts(ctx context.Context, tx cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error)
 }
 
 // Accounts finds the account of an email, so that a participant who already
-// has an account is linked to it when seated. team.Service implements it.
+// has an account is linked to it when seated (team.Facts implements it).
 type Accounts interface {
-	// UserByEmail returns the account with that email, or an error wrapping
-	// cabinet.ErrNotFound when there is none.
-	UserByEmail(ctx context.Context, email string) (cabinet.User, error)
+	// UserByEmail returns the account with that email as seen by tx, or an
+	// error wrapping cabinet.ErrNotFound when there is none.
+	UserByEmail(ctx context.Context, tx cabinet.Tx, email string) (cabinet.User, error)
 }
 
 // MaxCommentLength is the longest comment accepted, in characters.
@@ -82,7 +83,7 @@ func (s *Service) Premium(ctx context.Context, office cabinet.OfficeID) error {
 	if err != nil {
 		return err
 	}
-	return PremiumAvailable(p, s.o.Clock.Now())
+	return PremiumAvailable(p, s.o.Now())
 }
 
 // SetPlan sets the office's plan. It is a host-level method for the host's
@@ -160,17 +161,16 @@ func (s *Service) StartTrial(ctx context.Context, actor cabinet.UserID, office c
 	if office == "" {
 		return OfficePlan{}, cabinet.Invalid("office", "is required")
 	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return OfficePlan{}, err
-	}
-	if prof != cabinet.ProfileAdmin {
-		return OfficePlan{}, cabinet.Forbidden("PROC-1", "only an admin of the office starts its trial")
-	}
-	now := s.o.Clock.Now()
+	now := s.o.Now()
 	var p OfficePlan
 	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
-		var err error
+		prof, err := s.profile(ctx, w.Tx(), office, actor)
+		if err != nil {
+			return err
+		}
+		if prof != cabinet.ProfileAdmin {
+			return cabinet.Forbidden("PROC-1", "only an admin of the office starts its trial")
+		}
 		if p, err = planOf(ctx, w, office); err != nil {
 			return err
 		}
@@ -213,22 +213,24 @@ func (s *Service) CreateProcedure(ctx context.Context, actor cabinet.UserID, off
 	if err != nil {
 		return Procedure{}, err
 	}
-	prof, err := s.profile(ctx, office, actor)
-	if err != nil {
-		return Procedure{}, err
-	}
-	if err := CanConfigure(prof); err != nil {
-		return Procedure{}, err
-	}
 	p := Procedure{
 		ID:        cabinet.NewID[cabinet.ProcedureID](s.o.IDs, "proc"),
 		Office:    office,
 		Name:      name,
 		Roles:     []Role{{ID: cabinet.NewID[RoleID](s.o.IDs, "role"), Name: mainRole, Main: true, Permissions: AllPermissions}},
 		CreatedBy: actor,
-		CreatedAt: s.o.Clock.Now(),
+		CreatedAt: s.o.Now(),
 	}
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error { return w.PutProcedure(ctx, p) })
+	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
+		prof, err := s.profile(ctx, w.Tx(), office, actor)
+		if err != nil {
+			return err
+		}
+		if err := CanConfigure(prof); err != nil {
+			return err
+		}
+		return w.PutProcedure(ctx, p)
+	})
 	if err != nil {
 		return Procedure{}, err
 	}
@@ -240,16 +242,23 @@ func (s *Service) CreateProcedure(ctx context.Context, actor cabinet.UserID, off
 // Errors: ErrNotFound; *cabinet.ForbiddenError naming PROC-7 when actor is
 // not a collaborator of the procedure's office.
 func (s *Service) Procedure(ctx context.Context, actor cabinet.UserID, id cabinet.ProcedureID) (Procedure, error) {
-	p, err := s.viewProcedure(ctx, id)
+	var p Procedure
+	err := s.store.ViewProcedures(ctx, func(r Reader) error {
+		var err error
+		if p, err = r.Procedure(ctx, id); err != nil {
+			return err
+		}
+		prof, err := s.profile(ctx, r.Tx(), p.Office, actor)
+		if err != nil {
+			return err
+		}
+		if !prof.Valid() {
+			return errNotStaff()
+		}
+		return nil
+	})
 	if err != nil {
 		return Procedure{}, err
-	}
-	prof, err := s.profile(ctx, p.Office, actor)
-	if err != nil {
-		return Procedure{}, err
-	}
-	if !prof.Valid() {
-		return Procedure{}, errNotStaff()
 	}
 	return p, nil
 }
@@ -512,20 +521,16 @@ var errNoChange = errors.New("procedure: no change")
 // actor be an admin of its office (PROC-2); then fn edits the procedure in a
 // transaction. fn returns errNoChange to write nothing.
 func (s *Service) configure(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, fn func(w Writer, p *Procedure) error) (cabinet.Revision, error) {
-	p, err := s.viewProcedure(ctx, proc)
-	if err != nil {
-		return 0, err
-	}
-	prof, err := s.profile(ctx, p.Office, actor)
-	if err != nil {
-		return 0, err
-	}
-	if err := CanConfigure(prof); err != nil {
-		return 0, err
-	}
 	return s.store.UpdateProcedures(ctx, func(w Writer) error {
 		p, err := w.Procedure(ctx, proc)
 		if err != nil {
+			return err
+		}
+		prof, err := s.profile(ctx, w.Tx(), p.Office, actor)
+		if err != nil {
+			return err
+		}
+		if err := CanConfigure(prof); err != nil {
 			return err
 		}
 		if err := fn(w, &p); err != nil {
@@ -572,7 +577,7 @@ func (s *Service) premium(ctx context.Context, r Reader, office cabinet.OfficeID
 	if err != nil {
 		return err
 	}
-	return PremiumAvailable(p, s.o.Clock.Now())
+	return PremiumAvailable(p, s.o.Now())
 }
 
 // ---------------------------------------------------------------- cases
@@ -590,48 +595,39 @@ func (s *Service) OpenCase(ctx context.Context, actor cabinet.UserID, proc cabin
 	if err != nil {
 		return Case{}, err
 	}
-	p, err := s.viewProcedure(ctx, proc)
-	if err != nil {
-		return Case{}, err
-	}
-	prof, err := s.profile(ctx, p.Office, actor)
-	if err != nil {
-		return Case{}, err
-	}
-	if !prof.Valid() {
-		return Case{}, errNotStaff()
-	}
-	reaches := false
-	if dossier != "" {
-		f, err := s.dossiers.DossierFacts(ctx, dossier)
-		if err != nil {
-			return Case{}, err
-		}
-		if f.Office != p.Office {
-			return Case{}, cabinet.Invalid("dossier", "dossier %s belongs to another office than the procedure", dossier)
-		}
-		if reaches, err = s.staff.ReachesDossier(ctx, actor, dossier); err != nil {
-			return Case{}, err
-		}
-	}
-	now := s.o.Clock.Now()
-	c := Case{
-		ID:        cabinet.NewID[cabinet.CaseID](s.o.IDs, "case"),
-		Office:    p.Office,
-		Procedure: p.ID,
-		Dossier:   dossier,
-		OpenedBy:  actor,
-		OpenedAt:  now,
-	}
-	if err := CanReachCase(c, actor, prof, reaches); err != nil {
-		return Case{}, err
-	}
-	user, err := s.accountOf(ctx, email)
-	if err != nil {
-		return Case{}, err
-	}
+	now := s.o.Now()
+	id := cabinet.NewID[cabinet.CaseID](s.o.IDs, "case")
+	var c Case
 	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
 		p, err := w.Procedure(ctx, proc)
+		if err != nil {
+			return err
+		}
+		prof, err := s.profile(ctx, w.Tx(), p.Office, actor)
+		if err != nil {
+			return err
+		}
+		if !prof.Valid() {
+			return errNotStaff()
+		}
+		reaches := false
+		if dossier != "" {
+			f, err := s.dossiers.DossierFacts(ctx, w.Tx(), dossier)
+			if err != nil {
+				return err
+			}
+			if f.Office != p.Office {
+				return cabinet.Invalid("dossier", "dossier %s belongs to another office than the procedure", dossier)
+			}
+			if reaches, err = s.staff.ReachesDossier(ctx, w.Tx(), actor, dossier); err != nil {
+				return err
+			}
+		}
+		c = Case{ID: id, Office: p.Office, Procedure: p.ID, Dossier: dossier, OpenedBy: actor, OpenedAt: now}
+		if err := CanReachCase(c, actor, prof, reaches); err != nil {
+			return err
+		}
+		user, err := s.accountOf(ctx, w.Tx(), email)
 		if err != nil {
 			return err
 		}
@@ -651,14 +647,18 @@ func (s *Service) OpenCase(ctx context.Context, actor cabinet.UserID, proc cabin
 // Case returns the case to staff who reach it (PROC-7) and to its
 // participants. Errors: ErrNotFound; *cabinet.ForbiddenError naming PROC-7.
 func (s *Service) Case(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID) (Case, error) {
-	c, _, err := s.viewCase(ctx, id)
+	var c Case
+	err := s.store.ViewProcedures(ctx, func(r Reader) error {
+		var err error
+		if c, err = r.Case(ctx, id); err != nil {
+			return err
+		}
+		if _, ok := SeatOf(c, actor); ok {
+			return nil
+		}
+		return s.staffReaches(ctx, r.Tx(), actor, c)
+	})
 	if err != nil {
-		return Case{}, err
-	}
-	if _, ok := SeatOf(c, actor); ok {
-		return c, nil
-	}
-	if err := s.staffReaches(ctx, actor, c); err != nil {
 		return Case{}, err
 	}
 	return c, nil
@@ -709,22 +709,18 @@ func (s *Service) seat(ctx context.Context, actor cabinet.UserID, id cabinet.Cas
 	if role == "" {
 		return Participant{}, cabinet.Invalid("role", "is required")
 	}
-	c0, _, err := s.viewCase(ctx, id)
-	if err != nil {
-		return Participant{}, err
-	}
-	if err := s.staffReaches(ctx, actor, c0); err != nil {
-		return Participant{}, err
-	}
-	user, err := s.accountOf(ctx, email)
-	if err != nil {
-		return Participant{}, err
-	}
-	now := s.o.Clock.Now()
+	now := s.o.Now()
 	var ev cabinet.Event
 	var np Participant
 	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
 		c, err := w.Case(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.staffReaches(ctx, w.Tx(), actor, c); err != nil {
+			return err
+		}
+		user, err := s.accountOf(ctx, w.Tx(), email)
 		if err != nil {
 			return err
 		}
@@ -794,17 +790,13 @@ func (s *Service) RemoveContributor(ctx context.Context, actor cabinet.UserID, i
 	if role == "" {
 		return cabinet.Invalid("role", "is required")
 	}
-	c0, _, err := s.viewCase(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.staffReaches(ctx, actor, c0); err != nil {
-		return err
-	}
 	var ev ContributorRemoved
 	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
 		c, err := w.Case(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := s.staffReaches(ctx, w.Tx(), actor, c); err != nil {
 			return err
 		}
 		old, ok := c.Contributor(role)
@@ -834,7 +826,7 @@ func (s *Service) Upload(ctx context.Context, actor cabinet.UserID, id cabinet.C
 	if err != nil {
 		return Document{}, err
 	}
-	d := Document{Name: name, By: actor, At: s.o.Clock.Now()}
+	d := Document{Name: name, By: actor, At: s.o.Now()}
 	var ev ItemUploaded
 	rev, err := s.onItem(ctx, actor, id, item, PermUpload, func(c Case, st *ItemState, role RoleID) error {
 		if st.SubmittedBy != "" {
@@ -864,7 +856,7 @@ func (s *Service) Comment(ctx context.Context, actor cabinet.UserID, id cabinet.
 	if !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxCommentLength {
 		return Comment{}, cabinet.Invalid("text", "must be valid UTF-8 of at most %d characters", MaxCommentLength)
 	}
-	cm := Comment{Text: text, By: actor, At: s.o.Clock.Now()}
+	cm := Comment{Text: text, By: actor, At: s.o.Now()}
 	var ev ItemCommented
 	rev, err := s.onItem(ctx, actor, id, item, PermComment, func(c Case, st *ItemState, role RoleID) error {
 		st.Comments = append(st.Comments, cm)
@@ -884,7 +876,7 @@ func (s *Service) Comment(ctx context.Context, actor cabinet.UserID, id cabinet.
 // PROC-4; *cabinet.ConflictError when the item has no document or was
 // already submitted.
 func (s *Service) Submit(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID) error {
-	now := s.o.Clock.Now()
+	now := s.o.Now()
 	var ev ItemSubmitted
 	rev, err := s.onItem(ctx, actor, id, item, PermSubmit, func(c Case, st *ItemState, role RoleID) error {
 		if st.SubmittedBy != "" {
@@ -933,61 +925,60 @@ func (s *Service) onItem(ctx context.Context, actor cabinet.UserID, id cabinet.C
 
 // ---------------------------------------------------------------- accounts
 
-// AccountCreated implements cabinet.AccountListener: every seat (main
-// recipient or contributor) held by u's email (cabinet.EqualEmails) and not
-// yet linked becomes u's, with a ParticipantLinked event each. Idempotent: a
-// second call links nothing and publishes nothing. Errors: the store's.
-func (s *Service) AccountCreated(ctx context.Context, u cabinet.User) error {
+// AccountCreated implements cabinet.AccountListener, inside the
+// transaction tx that creates account u: every seat (main recipient or
+// contributor) held by u's email (cabinet.EqualEmails) and not yet linked
+// becomes u's, with a ParticipantLinked event each, returned for the
+// account's batch. Idempotent: a second call links nothing. Errors:
+// *cabinet.InvalidError ("user", "tx"); the store's.
+func (s *Service) AccountCreated(ctx context.Context, tx cabinet.Tx, u cabinet.User) ([]cabinet.Event, error) {
 	if u.ID == "" || strings.TrimSpace(u.Email) == "" {
-		return cabinet.Invalid("user", "needs an ID and an email")
+		return nil, cabinet.Invalid("user", "needs an ID and an email")
 	}
-	now := s.o.Clock.Now()
-	var events []cabinet.Event
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
-		var cases []Case
-		if err := eachCase(ctx, w, CaseFilter{Email: u.Email}, func(c Case) error {
-			cases = append(cases, c)
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, c := range cases {
-			changed := false
-			link := func(p *Participant, main bool) {
-				if p.User == "" && cabinet.EqualEmails(p.Email, u.Email) {
-					p.User, p.LinkedAt = u.ID, now
-					changed = true
-					events = append(events, ParticipantLinked{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Role: p.Role, Main: main, Email: p.Email, User: u.ID})
-				}
-			}
-			link(&c.Recipient, true)
-			for i := range c.Contributors {
-				link(&c.Contributors[i], false)
-			}
-			if changed {
-				if err := w.PutCase(ctx, c); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	w, err := s.store.ProcedureWriter(tx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.o.Publish(ctx, rev, "", events...)
-	return nil
+	now := s.o.Now()
+	var cases []Case
+	if err := eachCase(ctx, w, CaseFilter{Email: u.Email}, func(c Case) error {
+		cases = append(cases, c)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var events []cabinet.Event
+	for _, c := range cases {
+		changed := false
+		link := func(p *Participant, main bool) {
+			if p.User == "" && cabinet.EqualEmails(p.Email, u.Email) {
+				p.User, p.LinkedAt = u.ID, now
+				changed = true
+				events = append(events, ParticipantLinked{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Role: p.Role, Main: main, Email: p.Email, User: u.ID})
+			}
+		}
+		link(&c.Recipient, true)
+		for i := range c.Contributors {
+			link(&c.Contributors[i], false)
+		}
+		if changed {
+			if err := w.PutCase(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return events, nil
 }
 
 // ---------------------------------------------------------------- helpers
 
-// profile returns actor's profile in office, cabinet.ProfileInvalid when
-// actor is not a collaborator of it.
-func (s *Service) profile(ctx context.Context, office cabinet.OfficeID, actor cabinet.UserID) (cabinet.Profile, error) {
+// profile returns actor's profile in office as seen by tx,
+// cabinet.ProfileInvalid when actor is not a collaborator of it.
+func (s *Service) profile(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, actor cabinet.UserID) (cabinet.Profile, error) {
 	if actor == "" {
 		return cabinet.ProfileInvalid, nil
 	}
-	p, err := s.staff.Profile(ctx, office, actor)
+	p, err := s.staff.Profile(ctx, tx, office, actor)
 	if errors.Is(err, cabinet.ErrNotFound) {
 		return cabinet.ProfileInvalid, nil
 	}
@@ -997,24 +988,23 @@ func (s *Service) profile(ctx context.Context, office cabinet.OfficeID, actor ca
 	return p, nil
 }
 
-// staffReaches checks PROC-7 for actor on c. The office, dossier and opener
-// of a case never change, so checking before the transaction is sound.
-func (s *Service) staffReaches(ctx context.Context, actor cabinet.UserID, c Case) error {
-	prof, err := s.profile(ctx, c.Office, actor)
+// staffReaches checks PROC-7 for actor on c, as seen by tx.
+func (s *Service) staffReaches(ctx context.Context, tx cabinet.Tx, actor cabinet.UserID, c Case) error {
+	prof, err := s.profile(ctx, tx, c.Office, actor)
 	if err != nil {
 		return err
 	}
 	reaches := false
 	if prof.Valid() && c.Dossier != "" {
-		if reaches, err = s.staff.ReachesDossier(ctx, actor, c.Dossier); err != nil {
+		if reaches, err = s.staff.ReachesDossier(ctx, tx, actor, c.Dossier); err != nil {
 			return err
 		}
 	}
 	return CanReachCase(c, actor, prof, reaches)
 }
 
-func (s *Service) accountOf(ctx context.Context, email string) (cabinet.UserID, error) {
-	u, err := s.accounts.UserByEmail(ctx, email)
+func (s *Service) accountOf(ctx context.Context, tx cabinet.Tx, email string) (cabinet.UserID, error) {
+	u, err := s.accounts.UserByEmail(ctx, tx, email)
 	if errors.Is(err, cabinet.ErrNotFound) {
 		return "", nil
 	}
@@ -1022,16 +1012,6 @@ func (s *Service) accountOf(ctx context.Context, email string) (cabinet.UserID, 
 		return "", err
 	}
 	return u.ID, nil
-}
-
-func (s *Service) viewProcedure(ctx context.Context, id cabinet.ProcedureID) (Procedure, error) {
-	var p Procedure
-	err := s.store.ViewProcedures(ctx, func(r Reader) error {
-		var err error
-		p, err = r.Procedure(ctx, id)
-		return err
-	})
-	return p, err
 }
 
 func (s *Service) viewCase(ctx context.Context, id cabinet.CaseID) (Case, Procedure, error) {
@@ -1050,20 +1030,15 @@ func (s *Service) viewCase(ctx context.Context, id cabinet.CaseID) (Case, Proced
 
 // eachCase calls fn on every case matching f, page by page.
 func eachCase(ctx context.Context, r Reader, f CaseFilter, fn func(Case) error) error {
-	var after cabinet.Cursor
-	for {
-		page, next, err := r.ListCases(ctx, f, after, 100)
+	for c, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]Case, cabinet.Cursor, error) {
+		return r.ListCases(ctx, f, p)
+	}) {
 		if err != nil {
 			return err
 		}
-		for _, c := range page {
-			if err := fn(c); err != nil {
-				return err
-			}
+		if err := fn(c); err != nil {
+			return err
 		}
-		if next == "" {
-			return nil
-		}
-		after = next
 	}
+	return nil
 }

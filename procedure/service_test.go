@@ -318,7 +318,7 @@ func TestPROC4Permissions(t *testing.T) {
 	_, err = e.svc.SetRolePermissions(e.ctx, "admin", p.ID, p.Roles[0].ID, procedure.PermissionsOf(procedure.PermView, procedure.PermSubmit))
 	require.NoError(t, err)
 	e.f.account(cabinet.User{ID: "u-tenant", Email: "tenant@example.com"})
-	require.NoError(t, e.svc.AccountCreated(e.ctx, cabinet.User{ID: "u-tenant", Email: "tenant@example.com"}))
+	require.NoError(t, signUp(e.ctx, e.store, e.svc, e.log, cabinet.User{ID: "u-tenant", Email: "tenant@example.com"}))
 	require.ErrorIs(t, e.svc.Submit(e.ctx, "u-tenant", c.ID, p.Items[0].ID), cabinet.ErrConflict)
 	_, err = e.svc.Upload(e.ctx, "u-tenant", c.ID, p.Items[0].ID, "payslip.pdf")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-4")
@@ -389,7 +389,7 @@ func TestPROC5Cases(t *testing.T) {
 	var cases []procedure.Case
 	require.NoError(t, e.store.ViewProcedures(e.ctx, func(r procedure.Reader) error {
 		var err error
-		cases, _, err = r.ListCases(e.ctx, procedure.CaseFilter{Dossier: "d1"}, "", 0)
+		cases, _, err = r.ListCases(e.ctx, procedure.CaseFilter{Dossier: "d1"}, cabinet.Page{})
 		return err
 	}))
 	require.Len(t, cases, 1)
@@ -577,7 +577,7 @@ func TestAccountCreatedLinksSeats(t *testing.T) {
 
 	e.log.Reset()
 	u := cabinet.User{ID: "u-ann", Email: "ANN@example.com"}
-	require.NoError(t, e.svc.AccountCreated(e.ctx, u))
+	require.NoError(t, signUp(e.ctx, e.store, e.svc, e.log, u))
 	assert.Equal(t, []string{"procedure.participant_linked", "procedure.participant_linked"}, e.log.Names())
 	assert.Equal(t, cabinet.UserID("u-ann"), e.getCase(c1.ID).Recipient.User)
 	seat, _ := e.getCase(c2.ID).Contributor(p.Roles[1].ID)
@@ -586,7 +586,7 @@ func TestAccountCreatedLinksSeats(t *testing.T) {
 
 	e.log.Reset()
 	before := e.store.Revision()
-	require.NoError(t, e.svc.AccountCreated(e.ctx, u), "idempotent")
+	require.NoError(t, signUp(e.ctx, e.store, e.svc, e.log, u), "idempotent")
 	assert.Empty(t, e.log.Names())
 	assert.Equal(t, before, e.store.Revision())
 
@@ -604,5 +604,5 @@ func TestAccountCreatedLinksSeats(t *testing.T) {
 	c3, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", "Cy@example.com")
 	require.NoError(t, err)
 	assert.Equal(t, cabinet.UserID("u-cy"), c3.Recipient.User)
-	assert.True(t, errors.Is(e.svc.AccountCreated(e.ctx, cabinet.User{}), cabinet.ErrInvalid))
+	assert.True(t, errors.Is(signUp(e.ctx, e.store, e.svc, e.log, cabinet.User{}), cabinet.ErrInvalid))
 }

@@ -26,7 +26,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts ...cabinet.Option) *fixture {
 	t.Helper()
-	f := &fixture{ctx: context.Background(), store: memstore.New(), clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}}
+	f := &fixture{ctx: context.Background(), store: memstore.New(memstore.RunTwice()), clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}}
 	opts = append([]cabinet.Option{cabinet.WithClock(f.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(f.log)}, opts...)
 	f.svc = team.NewService(f.store, opts...)
 	return f

@@ -60,15 +60,17 @@ func readAll[T any](list func(after cabinet.Cursor) ([]T, cabinet.Cursor, error)
 func takeSnapshot(ctx context.Context, s team.Store) snapshot {
 	var snap snapshot
 	err := s.ViewTeams(ctx, func(r team.Reader) error {
-		snap.Users = readAll(func(a cabinet.Cursor) ([]cabinet.User, cabinet.Cursor, error) { return r.ListUsers(ctx, a, 3) })
+		snap.Users = readAll(func(a cabinet.Cursor) ([]cabinet.User, cabinet.Cursor, error) {
+			return r.ListUsers(ctx, cabinet.Page{After: a, Limit: 3})
+		})
 		snap.Teams = readAll(func(a cabinet.Cursor) ([]team.Team, cabinet.Cursor, error) {
-			return r.ListTeams(ctx, team.TeamFilter{}, a, 3)
+			return r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{After: a, Limit: 3})
 		})
 		snap.Invitations = readAll(func(a cabinet.Cursor) ([]team.Invitation, cabinet.Cursor, error) {
-			return r.ListInvitations(ctx, team.InvitationFilter{}, a, 3)
+			return r.ListInvitations(ctx, team.InvitationFilter{}, cabinet.Page{After: a, Limit: 3})
 		})
 		snap.Referrals = readAll(func(a cabinet.Cursor) ([]team.Referral, cabinet.Cursor, error) {
-			return r.ListReferrals(ctx, team.ReferralFilter{}, a, 3)
+			return r.ListReferrals(ctx, team.ReferralFilter{}, cabinet.Page{After: a, Limit: 3})
 		})
 		return nil
 	})
@@ -89,7 +91,7 @@ type world struct {
 }
 
 func newWorld() *world {
-	w := &world{ctx: context.Background(), store: memstore.New(), clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}, refs: map[cabinet.ReferralID]bool{}}
+	w := &world{ctx: context.Background(), store: memstore.New(memstore.RunTwice()), clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}, refs: map[cabinet.ReferralID]bool{}}
 	w.svc = team.NewService(w.store, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(w.log))
 	for i := range 3 {
 		if _, err := w.svc.CreateUser(w.ctx, names[i], emails[i]); err != nil {
@@ -374,7 +376,7 @@ func TestPropertyReferralsNeverLost_TEAM7_TEAM10_TEAM11(t *testing.T) {
 		count := map[cabinet.ReferralID]int{}
 		_ = w.store.ViewTeams(w.ctx, func(r team.Reader) error {
 			for id := range teams {
-				rs, _, _ := r.ListReferrals(w.ctx, team.ReferralFilter{Team: id}, "", 0)
+				rs, _, _ := r.ListReferrals(w.ctx, team.ReferralFilter{Team: id}, cabinet.Page{})
 				for _, x := range rs {
 					count[x.ID]++
 				}

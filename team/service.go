@@ -80,8 +80,10 @@ func requireTeam(ctx context.Context, r Reader, id cabinet.TeamID) (Team, error)
 // personal" in one transaction (TEAM-6). Anyone may call it (sign-up).
 // Referrals whose client email matches are linked to the new account, and
 // pending invitations addressed to the email become acceptable by it
-// (TEAM-3). After the commit it calls every cabinet.AccountListener; their
-// errors are returned joined, together with the created user.
+// (TEAM-3). In the same transaction it calls every cabinet.AccountListener
+// (grants, contacts and contributor seats waiting for the email are linked):
+// the account and everything linked to it commit together, or nothing does
+// and the error is returned with no user.
 //
 // Errors: *cabinet.InvalidError for field "display_name" or "email";
 // *cabinet.ConflictError if another account has the email
@@ -98,39 +100,39 @@ func (s *Service) CreateUser(ctx context.Context, displayName, email string) (ca
 	if err != nil {
 		return cabinet.User{}, err
 	}
-	now := s.o.Clock.Now()
+	now := s.o.Now()
 	u := cabinet.User{ID: cabinet.NewID[cabinet.UserID](s.o.IDs, "user"), DisplayName: name, Email: addr, CreatedAt: now}
-	var events []cabinet.Event
-	rev, err := s.store.UpdateTeams(ctx, func(w Writer) error {
+	p := Team{
+		ID:        cabinet.NewID[cabinet.TeamID](s.o.IDs, "team"),
+		Name:      name + PersonalSuffix,
+		Personal:  true,
+		Owner:     u.ID,
+		Lead:      u.ID,
+		CreatedBy: u.ID,
+		CreatedAt: now,
+		Members:   []Member{{User: u.ID, Role: RoleAdmin, JoinedAt: now}},
+	}
+	err = s.update(ctx, u.ID, func(w Writer) ([]cabinet.Event, error) {
 		if other, err := w.UserByEmail(ctx, addr); err == nil {
-			return cabinet.Conflict("", "an account already uses the email of %s", other.ID)
+			return nil, cabinet.Conflict("", "an account already uses the email of %s", other.ID)
 		} else if !errors.Is(err, cabinet.ErrNotFound) {
-			return err
+			return nil, err
 		}
 		if err := w.PutUser(ctx, u); err != nil {
-			return err
-		}
-		p := Team{
-			ID:        cabinet.NewID[cabinet.TeamID](s.o.IDs, "team"),
-			Name:      name + PersonalSuffix,
-			Personal:  true,
-			Owner:     u.ID,
-			Lead:      u.ID,
-			CreatedBy: u.ID,
-			CreatedAt: now,
-			Members:   []Member{{User: u.ID, Role: RoleAdmin, JoinedAt: now}},
+			return nil, err
 		}
 		if err := w.PutTeam(ctx, p); err != nil {
-			return err
+			return nil, err
 		}
-		events = append(events,
+		events := []cabinet.Event{
 			UserCreated{User: u.ID, DisplayName: name, Email: addr, PersonalTeam: p.ID},
-			TeamCreated{Team: p.ID, Name: p.Name, Personal: true, Lead: u.ID, CreatedBy: u.ID})
-		refs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
-			return w.ListReferrals(ctx, ReferralFilter{ClientEmail: addr}, after, 0)
+			TeamCreated{Team: p.ID, Name: p.Name, Personal: true, Lead: u.ID, CreatedBy: u.ID},
+		}
+		refs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Referral, cabinet.Cursor, error) {
+			return w.ListReferrals(ctx, ReferralFilter{ClientEmail: addr}, p)
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, r := range refs {
 			if r.Client != "" {
@@ -138,26 +140,26 @@ func (s *Service) CreateUser(ctx context.Context, displayName, email string) (ca
 			}
 			r.Client = u.ID
 			if err := w.PutReferral(ctx, r); err != nil {
-				return err
+				return nil, err
 			}
 			events = append(events, ReferralClientLinked{Referral: r.ID, Team: r.Team, Client: u.ID})
 		}
-		return nil
+		for _, l := range s.o.AccountListeners {
+			if l == nil {
+				continue
+			}
+			more, err := l.AccountCreated(ctx, w.Tx(), u)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, more...)
+		}
+		return events, nil
 	})
 	if err != nil {
 		return cabinet.User{}, err
 	}
-	s.o.Publish(ctx, rev, u.ID, events...)
-	var errs []error
-	for _, l := range s.o.AccountListeners {
-		if l == nil {
-			continue
-		}
-		if err := l.AccountCreated(ctx, u); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return u, errors.Join(errs...)
+	return u, nil
 }
 
 // User returns the account id. Errors: cabinet.ErrNotFound.
@@ -207,6 +209,7 @@ func (s *Service) CreateTeam(ctx context.Context, actor cabinet.UserID, name str
 		lead = actor
 	}
 	var t Team
+	tid := cabinet.NewID[cabinet.TeamID](s.o.IDs, "team")
 	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		if _, err := requireUser(ctx, w, actor); err != nil {
 			return nil, err
@@ -214,9 +217,9 @@ func (s *Service) CreateTeam(ctx context.Context, actor cabinet.UserID, name str
 		if _, err := requireUser(ctx, w, lead); err != nil {
 			return nil, err
 		}
-		now := s.o.Clock.Now()
+		now := s.o.Now()
 		t = Team{
-			ID:        cabinet.NewID[cabinet.TeamID](s.o.IDs, "team"),
+			ID:        tid,
 			Name:      name,
 			Lead:      lead,
 			CreatedBy: actor,
@@ -257,8 +260,8 @@ func firstTeamTransfer(ctx context.Context, w Writer, u cabinet.UserID, team cab
 
 // moveAll moves every referral of team from to dest(r).
 func moveAll(ctx context.Context, w Writer, from cabinet.TeamID, dest func(Referral) cabinet.TeamID, why MoveReason) ([]cabinet.Event, error) {
-	refs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
-		return w.ListReferrals(ctx, ReferralFilter{Team: from}, after, 0)
+	refs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Referral, cabinet.Cursor, error) {
+		return w.ListReferrals(ctx, ReferralFilter{Team: from}, p)
 	})
 	if err != nil {
 		return nil, err
@@ -302,8 +305,8 @@ func (s *Service) Teams(ctx context.Context, actor cabinet.UserID) ([]Team, erro
 			return err
 		}
 		var err error
-		ts, err = cabinet.CollectPages(func(after cabinet.Cursor) ([]Team, cabinet.Cursor, error) {
-			return r.ListTeams(ctx, TeamFilter{Member: actor}, after, 0)
+		ts, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Team, cabinet.Cursor, error) {
+			return r.ListTeams(ctx, TeamFilter{Member: actor}, p)
 		})
 		return err
 	})
@@ -399,8 +402,8 @@ func (s *Service) DeleteTeam(ctx context.Context, actor cabinet.UserID, id cabin
 		if destErr != nil {
 			return nil, destErr
 		}
-		invs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
-			return w.ListInvitations(ctx, InvitationFilter{Team: id}, after, 0)
+		invs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Invitation, cabinet.Cursor, error) {
+			return w.ListInvitations(ctx, InvitationFilter{Team: id}, p)
 		})
 		if err != nil {
 			return nil, err
@@ -440,6 +443,7 @@ func (s *Service) Invite(ctx context.Context, actor cabinet.UserID, id cabinet.T
 		return Invitation{}, cabinet.Invalid("role", "must be member or admin")
 	}
 	var inv Invitation
+	iid := cabinet.NewID[InvitationID](s.o.IDs, "inv")
 	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		t, err := requireTeam(ctx, w, id)
 		if err != nil {
@@ -457,8 +461,8 @@ func (s *Service) Invite(ctx context.Context, actor cabinet.UserID, id cabinet.T
 		} else if !errors.Is(err, cabinet.ErrNotFound) {
 			return nil, err
 		}
-		now := s.o.Clock.Now()
-		pending, _, err := w.ListInvitations(ctx, InvitationFilter{Team: id, Email: addr, Status: StatusPending}, "", 0)
+		now := s.o.Now()
+		pending, _, err := w.ListInvitations(ctx, InvitationFilter{Team: id, Email: addr, Status: StatusPending}, cabinet.Page{})
 		if err != nil {
 			return nil, err
 		}
@@ -468,7 +472,7 @@ func (s *Service) Invite(ctx context.Context, actor cabinet.UserID, id cabinet.T
 			}
 		}
 		inv = Invitation{
-			ID:        cabinet.NewID[InvitationID](s.o.IDs, "inv"),
+			ID:        iid,
 			Team:      id,
 			Email:     addr,
 			Role:      role,
@@ -511,7 +515,7 @@ func (s *Service) RevokeInvitation(ctx context.Context, actor cabinet.UserID, id
 			return nil, cabinet.Conflict("TEAM-3", "invitation %s is already %s", id, inv.Status)
 		}
 		inv.Status = StatusRevoked
-		inv.ClosedAt = s.o.Clock.Now()
+		inv.ClosedAt = s.o.Now()
 		if err := w.PutInvitation(ctx, inv); err != nil {
 			return nil, err
 		}
@@ -542,7 +546,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, actor cabinet.UserID, id
 		if !cabinet.EqualEmails(inv.Email, u.Email) {
 			return nil, cabinet.Forbidden("TEAM-3", "the invitation is addressed to another email")
 		}
-		now := s.o.Clock.Now()
+		now := s.o.Now()
 		switch {
 		case inv.Status != StatusPending:
 			return nil, cabinet.Conflict("TEAM-3", "invitation %s is already %s", id, inv.Status)
@@ -591,8 +595,8 @@ func (s *Service) Invitations(ctx context.Context, actor cabinet.UserID, id cabi
 		if err := CanManageMembers(t, actor); err != nil {
 			return err
 		}
-		out, err = cabinet.CollectPages(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
-			return r.ListInvitations(ctx, InvitationFilter{Team: id}, after, 0)
+		out, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Invitation, cabinet.Cursor, error) {
+			return r.ListInvitations(ctx, InvitationFilter{Team: id}, p)
 		})
 		return err
 	})
@@ -604,14 +608,14 @@ func (s *Service) Invitations(ctx context.Context, actor cabinet.UserID, id cabi
 // an unknown actor.
 func (s *Service) PendingInvitations(ctx context.Context, actor cabinet.UserID) ([]Invitation, error) {
 	var out []Invitation
-	now := s.o.Clock.Now()
+	now := s.o.Now()
 	err := s.store.ViewTeams(ctx, func(r Reader) error {
 		u, err := requireUser(ctx, r, actor)
 		if err != nil {
 			return err
 		}
-		all, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Invitation, cabinet.Cursor, error) {
-			return r.ListInvitations(ctx, InvitationFilter{Email: u.Email, Status: StatusPending}, after, 0)
+		all, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Invitation, cabinet.Cursor, error) {
+			return r.ListInvitations(ctx, InvitationFilter{Email: u.Email, Status: StatusPending}, p)
 		})
 		for _, inv := range all {
 			if !inv.Expired(now) {
@@ -770,6 +774,7 @@ func (s *Service) Refer(ctx context.Context, actor cabinet.UserID, in ReferInput
 		return Referral{}, cabinet.Invalid("dossier", "is required")
 	}
 	var ref Referral
+	rid := cabinet.NewID[cabinet.ReferralID](s.o.IDs, "ref")
 	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
 		if _, err := requireUser(ctx, w, actor); err != nil {
 			return nil, err
@@ -788,14 +793,14 @@ func (s *Service) Refer(ctx context.Context, actor cabinet.UserID, in ReferInput
 			return nil, err
 		}
 		ref = Referral{
-			ID:          cabinet.NewID[cabinet.ReferralID](s.o.IDs, "ref"),
+			ID:          rid,
 			Team:        t.ID,
 			Referrer:    actor,
 			ClientName:  name,
 			ClientEmail: addr,
 			Dossier:     dossier,
 			Consent:     ConsentGiven,
-			CreatedAt:   s.o.Clock.Now(),
+			CreatedAt:   s.o.Now(),
 		}
 		if u, err := w.UserByEmail(ctx, addr); err == nil {
 			ref.Client = u.ID
@@ -893,7 +898,7 @@ func (s *Service) Referral(ctx context.Context, actor cabinet.UserID, id cabinet
 // narrow further; f.Team is ignored), ordered by ID, one page at a time
 // (TEAM-12). Members only. Errors: cabinet.ErrNotFound;
 // *cabinet.ForbiddenError.
-func (s *Service) Referrals(ctx context.Context, actor cabinet.UserID, id cabinet.TeamID, f ReferralFilter, after cabinet.Cursor, limit int) ([]Referral, cabinet.Cursor, error) {
+func (s *Service) Referrals(ctx context.Context, actor cabinet.UserID, id cabinet.TeamID, f ReferralFilter, p cabinet.Page) ([]Referral, cabinet.Cursor, error) {
 	var out []Referral
 	var next cabinet.Cursor
 	err := s.store.ViewTeams(ctx, func(r Reader) error {
@@ -905,7 +910,7 @@ func (s *Service) Referrals(ctx context.Context, actor cabinet.UserID, id cabine
 			return err
 		}
 		f.Team = id
-		out, next, err = r.ListReferrals(ctx, f, after, limit)
+		out, next, err = r.ListReferrals(ctx, f, p)
 		return err
 	})
 	if err != nil {
@@ -924,8 +929,8 @@ func (s *Service) ReferralsOf(ctx context.Context, actor cabinet.UserID) ([]Refe
 			return err
 		}
 		var err error
-		out, err = cabinet.CollectPages(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
-			return r.ListReferrals(ctx, ReferralFilter{Client: actor}, after, 0)
+		out, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Referral, cabinet.Cursor, error) {
+			return r.ListReferrals(ctx, ReferralFilter{Client: actor}, p)
 		})
 		return err
 	})
@@ -963,7 +968,7 @@ func (s *Service) setConsent(ctx context.Context, actor cabinet.UserID, id cabin
 			return nil, nil
 		}
 		ref.Consent = c
-		ref.ConsentChangedAt = s.o.Clock.Now()
+		ref.ConsentChangedAt = s.o.Now()
 		if err := w.PutReferral(ctx, ref); err != nil {
 			return nil, err
 		}
@@ -988,8 +993,8 @@ func (s *Service) ReachesDossier(ctx context.Context, user cabinet.UserID, dossi
 		if user == "" || dossier == "" {
 			return nil
 		}
-		refs, err := cabinet.CollectPages(func(after cabinet.Cursor) ([]Referral, cabinet.Cursor, error) {
-			return r.ListReferrals(ctx, ReferralFilter{Dossier: dossier}, after, 0)
+		refs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Referral, cabinet.Cursor, error) {
+			return r.ListReferrals(ctx, ReferralFilter{Dossier: dossier}, p)
 		})
 		if err != nil {
 			return err

@@ -69,31 +69,71 @@ func TestCreateUserRejectsBadInput(t *testing.T) {
 	}
 }
 
+// listener is an AccountListener that writes through the account's
+// transaction (a referral of its own, so a rollback is visible), returns an
+// event, or fails.
 type listener struct {
-	got []cabinet.User
-	err error
+	got   []cabinet.User
+	store team.Store
+	err   error
 }
 
-func (l *listener) AccountCreated(_ context.Context, u cabinet.User) error {
+type linked struct{ User cabinet.UserID }
+
+func (linked) EventName() string { return "test.linked" }
+
+func (l *listener) AccountCreated(ctx context.Context, tx cabinet.Tx, u cabinet.User) ([]cabinet.Event, error) {
 	l.got = append(l.got, u)
-	return l.err
+	w, err := l.store.TeamWriter(tx)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.PutReferral(ctx, team.Referral{ID: cabinet.ReferralID("ref_" + u.ID), Team: "t_listener", Referrer: u.ID, ClientName: "X", ClientEmail: u.Email, Dossier: "d_x", Consent: team.ConsentGiven, CreatedAt: start}); err != nil {
+		return nil, err
+	}
+	if l.err != nil {
+		return nil, l.err
+	}
+	return []cabinet.Event{linked{User: u.ID}}, nil
 }
 
-func TestCreateUserCallsAccountListeners(t *testing.T) {
-	e1, e2 := errors.New("access down"), errors.New("contact down")
-	ok, bad1, bad2 := &listener{}, &listener{err: e1}, &listener{err: e2}
-	f := newFixture(t, cabinet.WithAccountListeners(ok, bad1, bad2))
-	u, err := f.svc.CreateUser(f.ctx, "Alice", "alice@example.com")
-	require.Error(t, err)
-	assert.ErrorIs(t, err, e1)
-	assert.ErrorIs(t, err, e2)
-	assert.Equal(t, "Alice", u.DisplayName, "the created user comes back with the listeners' errors")
-	for _, l := range []*listener{ok, bad1, bad2} {
-		assert.Equal(t, []cabinet.User{u}, l.got)
-	}
-	// The account is committed anyway.
-	_, err = f.svc.User(f.ctx, u.ID)
-	require.NoError(t, err)
+// Creating an account and linking what waited for its email is one command
+// (issue 11, SPEC §3 invariant 8): the listeners run inside the account's
+// transaction, their events join its batch, and one failure leaves no
+// account, no personal team and none of the listeners' writes.
+func TestCreateUserIsOneTransactionWithItsListeners(t *testing.T) {
+	t.Run("listeners' events join the account's batch", func(t *testing.T) {
+		l := &listener{}
+		f := newFixture(t, cabinet.WithAccountListeners(l))
+		l.store = f.store
+		u, err := f.svc.CreateUser(f.ctx, "Alice", "alice@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, []cabinet.User{u}, l.got[len(l.got)-1:])
+		batches := f.log.Batches()
+		require.Len(t, batches, 1)
+		assert.Equal(t, []string{"team.user_created", "team.team_created", "test.linked"}, f.log.Names())
+	})
+	t.Run("a failing listener aborts the account", func(t *testing.T) {
+		boom := errors.New("access down")
+		ok, bad := &listener{}, &listener{err: boom}
+		f := newFixture(t, cabinet.WithAccountListeners(ok, bad))
+		ok.store, bad.store = f.store, f.store
+		u, err := f.svc.CreateUser(f.ctx, "Alice", "alice@example.com")
+		require.ErrorIs(t, err, boom)
+		assert.Equal(t, cabinet.User{}, u)
+		assert.Empty(t, f.log.Names(), "a failed command publishes nothing")
+		_, err = f.svc.UserByEmail(f.ctx, "alice@example.com")
+		assert.ErrorIs(t, err, cabinet.ErrNotFound, "no account")
+		require.NoError(t, f.store.ViewTeams(f.ctx, func(r team.Reader) error {
+			refs, _, err := r.ListReferrals(f.ctx, team.ReferralFilter{}, cabinet.Page{})
+			assert.Empty(t, refs, "the listeners' writes are rolled back")
+			return err
+		}))
+		// A retry after the failure is a fresh command, not a conflict.
+		bad.err = nil
+		_, err = f.svc.CreateUser(f.ctx, "Alice", "alice@example.com")
+		require.NoError(t, err)
+	})
 }
 
 func TestCreateTeam_TEAM1_TEAM5(t *testing.T) {
@@ -445,7 +485,7 @@ func TestPersonalTeam_TEAM6(t *testing.T) {
 		wantErr(t, f.svc.TransferLead(f.ctx, alice, p.ID, alice), cabinet.ErrForbidden, "TEAM-6")
 		_, err = f.svc.Team(f.ctx, bob, p.ID)
 		wantErr(t, err, cabinet.ErrForbidden, "TEAM-6") // visible only to its owner
-		_, _, err = f.svc.Referrals(f.ctx, bob, p.ID, team.ReferralFilter{}, "", 0)
+		_, _, err = f.svc.Referrals(f.ctx, bob, p.ID, team.ReferralFilter{}, cabinet.Page{})
 		wantErr(t, err, cabinet.ErrForbidden, "TEAM-6")
 		_, err = f.svc.Refer(f.ctx, bob, team.ReferInput{Team: p.ID, ClientName: "C", ClientEmail: "c@example.com", Dossier: "d"})
 		wantErr(t, err, cabinet.ErrForbidden, "TEAM-7")
@@ -476,10 +516,10 @@ func TestReferralsAndFirstTeam_TEAM7(t *testing.T) {
 		assert.Equal(t, []string{"team.team_created", "team.referral_moved", "team.referral_moved"}, names)
 		created := f.log.Events()[len(f.log.Events())-3].(team.TeamCreated)
 		assert.True(t, created.FirstTeam)
-		refs, _, err := f.svc.Referrals(f.ctx, ann, first, team.ReferralFilter{}, "", 0)
+		refs, _, err := f.svc.Referrals(f.ctx, ann, first, team.ReferralFilter{}, cabinet.Page{})
 		require.NoError(t, err)
 		assert.Len(t, refs, 2)
-		left, _, _ := f.svc.Referrals(f.ctx, ann, pAnn, team.ReferralFilter{}, "", 0)
+		left, _, _ := f.svc.Referrals(f.ctx, ann, pAnn, team.ReferralFilter{}, cabinet.Page{})
 		assert.Empty(t, left)
 		assert.Equal(t, first, f.personal(t, ann).FirstTeam)
 		last := f.log.Events()[len(f.log.Events())-1]
@@ -490,7 +530,7 @@ func TestReferralsAndFirstTeam_TEAM7(t *testing.T) {
 		later := f.team(t, ann, "Later")
 		assert.False(t, f.log.Events()[len(f.log.Events())-1].(team.TeamCreated).FirstTeam)
 		assert.Equal(t, pAnn, f.getReferral(t, r3.ID).Team)
-		refs, _, _ := f.svc.Referrals(f.ctx, ann, later, team.ReferralFilter{}, "", 0)
+		refs, _, _ := f.svc.Referrals(f.ctx, ann, later, team.ReferralFilter{}, cabinet.Page{})
 		assert.Empty(t, refs)
 	})
 	t.Run("TEAM-7 joining the first team by invitation takes the personal referrals", func(t *testing.T) {
@@ -634,7 +674,7 @@ func TestConsent_TEAM9(t *testing.T) {
 		assert.Equal(t, team.ConsentRevoked, got.Consent)
 		assert.Equal(t, start.Add(time.Hour), got.ConsentChangedAt)
 		assert.Equal(t, team.ConsentWithdrawn{Referral: r.ID, Team: tm, Client: client.ID, Dossier: r.Dossier}, f.log.Events()[len(f.log.Events())-1])
-		refs, _, err := f.svc.Referrals(f.ctx, lead, tm, team.ReferralFilter{}, "", 0)
+		refs, _, err := f.svc.Referrals(f.ctx, lead, tm, team.ReferralFilter{}, cabinet.Page{})
 		require.NoError(t, err)
 		require.Len(t, refs, 1, "still listed")
 		assert.Equal(t, team.ConsentRevoked, refs[0].Consent)
@@ -705,7 +745,7 @@ func TestDeleteTeam_TEAM10(t *testing.T) {
 		var left []team.Invitation
 		require.NoError(t, f.store.ViewTeams(f.ctx, func(r team.Reader) error {
 			var err error
-			left, _, err = r.ListInvitations(f.ctx, team.InvitationFilter{Team: tm}, "", 0)
+			left, _, err = r.ListInvitations(f.ctx, team.InvitationFilter{Team: tm}, cabinet.Page{})
 			return err
 		}))
 		assert.Empty(t, left)
@@ -737,7 +777,7 @@ func TestRemoveAndLeaveKeepReferrals_TEAM11(t *testing.T) {
 	for _, r := range []team.Referral{r1, r2} {
 		assert.Equal(t, tm, f.getReferral(t, r.ID).Team, "TEAM-11: the referral stays in the team")
 	}
-	refs, _, err := f.svc.Referrals(f.ctx, lead, tm, team.ReferralFilter{}, "", 0)
+	refs, _, err := f.svc.Referrals(f.ctx, lead, tm, team.ReferralFilter{}, cabinet.Page{})
 	require.NoError(t, err)
 	assert.Len(t, refs, 2)
 	// The former member reaches the dossiers no more, nor moves them out.
@@ -776,7 +816,7 @@ func TestListReferrals_TEAM12(t *testing.T) {
 		{"TEAM-12 team field ignored", team.ReferralFilter{Team: "team_other"}, byID(all...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, next, err := f.svc.Referrals(f.ctx, m, tm, tc.f, "", 0)
+			got, next, err := f.svc.Referrals(f.ctx, m, tm, tc.f, cabinet.Page{})
 			require.NoError(t, err)
 			assert.Equal(t, cabinet.Cursor(""), next)
 			assert.Equal(t, tc.want, got)
@@ -791,19 +831,19 @@ func TestListReferrals_TEAM12(t *testing.T) {
 		assert.Equal(t, start.Add(3*time.Minute), r.CreatedAt)
 	})
 	t.Run("TEAM-12 paginated", func(t *testing.T) {
-		p1, next, err := f.svc.Referrals(f.ctx, lead, tm, team.ReferralFilter{}, "", 3)
+		p1, next, err := f.svc.Referrals(f.ctx, lead, tm, team.ReferralFilter{}, cabinet.Page{Limit: 3})
 		require.NoError(t, err)
 		require.NotEmpty(t, next)
-		p2, next2, err := f.svc.Referrals(f.ctx, lead, tm, team.ReferralFilter{}, next, 3)
+		p2, next2, err := f.svc.Referrals(f.ctx, lead, tm, team.ReferralFilter{}, cabinet.Page{After: next, Limit: 3})
 		require.NoError(t, err)
 		assert.Empty(t, next2)
 		assert.Equal(t, byID(all...), append(p1, p2...))
 	})
 	t.Run("TEAM-12 members only", func(t *testing.T) {
 		out := f.user(t, "Out")
-		_, _, err := f.svc.Referrals(f.ctx, out, tm, team.ReferralFilter{}, "", 0)
+		_, _, err := f.svc.Referrals(f.ctx, out, tm, team.ReferralFilter{}, cabinet.Page{})
 		wantErr(t, err, cabinet.ErrForbidden, "TEAM-12")
-		_, _, err = f.svc.Referrals(f.ctx, out, "team_404", team.ReferralFilter{}, "", 0)
+		_, _, err = f.svc.Referrals(f.ctx, out, "team_404", team.ReferralFilter{}, cabinet.Page{})
 		wantErr(t, err, cabinet.ErrNotFound, "")
 	})
 }

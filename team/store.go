@@ -18,13 +18,32 @@ type Store interface {
 	// UpdateTeams runs fn in one transaction: all of fn's writes commit
 	// together if it returns nil, none otherwise (fn's error is returned).
 	// Returns the revision of the commit (unchanged if nothing was written).
+	//
+	// fn may run more than once (a store may retry a transaction that lost
+	// a serialization race, as PostgreSQL's does): it must not keep state
+	// across runs (reset what it collects at its start) and must not act
+	// outside the store.
+	//
+	// Inside fn, w.Tx() is the transaction: pass it to the other packages'
+	// stores (their …Reader and …Writer methods) to read or write their
+	// records in the same transaction.
 	UpdateTeams(ctx context.Context, fn func(w Writer) error) (cabinet.Revision, error)
+	// TeamReader returns the records of this package in tx, an open
+	// transaction (View or Update) of this same store, for a command of
+	// another package that reads them in its own transaction. Any other tx
+	// is an *cabinet.InvalidError naming "tx".
+	TeamReader(tx cabinet.Tx) (Reader, error)
+	// TeamWriter returns the records of this package in tx, an open write
+	// transaction of this same store (else *cabinet.InvalidError "tx"), for
+	// a command of another package that writes them in its own transaction.
+	TeamWriter(tx cabinet.Tx) (Writer, error)
 }
 
 // Reader reads records. Every getter returns an error wrapping
 // cabinet.ErrNotFound when the record does not exist. Listings are ordered
 // by ID, start after the cursor (the empty cursor means from the start),
-// return at most limit records (limit ≤ 0: no limit) and the cursor of the
+// return one cabinet.Page of records (zero limit is cabinet.DefaultPageSize,
+// at most cabinet.MaxPageSize, negative is invalid) and the cursor of the
 // next page, or "" when there is no further matching record. Values returned
 // are copies.
 type Reader interface {
@@ -34,6 +53,8 @@ type Reader interface {
 	// counter (as memstore does) returns that shared revision. Consumers
 	// such as the policy engine use it to tell how fresh their copy is.
 	Revision() cabinet.Revision
+	// Tx returns the transaction this reader belongs to (see cabinet.Tx).
+	Tx() cabinet.Tx
 
 	// User returns the account id.
 	User(ctx context.Context, id cabinet.UserID) (cabinet.User, error)
@@ -41,24 +62,24 @@ type Reader interface {
 	// cabinet.EmailKey as email.
 	UserByEmail(ctx context.Context, email string) (cabinet.User, error)
 	// ListUsers lists every account.
-	ListUsers(ctx context.Context, after cabinet.Cursor, limit int) ([]cabinet.User, cabinet.Cursor, error)
+	ListUsers(ctx context.Context, p cabinet.Page) ([]cabinet.User, cabinet.Cursor, error)
 
 	// Team returns team id (personal or not).
 	Team(ctx context.Context, id cabinet.TeamID) (Team, error)
 	// PersonalTeam returns the personal team whose Owner is owner.
 	PersonalTeam(ctx context.Context, owner cabinet.UserID) (Team, error)
 	// ListTeams lists the teams matching f.
-	ListTeams(ctx context.Context, f TeamFilter, after cabinet.Cursor, limit int) ([]Team, cabinet.Cursor, error)
+	ListTeams(ctx context.Context, f TeamFilter, p cabinet.Page) ([]Team, cabinet.Cursor, error)
 
 	// Invitation returns invitation id.
 	Invitation(ctx context.Context, id InvitationID) (Invitation, error)
 	// ListInvitations lists the invitations matching f.
-	ListInvitations(ctx context.Context, f InvitationFilter, after cabinet.Cursor, limit int) ([]Invitation, cabinet.Cursor, error)
+	ListInvitations(ctx context.Context, f InvitationFilter, p cabinet.Page) ([]Invitation, cabinet.Cursor, error)
 
 	// Referral returns referral id.
 	Referral(ctx context.Context, id cabinet.ReferralID) (Referral, error)
 	// ListReferrals lists the referrals matching f.
-	ListReferrals(ctx context.Context, f ReferralFilter, after cabinet.Cursor, limit int) ([]Referral, cabinet.Cursor, error)
+	ListReferrals(ctx context.Context, f ReferralFilter, p cabinet.Page) ([]Referral, cabinet.Cursor, error)
 }
 
 // Writer reads and writes records inside an UpdateTeams transaction. Put

@@ -67,6 +67,20 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 			return w.PutDossier(ctx, dossier(fmt.Sprintf("d_rev%d", n), "o1"))
 		})
 	})
+	t.Run("Transactions", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Transactions(t, s.ViewAccess, s.UpdateAccess, s.AccessReader, s.AccessWriter,
+			func(ctx context.Context, w access.Writer, n int) error {
+				return w.PutDossier(ctx, dossier(fmt.Sprintf("d_tx%d", n), "o1"))
+			},
+			func(ctx context.Context, r access.Reader, n int) (bool, error) {
+				_, err := r.Dossier(ctx, cabinet.DossierID(fmt.Sprintf("d_tx%d", n)))
+				if errors.Is(err, cabinet.ErrNotFound) {
+					return false, nil
+				}
+				return err == nil, err
+			})
+	})
 	t.Run("GetMissingIsNotFound", func(t *testing.T) {
 		s := newStore(t)
 		view(t, s, func(ctx context.Context, r access.Reader) {
@@ -125,7 +139,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 			require.NoError(t, err)
 			assert.Equal(t, ga, gg)
 
-			ds, next, err := r.Dossiers(ctx, access.DossierFilter{Office: "o2"}, "", 10)
+			ds, next, err := r.Dossiers(ctx, access.DossierFilter{Office: "o2"}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			assert.Equal(t, cabinet.Cursor(""), next)
 			require.Len(t, ds, 1)
@@ -143,7 +157,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 				"awaiting":          {access.GrantFilter{AwaitingAccount: true}, []access.GrantID{"g1"}},
 				"dossier and user":  {access.GrantFilter{Dossier: "d1", User: "u_notary"}, []access.GrantID{"g2"}},
 			} {
-				gs, _, err := r.Grants(ctx, tc.f, "", 10)
+				gs, _, err := r.Grants(ctx, tc.f, cabinet.Page{Limit: 10})
 				require.NoError(t, err, name)
 				var ids []access.GrantID
 				for _, g := range gs {
@@ -156,10 +170,10 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 		g.User, g.Reminders = "u_holder", 1
 		put(t, s, func(ctx context.Context, w access.Writer) error { return w.PutGrant(ctx, g) })
 		view(t, s, func(ctx context.Context, r access.Reader) {
-			gs, _, err := r.Grants(ctx, access.GrantFilter{AwaitingAccount: true}, "", 10)
+			gs, _, err := r.Grants(ctx, access.GrantFilter{AwaitingAccount: true}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			assert.Empty(t, gs)
-			gs, _, err = r.Grants(ctx, access.GrantFilter{User: "u_holder"}, "", 10)
+			gs, _, err = r.Grants(ctx, access.GrantFilter{User: "u_holder"}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			require.Len(t, gs, 1)
 			assert.Equal(t, g, gs[0])
@@ -173,13 +187,13 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 			assert.ErrorIs(t, err, cabinet.ErrNotFound)
 			_, err = r.GrantOfAdvisor(ctx, "a1")
 			assert.ErrorIs(t, err, cabinet.ErrNotFound)
-			gs, _, err := r.Grants(ctx, access.GrantFilter{User: "u_holder"}, "", 10)
+			gs, _, err := r.Grants(ctx, access.GrantFilter{User: "u_holder"}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			assert.Empty(t, gs)
-			ps, _, err := r.Persons(ctx, access.PersonFilter{Dossier: "d1"}, "", 10)
+			ps, _, err := r.Persons(ctx, access.PersonFilter{Dossier: "d1"}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			assert.Empty(t, ps)
-			as, _, err := r.Advisors(ctx, access.AdvisorFilter{}, "", 10)
+			as, _, err := r.Advisors(ctx, access.AdvisorFilter{}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			assert.Empty(t, as)
 		})
@@ -203,7 +217,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 			var after cabinet.Cursor
 			pages := 0
 			for {
-				ps, next, err := r.Persons(ctx, access.PersonFilter{Dossier: "d1"}, after, 3)
+				ps, next, err := r.Persons(ctx, access.PersonFilter{Dossier: "d1"}, cabinet.Page{After: after, Limit: 3})
 				require.NoError(t, err)
 				assert.LessOrEqual(t, len(ps), 3)
 				for _, p := range ps {
@@ -217,16 +231,16 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 			}
 			assert.Equal(t, []access.PersonID{"p0", "p1", "p2", "p3", "p4", "p5", "p6"}, got)
 			assert.Equal(t, 3, pages)
-			_, _, err := r.Persons(ctx, access.PersonFilter{}, "", 0)
+			_, _, err := r.Persons(ctx, access.PersonFilter{}, cabinet.Page{Limit: -1})
 			assert.ErrorIs(t, err, cabinet.ErrInvalid)
 			assert.Equal(t, "limit", cabinet.FieldOf(err))
-			all, err := access.All(ctx, func(ctx context.Context, after cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
-				return r.Persons(ctx, access.PersonFilter{}, after, n)
+			all, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Person, cabinet.Cursor, error) {
+				return r.Persons(ctx, access.PersonFilter{}, p)
 			})
 			require.NoError(t, err)
 			assert.Len(t, all, 8)
 			// An exactly full last page has no next cursor.
-			ps, next, err := r.Persons(ctx, access.PersonFilter{Dossier: "d1"}, "p3", 3)
+			ps, next, err := r.Persons(ctx, access.PersonFilter{Dossier: "d1"}, cabinet.Page{After: "p3", Limit: 3})
 			require.NoError(t, err)
 			assert.Len(t, ps, 3)
 			assert.Equal(t, cabinet.Cursor(""), next)
@@ -252,12 +266,12 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 			d, err := r.Dossier(ctx, "d1")
 			require.NoError(t, err)
 			assert.Equal(t, "D d1", d.Name)
-			ds, _, err := r.Dossiers(ctx, access.DossierFilter{Office: "o9"}, "", 10)
+			ds, _, err := r.Dossiers(ctx, access.DossierFilter{Office: "o9"}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			assert.Empty(t, ds)
 			_, err = r.Person(ctx, "p1")
 			assert.ErrorIs(t, err, cabinet.ErrNotFound)
-			gs, _, err := r.Grants(ctx, access.GrantFilter{}, "", 10)
+			gs, _, err := r.Grants(ctx, access.GrantFilter{}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			assert.Empty(t, gs)
 		})
@@ -280,7 +294,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 			again, err := r.Dossier(ctx, "d1")
 			require.NoError(t, err)
 			assert.Equal(t, []cabinet.UserID{"u_a"}, again.Assigned)
-			ds, _, err := r.Dossiers(ctx, access.DossierFilter{}, "", 10)
+			ds, _, err := r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{Limit: 10})
 			require.NoError(t, err)
 			ds[0].Assigned[0] = "u_mutated"
 			again, err = r.Dossier(ctx, "d1")

@@ -48,6 +48,20 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 			return w.PutOffice(ctx, clientgroup.Office{ID: cabinet.OfficeID(fmt.Sprintf("o_rev%d", n)), Name: "Office"})
 		})
 	})
+	t.Run("Transactions", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Transactions(t, s.ViewClientGroups, s.UpdateClientGroups, s.ClientGroupReader, s.ClientGroupWriter,
+			func(ctx context.Context, w clientgroup.Writer, n int) error {
+				return w.PutOffice(ctx, clientgroup.Office{ID: cabinet.OfficeID(fmt.Sprintf("o_tx%d", n)), Name: "Office"})
+			},
+			func(ctx context.Context, r clientgroup.Reader, n int) (bool, error) {
+				_, err := r.Office(ctx, cabinet.OfficeID(fmt.Sprintf("o_tx%d", n)))
+				if errors.Is(err, cabinet.ErrNotFound) {
+					return false, nil
+				}
+				return err == nil, err
+			})
+	})
 	t.Run("GetMissingIsNotFound", func(t *testing.T) {
 		s := newStore(t)
 		view(t, s, func(r clientgroup.Reader) error {
@@ -151,11 +165,11 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 			wantNotFound(t, "Placement after delete", err)
 			_, err = r.Member(ctx, "c1", "u1")
 			wantNotFound(t, "Member after delete", err)
-			ms, _, err := r.Members(ctx, clientgroup.MemberFilter{User: "u1"}, "", 0)
+			ms, _, err := r.Members(ctx, clientgroup.MemberFilter{User: "u1"}, cabinet.Page{})
 			if err != nil || len(ms) != 0 {
 				t.Errorf("Members after delete = %v, %v", ms, err)
 			}
-			cs, _, err := r.Collaborators(ctx, clientgroup.CollaboratorFilter{Office: "o1"}, "", 0)
+			cs, _, err := r.Collaborators(ctx, clientgroup.CollaboratorFilter{Office: "o1"}, cabinet.Page{})
 			if err != nil || len(cs) != 0 {
 				t.Errorf("Collaborators after delete = %v, %v", cs, err)
 			}
@@ -175,8 +189,8 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 			if err != nil || p.ClientGroup != "g2" {
 				t.Errorf("Placement = %+v, %v; want g2", p, err)
 			}
-			in1, _, _ := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: "g1"}, "", 0)
-			in2, _, _ := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: "g2"}, "", 0)
+			in1, _, _ := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: "g1"}, cabinet.Page{})
+			in2, _, _ := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: "g2"}, cabinet.Page{})
 			if len(in1) != 0 || len(in2) != 1 {
 				t.Errorf("g1 has %v, g2 has %v; want the dossier in g2 only", in1, in2)
 			}
@@ -210,7 +224,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 			wantNotFound(t, "o2 after rollback", err)
 			_, err = r.Placement(ctx, "d")
 			wantNotFound(t, "placement after rollback", err)
-			ms, _, _ := r.Members(ctx, clientgroup.MemberFilter{Group: "c"}, "", 0)
+			ms, _, _ := r.Members(ctx, clientgroup.MemberFilter{Group: "c"}, cabinet.Page{})
 			if len(ms) != 0 {
 				t.Errorf("members after rollback: %v", ms)
 			}
@@ -251,81 +265,81 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 				list func(after cabinet.Cursor, limit int) (int, []string, cabinet.Cursor, error)
 			}{
 				{"Offices", 7, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Offices(ctx, a, l)
+					v, n, err := r.Offices(ctx, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Office) string { return string(x.ID) }), n, err
 				}},
 				{"Collaborators", 21, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, a, l)
+					v, n, err := r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Collaborator) string { return string(x.Office) + "/" + string(x.User) }), n, err
 				}},
 				{"CollaboratorsOfUser", 7, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Collaborators(ctx, clientgroup.CollaboratorFilter{User: "u1"}, a, l)
+					v, n, err := r.Collaborators(ctx, clientgroup.CollaboratorFilter{User: "u1"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Collaborator) string { return string(x.Office) }), n, err
 				}},
 				{"CollaboratorsOfOffice", 3, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Collaborators(ctx, clientgroup.CollaboratorFilter{Office: "o3"}, a, l)
+					v, n, err := r.Collaborators(ctx, clientgroup.CollaboratorFilter{Office: "o3"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Collaborator) string { return string(x.User) }), n, err
 				}},
 				{"CollaboratorGroups", 21, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, a, l)
+					v, n, err := r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.CollaboratorGroup) string { return string(x.ID) }), n, err
 				}},
 				{"CollaboratorGroupsOfOffice", 3, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{Office: "o2"}, a, l)
+					v, n, err := r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{Office: "o2"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.CollaboratorGroup) string { return string(x.ID) }), n, err
 				}},
 				{"Members", 21, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Members(ctx, clientgroup.MemberFilter{}, a, l)
+					v, n, err := r.Members(ctx, clientgroup.MemberFilter{}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Member) string { return string(x.Group) + "/" + string(x.User) }), n, err
 				}},
 				{"MembersOfUser", 7, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Members(ctx, clientgroup.MemberFilter{User: "u2"}, a, l)
+					v, n, err := r.Members(ctx, clientgroup.MemberFilter{User: "u2"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Member) string { return string(x.Group) }), n, err
 				}},
 				{"MembersOfGroupAndUser", 1, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Members(ctx, clientgroup.MemberFilter{Group: "c40", User: "u2"}, a, l)
+					v, n, err := r.Members(ctx, clientgroup.MemberFilter{Group: "c40", User: "u2"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Member) string { return string(x.Group) }), n, err
 				}},
 				{"ClientGroups", 21, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, a, l)
+					v, n, err := r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.ClientGroup) string { return string(x.ID) }), n, err
 				}},
 				{"ClientGroupsOfOffice", 3, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.ClientGroups(ctx, clientgroup.ClientGroupFilter{Office: "o6"}, a, l)
+					v, n, err := r.ClientGroups(ctx, clientgroup.ClientGroupFilter{Office: "o6"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.ClientGroup) string { return string(x.ID) }), n, err
 				}},
 				{"DirectAssignments", 21, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, a, l)
+					v, n, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.DirectAssignment) string { return string(x.ClientGroup) + "/" + string(x.User) }), n, err
 				}},
 				{"DirectAssignmentsOfUser", 7, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{User: "u0"}, a, l)
+					v, n, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{User: "u0"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.DirectAssignment) string { return string(x.ClientGroup) }), n, err
 				}},
 				{"GroupAssignments", 21, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, a, l)
+					v, n, err := r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.GroupAssignment) string {
 						return string(x.ClientGroup) + "/" + string(x.CollaboratorGroup)
 					}), n, err
 				}},
 				{"GroupAssignmentsOfClientGroup", 3, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: "g10"}, a, l)
+					v, n, err := r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: "g10"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.GroupAssignment) string { return string(x.CollaboratorGroup) }), n, err
 				}},
 				{"GroupAssignmentsOfCollaboratorGroup", 1, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{CollaboratorGroup: "c12"}, a, l)
+					v, n, err := r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{CollaboratorGroup: "c12"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.GroupAssignment) string { return string(x.ClientGroup) }), n, err
 				}},
 				{"Placements", 21, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Placements(ctx, clientgroup.PlacementFilter{}, a, l)
+					v, n, err := r.Placements(ctx, clientgroup.PlacementFilter{}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Placement) string { return string(x.Dossier) }), n, err
 				}},
 				{"PlacementsOfClientGroup", 3, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: "g50"}, a, l)
+					v, n, err := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: "g50"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Placement) string { return string(x.Dossier) }), n, err
 				}},
 				{"PlacementsOfOffice", 3, func(a cabinet.Cursor, l int) (int, []string, cabinet.Cursor, error) {
-					v, n, err := r.Placements(ctx, clientgroup.PlacementFilter{Office: "o5"}, a, l)
+					v, n, err := r.Placements(ctx, clientgroup.PlacementFilter{Office: "o5"}, cabinet.Page{After: a, Limit: l})
 					return len(v), keys(v, func(x clientgroup.Placement) string { return string(x.Dossier) }), n, err
 				}},
 			}
@@ -389,7 +403,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 			if _, err := r.Office(cctx, "o"); !errors.Is(err, context.Canceled) {
 				t.Errorf("Office(cancelled) = %v", err)
 			}
-			if _, _, err := r.Offices(cctx, "", 0); !errors.Is(err, context.Canceled) {
+			if _, _, err := r.Offices(cctx, cabinet.Page{}); !errors.Is(err, context.Canceled) {
 				t.Errorf("Offices(cancelled) = %v", err)
 			}
 			return nil

@@ -52,6 +52,20 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 			return w.PutContact(ctx, mkContact(fmt.Sprintf("c_rev%d", n), "o1", fmt.Sprintf("rev%d@example.com", n)))
 		})
 	})
+	t.Run("Transactions", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Transactions(t, s.ViewContacts, s.UpdateContacts, s.ContactReader, s.ContactWriter,
+			func(ctx context.Context, w contact.Writer, n int) error {
+				return w.PutContact(ctx, mkContact(fmt.Sprintf("c_tx%d", n), "o1", fmt.Sprintf("tx%d@example.com", n)))
+			},
+			func(ctx context.Context, r contact.Reader, n int) (bool, error) {
+				_, err := r.Contact(ctx, cabinet.ContactID(fmt.Sprintf("c_tx%d", n)))
+				if errors.Is(err, cabinet.ErrNotFound) {
+					return false, nil
+				}
+				return err == nil, err
+			})
+	})
 	t.Run("NotFound", func(t *testing.T) {
 		s := newStore(t)
 		view(t, s, func(r contact.Reader) error {
@@ -244,12 +258,12 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 		view(t, s, func(r contact.Reader) error {
 			want := []string{"c0", "c1", "c2", "c3", "c4", "c5"}
 			if got := collect(t, func(after cabinet.Cursor) ([]contact.Contact, cabinet.Cursor, error) {
-				return r.ListContacts(ctx, contact.ContactFilter{Office: "o1"}, after, 4)
+				return r.ListContacts(ctx, contact.ContactFilter{Office: "o1"}, cabinet.Page{After: after, Limit: 4})
 			}, func(c contact.Contact) string { return string(c.ID) }); !cmp.Equal(got, want) {
 				t.Errorf("ListContacts pages = %v, want %v", got, want)
 			}
 			if got := collect(t, func(after cabinet.Cursor) ([]contact.Contact, cabinet.Cursor, error) {
-				return r.ListContacts(ctx, contact.ContactFilter{Office: "o1", Kind: contact.KindLead}, after, 2)
+				return r.ListContacts(ctx, contact.ContactFilter{Office: "o1", Kind: contact.KindLead}, cabinet.Page{After: after, Limit: 2})
 			}, func(c contact.Contact) string { return string(c.ID) }); !cmp.Equal(got, []string{"c1", "c3", "c5"}) {
 				t.Errorf("ListContacts leads = %v", got)
 			}
@@ -257,21 +271,23 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 			strip := func(s string) string { return s[len(s)-1:] }
 			checks := map[string][]string{
 				"companies": collect(t, func(a cabinet.Cursor) ([]contact.Company, cabinet.Cursor, error) {
-					return r.ListCompanies(ctx, "o1", a, 5)
+					return r.ListCompanies(ctx, "o1", cabinet.Page{After: a, Limit: 5})
 				},
 					func(v contact.Company) string { return strip(string(v.ID)) }),
 				"projects": collect(t, func(a cabinet.Cursor) ([]contact.Project, cabinet.Cursor, error) {
-					return r.ListProjects(ctx, "o1", a, 3)
+					return r.ListProjects(ctx, "o1", cabinet.Page{After: a, Limit: 3})
 				},
 					func(v contact.Project) string { return strip(string(v.ID)) }),
 				"decisions": collect(t, func(a cabinet.Cursor) ([]contact.Decision, cabinet.Cursor, error) {
-					return r.ListDecisions(ctx, "o1", a, 1)
+					return r.ListDecisions(ctx, "o1", cabinet.Page{After: a, Limit: 1})
 				},
 					func(v contact.Decision) string { return strip(string(v.ID)) }),
-				"units": collect(t, func(a cabinet.Cursor) ([]contact.Unit, cabinet.Cursor, error) { return r.ListUnits(ctx, "o1", a, 6) },
+				"units": collect(t, func(a cabinet.Cursor) ([]contact.Unit, cabinet.Cursor, error) {
+					return r.ListUnits(ctx, "o1", cabinet.Page{After: a, Limit: 6})
+				},
 					func(v contact.Unit) string { return strip(string(v.ID)) }),
 				"sessions": collect(t, func(a cabinet.Cursor) ([]contact.Session, cabinet.Cursor, error) {
-					return r.ListSessions(ctx, contact.SessionFilter{Office: "o1"}, a, 0)
+					return r.ListSessions(ctx, contact.SessionFilter{Office: "o1"}, cabinet.Page{After: a})
 				}, func(v contact.Session) string { return strip(string(v.ID)) }),
 			}
 			for name, got := range checks {
@@ -279,7 +295,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 					t.Errorf("%s = %v, want %v", name, got, wantAll)
 				}
 			}
-			ss, next, err := r.ListSessions(ctx, contact.SessionFilter{Contact: "c6"}, "", 10)
+			ss, next, err := r.ListSessions(ctx, contact.SessionFilter{Contact: "c6"}, cabinet.Page{Limit: 10})
 			if err != nil || next != "" || len(ss) != 1 || ss[0].ID != "s6" {
 				t.Errorf("ListSessions by contact = %v %q %v", ss, next, err)
 			}

@@ -22,7 +22,7 @@ import (
 // accounts stands in for team.Service (the accounts).
 type accounts map[cabinet.UserID]cabinet.User
 
-func (a accounts) User(_ context.Context, id cabinet.UserID) (cabinet.User, error) {
+func (a accounts) User(_ context.Context, _ cabinet.Tx, id cabinet.UserID) (cabinet.User, error) {
 	u, ok := a[id]
 	if !ok {
 		return cabinet.User{}, cabinet.NotFound("user", id)
@@ -33,7 +33,7 @@ func (a accounts) User(_ context.Context, id cabinet.UserID) (cabinet.User, erro
 // dossiers stands in for access.Service (the dossiers' facts).
 type dossiers map[cabinet.DossierID]cabinet.DossierFacts
 
-func (d dossiers) DossierFacts(_ context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
+func (d dossiers) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
 	f, ok := d[id]
 	if !ok {
 		return f, cabinet.NotFound("dossier", id)
@@ -114,8 +114,8 @@ func run() error {
 	facts["dossier_dupont"] = cabinet.DossierFacts{ID: "dossier_dupont", Office: office.ID, Status: cabinet.DossierActivated}
 	facts["dossier_draft"] = cabinet.DossierFacts{ID: "dossier_draft", Office: office.ID, Status: cabinet.DossierDraft}
 
-	who := func(d cabinet.DossierID) (map[cabinet.UserID]clientgroup.Routes, error) {
-		out := map[cabinet.UserID]clientgroup.Routes{}
+	who := func(d cabinet.DossierID) (map[cabinet.UserID]cabinet.Routes, error) {
+		out := map[cabinet.UserID]cabinet.Routes{}
 		for _, p := range people {
 			r, err := svc.Routes(ctx, p, d)
 			if err != nil {
@@ -125,7 +125,7 @@ func run() error {
 		}
 		return out, nil
 	}
-	show := func(d cabinet.DossierID, before map[cabinet.UserID]clientgroup.Routes) (map[cabinet.UserID]clientgroup.Routes, error) {
+	show := func(d cabinet.DossierID, before map[cabinet.UserID]cabinet.Routes) (map[cabinet.UserID]cabinet.Routes, error) {
 		now, err := who(d)
 		if err != nil {
 			return nil, err

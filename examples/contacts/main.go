@@ -23,7 +23,7 @@ const office cabinet.OfficeID = "office_riverside"
 // directory stands in for clientgroup.Service: alice is the office's admin.
 type directory struct{}
 
-func (directory) Profile(_ context.Context, o cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
+func (directory) Profile(_ context.Context, _ cabinet.Tx, o cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
 	if o == office && u == "alice" {
 		return cabinet.ProfileAdmin, nil
 	}
@@ -33,7 +33,7 @@ func (directory) Profile(_ context.Context, o cabinet.OfficeID, u cabinet.UserID
 // accounts stands in for team.Service: nobody has an account yet.
 type accounts struct{}
 
-func (accounts) UserByEmail(_ context.Context, email string) (cabinet.User, error) {
+func (accounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
 	return cabinet.User{}, cabinet.NotFound("user", email)
 }
 
@@ -48,7 +48,8 @@ func run() error {
 	ctx := context.Background()
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	log := &cabinet.EventLog{}
-	svc := contact.NewService(memstore.New(), directory{}, accounts{},
+	store := memstore.New()
+	svc := contact.NewService(store, directory{}, accounts{},
 		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(log))
 	const alice cabinet.UserID = "alice"
 
@@ -106,7 +107,7 @@ func run() error {
 
 	step("Ann creates her account (team.Service tells its AccountListeners)")
 	clock.Advance(2 * time.Hour)
-	if err := svc.AccountCreated(ctx, cabinet.User{ID: "user_ann", Email: "ann.lee@example.com"}); err != nil {
+	if err := signUp(ctx, store, svc, cabinet.User{ID: "user_ann", Email: "ann.lee@example.com"}); err != nil {
 		return err
 	}
 	ann, _ = svc.Contact(ctx, alice, ann.ID)
@@ -163,7 +164,7 @@ func run() error {
 	events()
 
 	step("The contact list")
-	list, _, err := svc.ListContacts(ctx, alice, contact.ContactFilter{Office: office}, "", 0)
+	list, _, err := svc.ListContacts(ctx, alice, contact.ContactFilter{Office: office}, cabinet.Page{})
 	if err != nil {
 		return err
 	}
@@ -171,4 +172,15 @@ func run() error {
 		fmt.Printf("  %-10s %-8s %-8s %-24s %s\n", c.ID, c.Kind, c.Status, strings.TrimSpace(c.Email), c.Name())
 	}
 	return nil
+}
+
+// signUp stands in for the account service: it links what waited for u's
+// email inside one transaction, as team.Service.CreateUser does for every
+// package when they are wired together (package kit).
+func signUp(ctx context.Context, store *memstore.Store, svc cabinet.AccountListener, u cabinet.User) error {
+	_, err := store.UpdateContacts(ctx, func(w contact.Writer) error {
+		_, err := svc.AccountCreated(ctx, w.Tx(), u)
+		return err
+	})
+	return err
 }

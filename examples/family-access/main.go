@@ -22,7 +22,7 @@ import (
 // directory plays the office directory (package clientgroup in a real host).
 type directory map[cabinet.UserID]cabinet.Profile
 
-func (d directory) Profile(_ context.Context, office cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
+func (d directory) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
 	if p, ok := d[u]; ok && office == "office_dupont" {
 		return p, nil
 	}
@@ -32,7 +32,7 @@ func (d directory) Profile(_ context.Context, office cabinet.OfficeID, u cabinet
 // accounts plays the account directory (package team in a real host).
 type accounts map[string]cabinet.User
 
-func (a accounts) UserByEmail(_ context.Context, email string) (cabinet.User, error) {
+func (a accounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
 	if u, ok := a[cabinet.EmailKey(email)]; ok {
 		return u, nil
 	}
@@ -69,13 +69,14 @@ func run() error {
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	dir := directory{"u_claire": cabinet.ProfileStandard, "u_admin": cabinet.ProfileAdmin}
 	users := accounts{}
-	svc := access.NewService(memstore.New(), dir, users,
+	store := memstore.New()
+	svc := access.NewService(store, dir, users,
 		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(mailer{}))
 	signUp := func(id cabinet.UserID, email string) error {
 		u := cabinet.User{ID: id, DisplayName: string(id), Email: email, CreatedAt: clock.Now()}
 		users[cabinet.EmailKey(email)] = u
 		fmt.Printf("%s creates an account (%s)\n", email, id)
-		return svc.AccountCreated(ctx, u)
+		return signUp(ctx, store, svc, u)
 	}
 	say := func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 	day := func() string { return clock.Now().Format(time.DateOnly) }
@@ -179,4 +180,15 @@ func run() error {
 	}
 	say("\ndossier %s: office %s, %s, manager %s", facts.ID, facts.Office, facts.Status, facts.Manager)
 	return nil
+}
+
+// signUp stands in for the account service: it links what waited for u's
+// email inside one transaction, as team.Service.CreateUser does for every
+// package when they are wired together (package kit).
+func signUp(ctx context.Context, store *memstore.Store, svc cabinet.AccountListener, u cabinet.User) error {
+	_, err := store.UpdateAccess(ctx, func(w access.Writer) error {
+		_, err := svc.AccountCreated(ctx, w.Tx(), u)
+		return err
+	})
+	return err
 }

@@ -25,25 +25,25 @@ type directory struct {
 	accounts map[string]cabinet.User
 }
 
-func (directory) Profile(_ context.Context, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+func (directory) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
 	if office == "office_martin" && user == "alice" {
 		return cabinet.ProfileAdmin, nil
 	}
 	return cabinet.ProfileInvalid, cabinet.NotFound("collaborator", user)
 }
 
-func (directory) ReachesDossier(_ context.Context, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
+func (directory) ReachesDossier(_ context.Context, _ cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
 	return user == "alice" && dossier == "dossier_tom", nil
 }
 
-func (directory) DossierFacts(_ context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
+func (directory) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
 	if id != "dossier_tom" {
 		return cabinet.DossierFacts{}, cabinet.NotFound("dossier", id)
 	}
 	return cabinet.DossierFacts{ID: id, Office: "office_martin", Status: cabinet.DossierActivated, Manager: "alice"}, nil
 }
 
-func (d directory) UserByEmail(_ context.Context, email string) (cabinet.User, error) {
+func (d directory) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
 	if u, ok := d.accounts[cabinet.EmailKey(email)]; ok {
 		return u, nil
 	}
@@ -55,7 +55,8 @@ func main() {
 	clock := cabinet.NewManualClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
 	events := &cabinet.EventLog{}
 	dir := directory{accounts: map[string]cabinet.User{"tom@example.com": {ID: "tom", Email: "tom@example.com"}}}
-	svc := procedure.NewService(memstore.New(), dir, dir, dir,
+	store := memstore.New()
+	svc := procedure.NewService(store, dir, dir, dir,
 		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(events))
 
 	step := func(format string, args ...any) { fmt.Printf("• "+format+"\n", args...) }
@@ -109,7 +110,7 @@ func main() {
 
 	gina := cabinet.User{ID: "gina", DisplayName: "Gina", Email: "gina@example.com"}
 	dir.accounts["gina@example.com"] = gina
-	check(svc.AccountCreated(ctx, gina))
+	check(signUp(ctx, store, svc, gina))
 	step("Gina created her account; her seat is now linked to it.")
 
 	show := func(who cabinet.UserID) {
@@ -151,4 +152,15 @@ func main() {
 	for _, n := range events.Names() {
 		fmt.Println("   ", n)
 	}
+}
+
+// signUp stands in for the account service: it links what waited for u's
+// email inside one transaction, as team.Service.CreateUser does for every
+// package when they are wired together (package kit).
+func signUp(ctx context.Context, store *memstore.Store, svc cabinet.AccountListener, u cabinet.User) error {
+	_, err := store.UpdateProcedures(ctx, func(w procedure.Writer) error {
+		_, err := svc.AccountCreated(ctx, w.Tx(), u)
+		return err
+	})
+	return err
 }

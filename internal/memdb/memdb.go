@@ -28,7 +28,17 @@ import (
 type DB struct {
 	mu  sync.RWMutex
 	rev uint64
+	// rerun, when set, makes Write run every function twice: once rolled
+	// back, then for real (see SetRerun).
+	rerun bool
 }
+
+// SetRerun makes every later Write run its function twice: the first run's
+// writes are rolled back, then the function runs again and commits. A store
+// whose transactions may be retried (PostgreSQL) runs a function more than
+// once; tests use this to catch a function that is not safe to re-run.
+// Call it before the DB is shared.
+func (db *DB) SetRerun(on bool) { db.rerun = on }
 
 // Tx journals the writes of one Write call.
 type Tx struct {
@@ -55,30 +65,45 @@ func (db *DB) Read(ctx context.Context, fn func(rev uint64) error) error {
 // Write runs fn under the write lock, rolling back every journaled write if
 // fn fails or panics (the panic is re-raised after the rollback). It returns
 // the revision after the transaction: a new one if fn wrote anything, the
-// current one otherwise.
+// current one otherwise. With SetRerun, fn first runs once and is rolled
+// back whatever it returns (its error, if any, is returned), then runs again.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) (rev uint64, err error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
+	if db.rerun {
+		tx := &Tx{base: db.rev}
+		err := tx.run(fn)
+		tx.rollback()
+		if err != nil {
+			return 0, err
+		}
+	}
 	tx := &Tx{base: db.rev}
+	if err := tx.run(fn); err != nil {
+		tx.rollback()
+		return 0, err
+	}
+	if len(tx.undo) > 0 {
+		db.rev++
+	}
+	return db.rev, nil
+}
+
+// run calls fn, rolling the transaction back if fn panics (the panic is
+// re-raised).
+func (tx *Tx) run(fn func(tx *Tx) error) error {
 	done := false
 	defer func() {
 		if !done {
 			tx.rollback()
 		}
 	}()
-	if err := fn(tx); err != nil {
-		tx.rollback()
-		done = true
-		return 0, err
-	}
+	err := fn(tx)
 	done = true
-	if len(tx.undo) > 0 {
-		db.rev++
-	}
-	return db.rev, nil
+	return err
 }
 
 // Revision returns the revision of the last committed write.

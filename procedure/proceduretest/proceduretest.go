@@ -65,6 +65,20 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 			return w.PutProcedure(ctx, sampleProcedure(cabinet.ProcedureID(fmt.Sprintf("p_rev%d", n)), "o1"))
 		})
 	})
+	t.Run("Transactions", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Transactions(t, s.ViewProcedures, s.UpdateProcedures, s.ProcedureReader, s.ProcedureWriter,
+			func(ctx context.Context, w procedure.Writer, n int) error {
+				return w.PutProcedure(ctx, sampleProcedure(cabinet.ProcedureID(fmt.Sprintf("p_tx%d", n)), "o1"))
+			},
+			func(ctx context.Context, r procedure.Reader, n int) (bool, error) {
+				_, err := r.Procedure(ctx, cabinet.ProcedureID(fmt.Sprintf("p_tx%d", n)))
+				if errors.Is(err, cabinet.ErrNotFound) {
+					return false, nil
+				}
+				return err == nil, err
+			})
+	})
 	t.Run("missing records are ErrNotFound", func(t *testing.T) {
 		s := newStore(t)
 		view(t, s, func(r procedure.Reader) error {
@@ -192,15 +206,15 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 			if _, err := r.Case(ctx, "c1"); !errors.Is(err, cabinet.ErrNotFound) {
 				t.Errorf("case written despite rollback")
 			}
-			ps, _, _ := r.ListProcedures(ctx, procedure.ProcedureFilter{Office: "o2"}, "", 0)
+			ps, _, _ := r.ListProcedures(ctx, procedure.ProcedureFilter{Office: "o2"}, cabinet.Page{})
 			if len(ps) != 0 {
 				t.Errorf("office index kept a rolled back write: %v", ps)
 			}
-			ps, _, _ = r.ListProcedures(ctx, procedure.ProcedureFilter{Office: "o1"}, "", 0)
+			ps, _, _ = r.ListProcedures(ctx, procedure.ProcedureFilter{Office: "o1"}, cabinet.Page{})
 			if len(ps) != 1 || ps[0].ID != "p0" {
 				t.Errorf("office index lost p0: %v", ps)
 			}
-			cs, _, _ := r.ListCases(ctx, procedure.CaseFilter{Dossier: "d1"}, "", 0)
+			cs, _, _ := r.ListCases(ctx, procedure.CaseFilter{Dossier: "d1"}, cabinet.Page{})
 			if len(cs) != 0 {
 				t.Errorf("dossier index kept a rolled back write: %v", cs)
 			}
@@ -242,7 +256,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 			var plans []cabinet.OfficeID
 			var cur cabinet.Cursor
 			for range 10 {
-				page, next, err := r.ListPlans(ctx, cur, 3)
+				page, next, err := r.ListPlans(ctx, cabinet.Page{After: cur, Limit: 3})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -263,7 +277,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 			var procs []cabinet.ProcedureID
 			cur = ""
 			for range 10 {
-				page, next, err := r.ListProcedures(ctx, procedure.ProcedureFilter{Office: "o0"}, cur, 2)
+				page, next, err := r.ListProcedures(ctx, procedure.ProcedureFilter{Office: "o0"}, cabinet.Page{After: cur, Limit: 2})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -278,11 +292,11 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 			if want := []cabinet.ProcedureID{"p00", "p02", "p04", "p06"}; !cmp.Equal(procs, want) {
 				t.Errorf("procedures of o0 %v, want %v", procs, want)
 			}
-			all, next, err := r.ListProcedures(ctx, procedure.ProcedureFilter{}, "", 0)
+			all, next, err := r.ListProcedures(ctx, procedure.ProcedureFilter{}, cabinet.Page{})
 			if err != nil || len(all) != 7 || next != "" {
 				t.Errorf("all procedures: %d, %q, %v", len(all), next, err)
 			}
-			exact, next, _ := r.ListProcedures(ctx, procedure.ProcedureFilter{}, "", 7)
+			exact, next, _ := r.ListProcedures(ctx, procedure.ProcedureFilter{}, cabinet.Page{Limit: 7})
 			if len(exact) != 7 || next != "" {
 				t.Errorf("a full last page must have no next cursor: %d %q", len(exact), next)
 			}
@@ -290,7 +304,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 				var out []cabinet.CaseID
 				var cur cabinet.Cursor
 				for range 20 {
-					page, next, err := r.ListCases(ctx, f, cur, limit)
+					page, next, err := r.ListCases(ctx, f, cabinet.Page{After: cur, Limit: limit})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -347,7 +361,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 		put(t, s, func(w procedure.Writer) error { return w.PutProcedure(ctx, p) })
 		view(t, s, func(r procedure.Reader) error {
 			check := func(f procedure.CaseFilter, want int) {
-				got, _, err := r.ListCases(ctx, f, "", 0)
+				got, _, err := r.ListCases(ctx, f, cabinet.Page{})
 				if err != nil || len(got) != want {
 					t.Errorf("ListCases(%+v) = %d cases, %v; want %d", f, len(got), err, want)
 				}
@@ -357,7 +371,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 			check(procedure.CaseFilter{User: "u-g"}, 1)
 			check(procedure.CaseFilter{Email: "tenant-c1@example.com"}, 0)
 			check(procedure.CaseFilter{Email: "NEW@example.com"}, 1)
-			ps, _, _ := r.ListProcedures(ctx, procedure.ProcedureFilter{Office: "o1"}, "", 0)
+			ps, _, _ := r.ListProcedures(ctx, procedure.ProcedureFilter{Office: "o1"}, cabinet.Page{})
 			if len(ps) != 0 {
 				t.Errorf("procedure still listed under its old office")
 			}
@@ -401,7 +415,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 			if _, err := r.Procedure(cctx, "p"); !errors.Is(err, context.Canceled) {
 				t.Errorf("Procedure: %v", err)
 			}
-			if _, _, err := r.ListCases(cctx, procedure.CaseFilter{}, "", 0); !errors.Is(err, context.Canceled) {
+			if _, _, err := r.ListCases(cctx, procedure.CaseFilter{}, cabinet.Page{}); !errors.Is(err, context.Canceled) {
 				t.Errorf("ListCases: %v", err)
 			}
 			if _, err := r.Seats(cctx, "u"); !errors.Is(err, context.Canceled) {

@@ -29,6 +29,20 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) team.Store) {
 			return w.PutUser(ctx, user(fmt.Sprintf("u_rev%d", n), fmt.Sprintf("rev%d@example.com", n)))
 		})
 	})
+	t.Run("Transactions", func(t *testing.T) {
+		s := newStore(t)
+		storetest.Transactions(t, s.ViewTeams, s.UpdateTeams, s.TeamReader, s.TeamWriter,
+			func(ctx context.Context, w team.Writer, n int) error {
+				return w.PutUser(ctx, user(fmt.Sprintf("u_tx%d", n), fmt.Sprintf("tx%d@example.com", n)))
+			},
+			func(ctx context.Context, r team.Reader, n int) (bool, error) {
+				_, err := r.User(ctx, cabinet.UserID(fmt.Sprintf("u_tx%d", n)))
+				if errors.Is(err, cabinet.ErrNotFound) {
+					return false, nil
+				}
+				return err == nil, err
+			})
+	})
 	t.Run("Users", func(t *testing.T) { testUsers(t, newStore(t)) })
 	t.Run("Teams", func(t *testing.T) { testTeams(t, newStore(t)) })
 	t.Run("Invitations", func(t *testing.T) { testInvitations(t, newStore(t)) })
@@ -64,7 +78,7 @@ func testConcurrent(t *testing.T, s team.Store) {
 		go func() {
 			defer wg.Done()
 			_ = s.ViewTeams(ctx, func(r team.Reader) error {
-				users, _, err := r.ListUsers(ctx, "", 0)
+				users, _, err := r.ListUsers(ctx, cabinet.Page{})
 				if err != nil {
 					t.Errorf("concurrent ListUsers: %v", err)
 				}
@@ -79,7 +93,7 @@ func testConcurrent(t *testing.T, s team.Store) {
 	}
 	wg.Wait()
 	view(t, s, func(r team.Reader) error {
-		users, _, _ := r.ListUsers(ctx, "", 0)
+		users, _, _ := r.ListUsers(ctx, cabinet.Page{})
 		if len(users) != n {
 			t.Errorf("%d users after %d concurrent writes", len(users), n)
 		}
@@ -163,7 +177,7 @@ func testUsers(t *testing.T, s team.Store) {
 		wantNotFound(t, "User(unknown)", err)
 		_, err = r.UserByEmail(ctx, "nobody@example.com")
 		wantNotFound(t, "UserByEmail(unknown)", err)
-		all, next, err := r.ListUsers(ctx, "", 0)
+		all, next, err := r.ListUsers(ctx, cabinet.Page{})
 		if err != nil || next != "" {
 			t.Errorf("ListUsers: next=%q err=%v", next, err)
 		}
@@ -220,12 +234,12 @@ func testTeams(t *testing.T, s team.Store) {
 		wantNotFound(t, "Team(unknown)", err)
 		_, err = r.PersonalTeam(ctx, "nobody")
 		wantNotFound(t, "PersonalTeam(unknown)", err)
-		mine, _, err := r.ListTeams(ctx, team.TeamFilter{Member: "u2"}, "", 0)
+		mine, _, err := r.ListTeams(ctx, team.TeamFilter{Member: "u2"}, cabinet.Page{})
 		if err != nil {
 			t.Errorf("ListTeams: %v", err)
 		}
 		diff(t, "ListTeams(member u2)", []team.Team{p2, g}, mine)
-		all, _, _ := r.ListTeams(ctx, team.TeamFilter{}, "", 0)
+		all, _, _ := r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{})
 		diff(t, "ListTeams(all)", []team.Team{p1, p2, g}, all)
 		return nil
 	})
@@ -238,7 +252,7 @@ func testTeams(t *testing.T, s team.Store) {
 	g2 := group("t3", "u1")
 	update(t, s, func(w team.Writer) error { return w.PutTeam(ctx, g2) })
 	view(t, s, func(r team.Reader) error {
-		mine, _, _ := r.ListTeams(ctx, team.TeamFilter{Member: "u2"}, "", 0)
+		mine, _, _ := r.ListTeams(ctx, team.TeamFilter{Member: "u2"}, cabinet.Page{})
 		diff(t, "ListTeams(member u2) after removal", []team.Team{p2}, mine)
 		return nil
 	})
@@ -246,7 +260,7 @@ func testTeams(t *testing.T, s team.Store) {
 	view(t, s, func(r team.Reader) error {
 		_, err := r.Team(ctx, "t3")
 		wantNotFound(t, "Team(deleted)", err)
-		mine, _, _ := r.ListTeams(ctx, team.TeamFilter{Member: "u1"}, "", 0)
+		mine, _, _ := r.ListTeams(ctx, team.TeamFilter{Member: "u1"}, cabinet.Page{})
 		diff(t, "ListTeams(member u1) after delete", []team.Team{p1}, mine)
 		return nil
 	})
@@ -286,7 +300,7 @@ func testInvitations(t *testing.T, s team.Store) {
 			{"status", team.InvitationFilter{Status: team.StatusRevoked}, []team.Invitation{i2}},
 			{"team+email", team.InvitationFilter{Team: "t1", Email: "bob@example.com"}, []team.Invitation{i3}},
 		} {
-			got, _, err := r.ListInvitations(ctx, c.f, "", 0)
+			got, _, err := r.ListInvitations(ctx, c.f, cabinet.Page{})
 			if err != nil {
 				t.Errorf("ListInvitations(%s): %v", c.name, err)
 			}
@@ -302,7 +316,7 @@ func testInvitations(t *testing.T, s team.Store) {
 		return w.DeleteInvitation(ctx, "i3")
 	})
 	view(t, s, func(r team.Reader) error {
-		got, _, _ := r.ListInvitations(ctx, team.InvitationFilter{Team: "t1"}, "", 0)
+		got, _, _ := r.ListInvitations(ctx, team.InvitationFilter{Team: "t1"}, cabinet.Page{})
 		diff(t, "ListInvitations(t1) after move and delete", []team.Invitation(nil), got)
 		_, err := r.Invitation(ctx, "i3")
 		wantNotFound(t, "Invitation(deleted)", err)
@@ -353,7 +367,7 @@ func testReferrals(t *testing.T, s team.Store) {
 			{"dossier", team.ReferralFilter{Dossier: "d1"}, []team.Referral{r1, r3}},
 			{"none", team.ReferralFilter{Team: "t9"}, nil},
 		} {
-			got, _, err := r.ListReferrals(ctx, c.f, "", 0)
+			got, _, err := r.ListReferrals(ctx, c.f, cabinet.Page{})
 			if err != nil {
 				t.Errorf("ListReferrals(%s): %v", c.name, err)
 			}
@@ -374,7 +388,7 @@ func testReferrals(t *testing.T, s team.Store) {
 			{"old dossier", team.ReferralFilter{Dossier: "d1"}, []team.Referral{r3}},
 			{"new email", team.ReferralFilter{ClientEmail: "new@example.com"}, []team.Referral{r1}},
 		} {
-			got, _, _ := r.ListReferrals(ctx, c.f, "", 0)
+			got, _, _ := r.ListReferrals(ctx, c.f, cabinet.Page{})
 			diff(t, "ListReferrals after replace ("+c.name+")", c.want, got)
 		}
 		return nil
@@ -385,6 +399,7 @@ func testPagination(t *testing.T, s team.Store) {
 	ctx := context.Background()
 	var want []team.Referral
 	update(t, s, func(w team.Writer) error {
+		want = want[:0] // the store may run this function more than once
 		for _, id := range []string{"r1", "r2", "r3", "r4", "r5"} {
 			x := ref(id, "t1", "u1", "c@example.com", "d", team.ConsentGiven)
 			want = append(want, x)
@@ -400,7 +415,7 @@ func testPagination(t *testing.T, s team.Store) {
 		var after cabinet.Cursor
 		pages := 0
 		for {
-			p, next, err := r.ListReferrals(ctx, team.ReferralFilter{Team: "t1"}, after, 2)
+			p, next, err := r.ListReferrals(ctx, team.ReferralFilter{Team: "t1"}, cabinet.Page{After: after, Limit: 2})
 			if err != nil {
 				t.Fatalf("ListReferrals page: %v", err)
 			}
@@ -422,11 +437,11 @@ func testPagination(t *testing.T, s team.Store) {
 			t.Errorf("pages = %d, want 3", pages)
 		}
 		// An exact last page says there is no next page.
-		p, next, _ := r.ListReferrals(ctx, team.ReferralFilter{Team: "t1"}, "r3", 2)
+		p, next, _ := r.ListReferrals(ctx, team.ReferralFilter{Team: "t1"}, cabinet.Page{After: "r3", Limit: 2})
 		if len(p) != 2 || next != "" {
 			t.Errorf("last full page: %d records, next %q; want 2, \"\"", len(p), next)
 		}
-		users, next, err := r.ListUsers(ctx, "", 1)
+		users, next, err := r.ListUsers(ctx, cabinet.Page{Limit: 1})
 		if err != nil || len(users) != 0 || next != "" {
 			t.Errorf("ListUsers(empty store) = %v, %q, %v", users, next, err)
 		}
@@ -502,7 +517,7 @@ func testCopies(t *testing.T, s team.Store) {
 		if again.Members[1].Role != team.RoleMember {
 			t.Errorf("store hands out an alias of its slice")
 		}
-		list, _, _ := r.ListTeams(ctx, team.TeamFilter{}, "", 0)
+		list, _, _ := r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{})
 		list[0].Members[1].Role = team.RoleAdmin
 		again, _ = r.Team(ctx, "t1")
 		if again.Members[1].Role != team.RoleMember {

@@ -1,0 +1,59 @@
+package clientgroup
+
+import (
+	"context"
+
+	"github.com/cabinet-go/cabinet"
+)
+
+// Facts answers other packages' questions about the office directory and
+// the internal routes (GRP-3) inside their own transactions: a command of
+// access, team, contact or procedure that needs an actor's profile in an
+// office, or whether they reach a dossier internally, asks Facts with its
+// transaction (cabinet.Tx), so the rule and the command's writes belong to
+// one snapshot — a collaborator removed while granting can never commit the
+// grant. It needs only the store and the dossier facts, so it can be built
+// before any service (package kit does). It is safe for concurrent use.
+type Facts struct {
+	store    Store
+	dossiers Dossiers
+}
+
+// NewFacts returns the directory facts of store, reading dossiers' facts
+// from dossiers (access.Facts) in the same transactions. Neither may be nil.
+func NewFacts(store Store, dossiers Dossiers) *Facts {
+	if store == nil || dossiers == nil {
+		panic("clientgroup.NewFacts: nil store or dossiers")
+	}
+	return &Facts{store: store, dossiers: dossiers}
+}
+
+// Profile returns user's profile in office as seen by tx. Errors:
+// ErrNotFound when the office is unknown or user is not one of its
+// collaborators; ErrInvalid ("tx") when tx is not an open transaction of
+// the store.
+func (f *Facts) Profile(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+	r, err := f.store.ClientGroupReader(tx)
+	if err != nil {
+		return cabinet.ProfileInvalid, err
+	}
+	return profileOf(ctx, r, office, user)
+}
+
+// Routes returns the internal routes by which user reaches dossier as seen
+// by tx (GRP-2, GRP-3, GRP-11; cabinet.NoRoutes for a user who is not a collaborator
+// of the dossier's office). Errors: ErrNotFound (dossier); ErrInvalid ("tx").
+func (f *Facts) Routes(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
+	r, err := f.store.ClientGroupReader(tx)
+	if err != nil {
+		return cabinet.NoRoutes, err
+	}
+	return routesIn(ctx, r, f.dossiers, user, dossier)
+}
+
+// ReachesDossier reports whether user reaches dossier through at least one
+// internal route (GRP-3) as seen by tx. Errors: as Routes.
+func (f *Facts) ReachesDossier(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
+	routes, err := f.Routes(ctx, tx, user, dossier)
+	return routes.Any(), err
+}
