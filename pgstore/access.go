@@ -25,15 +25,28 @@ func (s *Store) UpdateAccess(ctx context.Context, fn func(w access.Writer) error
 // accessTx is the access package's reader and writer over a transaction.
 type accessTx struct{ *txn }
 
-// accessPage applies access.Reader's page contract: limit < 1 is an
-// *cabinet.InvalidError naming "limit", above access.MaxPageSize it is
-// clamped.
-func accessPage(after cabinet.Cursor, limit int) (page, error) {
-	if limit < 1 {
-		return page{}, cabinet.Invalid("limit", "must be at least 1, got %d", limit)
+// AccessReader implements access.Store: the access records of tx, an open
+// transaction (View or Update) of this store.
+func (s *Store) AccessReader(tx cabinet.Tx) (access.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
 	}
-	return page{after: after, limit: min(limit, access.MaxPageSize)}, nil
+	return accessTx{t}, nil
 }
+
+// AccessWriter implements access.Store: the access records of tx, an open write
+// transaction of this store.
+func (s *Store) AccessWriter(tx cabinet.Tx) (access.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return accessTx{t}, nil
+}
+
+// Tx implements access.Reader: the transaction of this reader.
+func (w accessTx) Tx() cabinet.Tx { return w.txn }
 
 // Dossiers.
 
@@ -58,11 +71,8 @@ func (w accessTx) Dossier(ctx context.Context, id cabinet.DossierID) (access.Dos
 		`SELECT `+dossierCols+` FROM {schema}.dossiers WHERE id = $1`, []any{string(id)}, scanDossier)
 }
 
-func (w accessTx) Dossiers(ctx context.Context, f access.DossierFilter, after cabinet.Cursor, limit int) ([]access.Dossier, cabinet.Cursor, error) {
-	if err := w.ready(ctx); err != nil {
-		return nil, "", err
-	}
-	pg, err := accessPage(after, limit)
+func (w accessTx) Dossiers(ctx context.Context, f access.DossierFilter, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}
@@ -118,11 +128,8 @@ func (w accessTx) Person(ctx context.Context, id access.PersonID) (access.Person
 		`SELECT `+personCols+` FROM {schema}.persons WHERE id = $1`, []any{string(id)}, scanPerson)
 }
 
-func (w accessTx) Persons(ctx context.Context, f access.PersonFilter, after cabinet.Cursor, limit int) ([]access.Person, cabinet.Cursor, error) {
-	if err := w.ready(ctx); err != nil {
-		return nil, "", err
-	}
-	pg, err := accessPage(after, limit)
+func (w accessTx) Persons(ctx context.Context, f access.PersonFilter, p cabinet.Page) ([]access.Person, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}
@@ -184,11 +191,8 @@ func (w accessTx) Advisor(ctx context.Context, id access.AdvisorID) (access.Advi
 		`SELECT `+advisorCols+` FROM {schema}.advisors WHERE id = $1`, []any{string(id)}, scanAdvisor)
 }
 
-func (w accessTx) Advisors(ctx context.Context, f access.AdvisorFilter, after cabinet.Cursor, limit int) ([]access.Advisor, cabinet.Cursor, error) {
-	if err := w.ready(ctx); err != nil {
-		return nil, "", err
-	}
-	pg, err := accessPage(after, limit)
+func (w accessTx) Advisors(ctx context.Context, f access.AdvisorFilter, p cabinet.Page) ([]access.Advisor, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}
@@ -263,11 +267,8 @@ func (w accessTx) GrantOfAdvisor(ctx context.Context, a access.AdvisorID) (acces
 		`SELECT `+grantCols+` FROM {schema}.grants WHERE advisor_id = $1 AND advisor_id <> ''`, []any{string(a)}, scanGrant)
 }
 
-func (w accessTx) Grants(ctx context.Context, f access.GrantFilter, after cabinet.Cursor, limit int) ([]access.Grant, cabinet.Cursor, error) {
-	if err := w.ready(ctx); err != nil {
-		return nil, "", err
-	}
-	pg, err := accessPage(after, limit)
+func (w accessTx) Grants(ctx context.Context, f access.GrantFilter, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}

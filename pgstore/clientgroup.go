@@ -27,10 +27,28 @@ func (s *Store) UpdateClientGroups(ctx context.Context, fn func(w clientgroup.Wr
 // cgTx is the clientgroup package's reader and writer over a transaction.
 type cgTx struct{ *txn }
 
-// cgPage applies clientgroup.Reader's page contract: limit ≤ 0 is no limit.
-func cgPage(after cabinet.Cursor, limit int) page {
-	return page{after: after, limit: max(limit, 0)}
+// ClientGroupReader implements clientgroup.Store: the clientgroup records of tx, an open
+// transaction (View or Update) of this store.
+func (s *Store) ClientGroupReader(tx cabinet.Tx) (clientgroup.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
+	}
+	return cgTx{t}, nil
 }
+
+// ClientGroupWriter implements clientgroup.Store: the clientgroup records of tx, an open write
+// transaction of this store.
+func (s *Store) ClientGroupWriter(tx cabinet.Tx) (clientgroup.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return cgTx{t}, nil
+}
+
+// Tx implements clientgroup.Reader: the transaction of this reader.
+func (w cgTx) Tx() cabinet.Tx { return w.txn }
 
 // required is the *cabinet.InvalidError of an empty key part.
 func required[T ~string](field string, id T) error {
@@ -69,8 +87,12 @@ func (w cgTx) Office(ctx context.Context, id cabinet.OfficeID) (clientgroup.Offi
 		`SELECT `+officeCols+` FROM {schema}.offices WHERE id = $1`, []any{string(id)}, scanOffice)
 }
 
-func (w cgTx) Offices(ctx context.Context, after cabinet.Cursor, limit int) ([]clientgroup.Office, cabinet.Cursor, error) {
-	return w.listOffices(ctx, cgPage(after, limit))
+func (w cgTx) Offices(ctx context.Context, p cabinet.Page) ([]clientgroup.Office, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listOffices(ctx, pg)
 }
 
 func (w cgTx) listOffices(ctx context.Context, pg page) ([]clientgroup.Office, cabinet.Cursor, error) {
@@ -115,8 +137,12 @@ func (w cgTx) Collaborator(ctx context.Context, office cabinet.OfficeID, user ca
 		[]any{string(office), string(user)}, scanCollaborator)
 }
 
-func (w cgTx) Collaborators(ctx context.Context, f clientgroup.CollaboratorFilter, after cabinet.Cursor, limit int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-	return w.listCollaborators(ctx, f, cgPage(after, limit))
+func (w cgTx) Collaborators(ctx context.Context, f clientgroup.CollaboratorFilter, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listCollaborators(ctx, f, pg)
 }
 
 func (w cgTx) listCollaborators(ctx context.Context, f clientgroup.CollaboratorFilter, pg page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
@@ -175,8 +201,12 @@ func (w cgTx) CollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGrou
 		`SELECT `+cgroupCols+` FROM {schema}.collaborator_groups WHERE id = $1`, []any{string(id)}, scanCollaboratorGroup)
 }
 
-func (w cgTx) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, after cabinet.Cursor, limit int) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
-	return w.listCollaboratorGroups(ctx, f, cgPage(after, limit))
+func (w cgTx) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, p cabinet.Page) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listCollaboratorGroups(ctx, f, pg)
 }
 
 func (w cgTx) listCollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, pg page) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
@@ -227,8 +257,12 @@ func (w cgTx) Member(ctx context.Context, group cabinet.CollaboratorGroupID, use
 		[]any{string(group), string(user)}, scanMember)
 }
 
-func (w cgTx) Members(ctx context.Context, f clientgroup.MemberFilter, after cabinet.Cursor, limit int) ([]clientgroup.Member, cabinet.Cursor, error) {
-	return w.listMembers(ctx, f, cgPage(after, limit))
+func (w cgTx) Members(ctx context.Context, f clientgroup.MemberFilter, p cabinet.Page) ([]clientgroup.Member, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listMembers(ctx, f, pg)
 }
 
 func (w cgTx) listMembers(ctx context.Context, f clientgroup.MemberFilter, pg page) ([]clientgroup.Member, cabinet.Cursor, error) {
@@ -287,8 +321,12 @@ func (w cgTx) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (client
 		`SELECT `+clientGroupCols+` FROM {schema}.client_groups WHERE id = $1`, []any{string(id)}, scanClientGroup)
 }
 
-func (w cgTx) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, after cabinet.Cursor, limit int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
-	return w.listClientGroups(ctx, f, cgPage(after, limit))
+func (w cgTx) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listClientGroups(ctx, f, pg)
 }
 
 func (w cgTx) listClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, pg page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
@@ -338,8 +376,12 @@ func (w cgTx) DirectAssignment(ctx context.Context, group cabinet.ClientGroupID,
 		[]any{string(group), string(user)}, scanDirect)
 }
 
-func (w cgTx) DirectAssignments(ctx context.Context, f clientgroup.DirectAssignmentFilter, after cabinet.Cursor, limit int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-	return w.listDirectAssignments(ctx, f, cgPage(after, limit))
+func (w cgTx) DirectAssignments(ctx context.Context, f clientgroup.DirectAssignmentFilter, p cabinet.Page) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listDirectAssignments(ctx, f, pg)
 }
 
 func (w cgTx) listDirectAssignments(ctx context.Context, f clientgroup.DirectAssignmentFilter, pg page) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
@@ -397,8 +439,12 @@ func (w cgTx) GroupAssignment(ctx context.Context, group cabinet.ClientGroupID, 
 		[]any{string(group), string(cgroup)}, scanGroupAssignment)
 }
 
-func (w cgTx) GroupAssignments(ctx context.Context, f clientgroup.GroupAssignmentFilter, after cabinet.Cursor, limit int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-	return w.listGroupAssignments(ctx, f, cgPage(after, limit))
+func (w cgTx) GroupAssignments(ctx context.Context, f clientgroup.GroupAssignmentFilter, p cabinet.Page) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listGroupAssignments(ctx, f, pg)
 }
 
 func (w cgTx) listGroupAssignments(ctx context.Context, f clientgroup.GroupAssignmentFilter, pg page) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
@@ -455,8 +501,12 @@ func (w cgTx) Placement(ctx context.Context, dossier cabinet.DossierID) (clientg
 		`SELECT `+placementCols+` FROM {schema}.placements WHERE dossier_id = $1`, []any{string(dossier)}, scanPlacement)
 }
 
-func (w cgTx) Placements(ctx context.Context, f clientgroup.PlacementFilter, after cabinet.Cursor, limit int) ([]clientgroup.Placement, cabinet.Cursor, error) {
-	return w.listPlacements(ctx, f, cgPage(after, limit))
+func (w cgTx) Placements(ctx context.Context, f clientgroup.PlacementFilter, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listPlacements(ctx, f, pg)
 }
 
 func (w cgTx) listPlacements(ctx context.Context, f clientgroup.PlacementFilter, pg page) ([]clientgroup.Placement, cabinet.Cursor, error) {

@@ -27,14 +27,28 @@ func (s *Store) UpdateContacts(ctx context.Context, fn func(w contact.Writer) er
 // contactTx is the contact package's reader and writer over a transaction.
 type contactTx struct{ *txn }
 
-// contactPage applies contact.Reader's page contract: contact.DefaultLimit
-// when limit ≤ 0, at most contact.MaxLimit.
-func contactPage(after cabinet.Cursor, limit int) page {
-	if limit <= 0 {
-		limit = contact.DefaultLimit
+// ContactReader implements contact.Store: the contact records of tx, an open
+// transaction (View or Update) of this store.
+func (s *Store) ContactReader(tx cabinet.Tx) (contact.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
 	}
-	return page{after: after, limit: min(limit, contact.MaxLimit)}
+	return contactTx{t}, nil
 }
+
+// ContactWriter implements contact.Store: the contact records of tx, an open write
+// transaction of this store.
+func (s *Store) ContactWriter(tx cabinet.Tx) (contact.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return contactTx{t}, nil
+}
+
+// Tx implements contact.Reader: the transaction of this reader.
+func (w contactTx) Tx() cabinet.Tx { return w.txn }
 
 // idRequired is the *cabinet.InvalidError of a contact record without ID.
 func idRequired[T ~string](kind string, id T) error {
@@ -90,8 +104,12 @@ func (w contactTx) ContactsByEmail(ctx context.Context, email string) ([]contact
 		WHERE email_key = $1 AND email_key <> '' ORDER BY id`, []any{key}, scanContact)
 }
 
-func (w contactTx) ListContacts(ctx context.Context, f contact.ContactFilter, after cabinet.Cursor, limit int) ([]contact.Contact, cabinet.Cursor, error) {
-	return w.listContacts(ctx, f, contactPage(after, limit))
+func (w contactTx) ListContacts(ctx context.Context, f contact.ContactFilter, p cabinet.Page) ([]contact.Contact, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listContacts(ctx, f, pg)
 }
 
 // listContacts implements contact.ContactFilter.Match in SQL. The search
@@ -187,8 +205,12 @@ func (w contactTx) Company(ctx context.Context, id contact.CompanyID) (contact.C
 		`SELECT `+companyCols+` FROM {schema}.companies WHERE id = $1`, []any{string(id)}, scanCompany)
 }
 
-func (w contactTx) ListCompanies(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]contact.Company, cabinet.Cursor, error) {
-	return w.listCompanies(ctx, office, contactPage(after, limit))
+func (w contactTx) ListCompanies(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Company, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listCompanies(ctx, office, pg)
 }
 
 func (w contactTx) listCompanies(ctx context.Context, office cabinet.OfficeID, pg page) ([]contact.Company, cabinet.Cursor, error) {
@@ -234,8 +256,12 @@ func (w contactTx) Project(ctx context.Context, id contact.ProjectID) (contact.P
 		`SELECT `+projectCols+` FROM {schema}.projects WHERE id = $1`, []any{string(id)}, scanProject)
 }
 
-func (w contactTx) ListProjects(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]contact.Project, cabinet.Cursor, error) {
-	return w.listProjects(ctx, office, contactPage(after, limit))
+func (w contactTx) ListProjects(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Project, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listProjects(ctx, office, pg)
 }
 
 func (w contactTx) listProjects(ctx context.Context, office cabinet.OfficeID, pg page) ([]contact.Project, cabinet.Cursor, error) {
@@ -287,8 +313,12 @@ func (w contactTx) Decision(ctx context.Context, id contact.DecisionID) (contact
 		`SELECT `+decisionCols+` FROM {schema}.decisions WHERE id = $1`, []any{string(id)}, scanDecision)
 }
 
-func (w contactTx) ListDecisions(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]contact.Decision, cabinet.Cursor, error) {
-	return w.listDecisions(ctx, office, contactPage(after, limit))
+func (w contactTx) ListDecisions(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Decision, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listDecisions(ctx, office, pg)
 }
 
 func (w contactTx) listDecisions(ctx context.Context, office cabinet.OfficeID, pg page) ([]contact.Decision, cabinet.Cursor, error) {
@@ -341,8 +371,12 @@ func (w contactTx) Unit(ctx context.Context, id contact.UnitID) (contact.Unit, e
 		`SELECT `+unitCols+` FROM {schema}.units WHERE id = $1`, []any{string(id)}, scanUnit)
 }
 
-func (w contactTx) ListUnits(ctx context.Context, office cabinet.OfficeID, after cabinet.Cursor, limit int) ([]contact.Unit, cabinet.Cursor, error) {
-	return w.listUnits(ctx, office, contactPage(after, limit))
+func (w contactTx) ListUnits(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Unit, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listUnits(ctx, office, pg)
 }
 
 func (w contactTx) listUnits(ctx context.Context, office cabinet.OfficeID, pg page) ([]contact.Unit, cabinet.Cursor, error) {
@@ -389,8 +423,12 @@ func (w contactTx) Session(ctx context.Context, id contact.SessionID) (contact.S
 		`SELECT `+sessionCols+` FROM {schema}.contact_sessions WHERE id = $1`, []any{string(id)}, scanSession)
 }
 
-func (w contactTx) ListSessions(ctx context.Context, f contact.SessionFilter, after cabinet.Cursor, limit int) ([]contact.Session, cabinet.Cursor, error) {
-	return w.listSessions(ctx, f, contactPage(after, limit))
+func (w contactTx) ListSessions(ctx context.Context, f contact.SessionFilter, p cabinet.Page) ([]contact.Session, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listSessions(ctx, f, pg)
 }
 
 func (w contactTx) listSessions(ctx context.Context, f contact.SessionFilter, pg page) ([]contact.Session, cabinet.Cursor, error) {

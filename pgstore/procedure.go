@@ -28,10 +28,28 @@ func (s *Store) UpdateProcedures(ctx context.Context, fn func(w procedure.Writer
 // procTx is the procedure package's reader and writer over a transaction.
 type procTx struct{ *txn }
 
-// procPage applies procedure.Reader's page contract: limit ≤ 0 is no limit.
-func procPage(after cabinet.Cursor, limit int) page {
-	return page{after: after, limit: max(limit, 0)}
+// ProcedureReader implements procedure.Store: the procedure records of tx, an open
+// transaction (View or Update) of this store.
+func (s *Store) ProcedureReader(tx cabinet.Tx) (procedure.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
+	}
+	return procTx{t}, nil
 }
+
+// ProcedureWriter implements procedure.Store: the procedure records of tx, an open write
+// transaction of this store.
+func (s *Store) ProcedureWriter(tx cabinet.Tx) (procedure.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return procTx{t}, nil
+}
+
+// Tx implements procedure.Reader: the transaction of this reader.
+func (w procTx) Tx() cabinet.Tx { return w.txn }
 
 // nonNil returns an empty slice for nil: the procedure listings return an
 // empty, non-nil page when nothing matches.
@@ -138,8 +156,12 @@ func (w procTx) Plan(ctx context.Context, office cabinet.OfficeID) (procedure.Of
 		`SELECT `+planCols+` FROM {schema}.office_plans WHERE office_id = $1`, []any{string(office)}, scanPlan)
 }
 
-func (w procTx) ListPlans(ctx context.Context, after cabinet.Cursor, limit int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
-	return nonNil(w.listPlans(ctx, procPage(after, limit)))
+func (w procTx) ListPlans(ctx context.Context, p cabinet.Page) ([]procedure.OfficePlan, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return nonNil(w.listPlans(ctx, pg))
 }
 
 func (w procTx) listPlans(ctx context.Context, pg page) ([]procedure.OfficePlan, cabinet.Cursor, error) {
@@ -197,8 +219,12 @@ func (w procTx) Procedure(ctx context.Context, id cabinet.ProcedureID) (procedur
 		`SELECT `+procedureCols+` FROM {schema}.procedures WHERE id = $1`, []any{string(id)}, scanProcedure)
 }
 
-func (w procTx) ListProcedures(ctx context.Context, f procedure.ProcedureFilter, after cabinet.Cursor, limit int) ([]procedure.Procedure, cabinet.Cursor, error) {
-	return nonNil(w.listProcedures(ctx, f, procPage(after, limit)))
+func (w procTx) ListProcedures(ctx context.Context, f procedure.ProcedureFilter, p cabinet.Page) ([]procedure.Procedure, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return nonNil(w.listProcedures(ctx, f, pg))
 }
 
 func (w procTx) listProcedures(ctx context.Context, f procedure.ProcedureFilter, pg page) ([]procedure.Procedure, cabinet.Cursor, error) {
@@ -267,8 +293,12 @@ func (w procTx) Case(ctx context.Context, id cabinet.CaseID) (procedure.Case, er
 		`SELECT `+caseCols+` FROM {schema}.cases WHERE id = $1`, []any{string(id)}, scanCase)
 }
 
-func (w procTx) ListCases(ctx context.Context, f procedure.CaseFilter, after cabinet.Cursor, limit int) ([]procedure.Case, cabinet.Cursor, error) {
-	return nonNil(w.listCases(ctx, f, procPage(after, limit)))
+func (w procTx) ListCases(ctx context.Context, f procedure.CaseFilter, p cabinet.Page) ([]procedure.Case, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return nonNil(w.listCases(ctx, f, pg))
 }
 
 func (w procTx) listCases(ctx context.Context, f procedure.CaseFilter, pg page) ([]procedure.Case, cabinet.Cursor, error) {

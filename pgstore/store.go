@@ -101,7 +101,8 @@ func (s *Store) view(ctx context.Context, fn func(t *txn) error) error {
 	// A read-only transaction has nothing to commit: ending it either way is
 	// the same, and a rollback also works after a failed statement.
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	t := &txn{s: s, tx: tx, ctx: ctx}
+	t := &txn{s: s, tx: tx, ctx: ctx, open: true}
+	defer func() { t.open = false }()
 	t.Revision() // the first statement: it fixes the snapshot
 	if t.failed != nil {
 		return t.failed
@@ -148,8 +149,11 @@ func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Rev
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	t := &txn{s: s, tx: tx, ctx: ctx, writable: true}
-	ferr := fn(t)
+	t := &txn{s: s, tx: tx, ctx: ctx, writable: true, open: true}
+	ferr := func() error {
+		defer func() { t.open = false }() // what runs below is the store's, not fn's
+		return fn(t)
+	}()
 	// A failed statement aborted the transaction, whatever fn made of its
 	// error: retry it if it may succeed next time, and never commit it.
 	if t.failed != nil && (retryable(t.failed) || ferr == nil) {

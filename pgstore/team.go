@@ -26,10 +26,28 @@ func (s *Store) UpdateTeams(ctx context.Context, fn func(w team.Writer) error) (
 // teamTx is the team package's reader and writer over a transaction.
 type teamTx struct{ *txn }
 
-// teamPage applies team.Reader's page contract: limit ≤ 0 is no limit.
-func teamPage(after cabinet.Cursor, limit int) page {
-	return page{after: after, limit: max(limit, 0)}
+// TeamReader implements team.Store: the team records of tx, an open
+// transaction (View or Update) of this store.
+func (s *Store) TeamReader(tx cabinet.Tx) (team.Reader, error) {
+	t, err := s.txOf(tx, false)
+	if err != nil {
+		return nil, err
+	}
+	return teamTx{t}, nil
 }
+
+// TeamWriter implements team.Store: the team records of tx, an open write
+// transaction of this store.
+func (s *Store) TeamWriter(tx cabinet.Tx) (team.Writer, error) {
+	t, err := s.txOf(tx, true)
+	if err != nil {
+		return nil, err
+	}
+	return teamTx{t}, nil
+}
+
+// Tx implements team.Reader: the transaction of this reader.
+func (w teamTx) Tx() cabinet.Tx { return w.txn }
 
 // memberJSON is a team.Member in the teams.members column.
 type memberJSON struct {
@@ -60,8 +78,12 @@ func (w teamTx) UserByEmail(ctx context.Context, email string) (cabinet.User, er
 		`SELECT `+userCols+` FROM {schema}.users WHERE email_key = $1`, []any{cabinet.EmailKey(email)}, scanUser)
 }
 
-func (w teamTx) ListUsers(ctx context.Context, after cabinet.Cursor, limit int) ([]cabinet.User, cabinet.Cursor, error) {
-	return w.listUsers(ctx, teamPage(after, limit))
+func (w teamTx) ListUsers(ctx context.Context, p cabinet.Page) ([]cabinet.User, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listUsers(ctx, pg)
 }
 
 func (w teamTx) listUsers(ctx context.Context, pg page) ([]cabinet.User, cabinet.Cursor, error) {
@@ -124,8 +146,12 @@ func (w teamTx) PersonalTeam(ctx context.Context, owner cabinet.UserID) (team.Te
 		`SELECT `+teamCols+` FROM {schema}.teams WHERE owner_id = $1 AND personal`, []any{string(owner)}, scanTeam)
 }
 
-func (w teamTx) ListTeams(ctx context.Context, f team.TeamFilter, after cabinet.Cursor, limit int) ([]team.Team, cabinet.Cursor, error) {
-	return w.listTeams(ctx, f, teamPage(after, limit))
+func (w teamTx) ListTeams(ctx context.Context, f team.TeamFilter, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listTeams(ctx, f, pg)
 }
 
 func (w teamTx) listTeams(ctx context.Context, f team.TeamFilter, pg page) ([]team.Team, cabinet.Cursor, error) {
@@ -213,8 +239,12 @@ func (w teamTx) Invitation(ctx context.Context, id team.InvitationID) (team.Invi
 		`SELECT `+invitationCols+` FROM {schema}.invitations WHERE id = $1`, []any{string(id)}, scanInvitation)
 }
 
-func (w teamTx) ListInvitations(ctx context.Context, f team.InvitationFilter, after cabinet.Cursor, limit int) ([]team.Invitation, cabinet.Cursor, error) {
-	return w.listInvitations(ctx, f, teamPage(after, limit))
+func (w teamTx) ListInvitations(ctx context.Context, f team.InvitationFilter, p cabinet.Page) ([]team.Invitation, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listInvitations(ctx, f, pg)
 }
 
 func (w teamTx) listInvitations(ctx context.Context, f team.InvitationFilter, pg page) ([]team.Invitation, cabinet.Cursor, error) {
@@ -283,8 +313,12 @@ func (w teamTx) Referral(ctx context.Context, id cabinet.ReferralID) (team.Refer
 		`SELECT `+referralCols+` FROM {schema}.referrals WHERE id = $1`, []any{string(id)}, scanReferral)
 }
 
-func (w teamTx) ListReferrals(ctx context.Context, f team.ReferralFilter, after cabinet.Cursor, limit int) ([]team.Referral, cabinet.Cursor, error) {
-	return w.listReferrals(ctx, f, teamPage(after, limit))
+func (w teamTx) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return w.listReferrals(ctx, f, pg)
 }
 
 func (w teamTx) listReferrals(ctx context.Context, f team.ReferralFilter, pg page) ([]team.Referral, cabinet.Cursor, error) {

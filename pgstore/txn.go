@@ -29,12 +29,15 @@ type txn struct {
 	failed   error // the first statement error: the transaction is aborted
 	rev      cabinet.Revision
 	revKnown bool
+	open     bool // false once the View's or Update's function returned
 }
+
+var _ cabinet.Tx = (*txn)(nil)
 
 // errReadOnly is returned by a write through the reader of a View.
 var errReadOnly = errors.New("pgstore: write in a View (use the Update… method)")
 
-// Revision returns the revision of the transaction's snapshot: the highest
+// Revision implements cabinet.Tx: the revision of the transaction's snapshot: the highest
 // revision of the change log it sees. A View reads it first thing; an
 // Update reads it the first time it is asked, in its snapshot (the change
 // log read then conflicts with concurrent commits under SERIALIZABLE, so a
@@ -51,7 +54,8 @@ func (t *txn) Revision() cabinet.Revision {
 	return t.rev
 }
 
-// Writable reports whether the transaction may write (an Update's).
+// Writable implements cabinet.Tx: whether the transaction may write (an
+// Update's).
 func (t *txn) Writable() bool { return t.writable }
 
 // commitRevision takes the transaction's revision at its tail: under the
@@ -74,6 +78,21 @@ func (t *txn) commitRevision(ctx context.Context) (cabinet.Revision, error) {
 		return 0, t.fail(err)
 	}
 	return cabinet.Revision(rev), nil
+}
+
+// txOf returns tx as one of s's open transactions; write asks for a
+// writable one. Anything else is an *cabinet.InvalidError naming "tx".
+func (s *Store) txOf(tx cabinet.Tx, write bool) (*txn, error) {
+	t, ok := tx.(*txn)
+	switch {
+	case !ok || t == nil || t.s != s:
+		return nil, cabinet.Invalid("tx", "is not a transaction of this store")
+	case !t.open:
+		return nil, cabinet.Invalid("tx", "is no longer open")
+	case write && !t.writable:
+		return nil, cabinet.Invalid("tx", "is read-only")
+	}
+	return t, nil
 }
 
 // ready returns ctx.Err(), or the error that aborted the transaction.
@@ -223,12 +242,24 @@ func (t *txn) exec(ctx context.Context, stmts ...stmt) ([]int64, error) {
 	return n, nil
 }
 
-// page is a listing request after the store's page-size contract of the
-// package was applied: the rows after the cursor, at most limit of them
-// (0: no limit).
+// page is a listing request after cabinet.Page's contract was applied: the
+// rows after the cursor, at most limit of them (0: no limit, for the
+// store's internal walks).
 type page struct {
 	after cabinet.Cursor
 	limit int
+}
+
+// pageOf applies the contract of cabinet.Page (zero limit:
+// cabinet.DefaultPageSize, at most cabinet.MaxPageSize, negative: an
+// *cabinet.InvalidError naming "limit") after checking ctx and the
+// transaction.
+func (t *txn) pageOf(ctx context.Context, p cabinet.Page) (page, error) {
+	if err := t.ready(ctx); err != nil {
+		return page{}, err
+	}
+	n, err := p.Size()
+	return page{after: p.After, limit: n}, err
 }
 
 // sel builds a listing query: the rows of from matching every condition,

@@ -332,7 +332,7 @@ func TestAFailedStatementIsNeverCommitted(t *testing.T) {
 	require.ErrorAs(t, err, &pgErr)
 	assert.Equal(t, "42P01", pgErr.Code, "the error is the statement's, not the aborted transaction's")
 	require.NoError(t, s.ViewTeams(ctx, func(r team.Reader) error {
-		users, _, err := r.ListUsers(ctx, "", 0)
+		users, _, err := r.ListUsers(ctx, cabinet.Page{})
 		assert.NoError(t, err)
 		assert.Empty(t, users, "nothing of the failed transaction was committed")
 		return nil
