@@ -25,7 +25,8 @@ CREATE TABLE {schema}.schema_version (
 -- The change log: one row per committed write transaction, whatever the
 -- package. revision is taken from revision_seq at the tail of the
 -- transaction under a transaction-level advisory lock, so revision order is
--- commit order.
+-- commit order. The change log of issue 14 (actor, events, keys) will add
+-- its columns to this table in a later migration.
 CREATE SEQUENCE {schema}.revision_seq AS bigint MINVALUE 1 NO CYCLE;
 
 CREATE TABLE {schema}.changes (
