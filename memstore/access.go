@@ -211,7 +211,7 @@ func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, p cabine
 }
 
 func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if d.ID == "" {
@@ -226,7 +226,7 @@ func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 }
 
 func (w accessWriter) PutPerson(ctx context.Context, p access.Person) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if p.ID == "" {
@@ -241,7 +241,7 @@ func (w accessWriter) PutPerson(ctx context.Context, p access.Person) error {
 }
 
 func (w accessWriter) DeletePerson(ctx context.Context, id access.PersonID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	old, ok := w.t.persons.Get(id)
@@ -254,7 +254,7 @@ func (w accessWriter) DeletePerson(ctx context.Context, id access.PersonID) erro
 }
 
 func (w accessWriter) PutAdvisor(ctx context.Context, a access.Advisor) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if a.ID == "" {
@@ -269,7 +269,7 @@ func (w accessWriter) PutAdvisor(ctx context.Context, a access.Advisor) error {
 }
 
 func (w accessWriter) DeleteAdvisor(ctx context.Context, id access.AdvisorID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	old, ok := w.t.advisors.Get(id)
@@ -297,7 +297,7 @@ func (w accessWriter) unindexGrant(g access.Grant) {
 }
 
 func (w accessWriter) PutGrant(ctx context.Context, g access.Grant) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if g.ID == "" {
@@ -325,7 +325,7 @@ func (w accessWriter) PutGrant(ctx context.Context, g access.Grant) error {
 }
 
 func (w accessWriter) DeleteGrant(ctx context.Context, id access.GrantID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	old, ok := w.t.grants.Get(id)

@@ -289,7 +289,7 @@ func required[T ~string](field string, id T) error {
 }
 
 func (w cgWriter) PutOffice(ctx context.Context, o clientgroup.Office) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if err := required("id", o.ID); err != nil {
@@ -300,7 +300,7 @@ func (w cgWriter) PutOffice(ctx context.Context, o clientgroup.Office) error {
 }
 
 func (w cgWriter) PutCollaborator(ctx context.Context, c clientgroup.Collaborator) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if err := required("office", c.Office); err != nil {
@@ -317,7 +317,7 @@ func (w cgWriter) PutCollaborator(ctx context.Context, c clientgroup.Collaborato
 }
 
 func (w cgWriter) DeleteCollaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	k := pairKey(office, user)
@@ -330,7 +330,7 @@ func (w cgWriter) DeleteCollaborator(ctx context.Context, office cabinet.OfficeI
 }
 
 func (w cgWriter) PutCollaboratorGroup(ctx context.Context, g clientgroup.CollaboratorGroup) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if err := required("id", g.ID); err != nil {
@@ -345,7 +345,7 @@ func (w cgWriter) PutCollaboratorGroup(ctx context.Context, g clientgroup.Collab
 }
 
 func (w cgWriter) DeleteCollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	old, ok := w.t.cgroups.Get(id)
@@ -358,7 +358,7 @@ func (w cgWriter) DeleteCollaboratorGroup(ctx context.Context, id cabinet.Collab
 }
 
 func (w cgWriter) PutMember(ctx context.Context, m clientgroup.Member) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if err := required("group", m.Group); err != nil {
@@ -375,7 +375,7 @@ func (w cgWriter) PutMember(ctx context.Context, m clientgroup.Member) error {
 }
 
 func (w cgWriter) DeleteMember(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	k := pairKey(group, user)
@@ -388,7 +388,7 @@ func (w cgWriter) DeleteMember(ctx context.Context, group cabinet.CollaboratorGr
 }
 
 func (w cgWriter) PutClientGroup(ctx context.Context, g clientgroup.ClientGroup) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if err := required("id", g.ID); err != nil {
@@ -403,7 +403,7 @@ func (w cgWriter) PutClientGroup(ctx context.Context, g clientgroup.ClientGroup)
 }
 
 func (w cgWriter) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	old, ok := w.t.groups.Get(id)
@@ -416,7 +416,7 @@ func (w cgWriter) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupI
 }
 
 func (w cgWriter) PutDirectAssignment(ctx context.Context, a clientgroup.DirectAssignment) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if err := required("client_group", a.ClientGroup); err != nil {
@@ -433,7 +433,7 @@ func (w cgWriter) PutDirectAssignment(ctx context.Context, a clientgroup.DirectA
 }
 
 func (w cgWriter) DeleteDirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	k := pairKey(group, user)
@@ -446,7 +446,7 @@ func (w cgWriter) DeleteDirectAssignment(ctx context.Context, group cabinet.Clie
 }
 
 func (w cgWriter) PutGroupAssignment(ctx context.Context, a clientgroup.GroupAssignment) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if err := required("client_group", a.ClientGroup); err != nil {
@@ -463,7 +463,7 @@ func (w cgWriter) PutGroupAssignment(ctx context.Context, a clientgroup.GroupAss
 }
 
 func (w cgWriter) DeleteGroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	k := pairKey(group, cgroup)
@@ -476,7 +476,7 @@ func (w cgWriter) DeleteGroupAssignment(ctx context.Context, group cabinet.Clien
 }
 
 func (w cgWriter) PutPlacement(ctx context.Context, p clientgroup.Placement) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if err := required("dossier", p.Dossier); err != nil {
@@ -496,7 +496,7 @@ func (w cgWriter) PutPlacement(ctx context.Context, p clientgroup.Placement) err
 }
 
 func (w cgWriter) DeletePlacement(ctx context.Context, dossier cabinet.DossierID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	old, ok := w.t.placements.Get(dossier)

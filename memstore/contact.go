@@ -209,6 +209,9 @@ func conCheckID[K ~string](ctx context.Context, kind string, id K) error {
 }
 
 func (w contactWriter) PutContact(ctx context.Context, c contact.Contact) error {
+	if err := w.x.write(ctx); err != nil {
+		return err
+	}
 	if err := conCheckID(ctx, "contact", c.ID); err != nil {
 		return err
 	}
@@ -247,21 +250,36 @@ func conPut[K cmp.Ordered, V any](ctx context.Context, tx *memdb.Tx, t *memdb.Ta
 }
 
 func (w contactWriter) PutCompany(ctx context.Context, c contact.Company) error {
+	if err := w.x.write(ctx); err != nil {
+		return err
+	}
 	return conPut(ctx, w.tx, w.t.companies, "company", c.ID, c)
 }
 
 func (w contactWriter) PutProject(ctx context.Context, p contact.Project) error {
+	if err := w.x.write(ctx); err != nil {
+		return err
+	}
 	return conPut(ctx, w.tx, w.t.projects, "project", p.ID, p)
 }
 
 func (w contactWriter) PutDecision(ctx context.Context, d contact.Decision) error {
+	if err := w.x.write(ctx); err != nil {
+		return err
+	}
 	return conPut(ctx, w.tx, w.t.decisions, "decision", d.ID, d)
 }
 
 func (w contactWriter) PutUnit(ctx context.Context, u contact.Unit) error {
+	if err := w.x.write(ctx); err != nil {
+		return err
+	}
 	return conPut(ctx, w.tx, w.t.units, "unit", u.ID, u)
 }
 
 func (w contactWriter) PutSession(ctx context.Context, s contact.Session) error {
+	if err := w.x.write(ctx); err != nil {
+		return err
+	}
 	return conPut(ctx, w.tx, w.t.sessions, "session", s.ID, s)
 }

@@ -26,6 +26,8 @@ type Store struct {
 	clientgroup clientgroupTables
 	contact     contactTables
 	procedure   procedureTables
+
+	fault fault // armed by FailNextWrite (tests)
 }
 
 // Option configures a Store.

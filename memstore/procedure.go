@@ -222,7 +222,7 @@ type procWriter struct {
 }
 
 func (w procWriter) PutPlan(ctx context.Context, p procedure.OfficePlan) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if p.Office == "" {
@@ -233,7 +233,7 @@ func (w procWriter) PutPlan(ctx context.Context, p procedure.OfficePlan) error {
 }
 
 func (w procWriter) PutProcedure(ctx context.Context, p procedure.Procedure) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if p.ID == "" {
@@ -248,7 +248,7 @@ func (w procWriter) PutProcedure(ctx context.Context, p procedure.Procedure) err
 }
 
 func (w procWriter) PutCase(ctx context.Context, c procedure.Case) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if c.ID == "" {

@@ -204,7 +204,7 @@ func (r teamReader) ListReferrals(ctx context.Context, f team.ReferralFilter, p 
 }
 
 func (w teamWriter) PutUser(ctx context.Context, u cabinet.User) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if u.ID == "" {
@@ -223,7 +223,7 @@ func (w teamWriter) PutUser(ctx context.Context, u cabinet.User) error {
 }
 
 func (w teamWriter) PutTeam(ctx context.Context, t team.Team) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if t.ID == "" {
@@ -259,7 +259,7 @@ func (w teamWriter) unindexTeam(id cabinet.TeamID) {
 }
 
 func (w teamWriter) DeleteTeam(ctx context.Context, id cabinet.TeamID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if !w.t.teams.Has(id) {
@@ -271,7 +271,7 @@ func (w teamWriter) DeleteTeam(ctx context.Context, id cabinet.TeamID) error {
 }
 
 func (w teamWriter) PutInvitation(ctx context.Context, inv team.Invitation) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if inv.ID == "" {
@@ -292,7 +292,7 @@ func (w teamWriter) unindexInvitation(id team.InvitationID) {
 }
 
 func (w teamWriter) DeleteInvitation(ctx context.Context, id team.InvitationID) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if !w.t.invitations.Has(id) {
@@ -304,7 +304,7 @@ func (w teamWriter) DeleteInvitation(ctx context.Context, id team.InvitationID) 
 }
 
 func (w teamWriter) PutReferral(ctx context.Context, r team.Referral) error {
-	if err := ctx.Err(); err != nil {
+	if err := w.x.write(ctx); err != nil {
 		return err
 	}
 	if r.ID == "" {

@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"sync"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/internal/memdb"
@@ -13,10 +14,11 @@ import (
 // command reaches any package's records through the store's …Reader and
 // …Writer methods.
 type txn struct {
-	s    *Store
-	rev  cabinet.Revision
-	w    *memdb.Tx
-	open bool
+	s      *Store
+	rev    cabinet.Revision
+	w      *memdb.Tx
+	open   bool
+	writes int // Put and Delete calls so far
 }
 
 var _ cabinet.Tx = (*txn)(nil)
@@ -62,4 +64,60 @@ func (s *Store) txOf(tx cabinet.Tx, write bool) (*txn, error) {
 		return nil, cabinet.Invalid("tx", "is read-only")
 	}
 	return t, nil
+}
+
+// write is called by every Put and Delete of a writer before it writes: it
+// checks ctx, counts the write and fires a fault armed by FailNextWrite.
+func (t *txn) write(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t.writes++
+	return t.s.fault.fire(t.writes)
+}
+
+// fault is a one-shot failure armed by FailNextWrite.
+type fault struct {
+	mu  sync.Mutex
+	at  int // the write that fails, 0 when disarmed
+	err error
+}
+
+func (f *fault) fire(n int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.at == 0 || n != f.at {
+		return nil
+	}
+	err := f.err
+	f.at, f.err = 0, nil
+	return err
+}
+
+// FailNextWrite arms a one-shot fault for tests of SPEC §3 invariant 8 ("a
+// failed command changes nothing, also when it fails after its first
+// write"): the k-th Put or Delete (k ≥ 1) of the next transaction that
+// reaches it returns err instead of writing, so the transaction fails
+// part-way and must roll back whole. Pass context.Canceled to model a
+// context cancelled part-way. The fault fires at most once; DisarmFault
+// removes one that did not fire (a transaction with fewer than k writes
+// leaves it armed). k < 1 disarms.
+func (s *Store) FailNextWrite(k int, err error) {
+	s.fault.mu.Lock()
+	defer s.fault.mu.Unlock()
+	if k < 1 || err == nil {
+		s.fault.at, s.fault.err = 0, nil
+		return
+	}
+	s.fault.at, s.fault.err = k, err
+}
+
+// DisarmFault removes a fault armed by FailNextWrite that has not fired,
+// and reports whether one was armed.
+func (s *Store) DisarmFault() bool {
+	s.fault.mu.Lock()
+	defer s.fault.mu.Unlock()
+	armed := s.fault.at != 0
+	s.fault.at, s.fault.err = 0, nil
+	return armed
 }

@@ -1,4 +1,4 @@
-package clientgroup_test
+package cabinet_test
 
 import (
 	"errors"
@@ -7,19 +7,18 @@ import (
 	"testing"
 
 	"github.com/cabinet-go/cabinet"
-	"github.com/cabinet-go/cabinet/clientgroup"
 )
 
-// FuzzRoutesRoundTrip (GRP-3) adds to FuzzParseRoutes: every valid set of
-// routes (all 256 uint8 values are tried) has a String() that parses back to
-// it, and no invalid set's String() parses; an accepted input names exactly
+// FuzzRoutesRoundTrip (POL-1) adds to FuzzParseRoutes: every valid set of
+// routes (a spread of uint32 values is tried) has a String() that parses back
+// to it, and no invalid set's String() parses; an accepted input names exactly
 // the routes of the parsed set (each part of the input is one of its routes
 // and each of its routes is a part of the input), and a refused input is an
 // *cabinet.InvalidError naming "route" with the empty set.
 func FuzzRoutesRoundTrip(f *testing.F) {
-	for i := range 256 {
-		r := clientgroup.Routes(i)
-		got, err := clientgroup.ParseRoutes(r.String())
+	for i := 0; i < 1<<17; i += 257 {
+		r := cabinet.Routes(i)
+		got, err := cabinet.ParseRoutes(r.String())
 		switch {
 		case r.Valid() && (err != nil || got != r):
 			f.Fatalf("ParseRoutes(%q) = %v, %v; want %d", r.String(), got, err, i)
@@ -32,20 +31,20 @@ func FuzzRoutesRoundTrip(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r, err := clientgroup.ParseRoutes(s)
+		r, err := cabinet.ParseRoutes(s)
 		if err != nil {
 			var ie *cabinet.InvalidError
-			if !errors.As(err, &ie) || !errors.Is(err, cabinet.ErrInvalid) || ie.Field != "route" || r != clientgroup.NoRoute {
+			if !errors.As(err, &ie) || !errors.Is(err, cabinet.ErrInvalid) || ie.Field != "route" || r != cabinet.NoRoutes {
 				t.Fatalf("ParseRoutes(%q) = %v, %v; want NoRoute and an *InvalidError naming route", s, r, err)
 			}
 			return
 		}
 		if !r.Valid() {
-			t.Fatalf("ParseRoutes(%q) = %d, an invalid set", s, uint8(r))
+			t.Fatalf("ParseRoutes(%q) = %d, an invalid set", s, uint32(r))
 		}
 		want := strings.Split(r.String(), "|")
 		if s == "" || s == "none" {
-			if r != clientgroup.NoRoute {
+			if r != cabinet.NoRoutes {
 				t.Fatalf("ParseRoutes(%q) = %v, want the empty set", s, r)
 			}
 			return
