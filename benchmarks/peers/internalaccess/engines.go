@@ -219,7 +219,9 @@ const (
 	tAction       types.EntityType = "Action"
 )
 
-func uid(t types.EntityType, id string) types.EntityUID { return types.NewEntityUID(t, types.String(id)) }
+func uid(t types.EntityType, id string) types.EntityUID {
+	return types.NewEntityUID(t, types.String(id))
+}
 
 // LoadCedar builds a cedar-go EntityMap from w and parses internal.cedar.
 func LoadCedar(w *World) (Engine, error) {
@@ -378,9 +380,9 @@ func (a *worldAdapter) LoadPolicy(m casbinmodel.Model) error {
 	return err
 }
 
-func (a *worldAdapter) SavePolicy(casbinmodel.Model) error             { return errReadOnly }
-func (a *worldAdapter) AddPolicy(string, string, []string) error       { return errReadOnly }
-func (a *worldAdapter) RemovePolicy(string, string, []string) error    { return errReadOnly }
+func (a *worldAdapter) SavePolicy(casbinmodel.Model) error          { return errReadOnly }
+func (a *worldAdapter) AddPolicy(string, string, []string) error    { return errReadOnly }
+func (a *worldAdapter) RemovePolicy(string, string, []string) error { return errReadOnly }
 func (a *worldAdapter) RemoveFilteredPolicy(string, string, int, ...string) error {
 	return errReadOnly
 }
