@@ -21,4 +21,12 @@ type Tx interface {
 	Revision() Revision
 	// Writable reports whether the transaction may write (an Update's).
 	Writable() bool
+	// Emit records the batch of events the transaction's command
+	// publishes: the store writes it into its change log (ChangeLog) in the
+	// same transaction, under the commit's revision (b.Revision is set by
+	// the store), so that no committed command's events are ever lost
+	// (SPEC §3 invariant 13). A transaction that emits a batch commits a new
+	// revision even if it wrote nothing else. Calling Emit again replaces
+	// the batch. On a read-only Tx it is an *InvalidError naming "tx".
+	Emit(b Batch) error
 }

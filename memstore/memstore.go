@@ -27,7 +27,8 @@ type Store struct {
 	contact     contactTables
 	procedure   procedureTables
 
-	fault fault // armed by FailNextWrite (tests)
+	fault fault     // armed by FailNextWrite (tests)
+	log   changeLog // the change log (cabinet.ChangeLog)
 }
 
 // Option configures a Store.
@@ -46,6 +47,7 @@ func RunTwice() Option { return func(s *Store) { s.db.SetRerun(true) } }
 // New returns an empty store.
 func New(opts ...Option) *Store {
 	s := &Store{}
+	s.log.init()
 	for _, o := range opts {
 		if o != nil {
 			o(s)

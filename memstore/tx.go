@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/cabinet-go/cabinet"
@@ -19,6 +20,9 @@ type txn struct {
 	w      *memdb.Tx
 	open   bool
 	writes int // Put and Delete calls so far
+
+	batch cabinet.Batch // Emit
+	keys  []cabinet.Key // touch: every record written, before and after
 }
 
 var _ cabinet.Tx = (*txn)(nil)
@@ -29,6 +33,21 @@ func (t *txn) Revision() cabinet.Revision { return t.rev }
 // Writable implements cabinet.Tx.
 func (t *txn) Writable() bool { return t.w != nil }
 
+// Emit implements cabinet.Tx.
+func (t *txn) Emit(b cabinet.Batch) error {
+	if t.w == nil || !t.open {
+		return cabinet.Invalid("tx", "is read-only or no longer open")
+	}
+	b.Events = slices.Clone(b.Events)
+	t.batch = b
+	t.w.MarkWritten()
+	return nil
+}
+
+// touch records keys of a record the transaction writes, for the change
+// log.
+func (t *txn) touch(keys ...cabinet.Key) { t.keys = append(t.keys, keys...) }
+
 // view runs fn on a read transaction under the read lock.
 func (s *Store) view(ctx context.Context, fn func(t *txn) error) error {
 	return s.db.Read(ctx, func(rev uint64) error {
@@ -38,15 +57,30 @@ func (s *Store) view(ctx context.Context, fn func(t *txn) error) error {
 	})
 }
 
-// update runs fn in a write transaction under the write lock.
+// update runs fn in a write transaction under the write lock. When it
+// commits, the change (the emitted batch and the keys written) is appended
+// to the change log under the same lock, and the commit hooks run once the
+// lock is released.
 func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revision, error) {
+	before := s.Revision()
 	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
 		t := &txn{s: s, rev: cabinet.Revision(tx.Revision()), w: tx, open: true}
 		defer func() { t.open = false }()
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		tx.OnCommit(func(rev uint64) {
+			c := cabinet.Change{Revision: cabinet.Revision(rev), Batch: t.batch, Keys: cabinet.NormalizeKeys(t.keys)}
+			c.Batch.Revision = c.Revision
+			s.log.append(c)
+		})
+		return nil
 	})
 	if err != nil {
 		return 0, err
+	}
+	if r := cabinet.Revision(rev); r > before {
+		s.runHooks(r)
 	}
 	return cabinet.Revision(rev), nil
 }

@@ -30,6 +30,9 @@ type txn struct {
 	rev      cabinet.Revision
 	revKnown bool
 	open     bool // false once the View's or Update's function returned
+
+	batch   cabinet.Batch // Emit: the command's events, for the change log
+	emitted bool
 }
 
 var _ cabinet.Tx = (*txn)(nil)
@@ -57,6 +60,17 @@ func (t *txn) Revision() cabinet.Revision {
 // Writable implements cabinet.Tx: whether the transaction may write (an
 // Update's).
 func (t *txn) Writable() bool { return t.writable }
+
+// Emit implements cabinet.Tx: it records the command's batch; the commit
+// writes it into the change log with the revision.
+func (t *txn) Emit(b cabinet.Batch) error {
+	if !t.writable || !t.open {
+		return cabinet.Invalid("tx", "is read-only or no longer open")
+	}
+	b.Events = append([]cabinet.Event(nil), b.Events...)
+	t.batch, t.emitted, t.wrote = b, true, true
+	return nil
+}
 
 // commitRevision takes the transaction's revision at its tail: under the
 // revision advisory lock, held until the commit, the next value of the

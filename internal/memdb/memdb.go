@@ -42,9 +42,21 @@ func (db *DB) SetRerun(on bool) { db.rerun = on }
 
 // Tx journals the writes of one Write call.
 type Tx struct {
-	base uint64
-	undo []func()
+	base     uint64
+	undo     []func()
+	written  bool               // MarkWritten: commit a revision even without undo entries
+	onCommit []func(rev uint64) // run under the write lock once the revision is assigned
 }
+
+// MarkWritten makes the transaction commit a new revision even if it wrote
+// nothing through a table (a store that logs emitted events needs one).
+func (tx *Tx) MarkWritten() { tx.written = true }
+
+// OnCommit registers fn to run when the transaction commits, still under
+// the write lock, with the new revision: a store appends to its change log
+// there, so that revision order and log order are one. fn must not fail or
+// block.
+func (tx *Tx) OnCommit(fn func(rev uint64)) { tx.onCommit = append(tx.onCommit, fn) }
 
 // Revision returns the revision the transaction started from: the last
 // committed write before it.
@@ -86,8 +98,11 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) (rev uint64, err
 		tx.rollback()
 		return 0, err
 	}
-	if len(tx.undo) > 0 {
+	if len(tx.undo) > 0 || tx.written {
 		db.rev++
+		for _, f := range tx.onCommit {
+			f(db.rev)
+		}
 	}
 	return db.rev, nil
 }
@@ -117,7 +132,7 @@ func (tx *Tx) rollback() {
 	for i := len(tx.undo) - 1; i >= 0; i-- {
 		tx.undo[i]()
 	}
-	tx.undo = nil
+	tx.undo, tx.written, tx.onCommit = nil, false, nil
 }
 
 // Table is a map of values keyed by K whose writes go through a *Tx.

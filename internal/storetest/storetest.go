@@ -217,3 +217,4 @@ type foreignTx struct{}
 
 func (foreignTx) Revision() cabinet.Revision { return 0 }
 func (foreignTx) Writable() bool             { return true }
+func (foreignTx) Emit(cabinet.Batch) error   { return nil }
