@@ -69,7 +69,7 @@ func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error)
 	k.Groups = clientgroup.NewService(store, accounts, dossiers, shared...)
 	k.Contacts = contact.NewService(store, groups, accounts, shared...)
 	k.Procedures = procedure.NewService(store, groups, dossiers, accounts, shared...)
-	k.Teams = team.NewService(store, append(shared, cabinet.WithAccountListeners(
+	k.Teams = team.NewService(store, groups, dossiers, append(shared, cabinet.WithAccountListeners(
 		append([]cabinet.AccountListener{k.Access, k.Contacts, k.Procedures}, o.AccountListeners...)...))...)
 	return k, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/memstore"
 	"github.com/cabinet-go/cabinet/policy"
+	"github.com/cabinet-go/cabinet/team"
 )
 
 // office is a small state built through a kit: an admin, a standard
@@ -36,9 +37,9 @@ func buildOffice(t *testing.T, k *kit.Kit) office {
 	ctx := context.Background()
 	var o office
 	var err error
-	o.admin, err = k.Teams.CreateUser(ctx, "Louise", "louise@office.example")
+	o.admin, _, err = k.Teams.CreateUser(ctx, "signup", "Louise", "louise@office.example")
 	require.NoError(t, err)
-	o.manager, err = k.Teams.CreateUser(ctx, "Marc", "marc@office.example")
+	o.manager, _, err = k.Teams.CreateUser(ctx, "signup", "Marc", "marc@office.example")
 	require.NoError(t, err)
 	off, err := k.Groups.CreateOffice(ctx, o.admin.ID, "Office", "contact@office.example")
 	require.NoError(t, err)
@@ -123,10 +124,51 @@ func TestNewLinksSignUpsToGrantsAndHostListeners(t *testing.T) {
 		Email: "claire@example.com", Phone: "06 12 34 56 78", Level: access.LevelReadOnly})
 	require.NoError(t, err)
 
-	claire, err := k.Teams.CreateUser(ctx, "Claire", "Claire@Example.com")
+	claire, _, err := k.Teams.CreateUser(ctx, "signup", "Claire", "Claire@Example.com")
 	require.NoError(t, err)
 	require.True(t, canView(t, k, claire.ID, o.dossier), "central person route (ACC-6) after sign-up")
 	require.Contains(t, host.users, claire.ID)
+}
+
+// kit gives team the real facts of clientgroup and access (TEAM-8, TEAM-9):
+// a referral needs an internal route or a central grant, read in the
+// referral's own transaction; consent belongs to the dossier's granted
+// central person; the team route never applies to her.
+func TestNewWiresTeamToTheDirectoryAndDossiers(t *testing.T) {
+	k := newKit(t, memstore.New(memstore.RunTwice()))
+	o := buildOffice(t, k)
+	ctx := context.Background()
+	outsider, _, err := k.Teams.CreateUser(ctx, "signup", "Eve", "eve@example.com")
+	require.NoError(t, err)
+	claire, _, err := k.Teams.CreateUser(ctx, "signup", "Claire", "claire@example.com")
+	require.NoError(t, err)
+	_, err = k.Access.GrantPerson(ctx, o.manager.ID, o.holder.ID, access.GrantInput{
+		Email: claire.Email, Phone: "06 12 34 56 78", Level: access.LevelReadOnly})
+	require.NoError(t, err)
+	in := team.ReferInput{ClientName: "Claire Roux", ClientEmail: claire.Email, Dossier: o.dossier}
+
+	_, _, err = k.Teams.Refer(ctx, outsider.ID, in)
+	require.Equal(t, "TEAM-8", cabinet.RuleOf(err), "an outsider shares nothing: %v", err)
+	in.Dossier = "dossier_404"
+	_, _, err = k.Teams.Refer(ctx, o.manager.ID, in)
+	require.Equal(t, "TEAM-8", cabinet.RuleOf(err), "an unknown dossier: %v", err)
+	in.Dossier = o.dossier
+	tm, _, err := k.Teams.CreateTeam(ctx, o.manager.ID, "Roux advisers", "")
+	require.NoError(t, err)
+	in.Team = tm.ID
+	_, _, err = k.Teams.Refer(ctx, o.manager.ID, in)
+	require.NoError(t, err, "the manager reaches the dossier internally (GRP-3)")
+	_, _, err = k.Teams.Refer(ctx, claire.ID, team.ReferInput{ClientName: "Claire Roux", ClientEmail: claire.Email, Dossier: o.dossier})
+	require.NoError(t, err, "the granted holder refers herself")
+	ok, err := k.Teams.ReachesDossier(ctx, claire.ID, o.dossier)
+	require.NoError(t, err)
+	require.False(t, ok, "no team route for the dossier's own central person")
+
+	_, _, err = k.Teams.RevokeConsent(ctx, o.manager.ID, o.dossier)
+	require.Equal(t, "TEAM-9", cabinet.RuleOf(err), "the referrer does not hold consent: %v", err)
+	c, _, err := k.Teams.RevokeConsent(ctx, claire.ID, o.dossier)
+	require.NoError(t, err)
+	require.Equal(t, team.ConsentRevoked, c.State)
 }
 
 // New reports the engine's loading error and builds nothing.

@@ -18,6 +18,7 @@ type teamTables struct {
 	teams       *memdb.Table[cabinet.TeamID, team.Team]
 	personal    *memdb.Table[cabinet.UserID, cabinet.TeamID] // owner → personal team
 	teamsOf     *memdb.Index[cabinet.UserID, cabinet.TeamID] // member → teams
+	pendingOf   *memdb.Index[cabinet.UserID, cabinet.TeamID] // lead → pending teams (TEAM-1)
 	invitations *memdb.Table[team.InvitationID, team.Invitation]
 	invsOfTeam  *memdb.Index[cabinet.TeamID, team.InvitationID]
 	invsOfEmail *memdb.Index[string, team.InvitationID] // EmailKey → invitations
@@ -25,6 +26,8 @@ type teamTables struct {
 	refsOfTeam  *memdb.Index[cabinet.TeamID, cabinet.ReferralID]
 	refsOfEmail *memdb.Index[string, cabinet.ReferralID] // client EmailKey → referrals
 	refsOfDoss  *memdb.Index[cabinet.DossierID, cabinet.ReferralID]
+	refsBy      *memdb.Index[cabinet.UserID, cabinet.ReferralID] // referrer → referrals
+	consents    *memdb.Table[cabinet.DossierID, team.DossierConsent]
 }
 
 func (t *teamTables) init() {
@@ -36,6 +39,7 @@ func (t *teamTables) init() {
 	})
 	t.personal = memdb.NewTable[cabinet.UserID, cabinet.TeamID](nil)
 	t.teamsOf = memdb.NewIndex[cabinet.UserID, cabinet.TeamID]()
+	t.pendingOf = memdb.NewIndex[cabinet.UserID, cabinet.TeamID]()
 	t.invitations = memdb.NewTable[team.InvitationID, team.Invitation](nil)
 	t.invsOfTeam = memdb.NewIndex[cabinet.TeamID, team.InvitationID]()
 	t.invsOfEmail = memdb.NewIndex[string, team.InvitationID]()
@@ -43,6 +47,8 @@ func (t *teamTables) init() {
 	t.refsOfTeam = memdb.NewIndex[cabinet.TeamID, cabinet.ReferralID]()
 	t.refsOfEmail = memdb.NewIndex[string, cabinet.ReferralID]()
 	t.refsOfDoss = memdb.NewIndex[cabinet.DossierID, cabinet.ReferralID]()
+	t.refsBy = memdb.NewIndex[cabinet.UserID, cabinet.ReferralID]()
+	t.consents = memdb.NewTable[cabinet.DossierID, team.DossierConsent](nil)
 }
 
 // ViewTeams implements team.Store.
@@ -147,8 +153,11 @@ func (r teamReader) PersonalTeam(ctx context.Context, owner cabinet.UserID) (tea
 
 func (r teamReader) ListTeams(ctx context.Context, f team.TeamFilter, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
 	ids := r.t.teams.Keys()
-	if f.Member != "" {
+	switch {
+	case f.Member != "":
 		ids = r.t.teamsOf.Members(f.Member)
+	case f.PendingLead != "":
+		ids = r.t.pendingOf.Members(f.PendingLead)
 	}
 	return page(ctx, ids, r.t.teams.Get, f.Match, p)
 }
@@ -181,11 +190,25 @@ func (r teamReader) Referral(ctx context.Context, id cabinet.ReferralID) (team.R
 	if err := ctx.Err(); err != nil {
 		return team.Referral{}, err
 	}
-	ref, ok := r.t.referrals.Get(id)
+	ref, ok := r.referral(id)
 	if !ok {
 		return team.Referral{}, cabinet.NotFound("referral", id)
 	}
 	return ref, nil
+}
+
+// referral returns referral id with its Consent derived from its dossier's
+// consent record (TEAM-9): ConsentGiven when there is none.
+func (r teamReader) referral(id cabinet.ReferralID) (team.Referral, bool) {
+	ref, ok := r.t.referrals.Get(id)
+	if !ok {
+		return ref, false
+	}
+	ref.Consent = team.ConsentGiven
+	if c, ok := r.t.consents.Get(ref.Dossier); ok {
+		ref.Consent = c.State
+	}
+	return ref, true
 }
 
 func (r teamReader) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
@@ -195,12 +218,29 @@ func (r teamReader) ListReferrals(ctx context.Context, f team.ReferralFilter, p 
 		ids = r.t.refsOfTeam.Members(f.Team)
 	case f.Dossier != "":
 		ids = r.t.refsOfDoss.Members(f.Dossier)
+	case f.Referrer != "":
+		ids = r.t.refsBy.Members(f.Referrer)
 	case f.ClientEmail != "":
 		ids = r.t.refsOfEmail.Members(cabinet.EmailKey(f.ClientEmail))
 	default:
 		ids = r.t.referrals.Keys()
 	}
-	return page(ctx, ids, r.t.referrals.Get, f.Match, p)
+	return page(ctx, ids, r.referral, f.Match, p)
+}
+
+func (r teamReader) DossierConsent(ctx context.Context, dossier cabinet.DossierID) (team.DossierConsent, error) {
+	if err := ctx.Err(); err != nil {
+		return team.DossierConsent{}, err
+	}
+	c, ok := r.t.consents.Get(dossier)
+	if !ok {
+		return team.DossierConsent{}, cabinet.NotFound("consent of dossier", dossier)
+	}
+	return c, nil
+}
+
+func (r teamReader) ListDossierConsents(ctx context.Context, f team.ConsentFilter, p cabinet.Page) ([]team.DossierConsent, cabinet.Cursor, error) {
+	return page(ctx, r.t.consents.Keys(), r.t.consents.Get, f.Match, p)
 }
 
 func (w teamWriter) PutUser(ctx context.Context, u cabinet.User) error {
@@ -239,6 +279,9 @@ func (w teamWriter) PutTeam(ctx context.Context, t team.Team) error {
 	for _, m := range t.Members {
 		w.t.teamsOf.Add(w.tx, m.User, t.ID)
 	}
+	if t.Pending {
+		w.t.pendingOf.Add(w.tx, t.Lead, t.ID)
+	}
 	if t.Personal {
 		w.t.personal.Put(w.tx, t.Owner, t.ID)
 	}
@@ -252,6 +295,9 @@ func (w teamWriter) unindexTeam(id cabinet.TeamID) {
 	}
 	for _, m := range old.Members {
 		w.t.teamsOf.Remove(w.tx, m.User, id)
+	}
+	if old.Pending {
+		w.t.pendingOf.Remove(w.tx, old.Lead, id)
 	}
 	if old.Personal {
 		w.t.personal.Delete(w.tx, old.Owner)
@@ -314,10 +360,27 @@ func (w teamWriter) PutReferral(ctx context.Context, r team.Referral) error {
 		w.t.refsOfTeam.Remove(w.tx, old.Team, r.ID)
 		w.t.refsOfEmail.Remove(w.tx, cabinet.EmailKey(old.ClientEmail), r.ID)
 		w.t.refsOfDoss.Remove(w.tx, old.Dossier, r.ID)
+		w.t.refsBy.Remove(w.tx, old.Referrer, r.ID)
 	}
+	r.Consent = team.ConsentInvalid // derived when read, never stored
 	w.t.referrals.Put(w.tx, r.ID, r)
 	w.t.refsOfTeam.Add(w.tx, r.Team, r.ID)
 	w.t.refsOfEmail.Add(w.tx, cabinet.EmailKey(r.ClientEmail), r.ID)
 	w.t.refsOfDoss.Add(w.tx, r.Dossier, r.ID)
+	w.t.refsBy.Add(w.tx, r.Referrer, r.ID)
+	return nil
+}
+
+func (w teamWriter) PutDossierConsent(ctx context.Context, c team.DossierConsent) error {
+	if err := w.x.write(ctx); err != nil {
+		return err
+	}
+	if c.Dossier == "" {
+		return cabinet.Invalid("dossier", "is required")
+	}
+	if !c.State.Valid() {
+		return cabinet.Invalid("consent", "must be given or revoked")
+	}
+	w.t.consents.Put(w.tx, c.Dossier, c)
 	return nil
 }

@@ -267,7 +267,9 @@ func (ix *index) teamRoute(u *userRec, d *dossRec) (cabinet.Routes, error) {
 		if !hasSorted(u.teams, ref.Team) {
 			continue // not one of u's teams: no route to try
 		}
-		err := team.CanReachDossier(ix.teams[ref.Team], ref, u.id)
+		// central false: the index does not yet exclude central persons from
+		// the team route (TEAM-8 v2); package policy's rewrite will.
+		err := team.CanReachDossier(ix.teams[ref.Team], ref, u.id, false)
 		if err == nil {
 			return cabinet.RouteTeam, nil
 		}

@@ -6,8 +6,8 @@ import (
 	"github.com/cabinet-go/cabinet"
 )
 
-// Store persists the package's records: user accounts, teams, invitations
-// and referrals. It is dumb persistence: the rules live in Service.
+// Store persists the package's records: user accounts, teams, invitations,
+// referrals and the dossiers' consent switches. It is dumb persistence: the rules live in Service.
 // Implementations must be safe for concurrent use; package memstore is the
 // embedded one, and package teamtest is the conformance suite every
 // implementation must pass.
@@ -68,7 +68,8 @@ type Reader interface {
 	Team(ctx context.Context, id cabinet.TeamID) (Team, error)
 	// PersonalTeam returns the personal team whose Owner is owner.
 	PersonalTeam(ctx context.Context, owner cabinet.UserID) (Team, error)
-	// ListTeams lists the teams matching f.
+	// ListTeams lists the teams matching f (TeamFilter.PendingLead: the
+	// pending teams whose Lead is that user).
 	ListTeams(ctx context.Context, f TeamFilter, p cabinet.Page) ([]Team, cabinet.Cursor, error)
 
 	// Invitation returns invitation id.
@@ -76,10 +77,21 @@ type Reader interface {
 	// ListInvitations lists the invitations matching f.
 	ListInvitations(ctx context.Context, f InvitationFilter, p cabinet.Page) ([]Invitation, cabinet.Cursor, error)
 
-	// Referral returns referral id.
+	// Referral returns referral id, its Consent filled in from its
+	// dossier's DossierConsent (ConsentGiven when there is none).
 	Referral(ctx context.Context, id cabinet.ReferralID) (Referral, error)
-	// ListReferrals lists the referrals matching f.
+	// ListReferrals lists the referrals matching f, each with its Consent
+	// filled in as Referral does; ReferralFilter.Consent matches that
+	// derived value, so a page holds only matching referrals.
 	ListReferrals(ctx context.Context, f ReferralFilter, p cabinet.Page) ([]Referral, cabinet.Cursor, error)
+
+	// DossierConsent returns the consent record of dossier (TEAM-9), or an
+	// error wrapping cabinet.ErrNotFound when none was ever stored
+	// (consent is then given).
+	DossierConsent(ctx context.Context, dossier cabinet.DossierID) (DossierConsent, error)
+	// ListDossierConsents lists the stored consent records matching f,
+	// ordered by dossier ID.
+	ListDossierConsents(ctx context.Context, f ConsentFilter, p cabinet.Page) ([]DossierConsent, cabinet.Cursor, error)
 }
 
 // Writer reads and writes records inside an UpdateTeams transaction. Put
@@ -101,6 +113,11 @@ type Writer interface {
 	PutInvitation(ctx context.Context, inv Invitation) error
 	// DeleteInvitation removes invitation id.
 	DeleteInvitation(ctx context.Context, id InvitationID) error
-	// PutReferral stores r.
+	// PutReferral stores r. r.Consent is not stored (it is derived from
+	// the dossier's consent record when read).
 	PutReferral(ctx context.Context, r Referral) error
+	// PutDossierConsent stores c, the consent switch of c.Dossier: from
+	// then on every referral of that dossier reads with c.State. An empty
+	// Dossier or an invalid State is refused with cabinet.ErrInvalid.
+	PutDossierConsent(ctx context.Context, c DossierConsent) error
 }

@@ -202,19 +202,36 @@ type Member struct {
 // Members is sorted by User and holds each user once. In a personal team,
 // Owner is the one member (an admin) and also the Lead; in any other team
 // Owner is empty. FirstTeam is set only on a personal team: the first
-// non-personal team its owner joined or created, which received the
-// personal team's referrals (TEAM-7); empty until then.
+// non-personal team its owner joined, created or accepted, which received
+// the personal team's referrals (TEAM-7); empty until then.
+//
+// Pending marks a team created on someone else's behalf that its Lead has
+// not accepted yet (TEAM-1): it has no member, receives no referral, moves
+// nothing and no command but AcceptTeam and DeclineTeam (by its Lead) applies
+// to it.
+//
+// Name is the team's name. A personal team's name is not stored (it is ""
+// in the store): Service fills it, on every team it returns, with
+// PersonalTeamName of the owner's current display name (TEAM-6).
 type Team struct {
 	ID        cabinet.TeamID
 	Name      string
 	Personal  bool
+	Pending   bool           // awaiting its lead's acceptance (TEAM-1); never a personal team
 	Owner     cabinet.UserID // personal teams only
-	Lead      cabinet.UserID // the lead advisor, always an admin (TEAM-2)
+	Lead      cabinet.UserID // the lead advisor, always an admin once accepted (TEAM-2)
 	CreatedBy cabinet.UserID // the lead, or the assistant who created it for them (TEAM-1)
 	CreatedAt time.Time
 	Members   []Member
 	FirstTeam cabinet.TeamID // personal teams only (TEAM-7)
 }
+
+// PersonalTeamName is the one derivation of a personal team's label from
+// its owner's display name: "<display name> personal" (TEAM-6). The label
+// is computed when a team is read, never stored, so it follows every change
+// of the display name (SetDisplayName). A host that shows another language
+// builds its own label from the owner's name instead.
+func PersonalTeamName(displayName string) string { return displayName + " personal" }
 
 func compareMember(m Member, u cabinet.UserID) int { return cmp.Compare(m.User, u) }
 
@@ -288,6 +305,7 @@ type Invitation struct {
 	ExpiresAt  time.Time
 	AcceptedBy cabinet.UserID // set when accepted
 	ClosedAt   time.Time      // when accepted or revoked
+	ResentAt   time.Time      // when an admin last sent it again (ResendInvitation); zero if never
 }
 
 // Expired reports whether inv is pending and its lifetime is over at now.
@@ -298,23 +316,72 @@ func (inv Invitation) Expired(now time.Time) bool {
 // Referral is a client an advisor brought in by inviting them (TEAM-7). It
 // lives in exactly one team. Client is set once the client has an account
 // (at referral time if they already had one, otherwise when CreateUser
-// creates the account with ClientEmail).
+// creates the account with ClientEmail); it is a name for the listing only
+// and gives its account no right (TEAM-9 v2: consent belongs to the
+// dossier's granted central persons).
+//
+// Consent is not stored with the referral: it is the consent of its
+// Dossier (one switch per dossier, DossierConsent, TEAM-9), filled in by
+// every Reader when it returns the referral (ConsentGiven when the dossier
+// has no consent record) and ignored by Writer.PutReferral.
 type Referral struct {
-	ID               cabinet.ReferralID
-	Team             cabinet.TeamID
-	Referrer         cabinet.UserID
-	ClientName       string
-	ClientEmail      string         // normalised (cabinet.ParseEmail)
-	Client           cabinet.UserID // "" until the client has an account
-	Dossier          cabinet.DossierID
-	Consent          Consent
-	CreatedAt        time.Time
-	ConsentChangedAt time.Time // zero until the client first changes consent
+	ID          cabinet.ReferralID
+	Team        cabinet.TeamID
+	Referrer    cabinet.UserID
+	ClientName  string
+	ClientEmail string         // normalised (cabinet.ParseEmail)
+	Client      cabinet.UserID // "" until the client has an account
+	Dossier     cabinet.DossierID
+	Consent     Consent // derived from the dossier's DossierConsent when read
+	CreatedAt   time.Time
 }
+
+// DossierConsent is the one consent switch of a dossier (TEAM-9 v2): while
+// State is ConsentRevoked no team reaches the dossier through the team
+// route, in every team that holds a referral of it. Only the dossier's
+// granted central persons change it. A dossier without a record has
+// consent given (Reader.DossierConsent returns ErrNotFound and Service
+// reports the default, ConsentGiven with no ChangedBy).
+type DossierConsent struct {
+	Dossier   cabinet.DossierID
+	State     Consent
+	ChangedBy cabinet.UserID // the central person who last changed it; "" for the default
+	ChangedAt time.Time      // zero for the default
+}
+
+// DossierReach is what TEAM-8 needs to know about a user and a dossier,
+// read in the command's transaction from the packages that own it: whether
+// the dossier exists and is archived (access, ACC-12), whether the user
+// reaches it through an internal route of its office (clientgroup, GRP-3)
+// and whether the user holds a grant to one of its central persons (access,
+// ACC-6/ACC-7). CanRefer and CanMoveReferral decide with it.
+type DossierReach struct {
+	Exists   bool
+	Archived bool
+	Internal bool // an internal route, GRP-3
+	Central  bool // a granted holder or co-holder
+}
+
+// Entitled reports whether the user may share the dossier with a team
+// (TEAM-8): it exists and they reach it internally or are its granted
+// central person.
+func (d DossierReach) Entitled() bool { return d.Exists && (d.Internal || d.Central) }
 
 // TeamFilter selects teams in Reader.ListTeams. Zero fields match all.
 type TeamFilter struct {
-	Member cabinet.UserID // teams u is a member of
+	Member      cabinet.UserID // teams u is a member of
+	PendingLead cabinet.UserID // pending teams awaiting u's acceptance as lead (TEAM-1)
+}
+
+// ConsentFilter selects consent records in Reader.ListDossierConsents.
+// Zero fields match all.
+type ConsentFilter struct {
+	State Consent
+}
+
+// Match reports whether c satisfies f.
+func (f ConsentFilter) Match(c DossierConsent) bool {
+	return f.State == ConsentInvalid || c.State == f.State
 }
 
 // InvitationFilter selects invitations in Reader.ListInvitations. Zero
@@ -326,7 +393,8 @@ type InvitationFilter struct {
 }
 
 // ReferralFilter selects referrals in Reader.ListReferrals and
-// Service.Referrals (TEAM-12). Zero fields match all.
+// Service.Referrals (TEAM-12). Zero fields match all. Consent matches the
+// referral's derived consent, that of its dossier (TEAM-9).
 type ReferralFilter struct {
 	Team        cabinet.TeamID
 	Referrer    cabinet.UserID
@@ -355,5 +423,6 @@ func (f InvitationFilter) Match(inv Invitation) bool {
 
 // Match reports whether t satisfies f.
 func (f TeamFilter) Match(t Team) bool {
-	return f.Member == "" || t.IsMember(f.Member)
+	return (f.Member == "" || t.IsMember(f.Member)) &&
+		(f.PendingLead == "" || (t.Pending && t.Lead == f.PendingLead))
 }

@@ -40,6 +40,10 @@ func must[T any](v T, err error) T {
 	return v
 }
 
+// mustRev is must for the commands that also return the revision they
+// committed.
+func mustRev[T any](v T, _ cabinet.Revision, err error) T { return must(v, err) }
+
 func run() error {
 	ctx := context.Background()
 
@@ -52,7 +56,7 @@ func run() error {
 	}
 
 	// People sign up (package team).
-	signUp := func(name, email string) cabinet.User { return must(k.Teams.CreateUser(ctx, name, email)) }
+	signUp := func(name, email string) cabinet.User { return mustRev(k.Teams.CreateUser(ctx, "signup", name, email)) }
 	louise := signUp("Louise", "louise@martin-wealth.example") // office admin
 	marc := signUp("Marc", "marc@martin-wealth.example")       // standard, manages the dossier
 	noah := signUp("Noah", "noah@martin-wealth.example")       // standard
@@ -79,10 +83,10 @@ func run() error {
 	must(k.Access.GrantAdvisor(ctx, marc.ID, notary.ID, access.LevelReadWrite))
 
 	// A team (package team): Marc leads it, Paul joins, Marc refers Claire.
-	tm := must(k.Teams.CreateTeam(ctx, marc.ID, "Roux advisers", ""))
-	inv := must(k.Teams.Invite(ctx, marc.ID, tm.ID, paul.Email, team.RoleMember))
-	must(k.Teams.AcceptInvitation(ctx, paul.ID, inv.ID))
-	ref := must(k.Teams.Refer(ctx, marc.ID, team.ReferInput{Team: tm.ID, ClientName: "Claire Roux", ClientEmail: claire.Email, Dossier: d.ID}))
+	tm := mustRev(k.Teams.CreateTeam(ctx, marc.ID, "Roux advisers", ""))
+	inv := mustRev(k.Teams.Invite(ctx, marc.ID, tm.ID, paul.Email, team.RoleMember))
+	mustRev(k.Teams.AcceptInvitation(ctx, paul.ID, inv.ID))
+	mustRev(k.Teams.Refer(ctx, marc.ID, team.ReferInput{Team: tm.ID, ClientName: "Claire Roux", ClientEmail: claire.Email, Dossier: d.ID}))
 	fmt.Printf("Office %q: admin Louise, standard Marc and Noah, client group %q.\n", office.Name, estates.Name)
 	fmt.Printf("Dossier %q managed by Marc; Claire (holder) and the notary granted; team %q holds Claire's referral.\n\n", d.Name, tm.Name)
 
@@ -113,12 +117,12 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		u := must(k.Teams.User(ctx, v.User))
+		u := must(k.Teams.User(ctx, louise.ID, v.User))
 		fmt.Printf("  %-10s via %s\n", u.DisplayName, v.Routes)
 	}
 
 	fmt.Println("\nClaire revokes her consent to share data with the team.")
-	must(k.Teams.RevokeConsent(ctx, claire.ID, ref.ID))
+	mustRev(k.Teams.RevokeConsent(ctx, claire.ID, d.ID))
 	ask("Can Paul (team member) view the dossier?", paul.ID, policy.ViewDossier, dossier)
 	return nil
 }

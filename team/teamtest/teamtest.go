@@ -47,6 +47,8 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) team.Store) {
 	t.Run("Teams", func(t *testing.T) { testTeams(t, newStore(t)) })
 	t.Run("Invitations", func(t *testing.T) { testInvitations(t, newStore(t)) })
 	t.Run("Referrals", func(t *testing.T) { testReferrals(t, newStore(t)) })
+	t.Run("Consents", func(t *testing.T) { testConsents(t, newStore(t)) })
+	t.Run("PendingTeams", func(t *testing.T) { testPendingTeams(t, newStore(t)) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, newStore(t)) })
 	t.Run("Rollback", func(t *testing.T) { testRollback(t, newStore(t)) })
 	t.Run("Copies", func(t *testing.T) { testCopies(t, newStore(t)) })
@@ -272,7 +274,7 @@ func testInvitations(t *testing.T, s team.Store) {
 	ctx := context.Background()
 	i1 := team.Invitation{ID: "i1", Team: "t1", Email: "Ann@example.com", Role: team.RoleMember, InvitedBy: "u1", Status: team.StatusPending, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 	i2 := team.Invitation{ID: "i2", Team: "t2", Email: "ann@example.com", Role: team.RoleAdmin, InvitedBy: "u1", Status: team.StatusRevoked, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour), ClosedAt: t0}
-	i3 := team.Invitation{ID: "i3", Team: "t1", Email: "bob@example.com", Role: team.RoleMember, InvitedBy: "u1", Status: team.StatusPending, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+	i3 := team.Invitation{ID: "i3", Team: "t1", Email: "bob@example.com", Role: team.RoleMember, InvitedBy: "u1", Status: team.StatusPending, CreatedAt: t0, ExpiresAt: t0.Add(3 * time.Hour), ResentAt: t0.Add(2 * time.Hour)}
 	update(t, s, func(w team.Writer) error {
 		for _, inv := range []team.Invitation{i1, i2, i3} {
 			if err := w.PutInvitation(ctx, inv); err != nil {
@@ -326,31 +328,36 @@ func testInvitations(t *testing.T, s team.Store) {
 	wantNotFound(t, "DeleteInvitation(missing)", err)
 }
 
-func ref(id, tm, referrer, email, dossier string, c team.Consent) team.Referral {
+// ref builds a referral as a Reader returns it when its dossier has no
+// consent record: Consent given.
+func ref(id, tm, referrer, email, dossier string) team.Referral {
 	return team.Referral{ID: cabinet.ReferralID(id), Team: cabinet.TeamID(tm), Referrer: cabinet.UserID(referrer),
-		ClientName: "Client " + id, ClientEmail: email, Dossier: cabinet.DossierID(dossier), Consent: c, CreatedAt: t0}
+		ClientName: "Client " + id, ClientEmail: email, Dossier: cabinet.DossierID(dossier), Consent: team.ConsentGiven, CreatedAt: t0}
 }
 
 func testReferrals(t *testing.T, s team.Store) {
 	ctx := context.Background()
-	r1 := ref("r1", "t1", "u1", "c1@example.com", "d1", team.ConsentGiven)
-	r2 := ref("r2", "t1", "u2", "C1@example.com", "d2", team.ConsentRevoked)
+	r1 := ref("r1", "t1", "u1", "c1@example.com", "d1")
+	r2 := ref("r2", "t1", "u2", "C1@example.com", "d2")
 	r2.Client = "u9"
-	r3 := ref("r3", "t2", "u1", "c3@example.com", "d1", team.ConsentGiven)
+	r3 := ref("r3", "t2", "u1", "c3@example.com", "d1")
 	update(t, s, func(w team.Writer) error {
 		for _, x := range []team.Referral{r1, r2, r3} {
 			if err := w.PutReferral(ctx, x); err != nil {
 				return err
 			}
 		}
-		return nil
+		// The consent of d2 is revoked: r2 reads with it (TEAM-9, one
+		// switch per dossier).
+		return w.PutDossierConsent(ctx, team.DossierConsent{Dossier: "d2", State: team.ConsentRevoked, ChangedBy: "u9", ChangedAt: t0})
 	})
+	r2.Consent = team.ConsentRevoked
 	view(t, s, func(r team.Reader) error {
 		got, err := r.Referral(ctx, "r2")
 		if err != nil {
 			t.Errorf("Referral: %v", err)
 		}
-		diff(t, "Referral", r2, got)
+		diff(t, "Referral (consent derived from the dossier)", r2, got)
 		_, err = r.Referral(ctx, "zz")
 		wantNotFound(t, "Referral(unknown)", err)
 		for _, c := range []struct {
@@ -361,7 +368,9 @@ func testReferrals(t *testing.T, s team.Store) {
 			{"all", team.ReferralFilter{}, []team.Referral{r1, r2, r3}},
 			{"team", team.ReferralFilter{Team: "t1"}, []team.Referral{r1, r2}},
 			{"team+referrer", team.ReferralFilter{Team: "t1", Referrer: "u2"}, []team.Referral{r2}},
+			{"referrer across teams", team.ReferralFilter{Referrer: "u1"}, []team.Referral{r1, r3}},
 			{"team+consent", team.ReferralFilter{Team: "t1", Consent: team.ConsentGiven}, []team.Referral{r1}},
+			{"consent revoked", team.ReferralFilter{Consent: team.ConsentRevoked}, []team.Referral{r2}},
 			{"client", team.ReferralFilter{Client: "u9"}, []team.Referral{r2}},
 			{"client email any case", team.ReferralFilter{ClientEmail: "c1@EXAMPLE.com"}, []team.Referral{r1, r2}},
 			{"dossier", team.ReferralFilter{Dossier: "d1"}, []team.Referral{r1, r3}},
@@ -375,8 +384,10 @@ func testReferrals(t *testing.T, s team.Store) {
 		}
 		return nil
 	})
-	r1.Team, r1.Dossier, r1.ClientEmail = "t2", "d5", "new@example.com"
-	update(t, s, func(w team.Writer) error { return w.PutReferral(ctx, r1) })
+	r1.Team, r1.Dossier, r1.ClientEmail, r1.Referrer = "t2", "d5", "new@example.com", "u3"
+	stale := r1
+	stale.Consent = team.ConsentRevoked // ignored: consent is the dossier's
+	update(t, s, func(w team.Writer) error { return w.PutReferral(ctx, stale) })
 	view(t, s, func(r team.Reader) error {
 		for _, c := range []struct {
 			name string
@@ -387,10 +398,126 @@ func testReferrals(t *testing.T, s team.Store) {
 			{"new team", team.ReferralFilter{Team: "t2"}, []team.Referral{r1, r3}},
 			{"old dossier", team.ReferralFilter{Dossier: "d1"}, []team.Referral{r3}},
 			{"new email", team.ReferralFilter{ClientEmail: "new@example.com"}, []team.Referral{r1}},
+			{"old referrer", team.ReferralFilter{Referrer: "u1"}, []team.Referral{r3}},
+			{"new referrer", team.ReferralFilter{Referrer: "u3"}, []team.Referral{r1}},
 		} {
 			got, _, _ := r.ListReferrals(ctx, c.f, cabinet.Page{})
 			diff(t, "ListReferrals after replace ("+c.name+")", c.want, got)
 		}
+		return nil
+	})
+}
+
+// testConsents checks the consent switches of dossiers (TEAM-9): one record
+// per dossier, read back as stored, listed by state, and the consent every
+// referral of that dossier reads with.
+func testConsents(t *testing.T, s team.Store) {
+	ctx := context.Background()
+	view(t, s, func(r team.Reader) error {
+		_, err := r.DossierConsent(ctx, "d1")
+		wantNotFound(t, "DossierConsent(never set)", err)
+		return nil
+	})
+	c1 := team.DossierConsent{Dossier: "d1", State: team.ConsentRevoked, ChangedBy: "u1", ChangedAt: t0}
+	c2 := team.DossierConsent{Dossier: "d2", State: team.ConsentGiven, ChangedBy: "u2", ChangedAt: t0.Add(time.Hour)}
+	update(t, s, func(w team.Writer) error {
+		for _, x := range []team.Referral{ref("r1", "t1", "u1", "a@example.com", "d1"), ref("r2", "t2", "u1", "b@example.com", "d1")} {
+			if err := w.PutReferral(ctx, x); err != nil {
+				return err
+			}
+		}
+		if err := w.PutDossierConsent(ctx, c1); err != nil {
+			return err
+		}
+		return w.PutDossierConsent(ctx, c2)
+	})
+	view(t, s, func(r team.Reader) error {
+		got, err := r.DossierConsent(ctx, "d1")
+		if err != nil {
+			t.Errorf("DossierConsent: %v", err)
+		}
+		diff(t, "DossierConsent", c1, got)
+		all, next, err := r.ListDossierConsents(ctx, team.ConsentFilter{}, cabinet.Page{})
+		if err != nil || next != "" {
+			t.Errorf("ListDossierConsents: next %q, %v", next, err)
+		}
+		diff(t, "ListDossierConsents(all)", []team.DossierConsent{c1, c2}, all)
+		revoked, _, _ := r.ListDossierConsents(ctx, team.ConsentFilter{State: team.ConsentRevoked}, cabinet.Page{})
+		diff(t, "ListDossierConsents(revoked)", []team.DossierConsent{c1}, revoked)
+		p1, next, _ := r.ListDossierConsents(ctx, team.ConsentFilter{}, cabinet.Page{Limit: 1})
+		p2, last, _ := r.ListDossierConsents(ctx, team.ConsentFilter{}, cabinet.Page{After: next, Limit: 1})
+		if next == "" || last != "" {
+			t.Errorf("ListDossierConsents pages: next %q then %q", next, last)
+		}
+		diff(t, "ListDossierConsents pages", []team.DossierConsent{c1, c2}, append(p1, p2...))
+		refs, _, _ := r.ListReferrals(ctx, team.ReferralFilter{Dossier: "d1"}, cabinet.Page{})
+		for _, x := range refs {
+			if x.Consent != team.ConsentRevoked {
+				t.Errorf("referral %s of d1 reads consent %s, want revoked in every team", x.ID, x.Consent)
+			}
+		}
+		return nil
+	})
+	// Giving it back reopens every referral of the dossier.
+	c1.State, c1.ChangedAt = team.ConsentGiven, t0.Add(2*time.Hour)
+	update(t, s, func(w team.Writer) error { return w.PutDossierConsent(ctx, c1) })
+	view(t, s, func(r team.Reader) error {
+		refs, _, _ := r.ListReferrals(ctx, team.ReferralFilter{Consent: team.ConsentRevoked}, cabinet.Page{})
+		diff(t, "ListReferrals(revoked) after restore", []team.Referral(nil), refs)
+		got, _ := r.DossierConsent(ctx, "d1")
+		diff(t, "DossierConsent after restore", c1, got)
+		return nil
+	})
+	for _, bad := range []team.DossierConsent{{State: team.ConsentRevoked}, {Dossier: "d3"}, {Dossier: "d3", State: team.Consent(9)}} {
+		_, err := s.UpdateTeams(ctx, func(w team.Writer) error { return w.PutDossierConsent(ctx, bad) })
+		if !errors.Is(err, cabinet.ErrInvalid) {
+			t.Errorf("PutDossierConsent(%+v) = %v, want ErrInvalid", bad, err)
+		}
+	}
+}
+
+// testPendingTeams checks TeamFilter.PendingLead (TEAM-1): pending teams
+// are listed by their lead until they are accepted.
+func testPendingTeams(t *testing.T, s team.Store) {
+	ctx := context.Background()
+	p := team.Team{ID: "t1", Name: "For Ann", Pending: true, Lead: "u1", CreatedBy: "u2", CreatedAt: t0}
+	other := team.Team{ID: "t2", Name: "For Bob", Pending: true, Lead: "u3", CreatedBy: "u2", CreatedAt: t0}
+	active := group("t3", "u1")
+	update(t, s, func(w team.Writer) error {
+		for _, tm := range []team.Team{p, other, active} {
+			if err := w.PutTeam(ctx, tm); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(r team.Reader) error {
+		got, _, err := r.ListTeams(ctx, team.TeamFilter{PendingLead: "u1"}, cabinet.Page{})
+		if err != nil {
+			t.Errorf("ListTeams(pending lead): %v", err)
+		}
+		diff(t, "ListTeams(pending for u1)", []team.Team{p}, got)
+		mine, _, _ := r.ListTeams(ctx, team.TeamFilter{Member: "u1"}, cabinet.Page{})
+		diff(t, "ListTeams(member u1): a pending team has no member", []team.Team{active}, mine)
+		back, _ := r.Team(ctx, "t1")
+		diff(t, "Team(pending)", p, back)
+		return nil
+	})
+	accepted := p
+	accepted.Pending = false
+	accepted.Members = []team.Member{{User: "u1", Role: team.RoleAdmin, JoinedAt: t0}}
+	update(t, s, func(w team.Writer) error { return w.PutTeam(ctx, accepted) })
+	view(t, s, func(r team.Reader) error {
+		got, _, _ := r.ListTeams(ctx, team.TeamFilter{PendingLead: "u1"}, cabinet.Page{})
+		diff(t, "ListTeams(pending for u1) after acceptance", []team.Team(nil), got)
+		mine, _, _ := r.ListTeams(ctx, team.TeamFilter{Member: "u1"}, cabinet.Page{})
+		diff(t, "ListTeams(member u1) after acceptance", []team.Team{accepted, active}, mine)
+		return nil
+	})
+	update(t, s, func(w team.Writer) error { return w.DeleteTeam(ctx, "t2") })
+	view(t, s, func(r team.Reader) error {
+		got, _, _ := r.ListTeams(ctx, team.TeamFilter{PendingLead: "u3"}, cabinet.Page{})
+		diff(t, "ListTeams(pending for u3) after delete", []team.Team(nil), got)
 		return nil
 	})
 }
@@ -401,14 +528,14 @@ func testPagination(t *testing.T, s team.Store) {
 	update(t, s, func(w team.Writer) error {
 		want = want[:0] // the store may run this function more than once
 		for _, id := range []string{"r1", "r2", "r3", "r4", "r5"} {
-			x := ref(id, "t1", "u1", "c@example.com", "d", team.ConsentGiven)
+			x := ref(id, "t1", "u1", "c@example.com", "d")
 			want = append(want, x)
 			if err := w.PutReferral(ctx, x); err != nil {
 				return err
 			}
 		}
 		// One in another team, interleaved by ID, must not count in a page.
-		return w.PutReferral(ctx, ref("r35", "t2", "u1", "c@example.com", "d", team.ConsentGiven))
+		return w.PutReferral(ctx, ref("r35", "t2", "u1", "c@example.com", "d"))
 	})
 	view(t, s, func(r team.Reader) error {
 		var got []team.Referral
@@ -460,7 +587,10 @@ func testRollback(t *testing.T, s team.Store) {
 		if err := w.PutTeam(ctx, personal("t1", "u2")); err != nil {
 			return err
 		}
-		if err := w.PutReferral(ctx, ref("r1", "t1", "u2", "c@example.com", "d", team.ConsentGiven)); err != nil {
+		if err := w.PutReferral(ctx, ref("r1", "t1", "u2", "c@example.com", "d")); err != nil {
+			return err
+		}
+		if err := w.PutDossierConsent(ctx, team.DossierConsent{Dossier: "d", State: team.ConsentRevoked}); err != nil {
 			return err
 		}
 		if err := w.PutInvitation(ctx, team.Invitation{ID: "i1", Team: "t1", Email: "x@example.com", Status: team.StatusPending}); err != nil {
@@ -489,6 +619,8 @@ func testRollback(t *testing.T, s team.Store) {
 		wantNotFound(t, "Referral after rollback", err)
 		_, err = r.Invitation(ctx, "i1")
 		wantNotFound(t, "Invitation after rollback", err)
+		_, err = r.DossierConsent(ctx, "d")
+		wantNotFound(t, "DossierConsent after rollback", err)
 		return nil
 	})
 	// Nothing written: the revision does not move.
