@@ -269,7 +269,7 @@ func (ix *index) teamRoute(u *userRec, d *dossRec) (cabinet.Routes, error) {
 		}
 		// central false: the index does not yet exclude central persons from
 		// the team route (TEAM-8 v2); package policy's rewrite will.
-		err := team.CanReachDossier(ix.teams[ref.Team], ref, u.id, false)
+		err := team.CanReachDossier(ix.teams[ref.Team], ref, u.id, team.RouteFacts{ReferrerEntitled: true})
 		if err == nil {
 			return cabinet.RouteTeam, nil
 		}

@@ -68,10 +68,13 @@
 //     it is a *cabinet.ForbiddenError naming TEAM-8 and nothing is written
 //     (CanRefer, with a DossierReach). MoveReferral and the first-team move
 //     re-check it, since moving opens the vault to another team. The team
-//     route itself is CanReachDossier(t, r, u, central): u a member of the
+//     route itself is CanReachDossier(t, r, u, RouteFacts): u a member of the
 //     team holding r, u not a granted central person of the dossier (the
 //     team route never applies to them: referring oneself gives one's team
-//     access, never oneself more), consent given. ReachesDossier answers it
+//     access, never oneself more), the referrer still entitled (Decision:
+//     checked at every decision — the route shares what the referrer holds,
+//     so a collaborator who leaves the office keeps nothing through the
+//     referrals they made, GRP-11), consent given. ReachesDossier answers it
 //     by dossier.
 //   - TEAM-9 (v2) Consent is one switch per dossier (DossierConsent, given
 //     by default), held by the dossier's granted central persons only

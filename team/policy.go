@@ -326,22 +326,44 @@ func CanMoveReferral(from, to Team, r Referral, u cabinet.UserID, d DossierReach
 	return canShare(d)
 }
 
+// RouteFacts are the facts about the users of a team route that come from
+// other packages, read at decision time.
+type RouteFacts struct {
+	// Central: the user asking is a granted central person of the dossier
+	// (access.Facts.HoldsCentralGrant).
+	Central bool
+	// ReferrerEntitled: the referral's referrer still reaches the dossier
+	// through an internal route of its office or as its granted central
+	// person (DossierReach.Entitled, with GRP-11's office membership).
+	ReferrerEntitled bool
+}
+
 // CanReachDossier is the team route (TEAM-8, TEAM-9): it allows u to reach
 // the dossier of referral r through team t. Order: r not in t (TEAM-8); u
 // not a member of t (TEAM-8); u a granted central person of the dossier
-// (central, access.Facts.HoldsCentralGrant; TEAM-8 v2: the team route never
-// applies to the dossier's own central persons, whose rights are their
-// grant's); r.Consent, the dossier's consent, not given (TEAM-9: revoked
-// consent closes the route for everyone). All refusals are Forbidden.
-func CanReachDossier(t Team, r Referral, u cabinet.UserID, central bool) error {
+// (f.Central; TEAM-8 v2: the team route never applies to the dossier's own
+// central persons, whose rights are their grant's); the referrer no longer
+// entitled (f.ReferrerEntitled false; TEAM-8 v2: the team route shares
+// what the referrer holds, so it closes when the referrer loses it — a
+// collaborator who leaves the office keeps nothing through the referrals
+// they made, GRP-11); r.Consent, the dossier's consent, not given (TEAM-9:
+// revoked consent closes the route for everyone). All refusals are
+// Forbidden.
+//
+// Decision: the referrer's entitlement is checked at every decision, not
+// only when the referral is made or moved.
+func CanReachDossier(t Team, r Referral, u cabinet.UserID, f RouteFacts) error {
 	if r.Team != t.ID || t.ID == "" {
 		return cabinet.Forbidden("TEAM-8", "the referral is not in this team")
 	}
 	if !t.IsMember(u) {
 		return cabinet.Forbidden("TEAM-8", "only the members of the referral's team reach the client's dossier")
 	}
-	if central {
+	if f.Central {
 		return cabinet.Forbidden("TEAM-8", "the team route never applies to the dossier's own central persons")
+	}
+	if !f.ReferrerEntitled {
+		return cabinet.Forbidden("TEAM-8", "the referrer no longer reaches the dossier: a referral shares only what its referrer holds")
 	}
 	if r.Consent != ConsentGiven {
 		return cabinet.Forbidden("TEAM-9", "the client has revoked consent to share their data")

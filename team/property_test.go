@@ -447,7 +447,7 @@ func (w *world) teamRoutes(s snapshot) map[pair]bool {
 	for _, r := range s.Referrals {
 		t := teams[r.Team]
 		for _, m := range t.Members {
-			if team.CanReachDossier(t, r, m.User, w.facts.isCentral(m.User, r.Dossier)) == nil {
+			if team.CanReachDossier(t, r, m.User, team.RouteFacts{Central: w.facts.isCentral(m.User, r.Dossier), ReferrerEntitled: w.facts.entitled(r.Referrer, r.Dossier)}) == nil {
 				out[pair{m.User, r.Dossier}] = true
 			}
 		}

@@ -193,8 +193,8 @@ func TestTEAM8ReferRequiresReach(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, ok, "her team reaches it")
 		tt := f.getTeam(t, tm)
-		wantErr(t, team.CanReachDossier(tt, shared, holder, true), cabinet.ErrForbidden, "TEAM-8")
-		assert.NoError(t, team.CanReachDossier(tt, shared, member, false))
+		wantErr(t, team.CanReachDossier(tt, shared, holder, team.RouteFacts{Central: true, ReferrerEntitled: true}), cabinet.ErrForbidden, "TEAM-8")
+		assert.NoError(t, team.CanReachDossier(tt, shared, member, team.RouteFacts{ReferrerEntitled: true}))
 	})
 	t.Run("TEAM-8 the predicate", func(t *testing.T) {
 		tt := f.getTeam(t, tm)
@@ -298,7 +298,7 @@ func TestTeamRoute_TEAM8(t *testing.T) {
 		{"unknown user", "user_404", false},
 	} {
 		t.Run("TEAM-8 "+tc.name, func(t *testing.T) {
-			err := team.CanReachDossier(tt, r, tc.user, false)
+			err := team.CanReachDossier(tt, r, tc.user, team.RouteFacts{ReferrerEntitled: true})
 			if tc.want {
 				assert.NoError(t, err)
 			} else {
@@ -311,7 +311,7 @@ func TestTeamRoute_TEAM8(t *testing.T) {
 	}
 	t.Run("TEAM-8 a referral of another team gives no route", func(t *testing.T) {
 		other := f.getTeam(t, f.personal(t, lead).ID)
-		wantErr(t, team.CanReachDossier(other, r, lead, false), cabinet.ErrForbidden, "TEAM-8")
+		wantErr(t, team.CanReachDossier(other, r, lead, team.RouteFacts{ReferrerEntitled: true}), cabinet.ErrForbidden, "TEAM-8")
 		ok, _ := f.svc.ReachesDossier(f.ctx, lead, "dossier-unknown")
 		assert.False(t, ok)
 	})
@@ -400,7 +400,7 @@ func TestTEAM9ConsentIsOneSwitchPerDossier(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, refs, 1, "still listed")
 			assert.Equal(t, team.ConsentRevoked, refs[0].Consent, "the listing shows the dossier's consent")
-			wantErr(t, team.CanReachDossier(f.getTeam(t, x.tm), refs[0], x.actor, false), cabinet.ErrForbidden, "TEAM-9")
+			wantErr(t, team.CanReachDossier(f.getTeam(t, x.tm), refs[0], x.actor, team.RouteFacts{ReferrerEntitled: true}), cabinet.ErrForbidden, "TEAM-9")
 		}
 		f.noEvents(t, func() {
 			_, rev, err := f.svc.RevokeConsent(f.ctx, cohold, d)
@@ -666,7 +666,7 @@ func TestPredicatesDoNotAllocateOnAllow(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		if team.CanViewTeam(tt, "u2") != nil || team.CanManageMembers(tt, "u3") != nil ||
 			team.CanRename(tt, "u1") != nil || team.CanDelete(tt, "u1") != nil ||
-			team.CanListReferrals(tt, "u2") != nil || team.CanReachDossier(tt, r, "u2", false) != nil ||
+			team.CanListReferrals(tt, "u2") != nil || team.CanReachDossier(tt, r, "u2", team.RouteFacts{ReferrerEntitled: true}) != nil ||
 			team.CanLeave(tt, "u2") != nil || team.CanTransferLead(tt, "u1") != nil ||
 			team.CanBecomeLead(tt, "u3") != nil || team.CanRemoveMember(tt, "u2") != nil ||
 			team.CanSetRole(tt, "u1", team.RoleAdmin) != nil || team.CanAnswerTeam(pend, "u1") != nil ||
@@ -715,4 +715,46 @@ func byID(rs ...team.Referral) []team.Referral {
 	out := slices.Clone(rs)
 	slices.SortFunc(out, func(a, b team.Referral) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	return out
+}
+
+// TEAM-8 v2, GRP-11: the team route shares what its referrer holds, at
+// every decision: when the referrer leaves the office (no internal route
+// any more), the referrals they made no longer open the dossier to their
+// team — nor to themselves through their personal team — and they open it
+// again only if the referrer is entitled again.
+func TestTEAM8TeamRouteClosesWhenTheReferrerLosesReach(t *testing.T) {
+	f := newFixture(t)
+	referrer := f.user(t, "Referrer")
+	member := f.user(t, "Member")
+	const d = cabinet.DossierID("dossier-roux")
+	f.facts.setInternal(referrer, d, true)
+	tm := f.team(t, referrer, "Advisers")
+	f.join(t, referrer, tm, member, "Member", team.RoleMember)
+	_, _, err := f.svc.Refer(f.ctx, referrer, team.ReferInput{Team: tm, ClientName: "Claire", ClientEmail: "claire@example.com", Dossier: d})
+	require.NoError(t, err)
+	reaches := func(u cabinet.UserID) bool {
+		t.Helper()
+		ok, err := f.svc.ReachesDossier(f.ctx, u, d)
+		require.NoError(t, err)
+		return ok
+	}
+	require.True(t, reaches(member), "the member reaches d through the team route")
+
+	f.facts.setInternal(referrer, d, false) // the referrer leaves the office
+	assert.False(t, reaches(member), "the route closes with the referrer's reach")
+	assert.False(t, reaches(referrer), "the departed referrer keeps nothing through the team")
+
+	f.facts.setCentral(referrer, d, true) // entitled again, as the vault's client
+	assert.True(t, reaches(member))
+
+	tt := f.getTeam(t, tm)
+	var r team.Referral
+	require.NoError(t, f.store.ViewTeams(f.ctx, func(rd team.Reader) error {
+		refs, _, err := rd.ListReferrals(f.ctx, team.ReferralFilter{Team: tm}, cabinet.Page{})
+		if err == nil && len(refs) == 1 {
+			r = refs[0]
+		}
+		return err
+	}))
+	wantErr(t, team.CanReachDossier(tt, r, member, team.RouteFacts{}), cabinet.ErrForbidden, "TEAM-8")
 }

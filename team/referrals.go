@@ -277,7 +277,11 @@ func (s *Service) ReachesDossier(ctx context.Context, user cabinet.UserID, dossi
 				}
 				known = true
 			}
-			if CanReachDossier(t, ref, user, central) == nil {
+			referrer, err := s.reach(ctx, r.Tx(), ref.Referrer, dossier)
+			if err != nil {
+				return err
+			}
+			if CanReachDossier(t, ref, user, RouteFacts{Central: central, ReferrerEntitled: referrer.Entitled()}) == nil {
 				ok = true
 				return nil
 			}
