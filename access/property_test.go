@@ -79,38 +79,38 @@ func (p *propRun) run(args []int) (string, int, error) {
 	case 0:
 		in := access.GrantInput{Email: pick(propEmails, args[3]), Phone: pick(propPhones, args[4]), Level: pick(propLevels, args[5])}
 		desc = fmt.Sprintf("GrantPerson(%s, %s, %+v)", actor, personID(args[2]), in)
-		_, err = w.svc.GrantPerson(w.ctx, actor, personID(args[2]), in)
+		_, _, err = w.svc.GrantPerson(w.ctx, actor, personID(args[2]), in)
 	case 1:
 		desc = fmt.Sprintf("GrantAdvisor(%s, %s, %s)", actor, advisorID(args[2]), pick(propLevels, args[3]))
-		_, err = w.svc.GrantAdvisor(w.ctx, actor, advisorID(args[2]), pick(propLevels, args[3]))
+		_, _, err = w.svc.GrantAdvisor(w.ctx, actor, advisorID(args[2]), pick(propLevels, args[3]))
 	case 2:
 		desc = fmt.Sprintf("ChangeLevel(%s, %s, %s)", actor, grantID(args[2]), pick(propLevels, args[3]))
-		err = w.svc.ChangeLevel(w.ctx, actor, grantID(args[2]), pick(propLevels, args[3]))
+		_, _, err = w.svc.ChangeLevel(w.ctx, actor, grantID(args[2]), pick(propLevels, args[3]))
 	case 3:
 		desc = fmt.Sprintf("Revoke(%s, %s)", actor, grantID(args[2]))
-		err = w.svc.Revoke(w.ctx, actor, grantID(args[2]))
+		_, err = w.svc.Revoke(w.ctx, actor, grantID(args[2]))
 	case 4:
 		in := access.PersonInput{Name: pick(propNames, args[2]), Relation: access.Relation(args[3] % 7)}
 		desc = fmt.Sprintf("AddPerson(%s, %+v)", actor, in)
-		_, err = w.svc.AddPerson(w.ctx, actor, d, in)
+		_, _, err = w.svc.AddPerson(w.ctx, actor, d, in)
 	case 5:
 		in := access.PersonInput{Name: pick(propNames, args[3]), Relation: access.Relation(args[4] % 7)}
 		desc = fmt.Sprintf("EditPerson(%s, %s, %+v)", actor, personID(args[2]), in)
-		_, err = w.svc.EditPerson(w.ctx, actor, personID(args[2]), in)
+		_, _, err = w.svc.EditPerson(w.ctx, actor, personID(args[2]), in)
 	case 6:
 		desc = fmt.Sprintf("RemovePerson(%s, %s)", actor, personID(args[2]))
-		err = w.svc.RemovePerson(w.ctx, actor, personID(args[2]))
+		_, err = w.svc.RemovePerson(w.ctx, actor, personID(args[2]))
 	case 7:
 		st := cabinet.DossierStatus(args[2] % 4)
 		desc = fmt.Sprintf("SetStatus(%s, %s)", actor, st)
-		err = w.svc.SetStatus(w.ctx, actor, d, st)
+		_, _, err = w.svc.SetStatus(w.ctx, actor, d, st)
 	case 8:
 		m := pick(propManagers, args[2])
 		desc = fmt.Sprintf("SetManager(%s, %q)", actor, m)
-		err = w.svc.SetManager(w.ctx, actor, d, m)
+		_, _, err = w.svc.SetManager(w.ctx, actor, d, m)
 	case 9:
 		i := 1 + args[2]%3
-		u := w.accounts.add(cabinet.UserID(fmt.Sprintf("u_pool_%d", i)), propEmails[i])
+		u := newUser(cabinet.UserID(fmt.Sprintf("u_pool_%d", i)), propEmails[i])
 		desc = fmt.Sprintf("AccountCreated(%s)", u.ID)
 		err = signUp(w.ctx, w.store, w.svc, w.log, u)
 	case 10:
@@ -119,15 +119,15 @@ func (p *propRun) run(args []int) (string, int, error) {
 		w.clock.Advance(time.Duration(days) * 24 * time.Hour)
 	case 11:
 		desc = "SendDueReminders"
-		_, err = w.svc.SendDueReminders(w.ctx)
+		_, _, err = w.svc.SendDueReminders(w.ctx, "scheduler")
 	default:
 		if args[2]%2 == 0 {
 			in := access.AdvisorInput{Name: "Adv", Email: pick(propEmails, args[3]), Phone: pick(propPhones, args[4]), Type: pick(propAdvisorTs, args[5])}
 			desc = fmt.Sprintf("RegisterAdvisor(%s, %+v)", actor, in)
-			_, err = w.svc.RegisterAdvisor(w.ctx, actor, d, in)
+			_, _, err = w.svc.RegisterAdvisor(w.ctx, actor, d, in)
 		} else {
 			desc = fmt.Sprintf("RemoveAdvisor(%s, %s)", actor, advisorID(args[3]))
-			err = w.svc.RemoveAdvisor(w.ctx, actor, advisorID(args[3]))
+			_, err = w.svc.RemoveAdvisor(w.ctx, actor, advisorID(args[3]))
 		}
 	}
 	if actor == uNotary && err == nil && kind != 9 && kind != 10 && kind != 11 {
@@ -164,7 +164,7 @@ func (p *propRun) checkAfter(desc string, kind int, actor cabinet.UserID, err er
 		}
 		for _, s := range access.Sections() {
 			allowed := access.GrantAllows(g, access.Edit(s)) == nil
-			if allowed != (s.OpenToGrantees() && g.Level == access.LevelReadWrite) {
+			if allowed != (s.OpenTo(g.Kind) && g.Level == access.LevelReadWrite) {
 				return fmt.Sprintf("advisor grant %s: edit %s allowed=%v", g.ID, s, allowed)
 			}
 		}
@@ -221,7 +221,7 @@ func (p *propRun) checkAfter(desc string, kind int, actor cabinet.UserID, err er
 		}
 	}
 	if kind == 11 && err == nil {
-		if due, derr := w.svc.DueReminders(w.ctx, w.clock.Now()); derr != nil || len(due) > 0 {
+		if due, derr := w.svc.DueReminders(w.ctx, "scheduler"); derr != nil || len(due) > 0 {
 			return fmt.Sprintf("reminders still due right after sending: %v %v", due, derr)
 		}
 	}
