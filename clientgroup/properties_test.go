@@ -41,11 +41,11 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	w := &world{e: newEnv(t)}
 	for _, n := range []string{"General", "Estates"} {
-		g, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, n, "")
+		g, _, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, n, "")
 		must(t, err)
 		w.groups = append(w.groups, g.ID)
 	}
-	cg, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Juniors")
+	cg, _, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Juniors")
 	must(t, err)
 	w.cgroups = append(w.cgroups, cg.ID)
 	w.e.log.Reset()
@@ -81,56 +81,56 @@ func (w *world) run(c uint32) (string, error) {
 	user := pick(propActors, b)
 	switch kind {
 	case 0:
-		g, err := e.svc.CreateClientGroup(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
+		g, _, err := e.svc.CreateClientGroup(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
 		if err == nil {
 			w.groups = append(w.groups, g.ID)
 		}
 		return "CreateClientGroup", err
 	case 1:
-		_, err := e.svc.RenameClientGroup(ctx, actor, w.group(b), pick(propNames, x))
+		_, _, err := e.svc.RenameClientGroup(ctx, actor, w.group(b), pick(propNames, x))
 		return "RenameClientGroup", err
 	case 2:
-		_, err := e.svc.SetClientGroupEmail(ctx, actor, w.group(b), pick(propEmails, x))
+		_, _, err := e.svc.SetClientGroupEmail(ctx, actor, w.group(b), pick(propEmails, x))
 		return "SetClientGroupEmail", err
 	case 3:
-		return "DeleteClientGroup", e.svc.DeleteClientGroup(ctx, actor, w.group(b))
+		return "DeleteClientGroup", errRev(e.svc.DeleteClientGroup(ctx, actor, w.group(b)))
 	case 4:
-		g, err := e.svc.CreateCollaboratorGroup(ctx, actor, e.office, pick(propNames, b))
+		g, _, err := e.svc.CreateCollaboratorGroup(ctx, actor, e.office, pick(propNames, b))
 		if err == nil {
 			w.cgroups = append(w.cgroups, g.ID)
 		}
 		return "CreateCollaboratorGroup", err
 	case 5:
-		return "DeleteCollaboratorGroup", e.svc.DeleteCollaboratorGroup(ctx, actor, w.cgroup(b))
+		return "DeleteCollaboratorGroup", errRev(e.svc.DeleteCollaboratorGroup(ctx, actor, w.cgroup(b)))
 	case 6:
-		return "AddMember", e.svc.AddMember(ctx, actor, w.cgroup(x), user)
+		return "AddMember", errOf(e.svc.AddMember(ctx, actor, w.cgroup(x), user))
 	case 7:
-		return "RemoveMember", e.svc.RemoveMember(ctx, actor, w.cgroup(x), user)
+		return "RemoveMember", errRev(e.svc.RemoveMember(ctx, actor, w.cgroup(x), user))
 	case 8, 17:
-		return "MoveDossier", e.svc.MoveDossier(ctx, actor, pick(propDossiers, b), w.group(x))
+		return "MoveDossier", errRev(e.svc.MoveDossier(ctx, actor, pick(propDossiers, b), w.group(x)))
 	case 9:
-		return "AssignCollaborator", e.svc.AssignCollaborator(ctx, actor, w.group(x), user)
+		return "AssignCollaborator", errOf(e.svc.AssignCollaborator(ctx, actor, w.group(x), user))
 	case 10:
-		return "UnassignCollaborator", e.svc.UnassignCollaborator(ctx, actor, w.group(x), user)
+		return "UnassignCollaborator", errRev(e.svc.UnassignCollaborator(ctx, actor, w.group(x), user))
 	case 11:
-		return "AssignCollaboratorGroup", e.svc.AssignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b))
+		return "AssignCollaboratorGroup", errOf(e.svc.AssignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b)))
 	case 12:
-		return "UnassignCollaboratorGroup", e.svc.UnassignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b))
+		return "UnassignCollaboratorGroup", errRev(e.svc.UnassignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b)))
 	case 13:
-		return "SetCollaboratorClientGroups", e.svc.SetCollaboratorClientGroups(ctx, actor, e.office, user, []cabinet.ClientGroupID{w.group(x), w.group(b)})
+		return "SetCollaboratorClientGroups", errRev(e.svc.SetCollaboratorClientGroups(ctx, actor, e.office, user, []cabinet.ClientGroupID{w.group(x), w.group(b)}))
 	case 14:
-		_, err := e.svc.AddCollaborator(ctx, actor, e.office, user, pick(propProfiles, x))
+		_, _, err := e.svc.AddCollaborator(ctx, actor, e.office, user, pick(propProfiles, x))
 		return "AddCollaborator", err
 	case 15:
-		_, err := e.svc.SetProfile(ctx, actor, e.office, user, pick(propProfiles, x))
+		_, _, err := e.svc.SetProfile(ctx, actor, e.office, user, pick(propProfiles, x))
 		return "SetProfile", err
 	case 16:
-		return "RemoveCollaborator", e.svc.RemoveCollaborator(ctx, actor, e.office, user)
+		return "RemoveCollaborator", errRev(e.svc.RemoveCollaborator(ctx, actor, e.office, user))
 	case 18:
-		_, err := e.svc.RenameCollaboratorGroup(ctx, actor, w.cgroup(b), pick(propNames, x))
+		_, _, err := e.svc.RenameCollaboratorGroup(ctx, actor, w.cgroup(b), pick(propNames, x))
 		return "RenameCollaboratorGroup", err
 	default:
-		_, err := e.svc.UpdateOffice(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
+		_, _, err := e.svc.UpdateOffice(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
 		return "UpdateOffice", err
 	}
 }
@@ -141,7 +141,7 @@ func (w *world) run(c uint32) (string, error) {
 func onePerDossier(t testing.TB, e *env) error {
 	sn := takeSnapshot(t, e.store)
 	groupOf := map[cabinet.DossierID]cabinet.ClientGroupID{}
-	return e.svc.View(ctx, func(r clientgroup.Reader) error {
+	return e.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
 		for _, g := range sn.ClientGroups {
 			ps, _, err := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g.ID}, cabinet.Page{})
 			if err != nil {
@@ -189,11 +189,11 @@ func noRouteUnlessCollaborator(t testing.TB, e *env) error {
 		}
 	}
 	for _, u := range propActors {
-		if isCollab[u] {
+		if isCollab[u] || u == "" {
 			continue
 		}
 		for _, d := range propDossiers[:6] {
-			r, err := e.svc.Routes(ctx, u, d)
+			r, err := e.svc.Routes(ctx, u, u, d)
 			if err != nil {
 				return err
 			}
@@ -244,18 +244,18 @@ func TestPropertyGRP11RemovedCollaboratorHasNoRoute(t *testing.T) {
 		func(cmds []uint32) string {
 			w := &world{e: newEnv(t)}
 			// give everybody routes to start with
-			g, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, "All", "")
+			g, _, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, "All", "")
 			must(t, err)
-			cg, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Everyone")
+			cg, _, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Everyone")
 			must(t, err)
 			w.groups, w.cgroups = append(w.groups, g.ID), append(w.cgroups, cg.ID)
-			must(t, w.e.svc.AssignCollaboratorGroup(ctx, "ann", g.ID, cg.ID))
+			must(t, errOf(w.e.svc.AssignCollaboratorGroup(ctx, "ann", g.ID, cg.ID)))
 			for _, u := range []cabinet.UserID{"sam", "tia", "ugo"} {
-				must(t, w.e.svc.AddMember(ctx, "ann", cg.ID, u))
-				must(t, w.e.svc.AssignCollaborator(ctx, "ann", g.ID, u))
+				must(t, errOf(w.e.svc.AddMember(ctx, "ann", cg.ID, u)))
+				must(t, errOf(w.e.svc.AssignCollaborator(ctx, "ann", g.ID, u)))
 			}
 			for _, d := range []cabinet.DossierID{"act1", "act2", "act3"} {
-				must(t, w.e.svc.MoveDossier(ctx, "ann", d, g.ID))
+				must(t, errRev(w.e.svc.MoveDossier(ctx, "ann", d, g.ID)))
 			}
 			for i, c := range cmds {
 				if i%3 == 0 { // remove someone often
@@ -281,7 +281,7 @@ func TestPropertyGRP4ConcurrentMoves(t *testing.T) {
 			e := newEnv(t)
 			var groups []cabinet.ClientGroupID
 			for _, n := range []string{"A", "B", "C"} {
-				g, err := e.svc.CreateClientGroup(ctx, "ann", e.office, n, "")
+				g, _, err := e.svc.CreateClientGroup(ctx, "ann", e.office, n, "")
 				must(t, err)
 				groups = append(groups, g.ID)
 			}
@@ -295,7 +295,7 @@ func TestPropertyGRP4ConcurrentMoves(t *testing.T) {
 					for i := worker; i < len(moves); i += 4 {
 						m := moves[i]
 						actor := pick([]cabinet.UserID{"ann", "bob"}, m)
-						_ = e.svc.MoveDossier(ctx, actor, pick(propDossiers[:3], m/2), pick(targets, m/6))
+						_, _ = e.svc.MoveDossier(ctx, actor, pick(propDossiers[:3], m/2), pick(targets, m/6))
 					}
 				}()
 			}
