@@ -2,8 +2,11 @@ package access_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 
@@ -283,4 +286,26 @@ func (w *world) dossierFacts(id cabinet.DossierID) (cabinet.DossierFacts, error)
 		return err
 	})
 	return f, err
+}
+
+func teamFacts(s *memstore.Store) *team.Facts { return team.NewFacts(s) }
+
+// typeName is the package-qualified name of v's type, e.g.
+// "access.GrantCreated".
+func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// snake writes a Go type name in snake_case ("GrantLevelChanged" →
+// "grant_level_changed").
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
