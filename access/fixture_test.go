@@ -122,9 +122,12 @@ type world struct {
 	holderGrant, notaryGrant        access.Grant
 }
 
-func newService(t *testing.T) *world {
+func newService(t *testing.T) *world { return newServiceOn(t, memstore.New(memstore.RunTwice())) }
+
+// newServiceOn is newService over store.
+func newServiceOn(t *testing.T, store *memstore.Store) *world {
 	t.Helper()
-	w := &world{t: t, ctx: context.Background(), store: memstore.New(memstore.RunTwice()),
+	w := &world{t: t, ctx: context.Background(), store: store,
 		clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}}
 	w.svc, w.groups = newAccessService(w.store,
 		cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(w.log))
@@ -148,9 +151,12 @@ func (w *world) signUp(id cabinet.UserID, email string) {
 	require.NoError(w.t, signUp(w.ctx, w.store, w.svc, w.log, newUser(id, email)))
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldOn(t, memstore.New(memstore.RunTwice())) }
+
+// newWorldOn is newWorld over store.
+func newWorldOn(t *testing.T, store *memstore.Store) *world {
 	t.Helper()
-	w := newService(t)
+	w := newServiceOn(t, store)
 	var err error
 	w.dossier, _, err = w.svc.CreateDossier(w.ctx, uMgr, office, "Martin family")
 	require.NoError(t, err)

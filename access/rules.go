@@ -381,8 +381,11 @@ func CanChangeLevel(d Dossier, a Actor, g Grant, target Relation, level Level) e
 // an advisor edit that changes email or phone): may a correct the email
 // and phone of g (ACC-3 v2)? Checks, in order: ACC-12 (conflict); ACC-3 — a
 // grant linked to an account has fixed details (*cabinet.ConflictError,
-// whoever asks); then who, as CanRevokeGrant (ACC-9 for advisors; ACC-1,
-// ACC-7 for persons).
+// whoever asks); then who: the manager; for a non-central person's grant,
+// a granted central person whose level is at least the grant's (ACC-7: a
+// correction sends the grant to a new address, as granting it again would,
+// so a read_only central person cannot redirect a read_write grant to an
+// address they control); for an advisor's grant the manager only (ACC-9).
 func CanCorrectContact(d Dossier, a Actor, g Grant, target Relation) error {
 	if err := CheckWritable(d); err != nil {
 		return err
@@ -390,7 +393,7 @@ func CanCorrectContact(d Dossier, a Actor, g Grant, target Relation) error {
 	if g.User != "" {
 		return cabinet.Conflict("ACC-3", "grant %q is linked to an account: its email and phone are fixed", g.ID)
 	}
-	return canManageGrant(d, a, g, target, LevelInvalid)
+	return canManageGrant(d, a, g, target, g.Level)
 }
 
 func canManageGrant(d Dossier, a Actor, g Grant, target Relation, level Level) error {

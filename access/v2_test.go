@@ -235,6 +235,18 @@ func TestACC7OwnLevelAndOneGrantPerAccount(t *testing.T) {
 		_, _, err = w.svc.ChangeLevel(w.ctx, uHolder, kid.ID, access.LevelReadOnly)
 		require.NoError(t, err)
 	})
+	t.Run("attack: a read_only central person redirects a read_write grant to an address they control", func(t *testing.T) {
+		w := newWorld(t)
+		_, _, err := w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadOnly)
+		require.NoError(t, err)
+		kid, err := w.grantChild(uMgr, access.LevelReadWrite) // not signed up yet
+		require.NoError(t, err)
+		w.signUp("u_anne2", "anne.second@example.com") // the holder's second address
+		w.log.Reset()
+		before := w.snapshot()
+		_, _, err = w.svc.CorrectGrantContact(w.ctx, uHolder, kid.ID, access.ContactInput{Email: "anne.second@example.com", Phone: phone})
+		requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-7")
+	})
 	t.Run("no account holds two grants on one dossier", func(t *testing.T) {
 		w := newWorld(t)
 		before := w.snapshot()
