@@ -52,7 +52,7 @@ var (
 	propAdvisorTs = []access.AdvisorType{access.AdvisorBanker, access.AdvisorLawyer, access.AdvisorOther, access.AdvisorNotary, access.AdvisorTypeInvalid}
 	// likely actors: most commands are run by someone who may run them.
 	propLikely = []cabinet.UserID{uMgr, uMgr, uHolder, uAdmin, uMgr, uHolder}
-	errBoom       = errors.New("disk full")
+	errBoom    = errors.New("disk full")
 )
 
 type propRun struct {
