@@ -72,12 +72,17 @@ type env struct {
 }
 
 // newEnv builds the fixture; t may be nil in Example functions.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvOn(t, memstore.New(memstore.RunTwice())) }
+
+// newEnvOn is newEnv over store. Besides the collaborators, fam (a family
+// member of a vault), adv (an external advisor) and con (a contributor)
+// have accounts and no link to the office.
+func newEnvOn(t testing.TB, store *memstore.Store) *env {
 	if t != nil {
 		t.Helper()
 	}
-	e := &env{store: memstore.New(memstore.RunTwice()), users: &fakeUsers{}, log: &cabinet.EventLog{}}
-	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic"} {
+	e := &env{store: store, users: &fakeUsers{}, log: &cabinet.EventLog{}}
+	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic", "fam", "adv", "con"} {
 		e.users.add(u, string(u)+"@example.com")
 	}
 	e.svc = clientgroup.NewService(e.store, e.users, access.NewFacts(e.store),
@@ -132,8 +137,10 @@ func (e *env) routes(t testing.TB, u cabinet.UserID, d cabinet.DossierID) cabine
 }
 
 // snapshot is every record of the store, for "a failed command changes
-// nothing" (SPEC §3 invariant 8).
+// nothing" (SPEC §3 invariant 8): the package's and the dossiers (which
+// RemoveCollaborator releases, GRP-11).
 type snapshot struct {
+	Dossiers           []access.Dossier
 	Offices            []clientgroup.Office
 	Collaborators      []clientgroup.Collaborator
 	CollaboratorGroups []clientgroup.CollaboratorGroup
@@ -161,6 +168,13 @@ func takeSnapshot(t testing.TB, s *memstore.Store) snapshot {
 		return errors.Join(errs[:]...)
 	})
 	must(t, err)
+	must(t, s.ViewAccess(ctx, func(r access.Reader) error {
+		var err error
+		sn.Dossiers, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
+			return r.Dossiers(ctx, access.DossierFilter{}, p)
+		})
+		return err
+	}))
 	sn.Revision = s.Revision()
 	return sn
 }
