@@ -76,7 +76,7 @@ func FuzzGrantPersonInput(f *testing.F) {
 	f.Fuzz(func(t *testing.T, email, ph string) {
 		w := newWorld(t)
 		before := w.snapshot()
-		g, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: email, Phone: ph, Level: access.LevelReadOnly})
+		g, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: email, Phone: ph, Level: access.LevelReadOnly})
 		if err != nil {
 			if !errors.Is(err, cabinet.ErrInvalid) || (cabinet.FieldOf(err) != "email" && cabinet.FieldOf(err) != "phone") {
 				t.Fatalf("GrantPerson(%q, %q): %v", email, ph, err)
@@ -102,16 +102,16 @@ func TestConcurrentCommands(t *testing.T) {
 	errs := make(chan error, 64)
 	for i := range 8 {
 		wg.Go(func() {
-			p, err := w.svc.AddPerson(context.Background(), uMgr, w.dossier.ID, access.PersonInput{Name: fmt.Sprintf("Kid %d", i), Relation: access.RelationChild})
+			p, _, err := w.svc.AddPerson(context.Background(), uMgr, w.dossier.ID, access.PersonInput{Name: fmt.Sprintf("Kid %d", i), Relation: access.RelationChild})
 			if err != nil {
 				errs <- err
 				return
 			}
-			_, err = w.svc.GrantPerson(context.Background(), uHolder, p.ID, access.GrantInput{Email: fmt.Sprintf("kid%d@example.com", i), Phone: phone, Level: access.LevelReadOnly})
+			_, _, err = w.svc.GrantPerson(context.Background(), uHolder, p.ID, access.GrantInput{Email: fmt.Sprintf("kid%d@example.com", i), Phone: phone, Level: access.LevelReadOnly})
 			if err != nil {
 				errs <- err
 			}
-			if _, err := w.svc.SendDueReminders(context.Background()); err != nil {
+			if _, _, err := w.svc.SendDueReminders(context.Background(), "scheduler"); err != nil {
 				errs <- err
 			}
 		})

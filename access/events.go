@@ -24,7 +24,9 @@ type DossierStatusChanged struct {
 
 // DossierManagerSet: the dossier's manager changed from Previous to Manager
 // ("" when unset). Assigned is the resulting list of assigned collaborators
-// (the new manager is taken out of it).
+// (the new manager is taken out of it). Also published, in the batch of
+// clientgroup.Service.RemoveCollaborator, for each dossier whose manager
+// left the office (GRP-11): Manager is then "".
 type DossierManagerSet struct {
 	Dossier  cabinet.DossierID
 	Office   cabinet.OfficeID
@@ -34,7 +36,9 @@ type DossierManagerSet struct {
 }
 
 // DossierAssignedChanged: the dossier's assigned collaborators are now
-// Assigned; Added and Removed are the differences.
+// Assigned; Added and Removed are the differences. Also published by
+// clientgroup.Service.RemoveCollaborator for each dossier the departing
+// collaborator was assigned to (GRP-11).
 type DossierAssignedChanged struct {
 	Dossier        cabinet.DossierID
 	Office         cabinet.OfficeID
@@ -80,6 +84,17 @@ type AdvisorRemoved struct {
 	Advisor AdvisorID
 }
 
+// AdvisorEdited: a registered advisor's details changed (seed 001).
+// Previous is the advisor as it was. Grant is the advisor's grant ("" if
+// none); when the email or phone changed and the grant had no account, a
+// GrantContactCorrected event for it follows in the same batch.
+type AdvisorEdited struct {
+	Office   cabinet.OfficeID
+	Advisor  Advisor
+	Previous Advisor
+	Grant    GrantID
+}
+
 // GrantCreated: access was granted (the whole grant as stored). An
 // InvitationSent or an AccessNotified event follows in the same batch.
 type GrantCreated struct {
@@ -100,6 +115,21 @@ type GrantLevelChanged struct {
 // GrantRevoked: a grant was revoked and deleted (the grant as it was).
 type GrantRevoked struct {
 	Grant Grant
+}
+
+// GrantContactCorrected: the email and phone of a grant with no account
+// linked were corrected (ACC-3). User is the account the corrected email
+// already has ("" if none). An InvitationSent (reminders restart from it)
+// or an AccessNotified event follows in the same batch.
+type GrantContactCorrected struct {
+	Grant                        GrantID
+	Dossier                      cabinet.DossierID
+	Office                       cabinet.OfficeID
+	Person                       PersonID
+	Advisor                      AdvisorID
+	PreviousEmail, PreviousPhone string
+	Email, Phone                 string
+	User                         cabinet.UserID
 }
 
 // InvitationSent: the grantee has no account; the host should invite them
@@ -152,6 +182,18 @@ type GranteeLinked struct {
 	Email   string
 }
 
+// EventTypes returns the zero value of every event type the package
+// publishes, in declaration order: a host or a test can list the names
+// (each is "access." + the type's name in snake_case).
+func EventTypes() []cabinet.Event {
+	return []cabinet.Event{
+		DossierCreated{}, DossierStatusChanged{}, DossierManagerSet{}, DossierAssignedChanged{},
+		PersonAdded{}, PersonEdited{}, PersonRemoved{}, AdvisorRegistered{}, AdvisorRemoved{}, AdvisorEdited{},
+		GrantCreated{}, GrantLevelChanged{}, GrantRevoked{}, GrantContactCorrected{},
+		InvitationSent{}, AccessNotified{}, ReminderDue{}, GranteeLinked{},
+	}
+}
+
 // EventName implementations.
 func (DossierCreated) EventName() string         { return "access.dossier_created" }
 func (DossierStatusChanged) EventName() string   { return "access.dossier_status_changed" }
@@ -162,6 +204,8 @@ func (PersonEdited) EventName() string           { return "access.person_edited"
 func (PersonRemoved) EventName() string          { return "access.person_removed" }
 func (AdvisorRegistered) EventName() string      { return "access.advisor_registered" }
 func (AdvisorRemoved) EventName() string         { return "access.advisor_removed" }
+func (AdvisorEdited) EventName() string          { return "access.advisor_edited" }
+func (GrantContactCorrected) EventName() string  { return "access.grant_contact_corrected" }
 func (GrantCreated) EventName() string           { return "access.grant_created" }
 func (GrantLevelChanged) EventName() string      { return "access.grant_level_changed" }
 func (GrantRevoked) EventName() string           { return "access.grant_revoked" }

@@ -33,18 +33,25 @@ func ExampleGrantAllows() {
 }
 
 // Only the manager manages access (ACC-1); a granted holder manages the
-// non-central members of the family (ACC-7).
+// non-central members of the family, at most at her own level (ACC-7).
 func ExampleCanManagePersonAccess() {
-	d := access.Dossier{ID: "dos_1", Manager: "u_manager"}
-	held := []access.Grant{{Dossier: "dos_1", Kind: access.GranteePerson, Central: true, User: "u_holder", Level: access.LevelReadOnly}}
-	fmt.Println(access.CanManagePersonAccess(d, "u_manager", nil, access.RelationCoHolder))
-	fmt.Println(access.CanManagePersonAccess(d, "u_holder", held, access.RelationChild))
-	fmt.Println(access.CanManagePersonAccess(d, "u_holder", held, access.RelationCoHolder))
-	fmt.Println(access.CanManagePersonAccess(d, "u_admin", nil, access.RelationChild))
+	d := access.Dossier{ID: "dos_1", Office: "o1", Manager: "u_manager"}
+	manager := access.Actor{ID: "u_manager", Profile: cabinet.ProfileStandard}
+	holder := access.Actor{ID: "u_holder", Held: []access.Grant{{Dossier: "dos_1", Kind: access.GranteePerson, Central: true, User: "u_holder", Level: access.LevelReadOnly}}}
+	admin := access.Actor{ID: "u_admin", Profile: cabinet.ProfileAdmin}
+	departed := access.Actor{ID: "u_manager"} // no longer a collaborator (GRP-11)
+	fmt.Println(access.CanManagePersonAccess(d, manager, access.RelationCoHolder, access.LevelReadWrite))
+	fmt.Println(access.CanManagePersonAccess(d, holder, access.RelationChild, access.LevelReadOnly))
+	fmt.Println(access.CanManagePersonAccess(d, holder, access.RelationChild, access.LevelReadWrite))
+	fmt.Println(access.CanManagePersonAccess(d, holder, access.RelationCoHolder, access.LevelReadOnly))
+	fmt.Println(access.CanManagePersonAccess(d, admin, access.RelationChild, access.LevelReadOnly))
+	fmt.Println(access.CanManagePersonAccess(d, departed, access.RelationChild, access.LevelReadOnly))
 	// Output:
 	// <nil>
 	// <nil>
+	// cabinet: forbidden: a central person grants at most their own level (read_only) (ACC-7)
 	// cabinet: forbidden: a central person cannot manage the access of another central person (ACC-7)
+	// cabinet: forbidden: only the dossier's manager manages the access of people outside the office (ACC-1)
 	// cabinet: forbidden: only the dossier's manager manages the access of people outside the office (ACC-1)
 }
 
@@ -54,30 +61,56 @@ func ExampleService_SendDueReminders() {
 	ctx := context.Background()
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	var log cabinet.EventLog
-	dir := &fakeDirectory{}
-	dir.set("o1", "u_manager", cabinet.ProfileStandard)
 	store := memstore.New()
-	svc := access.NewService(store, dir, &fakeAccounts{},
-		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(&log))
+	svc, _ := newAccessService(store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(&log))
+	_ = putCollaborator(ctx, store, "o1", "u_manager", cabinet.ProfileStandard)
 
-	d, _ := svc.CreateDossier(ctx, "u_manager", "o1", "Martin family")
-	anne, _ := svc.AddPerson(ctx, "u_manager", d.ID, access.PersonInput{Name: "Anne Martin", Relation: access.RelationHolder})
-	g, _ := svc.GrantPerson(ctx, "u_manager", anne.ID, access.GrantInput{Email: "anne@example.com", Phone: "06 12 34 56 78", Level: access.LevelReadWrite})
+	d, _, _ := svc.CreateDossier(ctx, "u_manager", "o1", "Martin family")
+	anne, _, _ := svc.AddPerson(ctx, "u_manager", d.ID, access.PersonInput{Name: "Anne Martin", Relation: access.RelationHolder})
+	g, _, _ := svc.GrantPerson(ctx, "u_manager", anne.ID, access.GrantInput{Email: "anne@example.com", Phone: "06 12 34 56 78", Level: access.LevelReadWrite})
 	fmt.Println("granted", g.ID, "to", g.Email, g.Phone, "invited", g.InvitedAt.Format(time.DateOnly))
 	for _, days := range []int{6, 1, 10, 13} {
 		now := clock.Advance(time.Duration(days) * 24 * time.Hour)
-		due, _ := svc.SendDueReminders(ctx)
+		due, _, _ := svc.SendDueReminders(ctx, "scheduler")
 		for _, r := range due {
 			fmt.Printf("%s: reminder %d to %s\n", now.Format(time.DateOnly), r.Number, r.Email)
 		}
 	}
 	_ = signUp(ctx, store, svc, &log, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
 	clock.Advance(365 * 24 * time.Hour)
-	due, _ := svc.SendDueReminders(ctx)
+	due, _, _ := svc.SendDueReminders(ctx, "scheduler")
 	fmt.Println("after sign-up:", len(due), "reminders")
 	// Output:
 	// granted grant_3 to anne@example.com +33612345678 invited 2026-03-02
 	// 2026-03-09: reminder 1 to anne@example.com
 	// 2026-04-01: reminder 2 to anne@example.com
 	// after sign-up: 0 reminders
+}
+
+// A mistyped email on a holder's grant is corrected before anyone signs up
+// with it (ACC-3): the invitation goes to the right address, its reminders
+// restart, and the mistyped address gets nothing.
+func ExampleService_CorrectGrantContact() {
+	ctx := context.Background()
+	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	store := memstore.New()
+	svc, _ := newAccessService(store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	_ = putCollaborator(ctx, store, "o1", "u_manager", cabinet.ProfileStandard)
+
+	d, _, _ := svc.CreateDossier(ctx, "u_manager", "o1", "Martin family")
+	anne, _, _ := svc.AddPerson(ctx, "u_manager", d.ID, access.PersonInput{Name: "Anne Martin", Relation: access.RelationHolder})
+	g, _, _ := svc.GrantPerson(ctx, "u_manager", anne.ID, access.GrantInput{Email: "anne@exmaple.com", Phone: "06 12 34 56 78", Level: access.LevelReadWrite})
+	clock.Advance(3 * 24 * time.Hour)
+	g, _, err := svc.CorrectGrantContact(ctx, "u_manager", g.ID, access.ContactInput{Email: "anne@example.com", Phone: "06 12 34 56 78"})
+	fmt.Println(g.Email, g.State(), "invited", g.InvitedAt.Format(time.DateOnly), err)
+	_ = signUp(ctx, store, svc, cabinet.DiscardEvents{}, cabinet.User{ID: "u_typo", Email: "anne@exmaple.com"})
+	_ = signUp(ctx, store, svc, cabinet.DiscardEvents{}, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
+	g, _ = svc.Grant(ctx, "u_manager", g.ID)
+	fmt.Println("linked to", g.User)
+	_, _, err = svc.CorrectGrantContact(ctx, "u_manager", g.ID, access.ContactInput{Email: "other@example.com", Phone: "06 12 34 56 78"})
+	fmt.Println(err)
+	// Output:
+	// anne@example.com invited invited 2026-03-05 <nil>
+	// linked to u_anne
+	// cabinet: conflict: grant "grant_3" is linked to an account: its email and phone are fixed (ACC-3)
 }

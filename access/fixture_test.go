@@ -2,70 +2,84 @@ package access_test
 
 import (
 	"context"
-	"sync"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/memstore"
+	"github.com/cabinet-go/cabinet/team"
 )
 
-// fakeDirectory is the office directory (clientgroup's role) for tests.
-type fakeDirectory struct {
-	mu       sync.Mutex
-	profiles map[cabinet.OfficeID]map[cabinet.UserID]cabinet.Profile
+// The tests run the access service over the real stores and facts of its
+// neighbours (clientgroup.Facts for the directory, team.Facts for the
+// accounts) on one memstore, so that every fact a rule depends on is read
+// in the command's transaction, and a failed command rolls back all of
+// them.
+
+// errOf and errRev keep the error of a command's results.
+func errOf[T any](_ T, _ cabinet.Revision, err error) error { return err }
+func errRev(_ cabinet.Revision, err error) error            { return err }
+
+// newUser is an account (not stored).
+func newUser(id cabinet.UserID, email string) cabinet.User {
+	return cabinet.User{ID: id, DisplayName: string(id), Email: email, CreatedAt: start}
 }
 
-func (f *fakeDirectory) set(office cabinet.OfficeID, u cabinet.UserID, p cabinet.Profile) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.profiles == nil {
-		f.profiles = map[cabinet.OfficeID]map[cabinet.UserID]cabinet.Profile{}
-	}
-	if f.profiles[office] == nil {
-		f.profiles[office] = map[cabinet.UserID]cabinet.Profile{}
-	}
-	f.profiles[office][u] = p
+// put writes records of the neighbours straight into the store.
+func putUser(ctx context.Context, store *memstore.Store, u cabinet.User) error {
+	_, err := store.UpdateTeams(ctx, func(w team.Writer) error { return w.PutUser(ctx, u) })
+	return err
 }
 
-func (f *fakeDirectory) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	p, ok := f.profiles[office][u]
-	if !ok {
-		return cabinet.ProfileInvalid, cabinet.NotFound("collaborator", u)
-	}
-	return p, nil
+func putCollaborator(ctx context.Context, store *memstore.Store, office cabinet.OfficeID, u cabinet.UserID, p cabinet.Profile) error {
+	_, err := store.UpdateClientGroups(ctx, func(w clientgroup.Writer) error {
+		if _, err := w.Office(ctx, office); err != nil {
+			if err := w.PutOffice(ctx, clientgroup.Office{ID: office, Name: "Office " + string(office), Email: string(office) + "@offices.example", CreatedBy: u, CreatedAt: start}); err != nil {
+				return err
+			}
+		}
+		return w.PutCollaborator(ctx, clientgroup.Collaborator{Office: office, User: u, Profile: p, AddedAt: start})
+	})
+	return err
 }
 
-// fakeAccounts is the account directory (team's role) for tests.
-type fakeAccounts struct {
-	mu    sync.Mutex
-	users map[string]cabinet.User
+// newAccessService builds an access service (and the clientgroup service
+// that removes collaborators) over store, with the real facts.
+func newAccessService(store *memstore.Store, opts ...cabinet.Option) (*access.Service, *clientgroup.Service) {
+	accounts := team.NewFacts(store)
+	dossiers := access.NewFacts(store)
+	dir := clientgroup.NewFacts(store, dossiers)
+	return access.NewService(store, dir, accounts, opts...), clientgroup.NewService(store, accounts, dossiers, opts...)
 }
 
-func (f *fakeAccounts) add(id cabinet.UserID, email string) cabinet.User {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.users == nil {
-		f.users = map[string]cabinet.User{}
+// signUp plays the part of team.Service.CreateUser for this package alone:
+// it stores the account u and runs svc.AccountCreated in the same
+// transaction, as the account's creation would, and publishes the events
+// it returns to log as one batch.
+func signUp(ctx context.Context, store *memstore.Store, svc *access.Service, log cabinet.EventSink, u cabinet.User) error {
+	var events []cabinet.Event
+	rev, err := store.UpdateTeams(ctx, func(w team.Writer) error {
+		if err := w.PutUser(ctx, u); err != nil {
+			return err
+		}
+		var err error
+		events, err = svc.AccountCreated(ctx, w.Tx(), u)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	u := cabinet.User{ID: id, DisplayName: string(id), Email: email}
-	f.users[cabinet.EmailKey(email)] = u
-	return u
-}
-
-func (f *fakeAccounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	u, ok := f.users[cabinet.EmailKey(email)]
-	if !ok {
-		return u, cabinet.NotFound("user", email)
+	if len(events) > 0 {
+		log.Publish(ctx, cabinet.Batch{Revision: rev, Host: "signup", Events: events})
 	}
-	return u, nil
+	return nil
 }
 
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -94,14 +108,13 @@ const (
 // child not granted) and a notary registered, granted read_write and linked
 // to uNotary.
 type world struct {
-	t        *testing.T
-	ctx      context.Context
-	store    *memstore.Store
-	dir      *fakeDirectory
-	accounts *fakeAccounts
-	clock    *cabinet.ManualClock
-	log      *cabinet.EventLog
-	svc      *access.Service
+	t      *testing.T
+	ctx    context.Context
+	store  *memstore.Store
+	groups *clientgroup.Service
+	clock  *cabinet.ManualClock
+	log    *cabinet.EventLog
+	svc    *access.Service
 
 	dossier                         access.Dossier
 	holder, coHolder, spouse, child access.Person
@@ -109,39 +122,57 @@ type world struct {
 	holderGrant, notaryGrant        access.Grant
 }
 
-func newService(t *testing.T) *world {
+func newService(t *testing.T) *world { return newServiceOn(t, memstore.New(memstore.RunTwice())) }
+
+// newServiceOn is newService over store.
+func newServiceOn(t *testing.T, store *memstore.Store) *world {
 	t.Helper()
-	w := &world{t: t, ctx: context.Background(), store: memstore.New(memstore.RunTwice()), dir: &fakeDirectory{}, accounts: &fakeAccounts{},
+	w := &world{t: t, ctx: context.Background(), store: store,
 		clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}}
-	w.svc = access.NewService(w.store, w.dir, w.accounts,
+	w.svc, w.groups = newAccessService(w.store,
 		cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(w.log))
-	w.dir.set(office, uAdmin, cabinet.ProfileAdmin)
-	w.dir.set(office, uMgr, cabinet.ProfileStandard)
-	w.dir.set(office, uCol, cabinet.ProfileStandard)
-	w.dir.set(office, uOther, cabinet.ProfileStandard)
-	w.dir.set("o2", uStrange, cabinet.ProfileAdmin)
+	for _, c := range []struct {
+		office cabinet.OfficeID
+		user   cabinet.UserID
+		p      cabinet.Profile
+	}{
+		{office, uAdmin, cabinet.ProfileAdmin}, {office, uMgr, cabinet.ProfileStandard}, {office, uCol, cabinet.ProfileStandard},
+		{office, uOther, cabinet.ProfileStandard}, {"o2", uStrange, cabinet.ProfileAdmin},
+	} {
+		require.NoError(t, putUser(w.ctx, w.store, newUser(c.user, string(c.user)+"@staff.example")))
+		require.NoError(t, putCollaborator(w.ctx, w.store, c.office, c.user, c.p))
+	}
 	return w
 }
 
-func newWorld(t *testing.T) *world {
+// signUp creates account id with email, linking what waited for it.
+func (w *world) signUp(id cabinet.UserID, email string) {
+	w.t.Helper()
+	require.NoError(w.t, signUp(w.ctx, w.store, w.svc, w.log, newUser(id, email)))
+}
+
+func newWorld(t *testing.T) *world { return newWorldOn(t, memstore.New(memstore.RunTwice())) }
+
+// newWorldOn is newWorld over store.
+func newWorldOn(t *testing.T, store *memstore.Store) *world {
 	t.Helper()
-	w := newService(t)
+	w := newServiceOn(t, store)
 	var err error
-	w.dossier, err = w.svc.CreateDossier(w.ctx, uMgr, office, "Martin family")
+	w.dossier, _, err = w.svc.CreateDossier(w.ctx, uMgr, office, "Martin family")
 	require.NoError(t, err)
-	require.NoError(t, w.svc.SetAssigned(w.ctx, uMgr, w.dossier.ID, []cabinet.UserID{uCol}))
-	require.NoError(t, w.svc.SetStatus(w.ctx, uMgr, w.dossier.ID, cabinet.DossierActivated))
+	require.NoError(t, errOf(w.svc.SetAssigned(w.ctx, uMgr, w.dossier.ID, []cabinet.UserID{uCol})))
+	require.NoError(t, errOf(w.svc.SetStatus(w.ctx, uMgr, w.dossier.ID, cabinet.DossierActivated)))
 	w.holder = w.mustAddPerson("Anne Martin", access.RelationHolder)
 	w.coHolder = w.mustAddPerson("Paul Martin", access.RelationCoHolder)
 	w.spouse = w.mustAddPerson("Eve Martin", access.RelationSpouse)
 	w.child = w.mustAddPerson("Léa Martin", access.RelationChild)
-	w.accounts.add(uHolder, holderEmail)
-	w.holderGrant, err = w.svc.GrantPerson(w.ctx, uMgr, w.holder.ID, access.GrantInput{Email: holderEmail, Phone: phone, Level: access.LevelReadWrite})
+	w.signUp(uHolder, holderEmail)
+	w.holderGrant, _, err = w.svc.GrantPerson(w.ctx, uMgr, w.holder.ID, access.GrantInput{Email: holderEmail, Phone: phone, Level: access.LevelReadWrite})
 	require.NoError(t, err)
-	w.notary, err = w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: "Maître Dupont", Email: notaryEmail, Phone: phone, Type: access.AdvisorNotary})
+	w.notary, _, err = w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: "Maître Dupont", Email: notaryEmail, Phone: phone, Type: access.AdvisorNotary})
 	require.NoError(t, err)
-	w.accounts.add(uNotary, notaryEmail)
-	w.notaryGrant, err = w.svc.GrantAdvisor(w.ctx, uMgr, w.notary.ID, access.LevelReadWrite)
+	w.signUp(uNotary, notaryEmail)
+	w.notaryGrant, _, err = w.svc.GrantAdvisor(w.ctx, uMgr, w.notary.ID, access.LevelReadWrite)
 	require.NoError(t, err)
 	w.dossier = w.getDossier()
 	w.log.Reset()
@@ -150,7 +181,7 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) mustAddPerson(name string, rel access.Relation) access.Person {
 	w.t.Helper()
-	p, err := w.svc.AddPerson(w.ctx, uMgr, w.dossier.ID, access.PersonInput{Name: name, Relation: rel})
+	p, _, err := w.svc.AddPerson(w.ctx, uMgr, w.dossier.ID, access.PersonInput{Name: name, Relation: rel})
 	require.NoError(w.t, err)
 	return p
 }
@@ -180,18 +211,48 @@ func (w *world) grantOf(p access.PersonID) (access.Grant, bool) {
 	return g, found
 }
 
-// snapshot is every record of the access store.
+// snapshot is every record of the access store, the records of the
+// directory a command of access may read or write (collaborators,
+// placements), the accounts, and the store's revision.
 type snapshot struct {
-	Dossiers []access.Dossier
-	Persons  []access.Person
-	Advisors []access.Advisor
-	Grants   []access.Grant
+	Dossiers      []access.Dossier
+	Persons       []access.Person
+	Advisors      []access.Advisor
+	Grants        []access.Grant
+	Collaborators []clientgroup.Collaborator
+	Placements    []clientgroup.Placement
+	Users         []cabinet.User
+	Revision      cabinet.Revision
 }
 
-func takeSnapshot(ctx context.Context, s access.Store) (snapshot, error) {
+func takeSnapshot(ctx context.Context, s *memstore.Store) (snapshot, error) {
 	var snap snapshot
+	snap.Revision = s.Revision()
 	err := s.ViewAccess(ctx, func(r access.Reader) error {
 		var err error
+		cg, err := s.ClientGroupReader(r.Tx())
+		if err != nil {
+			return err
+		}
+		if snap.Collaborators, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+			return cg.Collaborators(ctx, clientgroup.CollaboratorFilter{}, p)
+		}); err != nil {
+			return err
+		}
+		if snap.Placements, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
+			return cg.Placements(ctx, clientgroup.PlacementFilter{}, p)
+		}); err != nil {
+			return err
+		}
+		tr, err := s.TeamReader(r.Tx())
+		if err != nil {
+			return err
+		}
+		if snap.Users, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]cabinet.User, cabinet.Cursor, error) {
+			return tr.ListUsers(ctx, p)
+		}); err != nil {
+			return err
+		}
 		if snap.Dossiers, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
 			return r.Dossiers(ctx, access.DossierFilter{}, p)
 		}); err != nil {
@@ -222,21 +283,35 @@ func (w *world) snapshot() snapshot {
 	return s
 }
 
-// signUp plays the part of team.Service.CreateUser for this package alone:
-// it runs svc.AccountCreated inside a transaction of store, as the account's
-// creation would, and publishes the events it returns to log as one batch.
-func signUp(ctx context.Context, store *memstore.Store, svc *access.Service, log cabinet.EventSink, u cabinet.User) error {
-	var events []cabinet.Event
-	rev, err := store.UpdateAccess(ctx, func(w access.Writer) error {
+// dossierFacts reads the facts other packages see of dossier id.
+func (w *world) dossierFacts(id cabinet.DossierID) (cabinet.DossierFacts, error) {
+	var f cabinet.DossierFacts
+	err := w.store.ViewAccess(w.ctx, func(r access.Reader) error {
 		var err error
-		events, err = svc.AccountCreated(ctx, w.Tx(), u)
+		f, err = access.NewFacts(w.store).DossierFacts(w.ctx, r.Tx(), id)
 		return err
 	})
-	if err != nil {
-		return err
+	return f, err
+}
+
+func teamFacts(s *memstore.Store) *team.Facts { return team.NewFacts(s) }
+
+// typeName is the package-qualified name of v's type, e.g.
+// "access.GrantCreated".
+func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// snake writes a Go type name in snake_case ("GrantLevelChanged" →
+// "grant_level_changed").
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
 	}
-	if len(events) > 0 {
-		log.Publish(ctx, cabinet.Batch{Revision: rev, Actor: u.ID, Events: events})
-	}
-	return nil
+	return b.String()
 }

@@ -83,23 +83,74 @@ func (a Action) String() string {
 	return a.Kind.String()
 }
 
+// Actor is what the predicates know about the acting user on one dossier,
+// as seen at decision time (a command reads it in its own transaction;
+// package policy fills it from its index):
+//
+//   - ID: the user ("" is nobody: every right is denied);
+//   - Profile: their profile in the dossier's office, cabinet.ProfileInvalid
+//     when they are not a collaborator of it. Every right that comes from
+//     being the manager or an assigned collaborator requires a valid
+//     profile (GRP-11 v2): a manager who left the office manages nothing,
+//     even while the dossier still names them;
+//   - Routes: their internal routes to the dossier (GRP-3), as
+//     clientgroup.InternalRoutes computes them — cabinet.NoRoutes for a
+//     non-collaborator. Only the predicates that say so read it
+//     (family-tree edits and reads); others may leave it empty;
+//   - Held: the grants they hold on the dossier (any others are ignored).
+type Actor struct {
+	ID      cabinet.UserID
+	Profile cabinet.Profile
+	Routes  cabinet.Routes
+	Held    []Grant
+}
+
+// isManager reports whether a is d's manager and still a collaborator of
+// its office (ACC-1, GRP-11 v2).
+func (a Actor) isManager(d Dossier) bool { return d.IsManager(a.ID) && a.Profile.Valid() }
+
+// reaches reports whether a has an internal route to the dossier (GRP-3).
+func (a Actor) reaches() bool { return a.ID != "" && a.Routes&cabinet.InternalRoutes != 0 }
+
+// centralLevel returns the highest level of a's grants to a central person
+// of d (ACC-7), LevelInvalid when a holds none.
+func (a Actor) centralLevel(d cabinet.DossierID) Level {
+	best := LevelInvalid
+	if a.ID == "" {
+		return best
+	}
+	for i := range a.Held {
+		g := &a.Held[i]
+		if g.Dossier == d && g.User == a.ID && g.Kind == GranteePerson && g.Central && g.Level.Valid() && g.Level > best {
+			best = g.Level
+		}
+	}
+	return best
+}
+
 // GrantAllows reports whether grant g lets its holder perform a on g's
 // dossier. It returns nil when allowed, and otherwise a
 // *cabinet.ForbiddenError naming the rule:
 //
 //   - view: every grant (ACC-4);
-//   - edit family_structure, asset_inventory, donation_inventory: read_write
-//     grants only; other sections never (ACC-10 for advisors, ACC-11 for
-//     family members and central persons);
+//   - edit: a read_write grant edits the sections open to its kind
+//     (Section.OpenTo): for an external advisor family_structure,
+//     asset_inventory and donation_inventory (ACC-10); for a person of the
+//     tree, central or not, those three and documents (ACC-11 v2); notes
+//     never; denials name ACC-10 for advisors and ACC-11 for persons;
 //   - use simulations or reports: never (ACC-10, ACC-11);
 //   - manage family access: a grant to a central person (ACC-7) — which
-//     persons they may manage is CanManagePersonAccess's question;
+//     persons they may manage, at which level, is CanManagePersonAccess's
+//     question;
 //   - manage external advisors' access: never, only the manager (ACC-9).
 //
-// An invalid grant (unknown kind or level) or an invalid action is denied
-// (POL-4) with an *cabinet.InvalidError naming "grant" or "action". The
-// allow path does not allocate. g's User and dossier are not checked: the
-// caller asks about the grants the subject holds on the dossier at hand.
+// GrantAllows does not know the dossier's status: on an archived dossier
+// every action other than viewing is refused by the predicates of the
+// commands (ACC-12, CheckWritable). An invalid grant (unknown kind or
+// level) or an invalid action is denied (POL-4) with an
+// *cabinet.InvalidError naming "grant" or "action". The allow path does not
+// allocate. g's User and dossier are not checked: the caller asks about the
+// grants the subject holds on the dossier at hand.
 func GrantAllows(g Grant, a Action) error {
 	if !g.Kind.Valid() || !g.Level.Valid() {
 		return cabinet.Invalid("grant", "grant %q has no valid kind or level", g.ID)
@@ -115,7 +166,7 @@ func GrantAllows(g Grant, a Action) error {
 	case ActionView:
 		return nil
 	case ActionEdit:
-		if !a.Section.OpenToGrantees() {
+		if !a.Section.OpenTo(g.Kind) {
 			return cabinet.Forbidden(rule, "%s cannot edit %s", who, a.Section)
 		}
 		if g.Level != LevelReadWrite {
@@ -134,42 +185,136 @@ func GrantAllows(g Grant, a Action) error {
 	}
 }
 
-// CanManageExternalAccess reports whether actor may manage the access of
-// people outside the office to d (ACC-1): only the manager, admins
-// included. It returns nil or a *cabinet.ForbiddenError naming ACC-1. ACC-7
-// widens this for family members; see CanManagePersonAccess.
-func CanManageExternalAccess(d Dossier, actor cabinet.UserID) error {
-	if d.IsManager(actor) {
+// CheckWritable returns a *cabinet.ConflictError naming ACC-12 when d is
+// archived: an archived dossier is read-only for everyone, and every
+// command that would change it (its organisation, family tree, advisors,
+// grants, client group) is refused, whoever asks. The one way out is
+// reactivation (CanSetStatus). Every command predicate of this package
+// calls it first. No allocation on the allow path.
+func CheckWritable(d Dossier) error {
+	if d.Status == cabinet.DossierArchived {
+		return cabinet.Conflict("ACC-12", "dossier %q is archived: it is read-only until an admin or its manager reactivates it", d.ID)
+	}
+	return nil
+}
+
+// CanCreateDossier reports whether a may create a dossier in the office
+// whose profile a.Profile is: any collaborator of it (Decision, ACC-1: the
+// creator becomes its manager). It returns nil or a *cabinet.ForbiddenError
+// naming ACC-1.
+func CanCreateDossier(a Actor) error {
+	if a.ID != "" && a.Profile.Valid() {
+		return nil
+	}
+	return cabinet.Forbidden("ACC-1", "only a collaborator of the office creates its dossiers")
+}
+
+// CanManageDossier reports whether a may change d's organisation (its
+// manager and assigned collaborators): an admin of d's office, or d's
+// manager while a collaborator of it (GRP-11 v2). Checks, in order: ACC-12
+// (*cabinet.ConflictError, archived), then ACC-1 (*cabinet.ForbiddenError).
+// Status changes are CanSetStatus's.
+func CanManageDossier(d Dossier, a Actor) error {
+	if err := CheckWritable(d); err != nil {
+		return err
+	}
+	return canOrganise(d, a)
+}
+
+func canOrganise(d Dossier, a Actor) error {
+	if a.ID != "" && (a.Profile == cabinet.ProfileAdmin || a.isManager(d)) {
+		return nil
+	}
+	return cabinet.Forbidden("ACC-1", "only an office admin or the dossier's manager organises the dossier")
+}
+
+// CanSetStatus reports whether a may move d to status to. Who: an admin of
+// d's office or d's manager while a collaborator of it (ACC-1, a
+// *cabinet.ForbiddenError), checked first. Then the move: draft →
+// activated, activated → archived and archived → activated (reactivation,
+// the one change an archived dossier accepts, ACC-12); setting the current
+// status is allowed (a no-op). Leaving archived for anything but activated
+// is a *cabinet.ConflictError naming ACC-12; the other moves (activated →
+// draft, draft → archived) are a *cabinet.ConflictError without rule. An
+// invalid status is an *cabinet.InvalidError naming "status".
+func CanSetStatus(d Dossier, a Actor, to cabinet.DossierStatus) error {
+	if !to.Valid() {
+		return cabinet.Invalid("status", "%v is not a dossier status", to)
+	}
+	if err := canOrganise(d, a); err != nil {
+		return err
+	}
+	from := d.Status
+	switch {
+	case from == to,
+		from == cabinet.DossierDraft && to == cabinet.DossierActivated,
+		from == cabinet.DossierActivated && to == cabinet.DossierArchived,
+		from == cabinet.DossierArchived && to == cabinet.DossierActivated:
+		return nil
+	case from == cabinet.DossierArchived:
+		return cabinet.Conflict("ACC-12", "an archived dossier only leaves its archive by reactivation, not to %s", to)
+	}
+	return cabinet.Conflict("", "a dossier cannot move from %s to %s", from, to)
+}
+
+// CanManageExternalAccess reports whether a may manage the access of
+// people outside the office to d (ACC-1): only the manager, while a
+// collaborator of d's office (GRP-11 v2); admins cannot. Checks, in order:
+// ACC-12 (conflict), ACC-1 (*cabinet.ForbiddenError). ACC-7 widens this for
+// family members; see CanManagePersonAccess.
+func CanManageExternalAccess(d Dossier, a Actor) error {
+	if err := CheckWritable(d); err != nil {
+		return err
+	}
+	if a.isManager(d) {
 		return nil
 	}
 	return cabinet.Forbidden("ACC-1", "only the dossier's manager manages the access of people outside the office")
 }
 
-// CanManageAdvisorAccess reports whether actor may register external
-// advisors in d and grant, change or revoke their access (ACC-8, ACC-9):
-// only the manager; central persons and other collaborators cannot. It
-// returns nil or a *cabinet.ForbiddenError naming ACC-9.
-func CanManageAdvisorAccess(d Dossier, actor cabinet.UserID) error {
-	if d.IsManager(actor) {
+// CanManageAdvisorAccess reports whether a may register, edit or remove
+// external advisors of d and grant, change, correct or revoke their access
+// (ACC-8, ACC-9): only the manager while a collaborator of d's office
+// (GRP-11 v2); central persons, admins and other collaborators cannot.
+// Checks, in order: ACC-12 (conflict), ACC-9 (*cabinet.ForbiddenError).
+func CanManageAdvisorAccess(d Dossier, a Actor) error {
+	if err := CheckWritable(d); err != nil {
+		return err
+	}
+	if a.isManager(d) {
 		return nil
 	}
 	return cabinet.Forbidden("ACC-9", "only the dossier's manager manages external advisors' access")
 }
 
-// CanManagePersonAccess reports whether actor may grant, change or revoke
-// the access of a person of d's family tree whose relation is target.
-// held are the grants actor holds (any dossier; those of other dossiers or
-// other users are ignored). Allowed: the manager, for anyone of the tree
-// (ACC-1); a central person holding a grant on d, for non-central persons
-// (ACC-7). A central person acting on a central person is denied with
-// ACC-7; anyone else with ACC-1. The allow path does not allocate.
-func CanManagePersonAccess(d Dossier, actor cabinet.UserID, held []Grant, target Relation) error {
-	if d.IsManager(actor) {
+// CanManagePersonAccess reports whether a may grant, change, correct or
+// revoke the access of a person of d's family tree whose relation is
+// target, at level (the level granted or set; LevelInvalid when no level
+// is given, as when revoking or correcting contact details). Checks, in
+// order:
+//
+//  1. ACC-12: d archived (*cabinet.ConflictError);
+//  2. the manager, while a collaborator of d's office (GRP-11 v2), may for
+//     anyone of the tree at any level (ACC-1);
+//  3. a central person holding a grant on d (ACC-7) may for non-central
+//     persons only, and at most at their own level (ACC-7 v2): otherwise
+//     a *cabinet.ForbiddenError naming ACC-7;
+//  4. anyone else: a *cabinet.ForbiddenError naming ACC-1.
+//
+// The allow path does not allocate.
+func CanManagePersonAccess(d Dossier, a Actor, target Relation, level Level) error {
+	if err := CheckWritable(d); err != nil {
+		return err
+	}
+	if a.isManager(d) {
 		return nil
 	}
-	if HoldsCentralGrant(d.ID, actor, held) {
+	if own := a.centralLevel(d.ID); own != LevelInvalid {
 		if target.Central() {
 			return cabinet.Forbidden("ACC-7", "a central person cannot manage the access of another central person")
+		}
+		if level.Valid() && level > own {
+			return cabinet.Forbidden("ACC-7", "a central person grants at most their own level (%s)", own)
 		}
 		return nil
 	}
@@ -195,8 +340,7 @@ func HoldsCentralGrant(d cabinet.DossierID, u cabinet.UserID, held []Grant) bool
 // person never can, by anyone (ACC-6). It returns nil or a
 // *cabinet.ConflictError naming ACC-6 (ErrConflict): the protection is an
 // invariant about the grant, not a permission of the actor, so it is not
-// ErrForbidden. Who may revoke is a separate question
-// (CanManagePersonAccess, CanManageAdvisorAccess).
+// ErrForbidden. Who may revoke is CanRevokeGrant's question.
 func CanRevoke(g Grant) error {
 	if g.Kind == GranteePerson && g.Central {
 		return cabinet.Conflict("ACC-6", "access granted to a central person can never be revoked")
@@ -204,35 +348,199 @@ func CanRevoke(g Grant) error {
 	return nil
 }
 
-// CanManageDossier reports whether a collaborator may change d's
-// organisation (manager, assigned collaborators, status): an admin of d's
-// office or d's manager. profile is actor's profile in d.Office
-// (cabinet.ProfileInvalid when actor is not a collaborator there). It
-// returns nil or a *cabinet.ForbiddenError naming ACC-1.
-func CanManageDossier(d Dossier, actor cabinet.UserID, profile cabinet.Profile) error {
-	if profile == cabinet.ProfileAdmin || (d.IsManager(actor) && profile.Valid()) {
-		return nil
+// CanRevokeGrant is the predicate of Service.Revoke (and of removing a
+// granted person or advisor): may a revoke g, a grant on d whose person's
+// relation is target (ignored for advisors)? Checks, in order: ACC-12
+// (conflict), ACC-6 (conflict: a central person's grant), then who —
+// CanManageAdvisorAccess for an advisor's grant (ACC-9),
+// CanManagePersonAccess for a person's (ACC-1, ACC-7).
+func CanRevokeGrant(d Dossier, a Actor, g Grant, target Relation) error {
+	if err := CheckWritable(d); err != nil {
+		return err
 	}
-	return cabinet.Forbidden("ACC-1", "only an office admin or the dossier's manager organises the dossier")
+	if err := CanRevoke(g); err != nil {
+		return err
+	}
+	return canManageGrant(d, a, g, target, LevelInvalid)
 }
 
-// CanEditFamilyTree reports whether actor may add, edit or remove persons
-// of d's family tree: a collaborator of d's office who is an admin, the
-// manager or an assigned collaborator, or a holder of a grant on d that
-// allows editing family_structure (read_write, ACC-10, ACC-11). It returns
-// nil or a *cabinet.ForbiddenError naming ACC-11. The allow path does not
-// allocate.
-func CanEditFamilyTree(d Dossier, actor cabinet.UserID, profile cabinet.Profile, held []Grant) error {
-	if profile == cabinet.ProfileAdmin || (profile.Valid() && (d.IsManager(actor) || d.IsAssigned(actor))) {
+// CanChangeLevel is the predicate of Service.ChangeLevel: may a set g's
+// level to level (ACC-4)? A central person's grant can change level too
+// (ACC-6), by the manager only. Checks: ACC-12 (conflict); for an
+// advisor's grant CanManageAdvisorAccess (ACC-9); for a person's
+// CanManagePersonAccess(target, level) (ACC-1, ACC-7: a central person sets
+// at most their own level).
+func CanChangeLevel(d Dossier, a Actor, g Grant, target Relation, level Level) error {
+	if err := CheckWritable(d); err != nil {
+		return err
+	}
+	return canManageGrant(d, a, g, target, level)
+}
+
+// CanCorrectContact is the predicate of Service.CorrectGrantContact (and of
+// an advisor edit that changes email or phone): may a correct the email
+// and phone of g (ACC-3 v2)? Checks, in order: ACC-12 (conflict); ACC-3 — a
+// grant linked to an account has fixed details (*cabinet.ConflictError,
+// whoever asks); then who: the manager; for a non-central person's grant,
+// a granted central person whose level is at least the grant's (ACC-7: a
+// correction sends the grant to a new address, as granting it again would,
+// so a read_only central person cannot redirect a read_write grant to an
+// address they control); for an advisor's grant the manager only (ACC-9).
+func CanCorrectContact(d Dossier, a Actor, g Grant, target Relation) error {
+	if err := CheckWritable(d); err != nil {
+		return err
+	}
+	if g.User != "" {
+		return cabinet.Conflict("ACC-3", "grant %q is linked to an account: its email and phone are fixed", g.ID)
+	}
+	return canManageGrant(d, a, g, target, g.Level)
+}
+
+func canManageGrant(d Dossier, a Actor, g Grant, target Relation, level Level) error {
+	if g.Kind == GranteeAdvisor {
+		return CanManageAdvisorAccess(d, a)
+	}
+	return CanManagePersonAccess(d, a, target, level)
+}
+
+// CanGrantTo checks the one-grant-per-account rule (ACC-7 v2) for a grant
+// on dossier d to email, whose account (as seen at decision time) is
+// account ("" when the email has none). existing are the grants on d; the
+// grant except (being corrected) is ignored. Checks, in order:
+//
+//  1. another grant on d to the same email (compared by cabinet.EmailKey,
+//     linked or not — one grant per email key per dossier, so that
+//     linking at sign-up never gives an account two grants), or held by
+//     account: a *cabinet.ConflictError naming ACC-7 — this includes the
+//     granter's own grant;
+//  2. account is a.ID, the granter themselves: a *cabinet.ForbiddenError
+//     naming ACC-7 — nobody opens a route for themselves by their own
+//     command (SPEC §3 invariant 12).
+func CanGrantTo(d cabinet.DossierID, a Actor, email string, account cabinet.UserID, existing []Grant, except GrantID) error {
+	key := cabinet.EmailKey(email)
+	for i := range existing {
+		g := &existing[i]
+		if g.Dossier != d || g.ID == except {
+			continue
+		}
+		if cabinet.EmailKey(g.Email) == key || (account != "" && g.User == account) {
+			return cabinet.Conflict("ACC-7", "the account of %s already holds a grant on dossier %q (grant %q): no account holds two", email, d, g.ID)
+		}
+	}
+	if account != "" && account == a.ID {
+		return cabinet.Forbidden("ACC-7", "nobody grants access to their own account")
+	}
+	return nil
+}
+
+// CanEditFamilyTree reports whether a may edit d's family tree at all
+// (family_structure): a collaborator of d's office with an internal route
+// to d (a.Routes: admin, manager, assigned, client group; GRP-3, so never
+// someone who left the office, GRP-11), or a holder of a grant on d that
+// allows editing family_structure (read_write; ACC-10, ACC-11). The team
+// route does not count: the tree is the list of people who may be granted
+// access. Checks, in order: ACC-12 (conflict), ACC-11
+// (*cabinet.ForbiddenError). Which persons they may change is
+// CanEditPerson's question. The allow path does not allocate.
+func CanEditFamilyTree(d Dossier, a Actor) error {
+	if err := CheckWritable(d); err != nil {
+		return err
+	}
+	if a.reaches() {
 		return nil
 	}
-	if actor != "" {
-		for i := range held {
-			g := &held[i]
-			if g.Dossier == d.ID && g.User == actor && g.Kind.Valid() && g.Level == LevelReadWrite {
+	if a.ID != "" {
+		for i := range a.Held {
+			g := &a.Held[i]
+			if g.Dossier == d.ID && g.User == a.ID && GrantAllows(*g, Action{Kind: ActionEdit, Section: SectionFamilyStructure}) == nil {
 				return nil
 			}
 		}
 	}
 	return cabinet.Forbidden("ACC-11", "only the dossier's collaborators and read_write grantees edit the family structure")
+}
+
+// CanEditPerson is the predicate of AddPerson (from = RelationInvalid),
+// EditPerson and RemovePerson (to = RelationInvalid): may a change a person
+// of d's tree from relation from to relation to? g is the person's grant
+// (the zero Grant when they have none). Checks, in order:
+//
+//  1. CanEditFamilyTree: ACC-12 (conflict), ACC-11 (forbidden);
+//  2. ACC-2 v2 (*cabinet.ForbiddenError): who is central is an access
+//     decision — only the manager, while a collaborator (GRP-11), adds,
+//     edits or removes a central person, or moves a relation to or from
+//     holder/co_holder; admins, assigned collaborators and grantees edit
+//     non-central persons only;
+//  3. ACC-6 (*cabinet.ConflictError, whoever asks): a granted central
+//     person stays in the tree and stays central;
+//  4. removing a person who holds a grant revokes it: CanRevokeGrant.
+func CanEditPerson(d Dossier, a Actor, from, to Relation, g Grant) error {
+	if err := CanEditFamilyTree(d, a); err != nil {
+		return err
+	}
+	if (from.Central() || to.Central()) && !a.isManager(d) {
+		return cabinet.Forbidden("ACC-2", "only the dossier's manager decides who is a central person (holder or co_holder)")
+	}
+	if g.ID == "" {
+		return nil
+	}
+	if g.Kind == GranteePerson && g.Central && !to.Central() {
+		if to == RelationInvalid {
+			return cabinet.Conflict("ACC-6", "a central person who was granted access stays in the family tree: that access can never be revoked")
+		}
+		return cabinet.Conflict("ACC-6", "a central person who was granted access stays central: that access can never be revoked")
+	}
+	if to == RelationInvalid {
+		return CanRevokeGrant(d, a, g, from)
+	}
+	return nil
+}
+
+// CanViewDossier is the predicate of the reads of a dossier and its family
+// tree (Service.Dossier, Person, Persons): a has an internal route to d
+// (a.Routes, GRP-3) or holds a grant on it (ACC-4: every grant views).
+// Archived dossiers are viewed like the others (ACC-12). The team route
+// is not counted here (policy's ViewDossier answers for it). A denial is a
+// *cabinet.ForbiddenError naming POL-1 (no route).
+func CanViewDossier(d Dossier, a Actor) error {
+	if a.reaches() {
+		return nil
+	}
+	for i := range a.Held {
+		if g := &a.Held[i]; a.ID != "" && g.Dossier == d.ID && g.User == a.ID && g.Kind.Valid() {
+			return nil
+		}
+	}
+	return cabinet.Forbidden("POL-1", "no route to dossier %q", d.ID)
+}
+
+// CanViewAccessRights is the predicate of the "Droits d'accès" tab
+// (Service.PersonsWithAccess, AdvisorsWithAccess, Advisor, Grant): the
+// grants, contact details and invitation states of d's family tree and
+// advisors. Allowed: collaborators with an internal route to d (GRP-3) and
+// the granted central persons (ACC-7). Decision: the other grantees —
+// family members and external advisors — do not manage access and do not
+// see others' emails and phones (personal data): a *cabinet.ForbiddenError
+// naming ACC-7; they see the tree itself (CanViewDossier) and their own
+// grant (CanViewGrant). Anyone else: POL-1.
+func CanViewAccessRights(d Dossier, a Actor) error {
+	if a.reaches() {
+		return nil
+	}
+	if HoldsCentralGrant(d.ID, a.ID, a.Held) {
+		return nil
+	}
+	if err := CanViewDossier(d, a); err != nil {
+		return err
+	}
+	return cabinet.Forbidden("ACC-7", "only the office and the granted central persons see the dossier's access rights")
+}
+
+// CanViewGrant is the predicate of Service.Grant: CanViewAccessRights, or
+// the grant is a's own (a grantee sees their own grant).
+func CanViewGrant(d Dossier, a Actor, g Grant) error {
+	if a.ID != "" && g.User == a.ID && g.Dossier == d.ID {
+		return nil
+	}
+	return CanViewAccessRights(d, a)
 }

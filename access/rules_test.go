@@ -54,7 +54,7 @@ func TestGrantAllows(t *testing.T) {
 			check(t, h, access.View(), "")
 			for _, s := range access.Sections() {
 				want := h.rule
-				if s.OpenToGrantees() && h.g.Level == access.LevelReadWrite {
+				if s.OpenTo(h.g.Kind) && h.g.Level == access.LevelReadWrite {
 					want = ""
 				}
 				check(t, h, access.Edit(s), want)
@@ -90,26 +90,41 @@ func TestGrantAllows(t *testing.T) {
 // TestPredicatesDoNotAllocate pins the allow path of the predicates that
 // policy composes on every decision.
 func TestPredicatesDoNotAllocate(t *testing.T) {
-	d := access.Dossier{ID: "d", Office: "o", Manager: "m", Assigned: []cabinet.UserID{"a", "b"}}
+	d := access.Dossier{ID: "d", Office: "o", Status: cabinet.DossierActivated, Manager: "m", Assigned: []cabinet.UserID{"a", "b"}}
 	held := []access.Grant{
 		{ID: "g0", Dossier: "other", Kind: access.GranteePerson, Central: true, User: "h", Level: access.LevelReadWrite},
 		{ID: "g1", Dossier: "d", Kind: access.GranteePerson, Central: true, User: "h", Level: access.LevelReadWrite},
 	}
 	adv := access.Grant{ID: "g2", Dossier: "d", Kind: access.GranteeAdvisor, User: "n", Level: access.LevelReadWrite}
+	kid := access.Grant{ID: "g3", Dossier: "d", Kind: access.GranteePerson, Person: "p3", Email: "kid@example.com", Level: access.LevelReadOnly}
+	mgr := access.Actor{ID: "m", Profile: cabinet.ProfileStandard, Routes: cabinet.RouteManager}
+	holder := access.Actor{ID: "h", Held: held}
+	assigned := access.Actor{ID: "b", Profile: cabinet.ProfileStandard, Routes: cabinet.RouteAssigned}
 	var sink error
 	allocs := testing.AllocsPerRun(200, func() {
 		sink = errorsJoin(sink,
 			access.GrantAllows(adv, access.View()),
 			access.GrantAllows(adv, access.Edit(access.SectionAssetInventory)),
 			access.GrantAllows(held[1], access.ManageFamilyAccess()),
-			access.CanManageExternalAccess(d, "m"),
-			access.CanManageAdvisorAccess(d, "m"),
-			access.CanManagePersonAccess(d, "m", nil, access.RelationHolder),
-			access.CanManagePersonAccess(d, "h", held, access.RelationChild),
+			access.CheckWritable(d),
+			access.CanManageExternalAccess(d, mgr),
+			access.CanManageAdvisorAccess(d, mgr),
+			access.CanManagePersonAccess(d, mgr, access.RelationHolder, access.LevelReadWrite),
+			access.CanManagePersonAccess(d, holder, access.RelationChild, access.LevelReadWrite),
 			access.CanRevoke(adv),
-			access.CanManageDossier(d, "m", cabinet.ProfileStandard),
-			access.CanEditFamilyTree(d, "b", cabinet.ProfileStandard, nil),
-			access.CanEditFamilyTree(d, "h", cabinet.ProfileInvalid, held),
+			access.CanRevokeGrant(d, holder, kid, access.RelationChild),
+			access.CanChangeLevel(d, mgr, adv, access.RelationInvalid, access.LevelReadOnly),
+			access.CanCorrectContact(d, holder, kid, access.RelationChild),
+			access.CanGrantTo("d", mgr, "new@example.com", "", held, ""),
+			access.CanManageDossier(d, mgr),
+			access.CanSetStatus(d, mgr, cabinet.DossierActivated),
+			access.CanEditFamilyTree(d, assigned),
+			access.CanEditFamilyTree(d, holder),
+			access.CanEditPerson(d, assigned, access.RelationChild, access.RelationParent, access.Grant{}),
+			access.CanEditPerson(d, mgr, access.RelationChild, access.RelationCoHolder, kid),
+			access.CanViewDossier(d, holder),
+			access.CanViewAccessRights(d, holder),
+			access.CanViewGrant(d, holder, held[1]),
 		)
 	})
 	require.NoError(t, sink)
@@ -145,26 +160,26 @@ func TestPermissionMatrix(t *testing.T) {
 			persons := map[target]access.Person{child: w.child, coHolder: w.coHolder, holder: w.holder}
 			// Give the child and the co-holder read_only grants first for
 			// level/revoke checks.
-			kid, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
+			kid, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
 			require.NoError(t, err)
-			co, err := w.svc.GrantPerson(w.ctx, uMgr, w.coHolder.ID, access.GrantInput{Email: "paul@example.com", Phone: phone, Level: access.LevelReadOnly})
+			co, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.coHolder.ID, access.GrantInput{Email: "paul@example.com", Phone: phone, Level: access.LevelReadOnly})
 			require.NoError(t, err)
 			grants := map[target]access.Grant{child: kid, coHolder: co, holder: w.holderGrant, notary: w.notaryGrant}
 			if action == "grant" {
-				require.NoError(t, w.svc.Revoke(w.ctx, uMgr, kid.ID))
+				require.NoError(t, errRev(w.svc.Revoke(w.ctx, uMgr, kid.ID)))
 			}
 			w.log.Reset()
 			before := w.snapshot()
 			switch action {
 			case "grant":
 				if tg == notary {
-					a, err2 := w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: "N2", Email: "n2@example.com", Phone: phone, Type: access.AdvisorNotary})
+					a, _, err2 := w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: "N2", Email: "n2@example.com", Phone: phone, Type: access.AdvisorNotary})
 					require.NoError(t, err2)
 					w.log.Reset()
 					before = w.snapshot()
-					_, err = w.svc.GrantAdvisor(w.ctx, actor, a.ID, access.LevelReadWrite)
+					_, _, err = w.svc.GrantAdvisor(w.ctx, actor, a.ID, access.LevelReadWrite)
 				} else {
-					_, err = w.svc.GrantPerson(w.ctx, actor, persons[tg].ID, access.GrantInput{Email: "new@example.com", Phone: phone, Level: access.LevelReadWrite})
+					_, _, err = w.svc.GrantPerson(w.ctx, actor, persons[tg].ID, access.GrantInput{Email: "new@example.com", Phone: phone, Level: access.LevelReadWrite})
 					if tg != child && err == nil {
 						t.Fatalf("%s already had a grant; the check is set up wrong", targetNames[tg])
 					}
@@ -174,11 +189,11 @@ func TestPermissionMatrix(t *testing.T) {
 				if grants[tg].Level == next {
 					next = access.LevelReadOnly
 				}
-				err = w.svc.ChangeLevel(w.ctx, actor, grants[tg].ID, next)
+				_, _, err = w.svc.ChangeLevel(w.ctx, actor, grants[tg].ID, next)
 			case "revoke":
-				err = w.svc.Revoke(w.ctx, actor, grants[tg].ID)
+				_, err = w.svc.Revoke(w.ctx, actor, grants[tg].ID)
 			case "register":
-				_, err = w.svc.RegisterAdvisor(w.ctx, actor, w.dossier.ID, access.AdvisorInput{Name: "L", Email: "l@example.com", Phone: phone, Type: access.AdvisorLawyer})
+				_, _, err = w.svc.RegisterAdvisor(w.ctx, actor, w.dossier.ID, access.AdvisorInput{Name: "L", Email: "l@example.com", Phone: phone, Type: access.AdvisorLawyer})
 			default:
 				t.Fatalf("unknown action %q", action)
 			}

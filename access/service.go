@@ -4,19 +4,29 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cabinet-go/cabinet"
 )
 
-// Directory tells whether a user is a collaborator of an office and with
-// which profile, as seen by a transaction of the store (clientgroup.Facts
-// implements it).
+// Directory is what the service needs from the office directory, as seen
+// by a transaction of the store (clientgroup.Facts implements it).
 type Directory interface {
 	// Profile returns user's profile in office as seen by tx, or an error
 	// wrapping cabinet.ErrNotFound when the office is unknown or user is not
 	// one of its collaborators.
 	Profile(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error)
+	// Routes returns user's internal routes to dossier as seen by tx
+	// (GRP-3; cabinet.NoRoutes for a user who is not a collaborator of the
+	// dossier's office, GRP-11).
+	Routes(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error)
+	// PlaceOnActivation puts dossier, activated in tx a moment
+	// before, into the client group group, in tx (GRP-5 v2), and returns
+	// the events to publish. A group of another office is a
+	// *cabinet.ConflictError naming GRP-1; a dossier already in another
+	// group one naming GRP-5; an unknown group ErrNotFound.
+	PlaceOnActivation(ctx context.Context, tx cabinet.Tx, dossier cabinet.DossierID, group cabinet.ClientGroupID) ([]cabinet.Event, error)
 }
 
 // Accounts tells whether an email has an account, as seen by a transaction
@@ -29,8 +39,9 @@ type Accounts interface {
 }
 
 // Service applies the commands of the access package: dossiers, family
-// trees, external advisors, grants, invitations and reminders. It is safe
-// for concurrent use. It implements cabinet.AccountListener.
+// trees, external advisors, grants, invitations and reminders, and answers
+// the permission-checked reads of them. It is safe for concurrent use. It
+// implements cabinet.AccountListener.
 type Service struct {
 	store    Store
 	dir      Directory
@@ -40,9 +51,10 @@ type Service struct {
 
 var _ cabinet.AccountListener = (*Service)(nil)
 
-// NewService returns a service over store, learning office membership from
-// dir and accounts from accounts. opts set the clock, ID generator and event
-// sink. store, dir and accounts must not be nil.
+// NewService returns a service over store, learning office membership,
+// internal routes and placements from dir and accounts from accounts. opts
+// set the clock, ID generator and event sink. store, dir and accounts must
+// not be nil.
 func NewService(store Store, dir Directory, accounts Accounts, opts ...cabinet.Option) *Service {
 	if store == nil || dir == nil || accounts == nil {
 		panic("access.NewService: nil store, directory or accounts")
@@ -57,12 +69,15 @@ type PersonInput struct {
 	Relation Relation
 }
 
-// AdvisorInput is an external advisor as given to RegisterAdvisor.
+// AdvisorInput is an external advisor as given to RegisterAdvisor and
+// EditAdvisor. Label is required when Type is AdvisorOther and must be
+// empty otherwise.
 type AdvisorInput struct {
 	Name  string
 	Email string
 	Phone string
 	Type  AdvisorType
+	Label string
 }
 
 // GrantInput is what GrantPerson needs (ACC-3, ACC-4).
@@ -72,15 +87,18 @@ type GrantInput struct {
 	Level Level
 }
 
+// ContactInput is the corrected email and phone of a grant
+// (CorrectGrantContact, ACC-3).
+type ContactInput struct {
+	Email string
+	Phone string
+}
+
 func checkActor(actor cabinet.UserID) error {
 	if actor == "" {
 		return cabinet.Invalid("actor", "is required")
 	}
 	return nil
-}
-
-func errArchived(id cabinet.DossierID) error {
-	return cabinet.Conflict("", "dossier %q is archived; reactivate it first", id)
 }
 
 // profile returns user's profile in office as seen by tx, ProfileInvalid
@@ -96,6 +114,25 @@ func (s *Service) profile(ctx context.Context, tx cabinet.Tx, office cabinet.Off
 	return p, nil
 }
 
+// actorOn reads, in r's transaction, what the predicates know about actor
+// on d: profile, held grants and, when withRoutes, internal routes.
+func (s *Service) actorOn(ctx context.Context, r Reader, d Dossier, actor cabinet.UserID, withRoutes bool) (Actor, error) {
+	a := Actor{ID: actor}
+	var err error
+	if a.Profile, err = s.profile(ctx, r.Tx(), d.Office, actor); err != nil {
+		return a, err
+	}
+	if a.Held, err = heldGrants(ctx, r, d.ID, actor); err != nil {
+		return a, err
+	}
+	if withRoutes {
+		if a.Routes, err = s.dir.Routes(ctx, r.Tx(), actor, d.ID); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
 func heldGrants(ctx context.Context, r Reader, d cabinet.DossierID, actor cabinet.UserID) ([]Grant, error) {
 	if actor == "" {
 		return nil, nil
@@ -105,8 +142,18 @@ func heldGrants(ctx context.Context, r Reader, d cabinet.DossierID, actor cabine
 	})
 }
 
-// update runs fn in one transaction and publishes its events after commit.
-func (s *Service) update(ctx context.Context, actor cabinet.UserID, fn func(w Writer) ([]cabinet.Event, error)) error {
+func dossierGrants(ctx context.Context, r Reader, d cabinet.DossierID) ([]Grant, error) {
+	return cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Grant, cabinet.Cursor, error) {
+		return r.Grants(ctx, GrantFilter{Dossier: d}, p)
+	})
+}
+
+// update is the one write path of the service: it runs fn in one
+// transaction and, after the commit, publishes the events fn returned as
+// one batch — for actor's command, or for host's work when host is set. It
+// returns the committed revision (the store's current one for a no-op),
+// or 0 and the error.
+func (s *Service) update(ctx context.Context, actor cabinet.UserID, host cabinet.Host, fn func(w Writer) ([]cabinet.Event, error)) (cabinet.Revision, error) {
 	var events []cabinet.Event
 	rev, err := s.store.UpdateAccess(ctx, func(w Writer) error {
 		var err error
@@ -114,84 +161,74 @@ func (s *Service) update(ctx context.Context, actor cabinet.UserID, fn func(w Wr
 		return err
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	s.o.Publish(ctx, rev, actor, events...)
-	return nil
-}
-
-// DossierFacts returns what other packages need to know about dossier id
-// (cabinet.DossierFacts; Assigned ascending, without the manager). Anyone
-// may call it. Errors: ErrNotFound for an unknown dossier.
-func (s *Service) DossierFacts(ctx context.Context, id cabinet.DossierID) (cabinet.DossierFacts, error) {
-	var f cabinet.DossierFacts
-	err := s.store.ViewAccess(ctx, func(r Reader) error {
-		var err error
-		f, err = dossierFacts(ctx, r, id)
-		return err
-	})
-	return f, err
+	if host != "" {
+		s.o.PublishHost(ctx, rev, host, events...)
+	} else {
+		s.o.Publish(ctx, rev, actor, events...)
+	}
+	return rev, nil
 }
 
 // CreateDossier creates a draft dossier named name in office, managed by
-// actor. Any collaborator of the office may call it. Errors: ErrInvalid
-// (actor, office, name); ErrForbidden (ACC-1) when actor is not a
-// collaborator of office.
-func (s *Service) CreateDossier(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, name string) (Dossier, error) {
+// actor. Any collaborator of the office may call it (CanCreateDossier). It
+// returns the dossier and the revision. Errors: ErrInvalid (actor, office,
+// name); ErrForbidden (ACC-1) when actor is not a collaborator of office.
+func (s *Service) CreateDossier(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, name string) (Dossier, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return Dossier{}, err
+		return Dossier{}, 0, err
 	}
 	if office == "" {
-		return Dossier{}, cabinet.Invalid("office", "is required")
+		return Dossier{}, 0, cabinet.Invalid("office", "is required")
 	}
 	name, err := cabinet.ParseName("name", name)
 	if err != nil {
-		return Dossier{}, err
+		return Dossier{}, 0, err
 	}
 	d := Dossier{
 		ID: cabinet.NewID[cabinet.DossierID](s.o.IDs, "dos"), Office: office, Name: name,
 		Status: cabinet.DossierDraft, Manager: actor, CreatedBy: actor, CreatedAt: s.o.Now(),
 	}
-	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		prof, err := s.profile(ctx, w.Tx(), office, actor)
 		if err != nil {
 			return nil, err
 		}
-		if !prof.Valid() {
-			return nil, cabinet.Forbidden("ACC-1", "only a collaborator of the office creates its dossiers")
+		if err := CanCreateDossier(Actor{ID: actor, Profile: prof}); err != nil {
+			return nil, err
 		}
 		return []cabinet.Event{DossierCreated{Dossier: d}}, w.PutDossier(ctx, d)
 	})
 	if err != nil {
-		return Dossier{}, err
+		return Dossier{}, 0, err
 	}
-	return d, nil
+	return d, rev, nil
 }
 
 // SetManager makes manager the manager of dossier id ("" unsets it); the
 // new manager is taken out of the assigned collaborators. An admin of the
-// dossier's office or its current manager may call it. Errors: ErrInvalid
-// (actor; "manager" when manager is not a collaborator of the office);
-// ErrNotFound; ErrForbidden (ACC-1); ErrConflict when the dossier is
-// archived.
-func (s *Service) SetManager(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, manager cabinet.UserID) error {
+// dossier's office or its current manager, while a collaborator of it,
+// may call it (CanManageDossier). It returns the dossier as stored.
+// Errors: ErrInvalid (actor; "manager" when manager is not a collaborator
+// of the office); ErrNotFound; ErrConflict (ACC-12, archived); ErrForbidden
+// (ACC-1).
+func (s *Service) SetManager(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, manager cabinet.UserID) (Dossier, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return err
+		return Dossier{}, 0, err
 	}
-	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	var out Dossier
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		d, err := w.Dossier(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		prof, err := s.profile(ctx, w.Tx(), d.Office, actor)
+		a, err := s.actorOn(ctx, w, d, actor, false)
 		if err != nil {
 			return nil, err
 		}
-		if err := CanManageDossier(d, actor, prof); err != nil {
+		if err := CanManageDossier(d, a); err != nil {
 			return nil, err
-		}
-		if d.Status == cabinet.DossierArchived {
-			return nil, errArchived(id)
 		}
 		if manager != "" {
 			mp, err := s.profile(ctx, w.Tx(), d.Office, manager)
@@ -202,46 +239,50 @@ func (s *Service) SetManager(ctx context.Context, actor cabinet.UserID, id cabin
 				return nil, cabinet.Invalid("manager", "%q is not a collaborator of office %q", manager, d.Office)
 			}
 		}
+		out = d
 		if d.Manager == manager {
 			return nil, nil
 		}
 		prev := d.Manager
 		d.Manager = manager
 		d.Assigned = slices.DeleteFunc(d.Assigned, func(u cabinet.UserID) bool { return u == manager })
+		out = d
 		ev := DossierManagerSet{Dossier: id, Office: d.Office, Previous: prev, Manager: manager, Assigned: slices.Clone(d.Assigned)}
 		return []cabinet.Event{ev}, w.PutDossier(ctx, d)
 	})
+	if err != nil {
+		return Dossier{}, 0, err
+	}
+	return out, rev, nil
 }
 
 // SetAssigned replaces the assigned collaborators of dossier id with users
-// (duplicates and the manager are dropped). An admin of the dossier's office
-// or its manager may call it. Errors: ErrInvalid (actor; "assigned" when a
-// user is empty or not a collaborator of the office); ErrNotFound;
-// ErrForbidden (ACC-1); ErrConflict when the dossier is archived.
-func (s *Service) SetAssigned(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, users []cabinet.UserID) error {
+// (duplicates and the manager are dropped). Callers as SetManager
+// (CanManageDossier). It returns the dossier as stored. Errors: ErrInvalid
+// (actor; "assigned" when a user is empty or not a collaborator of the
+// office); ErrNotFound; ErrConflict (ACC-12); ErrForbidden (ACC-1).
+func (s *Service) SetAssigned(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, users []cabinet.UserID) (Dossier, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return err
+		return Dossier{}, 0, err
 	}
 	want := slices.Clone(users)
 	slices.Sort(want)
 	want = slices.Compact(want)
 	if len(want) > 0 && want[0] == "" {
-		return cabinet.Invalid("assigned", "contains an empty user ID")
+		return Dossier{}, 0, cabinet.Invalid("assigned", "contains an empty user ID")
 	}
-	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	var out Dossier
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		d, err := w.Dossier(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		prof, err := s.profile(ctx, w.Tx(), d.Office, actor)
+		a, err := s.actorOn(ctx, w, d, actor, false)
 		if err != nil {
 			return nil, err
 		}
-		if err := CanManageDossier(d, actor, prof); err != nil {
+		if err := CanManageDossier(d, a); err != nil {
 			return nil, err
-		}
-		if d.Status == cabinet.DossierArchived {
-			return nil, errArchived(id)
 		}
 		for _, u := range want {
 			p, err := s.profile(ctx, w.Tx(), d.Office, u)
@@ -252,6 +293,7 @@ func (s *Service) SetAssigned(ctx context.Context, actor cabinet.UserID, id cabi
 				return nil, cabinet.Invalid("assigned", "%q is not a collaborator of office %q", u, d.Office)
 			}
 		}
+		out = d
 		next := slices.DeleteFunc(slices.Clone(want), func(u cabinet.UserID) bool { return u == d.Manager })
 		if slices.Equal(next, d.Assigned) {
 			return nil, nil
@@ -268,47 +310,88 @@ func (s *Service) SetAssigned(ctx context.Context, actor cabinet.UserID, id cabi
 			}
 		}
 		d.Assigned = next
+		out = d
 		return []cabinet.Event{ev}, w.PutDossier(ctx, d)
 	})
+	if err != nil {
+		return Dossier{}, 0, err
+	}
+	return out, rev, nil
 }
 
-// SetStatus moves dossier id to status. Allowed moves: draft → activated,
-// activated → archived, archived → activated; setting the current status
-// changes nothing. An admin of the dossier's office or its manager may call
-// it. Errors: ErrInvalid (actor, status); ErrNotFound; ErrForbidden (ACC-1);
-// ErrConflict for any other move.
-func (s *Service) SetStatus(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, status cabinet.DossierStatus) error {
+// SetStatus moves dossier id to status (CanSetStatus): draft → activated,
+// activated → archived, and archived → activated, the reactivation that is
+// the one way out of an archive (ACC-12); setting the current status
+// changes nothing. An admin of the dossier's office or its manager, while a
+// collaborator of it, may call it. It returns the dossier as stored.
+// Errors: ErrInvalid (actor, status); ErrNotFound; ErrForbidden (ACC-1);
+// ErrConflict (ACC-12 leaving an archive other than by reactivation; no
+// rule for the other refused moves).
+func (s *Service) SetStatus(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, status cabinet.DossierStatus) (Dossier, cabinet.Revision, error) {
+	return s.setStatus(ctx, actor, id, status, "")
+}
+
+// Activate activates dossier id (a draft, or an archived dossier being
+// reactivated) and, when group is not "", puts it into that client group
+// in the same transaction and the same event batch (GRP-5 v2: whoever may
+// activate a dossier — its manager or an admin — names its group at
+// activation; afterwards placing and moving are for admins,
+// clientgroup.Service.MoveDossier). Callers as SetStatus. Activating an
+// activated dossier without a group changes nothing. It returns the
+// dossier as stored. Errors: as SetStatus; ErrNotFound (group);
+// ErrConflict (GRP-1, a group of another office; GRP-5, a group named for
+// a dossier that is already activated or already in another group).
+func (s *Service) Activate(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, group cabinet.ClientGroupID) (Dossier, cabinet.Revision, error) {
+	return s.setStatus(ctx, actor, id, cabinet.DossierActivated, group)
+}
+
+func (s *Service) setStatus(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, status cabinet.DossierStatus, group cabinet.ClientGroupID) (Dossier, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return err
+		return Dossier{}, 0, err
 	}
 	if !status.Valid() {
-		return cabinet.Invalid("status", "%v is not a dossier status", status)
+		return Dossier{}, 0, cabinet.Invalid("status", "%v is not a dossier status", status)
 	}
-	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	var out Dossier
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		d, err := w.Dossier(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		prof, err := s.profile(ctx, w.Tx(), d.Office, actor)
+		a, err := s.actorOn(ctx, w, d, actor, false)
 		if err != nil {
 			return nil, err
 		}
-		if err := CanManageDossier(d, actor, prof); err != nil {
+		if err := CanSetStatus(d, a, status); err != nil {
 			return nil, err
+		}
+		out = d
+		if group != "" && d.Status == cabinet.DossierActivated {
+			return nil, cabinet.Conflict("GRP-5", "dossier %q is already activated: placing it in a client group is admin work", id)
 		}
 		if d.Status == status {
 			return nil, nil
 		}
-		ok := (d.Status == cabinet.DossierDraft && status == cabinet.DossierActivated) ||
-			(d.Status == cabinet.DossierActivated && status == cabinet.DossierArchived) ||
-			(d.Status == cabinet.DossierArchived && status == cabinet.DossierActivated)
-		if !ok {
-			return nil, cabinet.Conflict("", "a dossier cannot move from %s to %s", d.Status, status)
-		}
 		ev := DossierStatusChanged{Dossier: id, Office: d.Office, From: d.Status, To: status}
 		d.Status = status
-		return []cabinet.Event{ev}, w.PutDossier(ctx, d)
+		out = d
+		if err := w.PutDossier(ctx, d); err != nil {
+			return nil, err
+		}
+		events := []cabinet.Event{ev}
+		if group != "" {
+			placed, err := s.dir.PlaceOnActivation(ctx, w.Tx(), id, group)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, placed...)
+		}
+		return events, nil
 	})
+	if err != nil {
+		return Dossier{}, 0, err
+	}
+	return out, rev, nil
 }
 
 func parsePerson(in PersonInput) (PersonInput, error) {
@@ -339,48 +422,51 @@ func checkOneHolder(ctx context.Context, r Reader, d cabinet.DossierID, except P
 	return nil
 }
 
-// familyEdit opens a family-tree edit on dossier id: it reads the dossier,
-// the actor's profile in its office and the actor's grants, and checks
-// CanEditFamilyTree.
-func (s *Service) familyEdit(ctx context.Context, w Writer, id cabinet.DossierID, actor cabinet.UserID) (Dossier, []Grant, error) {
-	d, err := w.Dossier(ctx, id)
-	if err != nil {
-		return d, nil, err
+// grantOf returns the grant of person p, the zero Grant when there is none.
+func grantOf(ctx context.Context, r Reader, p PersonID) (Grant, error) {
+	g, err := r.GrantOfPerson(ctx, p)
+	if errors.Is(err, cabinet.ErrNotFound) {
+		return Grant{}, nil
 	}
-	prof, err := s.profile(ctx, w.Tx(), d.Office, actor)
-	if err != nil {
-		return d, nil, err
+	return g, err
+}
+
+// grantOfAdvisor returns the grant of advisor a, the zero Grant when there
+// is none.
+func grantOfAdvisor(ctx context.Context, r Reader, a AdvisorID) (Grant, error) {
+	g, err := r.GrantOfAdvisor(ctx, a)
+	if errors.Is(err, cabinet.ErrNotFound) {
+		return Grant{}, nil
 	}
-	held, err := heldGrants(ctx, w, id, actor)
-	if err != nil {
-		return d, nil, err
-	}
-	if err := CanEditFamilyTree(d, actor, prof, held); err != nil {
-		return d, nil, err
-	}
-	if d.Status == cabinet.DossierArchived {
-		return d, nil, errArchived(id)
-	}
-	return d, held, nil
+	return g, err
 }
 
 // AddPerson adds a person to the family tree of dossier id (ACC-2). A tree
-// has at most one holder. Callers: see CanEditFamilyTree (admins, manager,
-// assigned collaborators, read_write grantees). Errors: ErrInvalid (actor,
-// name, relation); ErrNotFound; ErrForbidden (ACC-11); ErrConflict (a second
-// holder, ACC-2; an archived dossier).
-func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, in PersonInput) (Person, error) {
+// has at most one holder. Callers (CanEditPerson): collaborators with an
+// internal route to the dossier and read_write grantees, for non-central
+// persons; the manager only for a holder or co-holder (ACC-2 v2). It
+// returns the person. Errors: ErrInvalid (actor, name, relation);
+// ErrNotFound; ErrConflict (ACC-12; ACC-2, a second holder); ErrForbidden
+// (ACC-11, ACC-2).
+func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, in PersonInput) (Person, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return Person{}, err
+		return Person{}, 0, err
 	}
 	in, err := parsePerson(in)
 	if err != nil {
-		return Person{}, err
+		return Person{}, 0, err
 	}
 	p := Person{ID: cabinet.NewID[PersonID](s.o.IDs, "per"), Dossier: id, Name: in.Name, Relation: in.Relation, CreatedAt: s.o.Now()}
-	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
-		d, _, err := s.familyEdit(ctx, w, id, actor)
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		d, err := w.Dossier(ctx, id)
 		if err != nil {
+			return nil, err
+		}
+		a, err := s.actorOn(ctx, w, d, actor, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := CanEditPerson(d, a, RelationInvalid, p.Relation, Grant{}); err != nil {
 			return nil, err
 		}
 		if p.Relation == RelationHolder {
@@ -391,59 +477,62 @@ func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabine
 		return []cabinet.Event{PersonAdded{Office: d.Office, Person: p}}, w.PutPerson(ctx, p)
 	})
 	if err != nil {
-		return Person{}, err
+		return Person{}, 0, err
 	}
-	return p, nil
+	return p, rev, nil
 }
 
-// EditPerson changes a person's name and relation. Callers as AddPerson.
-// For a person holding a grant: a central person cannot become non-central
-// (their access is irrevocable, ACC-6), and only the manager may make a
-// non-central grantee central (ACC-7); the grant's Central flag follows.
-// Errors: ErrInvalid; ErrNotFound; ErrForbidden (ACC-11, ACC-7);
-// ErrConflict (ACC-2, ACC-6 demoting a granted central person, archived).
-func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id PersonID, in PersonInput) (Person, error) {
+// EditPerson changes a person's name and relation (CanEditPerson): a
+// central person, and any move to or from holder/co_holder, is the
+// manager's (ACC-2 v2); a granted central person stays central (ACC-6).
+// When the manager makes a granted person central, the grant becomes a
+// central person's, irrevocable (its Central flag follows). An unchanged
+// person is a no-op. It returns the person as stored. Errors: ErrInvalid;
+// ErrNotFound; ErrConflict (ACC-12; ACC-2, a second holder; ACC-6);
+// ErrForbidden (ACC-11, ACC-2).
+func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id PersonID, in PersonInput) (Person, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return Person{}, err
+		return Person{}, 0, err
 	}
 	in, err := parsePerson(in)
 	if err != nil {
-		return Person{}, err
+		return Person{}, 0, err
 	}
 	var out Person
-	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		p, err := w.Person(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		d, _, err := s.familyEdit(ctx, w, p.Dossier, actor)
+		d, err := w.Dossier(ctx, p.Dossier)
 		if err != nil {
 			return nil, err
+		}
+		a, err := s.actorOn(ctx, w, d, actor, true)
+		if err != nil {
+			return nil, err
+		}
+		g, err := grantOf(ctx, w, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := CanEditPerson(d, a, p.Relation, in.Relation, g); err != nil {
+			return nil, err
+		}
+		out = p
+		if p.Name == in.Name && p.Relation == in.Relation {
+			return nil, nil
 		}
 		if in.Relation == RelationHolder && p.Relation != RelationHolder {
 			if err := checkOneHolder(ctx, w, p.Dossier, id); err != nil {
 				return nil, err
 			}
 		}
-		ev := PersonEdited{Office: d.Office, PreviousRelation: p.Relation}
-		g, err := w.GrantOfPerson(ctx, id)
-		switch {
-		case errors.Is(err, cabinet.ErrNotFound):
-		case err != nil:
-			return nil, err
-		default:
-			ev.Grant = g.ID
-			if g.Central && !in.Relation.Central() {
-				return nil, cabinet.Conflict("ACC-6", "a central person who was granted access stays central: that access can never be revoked")
-			}
-			if !g.Central && in.Relation.Central() {
-				if err := CanManageExternalAccess(d, actor); err != nil {
-					return nil, cabinet.Forbidden("ACC-7", "only the manager can make a person with access central")
-				}
-				g.Central = true
-				if err := w.PutGrant(ctx, g); err != nil {
-					return nil, err
-				}
+		ev := PersonEdited{Office: d.Office, PreviousRelation: p.Relation, Grant: g.ID}
+		if g.ID != "" && g.Central != in.Relation.Central() {
+			g.Central = in.Relation.Central()
+			if err := w.PutGrant(ctx, g); err != nil {
+				return nil, err
 			}
 		}
 		p.Name, p.Relation = in.Name, in.Relation
@@ -451,43 +540,43 @@ func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id Perso
 		return []cabinet.Event{ev}, w.PutPerson(ctx, p)
 	})
 	if err != nil {
-		return Person{}, err
+		return Person{}, 0, err
 	}
-	return out, nil
+	return out, rev, nil
 }
 
-// RemovePerson removes a person from the family tree. Callers as
-// AddPerson; if the person holds a grant it is revoked too, which needs the
-// right to revoke it (CanRevoke, CanManagePersonAccess): a central person
-// with a grant can never be removed (ACC-6, an ErrConflict whoever asks).
-// Errors: ErrInvalid; ErrNotFound; ErrForbidden (ACC-11, ACC-1, ACC-7);
-// ErrConflict (ACC-6, archived).
-func (s *Service) RemovePerson(ctx context.Context, actor cabinet.UserID, id PersonID) error {
+// RemovePerson removes a person from the family tree (CanEditPerson); a
+// central person is the manager's to remove (ACC-2 v2). If the person holds
+// a grant it is revoked too, which needs the right to revoke it: a granted
+// central person can never be removed (ACC-6, an ErrConflict whoever asks).
+// Errors: ErrInvalid; ErrNotFound; ErrConflict (ACC-12, ACC-6);
+// ErrForbidden (ACC-11, ACC-2, ACC-1, ACC-7).
+func (s *Service) RemovePerson(ctx context.Context, actor cabinet.UserID, id PersonID) (cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return err
+		return 0, err
 	}
-	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	return s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		p, err := w.Person(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		d, held, err := s.familyEdit(ctx, w, p.Dossier, actor)
+		d, err := w.Dossier(ctx, p.Dossier)
 		if err != nil {
 			return nil, err
 		}
-		events := []cabinet.Event{PersonRemoved{Office: d.Office, Dossier: d.ID, Person: id}}
-		g, err := w.GrantOfPerson(ctx, id)
-		switch {
-		case errors.Is(err, cabinet.ErrNotFound):
-		case err != nil:
+		a, err := s.actorOn(ctx, w, d, actor, true)
+		if err != nil {
 			return nil, err
-		default:
-			if err := CanRevoke(g); err != nil {
-				return nil, err
-			}
-			if err := CanManagePersonAccess(d, actor, held, p.Relation); err != nil {
-				return nil, err
-			}
+		}
+		g, err := grantOf(ctx, w, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := CanEditPerson(d, a, p.Relation, RelationInvalid, g); err != nil {
+			return nil, err
+		}
+		events := []cabinet.Event{PersonRemoved{Office: d.Office, Dossier: d.ID, Person: id}}
+		if g.ID != "" {
 			if err := w.DeleteGrant(ctx, g.ID); err != nil {
 				return nil, err
 			}
@@ -497,79 +586,169 @@ func (s *Service) RemovePerson(ctx context.Context, actor cabinet.UserID, id Per
 	})
 }
 
-// RegisterAdvisor registers an external advisor in dossier id, without
-// giving them access (ACC-8). Only the dossier's manager may call it
-// (ACC-9). Errors: ErrInvalid (actor, name, email, phone, type);
-// ErrNotFound; ErrForbidden (ACC-9); ErrConflict (archived).
-func (s *Service) RegisterAdvisor(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, in AdvisorInput) (Advisor, error) {
-	if err := checkActor(actor); err != nil {
-		return Advisor{}, err
+// parseAdvisor validates an advisor's details (ACC-3, ACC-8).
+func parseAdvisor(in AdvisorInput) (AdvisorInput, error) {
+	var out AdvisorInput
+	var err error
+	if out.Name, err = cabinet.ParseName("name", in.Name); err != nil {
+		return out, err
 	}
-	name, err := cabinet.ParseName("name", in.Name)
-	if err != nil {
-		return Advisor{}, err
+	if out.Email, err = cabinet.ParseEmail("email", in.Email); err != nil {
+		return out, err
 	}
-	email, err := cabinet.ParseEmail("email", in.Email)
-	if err != nil {
-		return Advisor{}, err
-	}
-	phone, err := cabinet.ParsePhone("phone", in.Phone)
-	if err != nil {
-		return Advisor{}, err
+	if out.Phone, err = cabinet.ParsePhone("phone", in.Phone); err != nil {
+		return out, err
 	}
 	if !in.Type.Valid() {
-		return Advisor{}, cabinet.Invalid("type", "%v is not an advisor type", in.Type)
+		return out, cabinet.Invalid("type", "%v is not an advisor type", in.Type)
 	}
-	a := Advisor{ID: cabinet.NewID[AdvisorID](s.o.IDs, "adv"), Dossier: id, Name: name, Email: email, Phone: phone, Type: in.Type, CreatedAt: s.o.Now()}
-	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	out.Type = in.Type
+	if in.Type == AdvisorOther {
+		if out.Label, err = cabinet.ParseName("label", in.Label); err != nil {
+			return out, err
+		}
+	} else if strings.TrimSpace(in.Label) != "" {
+		return out, cabinet.Invalid("label", "is only for advisors of type other, not %s", in.Type)
+	}
+	return out, nil
+}
+
+// RegisterAdvisor registers an external advisor in dossier id, without
+// giving them access (ACC-8). Only the dossier's manager, while a
+// collaborator of its office, may call it (CanManageAdvisorAccess). It
+// returns the advisor. Errors: ErrInvalid (actor, name, email, phone,
+// type, label); ErrNotFound; ErrConflict (ACC-12); ErrForbidden (ACC-9).
+func (s *Service) RegisterAdvisor(ctx context.Context, actor cabinet.UserID, id cabinet.DossierID, in AdvisorInput) (Advisor, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return Advisor{}, 0, err
+	}
+	in, err := parseAdvisor(in)
+	if err != nil {
+		return Advisor{}, 0, err
+	}
+	adv := Advisor{ID: cabinet.NewID[AdvisorID](s.o.IDs, "adv"), Dossier: id, Name: in.Name, Email: in.Email, Phone: in.Phone,
+		Type: in.Type, Label: in.Label, CreatedAt: s.o.Now()}
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		d, err := w.Dossier(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		if err := CanManageAdvisorAccess(d, actor); err != nil {
+		a, err := s.actorOn(ctx, w, d, actor, false)
+		if err != nil {
 			return nil, err
 		}
-		if d.Status == cabinet.DossierArchived {
-			return nil, errArchived(id)
+		if err := CanManageAdvisorAccess(d, a); err != nil {
+			return nil, err
 		}
-		return []cabinet.Event{AdvisorRegistered{Office: d.Office, Advisor: a}}, w.PutAdvisor(ctx, a)
+		return []cabinet.Event{AdvisorRegistered{Office: d.Office, Advisor: adv}}, w.PutAdvisor(ctx, adv)
 	})
 	if err != nil {
-		return Advisor{}, err
+		return Advisor{}, 0, err
 	}
-	return a, nil
+	return adv, rev, nil
+}
+
+// EditAdvisor changes a registered advisor's name, email, phone, type and
+// label without touching their access (seed 001). Only the manager, while a
+// collaborator, may call it (CanManageAdvisorAccess). When the email or the
+// phone changes and the advisor holds a grant, the change is a correction
+// of the grant's details (CanCorrectContact, ACC-3 v2): refused once an
+// account is linked (ErrConflict ACC-3; revoke and grant again instead);
+// otherwise the grant follows, its invitation is sent again and its
+// reminders restart from now (or, if the new email has an account, it is
+// linked and notified), and the new email must not give an account two
+// grants on the dossier (ACC-7). An unchanged advisor is a no-op. It
+// returns the advisor as stored. Errors: ErrInvalid (actor, name, email,
+// phone, type, label); ErrNotFound; ErrConflict (ACC-12, ACC-3, ACC-7);
+// ErrForbidden (ACC-9, ACC-7).
+func (s *Service) EditAdvisor(ctx context.Context, actor cabinet.UserID, id AdvisorID, in AdvisorInput) (Advisor, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return Advisor{}, 0, err
+	}
+	in, err := parseAdvisor(in)
+	if err != nil {
+		return Advisor{}, 0, err
+	}
+	var out Advisor
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		adv, err := w.Advisor(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		d, err := w.Dossier(ctx, adv.Dossier)
+		if err != nil {
+			return nil, err
+		}
+		a, err := s.actorOn(ctx, w, d, actor, false)
+		if err != nil {
+			return nil, err
+		}
+		g, err := grantOfAdvisor(ctx, w, id)
+		if err != nil {
+			return nil, err
+		}
+		contact := adv.Email != in.Email || adv.Phone != in.Phone
+		if contact && g.ID != "" {
+			err = CanCorrectContact(d, a, g, RelationInvalid)
+		} else {
+			err = CanManageAdvisorAccess(d, a)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = adv
+		next := adv
+		next.Name, next.Email, next.Phone, next.Type, next.Label = in.Name, in.Email, in.Phone, in.Type, in.Label
+		if next == adv {
+			return nil, nil
+		}
+		events := []cabinet.Event{AdvisorEdited{Office: d.Office, Advisor: next, Previous: adv, Grant: g.ID}}
+		if contact && g.ID != "" {
+			corrected, err := s.correct(ctx, w, d, a, g, in.Email, in.Phone)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, corrected...)
+		}
+		out = next
+		return events, w.PutAdvisor(ctx, next)
+	})
+	if err != nil {
+		return Advisor{}, 0, err
+	}
+	return out, rev, nil
 }
 
 // RemoveAdvisor takes an external advisor out of their dossier, revoking
-// their grant if any. Only the dossier's manager may call it (ACC-9).
-// Errors: ErrInvalid; ErrNotFound; ErrForbidden (ACC-9); ErrConflict
-// (archived).
-func (s *Service) RemoveAdvisor(ctx context.Context, actor cabinet.UserID, id AdvisorID) error {
+// their grant if any. Only the dossier's manager, while a collaborator,
+// may call it (CanManageAdvisorAccess). Errors: ErrInvalid; ErrNotFound;
+// ErrConflict (ACC-12); ErrForbidden (ACC-9).
+func (s *Service) RemoveAdvisor(ctx context.Context, actor cabinet.UserID, id AdvisorID) (cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return err
+		return 0, err
 	}
-	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
-		a, err := w.Advisor(ctx, id)
+	return s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		adv, err := w.Advisor(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		d, err := w.Dossier(ctx, a.Dossier)
+		d, err := w.Dossier(ctx, adv.Dossier)
 		if err != nil {
 			return nil, err
 		}
-		if err := CanManageAdvisorAccess(d, actor); err != nil {
+		a, err := s.actorOn(ctx, w, d, actor, false)
+		if err != nil {
 			return nil, err
 		}
-		if d.Status == cabinet.DossierArchived {
-			return nil, errArchived(d.ID)
+		if err := CanManageAdvisorAccess(d, a); err != nil {
+			return nil, err
 		}
 		events := []cabinet.Event{AdvisorRemoved{Office: d.Office, Dossier: d.ID, Advisor: id}}
-		g, err := w.GrantOfAdvisor(ctx, id)
-		switch {
-		case errors.Is(err, cabinet.ErrNotFound):
-		case err != nil:
+		g, err := grantOfAdvisor(ctx, w, id)
+		if err != nil {
 			return nil, err
-		default:
+		}
+		if g.ID != "" {
 			if err := w.DeleteGrant(ctx, g.ID); err != nil {
 				return nil, err
 			}
@@ -592,48 +771,70 @@ func (s *Service) accountOf(ctx context.Context, tx cabinet.Tx, email string) (c
 	return u.ID, nil
 }
 
-// newGrant fills in a grant and its invitation or notification (ACC-5).
-// g.ID is set by the caller, outside the transaction.
-func newGrant(g Grant, actor, user cabinet.UserID, now time.Time) (Grant, []cabinet.Event) {
-	g.GrantedBy, g.GrantedAt, g.User = actor, now, user
-	events := []cabinet.Event{nil, nil}
+// invite fills in g's account or invitation at now (ACC-5) and returns the
+// event that tells the host: AccessNotified when user has an account,
+// InvitationSent otherwise (reminders then count from now).
+func invite(g *Grant, user cabinet.UserID, now time.Time) cabinet.Event {
+	g.User, g.Reminders = user, 0
 	if user != "" {
-		events[1] = AccessNotified{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Person: g.Person, Advisor: g.Advisor, User: user, Email: g.Email}
-	} else {
-		g.InvitedAt = now
-		events[1] = InvitationSent{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Person: g.Person, Advisor: g.Advisor, Email: g.Email, Phone: g.Phone, At: now}
+		g.InvitedAt = time.Time{}
+		return AccessNotified{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Person: g.Person, Advisor: g.Advisor, User: user, Email: g.Email}
 	}
-	events[0] = GrantCreated{Grant: g}
-	return g, events
+	g.InvitedAt = now
+	return InvitationSent{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Person: g.Person, Advisor: g.Advisor, Email: g.Email, Phone: g.Phone, At: now}
+}
+
+// issue checks the one-grant-per-account rule for g (ACC-7), fills in its
+// account or invitation, stores it and returns its events.
+func (s *Service) issue(ctx context.Context, w Writer, a Actor, g Grant) (Grant, []cabinet.Event, error) {
+	user, err := s.accountOf(ctx, w.Tx(), g.Email)
+	if err != nil {
+		return g, nil, err
+	}
+	existing, err := dossierGrants(ctx, w, g.Dossier)
+	if err != nil {
+		return g, nil, err
+	}
+	if err := CanGrantTo(g.Dossier, a, g.Email, user, existing, ""); err != nil {
+		return g, nil, err
+	}
+	now := s.o.Now()
+	g.GrantedBy, g.GrantedAt = a.ID, now
+	notice := invite(&g, user, now)
+	return g, []cabinet.Event{GrantCreated{Grant: g}, notice}, w.PutGrant(ctx, g)
 }
 
 // GrantPerson gives person id of a family tree access to its dossier at
 // in.Level, reachable at in.Email and in.Phone, both required and valid
 // (ACC-2, ACC-3, ACC-4). If the email has an account the grant is linked
 // to it and an AccessNotified event is published, else an InvitationSent
-// event and reminders follow (ACC-5). Callers: the manager (ACC-1), a
-// granted central person for a non-central person (ACC-7). Errors:
-// ErrInvalid (actor, email, phone, level); ErrNotFound (person);
-// ErrForbidden (ACC-1, ACC-7); ErrConflict (the person already has access —
-// use ChangeLevel; archived).
-func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id PersonID, in GrantInput) (Grant, error) {
+// event and reminders follow (ACC-5). Callers (CanManagePersonAccess): the
+// manager while a collaborator (ACC-1, GRP-11), a granted central person
+// for a non-central person at most at their own level (ACC-7). No account
+// holds two grants on one dossier, and nobody grants their own account
+// (CanGrantTo, ACC-7). It returns the grant. Errors: ErrInvalid (actor,
+// email, phone, level); ErrNotFound (person); ErrConflict (ACC-12; ACC-4,
+// the person already has access — change its level; ACC-7, the email or its
+// account already holds a grant on the dossier); ErrForbidden (ACC-1,
+// ACC-7).
+func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id PersonID, in GrantInput) (Grant, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return Grant{}, err
+		return Grant{}, 0, err
 	}
 	email, err := cabinet.ParseEmail("email", in.Email)
 	if err != nil {
-		return Grant{}, err
+		return Grant{}, 0, err
 	}
 	phone, err := cabinet.ParsePhone("phone", in.Phone)
 	if err != nil {
-		return Grant{}, err
+		return Grant{}, 0, err
 	}
 	if !in.Level.Valid() {
-		return Grant{}, cabinet.Invalid("level", "%v is not read_only or read_write", in.Level)
+		return Grant{}, 0, cabinet.Invalid("level", "%v is not read_only or read_write", in.Level)
 	}
 	gid := cabinet.NewID[GrantID](s.o.IDs, "grant")
 	var out Grant
-	err = s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		p, err := w.Person(ctx, id)
 		if err != nil {
 			return nil, err
@@ -642,167 +843,250 @@ func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id Pers
 		if err != nil {
 			return nil, err
 		}
-		held, err := heldGrants(ctx, w, d.ID, actor)
+		a, err := s.actorOn(ctx, w, d, actor, false)
 		if err != nil {
 			return nil, err
 		}
-		if err := CanManagePersonAccess(d, actor, held, p.Relation); err != nil {
+		if err := CanManagePersonAccess(d, a, p.Relation, in.Level); err != nil {
 			return nil, err
 		}
-		if d.Status == cabinet.DossierArchived {
-			return nil, errArchived(d.ID)
-		}
-		if g, err := w.GrantOfPerson(ctx, id); err == nil {
+		if g, err := grantOf(ctx, w, id); err != nil {
+			return nil, err
+		} else if g.ID != "" {
 			return nil, cabinet.Conflict("ACC-4", "person %q already has access (grant %q); change its level instead", id, g.ID)
-		} else if !errors.Is(err, cabinet.ErrNotFound) {
-			return nil, err
 		}
-		user, err := s.accountOf(ctx, w.Tx(), email)
-		if err != nil {
-			return nil, err
-		}
-		g, events := newGrant(Grant{
+		g, events, err := s.issue(ctx, w, a, Grant{
 			ID: gid, Dossier: d.ID, Office: d.Office, Kind: GranteePerson, Person: id, Central: p.Relation.Central(),
 			Email: email, Phone: phone, Level: in.Level,
-		}, actor, user, s.o.Now())
+		})
 		out = g
-		return events, w.PutGrant(ctx, g)
+		return events, err
 	})
 	if err != nil {
-		return Grant{}, err
+		return Grant{}, 0, err
 	}
-	return out, nil
+	return out, rev, nil
 }
 
 // GrantAdvisor gives registered external advisor id access to their
 // dossier at level, reachable at the email and phone given at registration
-// (ACC-8). Only the manager may call it (ACC-9). Invitation or notification
-// as for GrantPerson (ACC-5). Errors: ErrInvalid (actor, level); ErrNotFound
-// (advisor); ErrForbidden (ACC-9); ErrConflict (already granted; archived).
-func (s *Service) GrantAdvisor(ctx context.Context, actor cabinet.UserID, id AdvisorID, level Level) (Grant, error) {
+// (ACC-8). Only the manager, while a collaborator, may call it (ACC-9).
+// Invitation or notification as for GrantPerson (ACC-5); one grant per
+// account (ACC-7). It returns the grant. Errors: ErrInvalid (actor,
+// level); ErrNotFound (advisor); ErrConflict (ACC-12; ACC-4, already
+// granted; ACC-7); ErrForbidden (ACC-9, ACC-7).
+func (s *Service) GrantAdvisor(ctx context.Context, actor cabinet.UserID, id AdvisorID, level Level) (Grant, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return Grant{}, err
+		return Grant{}, 0, err
 	}
 	if !level.Valid() {
-		return Grant{}, cabinet.Invalid("level", "%v is not read_only or read_write", level)
+		return Grant{}, 0, cabinet.Invalid("level", "%v is not read_only or read_write", level)
 	}
 	gid := cabinet.NewID[GrantID](s.o.IDs, "grant")
 	var out Grant
-	err := s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
-		a, err := w.Advisor(ctx, id)
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		adv, err := w.Advisor(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		d, err := w.Dossier(ctx, a.Dossier)
+		d, err := w.Dossier(ctx, adv.Dossier)
 		if err != nil {
 			return nil, err
 		}
-		if err := CanManageAdvisorAccess(d, actor); err != nil {
+		a, err := s.actorOn(ctx, w, d, actor, false)
+		if err != nil {
 			return nil, err
 		}
-		if d.Status == cabinet.DossierArchived {
-			return nil, errArchived(d.ID)
+		if err := CanManageAdvisorAccess(d, a); err != nil {
+			return nil, err
 		}
-		if g, err := w.GrantOfAdvisor(ctx, id); err == nil {
+		if g, err := grantOfAdvisor(ctx, w, id); err != nil {
+			return nil, err
+		} else if g.ID != "" {
 			return nil, cabinet.Conflict("ACC-4", "advisor %q already has access (grant %q); change its level instead", id, g.ID)
-		} else if !errors.Is(err, cabinet.ErrNotFound) {
-			return nil, err
 		}
-		user, err := s.accountOf(ctx, w.Tx(), a.Email)
-		if err != nil {
-			return nil, err
-		}
-		g, events := newGrant(Grant{
+		g, events, err := s.issue(ctx, w, a, Grant{
 			ID: gid, Dossier: d.ID, Office: d.Office, Kind: GranteeAdvisor, Advisor: id,
-			Email: a.Email, Phone: a.Phone, Level: level,
-		}, actor, user, s.o.Now())
+			Email: adv.Email, Phone: adv.Phone, Level: level,
+		})
 		out = g
-		return events, w.PutGrant(ctx, g)
+		return events, err
 	})
 	if err != nil {
-		return Grant{}, err
+		return Grant{}, 0, err
 	}
-	return out, nil
+	return out, rev, nil
 }
 
-// canManageGrant checks who may change or revoke g.
-func canManageGrant(ctx context.Context, r Reader, d Dossier, actor cabinet.UserID, g Grant) error {
-	if g.Kind == GranteeAdvisor {
-		return CanManageAdvisorAccess(d, actor)
-	}
-	p, err := r.Person(ctx, g.Person)
+// grantTarget reads grant id, its dossier, the actor's facts on it and the
+// relation of the grant's person (RelationInvalid for an advisor's grant).
+func (s *Service) grantTarget(ctx context.Context, w Writer, id GrantID, actor cabinet.UserID) (Grant, Dossier, Actor, Relation, error) {
+	g, err := w.Grant(ctx, id)
 	if err != nil {
-		return err
+		return g, Dossier{}, Actor{}, RelationInvalid, err
 	}
-	held, err := heldGrants(ctx, r, d.ID, actor)
+	d, err := w.Dossier(ctx, g.Dossier)
 	if err != nil {
-		return err
+		return g, d, Actor{}, RelationInvalid, err
 	}
-	return CanManagePersonAccess(d, actor, held, p.Relation)
+	a, err := s.actorOn(ctx, w, d, actor, false)
+	if err != nil {
+		return g, d, a, RelationInvalid, err
+	}
+	rel := RelationInvalid
+	if g.Kind == GranteePerson {
+		p, err := w.Person(ctx, g.Person)
+		if err != nil {
+			return g, d, a, rel, err
+		}
+		rel = p.Relation
+	}
+	return g, d, a, rel, nil
 }
 
 // ChangeLevel sets the level of grant id (ACC-4); a central person's grant
-// can change level too (ACC-6). Callers: as GrantPerson for persons' grants
-// (ACC-1, ACC-7), the manager only for advisors' (ACC-9). Setting the
-// current level changes nothing. Errors: ErrInvalid (actor, level);
-// ErrNotFound; ErrForbidden (ACC-1, ACC-7, ACC-9); ErrConflict (archived).
-func (s *Service) ChangeLevel(ctx context.Context, actor cabinet.UserID, id GrantID, level Level) error {
+// can change level too (ACC-6), by the manager. Callers (CanChangeLevel):
+// as GrantPerson for persons' grants — a central person sets at most their
+// own level (ACC-7) — the manager only for advisors' (ACC-9). Setting the
+// current level changes nothing. It returns the grant as stored. Errors:
+// ErrInvalid (actor, level); ErrNotFound; ErrConflict (ACC-12);
+// ErrForbidden (ACC-1, ACC-7, ACC-9).
+func (s *Service) ChangeLevel(ctx context.Context, actor cabinet.UserID, id GrantID, level Level) (Grant, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return err
+		return Grant{}, 0, err
 	}
 	if !level.Valid() {
-		return cabinet.Invalid("level", "%v is not read_only or read_write", level)
+		return Grant{}, 0, cabinet.Invalid("level", "%v is not read_only or read_write", level)
 	}
-	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
-		g, err := w.Grant(ctx, id)
+	var out Grant
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		g, d, a, rel, err := s.grantTarget(ctx, w, id, actor)
 		if err != nil {
 			return nil, err
 		}
-		d, err := w.Dossier(ctx, g.Dossier)
-		if err != nil {
+		if err := CanChangeLevel(d, a, g, rel, level); err != nil {
 			return nil, err
 		}
-		if err := canManageGrant(ctx, w, d, actor, g); err != nil {
-			return nil, err
-		}
-		if d.Status == cabinet.DossierArchived {
-			return nil, errArchived(d.ID)
-		}
+		out = g
 		if g.Level == level {
 			return nil, nil
 		}
 		ev := GrantLevelChanged{Grant: id, Dossier: g.Dossier, Office: g.Office, Person: g.Person, Advisor: g.Advisor, User: g.User, From: g.Level, To: level}
 		g.Level = level
+		out = g
 		return []cabinet.Event{ev}, w.PutGrant(ctx, g)
 	})
+	if err != nil {
+		return Grant{}, 0, err
+	}
+	return out, rev, nil
+}
+
+// correct writes the corrected email and phone on g (and on its advisor's
+// record) and re-issues its invitation (ACC-3, ACC-5); the caller checked
+// CanCorrectContact.
+func (s *Service) correct(ctx context.Context, w Writer, d Dossier, a Actor, g Grant, email, phone string) ([]cabinet.Event, error) {
+	user, err := s.accountOf(ctx, w.Tx(), email)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := dossierGrants(ctx, w, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := CanGrantTo(d.ID, a, email, user, existing, g.ID); err != nil {
+		return nil, err
+	}
+	ev := GrantContactCorrected{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Person: g.Person, Advisor: g.Advisor,
+		PreviousEmail: g.Email, PreviousPhone: g.Phone, Email: email, Phone: phone, User: user}
+	g.Email, g.Phone = email, phone
+	notice := invite(&g, user, s.o.Now())
+	return []cabinet.Event{ev, notice}, w.PutGrant(ctx, g)
+}
+
+// CorrectGrantContact corrects the email and phone of grant id while no
+// account is linked to it (ACC-3 v2: "check that these details are
+// correct"). The invitation is sent again to the corrected address and its
+// reminders restart from now; if the corrected email has an account, the
+// grant is linked to it and the account notified instead (ACC-5). The
+// corrected email must not give an account two grants on the dossier, nor
+// be the corrector's own (ACC-7). For an advisor's grant the advisor's
+// registered email and phone follow. Callers (CanCorrectContact): whoever
+// may manage the grant — the manager, a granted central person for a
+// non-central person's grant (ACC-7), the manager only for advisors'
+// (ACC-9). Unchanged details are a no-op. It returns the grant as stored.
+// Errors: ErrInvalid (actor, email, phone); ErrNotFound; ErrConflict
+// (ACC-12; ACC-3, an account is linked; ACC-7); ErrForbidden (ACC-1, ACC-7,
+// ACC-9).
+func (s *Service) CorrectGrantContact(ctx context.Context, actor cabinet.UserID, id GrantID, in ContactInput) (Grant, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return Grant{}, 0, err
+	}
+	email, err := cabinet.ParseEmail("email", in.Email)
+	if err != nil {
+		return Grant{}, 0, err
+	}
+	phone, err := cabinet.ParsePhone("phone", in.Phone)
+	if err != nil {
+		return Grant{}, 0, err
+	}
+	var out Grant
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		g, d, a, rel, err := s.grantTarget(ctx, w, id, actor)
+		if err != nil {
+			return nil, err
+		}
+		if err := CanCorrectContact(d, a, g, rel); err != nil {
+			return nil, err
+		}
+		out = g
+		if g.Email == email && g.Phone == phone {
+			return nil, nil
+		}
+		var events []cabinet.Event
+		if g.Kind == GranteeAdvisor {
+			adv, err := w.Advisor(ctx, g.Advisor)
+			if err != nil {
+				return nil, err
+			}
+			next := adv
+			next.Email, next.Phone = email, phone
+			if err := w.PutAdvisor(ctx, next); err != nil {
+				return nil, err
+			}
+			events = append(events, AdvisorEdited{Office: d.Office, Advisor: next, Previous: adv, Grant: g.ID})
+		}
+		corrected, err := s.correct(ctx, w, d, a, g, email, phone)
+		if err != nil {
+			return nil, err
+		}
+		if out, err = w.Grant(ctx, id); err != nil {
+			return nil, err
+		}
+		return append(events, corrected...), nil
+	})
+	if err != nil {
+		return Grant{}, 0, err
+	}
+	return out, rev, nil
 }
 
 // Revoke revokes and deletes grant id; no reminder follows. A central
-// person's grant can never be revoked (ACC-6, an ErrConflict whoever asks:
-// an invariant about the grant, not a permission). Callers: as ChangeLevel.
-// Errors: ErrInvalid (actor); ErrNotFound; ErrForbidden (ACC-1, ACC-7,
-// ACC-9); ErrConflict (ACC-6, archived).
-func (s *Service) Revoke(ctx context.Context, actor cabinet.UserID, id GrantID) error {
+// person's grant can never be revoked (ACC-6, an ErrConflict whoever asks).
+// Callers (CanRevokeGrant): as ChangeLevel. Errors: ErrInvalid (actor);
+// ErrNotFound; ErrConflict (ACC-12, ACC-6); ErrForbidden (ACC-1, ACC-7,
+// ACC-9).
+func (s *Service) Revoke(ctx context.Context, actor cabinet.UserID, id GrantID) (cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
-		return err
+		return 0, err
 	}
-	return s.update(ctx, actor, func(w Writer) ([]cabinet.Event, error) {
-		g, err := w.Grant(ctx, id)
+	return s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		g, d, a, rel, err := s.grantTarget(ctx, w, id, actor)
 		if err != nil {
 			return nil, err
 		}
-		if err := CanRevoke(g); err != nil {
+		if err := CanRevokeGrant(d, a, g, rel); err != nil {
 			return nil, err
-		}
-		d, err := w.Dossier(ctx, g.Dossier)
-		if err != nil {
-			return nil, err
-		}
-		if err := canManageGrant(ctx, w, d, actor, g); err != nil {
-			return nil, err
-		}
-		if d.Status == cabinet.DossierArchived {
-			return nil, errArchived(d.ID)
 		}
 		return []cabinet.Event{GrantRevoked{Grant: g}}, w.DeleteGrant(ctx, id)
 	})
@@ -812,8 +1096,11 @@ func (s *Service) Revoke(ctx context.Context, actor cabinet.UserID, id GrantID) 
 // transaction tx that creates account u: every grant whose email matches
 // u.Email (ignoring case) and that has no account yet becomes u's (a
 // GranteeLinked event each, returned for the account's batch); their
-// reminders stop (ACC-5). Calling it again changes nothing. Errors:
-// ErrInvalid ("user" without ID, "email", "tx").
+// reminders stop (ACC-5). Since a dossier holds at most one grant per email
+// key (ACC-7, CanGrantTo), the new account never holds two grants on one
+// dossier. Calling it again changes nothing. It works on archived dossiers
+// too: linking changes who the grant's account is, not what it allows.
+// Errors: ErrInvalid ("user" without ID, "email", "tx").
 func (s *Service) AccountCreated(ctx context.Context, tx cabinet.Tx, u cabinet.User) ([]cabinet.Event, error) {
 	if u.ID == "" {
 		return nil, cabinet.Invalid("user", "has no ID")
@@ -879,9 +1166,14 @@ func dueReminders(ctx context.Context, r Reader, now time.Time) ([]ReminderDue, 
 }
 
 // DueReminders returns, without changing anything, the reminders that
-// SendDueReminders would send at now (ACC-5), ordered by grant ID. Anyone
-// may call it.
-func (s *Service) DueReminders(ctx context.Context, now time.Time) ([]ReminderDue, error) {
+// SendDueReminders would send now, at the service clock's time (ACC-5),
+// ordered by grant ID. It is host-driven: host names the component asking
+// (e.g. "scheduler"). Errors: ErrInvalid ("host").
+func (s *Service) DueReminders(ctx context.Context, host cabinet.Host) ([]ReminderDue, error) {
+	if err := host.Check(); err != nil {
+		return nil, err
+	}
+	now := s.o.Now()
 	var due []ReminderDue
 	err := s.store.ViewAccess(ctx, func(r Reader) error {
 		var err error
@@ -892,35 +1184,37 @@ func (s *Service) DueReminders(ctx context.Context, now time.Time) ([]ReminderDu
 }
 
 // SendDueReminders computes the reminders due at the service clock's time
-// (7 and 30 days after the invitation, while the grantee has no account and
-// the grant exists), marks them sent in the same transaction and publishes
-// one ReminderDue event each (actor ""). A reminder is never due twice. It
-// is system work: the host calls it periodically. It returns the reminders
-// sent.
-func (s *Service) SendDueReminders(ctx context.Context) ([]ReminderDue, error) {
+// (7 and 30 days after the invitation, or after its last correction, while
+// the grantee has no account and the grant exists), marks them sent in the
+// same transaction and publishes one ReminderDue event each in a batch
+// naming host. A reminder is never due twice. Reminders do not depend on
+// the dossier's status. It is host-driven work: the host calls it
+// periodically. It returns the reminders sent and the revision. Errors:
+// ErrInvalid ("host").
+func (s *Service) SendDueReminders(ctx context.Context, host cabinet.Host) ([]ReminderDue, cabinet.Revision, error) {
+	if err := host.Check(); err != nil {
+		return nil, 0, err
+	}
 	now := s.o.Now()
 	var due []ReminderDue
-	rev, err := s.store.UpdateAccess(ctx, func(w Writer) error {
+	rev, err := s.update(ctx, "", host, func(w Writer) ([]cabinet.Event, error) {
 		var sent []Grant
 		var err error
 		due, sent, err = dueReminders(ctx, w, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, g := range sent {
+		events := make([]cabinet.Event, 0, len(due))
+		for i, g := range sent {
 			if err := w.PutGrant(ctx, g); err != nil {
-				return err
+				return nil, err
 			}
+			events = append(events, due[i])
 		}
-		return nil
+		return events, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	events := make([]cabinet.Event, len(due))
-	for i, r := range due {
-		events[i] = r
-	}
-	s.o.Publish(ctx, rev, "", events...)
-	return due, nil
+	return due, rev, nil
 }

@@ -29,12 +29,12 @@ func requireFailed(t *testing.T, w *world, before snapshot, err error, sentinel 
 func TestDossierLifecycle(t *testing.T) {
 	w := newService(t)
 	t.Run("any collaborator creates a dossier and manages it (ACC-1)", func(t *testing.T) {
-		d, err := w.svc.CreateDossier(w.ctx, uOther, office, "  Durand ")
+		d, _, err := w.svc.CreateDossier(w.ctx, uOther, office, "  Durand ")
 		require.NoError(t, err)
 		assert.Equal(t, "Durand", d.Name)
 		assert.Equal(t, cabinet.DossierDraft, d.Status)
 		assert.Equal(t, uOther, d.Manager)
-		f, err := w.svc.DossierFacts(w.ctx, d.ID)
+		f, err := w.dossierFacts(d.ID)
 		require.NoError(t, err)
 		assert.Equal(t, cabinet.DossierFacts{ID: d.ID, Office: office, Status: cabinet.DossierDraft, Manager: uOther}, f)
 		assert.Equal(t, []string{"access.dossier_created"}, w.log.Names())
@@ -42,69 +42,69 @@ func TestDossierLifecycle(t *testing.T) {
 	t.Run("outsiders cannot create (ACC-1)", func(t *testing.T) {
 		w.log.Reset()
 		before := w.snapshot()
-		_, err := w.svc.CreateDossier(w.ctx, uStrange, office, "X")
+		_, _, err := w.svc.CreateDossier(w.ctx, uStrange, office, "X")
 		requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-1")
-		_, err = w.svc.CreateDossier(w.ctx, uMgr, office, "  ")
+		_, _, err = w.svc.CreateDossier(w.ctx, uMgr, office, "  ")
 		requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 		assert.Equal(t, "name", cabinet.FieldOf(err))
-		_, err = w.svc.CreateDossier(w.ctx, "", office, "X")
+		_, _, err = w.svc.CreateDossier(w.ctx, "", office, "X")
 		assert.Equal(t, "actor", cabinet.FieldOf(err))
 	})
 
 	w = newWorld(t)
 	id := w.dossier.ID
 	t.Run("facts list assigned ascending without the manager", func(t *testing.T) {
-		require.NoError(t, w.svc.SetAssigned(w.ctx, uAdmin, id, []cabinet.UserID{uOther, uMgr, uCol, uOther}))
-		f, err := w.svc.DossierFacts(w.ctx, id)
+		require.NoError(t, errOf(w.svc.SetAssigned(w.ctx, uAdmin, id, []cabinet.UserID{uOther, uMgr, uCol, uOther})))
+		f, err := w.dossierFacts(id)
 		require.NoError(t, err)
 		assert.Equal(t, []cabinet.UserID{uCol, uOther}, f.Assigned)
 		assert.Equal(t, uMgr, f.Manager)
-		require.NoError(t, w.svc.SetManager(w.ctx, uAdmin, id, uOther))
-		f, err = w.svc.DossierFacts(w.ctx, id)
+		require.NoError(t, errOf(w.svc.SetManager(w.ctx, uAdmin, id, uOther)))
+		f, err = w.dossierFacts(id)
 		require.NoError(t, err)
 		assert.Equal(t, []cabinet.UserID{uCol}, f.Assigned)
 		assert.Equal(t, uOther, f.Manager)
-		require.NoError(t, w.svc.SetManager(w.ctx, uOther, id, uMgr)) // the current manager hands over
+		require.NoError(t, errOf(w.svc.SetManager(w.ctx, uOther, id, uMgr))) // the current manager hands over
 		ev := w.log.Events()
 		assert.Equal(t, access.DossierManagerSet{Dossier: id, Office: office, Previous: uOther, Manager: uMgr, Assigned: []cabinet.UserID{uCol}}, ev[len(ev)-1])
-		_, err = w.svc.DossierFacts(w.ctx, "nope")
+		_, err = w.dossierFacts("nope")
 		assert.ErrorIs(t, err, cabinet.ErrNotFound)
 	})
 	t.Run("organising the dossier needs admin or manager (ACC-1)", func(t *testing.T) {
 		w.log.Reset()
 		before := w.snapshot()
 		for _, actor := range []cabinet.UserID{uCol, uOther, uHolder, uNotary, uStrange} {
-			requireFailed(t, w, before, w.svc.SetManager(w.ctx, actor, id, uCol), cabinet.ErrForbidden, "ACC-1")
-			requireFailed(t, w, before, w.svc.SetAssigned(w.ctx, actor, id, nil), cabinet.ErrForbidden, "ACC-1")
-			requireFailed(t, w, before, w.svc.SetStatus(w.ctx, actor, id, cabinet.DossierArchived), cabinet.ErrForbidden, "ACC-1")
+			requireFailed(t, w, before, errOf(w.svc.SetManager(w.ctx, actor, id, uCol)), cabinet.ErrForbidden, "ACC-1")
+			requireFailed(t, w, before, errOf(w.svc.SetAssigned(w.ctx, actor, id, nil)), cabinet.ErrForbidden, "ACC-1")
+			requireFailed(t, w, before, errOf(w.svc.SetStatus(w.ctx, actor, id, cabinet.DossierArchived)), cabinet.ErrForbidden, "ACC-1")
 		}
-		err := w.svc.SetManager(w.ctx, uAdmin, id, uStrange)
+		_, _, err := w.svc.SetManager(w.ctx, uAdmin, id, uStrange)
 		requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 		assert.Equal(t, "manager", cabinet.FieldOf(err))
-		err = w.svc.SetAssigned(w.ctx, uAdmin, id, []cabinet.UserID{uHolder})
+		_, _, err = w.svc.SetAssigned(w.ctx, uAdmin, id, []cabinet.UserID{uHolder})
 		requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 		assert.Equal(t, "assigned", cabinet.FieldOf(err))
-		requireFailed(t, w, before, w.svc.SetStatus(w.ctx, uAdmin, id, cabinet.DossierDraft), cabinet.ErrConflict, "")
-		err = w.svc.SetStatus(w.ctx, uAdmin, id, cabinet.DossierStatus(9))
+		requireFailed(t, w, before, errOf(w.svc.SetStatus(w.ctx, uAdmin, id, cabinet.DossierDraft)), cabinet.ErrConflict, "")
+		_, _, err = w.svc.SetStatus(w.ctx, uAdmin, id, cabinet.DossierStatus(9))
 		requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 		assert.Equal(t, "status", cabinet.FieldOf(err))
-		requireFailed(t, w, before, w.svc.SetStatus(w.ctx, uAdmin, "nope", cabinet.DossierArchived), cabinet.ErrNotFound, "")
+		requireFailed(t, w, before, errOf(w.svc.SetStatus(w.ctx, uAdmin, "nope", cabinet.DossierArchived)), cabinet.ErrNotFound, "")
 	})
 	t.Run("an archived dossier is frozen until reactivated", func(t *testing.T) {
-		require.NoError(t, w.svc.SetStatus(w.ctx, uAdmin, id, cabinet.DossierArchived))
+		require.NoError(t, errOf(w.svc.SetStatus(w.ctx, uAdmin, id, cabinet.DossierArchived)))
 		w.log.Reset()
 		before := w.snapshot()
-		_, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
+		_, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
 		requireFailed(t, w, before, err, cabinet.ErrConflict, "")
-		_, err = w.svc.AddPerson(w.ctx, uMgr, id, access.PersonInput{Name: "X", Relation: access.RelationOther})
+		_, _, err = w.svc.AddPerson(w.ctx, uMgr, id, access.PersonInput{Name: "X", Relation: access.RelationOther})
 		requireFailed(t, w, before, err, cabinet.ErrConflict, "")
-		requireFailed(t, w, before, w.svc.ChangeLevel(w.ctx, uMgr, w.notaryGrant.ID, access.LevelReadOnly), cabinet.ErrConflict, "")
-		requireFailed(t, w, before, w.svc.SetManager(w.ctx, uMgr, id, uCol), cabinet.ErrConflict, "")
+		requireFailed(t, w, before, errOf(w.svc.ChangeLevel(w.ctx, uMgr, w.notaryGrant.ID, access.LevelReadOnly)), cabinet.ErrConflict, "")
+		requireFailed(t, w, before, errOf(w.svc.SetManager(w.ctx, uMgr, id, uCol)), cabinet.ErrConflict, "")
 		// Grants survive archiving: the holder can still view (ACC-6).
 		g, ok := w.grantOf(w.holder.ID)
 		require.True(t, ok)
 		assert.NoError(t, access.GrantAllows(g, access.View()))
-		require.NoError(t, w.svc.SetStatus(w.ctx, uMgr, id, cabinet.DossierActivated))
+		require.NoError(t, errOf(w.svc.SetStatus(w.ctx, uMgr, id, cabinet.DossierActivated)))
 		assert.Equal(t, []string{"access.dossier_status_changed"}, w.log.Names())
 	})
 }
@@ -123,20 +123,20 @@ func TestFamilyTreeACC2(t *testing.T) {
 
 	w := newWorld(t)
 	before := w.snapshot()
-	_, err = w.svc.GrantPerson(w.ctx, uMgr, "per_unknown", access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
+	_, _, err = w.svc.GrantPerson(w.ctx, uMgr, "per_unknown", access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
 	requireFailed(t, w, before, err, cabinet.ErrNotFound, "")
-	_, err = w.svc.AddPerson(w.ctx, uMgr, w.dossier.ID, access.PersonInput{Name: "Second holder", Relation: access.RelationHolder})
+	_, _, err = w.svc.AddPerson(w.ctx, uMgr, w.dossier.ID, access.PersonInput{Name: "Second holder", Relation: access.RelationHolder})
 	requireFailed(t, w, before, err, cabinet.ErrConflict, "ACC-2")
-	_, err = w.svc.EditPerson(w.ctx, uMgr, w.spouse.ID, access.PersonInput{Name: "Eve", Relation: access.RelationHolder})
+	_, _, err = w.svc.EditPerson(w.ctx, uMgr, w.spouse.ID, access.PersonInput{Name: "Eve", Relation: access.RelationHolder})
 	requireFailed(t, w, before, err, cabinet.ErrConflict, "ACC-2")
-	_, err = w.svc.AddPerson(w.ctx, uMgr, w.dossier.ID, access.PersonInput{Name: "X", Relation: access.RelationInvalid})
+	_, _, err = w.svc.AddPerson(w.ctx, uMgr, w.dossier.ID, access.PersonInput{Name: "X", Relation: access.RelationInvalid})
 	requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 	assert.Equal(t, "relation", cabinet.FieldOf(err))
 
-	p, err := w.svc.EditPerson(w.ctx, uMgr, w.spouse.ID, access.PersonInput{Name: "Eve Martin-Roy", Relation: access.RelationCoHolder})
+	p, _, err := w.svc.EditPerson(w.ctx, uMgr, w.spouse.ID, access.PersonInput{Name: "Eve Martin-Roy", Relation: access.RelationCoHolder})
 	require.NoError(t, err)
 	assert.Equal(t, access.RelationCoHolder, p.Relation)
-	require.NoError(t, w.svc.RemovePerson(w.ctx, uMgr, w.spouse.ID))
+	require.NoError(t, errRev(w.svc.RemovePerson(w.ctx, uMgr, w.spouse.ID)))
 	assert.Equal(t, []string{"access.person_edited", "access.person_removed"}, w.log.Names())
 }
 
@@ -161,19 +161,19 @@ func TestGrantNeedsEmailAndPhoneACC3(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := w.snapshot()
 			// Even the manager, for a valid person: the input is checked first.
-			_, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: tt.email, Phone: tt.phone, Level: tt.level})
+			_, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: tt.email, Phone: tt.phone, Level: tt.level})
 			requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 			assert.Equal(t, tt.field, cabinet.FieldOf(err))
 		})
 	}
 	t.Run("advisor registration validates too", func(t *testing.T) {
 		before := w.snapshot()
-		_, err := w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: "B", Email: "b@example.com", Phone: "+33 1", Type: access.AdvisorBanker})
+		_, _, err := w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: "B", Email: "b@example.com", Phone: "+33 1", Type: access.AdvisorBanker})
 		requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 		assert.Equal(t, "phone", cabinet.FieldOf(err))
 	})
 	t.Run("valid values are normalised", func(t *testing.T) {
-		g, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: " Lea@EXAMPLE.com ", Phone: "06.98.76.54.32", Level: access.LevelReadOnly})
+		g, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: " Lea@EXAMPLE.com ", Phone: "06.98.76.54.32", Level: access.LevelReadOnly})
 		require.NoError(t, err)
 		assert.Equal(t, "Lea@example.com", g.Email)
 		assert.Equal(t, "+33698765432", g.Phone)
@@ -184,23 +184,23 @@ func TestGrantNeedsEmailAndPhoneACC3(t *testing.T) {
 // persons (ACC-6).
 func TestChangeLevelACC4(t *testing.T) {
 	w := newWorld(t)
-	require.NoError(t, w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadOnly))
+	require.NoError(t, errOf(w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadOnly)))
 	g, _ := w.grantOf(w.holder.ID)
 	assert.Equal(t, access.LevelReadOnly, g.Level)
 	assert.Error(t, access.GrantAllows(g, access.Edit(access.SectionAssetInventory)))
-	require.NoError(t, w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadWrite))
-	require.NoError(t, w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadWrite)) // no-op
+	require.NoError(t, errOf(w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadWrite)))
+	require.NoError(t, errOf(w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadWrite))) // no-op
 	assert.Equal(t, []cabinet.Event{
 		access.GrantLevelChanged{Grant: w.holderGrant.ID, Dossier: w.dossier.ID, Office: office, Person: w.holder.ID, User: uHolder, From: access.LevelReadWrite, To: access.LevelReadOnly},
 		access.GrantLevelChanged{Grant: w.holderGrant.ID, Dossier: w.dossier.ID, Office: office, Person: w.holder.ID, User: uHolder, From: access.LevelReadOnly, To: access.LevelReadWrite},
 	}, w.log.Events())
 	w.log.Reset()
 	before := w.snapshot()
-	err := w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.Level(7))
+	_, _, err := w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.Level(7))
 	requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 	assert.Equal(t, "level", cabinet.FieldOf(err))
-	requireFailed(t, w, before, w.svc.ChangeLevel(w.ctx, uMgr, "grant_nope", access.LevelReadOnly), cabinet.ErrNotFound, "")
-	_, err = w.svc.GrantPerson(w.ctx, uMgr, w.holder.ID, access.GrantInput{Email: holderEmail, Phone: phone, Level: access.LevelReadOnly})
+	requireFailed(t, w, before, errOf(w.svc.ChangeLevel(w.ctx, uMgr, "grant_nope", access.LevelReadOnly)), cabinet.ErrNotFound, "")
+	_, _, err = w.svc.GrantPerson(w.ctx, uMgr, w.holder.ID, access.GrantInput{Email: holderEmail, Phone: phone, Level: access.LevelReadOnly})
 	requireFailed(t, w, before, err, cabinet.ErrConflict, "ACC-4")
 	for _, l := range []access.Level{access.LevelReadOnly, access.LevelReadWrite} {
 		got, err := access.ParseLevel(l.String())
@@ -220,9 +220,9 @@ func TestInvitationsAndRemindersACC5(t *testing.T) {
 		assert.Equal(t, uHolder, w.holderGrant.User)
 		assert.True(t, w.holderGrant.InvitedAt.IsZero())
 	})
-	child, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
+	child, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
 	require.NoError(t, err)
-	spouse, err := w.svc.GrantPerson(w.ctx, uMgr, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
+	spouse, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
 	require.NoError(t, err)
 	t.Run("a grantee without an account is invited", func(t *testing.T) {
 		assert.Equal(t, cabinet.UserID(""), child.User)
@@ -235,7 +235,7 @@ func TestInvitationsAndRemindersACC5(t *testing.T) {
 	w.log.Reset()
 	send := func() []access.ReminderDue {
 		t.Helper()
-		due, err := w.svc.SendDueReminders(w.ctx)
+		due, _, err := w.svc.SendDueReminders(w.ctx, "scheduler")
 		require.NoError(t, err)
 		return due
 	}
@@ -246,7 +246,7 @@ func TestInvitationsAndRemindersACC5(t *testing.T) {
 	})
 	t.Run("the 7-day reminder, once", func(t *testing.T) {
 		w.clock.Set(start.Add(7 * 24 * time.Hour))
-		preview, err := w.svc.DueReminders(w.ctx, w.clock.Now())
+		preview, err := w.svc.DueReminders(w.ctx, "scheduler")
 		require.NoError(t, err)
 		due := send()
 		assert.Equal(t, preview, due)
@@ -263,7 +263,7 @@ func TestInvitationsAndRemindersACC5(t *testing.T) {
 	})
 	t.Run("none after sign-up; linking is idempotent", func(t *testing.T) {
 		w.log.Reset()
-		u := w.accounts.add(uChild, "CHILD@example.com")
+		u := newUser(uChild, "CHILD@example.com")
 		require.NoError(t, signUp(w.ctx, w.store, w.svc, w.log, u))
 		require.NoError(t, signUp(w.ctx, w.store, w.svc, w.log, u))
 		assert.Equal(t, []cabinet.Event{access.GranteeLinked{Grant: child.ID, Dossier: w.dossier.ID, Office: office, Person: w.child.ID, User: uChild, Email: childEmail}}, w.log.Events())
@@ -272,10 +272,10 @@ func TestInvitationsAndRemindersACC5(t *testing.T) {
 		assert.Error(t, signUp(w.ctx, w.store, w.svc, w.log, cabinet.User{ID: "u_x", Email: "nope"}))
 	})
 	t.Run("none after revocation", func(t *testing.T) {
-		require.NoError(t, w.svc.Revoke(w.ctx, uMgr, spouse.ID))
+		require.NoError(t, errRev(w.svc.Revoke(w.ctx, uMgr, spouse.ID)))
 	})
 	t.Run("the 30-day reminder only for who still waits", func(t *testing.T) {
-		other, err := w.svc.GrantPerson(w.ctx, uMgr, w.coHolder.ID, access.GrantInput{Email: "paul@example.com", Phone: phone, Level: access.LevelReadOnly})
+		other, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.coHolder.ID, access.GrantInput{Email: "paul@example.com", Phone: phone, Level: access.LevelReadOnly})
 		require.NoError(t, err)
 		w.log.Reset()
 		w.clock.Set(start.Add(60 * 24 * time.Hour))
@@ -294,60 +294,62 @@ func TestInvitationsAndRemindersACC5(t *testing.T) {
 // ACC-6: a central person's access is never revoked, by anyone.
 func TestCentralGrantIrrevocableACC6(t *testing.T) {
 	w := newWorld(t)
-	coGrant, err := w.svc.GrantPerson(w.ctx, uMgr, w.coHolder.ID, access.GrantInput{Email: "paul@example.com", Phone: phone, Level: access.LevelReadOnly})
+	coGrant, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.coHolder.ID, access.GrantInput{Email: "paul@example.com", Phone: phone, Level: access.LevelReadOnly})
 	require.NoError(t, err)
 	w.log.Reset()
 	before := w.snapshot()
 	for _, actor := range []cabinet.UserID{uMgr, uAdmin, uHolder, uNotary} {
 		// An invariant about the grant, not a permission: ErrConflict.
-		requireFailed(t, w, before, w.svc.Revoke(w.ctx, actor, w.holderGrant.ID), cabinet.ErrConflict, "ACC-6")
-		requireFailed(t, w, before, w.svc.Revoke(w.ctx, actor, coGrant.ID), cabinet.ErrConflict, "ACC-6")
+		requireFailed(t, w, before, errRev(w.svc.Revoke(w.ctx, actor, w.holderGrant.ID)), cabinet.ErrConflict, "ACC-6")
+		requireFailed(t, w, before, errRev(w.svc.Revoke(w.ctx, actor, coGrant.ID)), cabinet.ErrConflict, "ACC-6")
 	}
-	requireFailed(t, w, before, w.svc.RemovePerson(w.ctx, uMgr, w.holder.ID), cabinet.ErrConflict, "ACC-6")
-	_, err = w.svc.EditPerson(w.ctx, uMgr, w.holder.ID, access.PersonInput{Name: "Anne", Relation: access.RelationSpouse})
+	requireFailed(t, w, before, errRev(w.svc.RemovePerson(w.ctx, uMgr, w.holder.ID)), cabinet.ErrConflict, "ACC-6")
+	_, _, err = w.svc.EditPerson(w.ctx, uMgr, w.holder.ID, access.PersonInput{Name: "Anne", Relation: access.RelationSpouse})
 	requireFailed(t, w, before, err, cabinet.ErrConflict, "ACC-6")
 	assert.ErrorIs(t, access.CanRevoke(w.holderGrant), cabinet.ErrConflict)
 	assert.NotErrorIs(t, access.CanRevoke(w.holderGrant), cabinet.ErrForbidden)
 	// Its level can still change.
-	require.NoError(t, w.svc.ChangeLevel(w.ctx, uMgr, coGrant.ID, access.LevelReadWrite))
+	require.NoError(t, errOf(w.svc.ChangeLevel(w.ctx, uMgr, coGrant.ID, access.LevelReadWrite)))
 	// A non-central grantee made central becomes irrevocable too (manager only).
-	kid, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
+	kid, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
 	require.NoError(t, err)
 	require.NoError(t, access.CanRevoke(kid))
 	w.log.Reset()
 	before = w.snapshot()
-	_, err = w.svc.EditPerson(w.ctx, uHolder, w.child.ID, access.PersonInput{Name: "Léa", Relation: access.RelationCoHolder})
-	requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-7")
-	_, err = w.svc.EditPerson(w.ctx, uMgr, w.child.ID, access.PersonInput{Name: "Léa", Relation: access.RelationCoHolder})
+	_, _, err = w.svc.EditPerson(w.ctx, uHolder, w.child.ID, access.PersonInput{Name: "Léa", Relation: access.RelationCoHolder})
+	requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-2") // v2: who is central is the manager's decision (was ACC-7)
+	_, _, err = w.svc.EditPerson(w.ctx, uMgr, w.child.ID, access.PersonInput{Name: "Léa", Relation: access.RelationCoHolder})
 	require.NoError(t, err)
 	g, _ := w.grantOf(w.child.ID)
 	assert.True(t, g.Central)
-	assert.ErrorIs(t, w.svc.Revoke(w.ctx, uMgr, kid.ID), cabinet.ErrConflict)
+	assert.ErrorIs(t, errRev(w.svc.Revoke(w.ctx, uMgr, kid.ID)), cabinet.ErrConflict)
 }
 
 // ACC-7: a granted central person grants and revokes non-central persons,
 // never central persons nor external advisors.
 func TestCentralPersonManagesFamilyACC7(t *testing.T) {
 	w := newWorld(t)
-	g, err := w.svc.GrantPerson(w.ctx, uHolder, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadWrite})
+	g, _, err := w.svc.GrantPerson(w.ctx, uHolder, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadWrite})
 	require.NoError(t, err)
 	assert.Equal(t, uHolder, g.GrantedBy)
-	require.NoError(t, w.svc.ChangeLevel(w.ctx, uHolder, g.ID, access.LevelReadOnly))
-	require.NoError(t, w.svc.Revoke(w.ctx, uHolder, g.ID))
+	require.NoError(t, errOf(w.svc.ChangeLevel(w.ctx, uHolder, g.ID, access.LevelReadOnly)))
+	require.NoError(t, errRev(w.svc.Revoke(w.ctx, uHolder, g.ID)))
 	w.log.Reset()
 	before := w.snapshot()
-	_, err = w.svc.GrantPerson(w.ctx, uHolder, w.coHolder.ID, access.GrantInput{Email: "paul@example.com", Phone: phone, Level: access.LevelReadOnly})
+	_, _, err = w.svc.GrantPerson(w.ctx, uHolder, w.coHolder.ID, access.GrantInput{Email: "paul@example.com", Phone: phone, Level: access.LevelReadOnly})
 	requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-7")
-	requireFailed(t, w, before, w.svc.ChangeLevel(w.ctx, uHolder, w.holderGrant.ID, access.LevelReadOnly), cabinet.ErrForbidden, "ACC-7")
-	requireFailed(t, w, before, w.svc.ChangeLevel(w.ctx, uHolder, w.notaryGrant.ID, access.LevelReadOnly), cabinet.ErrForbidden, "ACC-9")
-	requireFailed(t, w, before, w.svc.Revoke(w.ctx, uHolder, w.notaryGrant.ID), cabinet.ErrForbidden, "ACC-9")
-	_, err = w.svc.GrantAdvisor(w.ctx, uHolder, w.notary.ID, access.LevelReadOnly)
+	requireFailed(t, w, before, errOf(w.svc.ChangeLevel(w.ctx, uHolder, w.holderGrant.ID, access.LevelReadOnly)), cabinet.ErrForbidden, "ACC-7")
+	requireFailed(t, w, before, errOf(w.svc.ChangeLevel(w.ctx, uHolder, w.notaryGrant.ID, access.LevelReadOnly)), cabinet.ErrForbidden, "ACC-9")
+	requireFailed(t, w, before, errRev(w.svc.Revoke(w.ctx, uHolder, w.notaryGrant.ID)), cabinet.ErrForbidden, "ACC-9")
+	_, _, err = w.svc.GrantAdvisor(w.ctx, uHolder, w.notary.ID, access.LevelReadOnly)
 	requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-9")
-	_, err = w.svc.RegisterAdvisor(w.ctx, uHolder, w.dossier.ID, access.AdvisorInput{Name: "Bank", Email: "bank@example.com", Phone: phone, Type: access.AdvisorBanker})
+	_, _, err = w.svc.RegisterAdvisor(w.ctx, uHolder, w.dossier.ID, access.AdvisorInput{Name: "Bank", Email: "bank@example.com", Phone: phone, Type: access.AdvisorBanker})
 	requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-9")
 	// A central person without a grant has no ACC-7 right: ACC-1 applies.
-	w.accounts.add("u_paul", "paul@example.com")
-	_, err = w.svc.GrantPerson(w.ctx, "u_paul", w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
+	w.signUp("u_paul", "paul@example.com")
+	w.log.Reset()
+	before = w.snapshot()
+	_, _, err = w.svc.GrantPerson(w.ctx, "u_paul", w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
 	requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-1")
 }
 
@@ -357,27 +359,27 @@ func TestOnlyManagerManagesExternalAccessACC1(t *testing.T) {
 	w := newWorld(t)
 	before := w.snapshot()
 	for _, actor := range []cabinet.UserID{uAdmin, uCol, uOther, uStrange, uNotary} {
-		_, err := w.svc.GrantPerson(w.ctx, actor, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
+		_, _, err := w.svc.GrantPerson(w.ctx, actor, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
 		requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-1")
 	}
-	assert.NoError(t, access.CanManageExternalAccess(w.dossier, uMgr))
-	assert.Equal(t, "ACC-1", cabinet.RuleOf(access.CanManageExternalAccess(w.dossier, uAdmin)))
+	assert.NoError(t, access.CanManageExternalAccess(w.dossier, access.Actor{ID: uMgr, Profile: cabinet.ProfileStandard}))
+	assert.Equal(t, "ACC-1", cabinet.RuleOf(access.CanManageExternalAccess(w.dossier, access.Actor{ID: uAdmin, Profile: cabinet.ProfileAdmin})))
 	// The admin can change who the manager is, and then the new manager can.
-	require.NoError(t, w.svc.SetManager(w.ctx, uAdmin, w.dossier.ID, uCol))
-	_, err := w.svc.GrantPerson(w.ctx, uCol, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
+	require.NoError(t, errOf(w.svc.SetManager(w.ctx, uAdmin, w.dossier.ID, uCol)))
+	_, _, err := w.svc.GrantPerson(w.ctx, uCol, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadOnly})
 	require.NoError(t, err)
-	_, err = w.svc.GrantPerson(w.ctx, uMgr, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
+	_, _, err = w.svc.GrantPerson(w.ctx, uMgr, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
 	assert.Equal(t, "ACC-1", cabinet.RuleOf(err))
 	// A dossier without a manager: nobody manages outside access.
-	require.NoError(t, w.svc.SetManager(w.ctx, uAdmin, w.dossier.ID, ""))
-	_, err = w.svc.GrantPerson(w.ctx, uAdmin, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
+	require.NoError(t, errOf(w.svc.SetManager(w.ctx, uAdmin, w.dossier.ID, "")))
+	_, _, err = w.svc.GrantPerson(w.ctx, uAdmin, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
 	assert.Equal(t, "ACC-1", cabinet.RuleOf(err))
 }
 
 // ACC-8: an advisor is registered first; registering grants nothing.
 func TestAdvisorRegistrationACC8(t *testing.T) {
 	w := newWorld(t)
-	a, err := w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: " Banque X ", Email: "bank@example.com", Phone: "+33 1 23 45 67 89", Type: access.AdvisorBanker})
+	a, _, err := w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: " Banque X ", Email: "bank@example.com", Phone: "+33 1 23 45 67 89", Type: access.AdvisorBanker})
 	require.NoError(t, err)
 	assert.Equal(t, "Banque X", a.Name)
 	assert.Equal(t, "+33123456789", a.Phone)
@@ -389,18 +391,18 @@ func TestAdvisorRegistrationACC8(t *testing.T) {
 	assert.ErrorIs(t, err, cabinet.ErrNotFound, "registering must not grant")
 	w.log.Reset()
 	before := w.snapshot()
-	_, err = w.svc.GrantAdvisor(w.ctx, uMgr, "adv_unregistered", access.LevelReadOnly)
+	_, _, err = w.svc.GrantAdvisor(w.ctx, uMgr, "adv_unregistered", access.LevelReadOnly)
 	requireFailed(t, w, before, err, cabinet.ErrNotFound, "")
-	_, err = w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: "Y", Email: "y@example.com", Phone: phone})
+	_, _, err = w.svc.RegisterAdvisor(w.ctx, uMgr, w.dossier.ID, access.AdvisorInput{Name: "Y", Email: "y@example.com", Phone: phone})
 	requireFailed(t, w, before, err, cabinet.ErrInvalid, "")
 	assert.Equal(t, "type", cabinet.FieldOf(err))
-	g, err := w.svc.GrantAdvisor(w.ctx, uMgr, a.ID, access.LevelReadOnly)
+	g, _, err := w.svc.GrantAdvisor(w.ctx, uMgr, a.ID, access.LevelReadOnly)
 	require.NoError(t, err)
 	assert.Equal(t, access.GranteeAdvisor, g.Kind)
 	assert.Equal(t, []string{"access.grant_created", "access.invitation_sent"}, w.log.Names())
 	// Removing the advisor revokes their access.
 	w.log.Reset()
-	require.NoError(t, w.svc.RemoveAdvisor(w.ctx, uMgr, a.ID))
+	require.NoError(t, errRev(w.svc.RemoveAdvisor(w.ctx, uMgr, a.ID)))
 	assert.Equal(t, []string{"access.advisor_removed", "access.grant_revoked"}, w.log.Names())
 	for _, at := range []access.AdvisorType{access.AdvisorBanker, access.AdvisorNotary, access.AdvisorLawyer, access.AdvisorAccountant, access.AdvisorInsurer, access.AdvisorOther} {
 		got, err := access.ParseAdvisorType(at.String())
@@ -414,12 +416,12 @@ func TestOnlyManagerManagesAdvisorsACC9(t *testing.T) {
 	w := newWorld(t)
 	before := w.snapshot()
 	for _, actor := range []cabinet.UserID{uAdmin, uCol, uHolder, uNotary} {
-		requireFailed(t, w, before, w.svc.ChangeLevel(w.ctx, actor, w.notaryGrant.ID, access.LevelReadOnly), cabinet.ErrForbidden, "ACC-9")
-		requireFailed(t, w, before, w.svc.Revoke(w.ctx, actor, w.notaryGrant.ID), cabinet.ErrForbidden, "ACC-9")
-		requireFailed(t, w, before, w.svc.RemoveAdvisor(w.ctx, actor, w.notary.ID), cabinet.ErrForbidden, "ACC-9")
+		requireFailed(t, w, before, errOf(w.svc.ChangeLevel(w.ctx, actor, w.notaryGrant.ID, access.LevelReadOnly)), cabinet.ErrForbidden, "ACC-9")
+		requireFailed(t, w, before, errRev(w.svc.Revoke(w.ctx, actor, w.notaryGrant.ID)), cabinet.ErrForbidden, "ACC-9")
+		requireFailed(t, w, before, errRev(w.svc.RemoveAdvisor(w.ctx, actor, w.notary.ID)), cabinet.ErrForbidden, "ACC-9")
 	}
-	require.NoError(t, w.svc.ChangeLevel(w.ctx, uMgr, w.notaryGrant.ID, access.LevelReadOnly))
-	require.NoError(t, w.svc.Revoke(w.ctx, uMgr, w.notaryGrant.ID))
+	require.NoError(t, errOf(w.svc.ChangeLevel(w.ctx, uMgr, w.notaryGrant.ID, access.LevelReadOnly)))
+	require.NoError(t, errRev(w.svc.Revoke(w.ctx, uMgr, w.notaryGrant.ID)))
 	assert.Equal(t, []string{"access.grant_level_changed", "access.grant_revoked"}, w.log.Names())
 }
 
@@ -427,34 +429,33 @@ func TestOnlyManagerManagesAdvisorsACC9(t *testing.T) {
 // read_only one cannot; collaborators on the dossier can.
 func TestFamilyTreeEditingACC11(t *testing.T) {
 	w := newWorld(t)
-	_, err := w.svc.AddPerson(w.ctx, uHolder, w.dossier.ID, access.PersonInput{Name: "Tom", Relation: access.RelationChild})
+	_, _, err := w.svc.AddPerson(w.ctx, uHolder, w.dossier.ID, access.PersonInput{Name: "Tom", Relation: access.RelationChild})
 	require.NoError(t, err, "read_write holder edits family_structure (ACC-11)")
-	_, err = w.svc.AddPerson(w.ctx, uNotary, w.dossier.ID, access.PersonInput{Name: "Zoé", Relation: access.RelationChild})
+	_, _, err = w.svc.AddPerson(w.ctx, uNotary, w.dossier.ID, access.PersonInput{Name: "Zoé", Relation: access.RelationChild})
 	require.NoError(t, err, "read_write advisor edits family_structure (ACC-10)")
-	_, err = w.svc.AddPerson(w.ctx, uCol, w.dossier.ID, access.PersonInput{Name: "Max", Relation: access.RelationOther})
+	_, _, err = w.svc.AddPerson(w.ctx, uCol, w.dossier.ID, access.PersonInput{Name: "Max", Relation: access.RelationOther})
 	require.NoError(t, err)
-	_, err = w.svc.AddPerson(w.ctx, uAdmin, w.dossier.ID, access.PersonInput{Name: "Ida", Relation: access.RelationParent})
+	_, _, err = w.svc.AddPerson(w.ctx, uAdmin, w.dossier.ID, access.PersonInput{Name: "Ida", Relation: access.RelationParent})
 	require.NoError(t, err)
-	require.NoError(t, w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadOnly))
+	require.NoError(t, errOf(w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadOnly)))
 	w.log.Reset()
 	before := w.snapshot()
 	for _, actor := range []cabinet.UserID{uHolder, uOther, uStrange} {
-		_, err = w.svc.AddPerson(w.ctx, actor, w.dossier.ID, access.PersonInput{Name: "Bob", Relation: access.RelationChild})
+		_, _, err = w.svc.AddPerson(w.ctx, actor, w.dossier.ID, access.PersonInput{Name: "Bob", Relation: access.RelationChild})
 		requireFailed(t, w, before, err, cabinet.ErrForbidden, "ACC-11")
 	}
 	// A read_write family member may remove a person only if they may also
 	// revoke that person's grant.
-	require.NoError(t, w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadWrite))
-	kid, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadWrite})
+	require.NoError(t, errOf(w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadWrite)))
+	kid, _, err := w.svc.GrantPerson(w.ctx, uMgr, w.child.ID, access.GrantInput{Email: childEmail, Phone: phone, Level: access.LevelReadWrite})
 	require.NoError(t, err)
-	w.accounts.add(uChild, childEmail)
-	require.NoError(t, signUp(w.ctx, w.store, w.svc, w.log, cabinet.User{ID: uChild, Email: childEmail}))
+	w.signUp(uChild, childEmail)
 	// The spouse holds a grant: the child (not central) cannot revoke it.
-	_, err = w.svc.GrantPerson(w.ctx, uMgr, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
+	_, _, err = w.svc.GrantPerson(w.ctx, uMgr, w.spouse.ID, access.GrantInput{Email: "eve@example.com", Phone: phone, Level: access.LevelReadOnly})
 	require.NoError(t, err)
 	w.log.Reset()
 	before = w.snapshot()
-	requireFailed(t, w, before, w.svc.RemovePerson(w.ctx, uChild, w.spouse.ID), cabinet.ErrForbidden, "ACC-1")
-	require.NoError(t, w.svc.RemovePerson(w.ctx, uHolder, w.child.ID))
+	requireFailed(t, w, before, errRev(w.svc.RemovePerson(w.ctx, uChild, w.spouse.ID)), cabinet.ErrForbidden, "ACC-1")
+	require.NoError(t, errRev(w.svc.RemovePerson(w.ctx, uHolder, w.child.ID)))
 	assert.Equal(t, []cabinet.Event{access.PersonRemoved{Office: office, Dossier: w.dossier.ID, Person: w.child.ID}, access.GrantRevoked{Grant: func() access.Grant { kid.User = uChild; return kid }()}}, w.log.Events())
 }

@@ -38,9 +38,15 @@ type Store interface {
 	AccessWriter(tx cabinet.Tx) (Writer, error)
 }
 
-// DossierFilter selects dossiers in a listing. Zero fields match all.
+// DossierFilter selects dossiers in a listing. Zero fields match all; set
+// fields must all match. A store keeps an index per office, per manager
+// and per assigned collaborator, so that a listing by one of them costs
+// what it returns (GRP-11 releases a departing collaborator through them).
 type DossierFilter struct {
-	Office cabinet.OfficeID
+	Office   cabinet.OfficeID
+	Manager  cabinet.UserID        // dossiers managed by this user
+	Assigned cabinet.UserID        // dossiers this user is assigned to (not as manager)
+	Status   cabinet.DossierStatus // DossierStatusInvalid: any status
 }
 
 // PersonFilter selects persons. Zero fields match all.
@@ -85,7 +91,8 @@ type Reader interface {
 
 	// Dossier returns dossier id.
 	Dossier(ctx context.Context, id cabinet.DossierID) (Dossier, error)
-	// Dossiers lists dossiers, optionally of one office.
+	// Dossiers lists dossiers matching f (office, manager, assigned
+	// collaborator, status).
 	Dossiers(ctx context.Context, f DossierFilter, p cabinet.Page) ([]Dossier, cabinet.Cursor, error)
 	// Person returns person id of a family tree.
 	Person(ctx context.Context, id PersonID) (Person, error)
@@ -111,7 +118,8 @@ type Reader interface {
 
 // Writer writes the package's records inside an UpdateAccess transaction.
 // Put stores (creates or replaces) a record under its ID and keeps every
-// index (office, dossier, user, email, person, advisor) in step. Delete
+// index (office, manager, assigned collaborators, dossier, user, email,
+// person, advisor) in step. Delete
 // returns an error wrapping cabinet.ErrNotFound when the record does not
 // exist. The store checks no rule: the service does. A Put or Delete whose
 // record has an empty ID is an *cabinet.InvalidError naming "id".

@@ -61,10 +61,19 @@ func (s Section) String() string { return enumString(sectionNames, "Section", ui
 // Valid reports whether s is one of the five sections.
 func (s Section) Valid() bool { return s >= SectionFamilyStructure && s <= SectionNotes }
 
-// OpenToGrantees reports whether a read_write grant may edit s (ACC-10,
-// ACC-11): family structure, asset inventory and donation inventory.
-func (s Section) OpenToGrantees() bool {
-	return s == SectionFamilyStructure || s == SectionAssetInventory || s == SectionDonationInventory
+// OpenTo reports whether a read_write grant of kind k may edit s: for an
+// external advisor family_structure, asset_inventory and
+// donation_inventory (ACC-10); for a person of the family tree, central or
+// not, those three and documents (ACC-11 v2). The office's notes are never
+// open to grantees; an invalid kind opens nothing.
+func (s Section) OpenTo(k GranteeKind) bool {
+	switch k {
+	case GranteeAdvisor:
+		return s == SectionFamilyStructure || s == SectionAssetInventory || s == SectionDonationInventory
+	case GranteePerson:
+		return s == SectionFamilyStructure || s == SectionAssetInventory || s == SectionDonationInventory || s == SectionDocuments
+	}
+	return false
 }
 
 // ParseSection returns the section named s, or an *cabinet.InvalidError for
@@ -215,6 +224,50 @@ func (k GranteeKind) String() string { return enumString(granteeKindNames, "Gran
 // Valid reports whether k is GranteePerson or GranteeAdvisor.
 func (k GranteeKind) Valid() bool { return k == GranteePerson || k == GranteeAdvisor }
 
+// AccessState is the state of one person's or advisor's access in the
+// "Droits d'accès" tab (seed 001). The zero value is invalid.
+type AccessState uint8
+
+// Access states.
+const (
+	AccessInvalid AccessState = iota
+	AccessNone                // "none": no grant
+	AccessInvited             // "invited": granted, no account linked yet (ACC-5 reminders run)
+	AccessActive              // "active": granted and linked to an account
+)
+
+var accessStateNames = []string{"invalid", "none", "invited", "active"}
+
+// String returns "none", "invited", "active" or "invalid".
+func (s AccessState) String() string { return enumString(accessStateNames, "AccessState", uint8(s)) }
+
+// Valid reports whether s is one of the three states.
+func (s AccessState) Valid() bool { return s >= AccessNone && s <= AccessActive }
+
+// ParseAccessState returns the state named s, or an *cabinet.InvalidError
+// for field "state".
+func ParseAccessState(s string) (AccessState, error) {
+	v, err := parseEnum(accessStateNames, "state", s)
+	return AccessState(v), err
+}
+
+// PersonAccess is one line of the family tree in the "Droits d'accès" tab:
+// the person and their grant. Grant is the zero Grant when State is
+// AccessNone.
+type PersonAccess struct {
+	Person Person
+	State  AccessState
+	Grant  Grant
+}
+
+// AdvisorAccess is one registered external advisor in the "Droits
+// d'accès" tab, with their grant (the zero Grant when State is AccessNone).
+type AdvisorAccess struct {
+	Advisor Advisor
+	State   AccessState
+	Grant   Grant
+}
+
 // Dossier is a client file. Office never changes after creation.
 type Dossier struct {
 	ID        cabinet.DossierID
@@ -254,14 +307,20 @@ type Person struct {
 }
 
 // Advisor is an external advisor registered in a dossier (ACC-8).
-// Registering gives no access; a grant does.
+// Registering gives no access; a grant does. While the advisor's grant has
+// no account linked, Email and Phone are the grant's contact details and
+// change with it (ACC-3); once linked, they are fixed.
 type Advisor struct {
-	ID        AdvisorID
-	Dossier   cabinet.DossierID
-	Name      string
-	Email     string // normalised by cabinet.ParseEmail
-	Phone     string // E.164, by cabinet.ParsePhone
-	Type      AdvisorType
+	ID      AdvisorID
+	Dossier cabinet.DossierID
+	Name    string
+	Email   string // normalised by cabinet.ParseEmail
+	Phone   string // E.164, by cabinet.ParsePhone
+	Type    AdvisorType
+	// Label is the profession as the office writes it ("banquier privé",
+	// "commissaire aux comptes", …): required for AdvisorOther, empty for
+	// the named types (the list of professions is open, ACC-8).
+	Label     string
 	CreatedAt time.Time
 }
 
@@ -291,6 +350,15 @@ type Grant struct {
 	// Reminders is the number of the last reminder handled: 0 none, 1 the
 	// 7-day one, 2 the 30-day one.
 	Reminders uint8
+}
+
+// State returns AccessActive when an account is linked to g, else
+// AccessInvited.
+func (g Grant) State() AccessState {
+	if g.User != "" {
+		return AccessActive
+	}
+	return AccessInvited
 }
 
 // AwaitingAccount reports whether g's grantee was invited and has no

@@ -1,7 +1,8 @@
 // Package clientgroup is the office directory and the office's inward-facing
 // organisation: offices and their collaborators (profile admin or standard),
 // collaborator groups, client groups, and the internal routes by which a
-// collaborator reaches a dossier (GRP-1 … GRP-11).
+// collaborator reaches a dossier (GRP-1 … GRP-11, v2, and ACC-12 for
+// placements).
 //
 // # Model
 //
@@ -15,7 +16,7 @@
 // # Internal routes (GRP-2, GRP-3, GRP-11)
 //
 // A collaborator reaches a dossier internally through any of five routes,
-// the Routes bitset: admin (admin profile in the dossier's office), manager,
+// the cabinet.Routes bitset: admin (admin profile in the dossier's office), manager,
 // assigned (from package access, through the Dossiers interface),
 // group_direct (direct collaborator of the dossier's client group) and
 // collaborator_group (member of a collaborator group assigned to it). A
@@ -25,44 +26,64 @@
 // package policy can fill it from its own index.
 //
 // InternalRoutes requires the user to be a collaborator of the dossier's
-// office: a user with no profile there gets no route at all, even if access
-// still names them manager or assigned collaborator. With the cascade in
-// RemoveCollaborator (memberships and direct assignments deleted in the same
-// transaction) this is GRP-11.
+// office: a user with no profile there gets no route at all, even if a
+// dossier still names them manager or assigned collaborator (GRP-11).
 //
 // # Rules enforced
+//
+// Every permission decision is one exported pure predicate (CanAdminister,
+// CanMoveDossier, CanPlace, CanPlaceOnActivation, CanViewOffice,
+// CanListDossiers, CanViewRoutes, CanReadContactAddress), used by Service
+// and composed by package policy.
 //
 //   - GRP-1: groups, members, assignments and placements stay in one office.
 //     A link across offices is an invalid target whoever asks, not a
 //     permission of the actor: an ErrConflict (*cabinet.ConflictError)
-//     naming GRP-1. For a placement (MoveDossier, CanPlace's office clause)
-//     it is checked before the actor's admin profile, as policy composes
-//     CanPlace; for assignments, after it. A collaborator of another office
-//     is simply not found in this one (ErrNotFound).
+//     naming GRP-1. For a placement (CanMoveDossier) it is checked before
+//     the actor's admin profile; for assignments, after it. A collaborator
+//     of another office is simply not found in this one (ErrNotFound).
 //   - GRP-2, GRP-3: InternalRoutes, Service.Routes, Service.ReachesDossier.
 //   - GRP-4: a dossier has at most one Placement: the store keys placements by
 //     dossier, and Writer.PutPlacement replaces the previous one in the same
-//     transaction (Service.MoveDossier).
-//   - GRP-5: CanAdminister — only admins create, edit and delete client and
-//     collaborator groups, place and take out dossiers, and manage the
-//     directory; CanPlace — only activated dossiers are placed.
+//     transaction (Service.MoveDossier, MoveDossiers).
+//   - GRP-5 (v2): CanAdminister — only admins create, edit and delete client
+//     and collaborator groups, place, move and take out dossiers, and manage
+//     the directory; CanPlace — only activated dossiers are placed. The
+//     manager or an admin names a dossier's group at activation, in the same
+//     command (access.Service.Activate, through Facts.PlaceOnActivation and
+//     CanPlaceOnActivation); afterwards moving it is admin work.
 //   - GRP-6: names required (cabinet.ParseName); Service.DuplicateNames
 //     reports names used twice in an office (case-insensitive).
-//   - GRP-7: Service.ContactAddress and the pure ContactAddress.
+//   - GRP-7: Service.ContactAddress and the pure ContactAddress: the
+//     manager's address only while the manager is a collaborator of the
+//     office, else the group's, else the office's.
 //   - GRP-8: a collaborator, and a collaborator group, may be assigned to any
 //     number of client groups.
-//   - GRP-9: Service.ListDossiers (cursor-paginated) and Service.Dossiers
-//     (iter.Seq2), filtered by client group, status and manager.
+//   - GRP-9 (seed 003): Service.Dossiers lists an office's dossiers — with or
+//     without a client-group filter, "in no group", by status and by
+//     manager, combinable, the active-clients monitor — for its
+//     collaborators, each seeing the dossiers they reach (admins: all).
+//     MoveDossiers places several dossiers in one command, one transaction
+//     and one event batch, all or nothing (the seed's multi-select).
 //   - GRP-10: AssignCollaborator/UnassignCollaborator (group side) and
 //     SetCollaboratorClientGroups (collaborator side) write the very same
 //     DirectAssignment records and events.
-//   - GRP-11: RemoveCollaborator; InternalRoutes as above.
+//   - GRP-11 (v2): RemoveCollaborator, in one transaction, deletes the
+//     collaborator's memberships and direct assignments and, through
+//     Dossiers.ReleaseCollaborator (access.Facts), unsets them as manager of
+//     the office's dossiers and takes them off every assigned list — so no
+//     right that comes from being manager or assignee survives their
+//     departure (package access checks the profile at decision time too).
+//   - ACC-12 (v2): an archived dossier is read-only: MoveDossier and
+//     MoveDossiers neither place it nor take it out (*cabinet.ConflictError
+//     naming ACC-12, whoever asks).
 //
 // # Decisions
 //
 //   - Decision: any user with an account may create an office and becomes
-//     its first admin (like TEAM-1 for teams). An office's general email is
-//     required (GRP-7 falls back to it).
+//     its first admin (like TEAM-1 for teams); CreateOffice is where offices
+//     are created. An office's general email is required (GRP-7 falls back
+//     to it).
 //   - Decision: an office always keeps at least one admin: demoting or
 //     removing the last admin is ErrConflict naming GRP-5 (without an admin
 //     nobody could administer the groups). An admin may demote or remove
@@ -74,23 +95,42 @@
 //     group twice, moving a dossier to the group it is in, or setting an
 //     unchanged value is a successful no-op that publishes nothing. Removing
 //     what does not exist is ErrNotFound.
-//   - Decision: taking a dossier out of its group (MoveDossier with to = "")
-//     needs an admin but not an activated dossier, so archived dossiers can
-//     leave their group. Deleting a client group takes its dossiers out.
+//   - Decision (ACC-12): an archived dossier stays in its group; it is
+//     neither placed nor taken out by MoveDossier(s). Two things still
+//     change an archived dossier's organisation, because they change the
+//     office, not the dossier, and only take access away: deleting its
+//     client group takes it out (it is then in no group), and removing a
+//     collaborator releases them as its manager or assignee (GRP-11). To
+//     move an archived dossier, reactivate it first (access).
 //   - Decision: the dossier's status plays no part in the internal routes.
 //   - Users (team.Facts) and Dossiers (access.Facts) are asked inside the
 //     command's transaction, with its cabinet.Tx: a dossier archived while
 //     it is being placed never commits the placement. Facts answers the
 //     other packages' questions (profiles, internal routes) the same way.
-//   - Decision: read queries (Profile, Routes, ListDossiers, …) are not
-//     gated by an actor; package policy gates reads.
+//   - Decision: the reads of an office's organisation (Office,
+//     Collaborator(s), ClientGroup(s), CollaboratorGroup(s), Members,
+//     DirectAssignments, GroupAssignments, ClientGroupsOf, DuplicateNames)
+//     are for its collaborators (CanViewOffice, ErrForbidden GRP-1): nobody
+//     outside learns how an office is organised. Offices lists the actor's
+//     own offices. Routes and ReachesDossier answer about oneself, or about
+//     anyone for an admin of the dossier's office (CanViewRoutes, GRP-3).
+//     ContactAddress is for whoever reaches the dossier internally or holds
+//     a grant on it (CanReadContactAddress, GRP-7).
 //   - Decision: the client-group email is optional; a blank email clears it.
 //   - Decision: duplicate names are compared ignoring case and surrounding
 //     white space.
+//   - Decision: MoveDossiers takes at most MaxMove dossiers; duplicates are
+//     ignored; the dossiers are checked in ascending ID order, so the first
+//     refused one names the rule.
 //
 // # Events
 //
-// Every committed command publishes one batch; cascades (removing a
-// collaborator, deleting a group) publish the removed memberships,
-// assignments and placements before the command's own event.
+// Every command goes through one write path and publishes, after commit,
+// one batch; cascades (removing a collaborator, deleting a group) publish
+// the removed memberships, assignments, placements and — for a removed
+// collaborator — access's DossierManagerSet and DossierAssignedChanged
+// events before the command's own event. EventTypes lists the package's
+// event types. Commands return the record as stored and the committed
+// cabinet.Revision ((cabinet.Revision, error) for removals, moves and set
+// replacements).
 package clientgroup

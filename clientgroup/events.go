@@ -111,7 +111,9 @@ type ClientGroupDeleted struct {
 }
 
 // DossierMoved: a dossier changed client group (GRP-4). From is "" when it
-// was in no group, To is "" when it was taken out.
+// was in no group, To is "" when it was taken out. MoveDossiers publishes
+// one per dossier moved, in one batch; access.Service.Activate publishes
+// one with the activation when it names a group (GRP-5 v2).
 type DossierMoved struct {
 	Office  cabinet.OfficeID
 	Dossier cabinet.DossierID
@@ -146,6 +148,22 @@ type CollaboratorGroupUnassigned struct {
 	Office            cabinet.OfficeID
 	ClientGroup       cabinet.ClientGroupID
 	CollaboratorGroup cabinet.CollaboratorGroupID
+}
+
+// EventTypes returns the zero value of every event type the package
+// publishes, in declaration order: a host or a test can list the names
+// (each is "clientgroup." + the type's name in snake_case). The batch of
+// RemoveCollaborator also carries access events (access.DossierManagerSet,
+// access.DossierAssignedChanged, GRP-11), which access.EventTypes lists.
+func EventTypes() []cabinet.Event {
+	return []cabinet.Event{
+		OfficeCreated{}, OfficeUpdated{}, CollaboratorAdded{}, CollaboratorProfileChanged{}, CollaboratorRemoved{},
+		CollaboratorGroupCreated{}, CollaboratorGroupRenamed{}, CollaboratorGroupDeleted{},
+		CollaboratorGroupMemberAdded{}, CollaboratorGroupMemberRemoved{},
+		ClientGroupCreated{}, ClientGroupRenamed{}, ClientGroupEmailChanged{}, ClientGroupDeleted{},
+		DossierMoved{}, CollaboratorAssigned{}, CollaboratorUnassigned{},
+		CollaboratorGroupAssigned{}, CollaboratorGroupUnassigned{},
+	}
 }
 
 // EventName implements cabinet.Event.

@@ -26,22 +26,22 @@ func ExampleInternalRoutes() {
 
 func ExampleService_MoveDossier() {
 	e := newEnv(nil)
-	g1, _ := e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
-	g2, _ := e.svc.CreateClientGroup(ctx, "ann", e.office, "Estates", "")
-	_ = e.svc.AssignCollaborator(ctx, "ann", g1.ID, "ugo")
-	_ = e.svc.AssignCollaborator(ctx, "ann", g2.ID, "tia")
+	g1, _, _ := e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
+	g2, _, _ := e.svc.CreateClientGroup(ctx, "ann", e.office, "Estates", "")
+	_, _, _ = e.svc.AssignCollaborator(ctx, "ann", g1.ID, "ugo")
+	_, _, _ = e.svc.AssignCollaborator(ctx, "ann", g2.ID, "tia")
 
-	_ = e.svc.MoveDossier(ctx, "ann", "act3", g1.ID)
-	ugo, _ := e.svc.Routes(ctx, "ugo", "act3")
-	tia, _ := e.svc.Routes(ctx, "tia", "act3")
+	_, _ = e.svc.MoveDossier(ctx, "ann", "act3", g1.ID)
+	ugo, _ := e.svc.Routes(ctx, "ugo", "ugo", "act3")
+	tia, _ := e.svc.Routes(ctx, "tia", "tia", "act3")
 	fmt.Println("in General: ugo", ugo, "/ tia", tia)
 
-	_ = e.svc.MoveDossier(ctx, "ann", "act3", g2.ID)
-	ugo, _ = e.svc.Routes(ctx, "ugo", "act3")
-	tia, _ = e.svc.Routes(ctx, "tia", "act3")
+	_, _ = e.svc.MoveDossier(ctx, "ann", "act3", g2.ID)
+	ugo, _ = e.svc.Routes(ctx, "ugo", "ugo", "act3")
+	tia, _ = e.svc.Routes(ctx, "tia", "tia", "act3")
 	fmt.Println("in Estates: ugo", ugo, "/ tia", tia)
 
-	err := e.svc.MoveDossier(ctx, "ann", "draft", g2.ID)
+	_, err := e.svc.MoveDossier(ctx, "ann", "draft", g2.ID)
 	fmt.Println(cabinet.RuleOf(err), err)
 	// Output:
 	// in General: ugo group_direct / tia none
@@ -51,10 +51,10 @@ func ExampleService_MoveDossier() {
 
 func ExampleService_DuplicateNames() {
 	e := newEnv(nil)
-	_, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
-	_, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "Estates", "")
-	_, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "general", "")
-	dups, _ := e.svc.DuplicateNames(ctx, e.office)
+	_, _, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
+	_, _, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "Estates", "")
+	_, _, _ = e.svc.CreateClientGroup(ctx, "ann", e.office, "general", "")
+	dups, _ := e.svc.DuplicateNames(ctx, "ann", e.office)
 	for _, d := range dups {
 		fmt.Println(d.Name, d.Groups)
 	}

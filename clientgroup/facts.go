@@ -7,7 +7,8 @@ import (
 )
 
 // Facts answers other packages' questions about the office directory and
-// the internal routes (GRP-3) inside their own transactions: a command of
+// the internal routes (GRP-3), and makes the placement access.Service.
+// Activate needs (PlaceOnActivation, GRP-5), inside their own transactions: a command of
 // access, team, contact or procedure that needs an actor's profile in an
 // office, or whether they reach a dossier internally, asks Facts with its
 // transaction (cabinet.Tx), so the rule and the command's writes belong to
@@ -56,4 +57,48 @@ func (f *Facts) Routes(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, 
 func (f *Facts) ReachesDossier(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
 	routes, err := f.Routes(ctx, tx, user, dossier)
 	return routes.Any(), err
+}
+
+// PlaceOnActivation is the clientgroup half of access.Service.Activate
+// (GRP-5 v2): in tx, the write transaction that has just activated
+// dossier, it puts the dossier into client group group
+// (CanPlaceOnActivation) and returns the events to publish with the
+// activation (a DossierMoved). Naming the group the dossier already is in
+// changes nothing. The caller has checked that its actor may activate the
+// dossier (its manager or an admin); placing it later is admin work.
+// Errors: ErrInvalid ("group", "tx"); ErrNotFound (dossier, group);
+// ErrConflict (GRP-1, GRP-5, ACC-12); ErrForbidden (GRP-5, a dossier that
+// is not activated).
+func (f *Facts) PlaceOnActivation(ctx context.Context, tx cabinet.Tx, dossier cabinet.DossierID, group cabinet.ClientGroupID) ([]cabinet.Event, error) {
+	if group == "" {
+		return nil, cabinet.Invalid("group", "is required")
+	}
+	w, err := f.store.ClientGroupWriter(tx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := f.dossiers.DossierFacts(ctx, tx, dossier)
+	if err != nil {
+		return nil, err
+	}
+	g, err := w.ClientGroup(ctx, group)
+	if err != nil {
+		return nil, err
+	}
+	var current cabinet.ClientGroupID
+	if p, err := w.Placement(ctx, dossier); err == nil {
+		current = p.ClientGroup
+	} else if !isNotFound(err) {
+		return nil, err
+	}
+	if err := CanPlaceOnActivation(d, current, g); err != nil {
+		return nil, err
+	}
+	if current == group {
+		return nil, nil
+	}
+	if err := w.PutPlacement(ctx, Placement{Dossier: dossier, Office: g.Office, ClientGroup: group}); err != nil {
+		return nil, err
+	}
+	return []cabinet.Event{DossierMoved{Office: g.Office, Dossier: dossier, To: group}}, nil
 }

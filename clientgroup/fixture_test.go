@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/memstore"
 )
@@ -40,32 +41,22 @@ func (f *fakeUsers) User(_ context.Context, _ cabinet.Tx, id cabinet.UserID) (ca
 	return u, nil
 }
 
-// fakeDossiers is the access side: dossier facts by ID.
-type fakeDossiers struct {
-	mu sync.Mutex
-	m  map[cabinet.DossierID]cabinet.DossierFacts
+// setDossier writes the access record of the dossier described by d
+// straight into the store (package access's role); the service reads it
+// through the real access.Facts, in its own transactions.
+func (e *env) setDossier(d cabinet.DossierFacts) {
+	_, err := e.store.UpdateAccess(ctx, func(w access.Writer) error {
+		return w.PutDossier(ctx, access.Dossier{ID: d.ID, Office: d.Office, Name: "Dossier " + string(d.ID), Status: d.Status,
+			Manager: d.Manager, Assigned: slices.Clone(d.Assigned), CreatedAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)})
+	})
+	if err != nil {
+		panic(err)
+	}
 }
 
-func (f *fakeDossiers) set(d cabinet.DossierFacts) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.m == nil {
-		f.m = map[cabinet.DossierID]cabinet.DossierFacts{}
-	}
-	d.Assigned = slices.Clone(d.Assigned)
-	f.m[d.ID] = d
-}
-
-func (f *fakeDossiers) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	d, ok := f.m[id]
-	if !ok {
-		return d, cabinet.NotFound("dossier", id)
-	}
-	d.Assigned = slices.Clone(d.Assigned)
-	return d, nil
-}
+// errOf and errRev keep the error of a command's results.
+func errOf[T any](_ T, _ cabinet.Revision, err error) error { return err }
+func errRev(_ cabinet.Revision, err error) error            { return err }
 
 // env is an office "office_1" created by ann (admin) with bob (admin), and
 // sam, tia, ugo (standard); vic has an account but is no collaborator.
@@ -73,42 +64,46 @@ func (f *fakeDossiers) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.
 // assigned), draft, archived; other is an activated dossier of another
 // office.
 type env struct {
-	svc      *clientgroup.Service
-	store    *memstore.Store
-	users    *fakeUsers
-	dossiers *fakeDossiers
-	log      *cabinet.EventLog
-	office   cabinet.OfficeID
+	svc    *clientgroup.Service
+	store  *memstore.Store
+	users  *fakeUsers
+	log    *cabinet.EventLog
+	office cabinet.OfficeID
 }
 
 // newEnv builds the fixture; t may be nil in Example functions.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvOn(t, memstore.New(memstore.RunTwice())) }
+
+// newEnvOn is newEnv over store. Besides the collaborators, fam (a family
+// member of a vault), adv (an external advisor) and con (a contributor)
+// have accounts and no link to the office.
+func newEnvOn(t testing.TB, store *memstore.Store) *env {
 	if t != nil {
 		t.Helper()
 	}
-	e := &env{store: memstore.New(memstore.RunTwice()), users: &fakeUsers{}, dossiers: &fakeDossiers{}, log: &cabinet.EventLog{}}
-	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic"} {
+	e := &env{store: store, users: &fakeUsers{}, log: &cabinet.EventLog{}}
+	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic", "fam", "adv", "con"} {
 		e.users.add(u, string(u)+"@example.com")
 	}
-	e.svc = clientgroup.NewService(e.store, e.users, e.dossiers,
+	e.svc = clientgroup.NewService(e.store, e.users, access.NewFacts(e.store),
 		cabinet.WithIDs(&cabinet.SequentialIDs{}),
 		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))),
 		cabinet.WithEvents(e.log))
-	o, err := e.svc.CreateOffice(ctx, "ann", "Ann & Co", "office@example.com")
+	o, _, err := e.svc.CreateOffice(ctx, "ann", "Ann & Co", "office@example.com")
 	must(t, err)
 	e.office = o.ID
-	_, err = e.svc.AddCollaborator(ctx, "ann", o.ID, "bob", cabinet.ProfileAdmin)
+	_, _, err = e.svc.AddCollaborator(ctx, "ann", o.ID, "bob", cabinet.ProfileAdmin)
 	must(t, err)
 	for _, u := range []cabinet.UserID{"sam", "tia", "ugo"} {
-		_, err = e.svc.AddCollaborator(ctx, "ann", o.ID, u, cabinet.ProfileStandard)
+		_, _, err = e.svc.AddCollaborator(ctx, "ann", o.ID, u, cabinet.ProfileStandard)
 		must(t, err)
 	}
-	e.dossiers.set(cabinet.DossierFacts{ID: "act1", Office: o.ID, Status: cabinet.DossierActivated, Manager: "sam"})
-	e.dossiers.set(cabinet.DossierFacts{ID: "act2", Office: o.ID, Status: cabinet.DossierActivated, Assigned: []cabinet.UserID{"tia"}})
-	e.dossiers.set(cabinet.DossierFacts{ID: "act3", Office: o.ID, Status: cabinet.DossierActivated})
-	e.dossiers.set(cabinet.DossierFacts{ID: "draft", Office: o.ID, Status: cabinet.DossierDraft})
-	e.dossiers.set(cabinet.DossierFacts{ID: "archived", Office: o.ID, Status: cabinet.DossierArchived})
-	e.dossiers.set(cabinet.DossierFacts{ID: "other", Office: "office_elsewhere", Status: cabinet.DossierActivated})
+	e.setDossier(cabinet.DossierFacts{ID: "act1", Office: o.ID, Status: cabinet.DossierActivated, Manager: "sam"})
+	e.setDossier(cabinet.DossierFacts{ID: "act2", Office: o.ID, Status: cabinet.DossierActivated, Assigned: []cabinet.UserID{"tia"}})
+	e.setDossier(cabinet.DossierFacts{ID: "act3", Office: o.ID, Status: cabinet.DossierActivated})
+	e.setDossier(cabinet.DossierFacts{ID: "draft", Office: o.ID, Status: cabinet.DossierDraft})
+	e.setDossier(cabinet.DossierFacts{ID: "archived", Office: o.ID, Status: cabinet.DossierArchived})
+	e.setDossier(cabinet.DossierFacts{ID: "other", Office: "office_elsewhere", Status: cabinet.DossierActivated})
 	e.log.Reset()
 	return e
 }
@@ -136,14 +131,16 @@ func wantErr(t *testing.T, err, sentinel error, ruleOrField string) {
 
 func (e *env) routes(t testing.TB, u cabinet.UserID, d cabinet.DossierID) cabinet.Routes {
 	t.Helper()
-	r, err := e.svc.Routes(ctx, u, d)
+	r, err := e.svc.Routes(ctx, u, u, d)
 	must(t, err)
 	return r
 }
 
 // snapshot is every record of the store, for "a failed command changes
-// nothing" (SPEC §3 invariant 8).
+// nothing" (SPEC §3 invariant 8): the package's and the dossiers (which
+// RemoveCollaborator releases, GRP-11).
 type snapshot struct {
+	Dossiers           []access.Dossier
 	Offices            []clientgroup.Office
 	Collaborators      []clientgroup.Collaborator
 	CollaboratorGroups []clientgroup.CollaboratorGroup
@@ -171,6 +168,26 @@ func takeSnapshot(t testing.TB, s *memstore.Store) snapshot {
 		return errors.Join(errs[:]...)
 	})
 	must(t, err)
+	must(t, s.ViewAccess(ctx, func(r access.Reader) error {
+		var err error
+		sn.Dossiers, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
+			return r.Dossiers(ctx, access.DossierFilter{}, p)
+		})
+		return err
+	}))
 	sn.Revision = s.Revision()
 	return sn
+}
+
+// profile is user's profile in office, as the other packages see it
+// (clientgroup.Facts.Profile): ErrNotFound for an unknown office or a
+// non-collaborator.
+func (e *env) profile(office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
+	var p cabinet.Profile
+	err := e.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
+		var err error
+		p, err = clientgroup.NewFacts(e.store, access.NewFacts(e.store)).Profile(ctx, r.Tx(), office, user)
+		return err
+	})
+	return p, err
 }

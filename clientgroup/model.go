@@ -87,11 +87,29 @@ type DuplicateName struct {
 	Groups []cabinet.ClientGroupID // ascending, at least two
 }
 
-// DossierFilter selects the dossiers of a client group for ListDossiers and
-// Dossiers (GRP-9). ClientGroup is required; Status and Manager are applied
-// when set.
+// DossierFilter selects the dossiers of Service.Dossiers, the office's
+// dossier listing (GRP-9, the active-clients monitor of seed 003). Every
+// set field must match; they combine freely, except ClientGroup and
+// NoGroup which exclude each other.
 type DossierFilter struct {
+	// Office is the office whose dossiers are listed; required unless
+	// ClientGroup is set (then it is the group's office, and a different
+	// Office is a GRP-1 conflict).
+	Office cabinet.OfficeID
+	// ClientGroup keeps the dossiers of this group only.
 	ClientGroup cabinet.ClientGroupID
-	Status      cabinet.DossierStatus // DossierStatusInvalid: any status
-	Manager     cabinet.UserID        // "": any manager
+	// NoGroup keeps the dossiers that are in no client group only (GRP-2).
+	NoGroup bool
+	// Status keeps the dossiers with this status (DossierStatusInvalid:
+	// any).
+	Status cabinet.DossierStatus
+	// Manager keeps the dossiers managed by this user ("": any).
+	Manager cabinet.UserID
+}
+
+// DossierEntry is one line of Service.Dossiers: a dossier's facts and its
+// client group ("" when it is in none).
+type DossierEntry struct {
+	Dossier     cabinet.DossierFacts
+	ClientGroup cabinet.ClientGroupID
 }

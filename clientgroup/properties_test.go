@@ -1,6 +1,8 @@
 package clientgroup_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/memstore"
 	"github.com/google/go-cmp/cmp"
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
@@ -15,7 +18,12 @@ import (
 )
 
 var (
-	propActors   = []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic", ""}
+	// The actors: the admins ann and bob, the standard collaborators sam,
+	// tia and ugo (any of whom may be removed from the office, GRP-11),
+	// vic (an outsider with an account), nobody, and fam, adv and con — a
+	// family member, an external advisor and a contributor, with accounts
+	// and no profile in the office.
+	propActors   = []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic", "", "fam", "adv", "con"}
 	propDossiers = []cabinet.DossierID{"act1", "act2", "act3", "draft", "archived", "other", "missing"}
 	propNames    = []string{"General", "Estates", "general", "Office", "North", " "}
 	propEmails   = []string{"", "group@example.com", "g2@example.com", "", "not an email"}
@@ -36,16 +44,16 @@ type world struct {
 	cgroups []cabinet.CollaboratorGroupID
 }
 
-// newWorld starts from the env with two client groups and one collaborator
-// group.
-func newWorld(t testing.TB) *world {
-	w := &world{e: newEnv(t)}
+// newWorldOn starts from the env over store with two client groups and one
+// collaborator group.
+func newWorldOn(t testing.TB, store *memstore.Store) *world {
+	w := &world{e: newEnvOn(t, store)}
 	for _, n := range []string{"General", "Estates"} {
-		g, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, n, "")
+		g, _, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, n, "")
 		must(t, err)
 		w.groups = append(w.groups, g.ID)
 	}
-	cg, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Juniors")
+	cg, _, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Juniors")
 	must(t, err)
 	w.cgroups = append(w.cgroups, cg.ID)
 	w.e.log.Reset()
@@ -70,10 +78,32 @@ func (w *world) cgroup(n uint32) cabinet.CollaboratorGroupID {
 	return "cgroup_nope"
 }
 
+// numKinds is the number of commands run decodes.
+const numKinds = 22
+
 // run decodes and runs one command; it returns its name and error.
 func (w *world) run(c uint32) (string, error) {
+	name, _, _, _, err := w.runCmd(c)
+	return name, err
+}
+
+// runCmd decodes and runs one command; it returns its name, kind, actor
+// and error, and for a listing what it showed that it should not have.
+func (w *world) runCmd(c uint32) (string, uint32, cabinet.UserID, string, error) {
+	kind, a, b, x := c%numKinds, (c/numKinds)%10, (c/(numKinds*10))%11, (c/(numKinds*110))%13
+	name, err := w.exec(kind, a, b, x)
+	actor := pick(propActors, a)
+	if a < 6 && x%4 != 0 {
+		actor = pick([]cabinet.UserID{"ann", "bob"}, a)
+	}
+	if kind == 21 && err == nil { // a read: check what it showed
+		return name, kind, actor, w.checkListing(actor, kind, b, x), nil
+	}
+	return name, kind, actor, "", err
+}
+
+func (w *world) exec(kind, a, b, x uint32) (string, error) {
 	e := w.e
-	kind, a, b, x := c%20, (c/20)%7, (c/140)%11, (c/1540)%13
 	actor := pick(propActors, a)
 	if a < 6 && x%4 != 0 { // mostly admins, so that most commands go through
 		actor = pick([]cabinet.UserID{"ann", "bob"}, a)
@@ -81,56 +111,70 @@ func (w *world) run(c uint32) (string, error) {
 	user := pick(propActors, b)
 	switch kind {
 	case 0:
-		g, err := e.svc.CreateClientGroup(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
+		g, _, err := e.svc.CreateClientGroup(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
 		if err == nil {
 			w.groups = append(w.groups, g.ID)
 		}
 		return "CreateClientGroup", err
 	case 1:
-		_, err := e.svc.RenameClientGroup(ctx, actor, w.group(b), pick(propNames, x))
+		_, _, err := e.svc.RenameClientGroup(ctx, actor, w.group(b), pick(propNames, x))
 		return "RenameClientGroup", err
 	case 2:
-		_, err := e.svc.SetClientGroupEmail(ctx, actor, w.group(b), pick(propEmails, x))
+		_, _, err := e.svc.SetClientGroupEmail(ctx, actor, w.group(b), pick(propEmails, x))
 		return "SetClientGroupEmail", err
 	case 3:
-		return "DeleteClientGroup", e.svc.DeleteClientGroup(ctx, actor, w.group(b))
+		return "DeleteClientGroup", errRev(e.svc.DeleteClientGroup(ctx, actor, w.group(b)))
 	case 4:
-		g, err := e.svc.CreateCollaboratorGroup(ctx, actor, e.office, pick(propNames, b))
+		g, _, err := e.svc.CreateCollaboratorGroup(ctx, actor, e.office, pick(propNames, b))
 		if err == nil {
 			w.cgroups = append(w.cgroups, g.ID)
 		}
 		return "CreateCollaboratorGroup", err
 	case 5:
-		return "DeleteCollaboratorGroup", e.svc.DeleteCollaboratorGroup(ctx, actor, w.cgroup(b))
+		return "DeleteCollaboratorGroup", errRev(e.svc.DeleteCollaboratorGroup(ctx, actor, w.cgroup(b)))
 	case 6:
-		return "AddMember", e.svc.AddMember(ctx, actor, w.cgroup(x), user)
+		return "AddMember", errOf(e.svc.AddMember(ctx, actor, w.cgroup(x), user))
 	case 7:
-		return "RemoveMember", e.svc.RemoveMember(ctx, actor, w.cgroup(x), user)
+		return "RemoveMember", errRev(e.svc.RemoveMember(ctx, actor, w.cgroup(x), user))
 	case 8, 17:
-		return "MoveDossier", e.svc.MoveDossier(ctx, actor, pick(propDossiers, b), w.group(x))
+		return "MoveDossier", errRev(e.svc.MoveDossier(ctx, actor, pick(propDossiers, b), w.group(x)))
 	case 9:
-		return "AssignCollaborator", e.svc.AssignCollaborator(ctx, actor, w.group(x), user)
+		return "AssignCollaborator", errOf(e.svc.AssignCollaborator(ctx, actor, w.group(x), user))
 	case 10:
-		return "UnassignCollaborator", e.svc.UnassignCollaborator(ctx, actor, w.group(x), user)
+		return "UnassignCollaborator", errRev(e.svc.UnassignCollaborator(ctx, actor, w.group(x), user))
 	case 11:
-		return "AssignCollaboratorGroup", e.svc.AssignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b))
+		return "AssignCollaboratorGroup", errOf(e.svc.AssignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b)))
 	case 12:
-		return "UnassignCollaboratorGroup", e.svc.UnassignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b))
+		return "UnassignCollaboratorGroup", errRev(e.svc.UnassignCollaboratorGroup(ctx, actor, w.group(x), w.cgroup(b)))
 	case 13:
-		return "SetCollaboratorClientGroups", e.svc.SetCollaboratorClientGroups(ctx, actor, e.office, user, []cabinet.ClientGroupID{w.group(x), w.group(b)})
+		return "SetCollaboratorClientGroups", errRev(e.svc.SetCollaboratorClientGroups(ctx, actor, e.office, user, []cabinet.ClientGroupID{w.group(x), w.group(b)}))
 	case 14:
-		_, err := e.svc.AddCollaborator(ctx, actor, e.office, user, pick(propProfiles, x))
+		_, _, err := e.svc.AddCollaborator(ctx, actor, e.office, user, pick(propProfiles, x))
 		return "AddCollaborator", err
 	case 15:
-		_, err := e.svc.SetProfile(ctx, actor, e.office, user, pick(propProfiles, x))
+		_, _, err := e.svc.SetProfile(ctx, actor, e.office, user, pick(propProfiles, x))
 		return "SetProfile", err
 	case 16:
-		return "RemoveCollaborator", e.svc.RemoveCollaborator(ctx, actor, e.office, user)
+		return "RemoveCollaborator", errRev(e.svc.RemoveCollaborator(ctx, actor, e.office, user))
 	case 18:
-		_, err := e.svc.RenameCollaboratorGroup(ctx, actor, w.cgroup(b), pick(propNames, x))
+		_, _, err := e.svc.RenameCollaboratorGroup(ctx, actor, w.cgroup(b), pick(propNames, x))
 		return "RenameCollaboratorGroup", err
+	case 20:
+		to := w.group(x)
+		if x%5 == 4 {
+			to = ""
+		}
+		_, err := e.svc.MoveDossiers(ctx, actor, []cabinet.DossierID{pick(propDossiers, b), pick(propDossiers, x), pick(propDossiers, b+x)}, to)
+		return "MoveDossiers", err
+	case 21:
+		f := pick([]clientgroup.DossierFilter{
+			{Office: e.office}, {Office: e.office, NoGroup: true}, {ClientGroup: w.group(x)},
+			{Office: e.office, Status: cabinet.DossierActivated, Manager: "sam"},
+		}, b)
+		_, _, err := e.svc.Dossiers(ctx, actor, f, cabinet.Page{Limit: int(x % 3)})
+		return "Dossiers", err
 	default:
-		_, err := e.svc.UpdateOffice(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
+		_, _, err := e.svc.UpdateOffice(ctx, actor, e.office, pick(propNames, b), pick(propEmails, x))
 		return "UpdateOffice", err
 	}
 }
@@ -141,7 +185,7 @@ func (w *world) run(c uint32) (string, error) {
 func onePerDossier(t testing.TB, e *env) error {
 	sn := takeSnapshot(t, e.store)
 	groupOf := map[cabinet.DossierID]cabinet.ClientGroupID{}
-	return e.svc.View(ctx, func(r clientgroup.Reader) error {
+	return e.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
 		for _, g := range sn.ClientGroups {
 			ps, _, err := r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g.ID}, cabinet.Page{})
 			if err != nil {
@@ -189,11 +233,11 @@ func noRouteUnlessCollaborator(t testing.TB, e *env) error {
 		}
 	}
 	for _, u := range propActors {
-		if isCollab[u] {
+		if isCollab[u] || u == "" {
 			continue
 		}
 		for _, d := range propDossiers[:6] {
-			r, err := e.svc.Routes(ctx, u, d)
+			r, err := e.svc.Routes(ctx, u, u, d)
 			if err != nil {
 				return err
 			}
@@ -207,20 +251,146 @@ func noRouteUnlessCollaborator(t testing.TB, e *env) error {
 
 func genSequence() gopter.Gen { return gen.SliceOf(gen.UInt32()) }
 
+// checkListing reruns the listing of kind 21 and checks that only
+// collaborators list, and that each sees only what they reach (GRP-3,
+// GRP-9).
+func (w *world) checkListing(actor cabinet.UserID, _, b, x uint32) string {
+	e := w.e
+	f := pick([]clientgroup.DossierFilter{
+		{Office: e.office}, {Office: e.office, NoGroup: true}, {ClientGroup: w.group(x)},
+		{Office: e.office, Status: cabinet.DossierActivated, Manager: "sam"},
+	}, b)
+	all, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.DossierEntry, cabinet.Cursor, error) {
+		return e.svc.Dossiers(ctx, actor, f, p)
+	})
+	if err != nil {
+		return err.Error()
+	}
+	prof, err := e.profile(e.office, actor)
+	if err != nil {
+		return fmt.Sprintf("%s listed the office's dossiers without being a collaborator", actor)
+	}
+	for _, d := range all {
+		r, err := e.svc.Routes(ctx, actor, actor, d.Dossier.ID)
+		if err != nil {
+			return err.Error()
+		}
+		if prof != cabinet.ProfileAdmin && !r.Any() {
+			return fmt.Sprintf("%s sees %s, which they do not reach", actor, d.Dossier.ID)
+		}
+		if f.NoGroup && d.ClientGroup != "" || f.ClientGroup != "" && d.ClientGroup != f.ClientGroup {
+			return fmt.Sprintf("%s listed with its group %q against the filter %+v", d.Dossier.ID, d.ClientGroup, f)
+		}
+	}
+	return ""
+}
+
+// armFault arms, for about one command in three, a fault at the k-th write
+// of its transaction (k in 1..4): a store failure or a context cancelled
+// part-way (SPEC §3 invariant 8 v2). It returns the k armed, or 0.
+func armFault(e *env, n uint32) int {
+	if n%3 != 0 {
+		return 0
+	}
+	var err error = errBoom
+	if n%2 == 0 {
+		err = context.Canceled
+	}
+	k := 1 + int(n/6)%4
+	e.store.FailNextWrite(k, err)
+	return k
+}
+
+var errBoom = errors.New("disk full")
+
+// v2Invariants checks, between two snapshots around one command by actor,
+// what SPEC v2 adds: GRP-11 (no dossier names a non-collaborator as its
+// manager or assignee), ACC-12 (an archived dossier's placement changes
+// only when its group is deleted) and GRP-5 (only admins move dossiers).
+func v2Invariants(before, after snapshot, office cabinet.OfficeID, name string, actor cabinet.UserID) string {
+	collab := map[cabinet.UserID]cabinet.Profile{}
+	for _, c := range after.Collaborators {
+		if c.Office == office {
+			collab[c.User] = c.Profile
+		}
+	}
+	for _, d := range after.Dossiers {
+		if d.Office != office {
+			continue
+		}
+		if d.Manager != "" && !collab[d.Manager].Valid() {
+			return fmt.Sprintf("GRP-11: %s is managed by %s, not a collaborator", d.ID, d.Manager)
+		}
+		for _, u := range d.Assigned {
+			if !collab[u].Valid() {
+				return fmt.Sprintf("GRP-11: %s has %s assigned, not a collaborator", d.ID, u)
+			}
+		}
+	}
+	placed := func(sn snapshot) map[cabinet.DossierID]cabinet.ClientGroupID {
+		m := map[cabinet.DossierID]cabinet.ClientGroupID{}
+		for _, p := range sn.Placements {
+			m[p.Dossier] = p.ClientGroup
+		}
+		return m
+	}
+	pb, pa := placed(before), placed(after)
+	wasAdmin := false
+	for _, c := range before.Collaborators {
+		if c.Office == office && c.User == actor && c.Profile == cabinet.ProfileAdmin {
+			wasAdmin = true
+		}
+	}
+	for _, d := range after.Dossiers {
+		if pb[d.ID] == pa[d.ID] {
+			continue
+		}
+		if d.Status == cabinet.DossierArchived && name != "DeleteClientGroup" {
+			return fmt.Sprintf("ACC-12: %s moved archived dossier %s from %q to %q", name, d.ID, pb[d.ID], pa[d.ID])
+		}
+		if !wasAdmin {
+			return fmt.Sprintf("GRP-5: %s by %s, not an admin, moved %s", name, actor, d.ID)
+		}
+	}
+	return ""
+}
+
 // SPEC §3 invariant 1 (GRP-4) and invariant 8 (a failed command changes
-// nothing and publishes nothing), over random sequences of valid and invalid
-// commands.
+// nothing and publishes nothing — also when it fails after its first write
+// or its context is cancelled part-way), with the v2 invariants GRP-11,
+// ACC-12 and GRP-5, over random sequences of valid and invalid commands by
+// admins, standard collaborators (who may be removed), an outsider, a
+// family member, an external advisor and a contributor. Every other run
+// uses a store without RunTwice: with RunTwice a fault fires in the first
+// run of a transaction, which the store rolls back in any case.
 func TestPropertyInvariants1And8(t *testing.T) {
+	var fired, failedPartWay int
 	props := gopter.NewProperties(propParams())
-	props.Property("GRP-4 one group per dossier; failed commands change nothing", prop.ForAll(
+	props.Property("GRP-4 one group per dossier; failed commands change nothing; GRP-11, ACC-12, GRP-5", prop.ForAll(
 		func(cmds []uint32) string {
-			w := newWorld(t)
+			store := memstore.New(memstore.RunTwice())
+			if len(cmds)%2 == 0 {
+				store = memstore.New()
+			}
+			w := newWorldOn(t, store)
 			for i, c := range cmds {
 				before := takeSnapshot(t, w.e.store)
 				nEvents := len(w.e.log.Events())
-				name, err := w.run(c)
+				k := armFault(w.e, c/7)
+				name, _, actor, problem, err := w.runCmd(c)
+				if problem != "" {
+					return fmt.Sprintf("step %d %s: %s", i, name, problem)
+				}
+				if k > 0 && !w.e.store.DisarmFault() {
+					fired++
+					if err != nil {
+						failedPartWay++
+					}
+					name += fmt.Sprintf(" [fault at write %d]", k)
+				}
+				after := takeSnapshot(t, w.e.store)
 				if err != nil {
-					if d := cmp.Diff(before, takeSnapshot(t, w.e.store)); d != "" {
+					if d := cmp.Diff(before, after); d != "" {
 						return fmt.Sprintf("step %d %s failed (%v) but changed the state: %s", i, name, err, d)
 					}
 					if n := len(w.e.log.Events()); n != nEvents {
@@ -230,10 +400,17 @@ func TestPropertyInvariants1And8(t *testing.T) {
 				if err := onePerDossier(t, w.e); err != nil {
 					return fmt.Sprintf("after step %d %s: %v", i, name, err)
 				}
+				if msg := v2Invariants(before, after, w.e.office, name, actor); msg != "" && err == nil {
+					return fmt.Sprintf("after step %d %s: %s", i, name, msg)
+				}
 			}
 			return ""
 		}, genSequence()))
 	props.TestingRun(t)
+	t.Logf("faults fired in %d commands, %d of which failed part-way", fired, failedPartWay)
+	if failedPartWay == 0 {
+		t.Error("no command failed after its first write: the property cannot see a broken rollback")
+	}
 }
 
 // GRP-11: removing a collaborator leaves them no internal route, at once and
@@ -244,22 +421,22 @@ func TestPropertyGRP11RemovedCollaboratorHasNoRoute(t *testing.T) {
 		func(cmds []uint32) string {
 			w := &world{e: newEnv(t)}
 			// give everybody routes to start with
-			g, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, "All", "")
+			g, _, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, "All", "")
 			must(t, err)
-			cg, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Everyone")
+			cg, _, err := w.e.svc.CreateCollaboratorGroup(ctx, "ann", w.e.office, "Everyone")
 			must(t, err)
 			w.groups, w.cgroups = append(w.groups, g.ID), append(w.cgroups, cg.ID)
-			must(t, w.e.svc.AssignCollaboratorGroup(ctx, "ann", g.ID, cg.ID))
+			must(t, errOf(w.e.svc.AssignCollaboratorGroup(ctx, "ann", g.ID, cg.ID)))
 			for _, u := range []cabinet.UserID{"sam", "tia", "ugo"} {
-				must(t, w.e.svc.AddMember(ctx, "ann", cg.ID, u))
-				must(t, w.e.svc.AssignCollaborator(ctx, "ann", g.ID, u))
+				must(t, errOf(w.e.svc.AddMember(ctx, "ann", cg.ID, u)))
+				must(t, errOf(w.e.svc.AssignCollaborator(ctx, "ann", g.ID, u)))
 			}
 			for _, d := range []cabinet.DossierID{"act1", "act2", "act3"} {
-				must(t, w.e.svc.MoveDossier(ctx, "ann", d, g.ID))
+				must(t, errRev(w.e.svc.MoveDossier(ctx, "ann", d, g.ID)))
 			}
 			for i, c := range cmds {
 				if i%3 == 0 { // remove someone often
-					c = c - c%20 + 16
+					c = c - c%numKinds + 16
 				}
 				name, cmdErr := w.run(c)
 				if err := noRouteUnlessCollaborator(t, w.e); err != nil {
@@ -281,7 +458,7 @@ func TestPropertyGRP4ConcurrentMoves(t *testing.T) {
 			e := newEnv(t)
 			var groups []cabinet.ClientGroupID
 			for _, n := range []string{"A", "B", "C"} {
-				g, err := e.svc.CreateClientGroup(ctx, "ann", e.office, n, "")
+				g, _, err := e.svc.CreateClientGroup(ctx, "ann", e.office, n, "")
 				must(t, err)
 				groups = append(groups, g.ID)
 			}
@@ -295,7 +472,7 @@ func TestPropertyGRP4ConcurrentMoves(t *testing.T) {
 					for i := worker; i < len(moves); i += 4 {
 						m := moves[i]
 						actor := pick([]cabinet.UserID{"ann", "bob"}, m)
-						_ = e.svc.MoveDossier(ctx, actor, pick(propDossiers[:3], m/2), pick(targets, m/6))
+						_, _ = e.svc.MoveDossier(ctx, actor, pick(propDossiers[:3], m/2), pick(targets, m/6))
 					}
 				}()
 			}

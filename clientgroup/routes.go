@@ -77,15 +77,20 @@ func CanAdminister(profile cabinet.Profile) error {
 }
 
 // CanPlace returns nil when the dossier described by d may be put into the
-// client group g: same office (GRP-1) and activated (GRP-5). A group of
-// another office is an invalid target whoever asks, not a permission of the
-// actor: a *cabinet.ConflictError naming GRP-1 (ErrConflict). A dossier that
-// is not activated is a *cabinet.ForbiddenError naming GRP-5 (the policy's
-// AssignClientGroup answer, see package policy). No allocation on the allow
-// path.
+// client group g, whoever asks: same office (GRP-1), not archived (ACC-12)
+// and activated (GRP-5). A group of another office is an invalid target
+// whoever asks, not a permission of the actor: a *cabinet.ConflictError
+// naming GRP-1 (ErrConflict); so is an archived dossier, read-only for
+// everyone (a *cabinet.ConflictError naming ACC-12). A draft is a
+// *cabinet.ForbiddenError naming GRP-5. Checked in that order. The
+// actor's right is CanAdminister's (CanMoveDossier composes both). No
+// allocation on the allow path.
 func CanPlace(d cabinet.DossierFacts, g ClientGroup) error {
 	if d.Office != g.Office {
 		return cabinet.Conflict("GRP-1", "dossier %s belongs to another office than client group %s", d.ID, g.ID)
+	}
+	if d.Status == cabinet.DossierArchived {
+		return errArchived(d.ID)
 	}
 	if d.Status != cabinet.DossierActivated {
 		return cabinet.Forbidden("GRP-5", "dossier %s is %s; only activated dossiers can be put into a client group", d.ID, d.Status)
@@ -93,9 +98,112 @@ func CanPlace(d cabinet.DossierFacts, g ClientGroup) error {
 	return nil
 }
 
+func errArchived(d cabinet.DossierID) error {
+	return cabinet.Conflict("ACC-12", "dossier %s is archived: it is read-only, and cannot enter or leave a client group", d)
+}
+
+// CanMoveDossier is the predicate of MoveDossier and MoveDossiers: may a
+// collaborator whose profile in d's office is profile (ProfileInvalid: not
+// a collaborator) put the dossier described by d into client group to, or
+// take it out of its group when to is the zero ClientGroup? Checks, in
+// order:
+//
+//  1. GRP-1 (*cabinet.ConflictError): to belongs to another office;
+//  2. ACC-12 (*cabinet.ConflictError): d is archived — neither placed nor
+//     taken out (Decision: only deleting the group, or the GRP-11 release,
+//     changes an archived dossier's organisation);
+//  3. GRP-5 (*cabinet.ForbiddenError): profile is not admin — after
+//     activation, placing and moving are for admins only (GRP-5 v2);
+//  4. GRP-5 (*cabinet.ForbiddenError): placing a dossier that is not
+//     activated (a draft).
+//
+// No allocation on the allow path.
+func CanMoveDossier(d cabinet.DossierFacts, to ClientGroup, profile cabinet.Profile) error {
+	if to.ID != "" && d.Office != to.Office {
+		return cabinet.Conflict("GRP-1", "dossier %s belongs to another office than client group %s", d.ID, to.ID)
+	}
+	if d.Status == cabinet.DossierArchived {
+		return errArchived(d.ID)
+	}
+	if err := CanAdminister(profile); err != nil {
+		return err
+	}
+	if to.ID != "" {
+		return CanPlace(d, to)
+	}
+	return nil
+}
+
+// CanPlaceOnActivation is the predicate of the placement made by
+// access.Service.Activate (GRP-5 v2), after access checked that the actor
+// may activate the dossier (its manager or an admin, access.CanSetStatus)
+// and activated it in the same transaction: d is the dossier as activated,
+// current its client group ("" when none) and g the group named. Checks,
+// in order: GRP-1 (*cabinet.ConflictError, g of another office); ACC-12
+// and GRP-5 as CanPlace (d must be activated); GRP-5
+// (*cabinet.ConflictError) when d is already in another group: moving it
+// is admin work (MoveDossier).
+func CanPlaceOnActivation(d cabinet.DossierFacts, current cabinet.ClientGroupID, g ClientGroup) error {
+	if err := CanPlace(d, g); err != nil {
+		return err
+	}
+	if current != "" && current != g.ID {
+		return cabinet.Conflict("GRP-5", "dossier %s is already in client group %s: moving it is admin work", d.ID, current)
+	}
+	return nil
+}
+
+// CanViewOffice is the predicate of the reads of an office's organisation
+// (its record, collaborators, client and collaborator groups, members,
+// assignments, duplicate names): only its collaborators, profile valid.
+// Decision: nobody outside the office learns how it is organised
+// ("nothing crosses offices", GRP-1): a *cabinet.ForbiddenError naming
+// GRP-1.
+func CanViewOffice(profile cabinet.Profile) error {
+	if profile.Valid() {
+		return nil
+	}
+	return cabinet.Forbidden("GRP-1", "only the collaborators of an office see its organisation")
+}
+
+// CanListDossiers is the predicate of Service.Dossiers, the office's
+// dossier listing (GRP-9, the active-clients monitor): collaborators of the
+// office (profile valid), who see the dossiers they reach (admins: all,
+// GRP-3). Anyone else: a *cabinet.ForbiddenError naming GRP-9.
+func CanListDossiers(profile cabinet.Profile) error {
+	if profile.Valid() {
+		return nil
+	}
+	return cabinet.Forbidden("GRP-9", "only the collaborators of an office list its dossiers")
+}
+
+// CanViewRoutes is the predicate of Service.Routes and ReachesDossier: the
+// user themselves, or an admin of the dossier's office (profile is the
+// actor's profile there). Anyone else: a *cabinet.ForbiddenError naming
+// GRP-3.
+func CanViewRoutes(actor, user cabinet.UserID, profile cabinet.Profile) error {
+	if actor != "" && (actor == user || profile == cabinet.ProfileAdmin) {
+		return nil
+	}
+	return cabinet.Forbidden("GRP-3", "only admins see another collaborator's routes to a dossier")
+}
+
+// CanReadContactAddress is the predicate of Service.ContactAddress (GRP-7):
+// whoever reaches the dossier — an internal route (routes, GRP-3) or a
+// grant on it (holdsGrant: holders, family members, external advisors, who
+// are the ones writing about it). Anyone else: a *cabinet.ForbiddenError
+// naming GRP-7.
+func CanReadContactAddress(routes cabinet.Routes, holdsGrant bool) error {
+	if routes&cabinet.InternalRoutes != 0 || holdsGrant {
+		return nil
+	}
+	return cabinet.Forbidden("GRP-7", "only those who reach the dossier read its contact address")
+}
+
 // ContactAddress returns the address to write to about a dossier (GRP-7):
-// managerEmail if the dossier has a manager (non-empty), else groupEmail if
-// set, else officeEmail.
+// managerEmail if the dossier has a manager (non-empty) — the caller passes
+// "" for a manager who is no longer a collaborator of the office (GRP-11) —
+// else groupEmail if set, else officeEmail.
 func ContactAddress(managerEmail, groupEmail, officeEmail string) string {
 	switch {
 	case managerEmail != "":

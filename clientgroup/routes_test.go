@@ -61,12 +61,12 @@ func TestPredicates(t *testing.T) {
 	}{
 		{cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierActivated}, ""},
 		{cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierDraft}, "GRP-5"},
-		{cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierArchived}, "GRP-5"},
+		{cabinet.DossierFacts{ID: "d", Office: "o", Status: cabinet.DossierArchived}, "ACC-12"}, // v2: archived is read-only (was GRP-5)
 		{cabinet.DossierFacts{ID: "d", Office: "x", Status: cabinet.DossierActivated}, "GRP-1"},
 	} {
 		err := clientgroup.CanPlace(c.d, g)
 		want := cabinet.ErrForbidden
-		if c.rule == "GRP-1" {
+		if c.rule == "GRP-1" || c.rule == "ACC-12" {
 			want = cabinet.ErrConflict // an invalid target, not a permission
 		}
 		if cabinet.RuleOf(err) != c.rule || (c.rule == "") != (err == nil) || (err != nil && !errors.Is(err, want)) {

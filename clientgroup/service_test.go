@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/google/go-cmp/cmp"
 )
@@ -15,15 +16,15 @@ import (
 // ugo direct in g1, tia in cg, cg assigned to g2.
 func setupGroups(t *testing.T, e *env) (g1, g2 cabinet.ClientGroupID, cg cabinet.CollaboratorGroupID) {
 	t.Helper()
-	a, err := e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
+	a, _, err := e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
 	must(t, err)
-	b, err := e.svc.CreateClientGroup(ctx, "ann", e.office, "Estates", "estates@example.com")
+	b, _, err := e.svc.CreateClientGroup(ctx, "ann", e.office, "Estates", "estates@example.com")
 	must(t, err)
-	c, err := e.svc.CreateCollaboratorGroup(ctx, "ann", e.office, "Juniors")
+	c, _, err := e.svc.CreateCollaboratorGroup(ctx, "ann", e.office, "Juniors")
 	must(t, err)
-	must(t, e.svc.AssignCollaborator(ctx, "ann", a.ID, "ugo"))
-	must(t, e.svc.AddMember(ctx, "ann", c.ID, "tia"))
-	must(t, e.svc.AssignCollaboratorGroup(ctx, "ann", b.ID, c.ID))
+	must(t, errOf(e.svc.AssignCollaborator(ctx, "ann", a.ID, "ugo")))
+	must(t, errOf(e.svc.AddMember(ctx, "ann", c.ID, "tia")))
+	must(t, errOf(e.svc.AssignCollaboratorGroup(ctx, "ann", b.ID, c.ID)))
 	e.log.Reset()
 	return a.ID, b.ID, c.ID
 }
@@ -31,9 +32,9 @@ func setupGroups(t *testing.T, e *env) (g1, g2 cabinet.ClientGroupID, cg cabinet
 func TestOfficeDirectory(t *testing.T) {
 	t.Run("CreatorIsFirstAdmin", func(t *testing.T) {
 		e := newEnv(t)
-		o, err := e.svc.CreateOffice(ctx, "vic", "Vic's", "vic-office@example.com")
+		o, _, err := e.svc.CreateOffice(ctx, "vic", "Vic's", "vic-office@example.com")
 		must(t, err)
-		p, err := e.svc.Profile(ctx, o.ID, "vic")
+		p, err := e.profile(o.ID, "vic")
 		if err != nil || p != cabinet.ProfileAdmin {
 			t.Fatalf("Profile = %v, %v", p, err)
 		}
@@ -43,45 +44,45 @@ func TestOfficeDirectory(t *testing.T) {
 	})
 	t.Run("BadInput", func(t *testing.T) {
 		e := newEnv(t)
-		_, err := e.svc.CreateOffice(ctx, "nobody", "X", "x@example.com")
+		_, _, err := e.svc.CreateOffice(ctx, "nobody", "X", "x@example.com")
 		wantErr(t, err, cabinet.ErrNotFound, "")
-		_, err = e.svc.CreateOffice(ctx, "ann", " ", "x@example.com")
+		_, _, err = e.svc.CreateOffice(ctx, "ann", " ", "x@example.com")
 		wantErr(t, err, cabinet.ErrInvalid, "name")
-		_, err = e.svc.CreateOffice(ctx, "ann", "X", "nope")
+		_, _, err = e.svc.CreateOffice(ctx, "ann", "X", "nope")
 		wantErr(t, err, cabinet.ErrInvalid, "email")
-		_, err = e.svc.AddCollaborator(ctx, "ann", e.office, "ghost", cabinet.ProfileStandard)
+		_, _, err = e.svc.AddCollaborator(ctx, "ann", e.office, "ghost", cabinet.ProfileStandard)
 		wantErr(t, err, cabinet.ErrNotFound, "")
-		_, err = e.svc.AddCollaborator(ctx, "ann", e.office, "vic", cabinet.ProfileInvalid)
+		_, _, err = e.svc.AddCollaborator(ctx, "ann", e.office, "vic", cabinet.ProfileInvalid)
 		wantErr(t, err, cabinet.ErrInvalid, "profile")
-		_, err = e.svc.AddCollaborator(ctx, "ann", e.office, "sam", cabinet.ProfileStandard)
+		_, _, err = e.svc.AddCollaborator(ctx, "ann", e.office, "sam", cabinet.ProfileStandard)
 		wantErr(t, err, cabinet.ErrConflict, "")
-		_, err = e.svc.AddCollaborator(ctx, "ann", "office_nope", "vic", cabinet.ProfileStandard)
+		_, _, err = e.svc.AddCollaborator(ctx, "ann", "office_nope", "vic", cabinet.ProfileStandard)
 		wantErr(t, err, cabinet.ErrNotFound, "")
 	})
 	t.Run("ProfileNotFound", func(t *testing.T) {
 		e := newEnv(t)
-		_, err := e.svc.Profile(ctx, "office_nope", "ann")
+		_, err := e.profile("office_nope", "ann")
 		wantErr(t, err, cabinet.ErrNotFound, "")
-		_, err = e.svc.Profile(ctx, e.office, "vic")
+		_, err = e.profile(e.office, "vic")
 		wantErr(t, err, cabinet.ErrNotFound, "")
 	})
 	t.Run("GRP-5_LastAdminStays", func(t *testing.T) {
 		e := newEnv(t)
-		must(t, e.svc.RemoveCollaborator(ctx, "ann", e.office, "bob"))
+		must(t, errRev(e.svc.RemoveCollaborator(ctx, "ann", e.office, "bob")))
 		before := takeSnapshot(t, e.store)
-		_, err := e.svc.SetProfile(ctx, "ann", e.office, "ann", cabinet.ProfileStandard)
+		_, _, err := e.svc.SetProfile(ctx, "ann", e.office, "ann", cabinet.ProfileStandard)
 		wantErr(t, err, cabinet.ErrConflict, "GRP-5")
-		err = e.svc.RemoveCollaborator(ctx, "ann", e.office, "ann")
+		_, err = e.svc.RemoveCollaborator(ctx, "ann", e.office, "ann")
 		wantErr(t, err, cabinet.ErrConflict, "GRP-5")
 		if d := cmp.Diff(before, takeSnapshot(t, e.store)); d != "" {
 			t.Errorf("state changed: %s", d)
 		}
 		// With a second admin, ann may step down.
-		_, err = e.svc.SetProfile(ctx, "ann", e.office, "sam", cabinet.ProfileAdmin)
+		_, _, err = e.svc.SetProfile(ctx, "ann", e.office, "sam", cabinet.ProfileAdmin)
 		must(t, err)
-		_, err = e.svc.SetProfile(ctx, "ann", e.office, "ann", cabinet.ProfileStandard)
+		_, _, err = e.svc.SetProfile(ctx, "ann", e.office, "ann", cabinet.ProfileStandard)
 		must(t, err)
-		p, _ := e.svc.Profile(ctx, e.office, "ann")
+		p, _ := e.profile(e.office, "ann")
 		if p != cabinet.ProfileStandard {
 			t.Errorf("ann is %v", p)
 		}
@@ -94,9 +95,9 @@ func TestGRP1_GroupGivesAccessToAllItsDossiers(t *testing.T) {
 	e := newEnv(t)
 	g1, g2, cg := setupGroups(t, e)
 	for _, d := range []cabinet.DossierID{"act1", "act3"} {
-		must(t, e.svc.MoveDossier(ctx, "ann", d, g1))
+		must(t, errRev(e.svc.MoveDossier(ctx, "ann", d, g1)))
 	}
-	must(t, e.svc.MoveDossier(ctx, "ann", "act2", g2))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act2", g2)))
 	for _, d := range []cabinet.DossierID{"act1", "act3"} {
 		if r := e.routes(t, "ugo", d); !r.Has(cabinet.RouteGroupDirect) {
 			t.Errorf("ugo on %s: %v", d, r)
@@ -107,23 +108,23 @@ func TestGRP1_GroupGivesAccessToAllItsDossiers(t *testing.T) {
 	}
 	t.Run("OtherOfficeDossier", func(t *testing.T) {
 		// An invalid target whoever asks: a conflict, not a permission.
-		err := e.svc.MoveDossier(ctx, "ann", "other", g1)
+		_, err := e.svc.MoveDossier(ctx, "ann", "other", g1)
 		wantErr(t, err, cabinet.ErrConflict, "GRP-1")
-		err = e.svc.MoveDossier(ctx, "sam", "other", g1)
+		_, err = e.svc.MoveDossier(ctx, "sam", "other", g1)
 		wantErr(t, err, cabinet.ErrConflict, "GRP-1")
 	})
 	t.Run("OtherOfficeCollaboratorGroup", func(t *testing.T) {
-		o2, err := e.svc.CreateOffice(ctx, "ann", "Second", "second@example.com")
+		o2, _, err := e.svc.CreateOffice(ctx, "ann", "Second", "second@example.com")
 		must(t, err)
-		cg2, err := e.svc.CreateCollaboratorGroup(ctx, "ann", o2.ID, "Elsewhere")
+		cg2, _, err := e.svc.CreateCollaboratorGroup(ctx, "ann", o2.ID, "Elsewhere")
 		must(t, err)
 		// Invalid targets whoever asks, like a placement: conflicts.
-		err = e.svc.AssignCollaboratorGroup(ctx, "ann", g1, cg2.ID)
+		_, _, err = e.svc.AssignCollaboratorGroup(ctx, "ann", g1, cg2.ID)
 		wantErr(t, err, cabinet.ErrConflict, "GRP-1")
-		err = e.svc.SetCollaboratorClientGroups(ctx, "ann", o2.ID, "ann", []cabinet.ClientGroupID{g1})
+		_, err = e.svc.SetCollaboratorClientGroups(ctx, "ann", o2.ID, "ann", []cabinet.ClientGroupID{g1})
 		wantErr(t, err, cabinet.ErrConflict, "GRP-1")
 		// a collaborator of another office cannot join this office's groups
-		err = e.svc.AddMember(ctx, "ann", cg, "vic")
+		_, _, err = e.svc.AddMember(ctx, "ann", cg, "vic")
 		wantErr(t, err, cabinet.ErrNotFound, "")
 	})
 }
@@ -160,10 +161,10 @@ func TestGRP2_UngroupedDossier(t *testing.T) {
 func TestGRP3_PermissionMatrix(t *testing.T) {
 	e := newEnv(t)
 	g1, g2, _ := setupGroups(t, e)
-	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g1)) // sam manager; ugo direct
-	must(t, e.svc.MoveDossier(ctx, "ann", "act2", g2)) // tia assigned and via cg
-	e.dossiers.set(cabinet.DossierFacts{ID: "act3", Office: e.office, Status: cabinet.DossierActivated, Manager: "bob", Assigned: []cabinet.UserID{"ugo"}})
-	must(t, e.svc.MoveDossier(ctx, "ann", "act3", g2))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", g1))) // sam manager; ugo direct
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act2", g2))) // tia assigned and via cg
+	e.setDossier(cabinet.DossierFacts{ID: "act3", Office: e.office, Status: cabinet.DossierActivated, Manager: "bob", Assigned: []cabinet.UserID{"ugo"}})
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act3", g2)))
 
 	const (
 		A  = cabinet.RouteAdmin
@@ -175,14 +176,14 @@ func TestGRP3_PermissionMatrix(t *testing.T) {
 	)
 	check := func(user cabinet.UserID, d cabinet.DossierID, want cabinet.Routes) {
 		t.Helper()
-		got, err := e.svc.Routes(ctx, user, d)
+		got, err := e.svc.Routes(ctx, user, user, d)
 		if err != nil {
 			t.Fatalf("Routes(%s, %s): %v", user, d, err)
 		}
 		if got != want {
 			t.Errorf("Routes(%s, %s) = %v, want %v", user, d, got, want)
 		}
-		reach, err := e.svc.ReachesDossier(ctx, user, d)
+		reach, err := e.svc.ReachesDossier(ctx, user, user, d)
 		if err != nil || reach != (want != No) {
 			t.Errorf("ReachesDossier(%s, %s) = %v, %v", user, d, reach, err)
 		}
@@ -198,7 +199,7 @@ func TestGRP3_PermissionMatrix(t *testing.T) {
 	check("tia", "act1", No)
 	check("vic", "act1", No) // not a collaborator
 	check("ann", "other", No)
-	_, err := e.svc.Routes(ctx, "ann", "missing")
+	_, err := e.svc.Routes(ctx, "ann", "ann", "missing")
 	wantErr(t, err, cabinet.ErrNotFound, "")
 }
 
@@ -207,13 +208,13 @@ func TestGRP3_PermissionMatrix(t *testing.T) {
 func TestGRP4_MoveTakesOutOfPreviousGroup(t *testing.T) {
 	e := newEnv(t)
 	g1, g2, _ := setupGroups(t, e)
-	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g1))
-	must(t, e.svc.MoveDossier(ctx, "bob", "act1", g2))
-	in1, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g1}, cabinet.Page{})
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", g1)))
+	must(t, errRev(e.svc.MoveDossier(ctx, "bob", "act1", g2)))
+	in1, _, err := e.svc.Dossiers(ctx, "ann", clientgroup.DossierFilter{ClientGroup: g1}, cabinet.Page{})
 	must(t, err)
-	in2, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: g2}, cabinet.Page{})
+	in2, _, err := e.svc.Dossiers(ctx, "ann", clientgroup.DossierFilter{ClientGroup: g2}, cabinet.Page{})
 	must(t, err)
-	if len(in1) != 0 || len(in2) != 1 || in2[0].ID != "act1" {
+	if len(in1) != 0 || len(in2) != 1 || in2[0].Dossier.ID != "act1" {
 		t.Fatalf("g1 %v, g2 %v", in1, in2)
 	}
 	want := []cabinet.Event{
@@ -225,15 +226,15 @@ func TestGRP4_MoveTakesOutOfPreviousGroup(t *testing.T) {
 	}
 	// moving to the same group is a no-op; taking out works.
 	e.log.Reset()
-	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g2))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", g2)))
 	if n := len(e.log.Events()); n != 0 {
 		t.Errorf("no-op published %d events", n)
 	}
-	must(t, e.svc.MoveDossier(ctx, "ann", "act1", ""))
-	wantErr(t, e.svc.MoveDossier(ctx, "ann", "act1", ""), cabinet.ErrNotFound, "")
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", "")))
+	wantErr(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", "")), cabinet.ErrNotFound, "")
 	// deleting a group takes its dossiers out.
-	must(t, e.svc.MoveDossier(ctx, "ann", "act2", g1))
-	must(t, e.svc.DeleteClientGroup(ctx, "ann", g1))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act2", g1)))
+	must(t, errRev(e.svc.DeleteClientGroup(ctx, "ann", g1)))
 	if r := e.routes(t, "ugo", "act2"); r != cabinet.NoRoutes {
 		t.Errorf("ugo after group deletion: %v", r)
 	}
@@ -251,47 +252,47 @@ func TestGRP5_AdminOnly(t *testing.T) {
 	g1, _, cg := setupGroups(t, e)
 	cmds := map[string]func(actor cabinet.UserID) error{
 		"CreateClientGroup": func(a cabinet.UserID) error {
-			_, err := e.svc.CreateClientGroup(ctx, a, e.office, "X", "")
+			_, _, err := e.svc.CreateClientGroup(ctx, a, e.office, "X", "")
 			return err
 		},
 		"RenameClientGroup": func(a cabinet.UserID) error {
-			_, err := e.svc.RenameClientGroup(ctx, a, g1, "Y")
+			_, _, err := e.svc.RenameClientGroup(ctx, a, g1, "Y")
 			return err
 		},
 		"SetClientGroupEmail": func(a cabinet.UserID) error {
-			_, err := e.svc.SetClientGroupEmail(ctx, a, g1, "y@example.com")
+			_, _, err := e.svc.SetClientGroupEmail(ctx, a, g1, "y@example.com")
 			return err
 		},
-		"DeleteClientGroup": func(a cabinet.UserID) error { return e.svc.DeleteClientGroup(ctx, a, g1) },
+		"DeleteClientGroup": func(a cabinet.UserID) error { return errRev(e.svc.DeleteClientGroup(ctx, a, g1)) },
 		"CreateCollaboratorGroup": func(a cabinet.UserID) error {
-			_, err := e.svc.CreateCollaboratorGroup(ctx, a, e.office, "X")
+			_, _, err := e.svc.CreateCollaboratorGroup(ctx, a, e.office, "X")
 			return err
 		},
 		"RenameCollaboratorGroup": func(a cabinet.UserID) error {
-			_, err := e.svc.RenameCollaboratorGroup(ctx, a, cg, "Y")
+			_, _, err := e.svc.RenameCollaboratorGroup(ctx, a, cg, "Y")
 			return err
 		},
-		"DeleteCollaboratorGroup": func(a cabinet.UserID) error { return e.svc.DeleteCollaboratorGroup(ctx, a, cg) },
-		"AddMember":               func(a cabinet.UserID) error { return e.svc.AddMember(ctx, a, cg, "sam") },
-		"RemoveMember":            func(a cabinet.UserID) error { return e.svc.RemoveMember(ctx, a, cg, "tia") },
-		"MoveDossier":             func(a cabinet.UserID) error { return e.svc.MoveDossier(ctx, a, "act1", g1) },
-		"AssignCollaborator":      func(a cabinet.UserID) error { return e.svc.AssignCollaborator(ctx, a, g1, "sam") },
-		"UnassignCollaborator":    func(a cabinet.UserID) error { return e.svc.UnassignCollaborator(ctx, a, g1, "ugo") },
-		"AssignCollaboratorGroup": func(a cabinet.UserID) error { return e.svc.AssignCollaboratorGroup(ctx, a, g1, cg) },
+		"DeleteCollaboratorGroup": func(a cabinet.UserID) error { return errRev(e.svc.DeleteCollaboratorGroup(ctx, a, cg)) },
+		"AddMember":               func(a cabinet.UserID) error { return errOf(e.svc.AddMember(ctx, a, cg, "sam")) },
+		"RemoveMember":            func(a cabinet.UserID) error { return errRev(e.svc.RemoveMember(ctx, a, cg, "tia")) },
+		"MoveDossier":             func(a cabinet.UserID) error { return errRev(e.svc.MoveDossier(ctx, a, "act1", g1)) },
+		"AssignCollaborator":      func(a cabinet.UserID) error { return errOf(e.svc.AssignCollaborator(ctx, a, g1, "sam")) },
+		"UnassignCollaborator":    func(a cabinet.UserID) error { return errRev(e.svc.UnassignCollaborator(ctx, a, g1, "ugo")) },
+		"AssignCollaboratorGroup": func(a cabinet.UserID) error { return errOf(e.svc.AssignCollaboratorGroup(ctx, a, g1, cg)) },
 		"SetCollaboratorClientGroups": func(a cabinet.UserID) error {
-			return e.svc.SetCollaboratorClientGroups(ctx, a, e.office, "sam", []cabinet.ClientGroupID{g1})
+			return errRev(e.svc.SetCollaboratorClientGroups(ctx, a, e.office, "sam", []cabinet.ClientGroupID{g1}))
 		},
 		"AddCollaborator": func(a cabinet.UserID) error {
-			_, err := e.svc.AddCollaborator(ctx, a, e.office, "vic", cabinet.ProfileStandard)
+			_, _, err := e.svc.AddCollaborator(ctx, a, e.office, "vic", cabinet.ProfileStandard)
 			return err
 		},
 		"SetProfile": func(a cabinet.UserID) error {
-			_, err := e.svc.SetProfile(ctx, a, e.office, "ugo", cabinet.ProfileAdmin)
+			_, _, err := e.svc.SetProfile(ctx, a, e.office, "ugo", cabinet.ProfileAdmin)
 			return err
 		},
-		"RemoveCollaborator": func(a cabinet.UserID) error { return e.svc.RemoveCollaborator(ctx, a, e.office, "ugo") },
+		"RemoveCollaborator": func(a cabinet.UserID) error { return errRev(e.svc.RemoveCollaborator(ctx, a, e.office, "ugo")) },
 		"UpdateOffice": func(a cabinet.UserID) error {
-			_, err := e.svc.UpdateOffice(ctx, a, e.office, "New", "new@example.com")
+			_, _, err := e.svc.UpdateOffice(ctx, a, e.office, "New", "new@example.com")
 			return err
 		},
 	}
@@ -311,15 +312,16 @@ func TestGRP5_AdminOnly(t *testing.T) {
 		}
 	}
 	t.Run("OnlyActivatedDossiers", func(t *testing.T) {
-		for _, d := range []cabinet.DossierID{"draft", "archived"} {
-			wantErr(t, e.svc.MoveDossier(ctx, "ann", d, g1), cabinet.ErrForbidden, "GRP-5")
-		}
-		wantErr(t, e.svc.MoveDossier(ctx, "ann", "missing", g1), cabinet.ErrNotFound, "")
-		wantErr(t, e.svc.MoveDossier(ctx, "ann", "act1", "group_nope"), cabinet.ErrNotFound, "")
-		// an archived dossier can still be taken out of its group.
-		must(t, e.svc.MoveDossier(ctx, "ann", "act3", g1))
-		e.dossiers.set(cabinet.DossierFacts{ID: "act3", Office: e.office, Status: cabinet.DossierArchived})
-		must(t, e.svc.MoveDossier(ctx, "ann", "act3", ""))
+		wantErr(t, errRev(e.svc.MoveDossier(ctx, "ann", "draft", g1)), cabinet.ErrForbidden, "GRP-5")
+		// v2: an archived dossier is read-only (ACC-12, was GRP-5)
+		wantErr(t, errRev(e.svc.MoveDossier(ctx, "ann", "archived", g1)), cabinet.ErrConflict, "ACC-12")
+		wantErr(t, errRev(e.svc.MoveDossier(ctx, "ann", "missing", g1)), cabinet.ErrNotFound, "")
+		wantErr(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", "group_nope")), cabinet.ErrNotFound, "")
+		// v2: an archived dossier is not taken out of its group either
+		// (ACC-12; the v1 decision let it leave).
+		must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act3", g1)))
+		e.setDossier(cabinet.DossierFacts{ID: "act3", Office: e.office, Status: cabinet.DossierArchived})
+		wantErr(t, errRev(e.svc.MoveDossier(ctx, "ann", "act3", "")), cabinet.ErrConflict, "ACC-12")
 	})
 	t.Run("AdminsCan", func(t *testing.T) {
 		for _, name := range []string{"CreateClientGroup", "RenameClientGroup", "AddMember", "MoveDossier", "AssignCollaborator"} {
@@ -334,26 +336,26 @@ func TestGRP5_AdminOnly(t *testing.T) {
 func TestGRP6_NamesAndDuplicates(t *testing.T) {
 	e := newEnv(t)
 	for _, bad := range []string{"", "   ", "\t"} {
-		_, err := e.svc.CreateClientGroup(ctx, "ann", e.office, bad, "")
+		_, _, err := e.svc.CreateClientGroup(ctx, "ann", e.office, bad, "")
 		wantErr(t, err, cabinet.ErrInvalid, "name")
-		_, err = e.svc.CreateCollaboratorGroup(ctx, "ann", e.office, bad)
+		_, _, err = e.svc.CreateCollaboratorGroup(ctx, "ann", e.office, bad)
 		wantErr(t, err, cabinet.ErrInvalid, "name")
 	}
-	a, err := e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
+	a, _, err := e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")
 	must(t, err)
-	_, err = e.svc.RenameClientGroup(ctx, "ann", a.ID, " ")
+	_, _, err = e.svc.RenameClientGroup(ctx, "ann", a.ID, " ")
 	wantErr(t, err, cabinet.ErrInvalid, "name")
-	b, err := e.svc.CreateClientGroup(ctx, "ann", e.office, " general ", "")
+	b, _, err := e.svc.CreateClientGroup(ctx, "ann", e.office, " general ", "")
 	must(t, err)
-	_, err = e.svc.CreateClientGroup(ctx, "ann", e.office, "Office", "")
+	_, _, err = e.svc.CreateClientGroup(ctx, "ann", e.office, "Office", "")
 	must(t, err)
-	dups, err := e.svc.DuplicateNames(ctx, e.office)
+	dups, err := e.svc.DuplicateNames(ctx, "ann", e.office)
 	must(t, err)
 	want := []clientgroup.DuplicateName{{Name: "General", Groups: []cabinet.ClientGroupID{a.ID, b.ID}}}
 	if d := cmp.Diff(want, dups); d != "" {
 		t.Errorf("DuplicateNames: %s", d)
 	}
-	_, err = e.svc.DuplicateNames(ctx, "office_nope")
+	_, err = e.svc.DuplicateNames(ctx, "ann", "office_nope")
 	wantErr(t, err, cabinet.ErrNotFound, "")
 }
 
@@ -361,9 +363,9 @@ func TestGRP6_NamesAndDuplicates(t *testing.T) {
 func TestGRP7_ContactAddress(t *testing.T) {
 	e := newEnv(t)
 	g1, g2, _ := setupGroups(t, e) // g1 has no email, g2 has estates@
-	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g2))
-	must(t, e.svc.MoveDossier(ctx, "ann", "act2", g2))
-	must(t, e.svc.MoveDossier(ctx, "ann", "act3", g1))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", g2)))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act2", g2)))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act3", g1)))
 	for _, c := range []struct {
 		d    cabinet.DossierID
 		want string
@@ -373,16 +375,16 @@ func TestGRP7_ContactAddress(t *testing.T) {
 		{"act3", "office@example.com"},  // group without email
 		{"draft", "office@example.com"}, // no group
 	} {
-		got, err := e.svc.ContactAddress(ctx, c.d)
+		got, err := e.svc.ContactAddress(ctx, "ann", c.d)
 		if err != nil || got != c.want {
 			t.Errorf("ContactAddress(%s) = %q, %v; want %q", c.d, got, err, c.want)
 		}
 	}
-	_, err := e.svc.SetClientGroupEmail(ctx, "ann", g2, "not an email")
+	_, _, err := e.svc.SetClientGroupEmail(ctx, "ann", g2, "not an email")
 	wantErr(t, err, cabinet.ErrInvalid, "email")
-	_, err = e.svc.SetClientGroupEmail(ctx, "ann", g2, "")
+	_, _, err = e.svc.SetClientGroupEmail(ctx, "ann", g2, "")
 	must(t, err)
-	if got, _ := e.svc.ContactAddress(ctx, "act2"); got != "office@example.com" {
+	if got, _ := e.svc.ContactAddress(ctx, "ann", "act2"); got != "office@example.com" {
 		t.Errorf("after clearing the group email: %q", got)
 	}
 }
@@ -392,10 +394,10 @@ func TestGRP7_ContactAddress(t *testing.T) {
 func TestGRP8_ManyGroups(t *testing.T) {
 	e := newEnv(t)
 	g1, g2, cg := setupGroups(t, e)
-	must(t, e.svc.AssignCollaborator(ctx, "ann", g2, "ugo"))
-	must(t, e.svc.AssignCollaboratorGroup(ctx, "ann", g1, cg))
-	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g1))
-	must(t, e.svc.MoveDossier(ctx, "ann", "act3", g2))
+	must(t, errOf(e.svc.AssignCollaborator(ctx, "ann", g2, "ugo")))
+	must(t, errOf(e.svc.AssignCollaboratorGroup(ctx, "ann", g1, cg)))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", g1)))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act3", g2)))
 	for _, d := range []cabinet.DossierID{"act1", "act3"} {
 		if !e.routes(t, "ugo", d).Has(cabinet.RouteGroupDirect) {
 			t.Errorf("ugo misses %s", d)
@@ -404,7 +406,7 @@ func TestGRP8_ManyGroups(t *testing.T) {
 			t.Errorf("tia misses %s", d)
 		}
 	}
-	groups, err := e.svc.ClientGroupsOf(ctx, e.office, "ugo")
+	groups, err := e.svc.ClientGroupsOf(ctx, "ann", e.office, "ugo")
 	must(t, err)
 	if !slices.Equal(groups, []cabinet.ClientGroupID{g1, g2}) {
 		t.Errorf("ClientGroupsOf(ugo) = %v", groups)
@@ -417,13 +419,13 @@ func TestGRP9_ListDossiers(t *testing.T) {
 	e := newEnv(t)
 	g1, _, _ := setupGroups(t, e)
 	for _, d := range []cabinet.DossierID{"act1", "act2", "act3"} {
-		must(t, e.svc.MoveDossier(ctx, "ann", d, g1))
+		must(t, errRev(e.svc.MoveDossier(ctx, "ann", d, g1)))
 	}
-	e.dossiers.set(cabinet.DossierFacts{ID: "act3", Office: e.office, Status: cabinet.DossierArchived, Manager: "sam"})
-	ids := func(ds []cabinet.DossierFacts) []cabinet.DossierID {
+	e.setDossier(cabinet.DossierFacts{ID: "act3", Office: e.office, Status: cabinet.DossierArchived, Manager: "sam"})
+	ids := func(ds []clientgroup.DossierEntry) []cabinet.DossierID {
 		var out []cabinet.DossierID
 		for _, d := range ds {
-			out = append(out, d.ID)
+			out = append(out, d.Dossier.ID)
 		}
 		return out
 	}
@@ -439,7 +441,7 @@ func TestGRP9_ListDossiers(t *testing.T) {
 		{"Nothing", clientgroup.DossierFilter{ClientGroup: g1, Manager: "ugo"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			all, next, err := e.svc.ListDossiers(ctx, c.f, cabinet.Page{})
+			all, next, err := e.svc.Dossiers(ctx, "ann", c.f, cabinet.Page{})
 			must(t, err)
 			if !slices.Equal(ids(all), c.want) || next != "" {
 				t.Errorf("ListDossiers = %v, %q; want %v", ids(all), next, c.want)
@@ -447,7 +449,7 @@ func TestGRP9_ListDossiers(t *testing.T) {
 			var paged []cabinet.DossierID
 			var after cabinet.Cursor
 			for range 10 {
-				page, next, err := e.svc.ListDossiers(ctx, c.f, cabinet.Page{After: after, Limit: 1})
+				page, next, err := e.svc.Dossiers(ctx, "ann", c.f, cabinet.Page{After: after, Limit: 1})
 				must(t, err)
 				paged = append(paged, ids(page)...)
 				if next == "" {
@@ -459,18 +461,20 @@ func TestGRP9_ListDossiers(t *testing.T) {
 				t.Errorf("paged = %v, want %v", paged, c.want)
 			}
 			var streamed []cabinet.DossierID
-			for d, err := range e.svc.Dossiers(ctx, c.f) {
+			for d, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.DossierEntry, cabinet.Cursor, error) {
+				return e.svc.Dossiers(ctx, "ann", c.f, p)
+			}) {
 				must(t, err)
-				streamed = append(streamed, d.ID)
+				streamed = append(streamed, d.Dossier.ID)
 			}
 			if !slices.Equal(streamed, c.want) {
 				t.Errorf("streamed = %v, want %v", streamed, c.want)
 			}
 		})
 	}
-	_, _, err := e.svc.ListDossiers(ctx, clientgroup.DossierFilter{}, cabinet.Page{})
-	wantErr(t, err, cabinet.ErrInvalid, "client_group")
-	_, _, err = e.svc.ListDossiers(ctx, clientgroup.DossierFilter{ClientGroup: "group_nope"}, cabinet.Page{})
+	_, _, err := e.svc.Dossiers(ctx, "ann", clientgroup.DossierFilter{}, cabinet.Page{})
+	wantErr(t, err, cabinet.ErrInvalid, "office") // v2: without a group, the office is required
+	_, _, err = e.svc.Dossiers(ctx, "ann", clientgroup.DossierFilter{ClientGroup: "group_nope"}, cabinet.Page{})
 	wantErr(t, err, cabinet.ErrNotFound, "")
 }
 
@@ -485,9 +489,9 @@ func TestGRP10_BothSidesOneTruth(t *testing.T) {
 		t.Fatal("fixtures differ")
 	}
 	// ugo: from {g1} to {g2}.
-	must(t, viaGroups.svc.AssignCollaborator(ctx, "ann", ga2, "ugo"))
-	must(t, viaGroups.svc.UnassignCollaborator(ctx, "ann", ga1, "ugo"))
-	must(t, viaCollaborator.svc.SetCollaboratorClientGroups(ctx, "ann", viaCollaborator.office, "ugo", []cabinet.ClientGroupID{gb2}))
+	must(t, errOf(viaGroups.svc.AssignCollaborator(ctx, "ann", ga2, "ugo")))
+	must(t, errRev(viaGroups.svc.UnassignCollaborator(ctx, "ann", ga1, "ugo")))
+	must(t, errRev(viaCollaborator.svc.SetCollaboratorClientGroups(ctx, "ann", viaCollaborator.office, "ugo", []cabinet.ClientGroupID{gb2})))
 	a, b := takeSnapshot(t, viaGroups.store), takeSnapshot(t, viaCollaborator.store)
 	a.Revision, b.Revision = 0, 0
 	if d := cmp.Diff(a, b); d != "" {
@@ -504,13 +508,13 @@ func TestGRP10_BothSidesOneTruth(t *testing.T) {
 	if d := cmp.Diff(sortEv(viaGroups.log.Events()), sortEv(viaCollaborator.log.Events())); d != "" {
 		t.Errorf("different events: %s", d)
 	}
-	got, err := viaCollaborator.svc.ClientGroupsOf(ctx, viaCollaborator.office, "ugo")
+	got, err := viaCollaborator.svc.ClientGroupsOf(ctx, "ann", viaCollaborator.office, "ugo")
 	must(t, err)
 	if !slices.Equal(got, []cabinet.ClientGroupID{gb2}) {
 		t.Errorf("ClientGroupsOf = %v", got)
 	}
 	// and the group side sees what the collaborator side wrote.
-	err = viaCollaborator.svc.View(ctx, func(r clientgroup.Reader) error {
+	err = viaCollaborator.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
 		das, _, err := r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: gb2}, cabinet.Page{})
 		if len(das) != 1 || das[0].User != "ugo" {
 			t.Errorf("g2 direct collaborators = %v", das)
@@ -518,8 +522,8 @@ func TestGRP10_BothSidesOneTruth(t *testing.T) {
 		return err
 	})
 	must(t, err)
-	wantErr(t, viaCollaborator.svc.SetCollaboratorClientGroups(ctx, "ann", viaCollaborator.office, "ugo", []cabinet.ClientGroupID{""}), cabinet.ErrInvalid, "groups")
-	wantErr(t, viaCollaborator.svc.SetCollaboratorClientGroups(ctx, "ann", viaCollaborator.office, "vic", nil), cabinet.ErrNotFound, "")
+	wantErr(t, errRev(viaCollaborator.svc.SetCollaboratorClientGroups(ctx, "ann", viaCollaborator.office, "ugo", []cabinet.ClientGroupID{""})), cabinet.ErrInvalid, "groups")
+	wantErr(t, errRev(viaCollaborator.svc.SetCollaboratorClientGroups(ctx, "ann", viaCollaborator.office, "vic", nil)), cabinet.ErrNotFound, "")
 }
 
 // GRP-11: removing a collaborator removes every internal route, even when
@@ -527,15 +531,15 @@ func TestGRP10_BothSidesOneTruth(t *testing.T) {
 func TestGRP11_RemovingCollaboratorRemovesRoutes(t *testing.T) {
 	e := newEnv(t)
 	g1, g2, cg := setupGroups(t, e)
-	must(t, e.svc.AddMember(ctx, "ann", cg, "sam"))
-	must(t, e.svc.AssignCollaborator(ctx, "ann", g1, "sam"))
-	must(t, e.svc.MoveDossier(ctx, "ann", "act1", g1))
-	must(t, e.svc.MoveDossier(ctx, "ann", "act2", g2))
+	must(t, errOf(e.svc.AddMember(ctx, "ann", cg, "sam")))
+	must(t, errOf(e.svc.AssignCollaborator(ctx, "ann", g1, "sam")))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act1", g1)))
+	must(t, errRev(e.svc.MoveDossier(ctx, "ann", "act2", g2)))
 	if r := e.routes(t, "sam", "act1"); r != cabinet.RouteManager|cabinet.RouteGroupDirect {
 		t.Fatalf("before: %v", r)
 	}
 	e.log.Reset()
-	must(t, e.svc.RemoveCollaborator(ctx, "ann", e.office, "sam"))
+	must(t, errRev(e.svc.RemoveCollaborator(ctx, "ann", e.office, "sam")))
 	for _, d := range []cabinet.DossierID{"act1", "act2", "act3"} {
 		if r := e.routes(t, "sam", d); r != cabinet.NoRoutes {
 			t.Errorf("sam still reaches %s by %v", d, r)
@@ -555,6 +559,8 @@ func TestGRP11_RemovingCollaboratorRemovesRoutes(t *testing.T) {
 	want := []cabinet.Event{
 		clientgroup.CollaboratorGroupMemberRemoved{Office: e.office, Group: cg, User: "sam"},
 		clientgroup.CollaboratorUnassigned{Office: e.office, ClientGroup: g1, User: "sam"},
+		// v2: sam is released as manager in the same transaction (GRP-11)
+		access.DossierManagerSet{Dossier: "act1", Office: e.office, Previous: "sam"},
 		clientgroup.CollaboratorRemoved{Office: e.office, User: "sam", Profile: cabinet.ProfileStandard},
 	}
 	if d := cmp.Diff(want, e.log.Events()); d != "" {
@@ -569,16 +575,16 @@ func TestGRP11_RemovingCollaboratorRemovesRoutes(t *testing.T) {
 
 func TestEventsNameRecords(t *testing.T) {
 	e := newEnv(t)
-	g, err := e.svc.CreateClientGroup(ctx, "ann", e.office, "G", "g@example.com")
+	g, _, err := e.svc.CreateClientGroup(ctx, "ann", e.office, "G", "g@example.com")
 	must(t, err)
-	cg, err := e.svc.CreateCollaboratorGroup(ctx, "ann", e.office, "C")
+	cg, _, err := e.svc.CreateCollaboratorGroup(ctx, "ann", e.office, "C")
 	must(t, err)
-	must(t, e.svc.AddMember(ctx, "ann", cg.ID, "sam"))
-	must(t, e.svc.AssignCollaboratorGroup(ctx, "ann", g.ID, cg.ID))
-	_, err = e.svc.RenameCollaboratorGroup(ctx, "ann", cg.ID, "C2")
+	must(t, errOf(e.svc.AddMember(ctx, "ann", cg.ID, "sam")))
+	must(t, errOf(e.svc.AssignCollaboratorGroup(ctx, "ann", g.ID, cg.ID)))
+	_, _, err = e.svc.RenameCollaboratorGroup(ctx, "ann", cg.ID, "C2")
 	must(t, err)
-	must(t, e.svc.DeleteCollaboratorGroup(ctx, "ann", cg.ID))
-	_, err = e.svc.SetProfile(ctx, "ann", e.office, "sam", cabinet.ProfileAdmin)
+	must(t, errRev(e.svc.DeleteCollaboratorGroup(ctx, "ann", cg.ID)))
+	_, _, err = e.svc.SetProfile(ctx, "ann", e.office, "sam", cabinet.ProfileAdmin)
 	must(t, err)
 	want := []cabinet.Event{
 		clientgroup.ClientGroupCreated{Office: e.office, Group: g.ID, Name: "G", Email: "g@example.com"},
@@ -604,28 +610,28 @@ func TestEventsNameRecords(t *testing.T) {
 func TestRemainingCommands(t *testing.T) {
 	e := newEnv(t)
 	g1, g2, cg := setupGroups(t, e)
-	o, err := e.svc.UpdateOffice(ctx, "bob", e.office, "Bob & Ann", "hello@example.com")
+	o, _, err := e.svc.UpdateOffice(ctx, "bob", e.office, "Bob & Ann", "hello@example.com")
 	must(t, err)
-	if got, _ := e.svc.Office(ctx, e.office); got != o || o.Name != "Bob & Ann" {
+	if got, _ := e.svc.Office(ctx, "ann", e.office); got != o || o.Name != "Bob & Ann" {
 		t.Errorf("Office = %+v", got)
 	}
-	_, err = e.svc.UpdateOffice(ctx, "bob", e.office, "Bob & Ann", "nope")
+	_, _, err = e.svc.UpdateOffice(ctx, "bob", e.office, "Bob & Ann", "nope")
 	wantErr(t, err, cabinet.ErrInvalid, "email")
-	must(t, e.svc.RemoveMember(ctx, "ann", cg, "tia"))
-	wantErr(t, e.svc.RemoveMember(ctx, "ann", cg, "tia"), cabinet.ErrNotFound, "")
-	must(t, e.svc.UnassignCollaboratorGroup(ctx, "ann", g2, cg))
-	wantErr(t, e.svc.UnassignCollaboratorGroup(ctx, "ann", g2, cg), cabinet.ErrNotFound, "")
-	must(t, e.svc.UnassignCollaborator(ctx, "ann", g1, "ugo"))
-	wantErr(t, e.svc.UnassignCollaborator(ctx, "ann", g1, "ugo"), cabinet.ErrNotFound, "")
-	_, err = e.svc.SetClientGroupEmail(ctx, "ann", g1, "g1@example.com")
+	must(t, errRev(e.svc.RemoveMember(ctx, "ann", cg, "tia")))
+	wantErr(t, errRev(e.svc.RemoveMember(ctx, "ann", cg, "tia")), cabinet.ErrNotFound, "")
+	must(t, errRev(e.svc.UnassignCollaboratorGroup(ctx, "ann", g2, cg)))
+	wantErr(t, errRev(e.svc.UnassignCollaboratorGroup(ctx, "ann", g2, cg)), cabinet.ErrNotFound, "")
+	must(t, errRev(e.svc.UnassignCollaborator(ctx, "ann", g1, "ugo")))
+	wantErr(t, errRev(e.svc.UnassignCollaborator(ctx, "ann", g1, "ugo")), cabinet.ErrNotFound, "")
+	_, _, err = e.svc.SetClientGroupEmail(ctx, "ann", g1, "g1@example.com")
 	must(t, err)
-	_, err = e.svc.RenameClientGroup(ctx, "ann", g1, "Renamed")
+	_, _, err = e.svc.RenameClientGroup(ctx, "ann", g1, "Renamed")
 	must(t, err)
-	got, err := e.svc.ClientGroup(ctx, g1)
+	got, err := e.svc.ClientGroup(ctx, "ann", g1)
 	if err != nil || got.Name != "Renamed" || got.Email != "g1@example.com" {
 		t.Errorf("ClientGroup = %+v, %v", got, err)
 	}
-	c, err := e.svc.CollaboratorGroup(ctx, cg)
+	c, err := e.svc.CollaboratorGroup(ctx, "ann", cg)
 	if err != nil || c.Name != "Juniors" {
 		t.Errorf("CollaboratorGroup = %+v, %v", c, err)
 	}
@@ -641,17 +647,17 @@ func TestRemainingCommands(t *testing.T) {
 		t.Errorf("events: %s", d)
 	}
 	t.Run("EmptyIDsAreInvalid", func(t *testing.T) {
-		wantErr(t, e.svc.MoveDossier(ctx, "", "act1", g1), cabinet.ErrInvalid, "actor")
-		wantErr(t, e.svc.MoveDossier(ctx, "ann", "", g1), cabinet.ErrInvalid, "dossier")
-		wantErr(t, e.svc.AddMember(ctx, "ann", "", "sam"), cabinet.ErrInvalid, "group")
-		wantErr(t, e.svc.AssignCollaboratorGroup(ctx, "ann", g1, ""), cabinet.ErrInvalid, "collaborator_group")
+		wantErr(t, errRev(e.svc.MoveDossier(ctx, "", "act1", g1)), cabinet.ErrInvalid, "actor")
+		wantErr(t, errRev(e.svc.MoveDossier(ctx, "ann", "", g1)), cabinet.ErrInvalid, "dossier")
+		wantErr(t, errOf(e.svc.AddMember(ctx, "ann", "", "sam")), cabinet.ErrInvalid, "group")
+		wantErr(t, errOf(e.svc.AssignCollaboratorGroup(ctx, "ann", g1, "")), cabinet.ErrInvalid, "collaborator_group")
 	})
 	t.Run("CancelledContext", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		e.log.Reset()
 		before := takeSnapshot(t, e.store)
-		_, err := e.svc.CreateClientGroup(cctx, "ann", e.office, "X", "")
+		_, _, err := e.svc.CreateClientGroup(cctx, "ann", e.office, "X", "")
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v", err)
 		}

@@ -41,15 +41,15 @@ func buildOffice(t *testing.T, k *kit.Kit) office {
 	require.NoError(t, err)
 	o.manager, _, err = k.Teams.CreateUser(ctx, "signup", "Marc", "marc@office.example")
 	require.NoError(t, err)
-	off, err := k.Groups.CreateOffice(ctx, o.admin.ID, "Office", "contact@office.example")
+	off, _, err := k.Groups.CreateOffice(ctx, o.admin.ID, "Office", "contact@office.example")
 	require.NoError(t, err)
-	_, err = k.Groups.AddCollaborator(ctx, o.admin.ID, off.ID, o.manager.ID, cabinet.ProfileStandard)
+	_, _, err = k.Groups.AddCollaborator(ctx, o.admin.ID, off.ID, o.manager.ID, cabinet.ProfileStandard)
 	require.NoError(t, err)
-	d, err := k.Access.CreateDossier(ctx, o.manager.ID, off.ID, "Roux family")
+	d, _, err := k.Access.CreateDossier(ctx, o.manager.ID, off.ID, "Roux family")
 	require.NoError(t, err)
 	o.dossier = d.ID
-	require.NoError(t, k.Access.SetStatus(ctx, o.manager.ID, d.ID, cabinet.DossierActivated))
-	o.holder, err = k.Access.AddPerson(ctx, o.manager.ID, d.ID, access.PersonInput{Name: "Claire Roux", Relation: access.RelationHolder})
+	require.NoError(t, errOf(k.Access.SetStatus(ctx, o.manager.ID, d.ID, cabinet.DossierActivated)))
+	o.holder, _, err = k.Access.AddPerson(ctx, o.manager.ID, d.ID, access.PersonInput{Name: "Claire Roux", Relation: access.RelationHolder})
 	require.NoError(t, err)
 	return o
 }
@@ -120,7 +120,7 @@ func TestNewLinksSignUpsToGrantsAndHostListeners(t *testing.T) {
 	o := buildOffice(t, k)
 	ctx := context.Background()
 
-	_, err := k.Access.GrantPerson(ctx, o.manager.ID, o.holder.ID, access.GrantInput{
+	_, _, err := k.Access.GrantPerson(ctx, o.manager.ID, o.holder.ID, access.GrantInput{
 		Email: "claire@example.com", Phone: "06 12 34 56 78", Level: access.LevelReadOnly})
 	require.NoError(t, err)
 
@@ -179,3 +179,6 @@ func TestNewReturnsTheLoadingError(t *testing.T) {
 	require.Nil(t, k)
 	require.True(t, errors.Is(err, context.Canceled), "got %v", err)
 }
+
+// errOf keeps the error of a command's results.
+func errOf[T any](_ T, _ cabinet.Revision, err error) error { return err }

@@ -15,6 +15,8 @@ var _ access.Store = (*Store)(nil)
 type accessTables struct {
 	dossiers       *memdb.Table[cabinet.DossierID, access.Dossier]
 	byOffice       *memdb.Index[cabinet.OfficeID, cabinet.DossierID]
+	byManager      *memdb.Index[cabinet.UserID, cabinet.DossierID]
+	byAssigned     *memdb.Index[cabinet.UserID, cabinet.DossierID]
 	persons        *memdb.Table[access.PersonID, access.Person]
 	personsOf      *memdb.Index[cabinet.DossierID, access.PersonID]
 	advisors       *memdb.Table[access.AdvisorID, access.Advisor]
@@ -34,6 +36,8 @@ func (t *accessTables) init() {
 		return d
 	})
 	t.byOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.DossierID]()
+	t.byManager = memdb.NewIndex[cabinet.UserID, cabinet.DossierID]()
+	t.byAssigned = memdb.NewIndex[cabinet.UserID, cabinet.DossierID]()
 	t.persons = memdb.NewTable[access.PersonID, access.Person](nil)
 	t.personsOf = memdb.NewIndex[cabinet.DossierID, access.PersonID]()
 	t.advisors = memdb.NewTable[access.AdvisorID, access.Advisor](nil)
@@ -110,12 +114,28 @@ func (r accessReader) Dossier(ctx context.Context, id cabinet.DossierID) (access
 	return d, nil
 }
 
+// Dossiers implements access.Reader: it walks the narrowest index the
+// filter names (manager, assigned collaborator, office) and keeps the rows
+// that match every field.
 func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
-	ids := r.t.dossiers.Keys()
-	if f.Office != "" {
+	var ids []cabinet.DossierID
+	switch {
+	case f.Manager != "":
+		ids = r.t.byManager.Members(f.Manager)
+	case f.Assigned != "":
+		ids = r.t.byAssigned.Members(f.Assigned)
+	case f.Office != "":
 		ids = r.t.byOffice.Members(f.Office)
+	default:
+		ids = r.t.dossiers.Keys()
 	}
-	return page(ctx, ids, r.t.dossiers.Get, nil, p)
+	keep := func(d access.Dossier) bool {
+		return (f.Office == "" || d.Office == f.Office) &&
+			(f.Manager == "" || d.Manager == f.Manager) &&
+			(f.Assigned == "" || slices.Contains(d.Assigned, f.Assigned)) &&
+			(f.Status == cabinet.DossierStatusInvalid || d.Status == f.Status)
+	}
+	return page(ctx, ids, r.t.dossiers.Get, keep, p)
 }
 
 func (r accessReader) Person(ctx context.Context, id access.PersonID) (access.Person, error) {
@@ -219,9 +239,21 @@ func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 	}
 	if old, ok := w.t.dossiers.Get(d.ID); ok {
 		w.t.byOffice.Remove(w.tx, old.Office, d.ID)
+		if old.Manager != "" {
+			w.t.byManager.Remove(w.tx, old.Manager, d.ID)
+		}
+		for _, u := range old.Assigned {
+			w.t.byAssigned.Remove(w.tx, u, d.ID)
+		}
 	}
 	w.t.dossiers.Put(w.tx, d.ID, d)
 	w.t.byOffice.Add(w.tx, d.Office, d.ID)
+	if d.Manager != "" {
+		w.t.byManager.Add(w.tx, d.Manager, d.ID)
+	}
+	for _, u := range d.Assigned {
+		w.t.byAssigned.Add(w.tx, u, d.ID)
+	}
 	return nil
 }
 

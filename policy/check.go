@@ -352,7 +352,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 	case ManageFamilyAccess:
 		var routes cabinet.Routes
 		grants := ix.grantsOf(d)
-		merr := access.CanManageExternalAccess(d.dossier(), u.id)
+		merr := access.CanManageExternalAccess(d.dossier(), access.Actor{ID: u.id, Profile: profile, Held: grants})
 		if merr == nil {
 			routes |= cabinet.RouteManager
 		}
@@ -369,7 +369,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 	case ManageExternalAdvisors:
 		// The very predicate access.Service uses (ACC-9), so that both
 		// name the same rule.
-		if err := access.CanManageAdvisorAccess(d.dossier(), u.id); err != nil {
+		if err := access.CanManageAdvisorAccess(d.dossier(), access.Actor{ID: u.id, Profile: profile}); err != nil {
 			return denyErr(err, "ACC-9")
 		}
 		return allow(cabinet.RouteManager)
@@ -377,7 +377,7 @@ func (ix *index) decideDossier(u *userRec, d *dossRec, a Action, s access.Sectio
 		return both(cabinet.RouteAdmin, clientgroup.CanAdminister(profile),
 			clientgroup.CanPlace(d.facts, clientgroup.ClientGroup{ID: ix.cgID(d.group), Office: d.facts.Office}), "GRP-5")
 	case SetManager:
-		if err := access.CanManageDossier(d.dossier(), u.id, profile); err != nil {
+		if err := access.CanManageDossier(d.dossier(), access.Actor{ID: u.id, Profile: profile}); err != nil {
 			return denyErr(err, "ACC-1")
 		}
 		var routes cabinet.Routes
@@ -402,7 +402,7 @@ func (ix *index) decidePerson(u *userRec, d *dossRec, id access.PersonID) verdic
 		return deny("POL-4", reasonUnknownPerson)
 	}
 	dd, grants := d.dossier(), ix.grantsOf(d)
-	if err := access.CanManagePersonAccess(dd, u.id, grants, p.Relation); err != nil {
+	if err := access.CanManagePersonAccess(dd, access.Actor{ID: u.id, Profile: u.profile(dd.Office), Held: grants}, p.Relation, access.LevelInvalid); err != nil {
 		return denyErr(err, "ACC-7")
 	}
 	var routes cabinet.Routes

@@ -199,6 +199,73 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 		})
 	})
 
+	t.Run("DossierFilters", func(t *testing.T) {
+		// GRP-11: a store indexes dossiers by manager and by assigned
+		// collaborator, and the indexes follow every change.
+		s := newStore(t)
+		withStatus := func(d access.Dossier, st cabinet.DossierStatus, mgr cabinet.UserID) access.Dossier {
+			d.Status, d.Manager = st, mgr
+			return d
+		}
+		put(t, s, func(ctx context.Context, w access.Writer) error {
+			return errors.Join(
+				w.PutDossier(ctx, withStatus(dossier("d1", "o1", "u_a"), cabinet.DossierActivated, "u_m")),
+				w.PutDossier(ctx, withStatus(dossier("d2", "o1", "u_a", "u_b"), cabinet.DossierArchived, "u_n")),
+				w.PutDossier(ctx, withStatus(dossier("d3", "o1"), cabinet.DossierDraft, "u_m")),
+				w.PutDossier(ctx, withStatus(dossier("d4", "o2", "u_a"), cabinet.DossierActivated, "u_m")),
+				w.PutDossier(ctx, withStatus(dossier("d5", "o1"), cabinet.DossierActivated, "")),
+			)
+		})
+		check := func(stage string, want map[string][]cabinet.DossierID, filters map[string]access.DossierFilter) {
+			t.Helper()
+			view(t, s, func(ctx context.Context, r access.Reader) {
+				for name, f := range filters {
+					ds, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
+						return r.Dossiers(ctx, f, p)
+					})
+					require.NoError(t, err, name)
+					var ids []cabinet.DossierID
+					for _, d := range ds {
+						ids = append(ids, d.ID)
+					}
+					assert.Equal(t, want[name], ids, "%s: %s", stage, name)
+				}
+			})
+		}
+		filters := map[string]access.DossierFilter{
+			"manager":             {Manager: "u_m"},
+			"manager in office":   {Office: "o1", Manager: "u_m"},
+			"assigned":            {Assigned: "u_a"},
+			"assigned in office":  {Office: "o1", Assigned: "u_a"},
+			"status":              {Office: "o1", Status: cabinet.DossierActivated},
+			"manager and status":  {Manager: "u_m", Status: cabinet.DossierDraft},
+			"assigned and status": {Assigned: "u_a", Status: cabinet.DossierArchived},
+			"nobody":              {Manager: "u_nobody"},
+		}
+		check("after put", map[string][]cabinet.DossierID{
+			"manager":             {"d1", "d3", "d4"},
+			"manager in office":   {"d1", "d3"},
+			"assigned":            {"d1", "d2", "d4"},
+			"assigned in office":  {"d1", "d2"},
+			"status":              {"d1", "d5"},
+			"manager and status":  {"d3"},
+			"assigned and status": {"d2"},
+		}, filters)
+		put(t, s, func(ctx context.Context, w access.Writer) error {
+			return errors.Join(
+				w.PutDossier(ctx, withStatus(dossier("d1", "o1"), cabinet.DossierActivated, "u_n")),
+				w.PutDossier(ctx, withStatus(dossier("d3", "o1", "u_a"), cabinet.DossierActivated, "")),
+			)
+		})
+		check("after replace", map[string][]cabinet.DossierID{
+			"manager":             {"d4"},
+			"assigned":            {"d2", "d3", "d4"},
+			"assigned in office":  {"d2", "d3"},
+			"status":              {"d1", "d3", "d5"},
+			"assigned and status": {"d2"},
+		}, filters)
+	})
+
 	t.Run("Pagination", func(t *testing.T) {
 		s := newStore(t)
 		put(t, s, func(ctx context.Context, w access.Writer) error {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/memstore"
 )
@@ -30,15 +31,11 @@ func (a accounts) User(_ context.Context, _ cabinet.Tx, id cabinet.UserID) (cabi
 	return u, nil
 }
 
-// dossiers stands in for access.Service (the dossiers' facts).
-type dossiers map[cabinet.DossierID]cabinet.DossierFacts
-
-func (d dossiers) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
-	f, ok := d[id]
-	if !ok {
-		return f, cabinet.NotFound("dossier", id)
-	}
-	return f, nil
+// putDossier stands in for access.Service: it writes a dossier record
+// straight into the store.
+func putDossier(ctx context.Context, store *memstore.Store, d access.Dossier) error {
+	_, err := store.UpdateAccess(ctx, func(w access.Writer) error { return w.PutDossier(ctx, d) })
+	return err
 }
 
 func main() {
@@ -55,9 +52,9 @@ func run() error {
 	for _, p := range people {
 		users[p] = cabinet.User{ID: p, DisplayName: string(p), Email: string(p) + "@notaires.example"}
 	}
-	facts := dossiers{}
+	store := memstore.New()
 	log := &cabinet.EventLog{}
-	svc := clientgroup.NewService(memstore.New(), users, facts,
+	svc := clientgroup.NewService(store, users, access.NewFacts(store),
 		cabinet.WithIDs(&cabinet.SequentialIDs{}),
 		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))),
 		cabinet.WithEvents(log))
@@ -65,59 +62,65 @@ func run() error {
 	step := func(format string, args ...any) { fmt.Printf("\n== "+format+"\n", args...) }
 
 	step("Alice creates the office and becomes its first admin")
-	office, err := svc.CreateOffice(ctx, "alice", "Étude Martin", "contact@notaires.example")
+	office, _, err := svc.CreateOffice(ctx, "alice", "Étude Martin", "contact@notaires.example")
 	if err != nil {
 		return err
 	}
 	fmt.Printf("office %s %q, general address %s\n", office.ID, office.Name, office.Email)
 
 	step("Alice adds Bruno as admin, Chloé, David and Emma as standard collaborators")
-	if _, err := svc.AddCollaborator(ctx, "alice", office.ID, "bruno", cabinet.ProfileAdmin); err != nil {
+	if _, _, err := svc.AddCollaborator(ctx, "alice", office.ID, "bruno", cabinet.ProfileAdmin); err != nil {
 		return err
 	}
 	for _, p := range []cabinet.UserID{"chloe", "david", "emma"} {
-		if _, err := svc.AddCollaborator(ctx, "alice", office.ID, p, cabinet.ProfileStandard); err != nil {
+		if _, _, err := svc.AddCollaborator(ctx, "alice", office.ID, p, cabinet.ProfileStandard); err != nil {
 			return err
 		}
 	}
 
 	step("A collaborator group and two client groups")
-	juniors, err := svc.CreateCollaboratorGroup(ctx, "alice", office.ID, "Juniors")
+	juniors, _, err := svc.CreateCollaboratorGroup(ctx, "alice", office.ID, "Juniors")
 	if err != nil {
 		return err
 	}
 	for _, p := range []cabinet.UserID{"david", "emma"} {
-		if err := svc.AddMember(ctx, "alice", juniors.ID, p); err != nil {
+		if _, _, err := svc.AddMember(ctx, "alice", juniors.ID, p); err != nil {
 			return err
 		}
 	}
-	estates, err := svc.CreateClientGroup(ctx, "alice", office.ID, "Estates", "estates@notaires.example")
+	estates, _, err := svc.CreateClientGroup(ctx, "alice", office.ID, "Estates", "estates@notaires.example")
 	if err != nil {
 		return err
 	}
-	companies, err := svc.CreateClientGroup(ctx, "bruno", office.ID, "Companies", "")
+	companies, _, err := svc.CreateClientGroup(ctx, "bruno", office.ID, "Companies", "")
 	if err != nil {
 		return err
 	}
-	if err := svc.AssignCollaborator(ctx, "alice", estates.ID, "chloe"); err != nil {
+	if _, _, err := svc.AssignCollaborator(ctx, "alice", estates.ID, "chloe"); err != nil {
 		return err
 	}
-	if err := svc.AssignCollaboratorGroup(ctx, "alice", companies.ID, juniors.ID); err != nil {
+	if _, _, err := svc.AssignCollaboratorGroup(ctx, "alice", companies.ID, juniors.ID); err != nil {
 		return err
 	}
 	fmt.Printf("%s: Chloé directly; %s: the %s group (David, Emma)\n", estates.Name, companies.Name, juniors.Name)
 
 	step("Chloé (standard) tries to create a client group")
-	_, err = svc.CreateClientGroup(ctx, "chloe", office.ID, "Mine", "")
+	_, _, err = svc.CreateClientGroup(ctx, "chloe", office.ID, "Mine", "")
 	fmt.Println("refused:", err)
 
-	facts["dossier_dupont"] = cabinet.DossierFacts{ID: "dossier_dupont", Office: office.ID, Status: cabinet.DossierActivated}
-	facts["dossier_draft"] = cabinet.DossierFacts{ID: "dossier_draft", Office: office.ID, Status: cabinet.DossierDraft}
+	for _, d := range []access.Dossier{
+		{ID: "dossier_dupont", Office: office.ID, Name: "Dupont", Status: cabinet.DossierActivated},
+		{ID: "dossier_draft", Office: office.ID, Name: "Draft", Status: cabinet.DossierDraft},
+	} {
+		if err := putDossier(ctx, store, d); err != nil {
+			return err
+		}
+	}
 
 	who := func(d cabinet.DossierID) (map[cabinet.UserID]cabinet.Routes, error) {
 		out := map[cabinet.UserID]cabinet.Routes{}
 		for _, p := range people {
-			r, err := svc.Routes(ctx, p, d)
+			r, err := svc.Routes(ctx, "alice", p, d)
 			if err != nil {
 				return nil, err
 			}
@@ -140,7 +143,7 @@ func run() error {
 			}
 			fmt.Printf("  %-6s %s%s\n", p, now[p], mark)
 		}
-		addr, err := svc.ContactAddress(ctx, d)
+		addr, err := svc.ContactAddress(ctx, "alice", d)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +158,7 @@ func run() error {
 	}
 
 	step("Alice puts it into %s", estates.Name)
-	if err := svc.MoveDossier(ctx, "alice", "dossier_dupont", estates.ID); err != nil {
+	if _, err := svc.MoveDossier(ctx, "alice", "dossier_dupont", estates.ID); err != nil {
 		return err
 	}
 	if r, err = show("dossier_dupont", r); err != nil {
@@ -163,7 +166,7 @@ func run() error {
 	}
 
 	step("Bruno moves it to %s: it leaves %s in the same step (GRP-4)", companies.Name, estates.Name)
-	if err := svc.MoveDossier(ctx, "bruno", "dossier_dupont", companies.ID); err != nil {
+	if _, err := svc.MoveDossier(ctx, "bruno", "dossier_dupont", companies.ID); err != nil {
 		return err
 	}
 	if r, err = show("dossier_dupont", r); err != nil {
@@ -171,10 +174,11 @@ func run() error {
 	}
 
 	step("A draft dossier cannot be put into a group (GRP-5)")
-	fmt.Println("refused:", svc.MoveDossier(ctx, "alice", "dossier_draft", estates.ID))
+	_, err = svc.MoveDossier(ctx, "alice", "dossier_draft", estates.ID)
+	fmt.Println("refused:", err)
 
 	step("Emma leaves the office: every internal route she had is gone (GRP-11)")
-	if err := svc.RemoveCollaborator(ctx, "alice", office.ID, "emma"); err != nil {
+	if _, err := svc.RemoveCollaborator(ctx, "alice", office.ID, "emma"); err != nil {
 		return err
 	}
 	if _, err = show("dossier_dupont", r); err != nil {
@@ -182,11 +186,13 @@ func run() error {
 	}
 
 	step("Dossiers of %s (GRP-9)", companies.Name)
-	for d, err := range svc.Dossiers(ctx, clientgroup.DossierFilter{ClientGroup: companies.ID, Status: cabinet.DossierActivated}) {
+	for e, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.DossierEntry, cabinet.Cursor, error) {
+		return svc.Dossiers(ctx, "alice", clientgroup.DossierFilter{ClientGroup: companies.ID, Status: cabinet.DossierActivated}, p)
+	}) {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  %s (%s)\n", d.ID, d.Status)
+		fmt.Printf("  %s (%s)\n", e.Dossier.ID, e.Dossier.Status)
 	}
 
 	step("Events published")

@@ -20,13 +20,42 @@ import (
 )
 
 // directory plays the office directory (package clientgroup in a real host).
-type directory map[cabinet.UserID]cabinet.Profile
+type directory struct {
+	profiles map[cabinet.UserID]cabinet.Profile
+	dossiers *access.Facts
+}
 
 func (d directory) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
-	if p, ok := d[u]; ok && office == "office_dupont" {
+	if p, ok := d.profiles[u]; ok && office == "office_dupont" {
 		return p, nil
 	}
 	return cabinet.ProfileInvalid, cabinet.NotFound("collaborator", u)
+}
+
+// Routes gives admins the admin route and the manager the manager route
+// (this office has no client groups).
+func (d directory) Routes(ctx context.Context, tx cabinet.Tx, u cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
+	f, err := d.dossiers.DossierFacts(ctx, tx, dossier)
+	if err != nil {
+		return cabinet.NoRoutes, err
+	}
+	p, err := d.Profile(ctx, tx, f.Office, u)
+	if err != nil {
+		return cabinet.NoRoutes, nil
+	}
+	var r cabinet.Routes
+	if p == cabinet.ProfileAdmin {
+		r |= cabinet.RouteAdmin
+	}
+	if f.Manager == u {
+		r |= cabinet.RouteManager
+	}
+	return r, nil
+}
+
+// PlaceOnActivation refuses: this office has no client groups.
+func (directory) PlaceOnActivation(_ context.Context, _ cabinet.Tx, _ cabinet.DossierID, g cabinet.ClientGroupID) ([]cabinet.Event, error) {
+	return nil, cabinet.NotFound("client group", g)
 }
 
 // accounts plays the account directory (package team in a real host).
@@ -67,9 +96,9 @@ func main() {
 func run() error {
 	ctx := context.Background()
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	dir := directory{"u_claire": cabinet.ProfileStandard, "u_admin": cabinet.ProfileAdmin}
 	users := accounts{}
 	store := memstore.New()
+	dir := directory{profiles: map[cabinet.UserID]cabinet.Profile{"u_claire": cabinet.ProfileStandard, "u_admin": cabinet.ProfileAdmin}, dossiers: access.NewFacts(store)}
 	svc := access.NewService(store, dir, users,
 		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(mailer{}))
 	signUp := func(id cabinet.UserID, email string) error {
@@ -82,27 +111,27 @@ func run() error {
 	day := func() string { return clock.Now().Format(time.DateOnly) }
 
 	say("== %s: Claire, advisor at the Dupont office, opens the Martin dossier", day())
-	d, err := svc.CreateDossier(ctx, "u_claire", "office_dupont", "Martin family")
+	d, _, err := svc.CreateDossier(ctx, "u_claire", "office_dupont", "Martin family")
 	if err != nil {
 		return err
 	}
-	if err := svc.SetStatus(ctx, "u_claire", d.ID, cabinet.DossierActivated); err != nil {
+	if _, _, err := svc.SetStatus(ctx, "u_claire", d.ID, cabinet.DossierActivated); err != nil {
 		return err
 	}
-	anne, err := svc.AddPerson(ctx, "u_claire", d.ID, access.PersonInput{Name: "Anne Martin", Relation: access.RelationHolder})
+	anne, _, err := svc.AddPerson(ctx, "u_claire", d.ID, access.PersonInput{Name: "Anne Martin", Relation: access.RelationHolder})
 	if err != nil {
 		return err
 	}
-	lea, err := svc.AddPerson(ctx, "u_claire", d.ID, access.PersonInput{Name: "Léa Martin", Relation: access.RelationChild})
+	lea, _, err := svc.AddPerson(ctx, "u_claire", d.ID, access.PersonInput{Name: "Léa Martin", Relation: access.RelationChild})
 	if err != nil {
 		return err
 	}
 	say("dossier %s (manager %s), family: %s (%s), %s (%s)", d.ID, d.Manager, anne.Name, anne.Relation, lea.Name, lea.Relation)
 
 	say("\n== Claire grants Anne, the holder, read_write access")
-	_, err = svc.GrantPerson(ctx, "u_claire", anne.ID, access.GrantInput{Email: "anne@example.com", Phone: "06 12 34 56 78"})
+	_, _, err = svc.GrantPerson(ctx, "u_claire", anne.ID, access.GrantInput{Email: "anne@example.com", Phone: "06 12 34 56 78"})
 	say("without a level: %v", err)
-	anneGrant, err := svc.GrantPerson(ctx, "u_claire", anne.ID, access.GrantInput{Email: "anne@example.com", Phone: "06 12 34 56 78", Level: access.LevelReadWrite})
+	anneGrant, _, err := svc.GrantPerson(ctx, "u_claire", anne.ID, access.GrantInput{Email: "anne@example.com", Phone: "06 12 34 56 78", Level: access.LevelReadWrite})
 	if err != nil {
 		return err
 	}
@@ -110,27 +139,28 @@ func run() error {
 	if err := signUp("u_anne", "anne@example.com"); err != nil {
 		return err
 	}
-	_, err = svc.GrantPerson(ctx, "u_admin", lea.ID, access.GrantInput{Email: "lea@example.com", Phone: "07 98 76 54 32", Level: access.LevelReadOnly})
+	_, _, err = svc.GrantPerson(ctx, "u_admin", lea.ID, access.GrantInput{Email: "lea@example.com", Phone: "07 98 76 54 32", Level: access.LevelReadOnly})
 	say("the office admin tries to grant Léa: %v", err)
-	say("Claire tries to revoke Anne: %v", svc.Revoke(ctx, "u_claire", anneGrant.ID))
+	_, err = svc.Revoke(ctx, "u_claire", anneGrant.ID)
+	say("Claire tries to revoke Anne: %v", err)
 
 	say("\n== Anne, a central person, grants her daughter Léa read_only access (ACC-7)")
-	leaGrant, err := svc.GrantPerson(ctx, "u_anne", lea.ID, access.GrantInput{Email: "lea@example.com", Phone: "+33 7 98 76 54 32", Level: access.LevelReadOnly})
+	leaGrant, _, err := svc.GrantPerson(ctx, "u_anne", lea.ID, access.GrantInput{Email: "lea@example.com", Phone: "+33 7 98 76 54 32", Level: access.LevelReadOnly})
 	if err != nil {
 		return err
 	}
 	say("granted %s to %s by %s", leaGrant.ID, leaGrant.Email, leaGrant.GrantedBy)
 
 	say("\n== Claire registers Maître Dupuis, notary, and gives him read_write access")
-	notary, err := svc.RegisterAdvisor(ctx, "u_claire", d.ID, access.AdvisorInput{Name: "Maître Dupuis", Email: "dupuis@notaires.example", Phone: "01 23 45 67 89", Type: access.AdvisorNotary})
+	notary, _, err := svc.RegisterAdvisor(ctx, "u_claire", d.ID, access.AdvisorInput{Name: "Maître Dupuis", Email: "dupuis@notaires.example", Phone: "01 23 45 67 89", Type: access.AdvisorNotary})
 	if err != nil {
 		return err
 	}
-	_, err = svc.GrantAdvisor(ctx, "u_anne", notary.ID, access.LevelReadWrite)
+	_, _, err = svc.GrantAdvisor(ctx, "u_anne", notary.ID, access.LevelReadWrite)
 	say("Anne tries to grant the notary: %v", err)
-	_, err = svc.GrantAdvisor(ctx, "u_admin", notary.ID, access.LevelReadWrite)
+	_, _, err = svc.GrantAdvisor(ctx, "u_admin", notary.ID, access.LevelReadWrite)
 	say("the office admin tries: %v", err)
-	notaryGrant, err := svc.GrantAdvisor(ctx, "u_claire", notary.ID, access.LevelReadWrite)
+	notaryGrant, _, err := svc.GrantAdvisor(ctx, "u_claire", notary.ID, access.LevelReadWrite)
 	if err != nil {
 		return err
 	}
@@ -155,7 +185,7 @@ func run() error {
 	say("\n== Reminders for Léa, who has no account yet (ACC-5)")
 	for _, days := range []int{3, 4, 10, 13, 30} {
 		clock.Advance(time.Duration(days) * 24 * time.Hour)
-		due, err := svc.SendDueReminders(ctx)
+		due, _, err := svc.SendDueReminders(ctx, "scheduler")
 		if err != nil {
 			return err
 		}
@@ -169,15 +199,16 @@ func run() error {
 		return err
 	}
 	clock.Advance(60 * 24 * time.Hour)
-	due, err := svc.SendDueReminders(ctx)
+	due, _, err := svc.SendDueReminders(ctx, "scheduler")
 	if err != nil {
 		return err
 	}
 	say("%s: %d reminder(s) due after Léa signed up", day(), len(due))
-	facts, err := svc.DossierFacts(ctx, d.ID)
+	dossier, err := svc.Dossier(ctx, "u_claire", d.ID)
 	if err != nil {
 		return err
 	}
+	facts := dossier.Facts()
 	say("\ndossier %s: office %s, %s, manager %s", facts.ID, facts.Office, facts.Status, facts.Manager)
 	return nil
 }

@@ -65,22 +65,22 @@ func run() error {
 	dupuis := signUp("Me Dupuis", "dupuis@notaires.example")   // a notary
 
 	// The office (package clientgroup): Louise creates it and is its admin.
-	office := must(k.Groups.CreateOffice(ctx, louise.ID, "Martin Wealth", "contact@martin-wealth.example"))
-	must(k.Groups.AddCollaborator(ctx, louise.ID, office.ID, marc.ID, cabinet.ProfileStandard))
-	must(k.Groups.AddCollaborator(ctx, louise.ID, office.ID, noah.ID, cabinet.ProfileStandard))
-	estates := must(k.Groups.CreateClientGroup(ctx, louise.ID, office.ID, "Estates", ""))
+	office := mustRev(k.Groups.CreateOffice(ctx, louise.ID, "Martin Wealth", "contact@martin-wealth.example"))
+	mustRev(k.Groups.AddCollaborator(ctx, louise.ID, office.ID, marc.ID, cabinet.ProfileStandard))
+	mustRev(k.Groups.AddCollaborator(ctx, louise.ID, office.ID, noah.ID, cabinet.ProfileStandard))
+	estates := mustRev(k.Groups.CreateClientGroup(ctx, louise.ID, office.ID, "Estates", ""))
 
 	// Claire's dossier (package access): Marc opens it and is its manager;
 	// Claire, the holder, gets access; a notary gets read_write access.
-	d := must(k.Access.CreateDossier(ctx, marc.ID, office.ID, "Roux family"))
-	if err := k.Access.SetStatus(ctx, marc.ID, d.ID, cabinet.DossierActivated); err != nil {
+	d := mustRev(k.Access.CreateDossier(ctx, marc.ID, office.ID, "Roux family"))
+	if _, _, err := k.Access.SetStatus(ctx, marc.ID, d.ID, cabinet.DossierActivated); err != nil {
 		return err
 	}
-	holder := must(k.Access.AddPerson(ctx, marc.ID, d.ID, access.PersonInput{Name: "Claire Roux", Relation: access.RelationHolder}))
-	must(k.Access.GrantPerson(ctx, marc.ID, holder.ID, access.GrantInput{Email: claire.Email, Phone: "06 12 34 56 78", Level: access.LevelReadWrite}))
-	notary := must(k.Access.RegisterAdvisor(ctx, marc.ID, d.ID, access.AdvisorInput{
+	holder := mustRev(k.Access.AddPerson(ctx, marc.ID, d.ID, access.PersonInput{Name: "Claire Roux", Relation: access.RelationHolder}))
+	mustRev(k.Access.GrantPerson(ctx, marc.ID, holder.ID, access.GrantInput{Email: claire.Email, Phone: "06 12 34 56 78", Level: access.LevelReadWrite}))
+	notary := mustRev(k.Access.RegisterAdvisor(ctx, marc.ID, d.ID, access.AdvisorInput{
 		Name: "Me Dupuis", Email: dupuis.Email, Phone: "01 23 45 67 89", Type: access.AdvisorNotary}))
-	must(k.Access.GrantAdvisor(ctx, marc.ID, notary.ID, access.LevelReadWrite))
+	mustRev(k.Access.GrantAdvisor(ctx, marc.ID, notary.ID, access.LevelReadWrite))
 
 	// A team (package team): Marc leads it, Paul joins, Marc refers Claire.
 	tm := mustRev(k.Teams.CreateTeam(ctx, marc.ID, "Roux advisers", ""))
@@ -97,10 +97,10 @@ func run() error {
 	}
 	dossier := policy.DossierResource(d.ID)
 	ask("Can Noah (standard) view the dossier?", noah.ID, policy.ViewDossier, dossier)
-	if err := k.Groups.MoveDossier(ctx, louise.ID, d.ID, estates.ID); err != nil {
+	if _, err := k.Groups.MoveDossier(ctx, louise.ID, d.ID, estates.ID); err != nil {
 		return err
 	}
-	if err := k.Groups.AssignCollaborator(ctx, louise.ID, estates.ID, noah.ID); err != nil {
+	if _, _, err := k.Groups.AssignCollaborator(ctx, louise.ID, estates.ID, noah.ID); err != nil {
 		return err
 	}
 	fmt.Println("  Louise puts the dossier into Estates and assigns Noah to Estates.")
