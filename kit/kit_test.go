@@ -142,7 +142,7 @@ func TestNewWiresTeamToTheDirectoryAndDossiers(t *testing.T) {
 	require.NoError(t, err)
 	claire, _, err := k.Teams.CreateUser(ctx, "signup", "Claire", "claire@example.com")
 	require.NoError(t, err)
-	_, err = k.Access.GrantPerson(ctx, o.manager.ID, o.holder.ID, access.GrantInput{
+	_, _, err = k.Access.GrantPerson(ctx, o.manager.ID, o.holder.ID, access.GrantInput{
 		Email: claire.Email, Phone: "06 12 34 56 78", Level: access.LevelReadOnly})
 	require.NoError(t, err)
 	in := team.ReferInput{ClientName: "Claire Roux", ClientEmail: claire.Email, Dossier: o.dossier}
