@@ -61,9 +61,9 @@ func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error)
 		cabinet.WithIDs(o.IDs),
 		cabinet.WithEvents(cabinet.MultiSink{engine, o.Events}),
 	}
-	accounts := team.NewFacts(store)
 	dossiers := access.NewFacts(store)
 	groups := clientgroup.NewFacts(store, dossiers)
+	accounts := team.NewFacts(store, groups, dossiers)
 	k := &Kit{Policy: engine}
 	k.Access = access.NewService(store, groups, accounts, shared...)
 	k.Groups = clientgroup.NewService(store, accounts, dossiers, shared...)

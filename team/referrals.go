@@ -251,42 +251,9 @@ func (s *Service) ReferralsBy(ctx context.Context, actor, referrer cabinet.UserI
 // returns (false, nil) when no route exists.
 func (s *Service) ReachesDossier(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
 	ok := false
-	err := s.store.ViewTeams(ctx, func(r Reader) error {
-		ok = false
-		if user == "" || dossier == "" {
-			return nil
-		}
-		refs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Referral, cabinet.Cursor, error) {
-			return r.ListReferrals(ctx, ReferralFilter{Dossier: dossier}, p)
-		})
-		if err != nil {
-			return err
-		}
-		var central, known bool
-		for _, ref := range refs {
-			t, err := r.Team(ctx, ref.Team)
-			if err != nil {
-				return err
-			}
-			if !t.IsMember(user) {
-				continue
-			}
-			if !known {
-				if central, err = s.central(ctx, r.Tx(), user, dossier); err != nil {
-					return err
-				}
-				known = true
-			}
-			referrer, err := s.reach(ctx, r.Tx(), ref.Referrer, dossier)
-			if err != nil {
-				return err
-			}
-			if CanReachDossier(t, ref, user, RouteFacts{Central: central, ReferrerEntitled: referrer.Entitled()}) == nil {
-				ok = true
-				return nil
-			}
-		}
-		return nil
+	err := s.store.ViewTeams(ctx, func(r Reader) (err error) {
+		ok, err = s.facts.TeamRoute(ctx, r.Tx(), user, dossier)
+		return err
 	})
 	return ok, err
 }

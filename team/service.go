@@ -36,10 +36,9 @@ type Dossiers interface {
 // referrals and consent, and answers the permission-checked reads of them.
 // It is safe for concurrent use if its Store and facts are.
 type Service struct {
-	store    Store
-	dir      Directory
-	dossiers Dossiers
-	o        cabinet.Options
+	store Store
+	facts *Facts
+	o     cabinet.Options
 	lifetime time.Duration
 }
 
@@ -52,7 +51,7 @@ func NewService(store Store, dir Directory, dossiers Dossiers, opts ...cabinet.O
 	if store == nil || dir == nil || dossiers == nil {
 		panic("team.NewService: nil store, directory or dossiers")
 	}
-	return &Service{store: store, dir: dir, dossiers: dossiers, o: cabinet.NewOptions(opts...), lifetime: DefaultInvitationLifetime}
+	return &Service{store: store, facts: NewFacts(store, dir, dossiers), o: cabinet.NewOptions(opts...), lifetime: DefaultInvitationLifetime}
 }
 
 // WithInvitationLifetime returns a copy of s whose new and resent
@@ -137,32 +136,12 @@ func yes(ok bool, err error) (bool, error) {
 // central reports whether u holds a grant to a central person of dossier,
 // as seen by tx (false for an unknown dossier or user).
 func (s *Service) central(ctx context.Context, tx cabinet.Tx, u cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
-	if u == "" || dossier == "" {
-		return false, nil
-	}
-	return yes(s.dossiers.HoldsCentralGrant(ctx, tx, u, dossier))
+	return s.facts.central(ctx, tx, u, dossier)
 }
 
 // reach reads, in tx, what TEAM-8 needs to know about u and dossier.
 func (s *Service) reach(ctx context.Context, tx cabinet.Tx, u cabinet.UserID, dossier cabinet.DossierID) (DossierReach, error) {
-	if u == "" || dossier == "" {
-		return DossierReach{}, nil
-	}
-	f, err := s.dossiers.DossierFacts(ctx, tx, dossier)
-	if errors.Is(err, cabinet.ErrNotFound) {
-		return DossierReach{}, nil
-	}
-	if err != nil {
-		return DossierReach{}, err
-	}
-	d := DossierReach{Exists: true, Archived: f.Status == cabinet.DossierArchived}
-	if d.Internal, err = yes(s.dir.ReachesDossier(ctx, tx, u, dossier)); err != nil {
-		return DossierReach{}, err
-	}
-	if d.Central, err = s.central(ctx, tx, u, dossier); err != nil {
-		return DossierReach{}, err
-	}
-	return d, nil
+	return s.facts.Reach(ctx, tx, u, dossier)
 }
 
 // ---- accounts ----
