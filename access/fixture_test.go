@@ -53,9 +53,9 @@ func putCollaborator(ctx context.Context, store *memstore.Store, office cabinet.
 // newAccessService builds an access service (and the clientgroup service
 // that removes collaborators) over store, with the real facts.
 func newAccessService(store *memstore.Store, opts ...cabinet.Option) (*access.Service, *clientgroup.Service) {
-	accounts := team.NewFacts(store)
 	dossiers := access.NewFacts(store)
 	dir := clientgroup.NewFacts(store, dossiers)
+	accounts := team.NewFacts(store, dir, dossiers)
 	return access.NewService(store, dir, accounts, opts...), clientgroup.NewService(store, accounts, dossiers, opts...)
 }
 
@@ -294,7 +294,10 @@ func (w *world) dossierFacts(id cabinet.DossierID) (cabinet.DossierFacts, error)
 	return f, err
 }
 
-func teamFacts(s *memstore.Store) *team.Facts { return team.NewFacts(s) }
+func teamFacts(s *memstore.Store) *team.Facts {
+	dossiers := access.NewFacts(s)
+	return team.NewFacts(s, clientgroup.NewFacts(s, dossiers), dossiers)
+}
 
 // typeName is the package-qualified name of v's type, e.g.
 // "access.GrantCreated".

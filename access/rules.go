@@ -95,8 +95,10 @@ func (a Action) String() string {
 //     even while the dossier still names them;
 //   - Routes: their internal routes to the dossier (GRP-3), as
 //     clientgroup.InternalRoutes computes them — cabinet.NoRoutes for a
-//     non-collaborator. Only the predicates that say so read it
-//     (family-tree edits and reads); others may leave it empty;
+//     non-collaborator — plus cabinet.RouteTeam when they reach it through
+//     a team (TEAM-8, TEAM-9; team.Facts.TeamRoute). Only the predicates
+//     that say so read it (family-tree edits and reads); others may leave
+//     it empty;
 //   - Held: the grants they hold on the dossier (any others are ignored).
 type Actor struct {
 	ID      cabinet.UserID
@@ -111,6 +113,13 @@ func (a Actor) isManager(d Dossier) bool { return d.IsManager(a.ID) && a.Profile
 
 // reaches reports whether a has an internal route to the dossier (GRP-3).
 func (a Actor) reaches() bool { return a.ID != "" && a.Routes&cabinet.InternalRoutes != 0 }
+
+// opens reports whether a reaches the dossier as its office or its team
+// does: an internal route (GRP-3) or the team route, which gives a team's
+// members full access to their clients' dossiers (TEAM-4, TEAM-8).
+func (a Actor) opens() bool {
+	return a.ID != "" && a.Routes&(cabinet.InternalRoutes|cabinet.RouteTeam) != 0
+}
 
 // centralLevel returns the highest level of a's grants to a central person
 // of d (ACC-7), LevelInvalid when a holds none.
@@ -436,17 +445,19 @@ func CanGrantTo(d cabinet.DossierID, a Actor, email string, account cabinet.User
 // CanEditFamilyTree reports whether a may edit d's family tree at all
 // (family_structure): a collaborator of d's office with an internal route
 // to d (a.Routes: admin, manager, assigned, client group; GRP-3, so never
-// someone who left the office, GRP-11), or a holder of a grant on d that
-// allows editing family_structure (read_write; ACC-10, ACC-11). The team
-// route does not count: the tree is the list of people who may be granted
-// access. Checks, in order: ACC-12 (conflict), ACC-11
-// (*cabinet.ForbiddenError). Which persons they may change is
+// someone who left the office, GRP-11), a member of a team reaching d
+// through the team route (TEAM-4: full access to the team's client
+// dossiers, as policy's EditSection answers), or a holder of a grant on d
+// that allows editing family_structure (read_write; ACC-10, ACC-11). Who is
+// central stays the manager's decision (ACC-2, CanEditPerson), and adding a
+// person grants nobody anything. Checks, in order: ACC-12 (conflict),
+// ACC-11 (*cabinet.ForbiddenError). Which persons they may change is
 // CanEditPerson's question. The allow path does not allocate.
 func CanEditFamilyTree(d Dossier, a Actor) error {
 	if err := CheckWritable(d); err != nil {
 		return err
 	}
-	if a.reaches() {
+	if a.opens() {
 		return nil
 	}
 	if a.ID != "" {
@@ -498,12 +509,12 @@ func CanEditPerson(d Dossier, a Actor, from, to Relation, g Grant) error {
 
 // CanViewDossier is the predicate of the reads of a dossier and its family
 // tree (Service.Dossier, Person, Persons): a has an internal route to d
-// (a.Routes, GRP-3) or holds a grant on it (ACC-4: every grant views).
-// Archived dossiers are viewed like the others (ACC-12). The team route
-// is not counted here (policy's ViewDossier answers for it). A denial is a
+// (a.Routes, GRP-3), reaches it through the team route (TEAM-8), or holds
+// a grant on it (ACC-4: every grant views) — policy's ViewDossier.
+// Archived dossiers are viewed like the others (ACC-12). A denial is a
 // *cabinet.ForbiddenError naming POL-1 (no route).
 func CanViewDossier(d Dossier, a Actor) error {
-	if a.reaches() {
+	if a.opens() {
 		return nil
 	}
 	for i := range a.Held {
@@ -518,7 +529,10 @@ func CanViewDossier(d Dossier, a Actor) error {
 // (Service.PersonsWithAccess, AdvisorsWithAccess, Advisor, Grant): the
 // grants, contact details and invitation states of d's family tree and
 // advisors. Allowed: collaborators with an internal route to d (GRP-3) and
-// the granted central persons (ACC-7). Decision: the other grantees —
+// the granted central persons (ACC-7). Decision: the team route does not
+// open the tab — the grants and the family's emails and phones are the
+// business of the office and the family, not of the advisors a client was
+// referred to. Decision: the other grantees —
 // family members and external advisors — do not manage access and do not
 // see others' emails and phones (personal data): a *cabinet.ForbiddenError
 // naming ACC-7; they see the tree itself (CanViewDossier) and their own

@@ -29,13 +29,17 @@ type Directory interface {
 	PlaceOnActivation(ctx context.Context, tx cabinet.Tx, dossier cabinet.DossierID, group cabinet.ClientGroupID) ([]cabinet.Event, error)
 }
 
-// Accounts tells whether an email has an account, as seen by a transaction
-// of the store (team.Facts implements it).
+// Accounts tells what package team knows, as seen by a transaction of the
+// store (team.Facts implements it): whether an email has an account, and
+// whether a user reaches a dossier through the team route.
 type Accounts interface {
 	// UserByEmail returns the account whose email is email (ignoring case)
 	// as seen by tx, or an error wrapping cabinet.ErrNotFound when there is
 	// none.
 	UserByEmail(ctx context.Context, tx cabinet.Tx, email string) (cabinet.User, error)
+	// TeamRoute reports whether user reaches dossier through the team route
+	// (TEAM-8, TEAM-9) as seen by tx.
+	TeamRoute(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error)
 }
 
 // Service applies the commands of the access package: dossiers, family
@@ -115,7 +119,8 @@ func (s *Service) profile(ctx context.Context, tx cabinet.Tx, office cabinet.Off
 }
 
 // actorOn reads, in r's transaction, what the predicates know about actor
-// on d: profile, held grants and, when withRoutes, internal routes.
+// on d: profile, held grants and, when withRoutes, internal routes and the
+// team route.
 func (s *Service) actorOn(ctx context.Context, r Reader, d Dossier, actor cabinet.UserID, withRoutes bool) (Actor, error) {
 	a := Actor{ID: actor}
 	var err error
@@ -128,6 +133,13 @@ func (s *Service) actorOn(ctx context.Context, r Reader, d Dossier, actor cabine
 	if withRoutes {
 		if a.Routes, err = s.dir.Routes(ctx, r.Tx(), actor, d.ID); err != nil {
 			return a, err
+		}
+		team, err := s.accounts.TeamRoute(ctx, r.Tx(), actor, d.ID)
+		if err != nil {
+			return a, err
+		}
+		if team {
+			a.Routes |= cabinet.RouteTeam
 		}
 	}
 	return a, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/team"
 )
 
 // The tests of the rules changed or added by SPEC v2 (issue 11) and the
@@ -791,4 +792,48 @@ func TestRemindersAreHostDriven(t *testing.T) {
 	assert.Equal(t, cabinet.Host("scheduler"), b[0].Host)
 	assert.Empty(t, b[0].Actor)
 	assert.Equal(t, rev, b[0].Revision)
+}
+
+// TEAM-4, TEAM-8: a member of a team holding a referral of the dossier
+// reaches it as the office does for reading it and editing its family
+// tree (non-central persons only, ACC-2), but not the access-rights tab;
+// the route closes with consent (TEAM-9) and never helps the dossier's
+// own central persons.
+func TestTEAM8TeamRouteOpensTheDossierAndItsTree(t *testing.T) {
+	w := newWorld(t)
+	const advisor = cabinet.UserID("u_team_advisor")
+	require.NoError(t, putUser(w.ctx, w.store, newUser(advisor, "advisor@teams.example")))
+	tm := team.Team{ID: "team_roux", Name: "Roux advisers", Lead: uMgr, CreatedBy: uMgr, CreatedAt: start,
+		Members: []team.Member{{User: uMgr, Role: team.RoleAdmin, JoinedAt: start}, {User: advisor, Role: team.RoleMember, JoinedAt: start}}}
+	_, err := w.store.UpdateTeams(w.ctx, func(tw team.Writer) error {
+		if err := tw.PutTeam(w.ctx, tm); err != nil {
+			return err
+		}
+		return tw.PutReferral(w.ctx, team.Referral{ID: "ref_roux", Team: tm.ID, Referrer: uMgr, ClientName: "Anne Martin",
+			ClientEmail: holderEmail, Dossier: w.dossier.ID, CreatedAt: start})
+	})
+	require.NoError(t, err)
+
+	_, err = w.svc.Dossier(w.ctx, advisor, w.dossier.ID)
+	require.NoError(t, err, "the team route views the dossier")
+	_, _, err = w.svc.AddPerson(w.ctx, advisor, w.dossier.ID, access.PersonInput{Name: "Hugo Martin", Relation: access.RelationChild})
+	require.NoError(t, err, "the team route edits the family tree (TEAM-4 full access)")
+	_, _, err = w.svc.AddPerson(w.ctx, advisor, w.dossier.ID, access.PersonInput{Name: "Zoé Martin", Relation: access.RelationCoHolder})
+	wantRule(t, err, cabinet.ErrForbidden, "ACC-2")
+	_, _, err = w.svc.PersonsWithAccess(w.ctx, advisor, access.PersonFilter{Dossier: w.dossier.ID}, cabinet.Page{})
+	wantRule(t, err, cabinet.ErrForbidden, "ACC-7")
+
+	// The dossier's client revokes consent: the route closes.
+	_, err = w.store.UpdateTeams(w.ctx, func(tw team.Writer) error {
+		return tw.PutDossierConsent(w.ctx, team.DossierConsent{Dossier: w.dossier.ID, State: team.ConsentRevoked, ChangedBy: uHolder, ChangedAt: start})
+	})
+	require.NoError(t, err)
+	_, err = w.svc.Dossier(w.ctx, advisor, w.dossier.ID)
+	wantRule(t, err, cabinet.ErrForbidden, "POL-1")
+}
+
+func wantRule(t *testing.T, err, sentinel error, rule string) {
+	t.Helper()
+	require.ErrorIs(t, err, sentinel)
+	assert.Equal(t, rule, cabinet.RuleOf(err), "rule of %v", err)
 }

@@ -61,6 +61,11 @@ func (directory) PlaceOnActivation(_ context.Context, _ cabinet.Tx, _ cabinet.Do
 // accounts plays the account directory (package team in a real host).
 type accounts map[string]cabinet.User
 
+// TeamRoute implements access.Accounts: no teams in this example.
+func (accounts) TeamRoute(context.Context, cabinet.Tx, cabinet.UserID, cabinet.DossierID) (bool, error) {
+	return false, nil
+}
+
 func (a accounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
 	if u, ok := a[cabinet.EmailKey(email)]; ok {
 		return u, nil
