@@ -62,3 +62,19 @@ func (f *Facts) HoldsCentralGrant(ctx context.Context, tx cabinet.Tx, user cabin
 	}
 	return HoldsCentralGrant(dossier, user, held), nil
 }
+
+// PersonDossier returns the dossier whose family tree lists person, as seen
+// by tx (ACC-2): package contact links a client contact to the tree person
+// it is about and checks, in its own transaction, that the person belongs
+// to the dossier it names. Errors: ErrNotFound (person); ErrInvalid ("tx").
+func (f *Facts) PersonDossier(ctx context.Context, tx cabinet.Tx, person PersonID) (cabinet.DossierID, error) {
+	r, err := f.store.AccessReader(tx)
+	if err != nil {
+		return "", err
+	}
+	p, err := r.Person(ctx, person)
+	if err != nil {
+		return "", err
+	}
+	return p.Dossier, nil
+}
