@@ -67,7 +67,7 @@ func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error)
 	k := &Kit{Policy: engine}
 	k.Access = access.NewService(store, groups, accounts, shared...)
 	k.Groups = clientgroup.NewService(store, accounts, dossiers, shared...)
-	k.Contacts = contact.NewService(store, groups, accounts, shared...)
+	k.Contacts = contact.NewService(store, groups, accounts, dossiers, shared...)
 	k.Procedures = procedure.NewService(store, groups, dossiers, accounts, shared...)
 	k.Teams = team.NewService(store, append(shared, cabinet.WithAccountListeners(
 		append([]cabinet.AccountListener{k.Access, k.Contacts, k.Procedures}, o.AccountListeners...)...))...)
