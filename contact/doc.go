@@ -68,7 +68,12 @@
 // it holds from the instant the collaborator is removed, and a collaborator
 // removed and added again does not get the session back (the membership
 // must have lasted since the session started:
-// SessionFacts.ActorSince, clientgroup.Facts.CollaboratorSince).
+// SessionFacts.ActorSince, clientgroup.Facts.CollaboratorSince). The
+// removal may also stop the sessions in its own transaction
+// (Service.CollaboratorRemoved, reason "collaborator_removed"), which keeps
+// them ended even when a removal and a new membership fall in the same
+// microsecond of the clock; package clientgroup calls it when the host
+// wires it.
 //
 // While a session is usable, decisions are the contact's — never more —
 // and carry the actor (Subject, POL-5). Viewing actions only: package

@@ -194,10 +194,10 @@ type ImpersonationStarted struct {
 
 // ImpersonationStopped: the session was stopped (CON-6): Actor is back to
 // their own identity. Reason is "stopped" (by the actor), "replaced" (the
-// actor started another session) or "contact_archived". A session that ends
-// because its actor left the office publishes nothing here: it ends without
-// a command (CanUseSession), and the collaborator's removal is package
-// clientgroup's event.
+// actor started another session), "contact_archived", or
+// "collaborator_removed" (Service.CollaboratorRemoved, in the removal's
+// transaction). A session ends when its actor leaves the office even
+// without this event (CanUseSession).
 type ImpersonationStopped struct {
 	Office      cabinet.OfficeID
 	Session     SessionID

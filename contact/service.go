@@ -996,6 +996,34 @@ func endSessions(ctx context.Context, w Writer, f SessionFilter, now time.Time, 
 	return nil
 }
 
+// CollaboratorRemoved stops, inside the transaction tx that removes user
+// from office (package clientgroup's RemoveCollaborator), every session
+// user runs in office whose record is still active (reason
+// "collaborator_removed", CON-6 v2), and returns the ImpersonationStopped
+// events for the removal's batch. The sessions have already ended by
+// CanUseSession the instant the removal commits; recording the stop also
+// keeps them ended if the removal and a new membership fall in the same
+// microsecond of the clock. Idempotent. Only the service that removes
+// collaborators calls it (the host wires it; see the package doc).
+// Errors: *cabinet.InvalidError ("office", "user", "tx"); the store's.
+func (s *Service) CollaboratorRemoved(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) ([]cabinet.Event, error) {
+	if err := checkOffice(office); err != nil {
+		return nil, err
+	}
+	if user == "" {
+		return nil, cabinet.Invalid("user", "is required")
+	}
+	w, err := s.store.ContactWriter(tx)
+	if err != nil {
+		return nil, err
+	}
+	var b batch
+	if err := endSessions(ctx, w, SessionFilter{Office: office, Actor: user}, s.o.Now(), "collaborator_removed", &b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // sessionFacts reads, as seen by r, the contact of ses and the office facts
 // CanUseSession decides on. A contact that no longer exists is returned as
 // the zero Contact (the session has then ended).

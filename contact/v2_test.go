@@ -488,3 +488,43 @@ func TestFactsContactInTheCallersTransaction(t *testing.T) {
 	_, err = facts.Contact(ctx, done, c.ID)
 	wantErr(t, err, cabinet.ErrInvalid, "tx")
 }
+
+// CON-6 v2: the removal of a collaborator can also stop their sessions in
+// its own transaction (Service.CollaboratorRemoved), so that a removal and
+// a new membership in the same instant of the clock do not revive them.
+func TestCON6CollaboratorRemovedStopsTheirSessions(t *testing.T) {
+	f := newFixture(t)
+	c := f.mustCreate(t, o1, contact.KindClient, "Ann", "Lee", "ann@x.co")
+	f.mustInvite(t, c.ID)
+	s, _, err := f.svc.StartImpersonation(ctx, bob, c.ID)
+	wantErr(t, err, nil, "")
+	mine, _, err := f.svc.StartImpersonation(ctx, alice, c.ID)
+	wantErr(t, err, nil, "")
+	removal := func() []cabinet.Event {
+		var events []cabinet.Event
+		_, err := f.store.UpdateContacts(ctx, func(w contact.Writer) error {
+			var err error
+			f.dir.remove(o1, bob) // the removal, in the same transaction
+			events, err = f.svc.CollaboratorRemoved(ctx, w.Tx(), o1, bob)
+			return err
+		})
+		wantErr(t, err, nil, "")
+		return events
+	}
+	events := removal()
+	if d := cmp.Diff([]cabinet.Event{contact.ImpersonationStopped{Office: o1, Session: s.ID, Actor: bob, Contact: c.ID,
+		StoppedAt: t0, Reason: "collaborator_removed"}}, events); d != "" {
+		t.Fatalf("events (-want +got):\n%s", d)
+	}
+	f.dir.add(o1, bob, cabinet.ProfileStandard, t0) // added back at the very same instant
+	_, err = f.svc.ResolveSession(ctx, bob, s.ID)
+	wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+	if _, err := f.svc.ResolveSession(ctx, alice, mine.ID); err != nil {
+		t.Fatalf("another collaborator's session: %v", err)
+	}
+	if again := removal(); len(again) != 0 {
+		t.Fatalf("second call: %v", again)
+	}
+	_, err = f.svc.CollaboratorRemoved(ctx, nil, o1, "")
+	wantErr(t, err, cabinet.ErrInvalid, "user")
+}
