@@ -9,10 +9,11 @@ import (
 // functional options (WithClock, WithIDs, WithEvents, …) and fill the gaps
 // with defaults: SystemClock, RandomIDs, DiscardEvents.
 type Options struct {
-	Clock            Clock
-	IDs              IDGenerator
-	Events           EventSink
-	AccountListeners []AccountListener
+	Clock                 Clock
+	IDs                   IDGenerator
+	Events                EventSink
+	AccountListeners      []AccountListener
+	CollaboratorListeners []CollaboratorListener
 }
 
 // Option configures a service. Every package's NewService accepts them.
@@ -32,6 +33,14 @@ func WithEvents(s EventSink) Option { return func(o *Options) { o.Events = s } }
 // (team.Service) uses it; others ignore it.
 func WithAccountListeners(ls ...AccountListener) Option {
 	return func(o *Options) { o.AccountListeners = append(o.AccountListeners, ls...) }
+}
+
+// WithCollaboratorListeners registers the services told when a collaborator
+// is removed from an office (see CollaboratorListener). Only the service
+// that removes collaborators (clientgroup.Service) uses it; others ignore
+// it.
+func WithCollaboratorListeners(ls ...CollaboratorListener) Option {
+	return func(o *Options) { o.CollaboratorListeners = append(o.CollaboratorListeners, ls...) }
 }
 
 // NewOptions applies opts over the defaults and returns the result.

@@ -33,3 +33,15 @@ type User struct {
 type AccountListener interface {
 	AccountCreated(ctx context.Context, tx Tx, u User) ([]Event, error)
 }
+
+// CollaboratorListener is told, inside the transaction that removes a
+// collaborator from an office, that they are no longer one, so that what
+// they ran as a collaborator ends in the same transaction (an impersonation
+// session, CON-6). contact.Service implements it; the host registers it on
+// clientgroup.Service with WithCollaboratorListeners (package kit does).
+// CollaboratorRemoved reads and writes through tx, returns the events to
+// publish with the removal's, and must be safe to run more than once. An
+// error aborts the removal.
+type CollaboratorListener interface {
+	CollaboratorRemoved(ctx context.Context, tx Tx, office OfficeID, user UserID) ([]Event, error)
+}

@@ -157,3 +157,19 @@ func (f *Facts) ReleaseCollaborator(ctx context.Context, tx cabinet.Tx, office c
 	}
 	return events, nil
 }
+
+// PersonDossier returns the dossier whose family tree lists person, as seen
+// by tx (ACC-2): package contact links a client contact to the tree person
+// it is about and checks, in its own transaction, that the person belongs
+// to the dossier it names. Errors: ErrNotFound (person); ErrInvalid ("tx").
+func (f *Facts) PersonDossier(ctx context.Context, tx cabinet.Tx, person PersonID) (cabinet.DossierID, error) {
+	r, err := f.store.AccessReader(tx)
+	if err != nil {
+		return "", err
+	}
+	p, err := r.Person(ctx, person)
+	if err != nil {
+		return "", err
+	}
+	return p.Dossier, nil
+}

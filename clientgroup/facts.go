@@ -2,6 +2,7 @@ package clientgroup
 
 import (
 	"context"
+	"time"
 
 	"github.com/cabinet-go/cabinet"
 )
@@ -101,4 +102,25 @@ func (f *Facts) PlaceOnActivation(ctx context.Context, tx cabinet.Tx, dossier ca
 		return nil, err
 	}
 	return []cabinet.Event{DossierMoved{Office: g.Office, Dossier: dossier, To: group}}, nil
+}
+
+// CollaboratorSince returns when user's current membership of office began
+// (Collaborator.AddedAt: kept by profile changes, new when a removed
+// collaborator is added again), as seen by tx. Package contact ends an
+// impersonation session whose actor is not a collaborator without
+// interruption since the session started (CON-6). Errors: ErrNotFound
+// (office, or user not a collaborator); ErrInvalid ("tx").
+func (f *Facts) CollaboratorSince(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (time.Time, error) {
+	r, err := f.store.ClientGroupReader(tx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if _, err := r.Office(ctx, office); err != nil {
+		return time.Time{}, err
+	}
+	c, err := r.Collaborator(ctx, office, user)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return c.AddedAt, nil
 }

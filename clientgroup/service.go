@@ -303,7 +303,9 @@ func (s *Service) SetProfile(ctx context.Context, actor cabinet.UserID, office c
 // deleted, and Dossiers.ReleaseCollaborator (access.Facts) unsets them as
 // manager of the office's dossiers (which then have no manager, so GRP-7
 // falls back) and takes them off every assigned list — archived dossiers
-// included. One batch carries the cascaded events, then
+// included; and every cabinet.CollaboratorListener (contact.Service: the
+// impersonation sessions they run end, CON-6) is told in the same
+// transaction. One batch carries the cascaded events, then
 // CollaboratorRemoved. Errors: ErrInvalid, ErrNotFound (office,
 // collaborator), ErrForbidden (GRP-5), ErrConflict (GRP-5).
 func (s *Service) RemoveCollaborator(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Revision, error) {
@@ -369,6 +371,16 @@ func (s *Service) RemoveCollaborator(ctx context.Context, actor cabinet.UserID, 
 			return nil, err
 		}
 		events = append(events, released...)
+		for _, l := range s.o.CollaboratorListeners {
+			if l == nil {
+				continue
+			}
+			more, err := l.CollaboratorRemoved(ctx, w.Tx(), office, user)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, more...)
+		}
 		events = append(events, CollaboratorRemoved{Office: office, User: user, Profile: c.Profile})
 		return events, w.DeleteCollaborator(ctx, office, user)
 	})

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
 )
 
 // ContactCreated: a contact was added (CON-1, CON-2, CON-3). Status is
@@ -16,17 +17,42 @@ type ContactCreated struct {
 	FirstName string
 	LastName  string
 	Email     string
+	Phone     string
 	Company   CompanyID
 }
 
-// ContactEdited: a contact's details changed; the values are the new ones.
+// ContactEdited: a contact's details changed; the values are the new ones,
+// PreviousCompany the company it was in before ("" if none).
 type ContactEdited struct {
-	Office    cabinet.OfficeID
-	Contact   cabinet.ContactID
-	FirstName string
-	LastName  string
-	Email     string
-	Company   CompanyID
+	Office          cabinet.OfficeID
+	Contact         cabinet.ContactID
+	FirstName       string
+	LastName        string
+	Email           string
+	Phone           string
+	Company         CompanyID
+	PreviousCompany CompanyID
+}
+
+// ContactLinked: a client contact was linked to a dossier and, when Person
+// is not "", to that person of its family tree (issue 12, seed 002).
+// PreviousDossier and PreviousPerson are the link it replaced ("" when it
+// had none).
+type ContactLinked struct {
+	Office          cabinet.OfficeID
+	Contact         cabinet.ContactID
+	Dossier         cabinet.DossierID
+	Person          access.PersonID
+	PreviousDossier cabinet.DossierID
+	PreviousPerson  access.PersonID
+}
+
+// ContactUnlinked: a contact's link to a dossier (and person) was removed.
+type ContactUnlinked struct {
+	Office  cabinet.OfficeID
+	Contact cabinet.ContactID
+	Dossier cabinet.DossierID
+	Person  access.PersonID
 }
 
 // ContactArchived: a contact was archived. Sessions impersonating it end
@@ -124,15 +150,16 @@ type UnitCreated struct {
 	Status UnitStatus
 }
 
-// BuyerAttached: a lead was attached to a unit as a prospective buyer (CON-4).
-type BuyerAttached struct {
+// LeadAttached: a lead was attached to a unit as a prospective buyer (CON-4).
+type LeadAttached struct {
 	Office  cabinet.OfficeID
 	Unit    UnitID
 	Contact cabinet.ContactID
 }
 
-// UnitStatusChanged: a unit moved From → To. When To is sold, a UnitSold
-// event follows in the same batch.
+// UnitStatusChanged: a unit moved From → To. When To is sold
+// (MarkUnitSold), the ContactKindChanged events of the converted buyers and
+// a UnitSold event follow in the same batch.
 type UnitStatusChanged struct {
 	Office cabinet.OfficeID
 	Unit   UnitID
@@ -140,14 +167,17 @@ type UnitStatusChanged struct {
 	To     UnitStatus
 }
 
-// UnitSold: a unit was sold to Buyers; Converted lists the buyers that were
-// leads and became clients (CON-5), each also reported by a
-// ContactKindChanged event.
+// UnitSold: a unit was sold to Buyers, the attached contacts the sale named
+// (CON-5 v2). Converted lists the buyers that were leads and became
+// clients, each also reported by a ContactKindChanged event; Remaining the
+// attached contacts the sale did not name, which stay as they were (leads
+// stay leads). All three ascending.
 type UnitSold struct {
 	Office    cabinet.OfficeID
 	Unit      UnitID
 	Buyers    []cabinet.ContactID
 	Converted []cabinet.ContactID
+	Remaining []cabinet.ContactID
 	SoldAt    time.Time
 }
 
@@ -162,9 +192,12 @@ type ImpersonationStarted struct {
 	ExpiresAt   time.Time
 }
 
-// ImpersonationStopped: the session ended (CON-6): Actor is back to their own
-// identity. Reason is "stopped" (by the actor), "replaced" (the actor started
-// another session) or "contact_archived".
+// ImpersonationStopped: the session was stopped (CON-6): Actor is back to
+// their own identity. Reason is "stopped" (by the actor), "replaced" (the
+// actor started another session), "contact_archived", or
+// "collaborator_removed" (Service.CollaboratorRemoved, in the removal's
+// transaction). A session ends when its actor leaves the office even
+// without this event (CanUseSession).
 type ImpersonationStopped struct {
 	Office      cabinet.OfficeID
 	Session     SessionID
@@ -189,6 +222,12 @@ func (ContactInvited) EventName() string { return "contact.contact_invited" }
 
 // EventName returns "contact.contact_activated".
 func (ContactActivated) EventName() string { return "contact.contact_activated" }
+
+// EventName returns "contact.contact_linked".
+func (ContactLinked) EventName() string { return "contact.contact_linked" }
+
+// EventName returns "contact.contact_unlinked".
+func (ContactUnlinked) EventName() string { return "contact.contact_unlinked" }
 
 // EventName returns "contact.contact_kind_changed".
 func (ContactKindChanged) EventName() string { return "contact.contact_kind_changed" }
@@ -217,8 +256,8 @@ func (DecisionPartnerAdded) EventName() string { return "contact.decision_partne
 // EventName returns "contact.unit_created".
 func (UnitCreated) EventName() string { return "contact.unit_created" }
 
-// EventName returns "contact.buyer_attached".
-func (BuyerAttached) EventName() string { return "contact.buyer_attached" }
+// EventName returns "contact.lead_attached".
+func (LeadAttached) EventName() string { return "contact.lead_attached" }
 
 // EventName returns "contact.unit_status_changed".
 func (UnitStatusChanged) EventName() string { return "contact.unit_status_changed" }
@@ -231,3 +270,17 @@ func (ImpersonationStarted) EventName() string { return "contact.impersonation_s
 
 // EventName returns "contact.impersonation_stopped".
 func (ImpersonationStopped) EventName() string { return "contact.impersonation_stopped" }
+
+// EventTypes returns the zero value of every event type of the package, in
+// declaration order: hosts use it to register decoders, tests to check that
+// every EventName is "contact." + the snake_case type name.
+func EventTypes() []cabinet.Event {
+	return []cabinet.Event{
+		ContactCreated{}, ContactEdited{}, ContactLinked{}, ContactUnlinked{}, ContactArchived{},
+		ContactInvited{}, ContactActivated{}, ContactKindChanged{},
+		CompanyCreated{}, PartnerAttached{}, PartnerDetached{},
+		ProjectCreated{}, ProjectPartnerAdded{}, DecisionCreated{}, DecisionPartnerAdded{},
+		UnitCreated{}, LeadAttached{}, UnitStatusChanged{}, UnitSold{},
+		ImpersonationStarted{}, ImpersonationStopped{},
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/contact"
 	"github.com/cabinet-go/cabinet/memstore"
 )
@@ -18,6 +19,28 @@ func (directory) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeI
 		return cabinet.ProfileAdmin, nil
 	}
 	return cabinet.ProfileInvalid, cabinet.NotFound("collaborator", user)
+}
+
+func (directory) CollaboratorSince(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (time.Time, error) {
+	if office == "office_1" && user == "alice" {
+		return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), nil
+	}
+	return time.Time{}, cabinet.NotFound("collaborator", user)
+}
+
+func (directory) ReachesDossier(context.Context, cabinet.Tx, cabinet.UserID, cabinet.DossierID) (bool, error) {
+	return false, nil
+}
+
+// noDossiers knows no dossier.
+type noDossiers struct{}
+
+func (noDossiers) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
+	return cabinet.DossierFacts{}, cabinet.NotFound("dossier", id)
+}
+
+func (noDossiers) PersonDossier(_ context.Context, _ cabinet.Tx, id access.PersonID) (cabinet.DossierID, error) {
+	return "", cabinet.NotFound("person", id)
 }
 
 // noAccounts knows no account.
@@ -33,19 +56,19 @@ func Example_clientLifecycle() {
 	ctx := context.Background()
 	log := &cabinet.EventLog{}
 	store := memstore.New()
-	svc := contact.NewService(store, directory{}, noAccounts{},
+	svc := contact.NewService(store, directory{}, noAccounts{}, noDossiers{},
 		cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(log),
 		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))))
 
-	c, _ := svc.CreateContact(ctx, "alice", "office_1", contact.KindClient,
+	c, _, _ := svc.CreateContact(ctx, "alice", "office_1", contact.KindClient,
 		contact.Fields{FirstName: "Ann", LastName: "Lee", Email: "ann@example.com"})
 	fmt.Println(c.ID, c.Kind, c.Status)
-	c, _ = svc.InviteContact(ctx, "alice", c.ID)
+	c, _, _ = svc.InviteContact(ctx, "alice", c.ID)
 	fmt.Println(c.ID, c.Status)
 	_ = signUp(ctx, store, svc, log, cabinet.User{ID: "user_ann", Email: "Ann@example.com"})
 	c, _ = svc.Contact(ctx, "alice", c.ID)
 	fmt.Println(c.ID, c.Status, c.User)
-	_, err := svc.CreateContact(ctx, "alice", "office_1", contact.KindPartner,
+	_, _, err := svc.CreateContact(ctx, "alice", "office_1", contact.KindPartner,
 		contact.Fields{FirstName: "A", LastName: "Nother", Email: "ANN@example.com"})
 	fmt.Println(err)
 	fmt.Println(log.Names())
@@ -57,39 +80,48 @@ func Example_clientLifecycle() {
 	// [contact.contact_created contact.contact_invited contact.contact_activated]
 }
 
-// Selling a unit turns its buyer leads into clients (CON-5); impersonating
-// the new client is refused until it is invited (CON-6).
+// Selling a unit names its buyer among the attached leads: only the buyer
+// becomes a client, the other lead stays a lead (CON-5); impersonating the
+// new client is refused until it is invited (CON-6).
 func Example_saleAndImpersonation() {
 	ctx := context.Background()
-	svc := contact.NewService(memstore.New(), directory{}, noAccounts{},
+	svc := contact.NewService(memstore.New(), directory{}, noAccounts{}, noDossiers{},
 		cabinet.WithIDs(&cabinet.SequentialIDs{}),
 		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))))
 
-	lead, _ := svc.CreateContact(ctx, "alice", "office_1", contact.KindLead, contact.Fields{FirstName: "Leo", LastName: "Ray"})
-	unit, _ := svc.CreateUnit(ctx, "alice", "office_1", "Flat 2B")
-	_, _ = svc.AttachBuyer(ctx, "alice", unit.ID, lead.ID)
-	_, _ = svc.SetUnitStatus(ctx, "alice", unit.ID, contact.UnitStatusSold)
+	lead, _, _ := svc.CreateContact(ctx, "alice", "office_1", contact.KindLead, contact.Fields{FirstName: "Leo", LastName: "Ray"})
+	other, _, _ := svc.CreateContact(ctx, "alice", "office_1", contact.KindLead, contact.Fields{FirstName: "Mia", LastName: "Fox"})
+	unit, _, _ := svc.CreateUnit(ctx, "alice", "office_1", "Flat 2B")
+	_, _, _ = svc.AttachLead(ctx, "alice", unit.ID, lead.ID)
+	_, _, _ = svc.AttachLead(ctx, "alice", unit.ID, other.ID)
+	_, _, err := svc.MarkUnitSold(ctx, "alice", unit.ID, nil)
+	fmt.Println(err)
+	unit, _, _ = svc.MarkUnitSold(ctx, "alice", unit.ID, []cabinet.ContactID{lead.ID})
+	fmt.Println(unit.Status, unit.Buyers)
 	c, _ := svc.Contact(ctx, "alice", lead.ID)
-	fmt.Println(c.Kind, c.Status)
+	o, _ := svc.Contact(ctx, "alice", other.ID)
+	fmt.Println(c.Kind, c.Status, "/", o.Kind)
 
-	_, err := svc.StartImpersonation(ctx, "alice", c.ID)
+	_, _, err = svc.StartImpersonation(ctx, "alice", c.ID)
 	fmt.Println(err)
-	_, err = svc.InviteContact(ctx, "alice", c.ID)
+	_, _, err = svc.InviteContact(ctx, "alice", c.ID)
 	fmt.Println(err)
-	_, _ = svc.EditContact(ctx, "alice", c.ID, contact.Fields{FirstName: "Leo", LastName: "Ray", Email: "leo@example.com"})
-	_, _ = svc.InviteContact(ctx, "alice", c.ID)
-	s, _ := svc.StartImpersonation(ctx, "alice", c.ID)
-	sub, _ := svc.ResolveSession(ctx, s.ID)
+	_, _, _ = svc.EditContact(ctx, "alice", c.ID, contact.Fields{FirstName: "Leo", LastName: "Ray", Email: "leo@example.com"})
+	_, _, _ = svc.InviteContact(ctx, "alice", c.ID)
+	s, _, _ := svc.StartImpersonation(ctx, "alice", c.ID)
+	sub, _ := svc.ResolveSession(ctx, "alice", s.ID)
 	fmt.Printf("as %s, actor %s, until %s\n", sub.Contact, sub.Actor, s.ExpiresAt.Format(time.Kitchen))
-	_, _ = svc.StopImpersonation(ctx, "alice", s.ID)
-	_, err = svc.ResolveSession(ctx, s.ID)
+	_, _, _ = svc.StopImpersonation(ctx, "alice", s.ID)
+	_, err = svc.ResolveSession(ctx, "alice", s.ID)
 	fmt.Println(err)
 	// Output:
-	// client added
+	// cabinet: invalid buyers: a sale names at least one buyer among the unit's leads (CON-5)
+	// sold [contact_1]
+	// client added / lead
 	// cabinet: forbidden: a contact must be invited or active to be impersonated, not added (CON-6)
 	// cabinet: invalid email: contact contact_1 needs an email before it can be invited
 	// as contact_1, actor alice, until 10:00AM
-	// cabinet: forbidden: impersonation session session_4 is not active (CON-6)
+	// cabinet: forbidden: impersonation session session_5 is not active (CON-6)
 }
 
 // CanImpersonate is the pure CON-6 predicate that package policy composes.

@@ -43,7 +43,7 @@ func TestCreateContactRequiredFields(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			rev := f.store.Revision()
-			c, err := f.svc.CreateContact(ctx, bob, o1, tt.kind, tt.f)
+			c, _, err := f.svc.CreateContact(ctx, bob, o1, tt.kind, tt.f)
 			wantErr(t, err, tt.err, tt.field)
 			if tt.err != nil {
 				if f.store.Revision() != rev || len(f.log.Events()) != 0 {
@@ -68,7 +68,7 @@ func TestCreateContactRequiredFields(t *testing.T) {
 // company lists its partners.
 func TestPartnerCompanyCON2(t *testing.T) {
 	f := newFixture(t)
-	p1, err := f.svc.CreateContact(ctx, alice, o1, contact.KindPartner, contact.Fields{FirstName: "Pat", LastName: "Ng", Email: "pat@x.co", NewCompany: " Acme "})
+	p1, _, err := f.svc.CreateContact(ctx, alice, o1, contact.KindPartner, contact.Fields{FirstName: "Pat", LastName: "Ng", Email: "pat@x.co", NewCompany: " Acme "})
 	wantErr(t, err, nil, "")
 	if p1.Company == "" {
 		t.Fatal("partner not in the company created on the spot")
@@ -76,27 +76,27 @@ func TestPartnerCompanyCON2(t *testing.T) {
 	if got := f.log.Names(); !cmp.Equal(got, []string{"contact.company_created", "contact.contact_created", "contact.partner_attached"}) {
 		t.Fatalf("events = %v", got)
 	}
-	p2, err := f.svc.CreateContact(ctx, bob, o1, contact.KindPartner, contact.Fields{FirstName: "Sam", LastName: "Oh", Email: "sam@x.co", Company: p1.Company})
+	p2, _, err := f.svc.CreateContact(ctx, bob, o1, contact.KindPartner, contact.Fields{FirstName: "Sam", LastName: "Oh", Email: "sam@x.co", Company: p1.Company})
 	wantErr(t, err, nil, "")
-	co, partners, err := f.svc.CompanyPartners(ctx, bob, p1.Company)
+	ov, err := f.svc.CompanyOverview(ctx, bob, p1.Company)
 	wantErr(t, err, nil, "")
-	if co.Name != "Acme" || len(partners) != 2 || partners[0].ID != p1.ID || partners[1].ID != p2.ID {
+	if co, partners := ov.Company, ov.Partners; co.Name != "Acme" || len(partners) != 2 || partners[0].Partner.ID != p1.ID || partners[1].Partner.ID != p2.ID {
 		t.Fatalf("company %+v lists %v, want Acme with %s, %s", co, partners, p1.ID, p2.ID)
 	}
 	// A company of another office cannot be used.
-	_, err = f.svc.CreateContact(ctx, carol, o2, contact.KindPartner, contact.Fields{FirstName: "X", LastName: "Y", Email: "x@y.co", Company: p1.Company})
+	_, _, err = f.svc.CreateContact(ctx, carol, o2, contact.KindPartner, contact.Fields{FirstName: "X", LastName: "Y", Email: "x@y.co", Company: p1.Company})
 	wantErr(t, err, cabinet.ErrNotFound, "")
-	_, _, err = f.svc.CompanyPartners(ctx, carol, p1.Company)
+	_, err = f.svc.CompanyOverview(ctx, carol, p1.Company)
 	wantErr(t, err, cabinet.ErrForbidden, "CON-1")
 	// Moving p2 out of the company.
 	f.log.Reset()
-	_, err = f.svc.EditContact(ctx, alice, p2.ID, contact.Fields{FirstName: "Sam", LastName: "Oh", Email: "sam@x.co"})
+	_, _, err = f.svc.EditContact(ctx, alice, p2.ID, contact.Fields{FirstName: "Sam", LastName: "Oh", Email: "sam@x.co"})
 	wantErr(t, err, nil, "")
 	if got := f.log.Names(); !cmp.Equal(got, []string{"contact.contact_edited", "contact.partner_detached"}) {
 		t.Fatalf("events = %v", got)
 	}
-	if _, partners, _ := f.svc.CompanyPartners(ctx, alice, p1.Company); len(partners) != 1 {
-		t.Fatalf("company still lists %d partners", len(partners))
+	if ov, _ := f.svc.CompanyOverview(ctx, alice, p1.Company); len(ov.Partners) != 1 {
+		t.Fatalf("company still lists %d partners", len(ov.Partners))
 	}
 }
 
@@ -115,15 +115,15 @@ func TestEmailUniquePerOfficeCON7(t *testing.T) {
 		run  func() error
 	}{
 		{"CON-7 create partner same email other case", func() error {
-			_, err := f.svc.CreateContact(ctx, alice, o1, contact.KindPartner, contact.Fields{FirstName: "P", LastName: "Q", Email: "ANN@x.CO"})
+			_, _, err := f.svc.CreateContact(ctx, alice, o1, contact.KindPartner, contact.Fields{FirstName: "P", LastName: "Q", Email: "ANN@x.CO"})
 			return err
 		}},
 		{"CON-7 create lead same email", func() error {
-			_, err := f.svc.CreateContact(ctx, alice, o1, contact.KindLead, contact.Fields{FirstName: "P", LastName: "Q", Email: "ann@x.co"})
+			_, _, err := f.svc.CreateContact(ctx, alice, o1, contact.KindLead, contact.Fields{FirstName: "P", LastName: "Q", Email: "ann@x.co"})
 			return err
 		}},
 		{"CON-7 edit onto taken email", func() error {
-			_, err := f.svc.EditContact(ctx, alice, lead.ID, contact.Fields{FirstName: "Leo", LastName: "Ray", Email: "aNN@x.co"})
+			_, _, err := f.svc.EditContact(ctx, alice, lead.ID, contact.Fields{FirstName: "Leo", LastName: "Ray", Email: "aNN@x.co"})
 			return err
 		}},
 	} {
@@ -139,14 +139,14 @@ func TestEmailUniquePerOfficeCON7(t *testing.T) {
 		})
 	}
 	// Archived contacts keep their email reserved.
-	_, err := f.svc.ArchiveContact(ctx, alice, ann.ID)
+	_, _, err := f.svc.ArchiveContact(ctx, alice, ann.ID)
 	wantErr(t, err, nil, "")
-	_, err = f.svc.CreateContact(ctx, alice, o1, contact.KindClient, contact.Fields{FirstName: "A", LastName: "B", Email: "ann@x.co"})
+	_, _, err = f.svc.CreateContact(ctx, alice, o1, contact.KindClient, contact.Fields{FirstName: "A", LastName: "B", Email: "ann@x.co"})
 	wantErr(t, err, cabinet.ErrConflict, "CON-7")
 	// Editing a contact keeping its own email is fine.
-	_, err = f.svc.EditContact(ctx, alice, lead.ID, contact.Fields{FirstName: "Leon", LastName: "Ray", Email: "leon@x.co"})
+	_, _, err = f.svc.EditContact(ctx, alice, lead.ID, contact.Fields{FirstName: "Leon", LastName: "Ray", Email: "leon@x.co"})
 	wantErr(t, err, nil, "")
-	_, err = f.svc.EditContact(ctx, alice, lead.ID, contact.Fields{FirstName: "Leon", LastName: "Ray", Email: "LEON@x.co"})
+	_, _, err = f.svc.EditContact(ctx, alice, lead.ID, contact.Fields{FirstName: "Leon", LastName: "Ray", Email: "LEON@x.co"})
 	wantErr(t, err, nil, "")
 }
 
@@ -191,7 +191,7 @@ func TestClientLifecycleCON1(t *testing.T) {
 	if f.store.Revision() != rev || len(f.log.Events()) != 1 {
 		t.Fatal("second AccountCreated changed something")
 	}
-	_, err := f.svc.InviteContact(ctx, alice, c.ID)
+	_, _, err := f.svc.InviteContact(ctx, alice, c.ID)
 	wantErr(t, err, cabinet.ErrConflict, "CON-1")
 
 	t.Run("CON-1 added contact is not activated by an account", func(t *testing.T) {
@@ -215,18 +215,18 @@ func TestClientLifecycleCON1(t *testing.T) {
 	})
 	t.Run("CON-3 a lead cannot be invited", func(t *testing.T) {
 		l := f.mustCreate(t, o1, contact.KindLead, "Leo", "Ray", "leo@x.co")
-		_, err := f.svc.InviteContact(ctx, alice, l.ID)
+		_, _, err := f.svc.InviteContact(ctx, alice, l.ID)
 		wantErr(t, err, cabinet.ErrForbidden, "CON-3")
 	})
 	t.Run("archived contact cannot be invited", func(t *testing.T) {
 		a := f.mustCreate(t, o1, contact.KindClient, "Arc", "Hive", "arc@x.co")
-		_, err := f.svc.ArchiveContact(ctx, alice, a.ID)
+		_, _, err := f.svc.ArchiveContact(ctx, alice, a.ID)
 		wantErr(t, err, nil, "")
-		_, err = f.svc.InviteContact(ctx, alice, a.ID)
+		_, _, err = f.svc.InviteContact(ctx, alice, a.ID)
 		wantErr(t, err, cabinet.ErrConflict, "CON-1")
-		_, err = f.svc.ArchiveContact(ctx, alice, a.ID)
+		_, _, err = f.svc.ArchiveContact(ctx, alice, a.ID)
 		wantErr(t, err, cabinet.ErrConflict, "")
-		_, err = f.svc.EditContact(ctx, alice, a.ID, contact.Fields{FirstName: "A", LastName: "B", Email: "arc@x.co"})
+		_, _, err = f.svc.EditContact(ctx, alice, a.ID, contact.Fields{FirstName: "A", LastName: "B", Email: "arc@x.co"})
 		wantErr(t, err, cabinet.ErrConflict, "")
 	})
 	t.Run("bad account input", func(t *testing.T) {
@@ -247,20 +247,26 @@ func TestOnlyExistingContactsCON4(t *testing.T) {
 	other := f.mustCreate(t, o2, contact.KindPartner, "Far", "Away", "far@x.co")
 	otherLead := f.mustCreate(t, o2, contact.KindLead, "Far", "Lead", "")
 	for _, id := range []cabinet.ContactID{archived.ID, archivedLead.ID} {
-		if _, err := f.svc.ArchiveContact(ctx, alice, id); err != nil {
+		if _, _, err := f.svc.ArchiveContact(ctx, alice, id); err != nil {
 			t.Fatal(err)
 		}
 	}
-	proj, err := f.svc.CreateProject(ctx, bob, o1, "Tower")
+	proj, _, err := f.svc.CreateProject(ctx, bob, o1, "Tower")
 	wantErr(t, err, nil, "")
-	dec, err := f.svc.CreateDecision(ctx, bob, o1, "Pick a notary")
+	dec, _, err := f.svc.CreateDecision(ctx, bob, o1, "Pick a notary")
 	wantErr(t, err, nil, "")
-	unit, err := f.svc.CreateUnit(ctx, bob, o1, "Flat 1A")
+	unit, _, err := f.svc.CreateUnit(ctx, bob, o1, "Flat 1A")
 	wantErr(t, err, nil, "")
 
-	addProject := func(c cabinet.ContactID) error { _, err := f.svc.AddProjectPartner(ctx, bob, proj.ID, c); return err }
-	addDecision := func(c cabinet.ContactID) error { _, err := f.svc.AddDecisionPartner(ctx, bob, dec.ID, c); return err }
-	attach := func(c cabinet.ContactID) error { _, err := f.svc.AttachBuyer(ctx, bob, unit.ID, c); return err }
+	addProject := func(c cabinet.ContactID) error {
+		_, _, err := f.svc.AddProjectPartner(ctx, bob, proj.ID, c)
+		return err
+	}
+	addDecision := func(c cabinet.ContactID) error {
+		_, _, err := f.svc.AddDecisionPartner(ctx, bob, dec.ID, c)
+		return err
+	}
+	attach := func(c cabinet.ContactID) error { _, _, err := f.svc.AttachLead(ctx, bob, unit.ID, c); return err }
 	tests := []struct {
 		name  string
 		do    func(cabinet.ContactID) error
@@ -280,7 +286,7 @@ func TestOnlyExistingContactsCON4(t *testing.T) {
 		{"CON-4 decision client", addDecision, client.ID, cabinet.ErrForbidden, "CON-4", ""},
 		{"CON-4 decision unknown contact", addDecision, "contact_404", cabinet.ErrNotFound, "", ""},
 		{"CON-4 decision partner of another office", addDecision, other.ID, cabinet.ErrNotFound, "", ""},
-		{"CON-4 unit lead", attach, lead.ID, nil, "", "contact.buyer_attached"},
+		{"CON-4 unit lead", attach, lead.ID, nil, "", "contact.lead_attached"},
 		{"CON-4 unit lead twice", attach, lead.ID, cabinet.ErrConflict, "", ""},
 		{"CON-4 unit partner", attach, partner.ID, cabinet.ErrForbidden, "CON-4", ""},
 		{"CON-4 unit client", attach, client.ID, cabinet.ErrForbidden, "CON-4", ""},
@@ -312,55 +318,93 @@ func TestOnlyExistingContactsCON4(t *testing.T) {
 	}
 	u, err := f.svc.Unit(ctx, alice, unit.ID)
 	wantErr(t, err, nil, "")
-	if !cmp.Equal(u.Buyers, []cabinet.ContactID{lead.ID}) {
-		t.Fatalf("unit buyers = %v", u.Buyers)
+	if !cmp.Equal(u.Leads, []cabinet.ContactID{lead.ID}) || u.Buyers != nil {
+		t.Fatalf("unit leads = %v, buyers = %v", u.Leads, u.Buyers)
 	}
-	_, err = f.svc.AddProjectPartner(ctx, bob, "project_404", partner.ID)
+	_, _, err = f.svc.AddProjectPartner(ctx, bob, "project_404", partner.ID)
 	wantErr(t, err, cabinet.ErrNotFound, "")
-	_, err = f.svc.AttachBuyer(ctx, carol, unit.ID, lead.ID)
+	_, _, err = f.svc.AttachLead(ctx, carol, unit.ID, lead.ID)
 	wantErr(t, err, cabinet.ErrForbidden, "CON-1")
 }
 
-// CON-5: marking a unit sold turns its buyer leads into clients (status
-// added) in the same step; selling twice is an error.
-func TestSoldUnitConvertsLeadsCON5(t *testing.T) {
+// CON-5 v2: marking a unit sold names its buyers among the leads attached
+// to it; only they become clients (same contact, kind changed, status
+// added), in the same step; the other attached leads stay leads; selling
+// twice is an error.
+func TestCON5MarkSoldConvertsOnlyNamedBuyers(t *testing.T) {
 	f := newFixture(t)
 	l1 := f.mustCreate(t, o1, contact.KindLead, "Leo", "Ray", "leo@x.co")
 	l2 := f.mustCreate(t, o1, contact.KindLead, "Lia", "Ray", "")
 	l3 := f.mustCreate(t, o1, contact.KindLead, "Not", "Buying", "")
-	unit, _ := f.svc.CreateUnit(ctx, alice, o1, "Flat 1A")
-	for _, l := range []cabinet.ContactID{l1.ID, l2.ID} {
-		if _, err := f.svc.AttachBuyer(ctx, alice, unit.ID, l); err != nil {
+	l4 := f.mustCreate(t, o1, contact.KindLead, "Never", "Attached", "")
+	unit, _, _ := f.svc.CreateUnit(ctx, alice, o1, "Flat 1A")
+	for _, l := range []cabinet.ContactID{l1.ID, l2.ID, l3.ID} {
+		if _, _, err := f.svc.AttachLead(ctx, alice, unit.ID, l); err != nil {
 			t.Fatal(err)
 		}
 	}
-	u, err := f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusReserved)
+	u, rev, err := f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusReserved)
 	wantErr(t, err, nil, "")
-	if u.Status != contact.UnitStatusReserved {
-		t.Fatalf("status %s", u.Status)
+	if u.Status != contact.UnitStatusReserved || rev != f.store.Revision() {
+		t.Fatalf("status %s at revision %d (store %d)", u.Status, rev, f.store.Revision())
 	}
-	_, err = f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusReserved)
+	_, _, err = f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusReserved)
 	wantErr(t, err, cabinet.ErrConflict, "")
+
+	// Refusals change nothing.
+	for _, tc := range []struct {
+		name    string
+		buyers  []cabinet.ContactID
+		err     error
+		ruleOrF string
+	}{
+		{"CON-5 no buyer named", nil, cabinet.ErrInvalid, "buyers"},
+		{"CON-5 empty buyer list", []cabinet.ContactID{}, cabinet.ErrInvalid, "buyers"},
+		{"CON-5 blank buyer", []cabinet.ContactID{l1.ID, " "}, cabinet.ErrInvalid, "buyers"},
+		{"CON-5 buyer named twice", []cabinet.ContactID{l1.ID, l1.ID}, cabinet.ErrInvalid, "buyers"},
+		{"CON-5 buyer not attached", []cabinet.ContactID{l1.ID, l4.ID}, cabinet.ErrConflict, "CON-5"},
+		{"CON-5 unknown buyer", []cabinet.ContactID{"contact_404"}, cabinet.ErrNotFound, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rev := f.store.Revision()
+			f.log.Reset()
+			_, _, err := f.svc.MarkUnitSold(ctx, bob, unit.ID, tc.buyers)
+			wantErr(t, err, tc.err, tc.ruleOrF)
+			if f.store.Revision() != rev || len(f.log.Events()) != 0 {
+				t.Fatal("a refused sale changed something")
+			}
+		})
+	}
+	_, _, err = f.svc.MarkUnitSold(ctx, carol, unit.ID, []cabinet.ContactID{l1.ID})
+	wantErr(t, err, cabinet.ErrForbidden, "CON-1")
+
 	f.log.Reset()
 	f.clock.Advance(time.Hour)
-	u, err = f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusSold)
+	// The attack of issue 11: the sale must not turn every attached lead
+	// into a client, only the buyers it names (l2 before l1: the order of
+	// the names does not matter).
+	u, rev, err = f.svc.MarkUnitSold(ctx, bob, unit.ID, []cabinet.ContactID{l2.ID, l1.ID})
 	wantErr(t, err, nil, "")
-	if u.Status != contact.UnitStatusSold || !u.SoldAt.Equal(t0.Add(time.Hour)) {
-		t.Fatalf("unit after sale: %+v", u)
+	if u.Status != contact.UnitStatusSold || !u.SoldAt.Equal(t0.Add(time.Hour)) || rev != f.store.Revision() ||
+		!cmp.Equal(u.Buyers, []cabinet.ContactID{l1.ID, l2.ID}) || !cmp.Equal(u.Leads, []cabinet.ContactID{l1.ID, l2.ID, l3.ID}) {
+		t.Fatalf("unit after sale: %+v at %d", u, rev)
 	}
 	for _, id := range []cabinet.ContactID{l1.ID, l2.ID} {
 		if c := f.get(t, id); c.Kind != contact.KindClient || c.Status != contact.StatusAdded {
 			t.Fatalf("buyer %s after sale: %s/%s, want client/added", id, c.Kind, c.Status)
 		}
 	}
-	if c := f.get(t, l3.ID); c.Kind != contact.KindLead {
-		t.Fatalf("non-buyer converted: %+v", c)
+	for _, id := range []cabinet.ContactID{l3.ID, l4.ID} {
+		if c := f.get(t, id); c.Kind != contact.KindLead {
+			t.Fatalf("CON-5 attack: %s, not named as a buyer, became a %s", id, c.Kind)
+		}
 	}
 	wantEvents := []cabinet.Event{
 		contact.UnitStatusChanged{Office: o1, Unit: unit.ID, From: contact.UnitStatusReserved, To: contact.UnitStatusSold},
 		contact.ContactKindChanged{Office: o1, Contact: l1.ID, Unit: unit.ID, From: contact.KindLead, To: contact.KindClient, Status: contact.StatusAdded},
 		contact.ContactKindChanged{Office: o1, Contact: l2.ID, Unit: unit.ID, From: contact.KindLead, To: contact.KindClient, Status: contact.StatusAdded},
-		contact.UnitSold{Office: o1, Unit: unit.ID, Buyers: []cabinet.ContactID{l1.ID, l2.ID}, Converted: []cabinet.ContactID{l1.ID, l2.ID}, SoldAt: t0.Add(time.Hour)},
+		contact.UnitSold{Office: o1, Unit: unit.ID, Buyers: []cabinet.ContactID{l1.ID, l2.ID}, Converted: []cabinet.ContactID{l1.ID, l2.ID},
+			Remaining: []cabinet.ContactID{l3.ID}, SoldAt: t0.Add(time.Hour)},
 	}
 	if d := cmp.Diff(wantEvents, f.log.Events()); d != "" {
 		t.Fatalf("events (-want +got):\n%s", d)
@@ -369,21 +413,65 @@ func TestSoldUnitConvertsLeadsCON5(t *testing.T) {
 		t.Fatalf("sale published %d batches, want 1 (same step)", len(f.log.Batches()))
 	}
 	t.Run("CON-5 selling twice", func(t *testing.T) {
-		_, err := f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusSold)
+		_, _, err := f.svc.MarkUnitSold(ctx, bob, unit.ID, []cabinet.ContactID{l3.ID})
 		wantErr(t, err, cabinet.ErrConflict, "CON-5")
-		_, err = f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusAvailable)
+		_, _, err = f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusAvailable)
+		wantErr(t, err, cabinet.ErrConflict, "CON-5")
+		if c := f.get(t, l3.ID); c.Kind != contact.KindLead {
+			t.Fatal("a refused second sale converted a lead")
+		}
+	})
+	t.Run("CON-5 no lead attached after sale", func(t *testing.T) {
+		_, _, err := f.svc.AttachLead(ctx, bob, unit.ID, l4.ID)
 		wantErr(t, err, cabinet.ErrConflict, "CON-5")
 	})
-	t.Run("CON-5 no buyer after sale", func(t *testing.T) {
-		_, err := f.svc.AttachBuyer(ctx, bob, unit.ID, l3.ID)
-		wantErr(t, err, cabinet.ErrConflict, "CON-5")
+	t.Run("CON-5 a client buying a second unit stays a client", func(t *testing.T) {
+		u2, _, _ := f.svc.CreateUnit(ctx, alice, o1, "Flat 2B")
+		l5 := f.mustCreate(t, o1, contact.KindLead, "Two", "Units", "")
+		for _, l := range []cabinet.ContactID{l3.ID, l5.ID} {
+			if _, _, err := f.svc.AttachLead(ctx, alice, u2.ID, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u3, _, _ := f.svc.CreateUnit(ctx, alice, o1, "Flat 3C")
+		if _, _, err := f.svc.AttachLead(ctx, alice, u3.ID, l5.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.MarkUnitSold(ctx, alice, u2.ID, []cabinet.ContactID{l5.ID}); err != nil {
+			t.Fatal(err)
+		}
+		f.log.Reset()
+		if _, _, err := f.svc.MarkUnitSold(ctx, alice, u3.ID, []cabinet.ContactID{l5.ID}); err != nil {
+			t.Fatalf("selling a second unit to a converted lead: %v", err)
+		}
+		if c := f.get(t, l5.ID); c.Kind != contact.KindClient {
+			t.Fatalf("second buyer %+v", c)
+		}
+		if got := f.log.Names(); !cmp.Equal(got, []string{"contact.unit_status_changed", "contact.unit_sold"}) {
+			t.Fatalf("events = %v (no kind change for a client)", got)
+		}
+	})
+	t.Run("CON-4 an archived attached lead cannot be named a buyer", func(t *testing.T) {
+		u4, _, _ := f.svc.CreateUnit(ctx, alice, o1, "Flat 4D")
+		l6 := f.mustCreate(t, o1, contact.KindLead, "Gone", "Away", "")
+		if _, _, err := f.svc.AttachLead(ctx, alice, u4.ID, l6.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.ArchiveContact(ctx, alice, l6.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := f.svc.MarkUnitSold(ctx, alice, u4.ID, []cabinet.ContactID{l6.ID})
+		wantErr(t, err, cabinet.ErrForbidden, "CON-4")
+		other := f.mustCreate(t, o2, contact.KindLead, "Far", "Lead", "")
+		_, _, err = f.svc.MarkUnitSold(ctx, alice, u4.ID, []cabinet.ContactID{other.ID})
+		wantErr(t, err, cabinet.ErrNotFound, "")
 	})
 	t.Run("CON-5 converted lead without email needs one before invitation", func(t *testing.T) {
-		_, err := f.svc.InviteContact(ctx, alice, l2.ID)
+		_, _, err := f.svc.InviteContact(ctx, alice, l2.ID)
 		wantErr(t, err, cabinet.ErrInvalid, "email")
-		_, err = f.svc.EditContact(ctx, alice, l2.ID, contact.Fields{FirstName: "Lia", LastName: "Ray"})
+		_, _, err = f.svc.EditContact(ctx, alice, l2.ID, contact.Fields{FirstName: "Lia", LastName: "Ray"})
 		wantErr(t, err, cabinet.ErrInvalid, "email")
-		_, err = f.svc.EditContact(ctx, alice, l2.ID, contact.Fields{FirstName: "Lia", LastName: "Ray", Email: "lia@x.co"})
+		_, _, err = f.svc.EditContact(ctx, alice, l2.ID, contact.Fields{FirstName: "Lia", LastName: "Ray", Email: "lia@x.co"})
 		wantErr(t, err, nil, "")
 		c := f.mustInvite(t, l2.ID)
 		if c.Status != contact.StatusInvited {
@@ -391,9 +479,13 @@ func TestSoldUnitConvertsLeadsCON5(t *testing.T) {
 		}
 	})
 	t.Run("bad unit status", func(t *testing.T) {
-		_, err := f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusInvalid)
+		_, _, err := f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusInvalid)
 		wantErr(t, err, cabinet.ErrInvalid, "unit_status")
-		_, err = f.svc.SetUnitStatus(ctx, bob, "unit_404", contact.UnitStatusSold)
+		_, _, err = f.svc.SetUnitStatus(ctx, bob, unit.ID, contact.UnitStatusSold)
+		wantErr(t, err, cabinet.ErrInvalid, "unit_status")
+		_, _, err = f.svc.SetUnitStatus(ctx, bob, "unit_404", contact.UnitStatusReserved)
+		wantErr(t, err, cabinet.ErrNotFound, "")
+		_, _, err = f.svc.MarkUnitSold(ctx, bob, "unit_404", []cabinet.ContactID{l1.ID})
 		wantErr(t, err, cabinet.ErrNotFound, "")
 	})
 }
@@ -415,7 +507,7 @@ func TestImpersonationMatrixCON6(t *testing.T) {
 	lead := mk(contact.KindLead, "Lead", "lead@x.co")
 	archived := mk(contact.KindClient, "Arch", "arch@x.co")
 	f.mustInvite(t, archived.ID)
-	if _, err := f.svc.ArchiveContact(ctx, alice, archived.ID); err != nil {
+	if _, _, err := f.svc.ArchiveContact(ctx, alice, archived.ID); err != nil {
 		t.Fatal(err)
 	}
 	// A contact linked to bob, a collaborator of o1.
@@ -423,7 +515,7 @@ func TestImpersonationMatrixCON6(t *testing.T) {
 	f.mustInvite(t, colleague.ID)
 	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: bob, Email: "bob@x.co"}), nil, "")
 	farAway := f.mustCreate(t, o2, contact.KindClient, "Far", "Away", "far@x.co")
-	if _, err := f.svc.InviteContact(ctx, carol, farAway.ID); err != nil {
+	if _, _, err := f.svc.InviteContact(ctx, carol, farAway.ID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -431,7 +523,7 @@ func TestImpersonationMatrixCON6(t *testing.T) {
 		t.Helper()
 		rev := f.store.Revision()
 		f.log.Reset()
-		s, err := f.svc.StartImpersonation(ctx, actor, c)
+		s, _, err := f.svc.StartImpersonation(ctx, actor, c)
 		if want != nil {
 			if !errors.Is(err, want) || (want == cabinet.ErrForbidden && cabinet.RuleOf(err) != "CON-6") {
 				t.Errorf("%s impersonating %s: err = %v, want %v (CON-6)", actor, c, err, want)
@@ -448,7 +540,7 @@ func TestImpersonationMatrixCON6(t *testing.T) {
 		if s.Actor != actor || s.Contact != c {
 			t.Errorf("session %+v", s)
 		}
-		if _, err := f.svc.StopImpersonation(ctx, actor, s.ID); err != nil {
+		if _, _, err := f.svc.StopImpersonation(ctx, actor, s.ID); err != nil {
 			t.Errorf("stop: %v", err)
 		}
 	}
@@ -474,7 +566,7 @@ func TestImpersonationSessionCON6(t *testing.T) {
 	f.mustInvite(t, c.ID)
 	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u-ann", Email: "ann@x.co"}), nil, "")
 	f.log.Reset()
-	s, err := f.svc.StartImpersonation(ctx, alice, c.ID)
+	s, _, err := f.svc.StartImpersonation(ctx, alice, c.ID)
 	wantErr(t, err, nil, "")
 	want := contact.Session{ID: s.ID, Office: o1, Actor: alice, Contact: c.ID, ContactUser: "u-ann",
 		StartedAt: t0, ExpiresAt: t0.Add(contact.SessionLifetime)}
@@ -485,31 +577,31 @@ func TestImpersonationSessionCON6(t *testing.T) {
 		Contact: c.ID, ContactUser: "u-ann", StartedAt: t0, ExpiresAt: want.ExpiresAt}) {
 		t.Fatalf("events = %#v", ev)
 	}
-	sub, err := f.svc.ResolveSession(ctx, s.ID)
+	sub, err := f.svc.ResolveSession(ctx, alice, s.ID)
 	wantErr(t, err, nil, "")
 	if sub != (contact.Subject{Session: s.ID, Office: o1, Contact: c.ID, User: "u-ann", Actor: alice}) {
 		t.Fatalf("subject = %+v: decisions must be the contact's, carrying the actor", sub)
 	}
 	t.Run("CON-6 only the actor stops", func(t *testing.T) {
-		_, err := f.svc.StopImpersonation(ctx, bob, s.ID)
+		_, _, err := f.svc.StopImpersonation(ctx, bob, s.ID)
 		wantErr(t, err, cabinet.ErrForbidden, "CON-6")
 	})
 	t.Run("CON-6 expired session is not usable", func(t *testing.T) {
 		f.clock.Advance(contact.SessionLifetime - time.Second)
-		_, err := f.svc.ResolveSession(ctx, s.ID)
+		_, err := f.svc.ResolveSession(ctx, alice, s.ID)
 		wantErr(t, err, nil, "")
 		f.clock.Advance(time.Second)
-		_, err = f.svc.ResolveSession(ctx, s.ID)
+		_, err = f.svc.ResolveSession(ctx, alice, s.ID)
 		wantErr(t, err, cabinet.ErrForbidden, "CON-6")
-		_, err = f.svc.StopImpersonation(ctx, alice, s.ID)
+		_, _, err = f.svc.StopImpersonation(ctx, alice, s.ID)
 		wantErr(t, err, cabinet.ErrConflict, "CON-6")
 	})
 	t.Run("CON-6 stop returns to own identity", func(t *testing.T) {
-		s2, err := f.svc.StartImpersonation(ctx, alice, c.ID)
+		s2, _, err := f.svc.StartImpersonation(ctx, alice, c.ID)
 		wantErr(t, err, nil, "")
 		f.log.Reset()
 		f.clock.Advance(time.Minute)
-		stopped, err := f.svc.StopImpersonation(ctx, alice, s2.ID)
+		stopped, _, err := f.svc.StopImpersonation(ctx, alice, s2.ID)
 		wantErr(t, err, nil, "")
 		if stopped.StoppedAt.IsZero() {
 			t.Fatal("StoppedAt not recorded")
@@ -518,11 +610,11 @@ func TestImpersonationSessionCON6(t *testing.T) {
 			Contact: c.ID, ContactUser: "u-ann", StoppedAt: stopped.StoppedAt, Reason: "stopped"}) {
 			t.Fatalf("events = %#v", ev)
 		}
-		_, err = f.svc.ResolveSession(ctx, s2.ID)
+		_, err = f.svc.ResolveSession(ctx, alice, s2.ID)
 		wantErr(t, err, cabinet.ErrForbidden, "CON-6")
-		_, err = f.svc.StopImpersonation(ctx, alice, s2.ID)
+		_, _, err = f.svc.StopImpersonation(ctx, alice, s2.ID)
 		wantErr(t, err, cabinet.ErrConflict, "CON-6")
-		got, err := f.svc.Session(ctx, s2.ID)
+		got, err := f.svc.Session(ctx, alice, s2.ID)
 		wantErr(t, err, nil, "")
 		if got.Actor != alice || got.Contact != c.ID {
 			t.Fatalf("recorded session lost an identity: %+v", got)
@@ -531,37 +623,149 @@ func TestImpersonationSessionCON6(t *testing.T) {
 	t.Run("CON-6 one session per actor, archive ends sessions", func(t *testing.T) {
 		p := f.mustCreate(t, o1, contact.KindPartner, "Pat", "Ng", "pat@x.co")
 		f.mustInvite(t, p.ID)
-		s3, err := f.svc.StartImpersonation(ctx, alice, c.ID)
+		s3, _, err := f.svc.StartImpersonation(ctx, alice, c.ID)
 		wantErr(t, err, nil, "")
-		s4, err := f.svc.StartImpersonation(ctx, alice, p.ID)
+		s4, _, err := f.svc.StartImpersonation(ctx, alice, p.ID)
 		wantErr(t, err, nil, "")
-		if _, err := f.svc.ResolveSession(ctx, s3.ID); !errors.Is(err, cabinet.ErrForbidden) {
+		if _, err := f.svc.ResolveSession(ctx, alice, s3.ID); !errors.Is(err, cabinet.ErrForbidden) {
 			t.Fatalf("replaced session still resolves: %v", err)
 		}
-		if sub, err := f.svc.ResolveSession(ctx, s4.ID); err != nil || sub.Contact != p.ID || sub.User != "" {
+		if sub, err := f.svc.ResolveSession(ctx, alice, s4.ID); err != nil || sub.Contact != p.ID || sub.User != "" {
 			t.Fatalf("resolve s4 = %+v %v (an invited contact has no user)", sub, err)
 		}
-		_, err = f.svc.ArchiveContact(ctx, bob, p.ID)
+		_, _, err = f.svc.ArchiveContact(ctx, bob, p.ID)
 		wantErr(t, err, nil, "")
-		if _, err := f.svc.ResolveSession(ctx, s4.ID); !errors.Is(err, cabinet.ErrForbidden) {
+		if _, err := f.svc.ResolveSession(ctx, alice, s4.ID); !errors.Is(err, cabinet.ErrForbidden) {
 			t.Fatalf("session on archived contact still resolves: %v", err)
 		}
 	})
-	t.Run("CON-6 session stops resolving when the actor leaves or the contact becomes a collaborator", func(t *testing.T) {
-		s5, err := f.svc.StartImpersonation(ctx, bob, c.ID)
+	t.Run("CON-6 session stops resolving when the contact becomes a collaborator", func(t *testing.T) {
+		s5, _, err := f.svc.StartImpersonation(ctx, bob, c.ID)
 		wantErr(t, err, nil, "")
-		delete(f.dir[o1], bob)
-		_, err = f.svc.ResolveSession(ctx, s5.ID)
-		wantErr(t, err, cabinet.ErrForbidden, "CON-6")
-		f.dir[o1][bob] = cabinet.ProfileStandard
-		_, err = f.svc.ResolveSession(ctx, s5.ID)
+		_, err = f.svc.ResolveSession(ctx, bob, s5.ID)
 		wantErr(t, err, nil, "")
-		f.dir[o1]["u-ann"] = cabinet.ProfileStandard
-		defer delete(f.dir[o1], "u-ann")
-		_, err = f.svc.ResolveSession(ctx, s5.ID)
+		f.dir.add(o1, "u-ann", cabinet.ProfileStandard, f.clock.Now())
+		defer f.dir.remove(o1, "u-ann")
+		_, err = f.svc.ResolveSession(ctx, bob, s5.ID)
 		wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+		_, _, err = f.svc.StopImpersonation(ctx, bob, s5.ID)
+		wantErr(t, err, cabinet.ErrConflict, "CON-6")
 	})
-	_, err = f.svc.ResolveSession(ctx, "session_404")
+	_, err = f.svc.ResolveSession(ctx, alice, "session_404")
+	wantErr(t, err, cabinet.ErrNotFound, "")
+}
+
+// CON-6 v2, the attack of issue 11: after the impersonating collaborator
+// left the office, their session kept allowing. A session ends as soon as
+// its collaborator is no longer a collaborator of the office — for
+// ResolveSession and StopImpersonation at once, with no command — and it
+// does not come back when they are added again.
+func TestCON6SessionEndsWhenCollaboratorLeaves(t *testing.T) {
+	f := newFixture(t)
+	c := f.mustCreate(t, o1, contact.KindClient, "Ann", "Lee", "ann@x.co")
+	f.mustInvite(t, c.ID)
+	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u-ann", Email: "ann@x.co"}), nil, "")
+	s, _, err := f.svc.StartImpersonation(ctx, bob, c.ID)
+	wantErr(t, err, nil, "")
+	f.clock.Advance(time.Minute)
+	if _, err := f.svc.ResolveSession(ctx, bob, s.ID); err != nil {
+		t.Fatalf("fresh session: %v", err)
+	}
+	rev := f.store.Revision()
+	f.dir.remove(o1, bob) // clientgroup removes bob from the office
+	_, err = f.svc.ResolveSession(ctx, bob, s.ID)
+	wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+	_, _, err = f.svc.StopImpersonation(ctx, bob, s.ID)
+	wantErr(t, err, cabinet.ErrConflict, "CON-6")
+	_, err = f.svc.Session(ctx, bob, s.ID)
+	wantErr(t, err, cabinet.ErrForbidden, "CON-6") // a departed collaborator reads nothing of the office
+	if f.store.Revision() != rev {
+		t.Fatal("ending by departure wrote something")
+	}
+	// Added again a minute later: the session stays ended.
+	f.clock.Advance(time.Minute)
+	f.dir.add(o1, bob, cabinet.ProfileStandard, f.clock.Now())
+	_, err = f.svc.ResolveSession(ctx, bob, s.ID)
+	wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+	_, _, err = f.svc.StopImpersonation(ctx, bob, s.ID)
+	wantErr(t, err, cabinet.ErrConflict, "CON-6")
+	// A new session works.
+	s2, _, err := f.svc.StartImpersonation(ctx, bob, c.ID)
+	wantErr(t, err, nil, "")
+	if sub, err := f.svc.ResolveSession(ctx, bob, s2.ID); err != nil || sub.User != "u-ann" || sub.Actor != bob {
+		t.Fatalf("new session: %+v %v", sub, err)
+	}
+	// A profile change keeps the membership (and the session).
+	f.dir.add(o1, bob, cabinet.ProfileAdmin, f.dir.members[o1][bob].since)
+	if _, err := f.svc.ResolveSession(ctx, bob, s2.ID); err != nil {
+		t.Fatalf("after a profile change: %v", err)
+	}
+}
+
+// CON-6: a session ID is not a bearer token, and session records are read
+// by their actor and the office's admins only (audit).
+func TestCON6SessionReadsArePermissionChecked(t *testing.T) {
+	f := newFixture(t)
+	f.dir.add(o1, "dave", cabinet.ProfileStandard, t0.Add(-time.Hour))
+	c := f.mustCreate(t, o1, contact.KindClient, "Ann", "Lee", "ann@x.co")
+	f.mustInvite(t, c.ID)
+	s, _, err := f.svc.StartImpersonation(ctx, bob, c.ID)
+	wantErr(t, err, nil, "")
+	for _, tc := range []struct {
+		actor cabinet.UserID
+		read  bool // Session
+		use   bool // ResolveSession
+		list  bool // Sessions of the office, all actors
+		own   bool // Sessions of the office, Actor: actor
+	}{
+		{bob, true, true, false, true},      // the actor
+		{alice, true, false, true, true},    // an admin of the office: audit, never use
+		{"dave", false, false, false, true}, // another standard collaborator
+		{carol, false, false, false, false}, // an admin of another office
+		{mallory, false, false, false, false},
+	} {
+		t.Run(string(tc.actor), func(t *testing.T) {
+			_, err := f.svc.Session(ctx, tc.actor, s.ID)
+			if tc.read {
+				wantErr(t, err, nil, "")
+			} else {
+				wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+			}
+			_, err = f.svc.ResolveSession(ctx, tc.actor, s.ID)
+			if tc.use {
+				wantErr(t, err, nil, "")
+			} else {
+				wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+			}
+			got, _, err := f.svc.Sessions(ctx, tc.actor, contact.SessionFilter{Office: o1}, cabinet.Page{})
+			if tc.list {
+				wantErr(t, err, nil, "")
+				if len(got) != 1 || got[0].ID != s.ID {
+					t.Fatalf("Sessions = %v", got)
+				}
+			} else {
+				wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+			}
+			got, _, err = f.svc.Sessions(ctx, tc.actor, contact.SessionFilter{Office: o1, Actor: tc.actor}, cabinet.Page{})
+			if tc.own {
+				wantErr(t, err, nil, "")
+				if tc.actor == bob && len(got) != 1 || tc.actor != bob && len(got) != 0 {
+					t.Fatalf("own Sessions = %v", got)
+				}
+			} else {
+				wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+			}
+			_, _, err = f.svc.StopImpersonation(ctx, tc.actor, s.ID)
+			if tc.actor != bob {
+				wantErr(t, err, cabinet.ErrForbidden, "CON-6")
+			}
+		})
+	}
+	_, _, err = f.svc.Sessions(ctx, alice, contact.SessionFilter{}, cabinet.Page{})
+	wantErr(t, err, cabinet.ErrInvalid, "office")
+	_, _, err = f.svc.Sessions(ctx, alice, contact.SessionFilter{Office: o1}, cabinet.Page{Limit: -1})
+	wantErr(t, err, cabinet.ErrInvalid, "limit")
+	_, err = f.svc.Session(ctx, alice, "session_404")
 	wantErr(t, err, cabinet.ErrNotFound, "")
 }
 
@@ -626,14 +830,14 @@ func TestPredicatesCON6(t *testing.T) {
 // every decision).
 func TestPredicatesDoNotAllocate(t *testing.T) {
 	c := contact.Contact{ID: "c", Office: o1, Kind: contact.KindPartner, Status: contact.StatusInvited}
-	u := contact.Unit{ID: "u", Office: o1, Status: contact.UnitStatusAvailable, Buyers: []cabinet.ContactID{"a", "b"}}
+	u := contact.Unit{ID: "u", Office: o1, Status: contact.UnitStatusAvailable, Leads: []cabinet.ContactID{"a", "b"}}
 	l := contact.Contact{ID: "l", Office: o1, Kind: contact.KindLead}
 	s := contact.Session{ID: "s", Office: o1, Actor: alice, Contact: "c", StartedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 	n := testing.AllocsPerRun(100, func() {
 		_ = contact.CanImpersonate(o1, cabinet.ProfileAdmin, c, cabinet.ProfileInvalid)
 		_ = contact.CanManageContacts(cabinet.ProfileStandard)
 		_ = contact.CanAddPartner(o1, c)
-		_ = contact.CanAttachBuyer(u, l)
+		_ = contact.CanAttachLead(u, l)
 		_, _ = contact.Resolve(s, t0)
 	})
 	if n != 0 {
@@ -646,29 +850,29 @@ func TestPredicatesDoNotAllocate(t *testing.T) {
 func TestManagementPermissionMatrix(t *testing.T) {
 	f := newFixture(t)
 	c := f.mustCreate(t, o1, contact.KindClient, "Ann", "Lee", "ann@x.co")
-	unit, _ := f.svc.CreateUnit(ctx, alice, o1, "Flat")
+	unit, _, _ := f.svc.CreateUnit(ctx, alice, o1, "Flat")
 	actions := map[string]func(actor cabinet.UserID) error{
 		"create": func(a cabinet.UserID) error {
-			_, err := f.svc.CreateContact(ctx, a, o1, contact.KindLead, contact.Fields{FirstName: "L", LastName: string(a)})
+			_, _, err := f.svc.CreateContact(ctx, a, o1, contact.KindLead, contact.Fields{FirstName: "L", LastName: string(a)})
 			return err
 		},
 		"read": func(a cabinet.UserID) error { _, err := f.svc.Contact(ctx, a, c.ID); return err },
 		"list": func(a cabinet.UserID) error {
-			_, _, err := f.svc.ListContacts(ctx, a, contact.ContactFilter{Office: o1}, cabinet.Page{})
+			_, _, err := f.svc.Contacts(ctx, a, contact.ContactFilter{Office: o1}, cabinet.Page{})
 			return err
 		},
 		"edit": func(a cabinet.UserID) error {
-			_, err := f.svc.EditContact(ctx, a, c.ID, contact.Fields{FirstName: "Ann", LastName: string(a), Email: "ann@x.co"})
+			_, _, err := f.svc.EditContact(ctx, a, c.ID, contact.Fields{FirstName: "Ann", LastName: string(a), Email: "ann@x.co"})
 			return err
 		},
-		"invite":    func(a cabinet.UserID) error { _, err := f.svc.InviteContact(ctx, a, c.ID); return err },
-		"company":   func(a cabinet.UserID) error { _, err := f.svc.CreateCompany(ctx, a, o1, "Acme"); return err },
-		"unit":      func(a cabinet.UserID) error { _, err := f.svc.CreateUnit(ctx, a, o1, "U"); return err },
+		"invite":    func(a cabinet.UserID) error { _, _, err := f.svc.InviteContact(ctx, a, c.ID); return err },
+		"company":   func(a cabinet.UserID) error { _, _, err := f.svc.CreateCompany(ctx, a, o1, "Acme"); return err },
+		"unit":      func(a cabinet.UserID) error { _, _, err := f.svc.CreateUnit(ctx, a, o1, "U"); return err },
 		"read unit": func(a cabinet.UserID) error { _, err := f.svc.Unit(ctx, a, unit.ID); return err },
-		"project":   func(a cabinet.UserID) error { _, err := f.svc.CreateProject(ctx, a, o1, "P"); return err },
-		"decision":  func(a cabinet.UserID) error { _, err := f.svc.CreateDecision(ctx, a, o1, "D"); return err },
+		"project":   func(a cabinet.UserID) error { _, _, err := f.svc.CreateProject(ctx, a, o1, "P"); return err },
+		"decision":  func(a cabinet.UserID) error { _, _, err := f.svc.CreateDecision(ctx, a, o1, "D"); return err },
 		"unit status": func(a cabinet.UserID) error {
-			_, err := f.svc.SetUnitStatus(ctx, a, unit.ID, contact.UnitStatusReserved)
+			_, _, err := f.svc.SetUnitStatus(ctx, a, unit.ID, contact.UnitStatusReserved)
 			return err
 		},
 	}
@@ -688,9 +892,9 @@ func TestManagementPermissionMatrix(t *testing.T) {
 		check(alice, action, true)
 		check(bob, action, true)
 	}
-	_, _, err := f.svc.ListContacts(ctx, alice, contact.ContactFilter{}, cabinet.Page{})
+	_, _, err := f.svc.Contacts(ctx, alice, contact.ContactFilter{}, cabinet.Page{})
 	wantErr(t, err, cabinet.ErrInvalid, "office")
-	_, err = f.svc.CreateContact(ctx, "", o1, contact.KindLead, contact.Fields{FirstName: "a", LastName: "b"})
+	_, _, err = f.svc.CreateContact(ctx, "", o1, contact.KindLead, contact.Fields{FirstName: "a", LastName: "b"})
 	wantErr(t, err, cabinet.ErrInvalid, "actor")
 }
 
@@ -702,7 +906,7 @@ func TestListAndSearch(t *testing.T) {
 	f.mustCreate(t, o1, contact.KindLead, "Leo", "Leeward", "")
 	arch := f.mustCreate(t, o1, contact.KindClient, "Arch", "Lee", "arch@x.co")
 	f.mustInvite(t, ann.ID)
-	_, _ = f.svc.ArchiveContact(ctx, alice, arch.ID)
+	_, _, _ = f.svc.ArchiveContact(ctx, alice, arch.ID)
 	f.mustCreate(t, o2, contact.KindClient, "Ann", "Lee", "ann@x.co")
 	names := func(flt contact.ContactFilter) []string {
 		t.Helper()
@@ -710,7 +914,7 @@ func TestListAndSearch(t *testing.T) {
 		var out []string
 		var after cabinet.Cursor
 		for {
-			cs, next, err := f.svc.ListContacts(ctx, bob, flt, cabinet.Page{After: after, Limit: 1})
+			cs, next, err := f.svc.Contacts(ctx, bob, flt, cabinet.Page{After: after, Limit: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -788,7 +992,7 @@ func TestConcurrentSameEmailCON7(t *testing.T) {
 			if i%2 == 1 {
 				actor = bob
 			}
-			_, err := f.svc.CreateContact(ctx, actor, o1, contact.KindClient,
+			_, _, err := f.svc.CreateContact(ctx, actor, o1, contact.KindClient,
 				contact.Fields{FirstName: "Ann", LastName: "Lee", Email: []string{"ann@x.co", "ANN@x.co"}[i%2]})
 			errs <- err
 		}()

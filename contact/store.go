@@ -2,9 +2,11 @@ package contact
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
 )
 
 // Store persists the package's records. Implementations must be safe for
@@ -68,16 +70,20 @@ type Reader interface {
 	ListContacts(ctx context.Context, f ContactFilter, p cabinet.Page) ([]Contact, cabinet.Cursor, error)
 
 	Company(ctx context.Context, id CompanyID) (Company, error)
+	// ListCompanies lists the companies of office ("" = every office).
 	ListCompanies(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]Company, cabinet.Cursor, error)
 
 	Project(ctx context.Context, id ProjectID) (Project, error)
-	ListProjects(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]Project, cabinet.Cursor, error)
+	// ListProjects lists the projects matching f (PartnerFilter.Match).
+	ListProjects(ctx context.Context, f PartnerFilter, p cabinet.Page) ([]Project, cabinet.Cursor, error)
 
 	Decision(ctx context.Context, id DecisionID) (Decision, error)
-	ListDecisions(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]Decision, cabinet.Cursor, error)
+	// ListDecisions lists the decisions matching f (PartnerFilter.Match).
+	ListDecisions(ctx context.Context, f PartnerFilter, p cabinet.Page) ([]Decision, cabinet.Cursor, error)
 
 	Unit(ctx context.Context, id UnitID) (Unit, error)
-	ListUnits(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]Unit, cabinet.Cursor, error)
+	// ListUnits lists the units matching f (UnitFilter.Match).
+	ListUnits(ctx context.Context, f UnitFilter, p cabinet.Page) ([]Unit, cabinet.Cursor, error)
 
 	Session(ctx context.Context, id SessionID) (Session, error)
 	ListSessions(ctx context.Context, f SessionFilter, p cabinet.Page) ([]Session, cabinet.Cursor, error)
@@ -102,11 +108,13 @@ type Writer interface {
 // ContactFilter selects contacts in Reader.ListContacts. Zero fields match
 // everything; Match is the reference semantics every store implements.
 type ContactFilter struct {
-	Office          cabinet.OfficeID // "" = every office
-	Kind            Kind             // KindInvalid = every kind
-	Status          Status           // StatusInvalid = every status
-	Company         CompanyID        // "" = any company (or none)
-	IncludeArchived bool             // false = archived contacts are left out
+	Office          cabinet.OfficeID  // "" = every office
+	Kind            Kind              // KindInvalid = every kind
+	Status          Status            // StatusInvalid = every status
+	Company         CompanyID         // "" = any company (or none)
+	Dossier         cabinet.DossierID // "" = linked to any dossier or none
+	Person          access.PersonID   // "" = linked to any person or none
+	IncludeArchived bool              // false = archived contacts are left out
 	// Text, when not blank, keeps contacts whose first name, last name or
 	// email contains it, ignoring case (the search box).
 	Text string
@@ -118,6 +126,8 @@ func (f ContactFilter) Match(c Contact) bool {
 		f.Kind != KindInvalid && c.Kind != f.Kind ||
 		f.Status != StatusInvalid && c.Status != f.Status ||
 		f.Company != "" && c.Company != f.Company ||
+		f.Dossier != "" && c.Dossier != f.Dossier ||
+		f.Person != "" && c.Person != f.Person ||
 		!f.IncludeArchived && c.Archived {
 		return false
 	}
@@ -128,6 +138,42 @@ func (f ContactFilter) Match(c Contact) bool {
 	return strings.Contains(strings.ToLower(c.FirstName), text) ||
 		strings.Contains(strings.ToLower(c.LastName), text) ||
 		strings.Contains(strings.ToLower(c.Email), text)
+}
+
+// PartnerFilter selects projects (Reader.ListProjects) and decisions
+// (Reader.ListDecisions). Zero fields match everything; Match is the
+// reference semantics every store implements.
+type PartnerFilter struct {
+	Office  cabinet.OfficeID  // "" = every office
+	Partner cabinet.ContactID // "" = any; else only the records listing this partner
+}
+
+// Match reports whether a record of office listing partners passes the
+// filter.
+func (f PartnerFilter) Match(office cabinet.OfficeID, partners []cabinet.ContactID) bool {
+	if f.Office != "" && office != f.Office {
+		return false
+	}
+	if f.Partner == "" {
+		return true
+	}
+	_, found := slices.BinarySearch(partners, f.Partner)
+	return found
+}
+
+// UnitFilter selects units in Reader.ListUnits. Zero fields match
+// everything; Match is the reference semantics every store implements.
+type UnitFilter struct {
+	Office cabinet.OfficeID  // "" = every office
+	Status UnitStatus        // UnitStatusInvalid = every status
+	Lead   cabinet.ContactID // "" = any; else only the units this contact is attached to
+}
+
+// Match reports whether u passes the filter.
+func (f UnitFilter) Match(u Unit) bool {
+	return (f.Office == "" || u.Office == f.Office) &&
+		(f.Status == UnitStatusInvalid || u.Status == f.Status) &&
+		(f.Lead == "" || u.Attached(f.Lead))
 }
 
 // SessionFilter selects sessions in Reader.ListSessions. Zero fields match

@@ -2,10 +2,12 @@ package contact
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
 )
 
 // Package-local identifiers. They are opaque, never empty when valid, and
@@ -137,9 +139,17 @@ type Contact struct {
 	FirstName string
 	LastName  string
 	Email     string         // normalised (cabinet.ParseEmail); "" only for leads and for clients converted from a lead without email
+	Phone     string         // E.164 (cabinet.ParsePhone); "" when not given
 	Company   CompanyID      // partners only; "" when none
 	User      cabinet.UserID // the linked account once active; "" before
 	Archived  bool           // archived contacts keep their email reserved (CON-7) and cannot be used
+	// Dossier and Person link a client contact to the dossier and the
+	// family-tree person it is about (Service.LinkContact), so that the
+	// contact, the person's grant and the dossier's referrals tell one story.
+	// Both "" when the contact is not linked; Person may be "" for a contact
+	// linked to a dossier only.
+	Dossier   cabinet.DossierID
+	Person    access.PersonID
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	InvitedAt time.Time // last (re-)invitation; zero if never invited
@@ -150,7 +160,7 @@ func (c Contact) Name() string { return c.FirstName + " " + c.LastName }
 
 // Company groups partners (CON-2). A company lists its partners: the
 // contacts whose Company is its ID (Reader.ListContacts with
-// ContactFilter.Company).
+// ContactFilter.Company; Service.CompanyOverview).
 type Company struct {
 	ID        CompanyID
 	Office    cabinet.OfficeID
@@ -179,16 +189,29 @@ type Decision struct {
 }
 
 // Unit is a property unit in sales. Only existing leads of the same office
-// can be attached as prospective buyers (CON-4); when it is marked sold, its
-// buyer leads become clients (CON-5).
+// can be attached to it as prospective buyers (CON-4, Service.AttachLead).
+// Marking it sold names its buyers among the attached leads; only they
+// become clients, the other attached leads stay leads (CON-5 v2,
+// Service.MarkUnitSold).
 type Unit struct {
-	ID        UnitID
-	Office    cabinet.OfficeID
-	Name      string
-	Status    UnitStatus
-	Buyers    []cabinet.ContactID // ascending, no duplicates
+	ID     UnitID
+	Office cabinet.OfficeID
+	Name   string
+	Status UnitStatus
+	// Leads are the contacts attached as prospective buyers, ascending, no
+	// duplicates. They stay attached after the sale.
+	Leads []cabinet.ContactID
+	// Buyers are the attached contacts the sale named (CON-5), ascending,
+	// a non-empty subset of Leads once sold, nil before.
+	Buyers    []cabinet.ContactID
 	CreatedAt time.Time
 	SoldAt    time.Time // zero unless sold
+}
+
+// Attached reports whether contact c is attached to the unit.
+func (u Unit) Attached(c cabinet.ContactID) bool {
+	_, found := slices.BinarySearch(u.Leads, c)
+	return found
 }
 
 // Fields is the input of CreateContact and EditContact: what a collaborator
@@ -197,6 +220,7 @@ type Fields struct {
 	FirstName string
 	LastName  string
 	Email     string // required for clients and partners (CON-1, CON-2), optional for leads (CON-3)
+	Phone     string // optional for every kind; E.164 after cabinet.ParsePhone
 	// Company puts a partner in an existing company of the office (CON-2).
 	Company CompanyID
 	// NewCompany, when not blank, creates a company of that name on the spot
@@ -206,9 +230,10 @@ type Fields struct {
 }
 
 // ValidateFields checks f for a contact of kind k and returns it normalised
-// (names trimmed, email normalised by cabinet.ParseEmail, company name
-// trimmed). Errors are *cabinet.InvalidError naming the field: "kind",
-// "first_name", "last_name", "email", "company", "new_company".
+// (names by cabinet.ParseName, email by cabinet.ParseEmail, phone by
+// cabinet.ParsePhone, company name by cabinet.ParseName). Any caller may
+// use it. Errors are *cabinet.InvalidError naming the field: "kind",
+// "first_name", "last_name", "email", "phone", "company", "new_company".
 // It never panics, whatever the input.
 func ValidateFields(k Kind, f Fields) (Fields, error) {
 	if !k.Valid() {
@@ -226,6 +251,11 @@ func ValidateFields(k Kind, f Fields) (Fields, error) {
 		out.Email = "" // CON-3: a lead needs first and last name only
 	} else if out.Email, err = cabinet.ParseEmail("email", f.Email); err != nil {
 		return Fields{}, err
+	}
+	if strings.TrimSpace(f.Phone) != "" {
+		if out.Phone, err = cabinet.ParsePhone("phone", f.Phone); err != nil {
+			return Fields{}, err
+		}
 	}
 	company := CompanyID(strings.TrimSpace(string(f.Company)))
 	newCompany := strings.TrimSpace(f.NewCompany)

@@ -7,8 +7,9 @@
 //
 // The facts a command needs from another package are read in the
 // command's own transaction, through that package's Facts (team.Facts,
-// access.Facts, clientgroup.Facts), which need only the store: kit builds
-// them first, then the services, with no forwarding adapters.
+// access.Facts, clientgroup.Facts, contact.Facts), which need only the
+// store: kit builds them first, then the services, with no forwarding
+// adapters.
 package kit
 
 import (
@@ -64,11 +65,12 @@ func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error)
 	dossiers := access.NewFacts(store)
 	groups := clientgroup.NewFacts(store, dossiers)
 	accounts := team.NewFacts(store, groups, dossiers)
+	contacts := contact.NewFacts(store)
 	k := &Kit{Policy: engine}
 	k.Access = access.NewService(store, groups, accounts, shared...)
-	k.Groups = clientgroup.NewService(store, accounts, dossiers, shared...)
-	k.Contacts = contact.NewService(store, groups, accounts, shared...)
-	k.Procedures = procedure.NewService(store, groups, dossiers, accounts, shared...)
+	k.Contacts = contact.NewService(store, groups, accounts, dossiers, shared...)
+	k.Groups = clientgroup.NewService(store, accounts, dossiers, append(shared, cabinet.WithCollaboratorListeners(k.Contacts))...)
+	k.Procedures = procedure.NewService(store, groups, dossiers, accounts, contacts, shared...)
 	k.Teams = team.NewService(store, groups, dossiers, append(shared, cabinet.WithAccountListeners(
 		append([]cabinet.AccountListener{k.Access, k.Contacts, k.Procedures}, o.AccountListeners...)...))...)
 	return k, nil

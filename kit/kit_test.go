@@ -10,9 +10,11 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/contact"
 	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/memstore"
 	"github.com/cabinet-go/cabinet/policy"
+	"github.com/cabinet-go/cabinet/procedure"
 	"github.com/cabinet-go/cabinet/team"
 )
 
@@ -182,3 +184,89 @@ func TestNewReturnsTheLoadingError(t *testing.T) {
 
 // errOf keeps the error of a command's results.
 func errOf[T any](_ T, _ cabinet.Revision, err error) error { return err }
+
+// Issue 12, seed 002, wired: a client contact is linked to the dossier and
+// the family-tree person it is about, with the facts of access
+// (access.Facts.PersonDossier, DossierFacts) and clientgroup (the
+// manager's internal route) read in the command's transaction.
+func TestContactLinkUsesAccessAndClientGroupFacts(t *testing.T) {
+	k := newKit(t, memstore.New(memstore.RunTwice()))
+	o := buildOffice(t, k)
+	ctx := context.Background()
+	d, err := k.Access.Dossier(ctx, o.manager.ID, o.dossier)
+	require.NoError(t, err)
+	c, _, err := k.Contacts.CreateContact(ctx, o.manager.ID, d.Office, contact.KindClient,
+		contact.Fields{FirstName: "Claire", LastName: "Roux", Email: "claire@example.com"})
+	require.NoError(t, err)
+	linked, _, err := k.Contacts.LinkContact(ctx, o.manager.ID, c.ID, o.dossier, o.holder.ID)
+	require.NoError(t, err)
+	require.Equal(t, o.holder.ID, linked.Person)
+	// Another dossier's person is not found; an archived dossier is read-only.
+	other, _, err := k.Access.CreateDossier(ctx, o.manager.ID, d.Office, "Other family")
+	require.NoError(t, err)
+	_, _, err = k.Contacts.LinkContact(ctx, o.manager.ID, c.ID, other.ID, o.holder.ID)
+	require.ErrorIs(t, err, cabinet.ErrNotFound)
+	require.NoError(t, errOf(k.Access.SetStatus(ctx, o.manager.ID, o.dossier, cabinet.DossierArchived)))
+	_, _, err = k.Contacts.UnlinkContact(ctx, o.manager.ID, c.ID)
+	require.Equal(t, "ACC-12", cabinet.RuleOf(err))
+}
+
+// CON-6 v2, wired: a session ends as soon as its collaborator is removed
+// from the office (clientgroup.Service.RemoveCollaborator, read through
+// clientgroup.Facts.CollaboratorSince), and does not come back when they
+// are added again.
+func TestImpersonationEndsWhenTheCollaboratorIsRemoved(t *testing.T) {
+	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	k := newKit(t, memstore.New(memstore.RunTwice()), cabinet.WithClock(clock))
+	o := buildOffice(t, k)
+	ctx := context.Background()
+	d, err := k.Access.Dossier(ctx, o.manager.ID, o.dossier)
+	require.NoError(t, err)
+	c, _, err := k.Contacts.CreateContact(ctx, o.manager.ID, d.Office, contact.KindClient,
+		contact.Fields{FirstName: "Claire", LastName: "Roux", Email: "claire@example.com"})
+	require.NoError(t, err)
+	_, _, err = k.Contacts.InviteContact(ctx, o.manager.ID, c.ID)
+	require.NoError(t, err)
+	s, _, err := k.Contacts.StartImpersonation(ctx, o.manager.ID, c.ID)
+	require.NoError(t, err)
+	_, err = k.Contacts.ResolveSession(ctx, o.manager.ID, s.ID)
+	require.NoError(t, err)
+
+	clock.Advance(time.Minute)
+	_, err = k.Groups.RemoveCollaborator(ctx, o.admin.ID, d.Office, o.manager.ID)
+	require.NoError(t, err)
+	_, err = k.Contacts.ResolveSession(ctx, o.manager.ID, s.ID)
+	require.Equal(t, "CON-6", cabinet.RuleOf(err))
+	clock.Advance(time.Minute)
+	_, _, err = k.Groups.AddCollaborator(ctx, o.admin.ID, d.Office, o.manager.ID, cabinet.ProfileStandard)
+	require.NoError(t, err)
+	_, err = k.Contacts.ResolveSession(ctx, o.manager.ID, s.ID)
+	require.Equal(t, "CON-6", cabinet.RuleOf(err), "a removed collaborator added back does not get the session back")
+}
+
+// Issue 12, seed 004, wired: a contributor is seated from an existing
+// contact of the office, read with contact.Facts in the procedure's
+// transaction.
+func TestContributorFromAnOfficeContact(t *testing.T) {
+	k := newKit(t, memstore.New(memstore.RunTwice()))
+	o := buildOffice(t, k)
+	ctx := context.Background()
+	d, err := k.Access.Dossier(ctx, o.manager.ID, o.dossier)
+	require.NoError(t, err)
+	_, _, err = k.Procedures.SetPlan(ctx, "billing", d.Office, procedure.PlanPlatinum)
+	require.NoError(t, err)
+	p, _, err := k.Procedures.CreateProcedure(ctx, o.admin.ID, d.Office, "Loan", "Borrower")
+	require.NoError(t, err)
+	g, _, err := k.Procedures.AddRole(ctx, o.admin.ID, p.ID, "Co-borrower", procedure.AllPermissions)
+	require.NoError(t, err)
+	c, _, err := k.Contacts.CreateContact(ctx, o.manager.ID, d.Office, contact.KindPartner,
+		contact.Fields{FirstName: "Paul", LastName: "Ng", Email: "paul@example.com", Phone: "06 12 34 56 78"})
+	require.NoError(t, err)
+	kase, _, err := k.Procedures.OpenCase(ctx, o.manager.ID, p.ID, o.dossier, procedure.Invitee{Email: "claire@example.com"})
+	require.NoError(t, err)
+	seat, _, err := k.Procedures.InviteContributor(ctx, o.manager.ID, kase.ID, g.ID, procedure.Invitee{Contact: c.ID}, true)
+	require.NoError(t, err)
+	require.Equal(t, "Paul Ng", seat.Name)
+	require.Equal(t, "+33612345678", seat.Phone)
+	require.Equal(t, c.ID, seat.Contact)
+}

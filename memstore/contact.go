@@ -38,6 +38,7 @@ func (t *contactTables) init() {
 		return d
 	})
 	t.units = memdb.NewTable[contact.UnitID](func(u contact.Unit) contact.Unit {
+		u.Leads = slices.Clone(u.Leads)
 		u.Buyers = slices.Clone(u.Buyers)
 		return u
 	})
@@ -170,24 +171,24 @@ func (r contactReader) Project(ctx context.Context, id contact.ProjectID) (conta
 	return conGet(ctx, r.t.projects, "project", id)
 }
 
-func (r contactReader) ListProjects(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Project, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.projects, p, conInOffice(office, func(p contact.Project) cabinet.OfficeID { return p.Office }))
+func (r contactReader) ListProjects(ctx context.Context, f contact.PartnerFilter, p cabinet.Page) ([]contact.Project, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.projects, p, func(p contact.Project) bool { return f.Match(p.Office, p.Partners) })
 }
 
 func (r contactReader) Decision(ctx context.Context, id contact.DecisionID) (contact.Decision, error) {
 	return conGet(ctx, r.t.decisions, "decision", id)
 }
 
-func (r contactReader) ListDecisions(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Decision, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.decisions, p, conInOffice(office, func(d contact.Decision) cabinet.OfficeID { return d.Office }))
+func (r contactReader) ListDecisions(ctx context.Context, f contact.PartnerFilter, p cabinet.Page) ([]contact.Decision, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.decisions, p, func(d contact.Decision) bool { return f.Match(d.Office, d.Partners) })
 }
 
 func (r contactReader) Unit(ctx context.Context, id contact.UnitID) (contact.Unit, error) {
 	return conGet(ctx, r.t.units, "unit", id)
 }
 
-func (r contactReader) ListUnits(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Unit, cabinet.Cursor, error) {
-	return conPage(ctx, r.t.units, p, conInOffice(office, func(u contact.Unit) cabinet.OfficeID { return u.Office }))
+func (r contactReader) ListUnits(ctx context.Context, f contact.UnitFilter, p cabinet.Page) ([]contact.Unit, cabinet.Cursor, error) {
+	return conPage(ctx, r.t.units, p, f.Match)
 }
 
 func (r contactReader) Session(ctx context.Context, id contact.SessionID) (contact.Session, error) {

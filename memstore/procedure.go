@@ -48,6 +48,7 @@ func cloneCase(c procedure.Case) procedure.Case {
 		for i, st := range c.Items {
 			st.Documents = slices.Clone(st.Documents)
 			st.Comments = slices.Clone(st.Comments)
+			st.Reviews = slices.Clone(st.Reviews)
 			items[i] = st
 		}
 		c.Items = items

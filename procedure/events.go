@@ -10,7 +10,7 @@ import (
 // that a read model can apply it without reading the store.
 
 // PlanChanged: the host's billing changed an office's plan or boosters
-// add-on (SetPlan, SetBoosters).
+// add-on (SetPlan, SetBoosters; the batch names the cabinet.Host).
 type PlanChanged struct {
 	Office        cabinet.OfficeID
 	Plan          Plan
@@ -182,6 +182,24 @@ type ItemSubmitted struct {
 	SubmittedAt time.Time
 }
 
+// ItemReviewed: staff who reach the case reviewed a submitted item (PROC-7
+// v2). A rejection reopened it (Reopened): the participant may upload and
+// submit again.
+type ItemReviewed struct {
+	Office      cabinet.OfficeID
+	Procedure   cabinet.ProcedureID
+	Case        cabinet.CaseID
+	Dossier     cabinet.DossierID
+	Item        ItemID
+	Role        RoleID
+	Verdict     Verdict
+	Comment     string
+	ReviewedBy  cabinet.UserID
+	ReviewedAt  time.Time
+	SubmittedBy cabinet.UserID // who had submitted the item
+	Reopened    bool
+}
+
 // ParticipantLinked: a seat held by email is now held by an account.
 type ParticipantLinked struct {
 	Office    cabinet.OfficeID
@@ -249,4 +267,19 @@ func (ItemCommented) EventName() string { return "procedure.item_commented" }
 func (ItemSubmitted) EventName() string { return "procedure.item_submitted" }
 
 // EventName implements cabinet.Event.
+func (ItemReviewed) EventName() string { return "procedure.item_reviewed" }
+
+// EventName implements cabinet.Event.
 func (ParticipantLinked) EventName() string { return "procedure.participant_linked" }
+
+// EventTypes returns the zero value of every event type of the package, in
+// declaration order: hosts use it to register decoders, tests to check that
+// every EventName is "procedure." + the snake_case type name.
+func EventTypes() []cabinet.Event {
+	return []cabinet.Event{
+		PlanChanged{}, TrialStarted{}, ProcedureCreated{}, RoleAdded{}, RoleRenamed{}, RoleRemoved{},
+		RolePermissionsChanged{}, ItemAdded{}, ItemReassigned{}, AutomationSet{}, CaseOpened{},
+		ContributorInvited{}, ContributorAddedSilently{}, ContributorRemoved{}, ContributorReplaced{},
+		ItemUploaded{}, ItemCommented{}, ItemSubmitted{}, ItemReviewed{}, ParticipantLinked{},
+	}
+}

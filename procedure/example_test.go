@@ -48,25 +48,34 @@ func ExampleService_InviteContributor() {
 	f.collaborator("office_1", "alice", cabinet.ProfileAdmin)
 	f.account(cabinet.User{ID: "gina", Email: "gina@example.com"})
 	events := &cabinet.EventLog{}
-	svc := procedure.NewService(memstore.New(), f, f, f,
+	svc := procedure.NewService(memstore.New(), f, f, f, f,
 		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC))),
 		cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(events))
 
-	_, _ = svc.StartTrial(ctx, "alice", "office_1")
-	p, _ := svc.CreateProcedure(ctx, "alice", "office_1", "Rental application", "Tenant")
-	g, _ := svc.AddRole(ctx, "alice", p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
-	_, _ = svc.AddItem(ctx, "alice", p.ID, "Payslips", "")
-	_, _ = svc.AddItem(ctx, "alice", p.ID, "Guarantor's tax notice", g.ID)
-	c, _ := svc.OpenCase(ctx, "alice", p.ID, "", "tom@example.com")
-	_, err := svc.InviteContributor(ctx, "alice", c.ID, g.ID, "gina@example.com", true)
+	_, _, _ = svc.StartTrial(ctx, "alice", "office_1")
+	p, _, _ := svc.CreateProcedure(ctx, "alice", "office_1", "Rental application", "Tenant")
+	g, _, _ := svc.AddRole(ctx, "alice", p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
+	_, _, _ = svc.AddItem(ctx, "alice", p.ID, "Payslips", "")
+	_, _, _ = svc.AddItem(ctx, "alice", p.ID, "Guarantor's tax notice", g.ID)
+	c, _, _ := svc.OpenCase(ctx, "alice", p.ID, "", procedure.Invitee{Email: "tom@example.com"})
+	_, _, err := svc.InviteContributor(ctx, "alice", c.ID, g.ID,
+		procedure.Invitee{Name: "Gina Moreau", Email: "gina@example.com", Phone: "06 12 34 56 78"}, true)
 	fmt.Println(err)
-	items, _ := svc.VisibleItems(ctx, "gina", c.ID)
-	for _, it := range items {
-		fmt.Println("gina sees:", it.Name)
+	v, _ := svc.ParticipantView(ctx, "gina", c.ID)
+	for _, it := range v.Items {
+		fmt.Println("gina sees:", it.Item.Name)
+	}
+	fmt.Println("gina's seat:", v.Seat.Name, v.Seat.Phone, "; other seats shown:", v.Seat.Email != "gina@example.com")
+	seats, _ := svc.CaseSeats(ctx, "alice", c.ID)
+	for _, st := range seats {
+		fmt.Printf("%s: filled %v by %s, notified %v\n", st.Role.Name, st.Filled, st.Participant.Email, !st.Participant.NotifiedAt.IsZero())
 	}
 	fmt.Println(events.Names()[len(events.Names())-1])
 	// Output:
 	// <nil>
 	// gina sees: Guarantor's tax notice
+	// gina's seat: Gina Moreau +33612345678 ; other seats shown: false
+	// Tenant: filled true by tom@example.com, notified false
+	// Guarantor: filled true by gina@example.com, notified true
 	// procedure.contributor_invited
 }

@@ -10,19 +10,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/contact"
 	"github.com/cabinet-go/cabinet/memstore"
 	"github.com/cabinet-go/cabinet/procedure"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-// fakes implements procedure.Staff, procedure.Dossiers and procedure.Accounts.
+// fakes implements procedure.Staff, procedure.Dossiers, procedure.Accounts
+// and procedure.Contacts.
 type fakes struct {
 	mu       sync.Mutex
 	profiles map[cabinet.OfficeID]map[cabinet.UserID]cabinet.Profile
 	reaches  map[cabinet.UserID]map[cabinet.DossierID]bool
 	dossiers map[cabinet.DossierID]cabinet.DossierFacts
 	accounts map[string]cabinet.User // by EmailKey
+	contacts map[cabinet.ContactID]contact.Contact
 }
 
 func newFakes() *fakes {
@@ -31,7 +34,40 @@ func newFakes() *fakes {
 		reaches:  map[cabinet.UserID]map[cabinet.DossierID]bool{},
 		dossiers: map[cabinet.DossierID]cabinet.DossierFacts{},
 		accounts: map[string]cabinet.User{},
+		contacts: map[cabinet.ContactID]contact.Contact{},
 	}
+}
+
+// leave takes u out of office o (GRP-11: a collaborator removed).
+func (f *fakes) leave(o cabinet.OfficeID, u cabinet.UserID) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.profiles[o], u)
+}
+
+// archive sets dossier d's status.
+func (f *fakes) setStatus(d cabinet.DossierID, st cabinet.DossierStatus) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	df := f.dossiers[d]
+	df.Status = st
+	f.dossiers[d] = df
+}
+
+func (f *fakes) contact(c contact.Contact) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.contacts[c.ID] = c
+}
+
+func (f *fakes) Contact(_ context.Context, _ cabinet.Tx, id cabinet.ContactID) (contact.Contact, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.contacts[id]
+	if !ok {
+		return contact.Contact{}, cabinet.NotFound("contact", id)
+	}
+	return c, nil
 }
 
 func (f *fakes) collaborator(o cabinet.OfficeID, u cabinet.UserID, p cabinet.Profile) {
@@ -109,15 +145,18 @@ type env struct {
 	svc   *procedure.Service
 }
 
-func newEnv(t *testing.T) *env {
-	e := &env{t: t, ctx: context.Background(), store: memstore.New(memstore.RunTwice()), f: newFakes(), clock: cabinet.NewManualClock(t0), log: &cabinet.EventLog{}}
+func newEnv(t *testing.T, opts ...memstore.Option) *env {
+	if opts == nil {
+		opts = []memstore.Option{memstore.RunTwice()}
+	}
+	e := &env{t: t, ctx: context.Background(), store: memstore.New(opts...), f: newFakes(), clock: cabinet.NewManualClock(t0), log: &cabinet.EventLog{}}
 	e.f.collaborator("o1", "admin", cabinet.ProfileAdmin)
 	e.f.collaborator("o1", "std", cabinet.ProfileStandard)
 	e.f.collaborator("o1", "std2", cabinet.ProfileStandard)
 	e.f.collaborator("o2", "admin2", cabinet.ProfileAdmin)
 	e.f.dossier("d1", "o1", "admin", "std")
 	e.f.dossier("d2", "o2", "admin2")
-	e.svc = procedure.NewService(e.store, e.f, e.f, e.f, cabinet.WithClock(e.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(e.log))
+	e.svc = procedure.NewService(e.store, e.f, e.f, e.f, e.f, cabinet.WithClock(e.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(e.log))
 	return e
 }
 
@@ -125,15 +164,15 @@ func newEnv(t *testing.T) *env {
 // items "Payslip" (tenant) and "Guarantor ID" (guarantor), and returns it.
 func (e *env) rental() procedure.Procedure {
 	e.t.Helper()
-	_, err := e.svc.SetPlan(e.ctx, "o1", procedure.PlanPlatinum)
+	_, _, err := e.svc.SetPlan(e.ctx, "billing", "o1", procedure.PlanPlatinum)
 	require.NoError(e.t, err)
-	p, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "Rental application", "Tenant")
+	p, _, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "Rental application", "Tenant")
 	require.NoError(e.t, err)
-	g, err := e.svc.AddRole(e.ctx, "admin", p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
+	g, _, err := e.svc.AddRole(e.ctx, "admin", p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
 	require.NoError(e.t, err)
-	_, err = e.svc.AddItem(e.ctx, "admin", p.ID, "Payslip", "")
+	_, _, err = e.svc.AddItem(e.ctx, "admin", p.ID, "Payslip", "")
 	require.NoError(e.t, err)
-	_, err = e.svc.AddItem(e.ctx, "admin", p.ID, "Guarantor ID", g.ID)
+	_, _, err = e.svc.AddItem(e.ctx, "admin", p.ID, "Guarantor ID", g.ID)
 	require.NoError(e.t, err)
 	return e.procedure(p.ID)
 }
@@ -182,3 +221,16 @@ func signUp(ctx context.Context, store *memstore.Store, svc *procedure.Service, 
 	}
 	return nil
 }
+
+// premium reports whether the office may use contributor roles now
+// (PROC-1), from its plan as its admin reads it.
+func (e *env) premium(office cabinet.OfficeID) error {
+	e.t.Helper()
+	p, err := e.svc.OfficePlan(e.ctx, "admin", office)
+	require.NoError(e.t, err)
+	return procedure.PremiumAvailable(p, e.clock.Now())
+}
+
+func err2(_ cabinet.Revision, err error) error { return err }
+
+func err3[T any](_ T, _ cabinet.Revision, err error) error { return err }

@@ -6,13 +6,13 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/contact"
 )
 
-// Staff is what the service needs to know about an office's collaborators.
-// clientgroup.Service implements it.
+// Staff is what the service needs to know about an office's collaborators,
+// as seen by a transaction of the store (clientgroup.Facts implements it).
 type Staff interface {
 	// Profile returns user's profile in office as seen by tx, or an error
 	// wrapping cabinet.ErrNotFound when the office is unknown or the user is
@@ -39,152 +39,191 @@ type Accounts interface {
 	UserByEmail(ctx context.Context, tx cabinet.Tx, email string) (cabinet.User, error)
 }
 
-// MaxCommentLength is the longest comment accepted, in characters.
+// Contacts gives a contact of an office as seen by a transaction of the
+// store, so that a seat can be filled from an existing contact (issue 12,
+// seed 004; contact.Facts implements it).
+type Contacts interface {
+	// Contact returns the contact, or an error wrapping cabinet.ErrNotFound.
+	Contact(ctx context.Context, tx cabinet.Tx, id cabinet.ContactID) (contact.Contact, error)
+}
+
+// MaxCommentLength is the longest comment (of a participant or of a review)
+// accepted, in characters (cabinet.ParseText).
 const MaxCommentLength = 2000
 
-// Service applies the procedure commands. Create it with NewService; it is
-// safe for concurrent use.
+// Service applies the procedure commands and answers the
+// permission-checked reads. Create it with NewService; it is safe for
+// concurrent use.
 type Service struct {
 	store    Store
 	staff    Staff
 	dossiers Dossiers
 	accounts Accounts
+	contacts Contacts
 	o        cabinet.Options
 }
 
 var _ cabinet.AccountListener = (*Service)(nil)
 
 // NewService returns a service keeping its state in store, learning about
-// collaborators from staff, about dossiers from dossiers and about accounts
-// from accounts. opts set the clock, the ID generator and the event sink.
-func NewService(store Store, staff Staff, dossiers Dossiers, accounts Accounts, opts ...cabinet.Option) *Service {
-	return &Service{store: store, staff: staff, dossiers: dossiers, accounts: accounts, o: cabinet.NewOptions(opts...)}
+// collaborators from staff, about dossiers from dossiers, about accounts
+// from accounts and about the office's contacts from contacts, all asked
+// inside the command's transaction. opts set the clock, the ID generator
+// and the event sink.
+func NewService(store Store, staff Staff, dossiers Dossiers, accounts Accounts, contacts Contacts, opts ...cabinet.Option) *Service {
+	return &Service{store: store, staff: staff, dossiers: dossiers, accounts: accounts, contacts: contacts, o: cabinet.NewOptions(opts...)}
+}
+
+// update is the one write path of the service: it runs fn in one
+// UpdateProcedures transaction and, after the commit, publishes the events
+// fn returned as one batch — for actor, or for host when host is set
+// (host-driven work). fn may run more than once (it returns its events
+// instead of collecting them outside). It returns the committed revision
+// (the current one when fn wrote nothing), or 0 and the error.
+func (s *Service) update(ctx context.Context, actor cabinet.UserID, host cabinet.Host, fn func(w Writer) ([]cabinet.Event, error)) (cabinet.Revision, error) {
+	var events []cabinet.Event
+	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
+		var err error
+		events, err = fn(w)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if host != "" {
+		s.o.PublishHost(ctx, rev, host, events...)
+	} else {
+		s.o.Publish(ctx, rev, actor, events...)
+	}
+	return rev, nil
+}
+
+func checkActor(actor cabinet.UserID) error {
+	if actor == "" {
+		return cabinet.Invalid("actor", "is required")
+	}
+	return nil
 }
 
 // ---------------------------------------------------------------- plans
 
-// OfficePlan returns the office's plan state: the stored one, or PlanStandard
-// without boosters nor trial when none was stored. Anyone may call it.
-func (s *Service) OfficePlan(ctx context.Context, office cabinet.OfficeID) (OfficePlan, error) {
-	var p OfficePlan
-	err := s.store.ViewProcedures(ctx, func(r Reader) error {
-		var err error
-		p, err = planOf(ctx, r, office)
-		return err
-	})
-	return p, err
-}
-
-// Premium reports whether the office may use contributor roles now
-// (PROC-1): nil, or a *cabinet.ForbiddenError naming PROC-1 saying why not.
-// See PremiumAvailable.
-func (s *Service) Premium(ctx context.Context, office cabinet.OfficeID) error {
-	p, err := s.OfficePlan(ctx, office)
-	if err != nil {
-		return err
+// SetPlan sets the office's plan. It is host-driven work for the host's
+// billing (host names it, e.g. "billing"; its batch carries it): the host
+// calls it when a subscription changes. It returns the office's plan state
+// as stored. Setting the plan the office already has changes nothing and
+// publishes nothing. Losing platinum never removes a contributor (PROC-1).
+// Errors: *cabinet.InvalidError for "host", "office" or "plan".
+func (s *Service) SetPlan(ctx context.Context, host cabinet.Host, office cabinet.OfficeID, plan Plan) (OfficePlan, cabinet.Revision, error) {
+	if err := host.Check(); err != nil {
+		return OfficePlan{}, 0, err
 	}
-	return PremiumAvailable(p, s.o.Now())
-}
-
-// SetPlan sets the office's plan. It is a host-level method for the host's
-// billing, with no actor: the host calls it when a subscription changes.
-// Errors: *cabinet.InvalidError for "office" or "plan". Setting the plan the
-// office already has changes nothing and publishes nothing. Losing platinum
-// never removes a contributor (PROC-1).
-func (s *Service) SetPlan(ctx context.Context, office cabinet.OfficeID, plan Plan) (OfficePlan, error) {
 	if office == "" {
-		return OfficePlan{}, cabinet.Invalid("office", "is required")
+		return OfficePlan{}, 0, cabinet.Invalid("office", "is required")
 	}
 	if !plan.Valid() {
-		return OfficePlan{}, cabinet.Invalid("plan", "%s is not standard or platinum", plan)
+		return OfficePlan{}, 0, cabinet.Invalid("plan", "%s is not standard or platinum", plan)
 	}
-	var p OfficePlan
-	var events []cabinet.Event
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
-		var err error
-		if p, err = planOf(ctx, w, office); err != nil {
-			return err
+	var out OfficePlan
+	rev, err := s.update(ctx, "", host, func(w Writer) ([]cabinet.Event, error) {
+		p, err := planOf(ctx, w, office)
+		if err != nil {
+			return nil, err
 		}
+		out = p
 		if p.Plan == plan {
-			return nil
+			return nil, nil
 		}
 		p.Plan = plan
-		events = append(events, PlanChanged{Office: office, Plan: p.Plan, BoostersFrom: p.BoostersFrom, BoostersUntil: p.BoostersUntil})
-		return w.PutPlan(ctx, p)
+		if err := w.PutPlan(ctx, p); err != nil {
+			return nil, err
+		}
+		out = p
+		return []cabinet.Event{PlanChanged{Office: office, Plan: p.Plan, BoostersFrom: p.BoostersFrom, BoostersUntil: p.BoostersUntil}}, nil
 	})
 	if err != nil {
-		return OfficePlan{}, err
+		return OfficePlan{}, 0, err
 	}
-	s.o.Publish(ctx, rev, "", events...)
-	return p, nil
+	return out, rev, nil
 }
 
 // SetBoosters sets the active period [from, until) of the office's boosters
-// add-on; two zero times remove the add-on. Host-level (billing), no actor.
-// Errors: *cabinet.InvalidError for "office" or "boosters_until" (until not
-// after from, or only one of them zero).
-func (s *Service) SetBoosters(ctx context.Context, office cabinet.OfficeID, from, until time.Time) (OfficePlan, error) {
+// add-on; two zero times remove the add-on. Host-driven (billing), like
+// SetPlan; it returns the plan state as stored. Errors:
+// *cabinet.InvalidError for "host", "office" or "boosters_until" (until
+// not after from, or only one of them zero).
+func (s *Service) SetBoosters(ctx context.Context, host cabinet.Host, office cabinet.OfficeID, from, until time.Time) (OfficePlan, cabinet.Revision, error) {
+	if err := host.Check(); err != nil {
+		return OfficePlan{}, 0, err
+	}
 	if office == "" {
-		return OfficePlan{}, cabinet.Invalid("office", "is required")
+		return OfficePlan{}, 0, cabinet.Invalid("office", "is required")
 	}
 	if from.IsZero() != until.IsZero() || (!from.IsZero() && !until.After(from)) {
-		return OfficePlan{}, cabinet.Invalid("boosters_until", "must be after the start of the boosters period")
+		return OfficePlan{}, 0, cabinet.Invalid("boosters_until", "must be after the start of the boosters period")
 	}
-	var p OfficePlan
-	var events []cabinet.Event
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
-		var err error
-		if p, err = planOf(ctx, w, office); err != nil {
-			return err
+	from, until = from.UTC().Truncate(time.Microsecond), until.UTC().Truncate(time.Microsecond)
+	var out OfficePlan
+	rev, err := s.update(ctx, "", host, func(w Writer) ([]cabinet.Event, error) {
+		p, err := planOf(ctx, w, office)
+		if err != nil {
+			return nil, err
 		}
+		out = p
 		if p.BoostersFrom.Equal(from) && p.BoostersUntil.Equal(until) {
-			return nil
+			return nil, nil
 		}
 		p.BoostersFrom, p.BoostersUntil = from, until
-		events = append(events, PlanChanged{Office: office, Plan: p.Plan, BoostersFrom: from, BoostersUntil: until})
-		return w.PutPlan(ctx, p)
+		if err := w.PutPlan(ctx, p); err != nil {
+			return nil, err
+		}
+		out = p
+		return []cabinet.Event{PlanChanged{Office: office, Plan: p.Plan, BoostersFrom: from, BoostersUntil: until}}, nil
 	})
 	if err != nil {
-		return OfficePlan{}, err
+		return OfficePlan{}, 0, err
 	}
-	s.o.Publish(ctx, rev, "", events...)
-	return p, nil
+	return out, rev, nil
 }
 
 // StartTrial starts the office's one free 7-day trial of the contributors
-// option now (PROC-1). Only an admin of the office may. Errors:
-// *cabinet.InvalidError ("office"); *cabinet.ForbiddenError naming PROC-1
-// when actor is not an admin of the office; *cabinet.ConflictError naming
-// PROC-1 when the office already started its trial (once per office, even if
-// it has ended).
-func (s *Service) StartTrial(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID) (OfficePlan, error) {
-	if office == "" {
-		return OfficePlan{}, cabinet.Invalid("office", "is required")
+// option now (PROC-1). Only an admin of the office may (CanStartTrial). It
+// returns the plan state as stored. Errors: *cabinet.InvalidError
+// ("actor", "office"); *cabinet.ForbiddenError naming PROC-1 when actor is
+// not an admin of the office; *cabinet.ConflictError naming PROC-1 when the
+// office already started its trial (once per office, even if it has
+// ended).
+func (s *Service) StartTrial(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID) (OfficePlan, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return OfficePlan{}, 0, err
 	}
-	now := s.o.Now()
-	var p OfficePlan
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
+	if office == "" {
+		return OfficePlan{}, 0, cabinet.Invalid("office", "is required")
+	}
+	var out OfficePlan
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		prof, err := s.profile(ctx, w.Tx(), office, actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if prof != cabinet.ProfileAdmin {
-			return cabinet.Forbidden("PROC-1", "only an admin of the office starts its trial")
+		p, err := planOf(ctx, w, office)
+		if err != nil {
+			return nil, err
 		}
-		if p, err = planOf(ctx, w, office); err != nil {
-			return err
+		if err := CanStartTrial(prof, p); err != nil {
+			return nil, err
 		}
-		if !p.TrialStartedAt.IsZero() {
-			return cabinet.Conflict("PROC-1", "the office already used its free trial (started %s)", p.TrialStartedAt.UTC().Format(time.RFC3339))
-		}
+		now := s.o.Now()
 		p.TrialStartedAt, p.TrialStartedBy = now, actor
-		return w.PutPlan(ctx, p)
+		if err := w.PutPlan(ctx, p); err != nil {
+			return nil, err
+		}
+		out = p
+		return []cabinet.Event{TrialStarted{Office: office, StartedBy: actor, StartedAt: now, EndsAt: p.TrialEndsAt()}}, nil
 	})
 	if err != nil {
-		return OfficePlan{}, err
+		return OfficePlan{}, 0, err
 	}
-	s.o.Publish(ctx, rev, actor, TrialStarted{Office: office, StartedBy: actor, StartedAt: now, EndsAt: p.TrialEndsAt()})
-	return p, nil
+	return out, rev, nil
 }
 
 func planOf(ctx context.Context, r Reader, office cabinet.OfficeID) (OfficePlan, error) {
@@ -199,171 +238,187 @@ func planOf(ctx context.Context, r Reader, office cabinet.OfficeID) (OfficePlan,
 
 // CreateProcedure creates a procedure of office with its main recipient
 // role named mainRole, which has every permission (PROC-2). Only an admin of
-// the office may (PROC-2). Errors: *cabinet.InvalidError ("office", "name",
-// "main_role"); *cabinet.ForbiddenError naming PROC-2.
-func (s *Service) CreateProcedure(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, name, mainRole string) (Procedure, error) {
+// the office may (CanConfigure). It returns the procedure as stored.
+// Errors: *cabinet.InvalidError ("actor", "office", "name", "main_role");
+// *cabinet.ForbiddenError naming PROC-2.
+func (s *Service) CreateProcedure(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID, name, mainRole string) (Procedure, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return Procedure{}, 0, err
+	}
 	if office == "" {
-		return Procedure{}, cabinet.Invalid("office", "is required")
+		return Procedure{}, 0, cabinet.Invalid("office", "is required")
 	}
 	name, err := cabinet.ParseName("name", name)
 	if err != nil {
-		return Procedure{}, err
+		return Procedure{}, 0, err
 	}
 	mainRole, err = cabinet.ParseName("main_role", mainRole)
 	if err != nil {
-		return Procedure{}, err
+		return Procedure{}, 0, err
 	}
-	p := Procedure{
-		ID:        cabinet.NewID[cabinet.ProcedureID](s.o.IDs, "proc"),
-		Office:    office,
-		Name:      name,
-		Roles:     []Role{{ID: cabinet.NewID[RoleID](s.o.IDs, "role"), Name: mainRole, Main: true, Permissions: AllPermissions}},
-		CreatedBy: actor,
-		CreatedAt: s.o.Now(),
-	}
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
+	id := cabinet.NewID[cabinet.ProcedureID](s.o.IDs, "proc")
+	roleID := cabinet.NewID[RoleID](s.o.IDs, "role")
+	var out Procedure
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		prof, err := s.profile(ctx, w.Tx(), office, actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := CanConfigure(prof); err != nil {
-			return err
+			return nil, err
 		}
-		return w.PutProcedure(ctx, p)
+		p := Procedure{
+			ID: id, Office: office, Name: name,
+			Roles:     []Role{{ID: roleID, Name: mainRole, Main: true, Permissions: AllPermissions}},
+			CreatedBy: actor, CreatedAt: s.o.Now(),
+		}
+		if err := w.PutProcedure(ctx, p); err != nil {
+			return nil, err
+		}
+		out = p
+		return []cabinet.Event{ProcedureCreated{Office: office, Procedure: p.ID, Name: name, MainRole: p.Roles[0]}}, nil
 	})
 	if err != nil {
-		return Procedure{}, err
+		return Procedure{}, 0, err
 	}
-	s.o.Publish(ctx, rev, actor, ProcedureCreated{Office: office, Procedure: p.ID, Name: name, MainRole: p.Roles[0]})
-	return p, nil
+	return out, rev, nil
 }
 
-// Procedure returns the procedure to a collaborator of its office.
-// Errors: ErrNotFound; *cabinet.ForbiddenError naming PROC-7 when actor is
-// not a collaborator of the procedure's office.
-func (s *Service) Procedure(ctx context.Context, actor cabinet.UserID, id cabinet.ProcedureID) (Procedure, error) {
-	var p Procedure
-	err := s.store.ViewProcedures(ctx, func(r Reader) error {
-		var err error
-		if p, err = r.Procedure(ctx, id); err != nil {
-			return err
-		}
-		prof, err := s.profile(ctx, r.Tx(), p.Office, actor)
+// configure runs a configuration command through update: the procedure must
+// exist and the actor be an admin of its office (CanConfigure, PROC-2);
+// then fn edits the procedure and returns its events; the procedure is
+// written only when fn returns events. It returns the procedure as stored.
+func (s *Service) configure(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, fn func(w Writer, p *Procedure) ([]cabinet.Event, error)) (Procedure, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return Procedure{}, 0, err
+	}
+	var out Procedure
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		p, err := w.Procedure(ctx, proc)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if !prof.Valid() {
-			return errNotStaff()
+		prof, err := s.profile(ctx, w.Tx(), p.Office, actor)
+		if err != nil {
+			return nil, err
 		}
-		return nil
+		if err := CanConfigure(prof); err != nil {
+			return nil, err
+		}
+		events, err := fn(w, &p)
+		if err != nil {
+			return nil, err
+		}
+		if len(events) > 0 {
+			if err := w.PutProcedure(ctx, p); err != nil {
+				return nil, err
+			}
+		}
+		out = p
+		return events, nil
 	})
 	if err != nil {
-		return Procedure{}, err
+		return Procedure{}, 0, err
 	}
-	return p, nil
+	return out, rev, nil
 }
 
 // AddRole adds a contributor role named name with permissions perms to the
 // procedure (PROC-2, PROC-4). Only an admin of the office (PROC-2), while the
-// contributors option is available (PROC-1). Errors: *cabinet.InvalidError
-// ("name", "permissions": a set with upload, comment or submit but no view
-// is invalid); ErrNotFound (procedure); *cabinet.ForbiddenError naming PROC-2
-// or PROC-1; *cabinet.ConflictError naming PROC-2 when a role of the
-// procedure already has that name (ignoring case).
-func (s *Service) AddRole(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, name string, perms Permissions) (Role, error) {
+// contributors option is available (PROC-1). It returns the new role.
+// Errors: *cabinet.InvalidError ("actor", "name", "permissions": a set with
+// upload, comment or submit but no view is invalid); ErrNotFound
+// (procedure); *cabinet.ForbiddenError naming PROC-2 or PROC-1;
+// *cabinet.ConflictError naming PROC-2 when a role of the procedure already
+// has that name (ignoring case).
+func (s *Service) AddRole(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, name string, perms Permissions) (Role, cabinet.Revision, error) {
 	name, err := cabinet.ParseName("name", name)
 	if err != nil {
-		return Role{}, err
+		return Role{}, 0, err
 	}
 	if !perms.Valid() {
-		return Role{}, cabinet.Invalid("permissions", "%s is not a valid permission set (acting on an item needs view)", perms)
+		return Role{}, 0, cabinet.Invalid("permissions", "%s is not a valid permission set (acting on an item needs view)", perms)
 	}
 	role := Role{ID: cabinet.NewID[RoleID](s.o.IDs, "role"), Name: name, Permissions: perms}
-	var p Procedure
-	rev, err := s.configure(ctx, actor, proc, func(w Writer, pp *Procedure) error {
-		if err := s.premium(ctx, w, pp.Office); err != nil {
-			return err
+	_, rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) ([]cabinet.Event, error) {
+		if err := s.premium(ctx, w, p.Office); err != nil {
+			return nil, err
 		}
-		if err := uniqueRoleName(*pp, "", name); err != nil {
-			return err
+		if err := uniqueRoleName(*p, "", name); err != nil {
+			return nil, err
 		}
-		pp.Roles = append(pp.Roles, role)
-		p = *pp
-		return nil
+		p.Roles = append(p.Roles, role)
+		return []cabinet.Event{RoleAdded{Office: p.Office, Procedure: p.ID, Role: role}}, nil
 	})
 	if err != nil {
-		return Role{}, err
+		return Role{}, 0, err
 	}
-	s.o.Publish(ctx, rev, actor, RoleAdded{Office: p.Office, Procedure: p.ID, Role: role})
-	return role, nil
+	return role, rev, nil
 }
 
 // RenameRole renames a role. Only an admin of the office (PROC-2); renaming a
 // contributor role needs the contributors option (PROC-1), renaming the main
 // recipient role does not. Renaming to the current name changes nothing.
-// Errors: *cabinet.InvalidError ("name"); ErrNotFound (procedure, role);
-// *cabinet.ForbiddenError naming PROC-2 or PROC-1; *cabinet.ConflictError
-// naming PROC-2 for a duplicate name.
-func (s *Service) RenameRole(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, role RoleID, name string) (Role, error) {
+// It returns the role as stored. Errors: *cabinet.InvalidError ("actor",
+// "name"); ErrNotFound (procedure, role); *cabinet.ForbiddenError naming
+// PROC-2 or PROC-1; *cabinet.ConflictError naming PROC-2 for a duplicate
+// name.
+func (s *Service) RenameRole(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, role RoleID, name string) (Role, cabinet.Revision, error) {
 	name, err := cabinet.ParseName("name", name)
 	if err != nil {
-		return Role{}, err
+		return Role{}, 0, err
 	}
 	var out Role
-	var ev *RoleRenamed
-	rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) error {
+	_, rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) ([]cabinet.Event, error) {
 		i := slices.IndexFunc(p.Roles, func(r Role) bool { return r.ID == role })
 		if i < 0 {
-			return cabinet.NotFound("role", role)
+			return nil, cabinet.NotFound("role", role)
 		}
 		if !p.Roles[i].Main {
 			if err := s.premium(ctx, w, p.Office); err != nil {
-				return err
+				return nil, err
 			}
 		}
+		out = p.Roles[i]
 		if p.Roles[i].Name == name {
-			out = p.Roles[i]
-			return errNoChange
+			return nil, nil
 		}
 		if err := uniqueRoleName(*p, role, name); err != nil {
-			return err
+			return nil, err
 		}
-		ev = &RoleRenamed{Office: p.Office, Procedure: p.ID, Role: role, OldName: p.Roles[i].Name, Name: name}
+		ev := RoleRenamed{Office: p.Office, Procedure: p.ID, Role: role, OldName: p.Roles[i].Name, Name: name}
 		p.Roles[i].Name = name
 		out = p.Roles[i]
-		return nil
+		return []cabinet.Event{ev}, nil
 	})
 	if err != nil {
-		return Role{}, err
+		return Role{}, 0, err
 	}
-	if ev != nil {
-		s.o.Publish(ctx, rev, actor, *ev)
-	}
-	return out, nil
+	return out, rev, nil
 }
 
 // RemoveRole removes a contributor role. Only an admin of the office
 // (PROC-2), while the contributors option is available (PROC-1). Errors:
-// ErrNotFound (procedure, role); *cabinet.ForbiddenError naming PROC-2 (the
-// main recipient role cannot be removed), PROC-2 or PROC-1;
-// *cabinet.ConflictError naming PROC-3 while items are assigned to the role,
-// or PROC-5 while a case has a contributor in it.
-func (s *Service) RemoveRole(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, role RoleID) error {
-	var ev RoleRemoved
-	rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) error {
+// *cabinet.InvalidError ("actor"); ErrNotFound (procedure, role);
+// *cabinet.ForbiddenError naming PROC-2 (the main recipient role cannot be
+// removed), PROC-2 or PROC-1; *cabinet.ConflictError naming PROC-3 while
+// items are assigned to the role, or PROC-5 while a case has a contributor
+// in it.
+func (s *Service) RemoveRole(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, role RoleID) (cabinet.Revision, error) {
+	_, rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) ([]cabinet.Event, error) {
 		i := slices.IndexFunc(p.Roles, func(r Role) bool { return r.ID == role })
 		if i < 0 {
-			return cabinet.NotFound("role", role)
+			return nil, cabinet.NotFound("role", role)
 		}
 		if p.Roles[i].Main {
-			return cabinet.Forbidden("PROC-2", "the main recipient role cannot be removed")
+			return nil, cabinet.Forbidden("PROC-2", "the main recipient role cannot be removed")
 		}
 		if err := s.premium(ctx, w, p.Office); err != nil {
-			return err
+			return nil, err
 		}
 		for _, it := range p.Items {
 			if it.Role == role {
-				return cabinet.Conflict("PROC-3", "item %q is still assigned to role %q", it.Name, p.Roles[i].Name)
+				return nil, cabinet.Conflict("PROC-3", "item %q is still assigned to role %q", it.Name, p.Roles[i].Name)
 			}
 		}
 		if err := eachCase(ctx, w, CaseFilter{Procedure: p.ID}, func(c Case) error {
@@ -372,85 +427,77 @@ func (s *Service) RemoveRole(ctx context.Context, actor cabinet.UserID, proc cab
 			}
 			return nil
 		}); err != nil {
-			return err
+			return nil, err
 		}
-		ev = RoleRemoved{Office: p.Office, Procedure: p.ID, Role: role, Name: p.Roles[i].Name}
+		ev := RoleRemoved{Office: p.Office, Procedure: p.ID, Role: role, Name: p.Roles[i].Name}
 		p.Roles = slices.Delete(p.Roles, i, i+1)
-		return nil
+		return []cabinet.Event{ev}, nil
 	})
-	if err != nil {
-		return err
-	}
-	s.o.Publish(ctx, rev, actor, ev)
-	return nil
+	return rev, err
 }
 
 // SetRolePermissions sets a role's permission set (PROC-4). Only an admin of
 // the office (PROC-2); for a contributor role, only while the contributors
 // option is available (PROC-1). Setting the current set changes nothing.
-// Errors: *cabinet.InvalidError ("permissions"); ErrNotFound (procedure,
-// role); *cabinet.ForbiddenError naming PROC-2 or PROC-1.
-func (s *Service) SetRolePermissions(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, role RoleID, perms Permissions) (Role, error) {
+// It returns the role as stored. Errors: *cabinet.InvalidError ("actor",
+// "permissions"); ErrNotFound (procedure, role); *cabinet.ForbiddenError
+// naming PROC-2 or PROC-1.
+func (s *Service) SetRolePermissions(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, role RoleID, perms Permissions) (Role, cabinet.Revision, error) {
 	if !perms.Valid() {
-		return Role{}, cabinet.Invalid("permissions", "%s is not a valid permission set (acting on an item needs view)", perms)
+		return Role{}, 0, cabinet.Invalid("permissions", "%s is not a valid permission set (acting on an item needs view)", perms)
 	}
 	var out Role
-	var ev *RolePermissionsChanged
-	rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) error {
+	_, rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) ([]cabinet.Event, error) {
 		i := slices.IndexFunc(p.Roles, func(r Role) bool { return r.ID == role })
 		if i < 0 {
-			return cabinet.NotFound("role", role)
+			return nil, cabinet.NotFound("role", role)
 		}
 		if !p.Roles[i].Main {
 			if err := s.premium(ctx, w, p.Office); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		out = p.Roles[i]
 		if out.Permissions == perms {
-			return errNoChange
+			return nil, nil
 		}
-		ev = &RolePermissionsChanged{Office: p.Office, Procedure: p.ID, Role: role, Old: out.Permissions, Permissions: perms}
+		ev := RolePermissionsChanged{Office: p.Office, Procedure: p.ID, Role: role, Old: out.Permissions, Permissions: perms}
 		p.Roles[i].Permissions = perms
 		out = p.Roles[i]
-		return nil
+		return []cabinet.Event{ev}, nil
 	})
 	if err != nil {
-		return Role{}, err
+		return Role{}, 0, err
 	}
-	if ev != nil {
-		s.o.Publish(ctx, rev, actor, *ev)
-	}
-	return out, nil
+	return out, rev, nil
 }
 
 // AddItem adds a document item named name, assigned to role ("" for the
 // main recipient role, the default; PROC-3). Only an admin of the office
 // (PROC-2); assigning it to a contributor role needs the contributors option
-// (PROC-1). Errors: *cabinet.InvalidError ("name"); ErrNotFound (procedure,
-// role); *cabinet.ForbiddenError naming PROC-2 or PROC-1.
-func (s *Service) AddItem(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, name string, role RoleID) (Item, error) {
+// (PROC-1). It returns the new item. Errors: *cabinet.InvalidError
+// ("actor", "name"); ErrNotFound (procedure, role); *cabinet.ForbiddenError
+// naming PROC-2 or PROC-1.
+func (s *Service) AddItem(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, name string, role RoleID) (Item, cabinet.Revision, error) {
 	name, err := cabinet.ParseName("name", name)
 	if err != nil {
-		return Item{}, err
+		return Item{}, 0, err
 	}
-	item := Item{ID: cabinet.NewID[ItemID](s.o.IDs, "item"), Name: name}
-	var p Procedure
-	rev, err := s.configure(ctx, actor, proc, func(w Writer, pp *Procedure) error {
-		r, err := s.assignable(ctx, w, *pp, role)
+	id := cabinet.NewID[ItemID](s.o.IDs, "item")
+	var out Item
+	_, rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) ([]cabinet.Event, error) {
+		r, err := s.assignable(ctx, w, *p, role)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		item.Role = r.ID
-		pp.Items = append(pp.Items, item)
-		p = *pp
-		return nil
+		out = Item{ID: id, Name: name, Role: r.ID}
+		p.Items = append(p.Items, out)
+		return []cabinet.Event{ItemAdded{Office: p.Office, Procedure: p.ID, Item: out}}, nil
 	})
 	if err != nil {
-		return Item{}, err
+		return Item{}, 0, err
 	}
-	s.o.Publish(ctx, rev, actor, ItemAdded{Office: p.Office, Procedure: p.ID, Item: item})
-	return item, nil
+	return out, rev, nil
 }
 
 // ReassignItem assigns the item to role ("" for the main recipient role).
@@ -458,88 +505,48 @@ func (s *Service) AddItem(ctx context.Context, actor cabinet.UserID, proc cabine
 // every case of the procedure (PROC-3, invariant 6). Only an admin of the
 // office (PROC-2); assigning to a contributor role needs the contributors
 // option (PROC-1), giving an item back to the main recipient does not.
-// Reassigning to the current role changes nothing. Errors: ErrNotFound
-// (procedure, item, role); *cabinet.ForbiddenError naming PROC-2 or PROC-1.
-func (s *Service) ReassignItem(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, item ItemID, role RoleID) (Item, error) {
+// Reassigning to the current role changes nothing. It returns the item as
+// stored. Errors: *cabinet.InvalidError ("actor"); ErrNotFound (procedure,
+// item, role); *cabinet.ForbiddenError naming PROC-2 or PROC-1.
+func (s *Service) ReassignItem(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, item ItemID, role RoleID) (Item, cabinet.Revision, error) {
 	var out Item
-	var ev *ItemReassigned
-	rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) error {
+	_, rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) ([]cabinet.Event, error) {
 		i := slices.IndexFunc(p.Items, func(it Item) bool { return it.ID == item })
 		if i < 0 {
-			return cabinet.NotFound("item", item)
+			return nil, cabinet.NotFound("item", item)
 		}
 		r, err := s.assignable(ctx, w, *p, role)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out = p.Items[i]
 		if out.Role == r.ID {
-			return errNoChange
+			return nil, nil
 		}
-		ev = &ItemReassigned{Office: p.Office, Procedure: p.ID, Item: item, From: out.Role, To: r.ID}
+		ev := ItemReassigned{Office: p.Office, Procedure: p.ID, Item: item, From: out.Role, To: r.ID}
 		p.Items[i].Role = r.ID
 		out = p.Items[i]
-		return nil
+		return []cabinet.Event{ev}, nil
 	})
 	if err != nil {
-		return Item{}, err
+		return Item{}, 0, err
 	}
-	if ev != nil {
-		s.o.Publish(ctx, rev, actor, *ev)
-	}
-	return out, nil
+	return out, rev, nil
 }
 
 // SetAutomation configures (enabled) or removes the procedure's notification
 // automation: while it is configured, every invited contributor gets the
 // invitation email (PROC-6). Only an admin of the office (PROC-2). Setting
-// the current value changes nothing. Errors: ErrNotFound (procedure);
+// the current value changes nothing. It returns the procedure as stored.
+// Errors: *cabinet.InvalidError ("actor"); ErrNotFound (procedure);
 // *cabinet.ForbiddenError naming PROC-2.
-func (s *Service) SetAutomation(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, enabled bool) error {
-	var ev *AutomationSet
-	rev, err := s.configure(ctx, actor, proc, func(w Writer, p *Procedure) error {
+func (s *Service) SetAutomation(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, enabled bool) (Procedure, cabinet.Revision, error) {
+	return s.configure(ctx, actor, proc, func(_ Writer, p *Procedure) ([]cabinet.Event, error) {
 		if p.Automation == enabled {
-			return errNoChange
+			return nil, nil
 		}
 		p.Automation = enabled
-		ev = &AutomationSet{Office: p.Office, Procedure: p.ID, Enabled: enabled}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if ev != nil {
-		s.o.Publish(ctx, rev, actor, *ev)
-	}
-	return nil
-}
-
-// errNoChange makes configure skip the write; it never leaves the package.
-var errNoChange = errors.New("procedure: no change")
-
-// configure runs a configuration command: the procedure must exist and the
-// actor be an admin of its office (PROC-2); then fn edits the procedure in a
-// transaction. fn returns errNoChange to write nothing.
-func (s *Service) configure(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, fn func(w Writer, p *Procedure) error) (cabinet.Revision, error) {
-	return s.store.UpdateProcedures(ctx, func(w Writer) error {
-		p, err := w.Procedure(ctx, proc)
-		if err != nil {
-			return err
-		}
-		prof, err := s.profile(ctx, w.Tx(), p.Office, actor)
-		if err != nil {
-			return err
-		}
-		if err := CanConfigure(prof); err != nil {
-			return err
-		}
-		if err := fn(w, &p); err != nil {
-			if errors.Is(err, errNoChange) {
-				return nil
-			}
-			return err
-		}
-		return w.PutProcedure(ctx, p)
+		return []cabinet.Event{AutomationSet{Office: p.Office, Procedure: p.ID, Enabled: enabled}}, nil
 	})
 }
 
@@ -582,345 +589,441 @@ func (s *Service) premium(ctx context.Context, r Reader, office cabinet.OfficeID
 
 // ---------------------------------------------------------------- cases
 
-// OpenCase opens a case of the procedure for the main recipient identified
-// by recipientEmail, attached to dossier (or unattached when dossier is "";
-// PROC-5). The actor must be a collaborator of the procedure's office; for an
-// attached case the dossier must belong to that office and the actor must
-// reach it (PROC-7). The recipient is linked to their account at once if
-// they have one. Errors: *cabinet.InvalidError ("recipient_email",
-// "dossier": a dossier of another office); ErrNotFound (procedure, dossier);
-// *cabinet.ForbiddenError naming PROC-7.
-func (s *Service) OpenCase(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, dossier cabinet.DossierID, recipientEmail string) (Case, error) {
-	email, err := cabinet.ParseEmail("recipient_email", recipientEmail)
-	if err != nil {
-		return Case{}, err
-	}
-	now := s.o.Now()
-	id := cabinet.NewID[cabinet.CaseID](s.o.IDs, "case")
-	var c Case
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
-		p, err := w.Procedure(ctx, proc)
+// seatFor resolves who a seat goes to: the office's contact it names
+// (CanSeatContact) or the typed-in details (already validated), linked to
+// their account when the email has one. The participant is returned
+// without role, adder nor dates.
+func (s *Service) seatFor(ctx context.Context, tx cabinet.Tx, office cabinet.OfficeID, who Invitee) (Participant, error) {
+	p := Participant{Email: who.Email, Name: who.Name, Phone: who.Phone}
+	if who.Contact != "" {
+		c, err := s.contacts.Contact(ctx, tx, who.Contact)
 		if err != nil {
-			return err
+			return Participant{}, err
 		}
-		prof, err := s.profile(ctx, w.Tx(), p.Office, actor)
-		if err != nil {
-			return err
+		if err := CanSeatContact(office, c); err != nil {
+			return Participant{}, err
 		}
-		if !prof.Valid() {
-			return errNotStaff()
-		}
-		reaches := false
-		if dossier != "" {
-			f, err := s.dossiers.DossierFacts(ctx, w.Tx(), dossier)
-			if err != nil {
-				return err
-			}
-			if f.Office != p.Office {
-				return cabinet.Invalid("dossier", "dossier %s belongs to another office than the procedure", dossier)
-			}
-			if reaches, err = s.staff.ReachesDossier(ctx, w.Tx(), actor, dossier); err != nil {
-				return err
-			}
-		}
-		c = Case{ID: id, Office: p.Office, Procedure: p.ID, Dossier: dossier, OpenedBy: actor, OpenedAt: now}
-		if err := CanReachCase(c, actor, prof, reaches); err != nil {
-			return err
-		}
-		user, err := s.accountOf(ctx, w.Tx(), email)
-		if err != nil {
-			return err
-		}
-		c.Recipient = Participant{Role: p.MainRole().ID, Email: email, User: user, AddedBy: actor, AddedAt: now}
-		if user != "" {
-			c.Recipient.LinkedAt = now
-		}
-		return w.PutCase(ctx, c)
-	})
-	if err != nil {
-		return Case{}, err
+		p = Participant{Email: c.Email, Name: c.Name(), Phone: c.Phone, Contact: c.ID}
 	}
-	s.o.Publish(ctx, rev, actor, CaseOpened{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, OpenedBy: actor, Recipient: c.Recipient})
-	return c, nil
-}
-
-// Case returns the case to staff who reach it (PROC-7) and to its
-// participants. Errors: ErrNotFound; *cabinet.ForbiddenError naming PROC-7.
-func (s *Service) Case(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID) (Case, error) {
-	var c Case
-	err := s.store.ViewProcedures(ctx, func(r Reader) error {
-		var err error
-		if c, err = r.Case(ctx, id); err != nil {
-			return err
-		}
-		if _, ok := SeatOf(c, actor); ok {
-			return nil
-		}
-		return s.staffReaches(ctx, r.Tx(), actor, c)
-	})
-	if err != nil {
-		return Case{}, err
-	}
-	return c, nil
-}
-
-// VisibleItems returns the items of the case that actor, a participant,
-// may view (PROC-3: only the items of their role, and only if the role has
-// view). Errors: ErrNotFound; *cabinet.ForbiddenError naming PROC-3 when
-// actor holds no seat on the case.
-func (s *Service) VisibleItems(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID) ([]Item, error) {
-	c, p, err := s.viewCase(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := SeatOf(c, actor); !ok {
-		return nil, errNotParticipant()
-	}
-	return VisibleItems(p, c, actor), nil
-}
-
-// InviteContributor seats a contributor identified by email in the
-// contributor role of the case (PROC-5): one contributor per role. Staff who
-// reach the case may (PROC-7), while the contributors option is available
-// (PROC-1). The invitation is to be sent (event ContributorInvited) when the
-// procedure has a notification automation or notify is true; otherwise the
-// contributor is added silently (event ContributorAddedSilently) (PROC-6).
-// Errors: *cabinet.InvalidError ("email", "role"); ErrNotFound (case, role);
-// *cabinet.ForbiddenError naming PROC-7 or PROC-1; *cabinet.ConflictError
-// naming PROC-5 when the role is the main recipient's, the seat is filled, or
-// the email already holds a seat on the case.
-func (s *Service) InviteContributor(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, role RoleID, email string, notify bool) (Participant, error) {
-	return s.seat(ctx, actor, id, role, email, notify, false)
-}
-
-// ReplaceContributor gives the seat of role to the person identified by
-// email, in one step; the previous contributor loses the seat. Same access,
-// option and PROC-6 rules as InviteContributor. Errors: as InviteContributor,
-// plus ErrNotFound ("contributor") when the seat is empty.
-func (s *Service) ReplaceContributor(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, role RoleID, email string, notify bool) (Participant, error) {
-	return s.seat(ctx, actor, id, role, email, notify, true)
-}
-
-func (s *Service) seat(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, role RoleID, email string, notify, replace bool) (Participant, error) {
-	email, err := cabinet.ParseEmail("email", email)
+	user, err := s.accountOf(ctx, tx, p.Email)
 	if err != nil {
 		return Participant{}, err
 	}
-	if role == "" {
-		return Participant{}, cabinet.Invalid("role", "is required")
+	p.User = user
+	return p, nil
+}
+
+// OpenCase opens a case of the procedure for the main recipient, attached
+// to dossier (or unattached when dossier is ""; PROC-5). The recipient is
+// an existing contact of the office or typed-in details (an email, and
+// optionally a name and a phone: ValidateInvitee with prefix "recipient_"),
+// linked to their account at once if they have one. The actor must be a
+// collaborator of the procedure's office who reaches the dossier, which
+// must belong to the same office and not be archived (CanOpenCase). It
+// returns the case as stored. Errors: *cabinet.InvalidError ("actor",
+// "recipient_email", "recipient_name", "recipient_phone",
+// "recipient_contact"); ErrNotFound (procedure; dossier unknown or of
+// another office; contact); *cabinet.ForbiddenError naming PROC-7, or
+// CON-3/CON-4 for an unusable contact; *cabinet.ConflictError naming
+// ACC-12 (archived dossier).
+func (s *Service) OpenCase(ctx context.Context, actor cabinet.UserID, proc cabinet.ProcedureID, dossier cabinet.DossierID, recipient Invitee) (Case, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return Case{}, 0, err
 	}
-	now := s.o.Now()
-	var ev cabinet.Event
-	var np Participant
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
+	recipient, err := ValidateInvitee("recipient_", recipient)
+	if err != nil {
+		return Case{}, 0, err
+	}
+	id := cabinet.NewID[cabinet.CaseID](s.o.IDs, "case")
+	var out Case
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		p, err := w.Procedure(ctx, proc)
+		if err != nil {
+			return nil, err
+		}
+		prof, err := s.profile(ctx, w.Tx(), p.Office, actor)
+		if err != nil {
+			return nil, err
+		}
+		var d cabinet.DossierFacts
+		reaches := false
+		if dossier != "" && prof.Valid() {
+			if d, err = s.dossiers.DossierFacts(ctx, w.Tx(), dossier); err != nil {
+				return nil, err
+			}
+			if d.Office == p.Office {
+				if reaches, err = s.staff.ReachesDossier(ctx, w.Tx(), actor, dossier); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := CanOpenCase(p, actor, prof, d, reaches); err != nil {
+			return nil, err
+		}
+		seat, err := s.seatFor(ctx, w.Tx(), p.Office, recipient)
+		if err != nil {
+			return nil, err
+		}
+		now := s.o.Now()
+		seat.Role, seat.AddedBy, seat.AddedAt = p.MainRole().ID, actor, now
+		if seat.User != "" {
+			seat.LinkedAt = now
+		}
+		c := Case{ID: id, Office: p.Office, Procedure: p.ID, Dossier: dossier, OpenedBy: actor, OpenedAt: now, Recipient: seat}
+		if err := w.PutCase(ctx, c); err != nil {
+			return nil, err
+		}
+		out = c
+		return []cabinet.Event{CaseOpened{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, OpenedBy: actor, Recipient: c.Recipient}}, nil
+	})
+	if err != nil {
+		return Case{}, 0, err
+	}
+	return out, rev, nil
+}
+
+// InviteContributor seats a contributor in the contributor role of the case
+// (PROC-5): one contributor per role; who is an existing contact of the
+// office or typed-in details (an email, optionally a name and a phone;
+// issue 12, seed 004). Staff who reach the case may, while the contributors
+// option is available and the case is not read-only (CanInviteContributor:
+// PROC-7, ACC-12, PROC-1). The invitation is to be sent (event
+// ContributorInvited, NotifiedAt set) when the procedure has a notification
+// automation or notify is true; otherwise the contributor is added silently
+// (event ContributorAddedSilently) (PROC-6). It returns the seat as
+// stored. Errors: *cabinet.InvalidError ("actor", "role", "email", "name",
+// "phone", "contact"); ErrNotFound (case, role, contact);
+// *cabinet.ForbiddenError naming PROC-7 or PROC-1, or CON-3/CON-4 for an
+// unusable contact; *cabinet.ConflictError naming ACC-12, or PROC-5 when
+// the role is the main recipient's, the seat is filled, or the person
+// already holds a seat on the case.
+func (s *Service) InviteContributor(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, role RoleID, who Invitee, notify bool) (Participant, cabinet.Revision, error) {
+	return s.seat(ctx, actor, id, role, who, notify, false)
+}
+
+// ReplaceContributor gives the seat of role to who, in one step; the
+// previous contributor loses the seat. Same access, option and PROC-6 rules
+// as InviteContributor. Errors: as InviteContributor, plus ErrNotFound
+// ("contributor") when the seat is empty.
+func (s *Service) ReplaceContributor(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, role RoleID, who Invitee, notify bool) (Participant, cabinet.Revision, error) {
+	return s.seat(ctx, actor, id, role, who, notify, true)
+}
+
+func (s *Service) seat(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, role RoleID, who Invitee, notify, replace bool) (Participant, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return Participant{}, 0, err
+	}
+	if role == "" {
+		return Participant{}, 0, cabinet.Invalid("role", "is required")
+	}
+	who, err := ValidateInvitee("", who)
+	if err != nil {
+		return Participant{}, 0, err
+	}
+	var out Participant
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		c, err := w.Case(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.staffReaches(ctx, w.Tx(), actor, c); err != nil {
-			return err
-		}
-		user, err := s.accountOf(ctx, w.Tx(), email)
+		f, err := s.caseFacts(ctx, w, actor, c, true)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		plan, err := planOf(ctx, w, c.Office)
+		if err != nil {
+			return nil, err
+		}
+		now := s.o.Now()
+		if err := CanInviteContributor(c, actor, f.profile, f.reaches, f.status, plan, now); err != nil {
+			return nil, err
 		}
 		p, err := w.Procedure(ctx, c.Procedure)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		r, ok := p.Role(role)
 		if !ok {
-			return cabinet.NotFound("role", role)
+			return nil, cabinet.NotFound("role", role)
 		}
 		if r.Main {
-			return cabinet.Conflict("PROC-5", "the main recipient is seated when the case is opened")
-		}
-		if err := s.premium(ctx, w, c.Office); err != nil {
-			return err
+			return nil, cabinet.Conflict("PROC-5", "the main recipient is seated when the case is opened")
 		}
 		old, filled := c.Contributor(role)
 		switch {
 		case replace && !filled:
-			return cabinet.NotFound("contributor", role)
+			return nil, cabinet.NotFound("contributor", role)
 		case !replace && filled:
-			return cabinet.Conflict("PROC-5", "role %q already has a contributor on this case", r.Name)
+			return nil, cabinet.Conflict("PROC-5", "role %q already has a contributor on this case", r.Name)
+		}
+		np, err := s.seatFor(ctx, w.Tx(), c.Office, who)
+		if err != nil {
+			return nil, err
 		}
 		for _, seat := range c.Seats() {
 			if seat.Role == role && replace {
-				if cabinet.EqualEmails(seat.Email, email) {
-					return cabinet.Conflict("PROC-5", "%s already holds this seat", email)
+				if cabinet.EqualEmails(seat.Email, np.Email) {
+					return nil, cabinet.Conflict("PROC-5", "%s already holds this seat", np.Email)
 				}
 				continue
 			}
-			if cabinet.EqualEmails(seat.Email, email) || (user != "" && seat.User == user) {
-				return cabinet.Conflict("PROC-5", "%s already holds a seat on this case", email)
+			if cabinet.EqualEmails(seat.Email, np.Email) || (np.User != "" && seat.User == np.User) {
+				return nil, cabinet.Conflict("PROC-5", "%s already holds a seat on this case", np.Email)
 			}
 		}
 		sent := p.Automation || notify
-		np = Participant{Role: role, Email: email, User: user, AddedBy: actor, AddedAt: now, Invited: sent}
-		if user != "" {
+		np.Role, np.AddedBy, np.AddedAt, np.Invited = role, actor, now, sent
+		if sent {
+			np.NotifiedAt = now
+		}
+		if np.User != "" {
 			np.LinkedAt = now
 		}
 		c.Contributors = slices.DeleteFunc(c.Contributors, func(q Participant) bool { return q.Role == role })
 		c.Contributors = append(c.Contributors, np)
 		slices.SortFunc(c.Contributors, func(a, b Participant) int { return strings.Compare(string(a.Role), string(b.Role)) })
+		if err := w.PutCase(ctx, c); err != nil {
+			return nil, err
+		}
+		out = np
 		switch {
 		case replace:
-			ev = ContributorReplaced{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Old: old, New: np, InvitationSent: sent}
+			return []cabinet.Event{ContributorReplaced{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Old: old, New: np, InvitationSent: sent}}, nil
 		case sent:
-			ev = ContributorInvited{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Contributor: np, ByAutomation: p.Automation, NotifyTicked: notify}
+			return []cabinet.Event{ContributorInvited{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Contributor: np, ByAutomation: p.Automation, NotifyTicked: notify}}, nil
 		default:
-			ev = ContributorAddedSilently{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Contributor: np}
+			return []cabinet.Event{ContributorAddedSilently{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Contributor: np}}, nil
 		}
-		return w.PutCase(ctx, c)
 	})
 	if err != nil {
-		return Participant{}, err
+		return Participant{}, 0, err
 	}
-	s.o.Publish(ctx, rev, actor, ev)
-	return np, nil
+	return out, rev, nil
 }
 
 // RemoveContributor empties the seat of role on the case. Staff who reach the
-// case may (PROC-7); the contributors option is not needed (withdrawing is
-// always possible). Errors: *cabinet.InvalidError ("role"); ErrNotFound
-// (case, "contributor" when the seat is empty); *cabinet.ForbiddenError
-// naming PROC-7.
-func (s *Service) RemoveContributor(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, role RoleID) error {
-	if role == "" {
-		return cabinet.Invalid("role", "is required")
+// case may, unless the case is read-only (CanManageSeats: PROC-7, ACC-12);
+// the contributors option is not needed (withdrawing is always possible).
+// Errors: *cabinet.InvalidError ("actor", "role"); ErrNotFound (case,
+// "contributor" when the seat is empty); *cabinet.ForbiddenError naming
+// PROC-7; *cabinet.ConflictError naming ACC-12.
+func (s *Service) RemoveContributor(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, role RoleID) (cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return 0, err
 	}
-	var ev ContributorRemoved
-	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
+	if role == "" {
+		return 0, cabinet.Invalid("role", "is required")
+	}
+	return s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		c, err := w.Case(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.staffReaches(ctx, w.Tx(), actor, c); err != nil {
-			return err
+		f, err := s.caseFacts(ctx, w, actor, c, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := CanManageSeats(c, actor, f.profile, f.reaches, f.status); err != nil {
+			return nil, err
 		}
 		old, ok := c.Contributor(role)
 		if !ok {
-			return cabinet.NotFound("contributor", role)
+			return nil, cabinet.NotFound("contributor", role)
 		}
 		c.Contributors = slices.DeleteFunc(c.Contributors, func(q Participant) bool { return q.Role == role })
-		ev = ContributorRemoved{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Contributor: old}
-		return w.PutCase(ctx, c)
+		if err := w.PutCase(ctx, c); err != nil {
+			return nil, err
+		}
+		return []cabinet.Event{ContributorRemoved{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Contributor: old}}, nil
 	})
-	if err != nil {
-		return err
-	}
-	s.o.Publish(ctx, rev, actor, ev)
-	return nil
 }
 
 // ---------------------------------------------------------------- items
 
 // Upload adds a document named document to the item on the case. Only a
 // participant whose role the item is assigned to (PROC-3) and whose role has
-// upload (PROC-4). Errors: *cabinet.InvalidError ("document"); ErrNotFound
-// (case, item); *cabinet.ForbiddenError naming PROC-3 or PROC-4;
-// *cabinet.ConflictError when the item was already submitted.
-func (s *Service) Upload(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID, document string) (Document, error) {
+// upload (PROC-4), on a case that is not read-only (ACC-12): CanActOnItem.
+// The premium option is never needed (PROC-1: existing contributors keep
+// what they had). It returns the item's state as the participant sees it
+// (RedactItemState). Errors: *cabinet.InvalidError ("actor", "document");
+// ErrNotFound (case, item); *cabinet.ForbiddenError naming PROC-3 or
+// PROC-4; *cabinet.ConflictError naming ACC-12, or when the item was
+// already submitted.
+func (s *Service) Upload(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID, document string) (ItemState, cabinet.Revision, error) {
 	name, err := cabinet.ParseName("document", document)
 	if err != nil {
-		return Document{}, err
+		return ItemState{}, 0, err
 	}
-	d := Document{Name: name, By: actor, At: s.o.Now()}
-	var ev ItemUploaded
-	rev, err := s.onItem(ctx, actor, id, item, PermUpload, func(c Case, st *ItemState, role RoleID) error {
-		if st.SubmittedBy != "" {
-			return cabinet.Conflict("", "the item was already submitted")
+	return s.onItem(ctx, actor, id, item, PermUpload, func(c Case, st *ItemState, role RoleID, now time.Time) (cabinet.Event, error) {
+		if st.Submitted() {
+			return nil, cabinet.Conflict("", "the item was already submitted")
 		}
+		d := Document{Name: name, By: actor, At: now}
 		st.Documents = append(st.Documents, d)
-		ev = ItemUploaded{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Item: item, Role: role, Document: d}
-		return nil
+		return ItemUploaded{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Item: item, Role: role, Document: d}, nil
 	})
-	if err != nil {
-		return Document{}, err
-	}
-	s.o.Publish(ctx, rev, actor, ev)
-	return d, nil
 }
 
 // Comment adds a comment to the item on the case. Only a participant whose
-// role the item is assigned to (PROC-3) and whose role has comment (PROC-4).
-// Errors: *cabinet.InvalidError ("text": blank or longer than
-// MaxCommentLength); ErrNotFound (case, item); *cabinet.ForbiddenError
-// naming PROC-3 or PROC-4.
-func (s *Service) Comment(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID, text string) (Comment, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return Comment{}, cabinet.Invalid("text", "is required")
-	}
-	if !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxCommentLength {
-		return Comment{}, cabinet.Invalid("text", "must be valid UTF-8 of at most %d characters", MaxCommentLength)
-	}
-	cm := Comment{Text: text, By: actor, At: s.o.Now()}
-	var ev ItemCommented
-	rev, err := s.onItem(ctx, actor, id, item, PermComment, func(c Case, st *ItemState, role RoleID) error {
-		st.Comments = append(st.Comments, cm)
-		ev = ItemCommented{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Item: item, Role: role, Comment: cm}
-		return nil
-	})
+// role the item is assigned to (PROC-3) and whose role has comment (PROC-4),
+// on a case that is not read-only (ACC-12): CanActOnItem. The text goes
+// through cabinet.ParseText (at most MaxCommentLength characters). It
+// returns the item's state as the participant sees it. Errors:
+// *cabinet.InvalidError ("actor", "text"); ErrNotFound (case, item);
+// *cabinet.ForbiddenError naming PROC-3 or PROC-4; *cabinet.ConflictError
+// naming ACC-12.
+func (s *Service) Comment(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID, text string) (ItemState, cabinet.Revision, error) {
+	text, err := cabinet.ParseText("text", text, MaxCommentLength)
 	if err != nil {
-		return Comment{}, err
+		return ItemState{}, 0, err
 	}
-	s.o.Publish(ctx, rev, actor, ev)
-	return cm, nil
+	return s.onItem(ctx, actor, id, item, PermComment, func(c Case, st *ItemState, role RoleID, now time.Time) (cabinet.Event, error) {
+		cm := Comment{Text: text, By: actor, At: now}
+		st.Comments = append(st.Comments, cm)
+		return ItemCommented{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Item: item, Role: role, Comment: cm}, nil
+	})
 }
 
 // Submit submits the item on the case as complete. Only a participant whose
-// role the item is assigned to (PROC-3) and whose role has submit (PROC-4).
-// Errors: ErrNotFound (case, item); *cabinet.ForbiddenError naming PROC-3 or
-// PROC-4; *cabinet.ConflictError when the item has no document or was
-// already submitted.
-func (s *Service) Submit(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID) error {
-	now := s.o.Now()
-	var ev ItemSubmitted
-	rev, err := s.onItem(ctx, actor, id, item, PermSubmit, func(c Case, st *ItemState, role RoleID) error {
-		if st.SubmittedBy != "" {
-			return cabinet.Conflict("", "the item was already submitted")
+// role the item is assigned to (PROC-3) and whose role has submit (PROC-4),
+// on a case that is not read-only (ACC-12): CanActOnItem. It returns the
+// item's state as the participant sees it. Errors: *cabinet.InvalidError
+// ("actor"); ErrNotFound (case, item); *cabinet.ForbiddenError naming
+// PROC-3 or PROC-4; *cabinet.ConflictError naming ACC-12, or when the item
+// has no document or is already submitted.
+func (s *Service) Submit(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID) (ItemState, cabinet.Revision, error) {
+	return s.onItem(ctx, actor, id, item, PermSubmit, func(c Case, st *ItemState, role RoleID, now time.Time) (cabinet.Event, error) {
+		if st.Submitted() {
+			return nil, cabinet.Conflict("", "the item was already submitted")
 		}
 		if len(st.Documents) == 0 {
-			return cabinet.Conflict("", "the item has no document to submit")
+			return nil, cabinet.Conflict("", "the item has no document to submit")
 		}
 		st.SubmittedBy, st.SubmittedAt = actor, now
-		ev = ItemSubmitted{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Item: item, Role: role, SubmittedBy: actor, SubmittedAt: now}
-		return nil
+		return ItemSubmitted{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Item: item, Role: role, SubmittedBy: actor, SubmittedAt: now}, nil
 	})
-	if err != nil {
-		return err
-	}
-	s.o.Publish(ctx, rev, actor, ev)
-	return nil
 }
 
-func (s *Service) onItem(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID, perm Permission, fn func(c Case, st *ItemState, role RoleID) error) (cabinet.Revision, error) {
-	return s.store.UpdateProcedures(ctx, func(w Writer) error {
+// onItem runs a participant's item command through update: CanActOnItem
+// with the dossier's status of the transaction, then fn on the item's
+// state. It returns the state as the actor sees it.
+func (s *Service) onItem(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID, perm Permission, fn func(c Case, st *ItemState, role RoleID, now time.Time) (cabinet.Event, error)) (ItemState, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return ItemState{}, 0, err
+	}
+	var out ItemState
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
 		c, err := w.Case(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p, err := w.Procedure(ctx, c.Procedure)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := ItemAllows(p, c, actor, item, perm); err != nil {
-			return err
+		status, err := s.dossierStatus(ctx, w.Tx(), c)
+		if err != nil {
+			return nil, err
+		}
+		if err := CanActOnItem(p, c, actor, item, perm, status); err != nil {
+			return nil, err
 		}
 		it, _ := p.Item(item)
-		i := slices.IndexFunc(c.Items, func(st ItemState) bool { return st.Item == item })
-		if i < 0 {
-			c.Items = append(c.Items, ItemState{Item: item})
-			slices.SortFunc(c.Items, func(a, b ItemState) int { return strings.Compare(string(a.Item), string(b.Item)) })
-			i = slices.IndexFunc(c.Items, func(st ItemState) bool { return st.Item == item })
+		st := stateOf(&c, item)
+		ev, err := fn(c, st, it.Role, s.o.Now())
+		if err != nil {
+			return nil, err
 		}
-		if err := fn(c, &c.Items[i], it.Role); err != nil {
-			return err
+		if err := w.PutCase(ctx, c); err != nil {
+			return nil, err
 		}
-		return w.PutCase(ctx, c)
+		out = RedactItemState(*st, actor)
+		return []cabinet.Event{ev}, nil
 	})
+	if err != nil {
+		return ItemState{}, 0, err
+	}
+	return out, rev, nil
+}
+
+// stateOf returns a pointer to the state of item in c.Items, adding an
+// empty one (kept ordered by item ID) if nothing happened on it yet.
+func stateOf(c *Case, item ItemID) *ItemState {
+	i, found := slices.BinarySearchFunc(c.Items, item, func(st ItemState, id ItemID) int { return strings.Compare(string(st.Item), string(id)) })
+	if !found {
+		c.Items = slices.Insert(c.Items, i, ItemState{Item: item})
+	}
+	return &c.Items[i]
+}
+
+// ReviewItem records a staff review of a submitted item of the case (PROC-7
+// v2): accepted (the item is complete) or rejected (the item is reopened:
+// its submission is cleared, its documents stay, and the participant may
+// upload and submit again), with an optional comment (cabinet.ParseText, at
+// most MaxCommentLength characters; "" for none). Staff who reach the case
+// may, unless it is read-only (CanReviewItem: PROC-7, ACC-12); the premium
+// option is not needed. It returns the item's state as stored. Errors:
+// *cabinet.InvalidError ("actor", "verdict", "comment"); ErrNotFound (case,
+// item); *cabinet.ForbiddenError naming PROC-7; *cabinet.ConflictError
+// naming ACC-12, or when the item is not submitted or already accepted.
+func (s *Service) ReviewItem(ctx context.Context, actor cabinet.UserID, id cabinet.CaseID, item ItemID, verdict Verdict, comment string) (ItemState, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return ItemState{}, 0, err
+	}
+	if !verdict.Valid() {
+		return ItemState{}, 0, cabinet.Invalid("verdict", "%s is not accepted or rejected", verdict)
+	}
+	if strings.TrimSpace(comment) != "" {
+		var err error
+		if comment, err = cabinet.ParseText("comment", comment, MaxCommentLength); err != nil {
+			return ItemState{}, 0, err
+		}
+	} else {
+		comment = ""
+	}
+	var out ItemState
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		c, err := w.Case(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := w.Procedure(ctx, c.Procedure)
+		if err != nil {
+			return nil, err
+		}
+		f, err := s.caseFacts(ctx, w, actor, c, true)
+		if err != nil {
+			return nil, err
+		}
+		if err := CanReviewItem(p, c, actor, item, f.profile, f.reaches, f.status); err != nil {
+			return nil, err
+		}
+		st := stateOf(&c, item)
+		switch {
+		case st.Accepted():
+			return nil, cabinet.Conflict("", "the item was already accepted")
+		case !st.Submitted():
+			return nil, cabinet.Conflict("", "only a submitted item is reviewed")
+		}
+		now := s.o.Now()
+		it, _ := p.Item(item)
+		ev := ItemReviewed{Office: c.Office, Procedure: c.Procedure, Case: c.ID, Dossier: c.Dossier, Item: item, Role: it.Role,
+			Verdict: verdict, Comment: comment, ReviewedBy: actor, ReviewedAt: now, SubmittedBy: st.SubmittedBy, Reopened: verdict == VerdictRejected}
+		st.Reviews = append(st.Reviews, Review{Verdict: verdict, Comment: comment, By: actor, At: now})
+		if verdict == VerdictRejected {
+			st.SubmittedBy, st.SubmittedAt = "", time.Time{}
+		}
+		out = *st
+		out.Documents, out.Comments, out.Reviews = slices.Clone(st.Documents), slices.Clone(st.Comments), slices.Clone(st.Reviews)
+		if err := w.PutCase(ctx, c); err != nil {
+			return nil, err
+		}
+		return []cabinet.Event{ev}, nil
+	})
+	if err != nil {
+		return ItemState{}, 0, err
+	}
+	return out, rev, nil
 }
 
 // ---------------------------------------------------------------- accounts
@@ -929,8 +1032,11 @@ func (s *Service) onItem(ctx context.Context, actor cabinet.UserID, id cabinet.C
 // transaction tx that creates account u: every seat (main recipient or
 // contributor) held by u's email (cabinet.EqualEmails) and not yet linked
 // becomes u's, with a ParticipantLinked event each, returned for the
-// account's batch. Idempotent: a second call links nothing. Errors:
-// *cabinet.InvalidError ("user", "tx"); the store's.
+// account's batch — also on a case of an archived dossier (linking an
+// identity changes no content, and viewing stays allowed there). Idempotent:
+// a second call links nothing. Only the account-creating service
+// (team.Service) calls it. Errors: *cabinet.InvalidError ("user", "tx");
+// the store's.
 func (s *Service) AccountCreated(ctx context.Context, tx cabinet.Tx, u cabinet.User) ([]cabinet.Event, error) {
 	if u.ID == "" || strings.TrimSpace(u.Email) == "" {
 		return nil, cabinet.Invalid("user", "needs an ID and an email")
@@ -988,19 +1094,45 @@ func (s *Service) profile(ctx context.Context, tx cabinet.Tx, office cabinet.Off
 	return p, nil
 }
 
-// staffReaches checks PROC-7 for actor on c, as seen by tx.
-func (s *Service) staffReaches(ctx context.Context, tx cabinet.Tx, actor cabinet.UserID, c Case) error {
-	prof, err := s.profile(ctx, tx, c.Office, actor)
-	if err != nil {
-		return err
+// caseFacts are the facts of other packages that decide a staff member's
+// access to a case and whether it may change.
+type caseFacts struct {
+	profile cabinet.Profile
+	reaches bool
+	status  cabinet.DossierStatus // DossierStatusInvalid for an unattached case
+}
+
+// caseFacts reads, as seen by r, user's profile in c's office, whether they
+// reach c's dossier internally, and — when status is set, for a command —
+// that dossier's status.
+func (s *Service) caseFacts(ctx context.Context, r Reader, user cabinet.UserID, c Case, status bool) (caseFacts, error) {
+	var f caseFacts
+	var err error
+	if f.profile, err = s.profile(ctx, r.Tx(), c.Office, user); err != nil {
+		return f, err
 	}
-	reaches := false
-	if prof.Valid() && c.Dossier != "" {
-		if reaches, err = s.staff.ReachesDossier(ctx, tx, actor, c.Dossier); err != nil {
-			return err
+	if c.Dossier != "" && f.profile.Valid() {
+		if f.reaches, err = s.staff.ReachesDossier(ctx, r.Tx(), user, c.Dossier); err != nil {
+			return f, err
 		}
 	}
-	return CanReachCase(c, actor, prof, reaches)
+	if status {
+		f.status, err = s.dossierStatus(ctx, r.Tx(), c)
+	}
+	return f, err
+}
+
+// dossierStatus returns the status of c's dossier as seen by tx,
+// DossierStatusInvalid for an unattached case.
+func (s *Service) dossierStatus(ctx context.Context, tx cabinet.Tx, c Case) (cabinet.DossierStatus, error) {
+	if c.Dossier == "" {
+		return cabinet.DossierStatusInvalid, nil
+	}
+	d, err := s.dossiers.DossierFacts(ctx, tx, c.Dossier)
+	if err != nil {
+		return cabinet.DossierStatusInvalid, err
+	}
+	return d.Status, nil
 }
 
 func (s *Service) accountOf(ctx context.Context, tx cabinet.Tx, email string) (cabinet.UserID, error) {
@@ -1012,20 +1144,6 @@ func (s *Service) accountOf(ctx context.Context, tx cabinet.Tx, email string) (c
 		return "", err
 	}
 	return u.ID, nil
-}
-
-func (s *Service) viewCase(ctx context.Context, id cabinet.CaseID) (Case, Procedure, error) {
-	var c Case
-	var p Procedure
-	err := s.store.ViewProcedures(ctx, func(r Reader) error {
-		var err error
-		if c, err = r.Case(ctx, id); err != nil {
-			return err
-		}
-		p, err = r.Procedure(ctx, c.Procedure)
-		return err
-	})
-	return c, p, err
 }
 
 // eachCase calls fn on every case matching f, page by page.

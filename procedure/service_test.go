@@ -84,49 +84,49 @@ func TestPROC1PremiumAvailable(t *testing.T) {
 // refused and nothing changes.
 func TestPROC1TrialAndGating(t *testing.T) {
 	e := newEnv(t)
-	p, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "Loan", "Borrower")
+	p, _, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "Loan", "Borrower")
 	require.NoError(t, err)
 
-	_, err = e.svc.AddRole(e.ctx, "admin", p.ID, "Co-borrower", procedure.PermissionsOf(procedure.PermView))
+	_, _, err = e.svc.AddRole(e.ctx, "admin", p.ID, "Co-borrower", procedure.PermissionsOf(procedure.PermView))
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-1")
-	requireRule(t, e.svc.Premium(e.ctx, "o1"), cabinet.ErrForbidden, "PROC-1")
+	requireRule(t, e.premium("o1"), cabinet.ErrForbidden, "PROC-1")
 
-	_, err = e.svc.StartTrial(e.ctx, "std", "o1")
+	_, _, err = e.svc.StartTrial(e.ctx, "std", "o1")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-1")
-	_, err = e.svc.StartTrial(e.ctx, "admin2", "o1")
+	_, _, err = e.svc.StartTrial(e.ctx, "admin2", "o1")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-1")
 
-	plan, err := e.svc.StartTrial(e.ctx, "admin", "o1")
+	plan, _, err := e.svc.StartTrial(e.ctx, "admin", "o1")
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(7*24*time.Hour), plan.TrialEndsAt())
-	_, err = e.svc.StartTrial(e.ctx, "admin", "o1")
+	_, _, err = e.svc.StartTrial(e.ctx, "admin", "o1")
 	requireRule(t, err, cabinet.ErrConflict, "PROC-1")
 
-	co, err := e.svc.AddRole(e.ctx, "admin", p.ID, "Co-borrower", procedure.PermissionsOf(procedure.PermView))
+	co, _, err := e.svc.AddRole(e.ctx, "admin", p.ID, "Co-borrower", procedure.PermissionsOf(procedure.PermView))
 	require.NoError(t, err)
-	c, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "d1", "borrower@example.com")
+	c, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "d1", procedure.Invitee{Email: "borrower@example.com"})
 	require.NoError(t, err)
 
 	e.clock.Set(plan.TrialEndsAt().Add(-time.Second)) // last second of the trial
-	_, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, co.ID, "co@example.com", false)
+	_, _, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, co.ID, procedure.Invitee{Email: "co@example.com"}, false)
 	require.NoError(t, err)
 
 	e.clock.Set(plan.TrialEndsAt()) // the end instant is outside
-	_, err = e.svc.AddRole(e.ctx, "admin", p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView))
+	_, _, err = e.svc.AddRole(e.ctx, "admin", p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView))
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-1")
-	_, err = e.svc.ReplaceContributor(e.ctx, "admin", c.ID, co.ID, "other@example.com", false)
+	_, _, err = e.svc.ReplaceContributor(e.ctx, "admin", c.ID, co.ID, procedure.Invitee{Email: "other@example.com"}, false)
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-1")
-	_, err = e.svc.SetRolePermissions(e.ctx, "admin", p.ID, co.ID, procedure.AllPermissions)
+	_, _, err = e.svc.SetRolePermissions(e.ctx, "admin", p.ID, co.ID, procedure.AllPermissions)
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-1")
-	_, err = e.svc.RenameRole(e.ctx, "admin", p.ID, co.ID, "Co")
+	_, _, err = e.svc.RenameRole(e.ctx, "admin", p.ID, co.ID, "Co")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-1")
-	requireRule(t, e.svc.RemoveRole(e.ctx, "admin", p.ID, co.ID), cabinet.ErrForbidden, "PROC-1")
-	_, err = e.svc.AddItem(e.ctx, "admin", p.ID, "Co ID", co.ID)
+	requireRule(t, err2(e.svc.RemoveRole(e.ctx, "admin", p.ID, co.ID)), cabinet.ErrForbidden, "PROC-1")
+	_, _, err = e.svc.AddItem(e.ctx, "admin", p.ID, "Co ID", co.ID)
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-1")
 	// Not premium: the main role and the main recipient's items.
-	_, err = e.svc.AddItem(e.ctx, "admin", p.ID, "Borrower ID", "")
+	_, _, err = e.svc.AddItem(e.ctx, "admin", p.ID, "Borrower ID", "")
 	require.NoError(t, err)
-	_, err = e.svc.RenameRole(e.ctx, "admin", p.ID, p.Roles[0].ID, "Main borrower")
+	_, _, err = e.svc.RenameRole(e.ctx, "admin", p.ID, p.Roles[0].ID, "Main borrower")
 	require.NoError(t, err)
 
 	// Existing contributors keep their seat.
@@ -136,18 +136,18 @@ func TestPROC1TrialAndGating(t *testing.T) {
 	assert.Equal(t, "co@example.com", seat.Email)
 
 	// Boosters bring the option back for their period; platinum for good.
-	_, err = e.svc.SetBoosters(e.ctx, "o1", e.clock.Now(), e.clock.Now().Add(time.Hour))
+	_, _, err = e.svc.SetBoosters(e.ctx, "billing", "o1", e.clock.Now(), e.clock.Now().Add(time.Hour))
 	require.NoError(t, err)
-	require.NoError(t, e.svc.Premium(e.ctx, "o1"))
+	require.NoError(t, e.premium("o1"))
 	e.clock.Advance(time.Hour)
-	requireRule(t, e.svc.Premium(e.ctx, "o1"), cabinet.ErrForbidden, "PROC-1")
-	_, err = e.svc.SetPlan(e.ctx, "o1", procedure.PlanPlatinum)
+	requireRule(t, e.premium("o1"), cabinet.ErrForbidden, "PROC-1")
+	_, _, err = e.svc.SetPlan(e.ctx, "billing", "o1", procedure.PlanPlatinum)
 	require.NoError(t, err)
-	require.NoError(t, e.svc.Premium(e.ctx, "o1"))
+	require.NoError(t, e.premium("o1"))
 
-	_, err = e.svc.SetBoosters(e.ctx, "o1", t0, t0)
+	_, _, err = e.svc.SetBoosters(e.ctx, "billing", "o1", t0, t0)
 	assert.Equal(t, "boosters_until", cabinet.FieldOf(err))
-	_, err = e.svc.SetPlan(e.ctx, "o1", procedure.PlanInvalid)
+	_, _, err = e.svc.SetPlan(e.ctx, "billing", "o1", procedure.PlanInvalid)
 	assert.Equal(t, "plan", cabinet.FieldOf(err))
 	assert.Contains(t, e.log.Names(), "procedure.trial_started")
 	assert.Contains(t, e.log.Names(), "procedure.plan_changed")
@@ -163,11 +163,11 @@ func TestPROC2Roles(t *testing.T) {
 	assert.Equal(t, "Tenant", p.MainRole().Name)
 	assert.Equal(t, procedure.AllPermissions, p.MainRole().Permissions)
 
-	_, err := e.svc.CreateProcedure(e.ctx, "std", "o1", "X", "Y")
+	_, _, err := e.svc.CreateProcedure(e.ctx, "std", "o1", "X", "Y")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-2")
-	_, err = e.svc.CreateProcedure(e.ctx, "admin2", "o1", "X", "Y")
+	_, _, err = e.svc.CreateProcedure(e.ctx, "admin2", "o1", "X", "Y")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-2")
-	_, err = e.svc.AddRole(e.ctx, "std", p.ID, "Co-tenant", procedure.PermissionsOf(procedure.PermView))
+	_, _, err = e.svc.AddRole(e.ctx, "std", p.ID, "Co-tenant", procedure.PermissionsOf(procedure.PermView))
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-2")
 
 	e.log.Reset()
@@ -176,15 +176,15 @@ func TestPROC2Roles(t *testing.T) {
 		run   func() error
 		field string
 	}{
-		{"blank procedure name", func() error { _, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "  ", "Tenant"); return err }, "name"},
-		{"blank main role", func() error { _, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "P", ""); return err }, "main_role"},
-		{"no office", func() error { _, err := e.svc.CreateProcedure(e.ctx, "admin", "", "P", "T"); return err }, "office"},
+		{"blank procedure name", func() error { _, _, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "  ", "Tenant"); return err }, "name"},
+		{"blank main role", func() error { _, _, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "P", ""); return err }, "main_role"},
+		{"no office", func() error { _, _, err := e.svc.CreateProcedure(e.ctx, "admin", "", "P", "T"); return err }, "office"},
 		{"blank role name", func() error {
-			_, err := e.svc.AddRole(e.ctx, "admin", p.ID, "\t", procedure.PermissionsOf(procedure.PermView))
+			_, _, err := e.svc.AddRole(e.ctx, "admin", p.ID, "\t", procedure.PermissionsOf(procedure.PermView))
 			return err
 		}, "name"},
 		{"upload without view", func() error {
-			_, err := e.svc.AddRole(e.ctx, "admin", p.ID, "X", procedure.PermissionsOf(procedure.PermUpload))
+			_, _, err := e.svc.AddRole(e.ctx, "admin", p.ID, "X", procedure.PermissionsOf(procedure.PermUpload))
 			return err
 		}, "permissions"},
 	}
@@ -195,29 +195,29 @@ func TestPROC2Roles(t *testing.T) {
 			assert.Equal(t, tt.field, cabinet.FieldOf(err))
 		})
 	}
-	_, err = e.svc.AddRole(e.ctx, "admin", p.ID, "guarantor", procedure.PermissionsOf(procedure.PermView))
+	_, _, err = e.svc.AddRole(e.ctx, "admin", p.ID, "guarantor", procedure.PermissionsOf(procedure.PermView))
 	requireRule(t, err, cabinet.ErrConflict, "PROC-2")
-	_, err = e.svc.RenameRole(e.ctx, "admin", p.ID, p.Roles[1].ID, "TENANT")
+	_, _, err = e.svc.RenameRole(e.ctx, "admin", p.ID, p.Roles[1].ID, "TENANT")
 	requireRule(t, err, cabinet.ErrConflict, "PROC-2")
-	requireRule(t, e.svc.RemoveRole(e.ctx, "admin", p.ID, p.Roles[0].ID), cabinet.ErrForbidden, "PROC-2")
-	_, err = e.svc.RenameRole(e.ctx, "admin", p.ID, "role_none", "X")
+	requireRule(t, err2(e.svc.RemoveRole(e.ctx, "admin", p.ID, p.Roles[0].ID)), cabinet.ErrForbidden, "PROC-2")
+	_, _, err = e.svc.RenameRole(e.ctx, "admin", p.ID, "role_none", "X")
 	require.ErrorIs(t, err, cabinet.ErrNotFound)
-	_, err = e.svc.AddRole(e.ctx, "admin", "proc_none", "X", procedure.PermissionsOf(procedure.PermView))
+	_, _, err = e.svc.AddRole(e.ctx, "admin", "proc_none", "X", procedure.PermissionsOf(procedure.PermView))
 	require.ErrorIs(t, err, cabinet.ErrNotFound)
 	assert.Empty(t, e.log.Names(), "failed commands publish nothing")
 	assert.Equal(t, p, e.procedure(p.ID), "failed commands change nothing")
 
 	// Tenant #1 → tenants #2, #3.
-	coloc, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "Flat share", "Tenant #1")
+	coloc, _, err := e.svc.CreateProcedure(e.ctx, "admin", "o1", "Flat share", "Tenant #1")
 	require.NoError(t, err)
 	for _, n := range []string{"Tenant #2", "Tenant #3"} {
-		_, err := e.svc.AddRole(e.ctx, "admin", coloc.ID, n, procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
+		_, _, err := e.svc.AddRole(e.ctx, "admin", coloc.ID, n, procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
 		require.NoError(t, err)
 	}
-	r, err := e.svc.RenameRole(e.ctx, "admin", coloc.ID, e.procedure(coloc.ID).Roles[2].ID, "Tenant #3 (student)")
+	r, _, err := e.svc.RenameRole(e.ctx, "admin", coloc.ID, e.procedure(coloc.ID).Roles[2].ID, "Tenant #3 (student)")
 	require.NoError(t, err)
 	assert.Equal(t, "Tenant #3 (student)", r.Name)
-	require.NoError(t, e.svc.RemoveRole(e.ctx, "admin", coloc.ID, r.ID))
+	require.NoError(t, err2(e.svc.RemoveRole(e.ctx, "admin", coloc.ID, r.ID)))
 	assert.Len(t, e.procedure(coloc.ID).Roles, 2)
 	assert.Equal(t, []string{"procedure.procedure_created", "procedure.role_added", "procedure.role_added", "procedure.role_renamed", "procedure.role_removed"}, e.log.Names())
 }
@@ -235,9 +235,9 @@ func TestPROC3ItemsPerRole(t *testing.T) {
 
 	e.f.account(cabinet.User{ID: "u-tenant", Email: "tenant@example.com"})
 	e.f.account(cabinet.User{ID: "u-guar", Email: "guarantor@example.com"})
-	c, err := e.svc.OpenCase(e.ctx, "std", p.ID, "d1", "tenant@example.com")
+	c, _, err := e.svc.OpenCase(e.ctx, "std", p.ID, "d1", procedure.Invitee{Email: "tenant@example.com"})
 	require.NoError(t, err)
-	_, err = e.svc.InviteContributor(e.ctx, "std", c.ID, guarantor.ID, "guarantor@example.com", false)
+	_, _, err = e.svc.InviteContributor(e.ctx, "std", c.ID, guarantor.ID, procedure.Invitee{Email: "guarantor@example.com"}, false)
 	require.NoError(t, err)
 
 	items, err := e.svc.VisibleItems(e.ctx, "u-guar", c.ID)
@@ -249,33 +249,33 @@ func TestPROC3ItemsPerRole(t *testing.T) {
 	_, err = e.svc.VisibleItems(e.ctx, "stranger", c.ID)
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-3")
 
-	_, err = e.svc.Upload(e.ctx, "u-guar", c.ID, payslip.ID, "payslip.pdf")
+	_, _, err = e.svc.Upload(e.ctx, "u-guar", c.ID, payslip.ID, "payslip.pdf")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-3")
-	_, err = e.svc.Upload(e.ctx, "u-guar", c.ID, gid.ID, "id.pdf")
+	_, _, err = e.svc.Upload(e.ctx, "u-guar", c.ID, gid.ID, "id.pdf")
 	require.NoError(t, err)
-	_, err = e.svc.Upload(e.ctx, "u-guar", c.ID, "item_none", "id.pdf")
+	_, _, err = e.svc.Upload(e.ctx, "u-guar", c.ID, "item_none", "id.pdf")
 	require.ErrorIs(t, err, cabinet.ErrNotFound)
 
 	// Reassign the payslip to the guarantor: immediately theirs, no longer the tenant's.
-	_, err = e.svc.ReassignItem(e.ctx, "admin", p.ID, payslip.ID, guarantor.ID)
+	_, _, err = e.svc.ReassignItem(e.ctx, "admin", p.ID, payslip.ID, guarantor.ID)
 	require.NoError(t, err)
 	items, _ = e.svc.VisibleItems(e.ctx, "u-guar", c.ID)
 	assert.Len(t, items, 2)
 	items, _ = e.svc.VisibleItems(e.ctx, "u-tenant", c.ID)
 	assert.Empty(t, items)
 	// And back to the main recipient with "".
-	it, err := e.svc.ReassignItem(e.ctx, "admin", p.ID, payslip.ID, "")
+	it, _, err := e.svc.ReassignItem(e.ctx, "admin", p.ID, payslip.ID, "")
 	require.NoError(t, err)
 	assert.Equal(t, tenant.ID, it.Role)
 
 	// Items must go to an existing role; a role with items cannot be removed.
-	_, err = e.svc.AddItem(e.ctx, "admin", p.ID, "X", "role_none")
+	_, _, err = e.svc.AddItem(e.ctx, "admin", p.ID, "X", "role_none")
 	require.ErrorIs(t, err, cabinet.ErrNotFound)
-	_, err = e.svc.ReassignItem(e.ctx, "admin", p.ID, payslip.ID, "role_none")
+	_, _, err = e.svc.ReassignItem(e.ctx, "admin", p.ID, payslip.ID, "role_none")
 	require.ErrorIs(t, err, cabinet.ErrNotFound)
-	_, err = e.svc.ReassignItem(e.ctx, "std", p.ID, payslip.ID, guarantor.ID)
+	_, _, err = e.svc.ReassignItem(e.ctx, "std", p.ID, payslip.ID, guarantor.ID)
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-2")
-	requireRule(t, e.svc.RemoveRole(e.ctx, "admin", p.ID, guarantor.ID), cabinet.ErrConflict, "PROC-3")
+	requireRule(t, err2(e.svc.RemoveRole(e.ctx, "admin", p.ID, guarantor.ID)), cabinet.ErrConflict, "PROC-3")
 }
 
 // PROC-4: each role's permissions (view, upload, comment, submit).
@@ -284,43 +284,45 @@ func TestPROC4Permissions(t *testing.T) {
 	p := e.rental()
 	guarantor, gid := p.Roles[1], p.Items[1]
 	e.f.account(cabinet.User{ID: "u-guar", Email: "guarantor@example.com"})
-	c, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", "tenant@example.com")
+	c, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", procedure.Invitee{Email: "tenant@example.com"})
 	require.NoError(t, err)
-	_, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, guarantor.ID, "guarantor@example.com", true)
+	_, _, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, guarantor.ID, procedure.Invitee{Email: "guarantor@example.com"}, true)
 	require.NoError(t, err)
 
-	_, err = e.svc.Upload(e.ctx, "u-guar", c.ID, gid.ID, "id.pdf")
+	_, _, err = e.svc.Upload(e.ctx, "u-guar", c.ID, gid.ID, "id.pdf")
 	require.NoError(t, err, "the guarantor may upload")
-	_, err = e.svc.Comment(e.ctx, "u-guar", c.ID, gid.ID, "here it is")
+	_, _, err = e.svc.Comment(e.ctx, "u-guar", c.ID, gid.ID, "here it is")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-4")
-	requireRule(t, e.svc.Submit(e.ctx, "u-guar", c.ID, gid.ID), cabinet.ErrForbidden, "PROC-4")
+	requireRule(t, err3(e.svc.Submit(e.ctx, "u-guar", c.ID, gid.ID)), cabinet.ErrForbidden, "PROC-4")
 
-	_, err = e.svc.SetRolePermissions(e.ctx, "admin", p.ID, guarantor.ID, procedure.AllPermissions)
+	_, _, err = e.svc.SetRolePermissions(e.ctx, "admin", p.ID, guarantor.ID, procedure.AllPermissions)
 	require.NoError(t, err)
-	cm, err := e.svc.Comment(e.ctx, "u-guar", c.ID, gid.ID, "  here it is ")
+	cm, _, err := e.svc.Comment(e.ctx, "u-guar", c.ID, gid.ID, "  here it is ")
 	require.NoError(t, err)
-	assert.Equal(t, "here it is", cm.Text)
-	require.NoError(t, e.svc.Submit(e.ctx, "u-guar", c.ID, gid.ID))
-	require.ErrorIs(t, e.svc.Submit(e.ctx, "u-guar", c.ID, gid.ID), cabinet.ErrConflict)
-	_, err = e.svc.Upload(e.ctx, "u-guar", c.ID, gid.ID, "late.pdf")
+	require.Len(t, cm.Comments, 1)
+	assert.Equal(t, "here it is", cm.Comments[0].Text)
+	assert.Equal(t, cabinet.UserID("u-guar"), cm.Comments[0].By)
+	require.NoError(t, err3(e.svc.Submit(e.ctx, "u-guar", c.ID, gid.ID)))
+	require.ErrorIs(t, err3(e.svc.Submit(e.ctx, "u-guar", c.ID, gid.ID)), cabinet.ErrConflict)
+	_, _, err = e.svc.Upload(e.ctx, "u-guar", c.ID, gid.ID, "late.pdf")
 	require.ErrorIs(t, err, cabinet.ErrConflict)
 	st := e.getCase(c.ID).ItemState(gid.ID)
 	assert.Len(t, st.Documents, 1)
 	assert.Len(t, st.Comments, 1)
 	assert.Equal(t, cabinet.UserID("u-guar"), st.SubmittedBy)
 
-	_, err = e.svc.Comment(e.ctx, "u-guar", c.ID, gid.ID, " ")
+	_, _, err = e.svc.Comment(e.ctx, "u-guar", c.ID, gid.ID, " ")
 	assert.Equal(t, "text", cabinet.FieldOf(err))
-	_, err = e.svc.Upload(e.ctx, "u-guar", c.ID, gid.ID, "")
+	_, _, err = e.svc.Upload(e.ctx, "u-guar", c.ID, gid.ID, "")
 	assert.Equal(t, "document", cabinet.FieldOf(err))
 
 	// Submitting needs a document first.
-	_, err = e.svc.SetRolePermissions(e.ctx, "admin", p.ID, p.Roles[0].ID, procedure.PermissionsOf(procedure.PermView, procedure.PermSubmit))
+	_, _, err = e.svc.SetRolePermissions(e.ctx, "admin", p.ID, p.Roles[0].ID, procedure.PermissionsOf(procedure.PermView, procedure.PermSubmit))
 	require.NoError(t, err)
 	e.f.account(cabinet.User{ID: "u-tenant", Email: "tenant@example.com"})
 	require.NoError(t, signUp(e.ctx, e.store, e.svc, e.log, cabinet.User{ID: "u-tenant", Email: "tenant@example.com"}))
-	require.ErrorIs(t, e.svc.Submit(e.ctx, "u-tenant", c.ID, p.Items[0].ID), cabinet.ErrConflict)
-	_, err = e.svc.Upload(e.ctx, "u-tenant", c.ID, p.Items[0].ID, "payslip.pdf")
+	require.ErrorIs(t, err3(e.svc.Submit(e.ctx, "u-tenant", c.ID, p.Items[0].ID)), cabinet.ErrConflict)
+	_, _, err = e.svc.Upload(e.ctx, "u-tenant", c.ID, p.Items[0].ID, "payslip.pdf")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-4")
 }
 
@@ -330,19 +332,21 @@ func TestPROC5Cases(t *testing.T) {
 	e := newEnv(t)
 	p := e.rental()
 	guarantor := p.Roles[1]
-	c, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "d1", "Tenant@Example.com")
+	c, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "d1", procedure.Invitee{Email: "Tenant@Example.com"})
 	require.NoError(t, err)
 	assert.Equal(t, "Tenant@example.com", c.Recipient.Email)
 	assert.Equal(t, p.Roles[0].ID, c.Recipient.Role)
 	assert.Equal(t, cabinet.DossierID("d1"), c.Dossier)
 
-	_, err = e.svc.OpenCase(e.ctx, "admin", p.ID, "d2", "x@example.com")
-	assert.Equal(t, "dossier", cabinet.FieldOf(err), "a dossier of another office")
-	_, err = e.svc.OpenCase(e.ctx, "admin", p.ID, "d_none", "x@example.com")
+	_, _, err = e.svc.OpenCase(e.ctx, "admin", p.ID, "d2", procedure.Invitee{Email: "x@example.com"})
+	// v2 (issue 11: nothing leaks across offices): a dossier of another
+	// office does not exist for this one, as an unknown one.
+	require.ErrorIs(t, err, cabinet.ErrNotFound, "a dossier of another office")
+	_, _, err = e.svc.OpenCase(e.ctx, "admin", p.ID, "d_none", procedure.Invitee{Email: "x@example.com"})
 	require.ErrorIs(t, err, cabinet.ErrNotFound)
-	_, err = e.svc.OpenCase(e.ctx, "admin", p.ID, "", "not an email")
+	_, _, err = e.svc.OpenCase(e.ctx, "admin", p.ID, "", procedure.Invitee{Email: "not an email"})
 	assert.Equal(t, "recipient_email", cabinet.FieldOf(err))
-	_, err = e.svc.OpenCase(e.ctx, "admin", "proc_none", "", "x@example.com")
+	_, _, err = e.svc.OpenCase(e.ctx, "admin", "proc_none", "", procedure.Invitee{Email: "x@example.com"})
 	require.ErrorIs(t, err, cabinet.ErrNotFound)
 
 	e.log.Reset()
@@ -360,7 +364,7 @@ func TestPROC5Cases(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := e.svc.InviteContributor(e.ctx, "admin", c.ID, tt.role, tt.email, false)
+			_, _, err := e.svc.InviteContributor(e.ctx, "admin", c.ID, tt.role, procedure.Invitee{Email: tt.email}, false)
 			require.ErrorIs(t, err, tt.sentinel)
 			assert.Equal(t, tt.rule, cabinet.RuleOf(err))
 			assert.Equal(t, tt.field, cabinet.FieldOf(err))
@@ -369,19 +373,19 @@ func TestPROC5Cases(t *testing.T) {
 	assert.Empty(t, e.log.Names())
 	assert.Empty(t, e.getCase(c.ID).Contributors)
 
-	_, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, guarantor.ID, "g@example.com", false)
+	_, _, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, guarantor.ID, procedure.Invitee{Email: "g@example.com"}, false)
 	require.NoError(t, err)
-	_, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, guarantor.ID, "h@example.com", false)
+	_, _, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, guarantor.ID, procedure.Invitee{Email: "h@example.com"}, false)
 	requireRule(t, err, cabinet.ErrConflict, "PROC-5")
 
-	np, err := e.svc.ReplaceContributor(e.ctx, "admin", c.ID, guarantor.ID, "h@example.com", false)
+	np, _, err := e.svc.ReplaceContributor(e.ctx, "admin", c.ID, guarantor.ID, procedure.Invitee{Email: "h@example.com"}, false)
 	require.NoError(t, err)
 	assert.Equal(t, "h@example.com", np.Email)
-	_, err = e.svc.ReplaceContributor(e.ctx, "admin", c.ID, guarantor.ID, "H@example.com", false)
+	_, _, err = e.svc.ReplaceContributor(e.ctx, "admin", c.ID, guarantor.ID, procedure.Invitee{Email: "H@example.com"}, false)
 	requireRule(t, err, cabinet.ErrConflict, "PROC-5")
-	require.NoError(t, e.svc.RemoveContributor(e.ctx, "admin", c.ID, guarantor.ID))
-	require.ErrorIs(t, e.svc.RemoveContributor(e.ctx, "admin", c.ID, guarantor.ID), cabinet.ErrNotFound)
-	_, err = e.svc.ReplaceContributor(e.ctx, "admin", c.ID, guarantor.ID, "h@example.com", false)
+	require.NoError(t, err2(e.svc.RemoveContributor(e.ctx, "admin", c.ID, guarantor.ID)))
+	require.ErrorIs(t, err2(e.svc.RemoveContributor(e.ctx, "admin", c.ID, guarantor.ID)), cabinet.ErrNotFound)
+	_, _, err = e.svc.ReplaceContributor(e.ctx, "admin", c.ID, guarantor.ID, procedure.Invitee{Email: "h@example.com"}, false)
 	require.ErrorIs(t, err, cabinet.ErrNotFound)
 	assert.Equal(t, []string{"procedure.contributor_added_silently", "procedure.contributor_replaced", "procedure.contributor_removed"}, e.log.Names())
 
@@ -400,15 +404,15 @@ func TestPROC5Cases(t *testing.T) {
 func TestPROC5RemoveRoleWithContributor(t *testing.T) {
 	e := newEnv(t)
 	p := e.rental()
-	_, err := e.svc.ReassignItem(e.ctx, "admin", p.ID, p.Items[1].ID, "")
+	_, _, err := e.svc.ReassignItem(e.ctx, "admin", p.ID, p.Items[1].ID, "")
 	require.NoError(t, err)
-	c, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", "t@example.com")
+	c, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", procedure.Invitee{Email: "t@example.com"})
 	require.NoError(t, err)
-	_, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, p.Roles[1].ID, "g@example.com", false)
+	_, _, err = e.svc.InviteContributor(e.ctx, "admin", c.ID, p.Roles[1].ID, procedure.Invitee{Email: "g@example.com"}, false)
 	require.NoError(t, err)
-	requireRule(t, e.svc.RemoveRole(e.ctx, "admin", p.ID, p.Roles[1].ID), cabinet.ErrConflict, "PROC-5")
-	require.NoError(t, e.svc.RemoveContributor(e.ctx, "admin", c.ID, p.Roles[1].ID))
-	require.NoError(t, e.svc.RemoveRole(e.ctx, "admin", p.ID, p.Roles[1].ID))
+	requireRule(t, err2(e.svc.RemoveRole(e.ctx, "admin", p.ID, p.Roles[1].ID)), cabinet.ErrConflict, "PROC-5")
+	require.NoError(t, err2(e.svc.RemoveContributor(e.ctx, "admin", c.ID, p.Roles[1].ID)))
+	require.NoError(t, err2(e.svc.RemoveRole(e.ctx, "admin", p.ID, p.Roles[1].ID)))
 }
 
 // PROC-6: the invitation is sent with an automation or when "notify" is
@@ -429,12 +433,12 @@ func TestPROC6Invitation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			p := e.rental()
-			require.NoError(t, e.svc.SetAutomation(e.ctx, "admin", p.ID, tt.automation))
-			requireRule(t, e.svc.SetAutomation(e.ctx, "std", p.ID, true), cabinet.ErrForbidden, "PROC-2")
-			c, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "d1", "t@example.com")
+			require.NoError(t, err3(e.svc.SetAutomation(e.ctx, "admin", p.ID, tt.automation)))
+			requireRule(t, err3(e.svc.SetAutomation(e.ctx, "std", p.ID, true)), cabinet.ErrForbidden, "PROC-2")
+			c, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "d1", procedure.Invitee{Email: "t@example.com"})
 			require.NoError(t, err)
 			e.log.Reset()
-			np, err := e.svc.InviteContributor(e.ctx, "admin", c.ID, p.Roles[1].ID, "g@example.com", tt.notify)
+			np, _, err := e.svc.InviteContributor(e.ctx, "admin", c.ID, p.Roles[1].ID, procedure.Invitee{Email: "g@example.com"}, tt.notify)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want != "procedure.contributor_added_silently", np.Invited)
 			require.Equal(t, []string{tt.want}, e.log.Names())
@@ -453,7 +457,7 @@ func TestPROC6Invitation(t *testing.T) {
 			}
 			// Replacing follows the same rule.
 			e.log.Reset()
-			_, err = e.svc.ReplaceContributor(e.ctx, "admin", c.ID, p.Roles[1].ID, "h@example.com", tt.notify)
+			_, _, err = e.svc.ReplaceContributor(e.ctx, "admin", c.ID, p.Roles[1].ID, procedure.Invitee{Email: "h@example.com"}, tt.notify)
 			require.NoError(t, err)
 			rep := e.log.Events()[0].(procedure.ContributorReplaced)
 			assert.Equal(t, tt.automation || tt.notify, rep.InvitationSent)
@@ -467,13 +471,13 @@ func TestPROC6Invitation(t *testing.T) {
 func TestPROC7StaffAccess(t *testing.T) {
 	e := newEnv(t)
 	p := e.rental()
-	attached, err := e.svc.OpenCase(e.ctx, "std", p.ID, "d1", "a@example.com")
+	attached, _, err := e.svc.OpenCase(e.ctx, "std", p.ID, "d1", procedure.Invitee{Email: "a@example.com"})
 	require.NoError(t, err)
-	_, err = e.svc.OpenCase(e.ctx, "std2", p.ID, "d1", "a@example.com")
+	_, _, err = e.svc.OpenCase(e.ctx, "std2", p.ID, "d1", procedure.Invitee{Email: "a@example.com"})
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-7")
-	_, err = e.svc.OpenCase(e.ctx, "admin2", p.ID, "", "a@example.com")
+	_, _, err = e.svc.OpenCase(e.ctx, "admin2", p.ID, "", procedure.Invitee{Email: "a@example.com"})
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-7")
-	unattached, err := e.svc.OpenCase(e.ctx, "std2", p.ID, "", "b@example.com")
+	unattached, _, err := e.svc.OpenCase(e.ctx, "std2", p.ID, "", procedure.Invitee{Email: "b@example.com"})
 	require.NoError(t, err)
 
 	// The permission matrix: check(actor, case, want).
@@ -485,7 +489,7 @@ func TestPROC7StaffAccess(t *testing.T) {
 			return
 		}
 		requireRule(t, err, cabinet.ErrForbidden, "PROC-7")
-		_, err = e.svc.InviteContributor(e.ctx, actor, c.ID, p.Roles[1].ID, "g@example.com", false)
+		_, _, err = e.svc.InviteContributor(e.ctx, actor, c.ID, p.Roles[1].ID, procedure.Invitee{Email: "g@example.com"}, false)
 		requireRule(t, err, cabinet.ErrForbidden, "PROC-7")
 	}
 	check("admin", attached, true) // reaches d1 (GRP-3)
@@ -567,11 +571,11 @@ func TestItemAllowsMatrix(t *testing.T) {
 func TestAccountCreatedLinksSeats(t *testing.T) {
 	e := newEnv(t)
 	p := e.rental()
-	c1, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "d1", "Ann@Example.com")
+	c1, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "d1", procedure.Invitee{Email: "Ann@Example.com"})
 	require.NoError(t, err)
-	c2, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", "bob@example.com")
+	c2, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", procedure.Invitee{Email: "bob@example.com"})
 	require.NoError(t, err)
-	_, err = e.svc.InviteContributor(e.ctx, "admin", c2.ID, p.Roles[1].ID, "ann@example.com", false)
+	_, _, err = e.svc.InviteContributor(e.ctx, "admin", c2.ID, p.Roles[1].ID, procedure.Invitee{Email: "ann@example.com"}, false)
 	require.NoError(t, err)
 	assert.Empty(t, e.getCase(c1.ID).Recipient.User)
 
@@ -601,7 +605,7 @@ func TestAccountCreatedLinksSeats(t *testing.T) {
 
 	// An account that already exists is linked when seated.
 	e.f.account(cabinet.User{ID: "u-cy", Email: "cy@example.com"})
-	c3, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", "Cy@example.com")
+	c3, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", procedure.Invitee{Email: "Cy@example.com"})
 	require.NoError(t, err)
 	assert.Equal(t, cabinet.UserID("u-cy"), c3.Recipient.User)
 	assert.True(t, errors.Is(signUp(e.ctx, e.store, e.svc, e.log, cabinet.User{}), cabinet.ErrInvalid))

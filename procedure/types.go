@@ -240,15 +240,64 @@ func (p Procedure) Item(id ItemID) (Item, bool) {
 // Participant is a seat on a case: the main recipient or one contributor.
 // A participant is identified by email, and by User once they have an
 // account (linked when the case is opened or the contributor invited if the
-// account exists already, else by AccountCreated).
+// account exists already, else by AccountCreated). Name and Phone are the
+// contact details the inviter gave, or those of the office's contact the
+// seat was filled from (Contact).
 type Participant struct {
-	Role     RoleID
-	Email    string
-	User     cabinet.UserID // "" until the person has an account
-	AddedBy  cabinet.UserID
-	AddedAt  time.Time
-	Invited  bool // the invitation email was due (PROC-6); false when added silently
-	LinkedAt time.Time
+	Role       RoleID
+	Email      string
+	Name       string            // "" when not given
+	Phone      string            // E.164; "" when not given
+	Contact    cabinet.ContactID // the office's contact the details came from; "" when typed in
+	User       cabinet.UserID    // "" until the person has an account
+	AddedBy    cabinet.UserID
+	AddedAt    time.Time
+	Invited    bool      // the invitation email was due (PROC-6); false when added silently
+	NotifiedAt time.Time // when the invitation was due (AddedAt); zero when added silently
+	LinkedAt   time.Time
+}
+
+// Invitee is who a seat is given to (PROC-5, issue 12 seed 004): either an
+// existing contact of the office (Contact, whose name, email and phone are
+// copied), or contact details typed in — an email (required), a name and a
+// phone (optional). The two ways are exclusive.
+type Invitee struct {
+	Contact cabinet.ContactID
+	Name    string
+	Email   string
+	Phone   string
+}
+
+// ValidateInvitee checks in and returns it normalised: the name by
+// cabinet.ParseName, the email by cabinet.ParseEmail, the phone by
+// cabinet.ParsePhone. Any caller may use it. Errors are
+// *cabinet.InvalidError naming prefix+"contact" (a contact together with
+// typed-in details), prefix+"email", prefix+"name" or prefix+"phone"; the
+// service's prefix is "" for a contributor, "recipient_" for the main
+// recipient. It never panics.
+func ValidateInvitee(prefix string, in Invitee) (Invitee, error) {
+	if in.Contact != "" {
+		if strings.TrimSpace(in.Name+in.Email+in.Phone) != "" {
+			return Invitee{}, cabinet.Invalid(prefix+"contact", "give an existing contact or contact details, not both")
+		}
+		return Invitee{Contact: in.Contact}, nil
+	}
+	var out Invitee
+	var err error
+	if out.Email, err = cabinet.ParseEmail(prefix+"email", in.Email); err != nil {
+		return Invitee{}, err
+	}
+	if strings.TrimSpace(in.Name) != "" {
+		if out.Name, err = cabinet.ParseName(prefix+"name", in.Name); err != nil {
+			return Invitee{}, err
+		}
+	}
+	if strings.TrimSpace(in.Phone) != "" {
+		if out.Phone, err = cabinet.ParsePhone(prefix+"phone", in.Phone); err != nil {
+			return Invitee{}, err
+		}
+	}
+	return out, nil
 }
 
 // Document is a file uploaded to an item of a case.
@@ -265,13 +314,69 @@ type Comment struct {
 	At   time.Time
 }
 
-// ItemState is what happened on one item of a case.
+// Verdict is the outcome of a staff review of a submitted item (PROC-7).
+// The zero value is invalid.
+type Verdict uint8
+
+// Verdicts.
+const (
+	VerdictInvalid  Verdict = iota
+	VerdictAccepted         // "accepted": the item is complete; nothing more is uploaded
+	VerdictRejected         // "rejected": the item is reopened for the participant to upload and submit again
+)
+
+var verdictNames = [...]string{"invalid", "accepted", "rejected"}
+
+// String returns "accepted", "rejected" or "invalid".
+func (v Verdict) String() string {
+	if int(v) < len(verdictNames) {
+		return verdictNames[v]
+	}
+	return fmt.Sprintf("Verdict(%d)", uint8(v))
+}
+
+// Valid reports whether v is VerdictAccepted or VerdictRejected.
+func (v Verdict) Valid() bool { return v == VerdictAccepted || v == VerdictRejected }
+
+// ParseVerdict returns the verdict named s, or an *cabinet.InvalidError for
+// field "verdict".
+func ParseVerdict(s string) (Verdict, error) {
+	for i, n := range verdictNames[1:] {
+		if s == n {
+			return Verdict(i + 1), nil
+		}
+	}
+	return VerdictInvalid, cabinet.Invalid("verdict", "%q is not accepted or rejected", s)
+}
+
+// Review is a staff member's review of a submitted item (PROC-7), with an
+// optional comment (cabinet.ParseText).
+type Review struct {
+	Verdict Verdict
+	Comment string // "" when none
+	By      cabinet.UserID
+	At      time.Time
+}
+
+// ItemState is what happened on one item of a case. In a participant's
+// view (ParticipantView, Service.CaseItem) every By that is not the
+// viewer is "" (PROC-3 v2: no other participant's identity).
 type ItemState struct {
 	Item        ItemID
 	Documents   []Document
 	Comments    []Comment
-	SubmittedBy cabinet.UserID // "" until submitted
-	SubmittedAt time.Time
+	SubmittedBy cabinet.UserID // "" until submitted (and in a view, when someone else submitted)
+	SubmittedAt time.Time      // zero until submitted
+	Reviews     []Review       // staff reviews, oldest first
+}
+
+// Submitted reports whether the item is submitted (and not reopened by a
+// rejection since).
+func (s ItemState) Submitted() bool { return !s.SubmittedAt.IsZero() }
+
+// Accepted reports whether the last review accepted the item.
+func (s ItemState) Accepted() bool {
+	return len(s.Reviews) > 0 && s.Reviews[len(s.Reviews)-1].Verdict == VerdictAccepted
 }
 
 // Case is a running instance of a procedure for one main recipient,
@@ -331,4 +436,36 @@ type Seat struct {
 	Main      bool
 	User      cabinet.UserID
 	Email     string
+}
+
+// ParticipantView is what a participant of a case reads of it (PROC-3 v2):
+// their own seat and role, and the items of their role — if the role has
+// view — with what happened on them. It holds no other participant's seat,
+// email, name, phone or account, and no other role's item: every By of the
+// item states that is not the viewer is "". Build it with ViewFor.
+type ParticipantView struct {
+	Case          cabinet.CaseID
+	Office        cabinet.OfficeID
+	Procedure     cabinet.ProcedureID
+	ProcedureName string
+	OpenedAt      time.Time
+	Main          bool        // the viewer is the main recipient
+	Role          Role        // the viewer's role, with its permissions
+	Seat          Participant // the viewer's own seat
+	Items         []ItemView  // the viewer's items, in procedure order
+}
+
+// ItemView is an item of a case with its state.
+type ItemView struct {
+	Item  Item
+	State ItemState
+}
+
+// SeatState is one seat of a case as staff see it (issue 12, seed 004):
+// which role, whether it is filled, by whom, and whether and when the
+// invitation was due.
+type SeatState struct {
+	Role        Role
+	Filled      bool
+	Participant Participant // the zero Participant when not filled
 }

@@ -93,10 +93,12 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 	t.Run("PutAndGetEveryRecord", func(t *testing.T) {
 		s := newStore(t)
 		c := mkContact("c1", "o1", "Ann@Example.com")
+		c.Phone, c.Dossier, c.Person = "+33612345678", "d1", "person_1"
 		co := contact.Company{ID: "co1", Office: "o1", Name: "Acme", CreatedAt: t0}
 		p := contact.Project{ID: "p1", Office: "o1", Name: "P", Partners: []cabinet.ContactID{"c1"}, CreatedAt: t0}
 		d := contact.Decision{ID: "d1", Office: "o1", Title: "D", Partners: []cabinet.ContactID{"c1"}, CreatedAt: t0}
-		u := contact.Unit{ID: "u1", Office: "o1", Name: "U", Status: contact.UnitStatusReserved, Buyers: []cabinet.ContactID{"c1"}, CreatedAt: t0}
+		u := contact.Unit{ID: "u1", Office: "o1", Name: "U", Status: contact.UnitStatusSold,
+			Leads: []cabinet.ContactID{"c1", "c2"}, Buyers: []cabinet.ContactID{"c1"}, CreatedAt: t0, SoldAt: t0}
 		ses := contact.Session{ID: "s1", Office: "o1", Actor: "alice", Contact: "c1", StartedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 		rev := update(t, s, func(w contact.Writer) error {
 			return errors.Join(w.PutContact(ctx, c), w.PutCompany(ctx, co), w.PutProject(ctx, p),
@@ -118,6 +120,17 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 			check(t, "Unit", u, gu, err)
 			gs, err := r.Session(ctx, "s1")
 			check(t, "Session", ses, gs, err)
+			for _, f := range []contact.ContactFilter{{Dossier: "d1"}, {Person: "person_1"}, {Office: "o1", Dossier: "d1", Person: "person_1"}} {
+				cs, next, err := r.ListContacts(ctx, f, cabinet.Page{})
+				if err != nil || next != "" || len(cs) != 1 || cs[0].ID != "c1" {
+					t.Errorf("ListContacts(%+v) = %v %q %v, want c1", f, cs, next, err)
+				}
+			}
+			for _, f := range []contact.ContactFilter{{Dossier: "d2"}, {Person: "person_2"}} {
+				if cs, _, err := r.ListContacts(ctx, f, cabinet.Page{}); err != nil || len(cs) != 0 {
+					t.Errorf("ListContacts(%+v) = %v %v, want none", f, cs, err)
+				}
+			}
 			return nil
 		})
 	})
@@ -248,9 +261,10 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 				}
 				errs = append(errs, w.PutContact(ctx, c),
 					w.PutCompany(ctx, contact.Company{ID: contact.CompanyID(fmt.Sprintf("co%d", i)), Office: c.Office, Name: "C"}),
-					w.PutProject(ctx, contact.Project{ID: contact.ProjectID(fmt.Sprintf("p%d", i)), Office: c.Office, Name: "P"}),
-					w.PutDecision(ctx, contact.Decision{ID: contact.DecisionID(fmt.Sprintf("d%d", i)), Office: c.Office, Title: "D"}),
-					w.PutUnit(ctx, contact.Unit{ID: contact.UnitID(fmt.Sprintf("u%d", i)), Office: c.Office, Name: "U", Status: contact.UnitStatusAvailable}),
+					w.PutProject(ctx, contact.Project{ID: contact.ProjectID(fmt.Sprintf("p%d", i)), Office: c.Office, Name: "P", Partners: partnersOf(i)}),
+					w.PutDecision(ctx, contact.Decision{ID: contact.DecisionID(fmt.Sprintf("d%d", i)), Office: c.Office, Title: "D", Partners: partnersOf(i + 1)}),
+					w.PutUnit(ctx, contact.Unit{ID: contact.UnitID(fmt.Sprintf("u%d", i)), Office: c.Office, Name: "U",
+						Status: []contact.UnitStatus{contact.UnitStatusAvailable, contact.UnitStatusReserved}[i%2], Leads: partnersOf(i)}),
 					w.PutSession(ctx, contact.Session{ID: contact.SessionID(fmt.Sprintf("s%d", i)), Office: c.Office, Actor: "a", Contact: c.ID}))
 			}
 			return errors.Join(errs...)
@@ -275,15 +289,15 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 				},
 					func(v contact.Company) string { return strip(string(v.ID)) }),
 				"projects": collect(t, func(a cabinet.Cursor) ([]contact.Project, cabinet.Cursor, error) {
-					return r.ListProjects(ctx, "o1", cabinet.Page{After: a, Limit: 3})
+					return r.ListProjects(ctx, contact.PartnerFilter{Office: "o1"}, cabinet.Page{After: a, Limit: 3})
 				},
 					func(v contact.Project) string { return strip(string(v.ID)) }),
 				"decisions": collect(t, func(a cabinet.Cursor) ([]contact.Decision, cabinet.Cursor, error) {
-					return r.ListDecisions(ctx, "o1", cabinet.Page{After: a, Limit: 1})
+					return r.ListDecisions(ctx, contact.PartnerFilter{Office: "o1"}, cabinet.Page{After: a, Limit: 1})
 				},
 					func(v contact.Decision) string { return strip(string(v.ID)) }),
 				"units": collect(t, func(a cabinet.Cursor) ([]contact.Unit, cabinet.Cursor, error) {
-					return r.ListUnits(ctx, "o1", cabinet.Page{After: a, Limit: 6})
+					return r.ListUnits(ctx, contact.UnitFilter{Office: "o1"}, cabinet.Page{After: a, Limit: 6})
 				},
 					func(v contact.Unit) string { return strip(string(v.ID)) }),
 				"sessions": collect(t, func(a cabinet.Cursor) ([]contact.Session, cabinet.Cursor, error) {
@@ -293,6 +307,31 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 			for name, got := range checks {
 				if !cmp.Equal(got, wantAll) {
 					t.Errorf("%s = %v, want %v", name, got, wantAll)
+				}
+			}
+			// The filters of projects, decisions and units (PartnerFilter,
+			// UnitFilter): c1 is a partner of p1, p3 and p5 and of d0, d2
+			// and d4, and attached to units u1, u3 and u5 (u5 reserved).
+			filtered := map[string][]string{
+				"projects of c1": collect(t, func(a cabinet.Cursor) ([]contact.Project, cabinet.Cursor, error) {
+					return r.ListProjects(ctx, contact.PartnerFilter{Office: "o1", Partner: "c1"}, cabinet.Page{After: a, Limit: 1})
+				}, func(v contact.Project) string { return strip(string(v.ID)) }),
+				"decisions of c1": collect(t, func(a cabinet.Cursor) ([]contact.Decision, cabinet.Cursor, error) {
+					return r.ListDecisions(ctx, contact.PartnerFilter{Partner: "c1"}, cabinet.Page{After: a, Limit: 2})
+				}, func(v contact.Decision) string { return strip(string(v.ID)) }),
+				"units of c1": collect(t, func(a cabinet.Cursor) ([]contact.Unit, cabinet.Cursor, error) {
+					return r.ListUnits(ctx, contact.UnitFilter{Office: "o1", Lead: "c1"}, cabinet.Page{After: a, Limit: 1})
+				}, func(v contact.Unit) string { return strip(string(v.ID)) }),
+				"available units": collect(t, func(a cabinet.Cursor) ([]contact.Unit, cabinet.Cursor, error) {
+					return r.ListUnits(ctx, contact.UnitFilter{Office: "o1", Status: contact.UnitStatusAvailable}, cabinet.Page{After: a, Limit: 2})
+				}, func(v contact.Unit) string { return strip(string(v.ID)) }),
+			}
+			for name, want := range map[string][]string{
+				"projects of c1": {"1", "3", "5"}, "decisions of c1": {"0", "2", "4", "6"},
+				"units of c1": {"1", "3", "5"}, "available units": {"0", "2", "4"},
+			} {
+				if got := filtered[name]; !cmp.Equal(got, want) {
+					t.Errorf("%s = %v, want %v", name, got, want)
 				}
 			}
 			ss, next, err := r.ListSessions(ctx, contact.SessionFilter{Contact: "c6"}, cabinet.Page{Limit: 10})
@@ -305,25 +344,25 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 
 	t.Run("CopiesNotAliases", func(t *testing.T) {
 		s := newStore(t)
-		u := contact.Unit{ID: "u1", Office: "o1", Name: "U", Status: contact.UnitStatusAvailable, Buyers: []cabinet.ContactID{"c1"}}
+		u := contact.Unit{ID: "u1", Office: "o1", Name: "U", Status: contact.UnitStatusAvailable, Leads: []cabinet.ContactID{"c1"}, Buyers: []cabinet.ContactID{"c1"}}
 		p := contact.Project{ID: "p1", Office: "o1", Name: "P", Partners: []cabinet.ContactID{"c1"}}
 		d := contact.Decision{ID: "d1", Office: "o1", Title: "D", Partners: []cabinet.ContactID{"c1"}}
 		update(t, s, func(w contact.Writer) error {
 			return errors.Join(w.PutUnit(ctx, u), w.PutProject(ctx, p), w.PutDecision(ctx, d))
 		})
-		u.Buyers[0], p.Partners[0], d.Partners[0] = "x", "x", "x" // mutate what was put
+		u.Leads[0], u.Buyers[0], p.Partners[0], d.Partners[0] = "x", "x", "x", "x" // mutate what was put
 		view(t, s, func(r contact.Reader) error {
 			gu, _ := r.Unit(ctx, "u1")
 			gp, _ := r.Project(ctx, "p1")
 			gd, _ := r.Decision(ctx, "d1")
-			if gu.Buyers[0] != "c1" || gp.Partners[0] != "c1" || gd.Partners[0] != "c1" {
+			if gu.Leads[0] != "c1" || gu.Buyers[0] != "c1" || gp.Partners[0] != "c1" || gd.Partners[0] != "c1" {
 				t.Errorf("store aliases the caller's slices")
 			}
-			gu.Buyers[0], gp.Partners[0], gd.Partners[0] = "y", "y", "y" // mutate what came out
+			gu.Leads[0], gu.Buyers[0], gp.Partners[0], gd.Partners[0] = "y", "y", "y", "y" // mutate what came out
 			gu2, _ := r.Unit(ctx, "u1")
 			gp2, _ := r.Project(ctx, "p1")
 			gd2, _ := r.Decision(ctx, "d1")
-			if gu2.Buyers[0] != "c1" || gp2.Partners[0] != "c1" || gd2.Partners[0] != "c1" {
+			if gu2.Leads[0] != "c1" || gu2.Buyers[0] != "c1" || gp2.Partners[0] != "c1" || gd2.Partners[0] != "c1" {
 				t.Errorf("store hands out its own slices")
 			}
 			return nil
@@ -341,6 +380,15 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) contact.Store) {
 			t.Errorf("UpdateContacts: err = %v", err)
 		}
 	})
+}
+
+// partnersOf returns ["c1"] for odd i, nil for even i: the partners (or
+// leads) of the i-th record of the pagination test.
+func partnersOf(i int) []cabinet.ContactID {
+	if i%2 == 1 {
+		return []cabinet.ContactID{"c1"}
+	}
+	return nil
 }
 
 func second[T any](_ T, err error) error { return err }

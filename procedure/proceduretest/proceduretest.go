@@ -34,9 +34,12 @@ func sampleProcedure(id cabinet.ProcedureID, office cabinet.OfficeID) procedure.
 func sampleCase(id cabinet.CaseID, proc cabinet.ProcedureID, office cabinet.OfficeID, dossier cabinet.DossierID) procedure.Case {
 	return procedure.Case{
 		ID: id, Office: office, Procedure: proc, Dossier: dossier, OpenedBy: "u-admin", OpenedAt: t0,
-		Recipient:    procedure.Participant{Role: procedure.RoleID(string(proc) + "-main"), Email: "tenant-" + string(id) + "@example.com", User: cabinet.UserID("u-tenant-" + string(id))},
-		Contributors: []procedure.Participant{{Role: procedure.RoleID(string(proc) + "-g"), Email: "Guarantor@Example.com"}},
-		Items:        []procedure.ItemState{{Item: procedure.ItemID(string(proc) + "-i1"), Documents: []procedure.Document{{Name: "a.pdf", By: "u", At: t0}}, Comments: []procedure.Comment{{Text: "ok", By: "u", At: t0}}}},
+		Recipient: procedure.Participant{Role: procedure.RoleID(string(proc) + "-main"), Email: "tenant-" + string(id) + "@example.com", User: cabinet.UserID("u-tenant-" + string(id)),
+			Name: "Tom Tenant", Phone: "+33611111111", Contact: "contact-tom", AddedBy: "u-admin", AddedAt: t0, LinkedAt: t0},
+		Contributors: []procedure.Participant{{Role: procedure.RoleID(string(proc) + "-g"), Email: "Guarantor@Example.com", Invited: true, NotifiedAt: t0}},
+		Items: []procedure.ItemState{{Item: procedure.ItemID(string(proc) + "-i1"), Documents: []procedure.Document{{Name: "a.pdf", By: "u", At: t0}},
+			Comments: []procedure.Comment{{Text: "ok", By: "u", At: t0}}, SubmittedBy: "u", SubmittedAt: t0,
+			Reviews: []procedure.Review{{Verdict: procedure.VerdictRejected, Comment: "blurry", By: "u-admin", At: t0}}}},
 	}
 }
 
@@ -145,25 +148,27 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) procedure.Store) {
 		p.Items[0].Role = "x"
 		c.Contributors[0].Email = "changed@example.com"
 		c.Items[0].Documents[0].Name = "changed"
+		c.Items[0].Reviews[0].Comment = "changed"
 		view(t, s, func(r procedure.Reader) error {
 			gp, _ := r.Procedure(ctx, "p1")
 			gc, _ := r.Case(ctx, "c1")
 			if gp.Roles[0].Name != "Tenant" || gp.Items[0].Role == "x" {
 				t.Errorf("procedure aliased the caller's slices: %+v", gp)
 			}
-			if gc.Contributors[0].Email == "changed@example.com" || gc.Items[0].Documents[0].Name == "changed" {
+			if gc.Contributors[0].Email == "changed@example.com" || gc.Items[0].Documents[0].Name == "changed" || gc.Items[0].Reviews[0].Comment == "changed" {
 				t.Errorf("case aliased the caller's slices: %+v", gc)
 			}
 			// Mutating what was read must not change the store either.
 			gp.Roles[0].Name = "again"
 			gc.Items[0].Comments[0].Text = "again"
+			gc.Items[0].Reviews[0].Comment = "again"
 			gc.Contributors[0].Role = "again"
 			return nil
 		})
 		view(t, s, func(r procedure.Reader) error {
 			gp, _ := r.Procedure(ctx, "p1")
 			gc, _ := r.Case(ctx, "c1")
-			if gp.Roles[0].Name != "Tenant" || gc.Items[0].Comments[0].Text != "ok" || gc.Contributors[0].Role == "again" {
+			if gp.Roles[0].Name != "Tenant" || gc.Items[0].Comments[0].Text != "ok" || gc.Contributors[0].Role == "again" || gc.Items[0].Reviews[0].Comment != "blurry" {
 				t.Errorf("reads alias the store: %+v %+v", gp, gc)
 			}
 			return nil
