@@ -36,9 +36,9 @@ type Dossiers interface {
 // referrals and consent, and answers the permission-checked reads of them.
 // It is safe for concurrent use if its Store and facts are.
 type Service struct {
-	store Store
-	facts *Facts
-	o     cabinet.Options
+	store    Store
+	facts    *Facts
+	o        cabinet.Options
 	lifetime time.Duration
 }
 
