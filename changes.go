@@ -26,10 +26,8 @@ const (
 	KeyAdvisor                   // "advisor": a registered external advisor (access)
 	KeyGrant                     // "grant" (access)
 	KeyOffice                    // "office" (clientgroup)
-	KeyCollaborator              // "collaborator": a user's place in an office (clientgroup)
 	KeyCollaboratorGroup         // "collaborator_group" (clientgroup)
 	KeyClientGroup               // "client_group" (clientgroup)
-	KeyPlacement                 // "placement": a dossier's client group (clientgroup)
 	KeyContact                   // "contact" (contact)
 	KeyCompany                   // "company" (contact)
 	KeyProject                   // "project" (contact)
@@ -45,7 +43,7 @@ const (
 
 var keyKindNames = [...]string{
 	"invalid", "user", "team", "invitation", "referral", "consent", "dossier", "person", "advisor",
-	"grant", "office", "collaborator", "collaborator_group", "client_group", "placement", "contact",
+	"grant", "office", "collaborator_group", "client_group", "contact",
 	"company", "project", "decision", "unit", "session", "plan", "procedure", "case",
 }
 
@@ -76,8 +74,10 @@ func ParseKeyKind(s string) (KeyKind, error) {
 // grant, the old and the new client group of a placement, …) — so that a
 // consumer keeping a derived copy (the policy engine) reloads exactly what
 // changed, without depending on a service remembering to name an ID in an
-// event. Composite IDs (a collaborator is an office and a user) are written
-// as two keys, one per part.
+// event. A record with a composite identity (a collaborator is an office
+// and a user; a placement is a dossier and its client group) is written as
+// the keys of its parts. Each domain package gives the keys of each of its
+// records (e.g. access.Grant.Keys), which every store records.
 type Key struct {
 	Kind KeyKind
 	ID   string

@@ -45,3 +45,6 @@ type AccountListener interface {
 type CollaboratorListener interface {
 	CollaboratorRemoved(ctx context.Context, tx Tx, office OfficeID, user UserID) ([]Event, error)
 }
+
+// Keys returns the change-log keys of the account (see Key).
+func (u User) Keys() []Key { return []Key{KeyOf(KeyUser, u.ID)} }

@@ -234,6 +234,7 @@ func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.dossiers, d.ID, d)
 	if d.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -261,6 +262,7 @@ func (w accessWriter) PutPerson(ctx context.Context, p access.Person) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.persons, p.ID, p)
 	if p.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -276,6 +278,7 @@ func (w accessWriter) DeletePerson(ctx context.Context, id access.PersonID) erro
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.persons, id)
 	old, ok := w.t.persons.Get(id)
 	if !ok {
 		return cabinet.NotFound("person", id)
@@ -289,6 +292,7 @@ func (w accessWriter) PutAdvisor(ctx context.Context, a access.Advisor) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.advisors, a.ID, a)
 	if a.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -304,6 +308,7 @@ func (w accessWriter) DeleteAdvisor(ctx context.Context, id access.AdvisorID) er
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.advisors, id)
 	old, ok := w.t.advisors.Get(id)
 	if !ok {
 		return cabinet.NotFound("advisor", id)
@@ -332,6 +337,7 @@ func (w accessWriter) PutGrant(ctx context.Context, g access.Grant) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.grants, g.ID, g)
 	if g.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -360,6 +366,7 @@ func (w accessWriter) DeleteGrant(ctx context.Context, id access.GrantID) error 
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.grants, id)
 	old, ok := w.t.grants.Get(id)
 	if !ok {
 		return cabinet.NotFound("grant", id)

@@ -292,6 +292,7 @@ func (w cgWriter) PutOffice(ctx context.Context, o clientgroup.Office) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.offices, o.ID, o)
 	if err := required("id", o.ID); err != nil {
 		return err
 	}
@@ -303,6 +304,7 @@ func (w cgWriter) PutCollaborator(ctx context.Context, c clientgroup.Collaborato
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.collaborators, pairKey(c.Office, c.User), c)
 	if err := required("office", c.Office); err != nil {
 		return err
 	}
@@ -320,6 +322,7 @@ func (w cgWriter) DeleteCollaborator(ctx context.Context, office cabinet.OfficeI
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.collaborators, pairKey(office, user))
 	k := pairKey(office, user)
 	if !w.t.collaborators.Delete(w.tx, k) {
 		return nf(ctx, "collaborator", user)
@@ -333,6 +336,7 @@ func (w cgWriter) PutCollaboratorGroup(ctx context.Context, g clientgroup.Collab
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.cgroups, g.ID, g)
 	if err := required("id", g.ID); err != nil {
 		return err
 	}
@@ -348,6 +352,7 @@ func (w cgWriter) DeleteCollaboratorGroup(ctx context.Context, id cabinet.Collab
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.cgroups, id)
 	old, ok := w.t.cgroups.Get(id)
 	if !ok {
 		return nf(ctx, "collaborator group", id)
@@ -361,6 +366,7 @@ func (w cgWriter) PutMember(ctx context.Context, m clientgroup.Member) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.members, pairKey(m.Group, m.User), m)
 	if err := required("group", m.Group); err != nil {
 		return err
 	}
@@ -378,6 +384,7 @@ func (w cgWriter) DeleteMember(ctx context.Context, group cabinet.CollaboratorGr
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.members, pairKey(group, user))
 	k := pairKey(group, user)
 	if !w.t.members.Delete(w.tx, k) {
 		return nf(ctx, "member", user)
@@ -391,6 +398,7 @@ func (w cgWriter) PutClientGroup(ctx context.Context, g clientgroup.ClientGroup)
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.groups, g.ID, g)
 	if err := required("id", g.ID); err != nil {
 		return err
 	}
@@ -406,6 +414,7 @@ func (w cgWriter) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupI
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.groups, id)
 	old, ok := w.t.groups.Get(id)
 	if !ok {
 		return nf(ctx, "client group", id)
@@ -419,6 +428,7 @@ func (w cgWriter) PutDirectAssignment(ctx context.Context, a clientgroup.DirectA
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.direct, pairKey(a.ClientGroup, a.User), a)
 	if err := required("client_group", a.ClientGroup); err != nil {
 		return err
 	}
@@ -436,6 +446,7 @@ func (w cgWriter) DeleteDirectAssignment(ctx context.Context, group cabinet.Clie
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.direct, pairKey(group, user))
 	k := pairKey(group, user)
 	if !w.t.direct.Delete(w.tx, k) {
 		return nf(ctx, "direct assignment", user)
@@ -449,6 +460,7 @@ func (w cgWriter) PutGroupAssignment(ctx context.Context, a clientgroup.GroupAss
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.gassign, pairKey(a.ClientGroup, a.CollaboratorGroup), a)
 	if err := required("client_group", a.ClientGroup); err != nil {
 		return err
 	}
@@ -466,6 +478,7 @@ func (w cgWriter) DeleteGroupAssignment(ctx context.Context, group cabinet.Clien
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.gassign, pairKey(group, cgroup))
 	k := pairKey(group, cgroup)
 	if !w.t.gassign.Delete(w.tx, k) {
 		return nf(ctx, "group assignment", cgroup)
@@ -479,6 +492,7 @@ func (w cgWriter) PutPlacement(ctx context.Context, p clientgroup.Placement) err
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.placements, p.Dossier, p)
 	if err := required("dossier", p.Dossier); err != nil {
 		return err
 	}
@@ -499,6 +513,7 @@ func (w cgWriter) DeletePlacement(ctx context.Context, dossier cabinet.DossierID
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.placements, dossier)
 	old, ok := w.t.placements.Get(dossier)
 	if !ok {
 		return nf(ctx, "placement", dossier)

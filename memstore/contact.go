@@ -213,6 +213,7 @@ func (w contactWriter) PutContact(ctx context.Context, c contact.Contact) error 
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.contacts, c.ID, c)
 	if err := conCheckID(ctx, "contact", c.ID); err != nil {
 		return err
 	}
@@ -254,6 +255,7 @@ func (w contactWriter) PutCompany(ctx context.Context, c contact.Company) error 
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.companies, c.ID, c)
 	return conPut(ctx, w.tx, w.t.companies, "company", c.ID, c)
 }
 
@@ -261,6 +263,7 @@ func (w contactWriter) PutProject(ctx context.Context, p contact.Project) error 
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.projects, p.ID, p)
 	return conPut(ctx, w.tx, w.t.projects, "project", p.ID, p)
 }
 
@@ -268,6 +271,7 @@ func (w contactWriter) PutDecision(ctx context.Context, d contact.Decision) erro
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.decisions, d.ID, d)
 	return conPut(ctx, w.tx, w.t.decisions, "decision", d.ID, d)
 }
 
@@ -275,6 +279,7 @@ func (w contactWriter) PutUnit(ctx context.Context, u contact.Unit) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.units, u.ID, u)
 	return conPut(ctx, w.tx, w.t.units, "unit", u.ID, u)
 }
 
@@ -282,5 +287,6 @@ func (w contactWriter) PutSession(ctx context.Context, s contact.Session) error 
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.sessions, s.ID, s)
 	return conPut(ctx, w.tx, w.t.sessions, "session", s.ID, s)
 }

@@ -226,6 +226,7 @@ func (w procWriter) PutPlan(ctx context.Context, p procedure.OfficePlan) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.plans, p.Office, p)
 	if p.Office == "" {
 		return cabinet.Invalid("office", "is required")
 	}
@@ -237,6 +238,7 @@ func (w procWriter) PutProcedure(ctx context.Context, p procedure.Procedure) err
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.procedures, p.ID, p)
 	if p.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -252,6 +254,7 @@ func (w procWriter) PutCase(ctx context.Context, c procedure.Case) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.cases, c.ID, c)
 	if c.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}

@@ -247,6 +247,7 @@ func (w teamWriter) PutUser(ctx context.Context, u cabinet.User) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.users, u.ID, u)
 	if u.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -266,6 +267,7 @@ func (w teamWriter) PutTeam(ctx context.Context, t team.Team) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.teams, t.ID, t)
 	if t.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -308,6 +310,7 @@ func (w teamWriter) DeleteTeam(ctx context.Context, id cabinet.TeamID) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.teams, id)
 	if !w.t.teams.Has(id) {
 		return cabinet.NotFound("team", id)
 	}
@@ -320,6 +323,7 @@ func (w teamWriter) PutInvitation(ctx context.Context, inv team.Invitation) erro
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.invitations, inv.ID, inv)
 	if inv.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -341,6 +345,7 @@ func (w teamWriter) DeleteInvitation(ctx context.Context, id team.InvitationID) 
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchDelete(w.x, w.t.invitations, id)
 	if !w.t.invitations.Has(id) {
 		return cabinet.NotFound("invitation", id)
 	}
@@ -353,6 +358,7 @@ func (w teamWriter) PutReferral(ctx context.Context, r team.Referral) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.referrals, r.ID, r)
 	if r.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
@@ -375,6 +381,7 @@ func (w teamWriter) PutDossierConsent(ctx context.Context, c team.DossierConsent
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
+	touchPut(w.x, w.t.consents, c.Dossier, c)
 	if c.Dossier == "" {
 		return cabinet.Invalid("dossier", "is required")
 	}

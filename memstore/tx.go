@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -154,4 +155,25 @@ func (s *Store) DisarmFault() bool {
 	armed := s.fault.at != 0
 	s.fault.at, s.fault.err = 0, nil
 	return armed
+}
+
+// keyed is a record that names its change-log keys (cabinet.Key).
+type keyed interface{ Keys() []cabinet.Key }
+
+// touchPut records, for the change log, the keys of the record stored
+// under k in t before the write (if any) and of v, the record written: old
+// and new foreign keys alike.
+func touchPut[K cmp.Ordered, V keyed](x *txn, t *memdb.Table[K, V], k K, v V) {
+	if old, ok := t.Get(k); ok {
+		x.touch(old.Keys()...)
+	}
+	x.touch(v.Keys()...)
+}
+
+// touchDelete records the keys of the record stored under k in t, which
+// the transaction deletes.
+func touchDelete[K cmp.Ordered, V keyed](x *txn, t *memdb.Table[K, V], k K) {
+	if old, ok := t.Get(k); ok {
+		x.touch(old.Keys()...)
+	}
 }

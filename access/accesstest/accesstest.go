@@ -67,6 +67,27 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 			return w.PutDossier(ctx, dossier(fmt.Sprintf("d_rev%d", n), "o1"))
 		})
 	})
+	t.Run("ChangeLogKeys", func(t *testing.T) {
+		s := newStore(t)
+		upd := func(fn func(ctx context.Context, w access.Writer) error) func(ctx context.Context) (cabinet.Revision, error) {
+			return func(ctx context.Context) (cabinet.Revision, error) {
+				return s.UpdateAccess(ctx, func(w access.Writer) error { return fn(ctx, w) })
+			}
+		}
+		storetest.Keys(t, s, upd(func(ctx context.Context, w access.Writer) error {
+			return w.PutGrant(ctx, personGrant("g1", "d1", "p1", "a@example.com", "u1"))
+		}), cabinet.KeyOf(cabinet.KeyGrant, "g1"), cabinet.KeyOf(cabinet.KeyDossier, "d1"), cabinet.KeyOf(cabinet.KeyPerson, "p1"), cabinet.KeyOf(cabinet.KeyUser, "u1"))
+		// Relinking a grant names the old and the new account; a delete
+		// names what was deleted.
+		storetest.Keys(t, s, upd(func(ctx context.Context, w access.Writer) error {
+			return w.PutGrant(ctx, personGrant("g1", "d1", "p1", "a@example.com", "u2"))
+		}), cabinet.KeyOf(cabinet.KeyUser, "u1"), cabinet.KeyOf(cabinet.KeyUser, "u2"))
+		storetest.Keys(t, s, upd(func(ctx context.Context, w access.Writer) error { return w.DeleteGrant(ctx, "g1") }),
+			cabinet.KeyOf(cabinet.KeyGrant, "g1"), cabinet.KeyOf(cabinet.KeyDossier, "d1"), cabinet.KeyOf(cabinet.KeyUser, "u2"))
+		storetest.Keys(t, s, upd(func(ctx context.Context, w access.Writer) error {
+			return w.PutDossier(ctx, dossier("d5", "o1", "u7"))
+		}), cabinet.KeyOf(cabinet.KeyDossier, "d5"), cabinet.KeyOf(cabinet.KeyOffice, "o1"), cabinet.KeyOf(cabinet.KeyUser, "u_mgr"), cabinet.KeyOf(cabinet.KeyUser, "u7"))
+	})
 	t.Run("Transactions", func(t *testing.T) {
 		s := newStore(t)
 		storetest.Transactions(t, s.ViewAccess, s.UpdateAccess, s.AccessReader, s.AccessWriter,

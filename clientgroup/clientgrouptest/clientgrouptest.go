@@ -48,6 +48,26 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 			return w.PutOffice(ctx, clientgroup.Office{ID: cabinet.OfficeID(fmt.Sprintf("o_rev%d", n)), Name: "Office"})
 		})
 	})
+	t.Run("ChangeLogKeys", func(t *testing.T) {
+		s := newStore(t)
+		upd := func(fn func(ctx context.Context, w clientgroup.Writer) error) func(ctx context.Context) (cabinet.Revision, error) {
+			return func(ctx context.Context) (cabinet.Revision, error) {
+				return s.UpdateClientGroups(ctx, func(w clientgroup.Writer) error { return fn(ctx, w) })
+			}
+		}
+		storetest.Keys(t, s, upd(func(ctx context.Context, w clientgroup.Writer) error {
+			return w.PutPlacement(ctx, clientgroup.Placement{Dossier: "d1", Office: "o1", ClientGroup: "g1"})
+		}), cabinet.KeyOf(cabinet.KeyDossier, "d1"), cabinet.KeyOf(cabinet.KeyClientGroup, "g1"), cabinet.KeyOf(cabinet.KeyOffice, "o1"))
+		storetest.Keys(t, s, upd(func(ctx context.Context, w clientgroup.Writer) error {
+			return w.PutPlacement(ctx, clientgroup.Placement{Dossier: "d1", Office: "o1", ClientGroup: "g2"})
+		}), cabinet.KeyOf(cabinet.KeyClientGroup, "g1"), cabinet.KeyOf(cabinet.KeyClientGroup, "g2"))
+		storetest.Keys(t, s, upd(func(ctx context.Context, w clientgroup.Writer) error {
+			if err := w.PutCollaborator(ctx, clientgroup.Collaborator{Office: "o1", User: "u1", Profile: cabinet.ProfileStandard}); err != nil {
+				return err
+			}
+			return w.DeleteCollaborator(ctx, "o1", "u1")
+		}), cabinet.KeyOf(cabinet.KeyOffice, "o1"), cabinet.KeyOf(cabinet.KeyUser, "u1"))
+	})
 	t.Run("Transactions", func(t *testing.T) {
 		s := newStore(t)
 		storetest.Transactions(t, s.ViewClientGroups, s.UpdateClientGroups, s.ClientGroupReader, s.ClientGroupWriter,

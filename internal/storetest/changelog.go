@@ -160,3 +160,40 @@ func ChangeLog(t *testing.T, log cabinet.ChangeLog, commit Commit) {
 		t.Errorf("%d of %d concurrent batches in the log", len(seen), writers*each)
 	}
 }
+
+// Keys checks that the change a write commits names the keys of the records
+// it wrote, as they were and as they are (cabinet.Key): commit runs one
+// write transaction in store and returns its revision; want are keys its
+// change must hold (the change may hold more). A store that keeps no change
+// log (it is not a cabinet.ChangeLog) is not checked.
+func Keys(t *testing.T, store any, commit func(ctx context.Context) (cabinet.Revision, error), want ...cabinet.Key) {
+	t.Helper()
+	log, ok := store.(cabinet.ChangeLog)
+	if !ok {
+		return
+	}
+	ctx := context.Background()
+	rev, err := commit(ctx)
+	if err != nil {
+		t.Fatalf("commit: %v", err)
+	}
+	for c, err := range log.Changes(ctx, rev-1) {
+		if err != nil {
+			t.Fatalf("Changes(%d): %v", rev-1, err)
+		}
+		if c.Revision != rev {
+			t.Fatalf("the change after %d is at %d, want %d", rev-1, c.Revision, rev)
+		}
+		have := map[cabinet.Key]bool{}
+		for _, k := range c.Keys {
+			have[k] = true
+		}
+		for _, k := range want {
+			if !have[k] {
+				t.Errorf("the change at %d lacks key %v; it has %v", rev, k, c.Keys)
+			}
+		}
+		return
+	}
+	t.Fatalf("no change at revision %d", rev)
+}

@@ -29,6 +29,27 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) team.Store) {
 			return w.PutUser(ctx, user(fmt.Sprintf("u_rev%d", n), fmt.Sprintf("rev%d@example.com", n)))
 		})
 	})
+	t.Run("ChangeLogKeys", func(t *testing.T) {
+		s := newStore(t)
+		upd := func(fn func(ctx context.Context, w team.Writer) error) func(ctx context.Context) (cabinet.Revision, error) {
+			return func(ctx context.Context) (cabinet.Revision, error) {
+				return s.UpdateTeams(ctx, func(w team.Writer) error { return fn(ctx, w) })
+			}
+		}
+		storetest.Keys(t, s, upd(func(ctx context.Context, w team.Writer) error {
+			return w.PutReferral(ctx, ref("r1", "t1", "u1", "c@example.com", "d1"))
+		}), cabinet.KeyOf(cabinet.KeyReferral, "r1"), cabinet.KeyOf(cabinet.KeyTeam, "t1"), cabinet.KeyOf(cabinet.KeyDossier, "d1"), cabinet.KeyOf(cabinet.KeyUser, "u1"))
+		// A move names the old and the new team and dossier.
+		storetest.Keys(t, s, upd(func(ctx context.Context, w team.Writer) error {
+			return w.PutReferral(ctx, ref("r1", "t2", "u1", "c@example.com", "d2"))
+		}), cabinet.KeyOf(cabinet.KeyTeam, "t1"), cabinet.KeyOf(cabinet.KeyTeam, "t2"), cabinet.KeyOf(cabinet.KeyDossier, "d1"), cabinet.KeyOf(cabinet.KeyDossier, "d2"))
+		storetest.Keys(t, s, upd(func(ctx context.Context, w team.Writer) error {
+			if err := w.PutTeam(ctx, personal("tp", "u9")); err != nil {
+				return err
+			}
+			return w.DeleteTeam(ctx, "tp")
+		}), cabinet.KeyOf(cabinet.KeyTeam, "tp"), cabinet.KeyOf(cabinet.KeyUser, "u9"))
+	})
 	t.Run("Transactions", func(t *testing.T) {
 		s := newStore(t)
 		storetest.Transactions(t, s.ViewTeams, s.UpdateTeams, s.TeamReader, s.TeamWriter,
