@@ -462,3 +462,22 @@ func (t *btree[K, V]) rank(below func(K) bool) int {
 	}
 	return r
 }
+
+// each calls f with a pointer to every key, in ascending order. f may
+// change a key only in a way that keeps the order.
+func (t *btree[K, V]) each(f func(*K)) {
+	var walk func(n *node[K, V])
+	walk = func(n *node[K, V]) {
+		for i := 0; i <= n.n; i++ {
+			if n.kids != nil {
+				walk(n.kids.at[i])
+			}
+			if i < n.n {
+				f(&n.keys[i])
+			}
+		}
+	}
+	if t.root != nil {
+		walk(t.root)
+	}
+}

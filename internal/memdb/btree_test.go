@@ -153,6 +153,12 @@ func TestNodesStayFull(t *testing.T) {
 					idx.Add(tx, fmt.Sprintf("g%03d", j%100), k)
 				}
 			})
+			if err := tab.Check(); err != nil {
+				t.Fatal(err)
+			}
+			if err := idx.Check(); err != nil {
+				t.Fatal(err)
+			}
 			if _, fill := tab.Fill(); fill < c.table {
 				t.Errorf("table nodes %.2f full, want ≥ %.2f", fill, c.table)
 			}

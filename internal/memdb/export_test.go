@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 )
 
 // This file exposes internals to the black-box tests of package memdb_test.
@@ -13,6 +14,23 @@ import (
 func (t *Table[K, V]) Check() error {
 	if t.tx != nil || len(t.log) != 0 || len(t.olds) != 0 {
 		return errors.New("journal left open after the transaction")
+	}
+	var err error
+	t.rows.each(func(k *tkey[K]) {
+		switch {
+		case err != nil:
+		case t.sum.str == nil:
+			if k.sum != 0 {
+				err = fmt.Errorf("numeric key %v has summary %x", k.k, k.sum)
+			}
+		case !strings.HasPrefix(t.sum.str(k.k), t.sum.prefix):
+			err = fmt.Errorf("key %v lacks the common prefix %q", k.k, t.sum.prefix)
+		case k.sum != summary(t.sum.str(k.k)[len(t.sum.prefix):]):
+			err = fmt.Errorf("key %v has a stale summary %x (prefix %q)", k.k, k.sum, t.sum.prefix)
+		}
+	})
+	if err != nil {
+		return err
 	}
 	return t.rows.check()
 }

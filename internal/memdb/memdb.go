@@ -157,13 +157,18 @@ func (tx *Tx) close() {
 	tx.done = true
 }
 
-// enlist is called by a table or index j before it journals a write of tx;
-// owner is the transaction j's log belongs to, so that j joins tx's journals
-// on its first write in tx. It panics if tx is closed: its Write has returned.
-func (tx *Tx) enlist(owner *Tx, j journal) {
+// check panics if tx is closed (its Write has returned). Every write calls
+// it before it changes anything.
+func (tx *Tx) check() {
 	if tx.done {
 		panic("memdb: write through a transaction whose Write has returned")
 	}
+}
+
+// enlist is called by a table or index j when it journals a write of tx;
+// owner is the transaction j's log belongs to, so that j joins tx's journals
+// on its first write in tx.
+func (tx *Tx) enlist(owner *Tx, j journal) {
 	tx.wrote = true
 	if owner != tx {
 		tx.journals = append(tx.journals, j)
@@ -196,7 +201,8 @@ type Keys[K cmp.Ordered] interface {
 // *Tx. It must only be used under its DB's lock (reads under Read or Write,
 // writes under Write).
 type Table[K cmp.Ordered, V any] struct {
-	rows  btree[K, V]
+	rows  btree[tkey[K], V]
+	sum   summarizer[K]
 	clone func(V) V
 
 	// The undo log of the open transaction tx, oldest first: log[i] says
@@ -212,8 +218,6 @@ type tableUndo[K any] struct {
 	old int
 }
 
-func less[K cmp.Ordered](a, b K) bool { return a < b }
-
 // NewTable returns an empty table. clone copies a value deeply enough that
 // the copy shares no mutable memory with the original; pass nil for values
 // without slices, maps or pointers. Keys are ordered by <; a float key must
@@ -222,13 +226,45 @@ func NewTable[K cmp.Ordered, V any](clone func(V) V) *Table[K, V] {
 	if clone == nil {
 		clone = func(v V) V { return v }
 	}
-	return &Table[K, V]{rows: btree[K, V]{less: less[K]}, clone: clone}
+	return &Table[K, V]{rows: btree[tkey[K], V]{less: tkeyLess[K]}, sum: newSummarizer[K](), clone: clone}
+}
+
+// lookup returns a pointer to the value stored under k, or nil.
+func (t *Table[K, V]) lookup(k K) *V {
+	key, ok := t.sum.probe(k)
+	if !ok {
+		return nil
+	}
+	return t.rows.lookup(key)
+}
+
+// set stores v under k, returning the value it replaces, if any.
+func (t *Table[K, V]) set(k K, v V) (V, bool) {
+	key, resum := t.sum.admit(k)
+	if resum {
+		t.rows.each(t.sum.resummarize)
+	}
+	return t.rows.set(key, v)
+}
+
+// delete removes k, returning its value if it was present.
+func (t *Table[K, V]) delete(k K) (V, bool) {
+	key, ok := t.sum.probe(k)
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	old, had := t.rows.delete(key)
+	if t.rows.len == 0 {
+		t.sum = newSummarizer[K]() // the next key chooses the prefix afresh
+	}
+	return old, had
 }
 
 // Get returns a copy of the value stored under k, in O(log n) without
 // allocating (beyond what clone allocates).
 func (t *Table[K, V]) Get(k K) (V, bool) {
-	p := t.rows.lookup(k)
+	p := t.lookup(k)
 	if p == nil {
 		var zero V
 		return zero, false
@@ -237,35 +273,31 @@ func (t *Table[K, V]) Get(k K) (V, bool) {
 }
 
 // Has reports whether k is present, in O(log n).
-func (t *Table[K, V]) Has(k K) bool { return t.rows.lookup(k) != nil }
+func (t *Table[K, V]) Has(k K) bool { return t.lookup(k) != nil }
 
 // Len returns the number of rows, in O(1).
 func (t *Table[K, V]) Len() int { return t.rows.len }
 
 // Put stores a copy of v under k, in O(log n), journaling the previous row.
 func (t *Table[K, V]) Put(tx *Tx, k K, v V) {
-	t.record(tx)
-	old, had := t.rows.set(k, t.clone(v))
-	t.journal(k, old, had)
+	tx.check()
+	old, had := t.set(k, t.clone(v))
+	t.journal(tx, k, old, had)
 }
 
 // Delete removes k, in O(log n), and reports whether it was present.
 func (t *Table[K, V]) Delete(tx *Tx, k K) bool {
-	if t.rows.lookup(k) == nil {
-		return false
+	tx.check()
+	old, had := t.delete(k)
+	if had {
+		t.journal(tx, k, old, true)
 	}
-	t.record(tx)
-	old, _ := t.rows.delete(k)
-	t.journal(k, old, true)
-	return true
+	return had
 }
 
-func (t *Table[K, V]) record(tx *Tx) {
+func (t *Table[K, V]) journal(tx *Tx, k K, old V, had bool) {
 	tx.enlist(t.tx, t)
 	t.tx = tx
-}
-
-func (t *Table[K, V]) journal(k K, old V, had bool) {
 	u := tableUndo[K]{key: k, old: -1}
 	if had {
 		u.old = len(t.olds)
@@ -278,9 +310,9 @@ func (t *Table[K, V]) rollback() {
 	for i := len(t.log) - 1; i >= 0; i-- {
 		u := t.log[i]
 		if u.old < 0 {
-			t.rows.delete(u.key)
+			t.delete(u.key)
 		} else {
-			t.rows.set(u.key, t.olds[u.old])
+			t.set(u.key, t.olds[u.old])
 		}
 	}
 }
@@ -313,8 +345,8 @@ func (t *Table[K, V]) View() Keys[K] { return tableKeys[K, V]{t} }
 // deprecated function.)
 func (t *Table[K, V]) Keys() []K {
 	keys := make([]K, 0, t.rows.len)
-	t.rows.ascend(nil, func(k K, _ V) bool {
-		keys = append(keys, k)
+	t.rows.ascend(nil, func(k tkey[K], _ V) bool {
+		keys = append(keys, k.k)
 		return true
 	})
 	return keys
@@ -324,7 +356,7 @@ func (t *Table[K, V]) Keys() []K {
 // (plus clone), and no copy of the key list.
 func (t *Table[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		t.rows.ascend(nil, func(k K, v V) bool { return yield(k, t.clone(v)) })
+		t.rows.ascend(nil, func(k tkey[K], v V) bool { return yield(k.k, t.clone(v)) })
 	}
 }
 
@@ -333,7 +365,7 @@ func (t *Table[K, V]) All() iter.Seq2[K, V] {
 // the building block of cursor pagination.
 func (t *Table[K, V]) Ascend(after K) iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		t.rows.ascend(func(k K) bool { return k <= after }, func(k K, v V) bool { return yield(k, t.clone(v)) })
+		t.rows.ascend(notAfter(after), func(k tkey[K], v V) bool { return yield(k.k, t.clone(v)) })
 	}
 }
 
@@ -346,24 +378,30 @@ func (t *Table[K, V]) After(after K) iter.Seq2[K, V] {
 	return t.Ascend(after)
 }
 
+// notAfter is the bound of an iteration that starts after the key after.
+func notAfter[K cmp.Ordered](after K) func(tkey[K]) bool {
+	return func(k tkey[K]) bool { return k.k <= after }
+}
+
 // tableKeys is the Keys view of a table.
 type tableKeys[K cmp.Ordered, V any] struct{ t *Table[K, V] }
 
 func (v tableKeys[K, V]) Len() int { return v.t.rows.len }
 
 func (v tableKeys[K, V]) First() (K, bool) {
-	return v.t.rows.seek(func(K) bool { return false })
+	k, ok := v.t.rows.seek(func(tkey[K]) bool { return false })
+	return k.k, ok
 }
 
 func (v tableKeys[K, V]) All() iter.Seq[K] {
 	return func(yield func(K) bool) {
-		v.t.rows.ascend(nil, func(k K, _ V) bool { return yield(k) })
+		v.t.rows.ascend(nil, func(k tkey[K], _ V) bool { return yield(k.k) })
 	}
 }
 
 func (v tableKeys[K, V]) After(after K) iter.Seq[K] {
 	return func(yield func(K) bool) {
-		v.t.rows.ascend(func(k K) bool { return k <= after }, func(k K, _ V) bool { return yield(k) })
+		v.t.rows.ascend(notAfter(after), func(k tkey[K], _ V) bool { return yield(k.k) })
 	}
 }
 
@@ -400,22 +438,20 @@ func NewIndex[K, M cmp.Ordered]() *Index[K, M] {
 
 // Add puts m in k's set, in O(log n).
 func (x *Index[K, M]) Add(tx *Tx, k K, m M) {
+	tx.check()
 	p := pair[K, M]{k, m}
-	if x.pairs.lookup(p) != nil {
-		return
+	if _, had := x.pairs.set(p, struct{}{}); !had {
+		x.record(tx, p, true)
 	}
-	x.record(tx, p, true)
-	x.pairs.set(p, struct{}{})
 }
 
 // Remove takes m out of k's set, in O(log n).
 func (x *Index[K, M]) Remove(tx *Tx, k K, m M) {
+	tx.check()
 	p := pair[K, M]{k, m}
-	if x.pairs.lookup(p) == nil {
-		return
+	if _, had := x.pairs.delete(p); had {
+		x.record(tx, p, false)
 	}
-	x.record(tx, p, false)
-	x.pairs.delete(p)
 }
 
 func (x *Index[K, M]) record(tx *Tx, p pair[K, M], added bool) {
