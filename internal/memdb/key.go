@@ -100,6 +100,10 @@ func (s *summarizer[K]) resummarize(key *tkey[K]) {
 // summary reads the first 8 bytes of b as a big-endian integer, padding a
 // shorter b with zeros.
 func summary(b string) uint64 {
+	if len(b) >= 8 { // the usual case, compiled to one load and a byte swap
+		return uint64(b[7]) | uint64(b[6])<<8 | uint64(b[5])<<16 | uint64(b[4])<<24 |
+			uint64(b[3])<<32 | uint64(b[2])<<40 | uint64(b[1])<<48 | uint64(b[0])<<56
+	}
 	var x uint64
 	for i := range 8 {
 		x <<= 8
