@@ -22,9 +22,8 @@ import (
 //
 // Custom metrics: ns/key is the load time per row (or index pair); B/entry is
 // the live heap the structure holds per row or pair after a GC (keys
-// excluded: they
-// are allocated before and shared by both); B/entry+cache adds the old
-// table's sorted key cache, which any listing fills.
+// excluded: they are allocated before and shared by both); B/entry+cache adds
+// the old table's sorted key cache, which any listing fills.
 
 const benchN = 1_000_000
 
