@@ -1,25 +1,39 @@
 // Package memdb is the transactional core of the in-memory store: one
-// reader/writer lock, a revision counter, and generic tables and indexes whose
-// writes are journaled so that a failed transaction is rolled back entirely.
+// reader/writer lock, a revision counter, and generic ordered tables and
+// indexes whose writes are journaled so that a failed transaction is rolled
+// back entirely.
 //
 // Semantics: Read runs a function under the read lock (a consistent snapshot,
 // many readers at once). Write runs a function under the write lock; every
 // Put, Delete, Add and Remove it makes through the *Tx is recorded with its
 // inverse. If the function returns an error or panics, the inverses are
-// applied in reverse order and the tables are exactly as before; otherwise
-// the revision counter is incremented (only when something was written) and
-// returned.
+// applied in reverse order and the tables hold exactly the keys and values
+// they held before; otherwise the revision counter is incremented (only when
+// something was written) and returned.
 //
 // Tables store values, not pointers: Get returns a copy, Put stores a copy
 // (using the clone function given to NewTable for values that hold slices or
 // maps), so no caller ever holds a pointer into the store.
+//
+// Costs: tables and indexes are B-trees kept in key order, so with n rows
+// (or pairs), Get, Has, Put, Delete, Add, Remove and Count cost O(log n) and
+// allocate nothing beyond the journal entry of a write and, now and then, a
+// node; Len costs O(1). Listings go through a Keys view (Table.View,
+// Index.View) or Table.Ascend, which start at a cursor in O(log n) and then
+// cost O(1) per key yielded: a page costs O(log n + page), never O(table).
+// The older Keys and Members methods copy every key and cost O(n).
+//
+// Iterating while writing: the iterators are live. A Write may put and
+// delete rows of a table it is iterating; the iteration then continues with
+// the first key after the last one it yielded, in the table as it is at that
+// moment. Nothing on the read path writes to memory, so any number of
+// readers may share the read lock.
 package memdb
 
 import (
 	"cmp"
 	"context"
 	"iter"
-	"slices"
 	"sync"
 )
 
@@ -40,17 +54,25 @@ type DB struct {
 // Call it before the DB is shared.
 func (db *DB) SetRerun(on bool) { db.rerun = on }
 
-// Tx journals the writes of one Write call.
+// Tx journals the writes of one Write call. It is valid only while the
+// function given to Write runs; a write through it afterwards panics.
 type Tx struct {
 	base     uint64
-	undo     []func()
-	written  bool               // MarkWritten: commit a revision even without undo entries
+	journals []journal          // the tables and indexes this transaction wrote to
+	wrote    bool               // a write, or MarkWritten: the commit takes a revision
+	done     bool
 	onCommit []func(rev uint64) // run under the write lock once the revision is assigned
+}
+
+// journal is the undo log of one table or index for the open transaction.
+type journal interface {
+	rollback() // apply the inverses, newest first
+	reset()    // forget the log (after a commit or a rollback)
 }
 
 // MarkWritten makes the transaction commit a new revision even if it wrote
 // nothing through a table (a store that logs emitted events needs one).
-func (tx *Tx) MarkWritten() { tx.written = true }
+func (tx *Tx) MarkWritten() { tx.wrote = true }
 
 // OnCommit registers fn to run when the transaction commits, still under
 // the write lock, with the new revision: a store appends to its change log
@@ -98,7 +120,8 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) (rev uint64, err
 		tx.rollback()
 		return 0, err
 	}
-	if len(tx.undo) > 0 || tx.written {
+	tx.commit()
+	if tx.wrote {
 		db.rev++
 		for _, f := range tx.onCommit {
 			f(db.rev)
@@ -128,232 +151,423 @@ func (db *DB) Revision() uint64 {
 	return db.rev
 }
 
+// rollback undoes every write of tx and closes it. Tables and indexes are
+// independent, so only the order within one journal matters.
 func (tx *Tx) rollback() {
-	for i := len(tx.undo) - 1; i >= 0; i-- {
-		tx.undo[i]()
+	for i := len(tx.journals) - 1; i >= 0; i-- {
+		tx.journals[i].rollback()
 	}
-	tx.undo, tx.written, tx.onCommit = nil, false, nil
+	tx.onCommit = nil
+	tx.close()
 }
 
-// Table is a map of values keyed by K whose writes go through a *Tx.
-// It must only be used under its DB's lock (reads under Read or Write,
+// commit keeps every write of tx and closes it.
+func (tx *Tx) commit() { tx.close() }
+
+func (tx *Tx) close() {
+	for _, j := range tx.journals {
+		j.reset()
+	}
+	tx.journals = nil
+	tx.done = true
+}
+
+// check panics if tx is closed (its Write has returned). Every write calls
+// it before it changes anything.
+func (tx *Tx) check() {
+	if tx.done {
+		panic("memdb: write through a transaction whose Write has returned")
+	}
+}
+
+// enlist is called by a table or index j when it journals a write of tx;
+// owner is the transaction j's log belongs to, so that j joins tx's journals
+// on its first write in tx.
+func (tx *Tx) enlist(owner *Tx, j journal) {
+	tx.wrote = true
+	if owner != tx {
+		tx.journals = append(tx.journals, j)
+	}
+}
+
+// keepLog is the capacity up to which a journal's slice is kept for the next
+// transaction; a larger one (a bulk load) is released.
+const keepLog = 1 << 10
+
+// Keys is an ordered, live view of a set of keys: the keys of a table
+// (Table.View) or the members of one key of an index (Index.View). Every
+// method reads the set as it is when called, under the DB's lock held by the
+// caller (Read or Write).
+type Keys[K cmp.Ordered] interface {
+	// Len returns the number of keys: O(1) for a table, O(log n) for an
+	// index.
+	Len() int
+	// First returns the smallest key, if any, in O(log n).
+	First() (K, bool)
+	// All yields every key in ascending order: O(log n) to start, O(1) per
+	// key.
+	All() iter.Seq[K]
+	// After yields the keys greater than after (a cursor: the last key of
+	// the previous page) in ascending order: O(log n) to start, O(1) per key.
+	After(after K) iter.Seq[K]
+}
+
+// Table is an ordered map of values keyed by K whose writes go through a
+// *Tx. It must only be used under its DB's lock (reads under Read or Write,
 // writes under Write).
 type Table[K cmp.Ordered, V any] struct {
-	rows  map[K]V
+	rows  btree[tkey[K], V]
+	sum   summarizer[K]
 	clone func(V) V
-	keys  keyCache[K]
+
+	// The undo log of the open transaction tx, oldest first: log[i] says
+	// that before write i, the row log[i].key held olds[log[i].old] (or was
+	// absent when old < 0).
+	tx   *Tx
+	log  []tableUndo[K]
+	olds []V
 }
 
-// keyCache keeps the sorted keys of a set between writes, so that a full
-// cursor scan costs one sort, not one per page. Readers share the DB's read
-// lock, so the cache has its own mutex.
-type keyCache[K cmp.Ordered] struct {
-	mu     sync.Mutex
-	sorted []K
-	valid  bool
-}
-
-func (c *keyCache[K]) invalidate() {
-	c.mu.Lock()
-	c.sorted, c.valid = nil, false
-	c.mu.Unlock()
-}
-
-// get returns the cached sorted keys, computing them with fill when stale.
-// The slice is shared: its capacity is clipped so that an append copies, and
-// callers must not modify it.
-func (c *keyCache[K]) get(fill func() []K) []K {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.valid {
-		c.sorted = fill()
-		slices.Sort(c.sorted)
-		c.valid = true
-	}
-	return slices.Clip(c.sorted)
+type tableUndo[K any] struct {
+	key K
+	old int
 }
 
 // NewTable returns an empty table. clone copies a value deeply enough that
 // the copy shares no mutable memory with the original; pass nil for values
-// without slices, maps or pointers.
+// without slices, maps or pointers. Keys are ordered by <; a float key must
+// not be NaN.
 func NewTable[K cmp.Ordered, V any](clone func(V) V) *Table[K, V] {
 	if clone == nil {
 		clone = func(v V) V { return v }
 	}
-	return &Table[K, V]{rows: make(map[K]V), clone: clone}
+	return &Table[K, V]{rows: btree[tkey[K], V]{less: tkeyLess[K]}, sum: newSummarizer[K](), clone: clone}
 }
 
-// Get returns a copy of the value stored under k.
-func (t *Table[K, V]) Get(k K) (V, bool) {
-	v, ok := t.rows[k]
+// lookup returns a pointer to the value stored under k, or nil. It is the
+// B-tree's lookup with the comparison of tkeys written inline: the read path
+// of every command, so it avoids a call through rows.less per comparison.
+func (t *Table[K, V]) lookup(k K) *V {
+	key, ok := t.sum.probe(k)
 	if !ok {
-		return v, false
+		return nil
 	}
-	return t.clone(v), true
+	for n := t.rows.root; n != nil; {
+		lo, hi := 0, n.n
+		for lo < hi {
+			h := int(uint(lo+hi) >> 1)
+			if c := &n.keys[h]; c.sum < key.sum || (c.sum == key.sum && c.k < key.k) {
+				lo = h + 1
+			} else {
+				hi = h
+			}
+		}
+		if lo < n.n && n.keys[lo].sum == key.sum && n.keys[lo].k == key.k {
+			return &n.vals[lo]
+		}
+		if n.kids == nil {
+			return nil
+		}
+		n = n.kids.at[lo]
+	}
+	return nil
 }
 
-// Has reports whether k is present.
-func (t *Table[K, V]) Has(k K) bool {
-	_, ok := t.rows[k]
-	return ok
+// set stores v under k, returning the value it replaces, if any.
+func (t *Table[K, V]) set(k K, v V) (V, bool) {
+	key, resum := t.sum.admit(k)
+	if resum {
+		t.rows.each(t.sum.resummarize)
+	}
+	return t.rows.set(key, v)
 }
 
-// Len returns the number of rows.
-func (t *Table[K, V]) Len() int { return len(t.rows) }
+// delete removes k, returning its value if it was present.
+func (t *Table[K, V]) delete(k K) (V, bool) {
+	key, ok := t.sum.probe(k)
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	old, had := t.rows.delete(key)
+	if t.rows.len == 0 {
+		t.sum = newSummarizer[K]() // the next key chooses the prefix afresh
+	}
+	return old, had
+}
 
-// Put stores a copy of v under k.
+// Get returns a copy of the value stored under k, in O(log n) without
+// allocating (beyond what clone allocates).
+func (t *Table[K, V]) Get(k K) (V, bool) {
+	p := t.lookup(k)
+	if p == nil {
+		var zero V
+		return zero, false
+	}
+	return t.clone(*p), true
+}
+
+// Has reports whether k is present, in O(log n).
+func (t *Table[K, V]) Has(k K) bool { return t.lookup(k) != nil }
+
+// Len returns the number of rows, in O(1).
+func (t *Table[K, V]) Len() int { return t.rows.len }
+
+// Put stores a copy of v under k, in O(log n), journaling the previous row.
 func (t *Table[K, V]) Put(tx *Tx, k K, v V) {
-	old, had := t.rows[k]
-	t.rows[k] = t.clone(v)
-	if !had {
-		t.keys.invalidate()
-	}
-	tx.undo = append(tx.undo, func() {
-		if had {
-			t.rows[k] = old
-		} else {
-			delete(t.rows, k)
-			t.keys.invalidate()
-		}
-	})
+	tx.check()
+	old, had := t.set(k, t.clone(v))
+	t.journal(tx, k, old, had)
 }
 
-// Delete removes k and reports whether it was present.
+// Delete removes k, in O(log n), and reports whether it was present.
 func (t *Table[K, V]) Delete(tx *Tx, k K) bool {
-	old, had := t.rows[k]
-	if !had {
-		return false
+	tx.check()
+	old, had := t.delete(k)
+	if had {
+		t.journal(tx, k, old, true)
 	}
-	delete(t.rows, k)
-	t.keys.invalidate()
-	tx.undo = append(tx.undo, func() {
-		t.rows[k] = old
-		t.keys.invalidate()
-	})
-	return true
+	return had
 }
 
-// Keys returns the keys in ascending order. The slice is shared with later
-// calls until the next insert or delete: callers must not modify it.
-func (t *Table[K, V]) Keys() []K {
-	return t.keys.get(func() []K {
-		keys := make([]K, 0, len(t.rows))
-		for k := range t.rows {
-			keys = append(keys, k)
+func (t *Table[K, V]) journal(tx *Tx, k K, old V, had bool) {
+	tx.enlist(t.tx, t)
+	t.tx = tx
+	u := tableUndo[K]{key: k, old: -1}
+	if had {
+		u.old = len(t.olds)
+		t.olds = append(t.olds, old)
+	}
+	t.log = append(t.log, u)
+}
+
+func (t *Table[K, V]) rollback() {
+	for i := len(t.log) - 1; i >= 0; i-- {
+		u := t.log[i]
+		if u.old < 0 {
+			t.delete(u.key)
+		} else {
+			t.set(u.key, t.olds[u.old])
 		}
-		return keys
-	})
+	}
 }
 
-// All yields copies of every row in ascending key order.
+func (t *Table[K, V]) reset() {
+	t.tx = nil
+	t.log = resetLog(t.log)
+	t.olds = resetLog(t.olds)
+}
+
+// resetLog empties a journal slice, dropping its references, and keeps its
+// memory only when it is small.
+func resetLog[E any](s []E) []E {
+	if cap(s) > keepLog {
+		return nil
+	}
+	clear(s)
+	return s[:0]
+}
+
+// View returns the table's keys as a live ordered view: what a listing
+// iterates from its cursor.
+func (t *Table[K, V]) View() Keys[K] { return tableKeys[K, V]{t} }
+
+// Keys returns a new slice of the keys in ascending order.
+//
+// Obsolescent: Keys copies every key, O(n) time and memory per call; a
+// listing iterates View from its cursor instead. (It gets a "Deprecated:"
+// note once memstore no longer calls it: staticcheck rejects calls to a
+// deprecated function.)
+func (t *Table[K, V]) Keys() []K {
+	keys := make([]K, 0, t.rows.len)
+	t.rows.ascend(nil, func(k tkey[K], _ V) bool {
+		keys = append(keys, k.k)
+		return true
+	})
+	return keys
+}
+
+// All yields copies of every row in ascending key order: O(1) per row
+// (plus clone), and no copy of the key list.
 func (t *Table[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		for _, k := range t.Keys() {
-			if !yield(k, t.clone(t.rows[k])) {
-				return
-			}
-		}
+		t.rows.ascend(nil, func(k tkey[K], v V) bool { return yield(k.k, t.clone(v)) })
 	}
 }
 
-// After yields copies of the rows whose key is greater than after (all rows
-// when after is the zero K), in ascending key order. It is the building block
-// of cursor pagination.
-func (t *Table[K, V]) After(after K) iter.Seq2[K, V] {
+// Ascend yields copies of the rows whose key is greater than after, in
+// ascending key order: O(log n) to start, O(1) per row (plus clone). It is
+// the building block of cursor pagination.
+func (t *Table[K, V]) Ascend(after K) iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		var zero K
-		for _, k := range t.Keys() {
-			if after != zero && k <= after {
-				continue
-			}
-			if !yield(k, t.clone(t.rows[k])) {
-				return
-			}
-		}
+		t.rows.ascend(notAfter(after), func(k tkey[K], v V) bool { return yield(k.k, t.clone(v)) })
 	}
 }
 
-// Index is a journaled one-to-many relation: for each key, a set of members.
-// Use it for secondary lookups (teams of a user, dossiers of a group, …).
-type Index[K, M cmp.Ordered] struct {
-	sets map[K]map[M]struct{}
+// After is Ascend, except that the zero K means "from the start" (All).
+func (t *Table[K, V]) After(after K) iter.Seq2[K, V] {
+	var zero K
+	if after == zero {
+		return t.All()
+	}
+	return t.Ascend(after)
+}
 
-	mu     sync.Mutex // guards sorted; readers share the DB's read lock
-	sorted map[K][]M  // sorted members per key, until the key's set changes
+// notAfter is the bound of an iteration that starts after the key after.
+func notAfter[K cmp.Ordered](after K) func(tkey[K]) bool {
+	return func(k tkey[K]) bool { return k.k <= after }
+}
+
+// tableKeys is the Keys view of a table.
+type tableKeys[K cmp.Ordered, V any] struct{ t *Table[K, V] }
+
+func (v tableKeys[K, V]) Len() int { return v.t.rows.len }
+
+func (v tableKeys[K, V]) First() (K, bool) {
+	k, ok := v.t.rows.seek(func(tkey[K]) bool { return false })
+	return k.k, ok
+}
+
+func (v tableKeys[K, V]) All() iter.Seq[K] {
+	return func(yield func(K) bool) {
+		v.t.rows.ascend(nil, func(k tkey[K], _ V) bool { return yield(k.k) })
+	}
+}
+
+func (v tableKeys[K, V]) After(after K) iter.Seq[K] {
+	return func(yield func(K) bool) {
+		v.t.rows.ascend(notAfter(after), func(k tkey[K], _ V) bool { return yield(k.k) })
+	}
+}
+
+// Index is a journaled one-to-many relation: for each key, an ordered set of
+// members. Use it for secondary lookups (teams of a user, dossiers of a
+// group, …). It is one B-tree of (key, member) pairs, so a key with one
+// member costs one pair, not a set of its own. It must only be used under
+// its DB's lock.
+type Index[K, M cmp.Ordered] struct {
+	pairs btree[pair[K, M], struct{}]
+
+	tx  *Tx
+	log []indexUndo[K, M] // the open transaction's writes, oldest first
+}
+
+type pair[K, M cmp.Ordered] struct {
+	k K
+	m M
+}
+
+func pairLess[K, M cmp.Ordered](a, b pair[K, M]) bool {
+	return a.k < b.k || (a.k == b.k && a.m < b.m)
+}
+
+type indexUndo[K, M cmp.Ordered] struct {
+	p     pair[K, M]
+	added bool // the write added p (the inverse removes it)
 }
 
 // NewIndex returns an empty index.
 func NewIndex[K, M cmp.Ordered]() *Index[K, M] {
-	return &Index[K, M]{sets: make(map[K]map[M]struct{}), sorted: make(map[K][]M)}
+	return &Index[K, M]{pairs: btree[pair[K, M], struct{}]{less: pairLess[K, M]}}
 }
 
-// Add puts m in k's set.
+// Add puts m in k's set, in O(log n).
 func (x *Index[K, M]) Add(tx *Tx, k K, m M) {
-	s := x.sets[k]
-	if _, ok := s[m]; ok {
-		return
+	tx.check()
+	p := pair[K, M]{k, m}
+	if _, had := x.pairs.set(p, struct{}{}); !had {
+		x.record(tx, p, true)
 	}
-	x.add(k, m)
-	tx.undo = append(tx.undo, func() { x.remove(k, m) })
 }
 
-// Remove takes m out of k's set.
+// Remove takes m out of k's set, in O(log n).
 func (x *Index[K, M]) Remove(tx *Tx, k K, m M) {
-	if _, ok := x.sets[k][m]; !ok {
-		return
-	}
-	x.remove(k, m)
-	tx.undo = append(tx.undo, func() { x.add(k, m) })
-}
-
-func (x *Index[K, M]) forget(k K) {
-	x.mu.Lock()
-	delete(x.sorted, k)
-	x.mu.Unlock()
-}
-
-func (x *Index[K, M]) add(k K, m M) {
-	x.forget(k)
-	s := x.sets[k]
-	if s == nil {
-		s = make(map[M]struct{})
-		x.sets[k] = s
-	}
-	s[m] = struct{}{}
-}
-
-func (x *Index[K, M]) remove(k K, m M) {
-	x.forget(k)
-	s := x.sets[k]
-	delete(s, m)
-	if len(s) == 0 {
-		delete(x.sets, k)
+	tx.check()
+	p := pair[K, M]{k, m}
+	if _, had := x.pairs.delete(p); had {
+		x.record(tx, p, false)
 	}
 }
 
-// Has reports whether m is in k's set.
-func (x *Index[K, M]) Has(k K, m M) bool {
-	_, ok := x.sets[k][m]
-	return ok
+func (x *Index[K, M]) record(tx *Tx, p pair[K, M], added bool) {
+	tx.enlist(x.tx, x)
+	x.tx = tx
+	x.log = append(x.log, indexUndo[K, M]{p, added})
 }
 
-// Count returns the size of k's set.
-func (x *Index[K, M]) Count(k K) int { return len(x.sets[k]) }
+func (x *Index[K, M]) rollback() {
+	for i := len(x.log) - 1; i >= 0; i-- {
+		if u := x.log[i]; u.added {
+			x.pairs.delete(u.p)
+		} else {
+			x.pairs.set(u.p, struct{}{})
+		}
+	}
+}
 
-// Members returns k's set in ascending order. The slice is shared with
-// later calls until k's set changes: callers must not modify it.
+func (x *Index[K, M]) reset() {
+	x.tx = nil
+	x.log = resetLog(x.log)
+}
+
+// Has reports whether m is in k's set, in O(log n).
+func (x *Index[K, M]) Has(k K, m M) bool { return x.pairs.lookup(pair[K, M]{k, m}) != nil }
+
+// Count returns the size of k's set, in O(log n).
+func (x *Index[K, M]) Count(k K) int {
+	return x.pairs.rank(func(p pair[K, M]) bool { return p.k <= k }) -
+		x.pairs.rank(func(p pair[K, M]) bool { return p.k < k })
+}
+
+// View returns k's set as a live ordered view: what a listing iterates from
+// its cursor.
+func (x *Index[K, M]) View(k K) Keys[M] { return memberKeys[K, M]{x, k} }
+
+// Members returns a new slice of k's set in ascending order.
+//
+// Obsolescent: Members copies the whole set, O(size of the set) time and
+// memory per call; a listing iterates View from its cursor instead, and a
+// lookup of one member uses View(k).First. (It gets a "Deprecated:" note once
+// memstore no longer calls it.)
 func (x *Index[K, M]) Members(k K) []M {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if out, ok := x.sorted[k]; ok {
-		return slices.Clip(out)
-	}
-	s := x.sets[k]
-	out := make([]M, 0, len(s))
-	for m := range s {
+	out := make([]M, 0, x.Count(k))
+	for m := range x.View(k).All() {
 		out = append(out, m)
 	}
-	slices.Sort(out)
-	x.sorted[k] = out
-	return slices.Clip(out)
+	return out
+}
+
+// memberKeys is the Keys view of one key's set in an index.
+type memberKeys[K, M cmp.Ordered] struct {
+	x *Index[K, M]
+	k K
+}
+
+func (v memberKeys[K, M]) Len() int { return v.x.Count(v.k) }
+
+func (v memberKeys[K, M]) First() (M, bool) {
+	p, ok := v.x.pairs.seek(func(p pair[K, M]) bool { return p.k < v.k })
+	if !ok || p.k != v.k {
+		var zero M
+		return zero, false
+	}
+	return p.m, true
+}
+
+func (v memberKeys[K, M]) All() iter.Seq[M] {
+	return v.from(func(p pair[K, M]) bool { return p.k < v.k })
+}
+
+func (v memberKeys[K, M]) After(after M) iter.Seq[M] {
+	return v.from(func(p pair[K, M]) bool { return p.k < v.k || (p.k == v.k && p.m <= after) })
+}
+
+// from yields the members of v.k from the first pair for which below is
+// false.
+func (v memberKeys[K, M]) from(below func(pair[K, M]) bool) iter.Seq[M] {
+	return func(yield func(M) bool) {
+		v.x.pairs.ascend(below, func(p pair[K, M], _ struct{}) bool {
+			return p.k == v.k && yield(p.m)
+		})
+	}
 }
