@@ -118,16 +118,16 @@ func (r accessReader) Dossier(ctx context.Context, id cabinet.DossierID) (access
 // filter names (manager, assigned collaborator, office) and keeps the rows
 // that match every field.
 func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
-	var ids []cabinet.DossierID
+	var ids memdb.Keys[cabinet.DossierID]
 	switch {
 	case f.Manager != "":
-		ids = r.t.byManager.Members(f.Manager)
+		ids = r.t.byManager.View(f.Manager)
 	case f.Assigned != "":
-		ids = r.t.byAssigned.Members(f.Assigned)
+		ids = r.t.byAssigned.View(f.Assigned)
 	case f.Office != "":
-		ids = r.t.byOffice.Members(f.Office)
+		ids = r.t.byOffice.View(f.Office)
 	default:
-		ids = r.t.dossiers.Keys()
+		ids = r.t.dossiers.View()
 	}
 	keep := func(d access.Dossier) bool {
 		return (f.Office == "" || d.Office == f.Office) &&
@@ -150,9 +150,9 @@ func (r accessReader) Person(ctx context.Context, id access.PersonID) (access.Pe
 }
 
 func (r accessReader) Persons(ctx context.Context, f access.PersonFilter, p cabinet.Page) ([]access.Person, cabinet.Cursor, error) {
-	ids := r.t.persons.Keys()
+	ids := r.t.persons.View()
 	if f.Dossier != "" {
-		ids = r.t.personsOf.Members(f.Dossier)
+		ids = r.t.personsOf.View(f.Dossier)
 	}
 	return page(ctx, ids, r.t.persons.Get, nil, p)
 }
@@ -169,9 +169,9 @@ func (r accessReader) Advisor(ctx context.Context, id access.AdvisorID) (access.
 }
 
 func (r accessReader) Advisors(ctx context.Context, f access.AdvisorFilter, p cabinet.Page) ([]access.Advisor, cabinet.Cursor, error) {
-	ids := r.t.advisors.Keys()
+	ids := r.t.advisors.View()
 	if f.Dossier != "" {
-		ids = r.t.advisorsOf.Members(f.Dossier)
+		ids = r.t.advisorsOf.View(f.Dossier)
 	}
 	return page(ctx, ids, r.t.advisors.Get, nil, p)
 }
@@ -191,8 +191,8 @@ func (r accessReader) GrantOfPerson(ctx context.Context, p access.PersonID) (acc
 	if err := ctx.Err(); err != nil {
 		return access.Grant{}, err
 	}
-	if ids := r.t.grantByPerson.Members(p); len(ids) > 0 {
-		return r.Grant(ctx, ids[0])
+	if id, ok := r.t.grantByPerson.View(p).First(); ok {
+		return r.Grant(ctx, id)
 	}
 	return access.Grant{}, cabinet.NotFound("grant of person", p)
 }
@@ -201,25 +201,25 @@ func (r accessReader) GrantOfAdvisor(ctx context.Context, a access.AdvisorID) (a
 	if err := ctx.Err(); err != nil {
 		return access.Grant{}, err
 	}
-	if ids := r.t.grantByAdvisor.Members(a); len(ids) > 0 {
-		return r.Grant(ctx, ids[0])
+	if id, ok := r.t.grantByAdvisor.View(a).First(); ok {
+		return r.Grant(ctx, id)
 	}
 	return access.Grant{}, cabinet.NotFound("grant of advisor", a)
 }
 
 func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
-	var ids []access.GrantID
+	var ids memdb.Keys[access.GrantID]
 	switch {
 	case f.Dossier != "":
-		ids = r.t.grantsOf.Members(f.Dossier)
+		ids = r.t.grantsOf.View(f.Dossier)
 	case f.User != "":
-		ids = r.t.grantsByUser.Members(f.User)
+		ids = r.t.grantsByUser.View(f.User)
 	case f.Email != "":
-		ids = r.t.grantsByEmail.Members(cabinet.EmailKey(f.Email))
+		ids = r.t.grantsByEmail.View(cabinet.EmailKey(f.Email))
 	case f.AwaitingAccount:
-		ids = r.t.awaiting.Members(1)
+		ids = r.t.awaiting.View(1)
 	default:
-		ids = r.t.grants.Keys()
+		ids = r.t.grants.View()
 	}
 	keep := func(g access.Grant) bool {
 		return (f.Dossier == "" || g.Dossier == f.Dossier) &&

@@ -146,7 +146,7 @@ func (r cgReader) Office(ctx context.Context, id cabinet.OfficeID) (clientgroup.
 }
 
 func (r cgReader) Offices(ctx context.Context, p cabinet.Page) ([]clientgroup.Office, cabinet.Cursor, error) {
-	return page(ctx, strKeys(r.t.offices.Keys()), strGet(r.t.offices.Get), nil, p)
+	return page(ctx, r.t.offices.View(), r.t.offices.Get, nil, p)
 }
 
 func (r cgReader) Collaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (clientgroup.Collaborator, error) {
@@ -154,14 +154,14 @@ func (r cgReader) Collaborator(ctx context.Context, office cabinet.OfficeID, use
 }
 
 func (r cgReader) Collaborators(ctx context.Context, f clientgroup.CollaboratorFilter, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-	var keys []string
+	var keys memdb.Keys[string]
 	switch {
 	case f.Office != "":
-		keys = r.t.collaboratorsOffice.Members(f.Office)
+		keys = r.t.collaboratorsOffice.View(f.Office)
 	case f.User != "":
-		keys = r.t.collaboratorsUser.Members(f.User)
+		keys = r.t.collaboratorsUser.View(f.User)
 	default:
-		keys = r.t.collaborators.Keys()
+		keys = r.t.collaborators.View()
 	}
 	return page(ctx, keys, r.t.collaborators.Get, func(c clientgroup.Collaborator) bool {
 		return (f.Office == "" || c.Office == f.Office) && (f.User == "" || c.User == f.User)
@@ -173,11 +173,11 @@ func (r cgReader) CollaboratorGroup(ctx context.Context, id cabinet.Collaborator
 }
 
 func (r cgReader) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, p cabinet.Page) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
-	keys := r.t.cgroups.Keys()
+	keys := r.t.cgroups.View()
 	if f.Office != "" {
-		keys = r.t.cgroupsOffice.Members(f.Office)
+		keys = r.t.cgroupsOffice.View(f.Office)
 	}
-	return page(ctx, strKeys(keys), strGet(r.t.cgroups.Get), nil, p)
+	return page(ctx, keys, r.t.cgroups.Get, nil, p)
 }
 
 func (r cgReader) Member(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) (clientgroup.Member, error) {
@@ -185,14 +185,14 @@ func (r cgReader) Member(ctx context.Context, group cabinet.CollaboratorGroupID,
 }
 
 func (r cgReader) Members(ctx context.Context, f clientgroup.MemberFilter, p cabinet.Page) ([]clientgroup.Member, cabinet.Cursor, error) {
-	var keys []string
+	var keys memdb.Keys[string]
 	switch {
 	case f.Group != "":
-		keys = r.t.membersGroup.Members(f.Group)
+		keys = r.t.membersGroup.View(f.Group)
 	case f.User != "":
-		keys = r.t.membersUser.Members(f.User)
+		keys = r.t.membersUser.View(f.User)
 	default:
-		keys = r.t.members.Keys()
+		keys = r.t.members.View()
 	}
 	return page(ctx, keys, r.t.members.Get, func(m clientgroup.Member) bool {
 		return (f.Group == "" || m.Group == f.Group) && (f.User == "" || m.User == f.User)
@@ -204,11 +204,11 @@ func (r cgReader) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (cl
 }
 
 func (r cgReader) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
-	keys := r.t.groups.Keys()
+	keys := r.t.groups.View()
 	if f.Office != "" {
-		keys = r.t.groupsOffice.Members(f.Office)
+		keys = r.t.groupsOffice.View(f.Office)
 	}
-	return page(ctx, strKeys(keys), strGet(r.t.groups.Get), nil, p)
+	return page(ctx, keys, r.t.groups.Get, nil, p)
 }
 
 func (r cgReader) DirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) (clientgroup.DirectAssignment, error) {
@@ -216,14 +216,14 @@ func (r cgReader) DirectAssignment(ctx context.Context, group cabinet.ClientGrou
 }
 
 func (r cgReader) DirectAssignments(ctx context.Context, f clientgroup.DirectAssignmentFilter, p cabinet.Page) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-	var keys []string
+	var keys memdb.Keys[string]
 	switch {
 	case f.ClientGroup != "":
-		keys = r.t.directGroup.Members(f.ClientGroup)
+		keys = r.t.directGroup.View(f.ClientGroup)
 	case f.User != "":
-		keys = r.t.directUser.Members(f.User)
+		keys = r.t.directUser.View(f.User)
 	default:
-		keys = r.t.direct.Keys()
+		keys = r.t.direct.View()
 	}
 	return page(ctx, keys, r.t.direct.Get, func(a clientgroup.DirectAssignment) bool {
 		return (f.ClientGroup == "" || a.ClientGroup == f.ClientGroup) && (f.User == "" || a.User == f.User)
@@ -235,14 +235,14 @@ func (r cgReader) GroupAssignment(ctx context.Context, group cabinet.ClientGroup
 }
 
 func (r cgReader) GroupAssignments(ctx context.Context, f clientgroup.GroupAssignmentFilter, p cabinet.Page) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-	var keys []string
+	var keys memdb.Keys[string]
 	switch {
 	case f.ClientGroup != "":
-		keys = r.t.gassignGroup.Members(f.ClientGroup)
+		keys = r.t.gassignGroup.View(f.ClientGroup)
 	case f.CollaboratorGroup != "":
-		keys = r.t.gassignCGroup.Members(f.CollaboratorGroup)
+		keys = r.t.gassignCGroup.View(f.CollaboratorGroup)
 	default:
-		keys = r.t.gassign.Keys()
+		keys = r.t.gassign.View()
 	}
 	return page(ctx, keys, r.t.gassign.Get, func(a clientgroup.GroupAssignment) bool {
 		return (f.ClientGroup == "" || a.ClientGroup == f.ClientGroup) && (f.CollaboratorGroup == "" || a.CollaboratorGroup == f.CollaboratorGroup)
@@ -254,31 +254,18 @@ func (r cgReader) Placement(ctx context.Context, dossier cabinet.DossierID) (cli
 }
 
 func (r cgReader) Placements(ctx context.Context, f clientgroup.PlacementFilter, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
-	var keys []cabinet.DossierID
+	var keys memdb.Keys[cabinet.DossierID]
 	switch {
 	case f.ClientGroup != "":
-		keys = r.t.placementsGroup.Members(f.ClientGroup)
+		keys = r.t.placementsGroup.View(f.ClientGroup)
 	case f.Office != "":
-		keys = r.t.placementsOffice.Members(f.Office)
+		keys = r.t.placementsOffice.View(f.Office)
 	default:
-		keys = r.t.placements.Keys()
+		keys = r.t.placements.View()
 	}
-	return page(ctx, strKeys(keys), strGet(r.t.placements.Get), func(p clientgroup.Placement) bool {
+	return page(ctx, keys, r.t.placements.Get, func(p clientgroup.Placement) bool {
 		return (f.ClientGroup == "" || p.ClientGroup == f.ClientGroup) && (f.Office == "" || p.Office == f.Office)
 	}, p)
-}
-
-// strKeys converts typed string keys to plain strings for page.
-func strKeys[K ~string](keys []K) []string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = string(k)
-	}
-	return out
-}
-
-func strGet[K ~string, V any](g func(K) (V, bool)) func(string) (V, bool) {
-	return func(k string) (V, bool) { return g(K(k)) }
 }
 
 func required[T ~string](field string, id T) error {

@@ -117,7 +117,7 @@ func conGet[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], kind st
 
 // conPage returns a page of the rows of t that match keep.
 func conPage[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], p cabinet.Page, keep func(V) bool) ([]V, cabinet.Cursor, error) {
-	return page(ctx, t.Keys(), t.Get, keep, p)
+	return page(ctx, t.View(), t.Get, keep, p)
 }
 
 func (r contactReader) Contact(ctx context.Context, id cabinet.ContactID) (contact.Contact, error) {
@@ -144,7 +144,7 @@ func (r contactReader) ContactsByEmail(ctx context.Context, email string) ([]con
 		return nil, nil
 	}
 	var out []contact.Contact
-	for _, id := range r.t.byEmail.Members(key) {
+	for id := range r.t.byEmail.View(key).All() {
 		c, _ := r.t.contacts.Get(id)
 		out = append(out, c)
 	}

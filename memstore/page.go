@@ -2,19 +2,19 @@ package memstore
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/internal/memdb"
 )
 
-// page returns the rows of ids (ascending, as memdb's Keys and Members
-// give them) after the page's cursor, keeping those for which keep (nil:
-// all) is true, at most p.Size() of them (cabinet.Page: 0 is
+// page returns the rows of ids (a key view of a table or an index, in
+// ascending order) after the page's cursor, keeping those for which keep
+// (nil: all) is true, at most p.Size() of them (cabinet.Page: 0 is
 // cabinet.DefaultPageSize, negative is invalid). The cursor it returns is
 // the ID of the page's last row when more matching rows follow, "" otherwise.
+// A page costs O(log n + what it reads): the view starts at the cursor.
 // Every package's listings use it.
-func page[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool), keep func(V) bool, p cabinet.Page) ([]V, cabinet.Cursor, error) {
+func page[K ~string, V any](ctx context.Context, ids memdb.Keys[K], get func(K) (V, bool), keep func(V) bool, p cabinet.Page) ([]V, cabinet.Cursor, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
@@ -22,17 +22,13 @@ func page[K ~string, V any](ctx context.Context, ids []K, get func(K) (V, bool),
 	if err != nil {
 		return nil, "", err
 	}
+	seq := ids.All()
 	if p.After != "" {
-		// ids are ascending: jump past the cursor instead of scanning to it.
-		i, found := slices.BinarySearchFunc(ids, string(p.After), func(id K, a string) int { return strings.Compare(string(id), a) })
-		if found {
-			i++
-		}
-		ids = ids[i:]
+		seq = ids.After(K(p.After))
 	}
 	var out []V
 	var last K
-	for _, id := range ids {
+	for id := range seq {
 		v, ok := get(id)
 		if !ok || (keep != nil && !keep(v)) {
 			continue

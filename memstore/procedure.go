@@ -120,7 +120,7 @@ func (r procReader) ListPlans(ctx context.Context, p cabinet.Page) ([]procedure.
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
-	return pageAll(ctx, r.t.plans, r.t.plans.Keys(), p, func(procedure.OfficePlan) bool { return true })
+	return pageAll(ctx, r.t.plans, r.t.plans.View(), p, func(procedure.OfficePlan) bool { return true })
 }
 
 func (r procReader) Procedure(ctx context.Context, id cabinet.ProcedureID) (procedure.Procedure, error) {
@@ -138,9 +138,9 @@ func (r procReader) ListProcedures(ctx context.Context, f procedure.ProcedureFil
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
-	keys := r.t.procedures.Keys()
+	keys := r.t.procedures.View()
 	if f.Office != "" {
-		keys = r.t.procsByOffice.Members(f.Office)
+		keys = r.t.procsByOffice.View(f.Office)
 	}
 	return pageAll(ctx, r.t.procedures, keys, p, func(p procedure.Procedure) bool {
 		return f.Office == "" || p.Office == f.Office
@@ -162,20 +162,20 @@ func (r procReader) ListCases(ctx context.Context, f procedure.CaseFilter, p cab
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
-	var keys []cabinet.CaseID
+	var keys memdb.Keys[cabinet.CaseID]
 	switch {
 	case f.User != "":
-		keys = r.t.casesByUser.Members(f.User)
+		keys = r.t.casesByUser.View(f.User)
 	case f.Email != "":
-		keys = r.t.casesByEmail.Members(cabinet.EmailKey(f.Email))
+		keys = r.t.casesByEmail.View(cabinet.EmailKey(f.Email))
 	case f.Dossier != "":
-		keys = r.t.casesByDossier.Members(f.Dossier)
+		keys = r.t.casesByDossier.View(f.Dossier)
 	case f.Procedure != "":
-		keys = r.t.casesByProc.Members(f.Procedure)
+		keys = r.t.casesByProc.View(f.Procedure)
 	case f.Office != "":
-		keys = r.t.casesByOffice.Members(f.Office)
+		keys = r.t.casesByOffice.View(f.Office)
 	default:
-		keys = r.t.cases.Keys()
+		keys = r.t.cases.View()
 	}
 	return pageAll(ctx, r.t.cases, keys, p, func(c procedure.Case) bool { return caseMatches(c, f) })
 }
@@ -200,7 +200,7 @@ func (r procReader) Seats(ctx context.Context, user cabinet.UserID) ([]procedure
 		return nil, err
 	}
 	var out []procedure.Seat
-	for _, id := range r.t.casesByUser.Members(user) {
+	for id := range r.t.casesByUser.View(user).All() {
 		c, ok := r.t.cases.Get(id)
 		if !ok {
 			continue
@@ -290,7 +290,7 @@ func (w procWriter) PutCase(ctx context.Context, c procedure.Case) error {
 
 // pageAll pages keys of t with page, returning an empty (non-nil) slice when
 // nothing matches, as the procedure listings document.
-func pageAll[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], keys []K, p cabinet.Page, match func(V) bool) ([]V, cabinet.Cursor, error) {
+func pageAll[K ~string, V any](ctx context.Context, t *memdb.Table[K, V], keys memdb.Keys[K], p cabinet.Page, match func(V) bool) ([]V, cabinet.Cursor, error) {
 	out, next, err := page(ctx, keys, t.Get, match, p)
 	if err == nil && out == nil {
 		out = []V{}

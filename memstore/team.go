@@ -126,7 +126,7 @@ func (r teamReader) UserByEmail(ctx context.Context, email string) (cabinet.User
 }
 
 func (r teamReader) ListUsers(ctx context.Context, p cabinet.Page) ([]cabinet.User, cabinet.Cursor, error) {
-	return page(ctx, r.t.users.Keys(), r.t.users.Get, func(cabinet.User) bool { return true }, p)
+	return page(ctx, r.t.users.View(), r.t.users.Get, func(cabinet.User) bool { return true }, p)
 }
 
 func (r teamReader) Team(ctx context.Context, id cabinet.TeamID) (team.Team, error) {
@@ -152,12 +152,12 @@ func (r teamReader) PersonalTeam(ctx context.Context, owner cabinet.UserID) (tea
 }
 
 func (r teamReader) ListTeams(ctx context.Context, f team.TeamFilter, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
-	ids := r.t.teams.Keys()
+	ids := r.t.teams.View()
 	switch {
 	case f.Member != "":
-		ids = r.t.teamsOf.Members(f.Member)
+		ids = r.t.teamsOf.View(f.Member)
 	case f.PendingLead != "":
-		ids = r.t.pendingOf.Members(f.PendingLead)
+		ids = r.t.pendingOf.View(f.PendingLead)
 	}
 	return page(ctx, ids, r.t.teams.Get, f.Match, p)
 }
@@ -174,14 +174,14 @@ func (r teamReader) Invitation(ctx context.Context, id team.InvitationID) (team.
 }
 
 func (r teamReader) ListInvitations(ctx context.Context, f team.InvitationFilter, p cabinet.Page) ([]team.Invitation, cabinet.Cursor, error) {
-	var ids []team.InvitationID
+	var ids memdb.Keys[team.InvitationID]
 	switch {
 	case f.Team != "":
-		ids = r.t.invsOfTeam.Members(f.Team)
+		ids = r.t.invsOfTeam.View(f.Team)
 	case f.Email != "":
-		ids = r.t.invsOfEmail.Members(cabinet.EmailKey(f.Email))
+		ids = r.t.invsOfEmail.View(cabinet.EmailKey(f.Email))
 	default:
-		ids = r.t.invitations.Keys()
+		ids = r.t.invitations.View()
 	}
 	return page(ctx, ids, r.t.invitations.Get, f.Match, p)
 }
@@ -212,18 +212,18 @@ func (r teamReader) referral(id cabinet.ReferralID) (team.Referral, bool) {
 }
 
 func (r teamReader) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
-	var ids []cabinet.ReferralID
+	var ids memdb.Keys[cabinet.ReferralID]
 	switch {
 	case f.Team != "":
-		ids = r.t.refsOfTeam.Members(f.Team)
+		ids = r.t.refsOfTeam.View(f.Team)
 	case f.Dossier != "":
-		ids = r.t.refsOfDoss.Members(f.Dossier)
+		ids = r.t.refsOfDoss.View(f.Dossier)
 	case f.Referrer != "":
-		ids = r.t.refsBy.Members(f.Referrer)
+		ids = r.t.refsBy.View(f.Referrer)
 	case f.ClientEmail != "":
-		ids = r.t.refsOfEmail.Members(cabinet.EmailKey(f.ClientEmail))
+		ids = r.t.refsOfEmail.View(cabinet.EmailKey(f.ClientEmail))
 	default:
-		ids = r.t.referrals.Keys()
+		ids = r.t.referrals.View()
 	}
 	return page(ctx, ids, r.referral, f.Match, p)
 }
@@ -240,7 +240,7 @@ func (r teamReader) DossierConsent(ctx context.Context, dossier cabinet.DossierI
 }
 
 func (r teamReader) ListDossierConsents(ctx context.Context, f team.ConsentFilter, p cabinet.Page) ([]team.DossierConsent, cabinet.Cursor, error) {
-	return page(ctx, r.t.consents.Keys(), r.t.consents.Get, f.Match, p)
+	return page(ctx, r.t.consents.View(), r.t.consents.Get, f.Match, p)
 }
 
 func (w teamWriter) PutUser(ctx context.Context, u cabinet.User) error {
