@@ -40,8 +40,10 @@
 //     smallest ID.
 //   - Dossier and DraftDossier are created by their manager (every
 //     collaborator may create a dossier and manages it); its family tree,
-//     grants and advisors are the manager's (ACC-1, ACC-2, ACC-9), or the
-//     office admin's when the dossier has no manager.
+//     grants and advisors are the manager's (ACC-1, ACC-2, ACC-9). On a
+//     dossier without manager the office's admin runs these steps, and the
+//     rules refuse the grants and advisors (ACC-1, ACC-9) and the central
+//     persons (ACC-2).
 //   - Team is created by its lead, who invites the members; each accepts
 //     (TEAM-1, TEAM-3). Refer is the referrer's act (TEAM-8: they must
 //     already reach the dossier).
@@ -74,7 +76,8 @@
 // A program, which has no testing.TB, passes Fatal (print the step and its
 // error to standard error and exit with status 1) or Panic (panic with an
 // *Error, which unwraps to the service's error). Should a TB's Fatalf
-// return, the step returns the zero value.
+// return, the step returns the zero value (and, if New itself failed, the
+// Scenario has no kit: later steps panic).
 //
 // A Scenario is for one goroutine at a time (like a testing.T); the kit it
 // holds is safe for concurrent use.
