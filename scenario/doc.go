@@ -16,7 +16,7 @@
 //
 // New wires a kit.Kit over a memstore.Store that runs every Update's function
 // twice (memstore.RunTwice, as the library's own fixtures do), with a
-// cabinet.ManualClock starting at Start (Monday 2 March 2026, 09:00 UTC) and
+// cabinet.ManualClock starting on Monday 2 March 2026, 09:00 UTC, and
 // cabinet.SequentialIDs, so that a scenario prints the same every time. Every
 // event batch is kept in Scenario.Events (a cabinet.EventLog), after the
 // policy engine has applied it and before the sink given with WithEvents.

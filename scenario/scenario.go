@@ -14,9 +14,9 @@ import (
 	"github.com/cabinet-go/cabinet/policy"
 )
 
-// Start is when a scenario's clock starts unless WithStart says otherwise:
-// Monday 2 March 2026, 09:00 UTC.
-var Start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+// defaultStart is when a scenario's clock starts unless WithStart says
+// otherwise.
+func defaultStart() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
 
 // The hosts that run a scenario's host-driven work (cabinet.Host).
 const (
@@ -92,7 +92,8 @@ type config struct {
 // engine.
 func WithStore(store kit.Store) Option { return func(c *config) { c.store = store } }
 
-// WithStart starts the scenario's clock at t instead of Start.
+// WithStart starts the scenario's clock at t instead of Monday 2 March
+// 2026, 09:00 UTC.
 func WithStart(t time.Time) Option { return func(c *config) { c.start = t } }
 
 // WithEvents gives every committed event batch to sink as well, after the
@@ -139,7 +140,7 @@ type Scenario struct {
 // t, or Fatal or Panic in a program. A kit that cannot be built fails tb.
 func New(tb TB, opts ...Option) *Scenario {
 	tb.Helper()
-	c := config{ctx: context.Background(), start: Start}
+	c := config{ctx: context.Background(), start: defaultStart()}
 	for _, o := range opts {
 		o(&c)
 	}

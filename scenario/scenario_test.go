@@ -47,7 +47,7 @@ func office(t *testing.T, opts ...scenario.Option) (*scenario.Scenario, clientgr
 func TestNewDefaults(t *testing.T) {
 	var sink cabinet.EventLog
 	s, o, _ := office(t, scenario.WithEvents(&sink))
-	assert.Equal(t, scenario.Start, s.Clock.Now())
+	assert.Equal(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), s.Clock.Now())
 	assert.Equal(t, cabinet.OfficeID("office_3"), o.ID, "sequential IDs: two users, then the office")
 	assert.Equal(t, s.Events.Names(), sink.Names(), "the host's sink sees every batch the log sees")
 	assert.Contains(t, s.Events.Names(), "clientgroup.office_created")
