@@ -1,8 +1,27 @@
-// Command client-groups tells the story of an office organising its work
-// with client groups (package clientgroup, GRP-1 … GRP-11): admins and
-// standard collaborators, a collaborator group, two client groups, and a
-// dossier moving from one group to the other — showing who gains and who
-// loses access to it.
+// Command client-groups tells the story of seed 003, "Groupes de clients"
+// (package clientgroup, GRP-1 … GRP-11):
+//
+//	"Un groupe de clients est un ensemble de dossiers clients que vous
+//	regroupez afin d'affecter des collaborateurs de bureau à tous ces
+//	dossiers en même temps. De cette manière, vous ne devez pas organiser
+//	l'accès dossier par dossier."
+//
+// At Étude Martin, the admins Alice and Bruno set up a collaborator group
+// (the juniors David and Emma) and two client groups, Successions (Chloé
+// directly, with its own address) and Sociétés (the juniors). Only admins
+// organise groups (GRP-5). "Lors de l'activation d'un dossier, il est
+// conseillé de l'attribuer immédiatement à un groupe de clients": Chloé
+// activates her new dossier into Sociétés in one command (GRP-5 v2); a
+// dossier she activates without a group is reachable by the admins and
+// herself only (GRP-2). Afterwards, moving is for admins: a dossier is in
+// one group at most, and moving it takes it out of the other (GRP-4);
+// several dossiers move in one command (the "Dossiers" multi-select), and
+// a draft never enters a group. The address used to write about a dossier
+// is its manager's, else its group's, else the office's (GRP-7). The
+// active-clients monitor lists dossiers by group, alone or with other
+// filters (GRP-9); a collaborator's groups are edited from their side too
+// (GRP-10). When Chloé leaves the office, every route she had goes with
+// her, and her dossiers lose their manager in the same step (GRP-11 v2).
 //
 // Run it with: go run ./examples/client-groups
 package main
@@ -11,203 +30,167 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
-	"time"
+	"strings"
 
 	"github.com/cabinet-go/cabinet"
-	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
-	"github.com/cabinet-go/cabinet/memstore"
+	"github.com/cabinet-go/cabinet/policy"
+	"github.com/cabinet-go/cabinet/scenario"
 )
 
-// accounts stands in for team.Service (the accounts).
-type accounts map[cabinet.UserID]cabinet.User
-
-func (a accounts) User(_ context.Context, _ cabinet.Tx, id cabinet.UserID) (cabinet.User, error) {
-	u, ok := a[id]
-	if !ok {
-		return cabinet.User{}, cabinet.NotFound("user", id)
-	}
-	return u, nil
-}
-
-// putDossier stands in for access.Service: it writes a dossier record
-// straight into the store.
-func putDossier(ctx context.Context, store *memstore.Store, d access.Dossier) error {
-	_, err := store.UpdateAccess(ctx, func(w access.Writer) error { return w.PutDossier(ctx, d) })
-	return err
-}
-
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
+	s := scenario.New(scenario.Fatal)
+	ctx := s.Context()
+
+	step("Étude Martin: admins Alice and Bruno; Chloé, David and Emma are standard")
+	alice := s.User("Alice")
+	office := s.Office("Étude Martin", alice.ID)
+	bruno := s.Collaborator(office.ID, "Bruno", cabinet.ProfileAdmin)
+	chloe := s.Collaborator(office.ID, "Chloé", cabinet.ProfileStandard)
+	david := s.Collaborator(office.ID, "David", cabinet.ProfileStandard)
+	emma := s.Collaborator(office.ID, "Emma", cabinet.ProfileStandard)
+	people := []cabinet.User{alice, bruno, chloe, david, emma}
+
+	step("A collaborator group and two client groups (GRP-1, GRP-8); only admins organise them (GRP-5)")
+	juniors := s.CollaboratorGroup(office.ID, "Juniors", david.ID, emma.ID)
+	successions := must(s.Groups.CreateClientGroup(ctx, alice.ID, office.ID, "Successions", "successions@etude-martin.example"))
+	societes := s.ClientGroup(office.ID, "Sociétés")
+	s.Assign(successions.ID, chloe.ID)
+	s.AssignGroup(societes.ID, juniors.ID)
+	say("%s: Chloé directly, writes from %s; %s: the %s (David, Emma)", successions.Name, successions.Email, societes.Name, juniors.Name)
+	ask(s, "Can Chloé administer client groups?", chloe.ID, policy.AdministerClientGroups, policy.OfficeResource(office.ID))
+	_, _, err := s.Groups.CreateClientGroup(ctx, chloe.ID, office.ID, "Mes dossiers", "")
+	refused("Chloé creates a client group", err)
+	ask(s, "Can Alice administer client groups?", alice.ID, policy.AdministerClientGroups, policy.OfficeResource(office.ID))
+
+	step("Chloé activates her new dossier straight into Sociétés, in one command (GRP-5 v2)")
+	dupont := s.DraftDossier(office.ID, "Dupont SA", chloe.ID)
+	must(s.Access.Activate(ctx, chloe.ID, dupont.ID, societes.ID))
+	routes(s, alice.ID, dupont.ID, people)
+	ask(s, "Can Emma (a junior) view Dupont SA?", emma.ID, policy.ViewDossier, policy.DossierResource(dupont.ID))
+
+	step("A dossier in no group: the admins and its manager only (GRP-2)")
+	bernard := s.Dossier(office.ID, "Bernard", chloe.ID)
+	routes(s, alice.ID, bernard.ID, people)
+	ask(s, "Can David view Bernard?", david.ID, policy.ViewDossier, policy.DossierResource(bernard.ID))
+
+	step("After activation, moving is for admins; a dossier is in one group at most (GRP-4, GRP-5)")
+	ask(s, "Can Chloé (its manager) move Dupont SA?", chloe.ID, policy.AssignClientGroup, policy.DossierResource(dupont.ID))
+	_, err = s.Groups.MoveDossier(ctx, chloe.ID, dupont.ID, successions.ID)
+	refused("Chloé moves Dupont SA", err)
+	must1(s.Groups.MoveDossier(ctx, bruno.ID, dupont.ID, successions.ID))
+	say("Bruno moves it to %s: it leaves %s in the same step", successions.Name, societes.Name)
+	routes(s, alice.ID, dupont.ID, people)
+
+	step("Several dossiers in one command, one transaction, one event batch (the \"Dossiers\" field)")
+	petit := s.Dossier(office.ID, "Petit", "")
+	garnier := s.Dossier(office.ID, "Garnier", "")
+	must1(s.Groups.MoveDossiers(ctx, alice.ID, []cabinet.DossierID{bernard.ID, petit.ID}, societes.ID))
+	last := s.Events.Batches()[len(s.Events.Batches())-1]
+	say("Alice puts Bernard and Petit into %s: one batch of %d events %v", societes.Name, len(last.Events), eventNames(last))
+	draft := s.DraftDossier(office.ID, "Leroy", chloe.ID)
+	_, err = s.Groups.MoveDossiers(ctx, alice.ID, []cabinet.DossierID{garnier.ID, draft.ID}, successions.ID)
+	refused("Alice puts Garnier and the draft Leroy into Successions", err)
+	s.Place(successions.ID, garnier.ID)
+	say("nothing moved; she puts Garnier alone")
+
+	step("Where to write about a dossier: manager, else group, else office (GRP-7)")
+	for _, d := range []cabinet.DossierID{dupont.ID, garnier.ID, petit.ID} {
+		say("  %-10s → %s", dossierName(s, alice.ID, d), ok(s.Groups.ContactAddress(ctx, alice.ID, d)))
 	}
+
+	step("The active-clients monitor: by group, alone or with other filters (GRP-9)")
+	monitor(s, alice.ID, "group Sociétés", clientgroup.DossierFilter{ClientGroup: societes.ID})
+	monitor(s, alice.ID, "in no group", clientgroup.DossierFilter{Office: office.ID, NoGroup: true})
+	monitor(s, alice.ID, "activated, managed by Chloé", clientgroup.DossierFilter{Office: office.ID, Status: cabinet.DossierActivated, Manager: chloe.ID})
+	monitor(s, alice.ID, "group Successions, activated", clientgroup.DossierFilter{ClientGroup: successions.ID, Status: cabinet.DossierActivated})
+	monitor(s, david.ID, "what David's monitor shows", clientgroup.DossierFilter{Office: office.ID})
+
+	step("From the collaborator's side: David's client groups become Successions only (GRP-10)")
+	must1(s.Groups.SetCollaboratorClientGroups(ctx, alice.ID, office.ID, david.ID, []cabinet.ClientGroupID{successions.ID}))
+	ask(s, "Can David view Garnier (Successions)?", david.ID, policy.ViewDossier, policy.DossierResource(garnier.ID))
+	ask(s, "Can David view Petit (Sociétés, via Juniors)?", david.ID, policy.ViewDossier, policy.DossierResource(petit.ID))
+
+	step("Chloé leaves the office: every route and every manager's right goes with her (GRP-11 v2)")
+	must1(s.Groups.RemoveCollaborator(ctx, alice.ID, office.ID, chloe.ID))
+	routes(s, alice.ID, dupont.ID, people)
+	d := ok(s.Access.Dossier(ctx, alice.ID, dupont.ID))
+	say("Dupont SA has no manager now (%q); its address falls back to %s", d.Manager, ok(s.Groups.ContactAddress(ctx, alice.ID, dupont.ID)))
+	ask(s, "Can Chloé view Bernard, which she managed?", chloe.ID, policy.ViewDossier, policy.DossierResource(bernard.ID))
 }
 
-func run() error {
-	ctx := context.Background()
-	people := []cabinet.UserID{"alice", "bruno", "chloe", "david", "emma"}
-	users := accounts{}
+// routes prints how each of people reaches dossier d (clientgroup.Service.
+// Routes, asked by admin).
+func routes(s *scenario.Scenario, admin cabinet.UserID, d cabinet.DossierID, people []cabinet.User) {
+	var parts []string
 	for _, p := range people {
-		users[p] = cabinet.User{ID: p, DisplayName: string(p), Email: string(p) + "@notaires.example"}
+		r := ok(s.Groups.Routes(s.Context(), admin, p.ID, d))
+		if r.Any() {
+			parts = append(parts, fmt.Sprintf("%s (%s)", p.DisplayName, r))
+		}
 	}
-	store := memstore.New()
-	log := &cabinet.EventLog{}
-	svc := clientgroup.NewService(store, users, access.NewFacts(store),
-		cabinet.WithIDs(&cabinet.SequentialIDs{}),
-		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))),
-		cabinet.WithEvents(log))
+	say("  %s is reached by: %s", dossierName(s, admin, d), strings.Join(parts, ", "))
+}
 
-	step := func(format string, args ...any) { fmt.Printf("\n== "+format+"\n", args...) }
+// monitor prints one listing of the active-clients monitor, as viewer sees it.
+func monitor(s *scenario.Scenario, viewer cabinet.UserID, title string, f clientgroup.DossierFilter) {
+	entries := ok(cabinet.All(s.Context(), func(ctx context.Context, p cabinet.Page) ([]clientgroup.DossierEntry, cabinet.Cursor, error) {
+		return s.Groups.Dossiers(ctx, viewer, f, p)
+	}))
+	var parts []string
+	for _, e := range entries {
+		parts = append(parts, fmt.Sprintf("%s (%s)", dossierName(s, viewer, e.Dossier.ID), e.Dossier.Status))
+	}
+	say("  %-30s %s", title+":", strings.Join(parts, ", "))
+}
 
-	step("Alice creates the office and becomes its first admin")
-	office, _, err := svc.CreateOffice(ctx, "alice", "Étude Martin", "contact@notaires.example")
+// dossierName returns the name of dossier d, as viewer reads it.
+func dossierName(s *scenario.Scenario, viewer cabinet.UserID, d cabinet.DossierID) string {
+	return ok(s.Access.Dossier(s.Context(), viewer, d)).Name
+}
+
+// eventNames returns the names of b's events.
+func eventNames(b cabinet.Batch) []string {
+	out := make([]string, len(b.Events))
+	for i, e := range b.Events {
+		out[i] = e.EventName()
+	}
+	return out
+}
+
+// ask prints a question and the policy engine's decision.
+func ask(s *scenario.Scenario, question string, u cabinet.UserID, a policy.Action, r policy.Resource) {
+	say("%-46s %s", question, s.Check(u, a, r))
+}
+
+func step(title string) { fmt.Printf("\n== %s\n", title) }
+
+func say(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+
+// refused prints a refusal the story expects, and ends the program if the
+// command was accepted.
+func refused(what string, err error) {
+	if err == nil {
+		fail(fmt.Errorf("%s: accepted, but the rules refuse it", what))
+	}
+	say("%s: refused: %v", what, err)
+}
+
+// must ends the program on an unexpected error of a command.
+func must[T any](v T, _ cabinet.Revision, err error) T { return ok(v, err) }
+
+// must1 is must for the commands that return only a revision.
+func must1(_ cabinet.Revision, err error) { ok(0, err) }
+
+// ok ends the program on an unexpected error of a read.
+func ok[T any](v T, err error) T {
 	if err != nil {
-		return err
+		fail(err)
 	}
-	fmt.Printf("office %s %q, general address %s\n", office.ID, office.Name, office.Email)
+	return v
+}
 
-	step("Alice adds Bruno as admin, Chloé, David and Emma as standard collaborators")
-	if _, _, err := svc.AddCollaborator(ctx, "alice", office.ID, "bruno", cabinet.ProfileAdmin); err != nil {
-		return err
-	}
-	for _, p := range []cabinet.UserID{"chloe", "david", "emma"} {
-		if _, _, err := svc.AddCollaborator(ctx, "alice", office.ID, p, cabinet.ProfileStandard); err != nil {
-			return err
-		}
-	}
-
-	step("A collaborator group and two client groups")
-	juniors, _, err := svc.CreateCollaboratorGroup(ctx, "alice", office.ID, "Juniors")
-	if err != nil {
-		return err
-	}
-	for _, p := range []cabinet.UserID{"david", "emma"} {
-		if _, _, err := svc.AddMember(ctx, "alice", juniors.ID, p); err != nil {
-			return err
-		}
-	}
-	estates, _, err := svc.CreateClientGroup(ctx, "alice", office.ID, "Estates", "estates@notaires.example")
-	if err != nil {
-		return err
-	}
-	companies, _, err := svc.CreateClientGroup(ctx, "bruno", office.ID, "Companies", "")
-	if err != nil {
-		return err
-	}
-	if _, _, err := svc.AssignCollaborator(ctx, "alice", estates.ID, "chloe"); err != nil {
-		return err
-	}
-	if _, _, err := svc.AssignCollaboratorGroup(ctx, "alice", companies.ID, juniors.ID); err != nil {
-		return err
-	}
-	fmt.Printf("%s: Chloé directly; %s: the %s group (David, Emma)\n", estates.Name, companies.Name, juniors.Name)
-
-	step("Chloé (standard) tries to create a client group")
-	_, _, err = svc.CreateClientGroup(ctx, "chloe", office.ID, "Mine", "")
-	fmt.Println("refused:", err)
-
-	for _, d := range []access.Dossier{
-		{ID: "dossier_dupont", Office: office.ID, Name: "Dupont", Status: cabinet.DossierActivated},
-		{ID: "dossier_draft", Office: office.ID, Name: "Draft", Status: cabinet.DossierDraft},
-	} {
-		if err := putDossier(ctx, store, d); err != nil {
-			return err
-		}
-	}
-
-	who := func(d cabinet.DossierID) (map[cabinet.UserID]cabinet.Routes, error) {
-		out := map[cabinet.UserID]cabinet.Routes{}
-		for _, p := range people {
-			r, err := svc.Routes(ctx, "alice", p, d)
-			if err != nil {
-				return nil, err
-			}
-			out[p] = r
-		}
-		return out, nil
-	}
-	show := func(d cabinet.DossierID, before map[cabinet.UserID]cabinet.Routes) (map[cabinet.UserID]cabinet.Routes, error) {
-		now, err := who(d)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range people {
-			mark := ""
-			switch {
-			case before != nil && !before[p].Any() && now[p].Any():
-				mark = "  <- gains access"
-			case before != nil && before[p].Any() && !now[p].Any():
-				mark = "  <- loses access"
-			}
-			fmt.Printf("  %-6s %s%s\n", p, now[p], mark)
-		}
-		addr, err := svc.ContactAddress(ctx, "alice", d)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Println("  write to:", addr)
-		return now, nil
-	}
-
-	step("The Dupont dossier is activated, in no client group (GRP-2)")
-	r, err := show("dossier_dupont", nil)
-	if err != nil {
-		return err
-	}
-
-	step("Alice puts it into %s", estates.Name)
-	if _, err := svc.MoveDossier(ctx, "alice", "dossier_dupont", estates.ID); err != nil {
-		return err
-	}
-	if r, err = show("dossier_dupont", r); err != nil {
-		return err
-	}
-
-	step("Bruno moves it to %s: it leaves %s in the same step (GRP-4)", companies.Name, estates.Name)
-	if _, err := svc.MoveDossier(ctx, "bruno", "dossier_dupont", companies.ID); err != nil {
-		return err
-	}
-	if r, err = show("dossier_dupont", r); err != nil {
-		return err
-	}
-
-	step("A draft dossier cannot be put into a group (GRP-5)")
-	_, err = svc.MoveDossier(ctx, "alice", "dossier_draft", estates.ID)
-	fmt.Println("refused:", err)
-
-	step("Emma leaves the office: every internal route she had is gone (GRP-11)")
-	if _, err := svc.RemoveCollaborator(ctx, "alice", office.ID, "emma"); err != nil {
-		return err
-	}
-	if _, err = show("dossier_dupont", r); err != nil {
-		return err
-	}
-
-	step("Dossiers of %s (GRP-9)", companies.Name)
-	for e, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.DossierEntry, cabinet.Cursor, error) {
-		return svc.Dossiers(ctx, "alice", clientgroup.DossierFilter{ClientGroup: companies.ID, Status: cabinet.DossierActivated}, p)
-	}) {
-		if err != nil {
-			return err
-		}
-		fmt.Printf("  %s (%s)\n", e.Dossier.ID, e.Dossier.Status)
-	}
-
-	step("Events published")
-	names := log.Names()
-	counts := map[string]int{}
-	for _, n := range names {
-		counts[n]++
-	}
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		fmt.Printf("  %-48s x%d\n", k, counts[k])
-	}
-	return nil
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "client-groups:", err)
+	os.Exit(1)
 }

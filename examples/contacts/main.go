@@ -1,8 +1,22 @@
-// Command contacts tells the story of package contact: an office adds a
-// client, a partner with a new company and a lead; invites the client, who
-// creates an account; sells a unit to one of the two leads attached to it,
-// who becomes a client while the other stays a lead; and a collaborator
-// impersonates the client to show the portal, then stops.
+// Command contacts tells the story of seed 002, the contact list of a
+// real-estate and advisory office (package contact, CON-1 … CON-7):
+//
+//	"La première chose à faire pour permettre à vos clients d'accéder à la
+//	plateforme est de les ajouter en tant que contact."
+//
+// Alice, the admin of Riverside, adds a client (first name, last name and
+// email required; status "Ajouté": no platform access yet), partners in a
+// company — one created on the spot, so that the company's overview shows
+// who works together and on which projects and decisions — and leads, which
+// need a name only. Only existing contacts are used: a lead cannot join a
+// project, only leads go on a unit in sales (CON-4), and the sale names its
+// buyer, who becomes a client while the other lead stays a lead (CON-5 v2).
+// The client is invited; when she signs up — to see the dossier her advisor
+// Bob granted her — her contact, her grant and her dossier are one story:
+// Bob links the contact to the dossier and to her person in its family tree.
+// Last, impersonation ("Imiter"): Bob sees the portal through Ann's eyes —
+// only seeing, never acting (CON-6 v2) — stops, starts again, and his
+// session ends the moment he leaves the office.
 //
 // Run it with: go run ./examples/contacts
 package main
@@ -11,211 +25,164 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
-	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/contact"
-	"github.com/cabinet-go/cabinet/memstore"
+	"github.com/cabinet-go/cabinet/policy"
+	"github.com/cabinet-go/cabinet/scenario"
 )
 
-const office cabinet.OfficeID = "office_riverside"
+// mailer is the host's event sink: it prints what it would send.
+type mailer struct{}
 
-// directory stands in for clientgroup.Service: alice is the office's admin.
-type directory struct{}
-
-func (directory) Profile(_ context.Context, _ cabinet.Tx, o cabinet.OfficeID, u cabinet.UserID) (cabinet.Profile, error) {
-	if o == office && u == "alice" {
-		return cabinet.ProfileAdmin, nil
+func (mailer) Publish(_ context.Context, b cabinet.Batch) {
+	for _, e := range b.Events {
+		switch e := e.(type) {
+		case contact.ContactInvited:
+			say("    ✉ platform invitation sent to %s (resent: %v)", e.Email, e.Resent)
+		case contact.ContactActivated:
+			say("    ↔ contact %s is now active, linked to account %s", e.Contact, e.User)
+		}
 	}
-	return cabinet.ProfileInvalid, cabinet.NotFound("collaborator", u)
-}
-
-func (directory) CollaboratorSince(_ context.Context, _ cabinet.Tx, o cabinet.OfficeID, u cabinet.UserID) (time.Time, error) {
-	if o == office && u == "alice" {
-		return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), nil
-	}
-	return time.Time{}, cabinet.NotFound("collaborator", u)
-}
-
-func (directory) ReachesDossier(context.Context, cabinet.Tx, cabinet.UserID, cabinet.DossierID) (bool, error) {
-	return false, nil
-}
-
-// dossiers stands in for access.Facts: this story links no contact to a
-// dossier (package kit wires the real facts).
-type dossiers struct{}
-
-func (dossiers) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
-	return cabinet.DossierFacts{}, cabinet.NotFound("dossier", id)
-}
-
-func (dossiers) PersonDossier(_ context.Context, _ cabinet.Tx, id access.PersonID) (cabinet.DossierID, error) {
-	return "", cabinet.NotFound("person", id)
-}
-
-// accounts stands in for team.Service: nobody has an account yet.
-type accounts struct{}
-
-func (accounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
-	return cabinet.User{}, cabinet.NotFound("user", email)
 }
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
-	}
-}
+	s := scenario.New(scenario.Fatal, scenario.WithEvents(mailer{}))
+	ctx := s.Context()
+	alice := s.User("Alice")
+	office := s.Office("Riverside", alice.ID)
+	bob := s.Collaborator(office.ID, "Bob", cabinet.ProfileStandard)
 
-func run() error {
-	ctx := context.Background()
-	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	log := &cabinet.EventLog{}
-	store := memstore.New()
-	svc := contact.NewService(store, directory{}, accounts{}, dossiers{},
-		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(log))
-	const alice cabinet.UserID = "alice"
+	step("Nouveau client: first name, last name and email are required (CON-1)")
+	_, _, err := s.Contacts.CreateContact(ctx, alice.ID, office.ID, contact.KindClient, contact.Fields{FirstName: "Ann", LastName: "Lee"})
+	refused("Ann Lee without an email", err)
+	ann := s.Contact(office.ID, contact.KindClient, "Ann", "Lee")
+	say("%s %s is a %s, status %q: no platform access yet", ann.ID, ann.Name(), ann.Kind, ann.Status)
+	_, _, err = s.Contacts.CreateContact(ctx, bob.ID, office.ID, contact.KindPartner, contact.Fields{FirstName: "Annie", LastName: "Lee", Email: "ANN.LEE@example.com"})
+	refused("a second contact with Ann's email", err)
 
-	step := func(title string) {
-		fmt.Printf("\n== %s\n", title)
-		log.Reset()
-	}
-	events := func() {
-		for _, e := range log.Events() {
-			fmt.Printf("   event %s %+v\n", e.EventName(), e)
-		}
+	step("Nouveau partenaire, in a company, existing or created on the spot (CON-2)")
+	pat := must(s.Contacts.CreateContact(ctx, alice.ID, office.ID, contact.KindPartner, contact.Fields{
+		FirstName: "Pat", LastName: "Ng", Email: "pat@ng-notaires.example", NewCompany: "Ng Notaires"}))
+	kim := must(s.Contacts.CreateContact(ctx, alice.ID, office.ID, contact.KindPartner, contact.Fields{
+		FirstName: "Kim", LastName: "Ng", Email: "kim@ng-notaires.example", Company: pat.Company}))
+	park := must(s.Contacts.CreateProject(ctx, alice.ID, office.ID, "Résidence du Parc"))
+	must(s.Contacts.AddProjectPartner(ctx, alice.ID, park.ID, pat.ID))
+	notaryChoice := must(s.Contacts.CreateDecision(ctx, alice.ID, office.ID, "Choice of notary"))
+	must(s.Contacts.AddDecisionPartner(ctx, alice.ID, notaryChoice.ID, pat.ID))
+	must(s.Contacts.AddDecisionPartner(ctx, alice.ID, notaryChoice.ID, kim.ID))
+	ov := ok(s.Contacts.CompanyOverview(ctx, bob.ID, pat.Company))
+	say("company %q, its partners and what they work on together:", ov.Company.Name)
+	for _, p := range ov.Partners {
+		say("  %-7s projects %v, decisions %v", p.Partner.Name(), names(p.Projects, func(p contact.Project) string { return p.Name }),
+			names(p.Decisions, func(d contact.Decision) string { return d.Title }))
 	}
 
-	step("Alice adds a client (first name, last name and email are required, CON-1)")
-	ann, _, err := svc.CreateContact(ctx, alice, office, contact.KindClient,
-		contact.Fields{FirstName: "Ann", LastName: "Lee", Email: "ann.lee@example.com"})
-	if err != nil {
-		return err
-	}
-	fmt.Printf("%s %s is a %s, status %q: no platform access yet\n", ann.ID, ann.Name(), ann.Kind, ann.Status)
-	events()
+	step("Nouveau prospect: a name is enough (CON-3); only existing contacts are used (CON-4)")
+	leo := s.Contact(office.ID, contact.KindLead, "Leo", "Ray")
+	mia := s.Contact(office.ID, contact.KindLead, "Mia", "Fox")
+	say("%s and %s are %ss", leo.Name(), mia.Name(), leo.Kind)
+	_, _, err = s.Contacts.AddProjectPartner(ctx, alice.ID, park.ID, leo.ID)
+	refused("Leo, a lead, on the project", err)
+	unit := must(s.Contacts.CreateUnit(ctx, bob.ID, office.ID, "Lot B12"))
+	_, _, err = s.Contacts.AttachLead(ctx, bob.ID, unit.ID, pat.ID)
+	refused("Pat, a partner, on the unit", err)
+	must(s.Contacts.AttachLead(ctx, bob.ID, unit.ID, leo.ID))
+	must(s.Contacts.AttachLead(ctx, bob.ID, unit.ID, mia.ID))
 
-	step("Alice adds a partner in a company created on the spot (CON-2)")
-	pat, _, err := svc.CreateContact(ctx, alice, office, contact.KindPartner,
-		contact.Fields{FirstName: "Pat", LastName: "Ng", Email: "pat@notaires.example", NewCompany: "Notaires & Co"})
-	if err != nil {
-		return err
-	}
-	ov, err := svc.CompanyOverview(ctx, alice, pat.Company)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("company %s %q lists %d partner(s): %s\n", ov.Company.ID, ov.Company.Name, len(ov.Partners), ov.Partners[0].Partner.Name())
-	events()
+	step("The unit is sold to Leo: he becomes a client, Mia stays a lead (CON-5 v2)")
+	unit = must(s.Contacts.MarkUnitSold(ctx, bob.ID, unit.ID, []cabinet.ContactID{leo.ID}))
+	leo, mia = ok(s.Contacts.Contact(ctx, bob.ID, leo.ID)), ok(s.Contacts.Contact(ctx, bob.ID, mia.ID))
+	say("%s is %s; %s is now a %s (status %s), %s still a %s", unit.Name, unit.Status, leo.Name(), leo.Kind, leo.Status, mia.Name(), mia.Kind)
 
-	step("Alice adds two leads: names only (CON-3)")
-	leo, _, err := svc.CreateContact(ctx, alice, office, contact.KindLead, contact.Fields{FirstName: "Leo", LastName: "Ray"})
-	if err != nil {
-		return err
-	}
-	mia, _, err := svc.CreateContact(ctx, alice, office, contact.KindLead, contact.Fields{FirstName: "Mia", LastName: "Fox"})
-	if err != nil {
-		return err
-	}
-	fmt.Printf("%s %s and %s %s are %ss\n", leo.ID, leo.Name(), mia.ID, mia.Name(), leo.Kind)
+	step("Ann is invited, and signs up to see the dossier Bob granted her: one story (CON-1)")
+	ann = must(s.Contacts.InviteContact(ctx, alice.ID, ann.ID))
+	say("%s is %s", ann.Name(), ann.Status)
+	d := s.Dossier(office.ID, "Famille Lee", bob.ID)
+	holder := s.Person(d.ID, "Ann Lee", access.RelationHolder)
+	say("Bob opens her dossier %q and grants her, its holder, read_write; she signs up at %s:", d.Name, ann.Email)
+	grant := s.Grant(holder.ID, access.LevelReadWrite)
+	ann = must(s.Contacts.LinkContact(ctx, bob.ID, ann.ID, d.ID, holder.ID))
+	say("%s is %s, her grant %s; Bob links her contact to %q and to its holder: linked %v",
+		ann.Name(), ann.Status, grant.State(), d.Name, ann.Dossier == d.ID && ann.Person == holder.ID)
 
-	step("A second contact with Ann's email, in another case, is refused (CON-7)")
-	_, _, err = svc.CreateContact(ctx, alice, office, contact.KindPartner,
-		contact.Fields{FirstName: "Anne", LastName: "Other", Email: "ANN.LEE@example.com"})
-	fmt.Println("refused:", err)
+	step("Imiter: Bob sees what Ann sees, and nothing more (CON-6 v2)")
+	ask(s, policy.User(bob.ID), "Can Bob impersonate Pat (only added)?", policy.ImpersonateContact, policy.ContactResource(pat.ID))
+	_, _, err = s.Contacts.StartImpersonation(ctx, bob.ID, pat.ID)
+	refused("Bob impersonates Pat", err)
+	ask(s, policy.User(bob.ID), "Can Bob impersonate Ann?", policy.ImpersonateContact, policy.ContactResource(ann.ID))
+	session := must(s.Contacts.StartImpersonation(ctx, bob.ID, ann.ID))
+	as := policy.Impersonating(session.ID)
+	say("session %s: decisions are Ann's (%s), Bob recorded as the actor; it expires %s", session.ID, session.ContactUser, session.ExpiresAt.Format("15:04"))
+	ask(s, as, "As Ann: view her dossier?", policy.ViewDossier, policy.DossierResource(d.ID))
+	ask(s, as, "As Ann: edit its family structure?", policy.EditSection, policy.SectionResource(d.ID, access.SectionFamilyStructure))
+	must(s.Contacts.StopImpersonation(ctx, bob.ID, session.ID))
+	_, err = s.Contacts.ResolveSession(ctx, bob.ID, session.ID)
+	refused("after Arrêter imitation, the session resolves", err)
 
-	step("Alice invites Ann (added → invited, CON-1)")
-	ann, _, err = svc.InviteContact(ctx, alice, ann.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("%s is %s; the host sends the invitation:\n", ann.Name(), ann.Status)
-	events()
-
-	step("Ann creates her account (team.Service tells its AccountListeners)")
-	clock.Advance(2 * time.Hour)
-	if err := signUp(ctx, store, svc, cabinet.User{ID: "user_ann", Email: "ann.lee@example.com"}); err != nil {
-		return err
-	}
-	ann, _ = svc.Contact(ctx, alice, ann.ID)
-	fmt.Printf("%s is %s, linked to %s\n", ann.Name(), ann.Status, ann.User)
-	events()
-
-	step("A unit in sales: Leo and Mia are attached (only existing leads, CON-4); it is sold to Leo (CON-5)")
-	unit, _, err := svc.CreateUnit(ctx, alice, office, "Riverside 3B")
-	if err != nil {
-		return err
-	}
-	for _, l := range []cabinet.ContactID{leo.ID, mia.ID} {
-		if _, _, err := svc.AttachLead(ctx, alice, unit.ID, l); err != nil {
-			return err
-		}
-	}
-	_, _, err = svc.AttachLead(ctx, alice, unit.ID, pat.ID)
-	fmt.Println("attaching the partner is refused:", err)
-	if _, _, err := svc.SetUnitStatus(ctx, alice, unit.ID, contact.UnitStatusReserved); err != nil {
-		return err
-	}
-	_, _, err = svc.MarkUnitSold(ctx, alice, unit.ID, nil)
-	fmt.Println("a sale must name its buyers:", err)
-	log.Reset()
-	if _, _, err := svc.MarkUnitSold(ctx, alice, unit.ID, []cabinet.ContactID{leo.ID}); err != nil {
-		return err
-	}
-	leo, _ = svc.Contact(ctx, alice, leo.ID)
-	mia, _ = svc.Contact(ctx, alice, mia.ID)
-	fmt.Printf("%s is now a %s with status %q (it needs an email before it can be invited); %s stays a %s\n",
-		leo.Name(), leo.Kind, leo.Status, mia.Name(), mia.Kind)
-	events()
-	_, _, err = svc.MarkUnitSold(ctx, alice, unit.ID, []cabinet.ContactID{mia.ID})
-	fmt.Println("selling it twice is refused:", err)
-
-	step("Impersonation (CON-6): Pat is only added, so Alice cannot impersonate Pat")
-	_, _, err = svc.StartImpersonation(ctx, alice, pat.ID)
-	fmt.Println("refused:", err)
-
-	step("Alice impersonates Ann to show her the client portal")
-	s, _, err := svc.StartImpersonation(ctx, alice, ann.ID)
-	if err != nil {
-		return err
-	}
-	sub, err := svc.ResolveSession(ctx, alice, s.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("session %s: decisions are taken as contact %s (user %s), actor %s recorded; expires %s\n",
-		s.ID, sub.Contact, sub.User, sub.Actor, s.ExpiresAt.Format(time.RFC3339))
-	events()
-
-	step("Alice stops: she is herself again")
-	clock.Advance(10 * time.Minute)
-	if _, _, err := svc.StopImpersonation(ctx, alice, s.ID); err != nil {
-		return err
-	}
-	_, err = svc.ResolveSession(ctx, alice, s.ID)
-	fmt.Println("the session no longer resolves:", err)
-	events()
+	step("A session ends as soon as its collaborator leaves the office (CON-6 v2)")
+	session = must(s.Contacts.StartImpersonation(ctx, bob.ID, ann.ID))
+	as = policy.Impersonating(session.ID)
+	subject := ok(s.Contacts.ResolveSession(ctx, bob.ID, session.ID))
+	say("Bob impersonates Ann again: contact %s, actor %s", subject.Contact, subject.Actor)
+	must1(s.Groups.RemoveCollaborator(ctx, alice.ID, office.ID, bob.ID))
+	say("Alice removes Bob from the office")
+	_, err = s.Contacts.ResolveSession(ctx, bob.ID, session.ID)
+	refused("Bob's session resolves", err)
+	ask(s, as, "As Ann, through Bob's ended session: view?", policy.ViewDossier, policy.DossierResource(d.ID))
 
 	step("The contact list")
-	list, _, err := svc.Contacts(ctx, alice, contact.ContactFilter{Office: office}, cabinet.Page{})
-	if err != nil {
-		return err
-	}
+	list := ok(cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]contact.Contact, cabinet.Cursor, error) {
+		return s.Contacts.Contacts(ctx, alice.ID, contact.ContactFilter{Office: office.ID}, p)
+	}))
 	for _, c := range list {
-		fmt.Printf("  %-10s %-8s %-8s %-24s %s\n", c.ID, c.Kind, c.Status, strings.TrimSpace(c.Email), c.Name())
+		say("  %-8s %-8s %-24s %s", c.Kind, c.Status, c.Email, c.Name())
 	}
-	return nil
 }
 
-// signUp stands in for the account service: it links what waited for u's
-// email inside one transaction, as team.Service.CreateUser does for every
-// package when they are wired together (package kit).
-func signUp(ctx context.Context, store *memstore.Store, svc cabinet.AccountListener, u cabinet.User) error {
-	_, err := store.UpdateContacts(ctx, func(w contact.Writer) error {
-		_, err := svc.AccountCreated(ctx, w.Tx(), u)
-		return err
-	})
-	return err
+// names returns the name of each record.
+func names[T any](records []T, name func(T) string) []string {
+	out := make([]string, len(records))
+	for i, r := range records {
+		out[i] = name(r)
+	}
+	return out
+}
+
+// ask prints a question and the policy engine's decision for subject.
+func ask(s *scenario.Scenario, subject policy.Subject, question string, a policy.Action, r policy.Resource) {
+	say("%-44s %s", question, ok(s.Policy.Check(s.Context(), subject, a, r)))
+}
+
+func step(title string) { fmt.Printf("\n== %s\n", title) }
+
+func say(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+
+// refused prints a refusal the story expects, and ends the program if the
+// command was accepted.
+func refused(what string, err error) {
+	if err == nil {
+		fail(fmt.Errorf("%s: accepted, but the rules refuse it", what))
+	}
+	say("%s: refused: %v", what, err)
+}
+
+// must ends the program on an unexpected error of a command.
+func must[T any](v T, _ cabinet.Revision, err error) T { return ok(v, err) }
+
+// must1 is must for the commands that return only a revision.
+func must1(_ cabinet.Revision, err error) { ok(0, err) }
+
+// ok ends the program on an unexpected error of a read.
+func ok[T any](v T, err error) T {
+	if err != nil {
+		fail(err)
+	}
+	return v
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "contacts:", err)
+	os.Exit(1)
 }

@@ -1,185 +1,199 @@
-// Command joint-application tells the story of a rental application with a
-// tenant and a guarantor (package procedure, PROC-1 … PROC-7): the office
-// starts its free trial of contributor roles, configures the procedure,
-// splits the documents between the two roles, opens a case, invites the
-// guarantor with her contact details, and the guarantor sees and acts on
-// only her own items and none of the tenant's details — even after the
-// trial has ended — while the office's staff see every seat and review
-// every item.
+// Command joint-application tells the story of seed 004, "Créer des
+// procédures jointes (Multi-destinataires)" (package procedure, PROC-1 …
+// PROC-7):
 //
-// The office directory, the dossier and the accounts come from small
-// stand-ins here; in a real host they are clientgroup.Service,
-// access.Service and team.Service.
+//	"Certaines procédures peuvent demander la contribution de plusieurs
+//	clients ou contacts. Il s'agit par exemple de procédures telles qu'une
+//	demande de colocation […] Les contributeurs ne verront que les éléments
+//	qui leurs sont attribués."
+//
+// Agence Martin prepares a rental application ("Demande de location":
+// Locataire, then Garant). Contributor roles are a premium option, so Alice,
+// the admin, starts the free 7-day trial (PROC-1), adds the guarantor's role
+// with its permissions (PROC-2, PROC-4) and splits the documents between the
+// two roles (PROC-3). Marc, who manages Tom's dossier, opens the case for
+// Tom and invites Gina as guarantor with her name, email and phone, ticking
+// "Notifier le destinataire" (PROC-5, PROC-6); he sees which seats are
+// filled and who was notified when. Gina signs up: she sees her seat and
+// her role's items only, nothing of Tom (PROC-3 v2), and may upload but not
+// submit. Tom submits his payslips; Marc, staff, sees every item and reviews
+// them — rejected with a comment, then accepted (PROC-7 v2). When the trial
+// ends, no new role can be configured but Gina keeps what she had; once the
+// office is on Platinum, a co-tenant role is added and filled from an
+// existing contact of the office, silently this time.
+//
+// Run it with: go run ./examples/joint-application
 package main
 
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/contact"
-	"github.com/cabinet-go/cabinet/memstore"
+	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/procedure"
+	"github.com/cabinet-go/cabinet/scenario"
 )
 
-// directory stands in for clientgroup, access, team and contact.
-type directory struct {
-	accounts map[string]cabinet.User
-}
+// mailer is the host's event sink: it prints what it would send.
+type mailer struct{}
 
-func (directory) Profile(_ context.Context, _ cabinet.Tx, office cabinet.OfficeID, user cabinet.UserID) (cabinet.Profile, error) {
-	if office == "office_martin" && user == "alice" {
-		return cabinet.ProfileAdmin, nil
+func (mailer) Publish(_ context.Context, b cabinet.Batch) {
+	for _, e := range b.Events {
+		switch e := e.(type) {
+		case procedure.ContributorInvited:
+			say("    ✉ contributor invitation sent to %s (notify ticked: %v)", e.Contributor.Email, e.NotifyTicked)
+		case procedure.ContributorAddedSilently:
+			say("    · %s added without notification", e.Contributor.Email)
+		}
 	}
-	return cabinet.ProfileInvalid, cabinet.NotFound("collaborator", user)
-}
-
-func (directory) ReachesDossier(_ context.Context, _ cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
-	return user == "alice" && dossier == "dossier_tom", nil
-}
-
-func (directory) DossierFacts(_ context.Context, _ cabinet.Tx, id cabinet.DossierID) (cabinet.DossierFacts, error) {
-	if id != "dossier_tom" {
-		return cabinet.DossierFacts{}, cabinet.NotFound("dossier", id)
-	}
-	return cabinet.DossierFacts{ID: id, Office: "office_martin", Status: cabinet.DossierActivated, Manager: "alice"}, nil
-}
-
-func (d directory) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (cabinet.User, error) {
-	if u, ok := d.accounts[cabinet.EmailKey(email)]; ok {
-		return u, nil
-	}
-	return cabinet.User{}, cabinet.NotFound("user", email)
-}
-
-func (directory) Contact(_ context.Context, _ cabinet.Tx, id cabinet.ContactID) (contact.Contact, error) {
-	return contact.Contact{}, cabinet.NotFound("contact", id)
 }
 
 func main() {
-	ctx := context.Background()
-	clock := cabinet.NewManualClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
-	events := &cabinet.EventLog{}
-	dir := directory{accounts: map[string]cabinet.User{"tom@example.com": {ID: "tom", Email: "tom@example.com"}}}
-	store := memstore.New()
-	svc := procedure.NewService(store, dir, dir, dir, dir,
-		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(events))
+	s := scenario.New(scenario.Fatal, scenario.WithStart(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)), scenario.WithEvents(mailer{}))
+	ctx := s.Context()
+	alice := s.User("Alice")
+	office := s.Office("Agence Martin", alice.ID)
+	marc := s.Collaborator(office.ID, "Marc", cabinet.ProfileStandard)
+	tom := s.User("Tom Bernard")
+	d := s.Dossier(office.ID, "Tom Bernard", marc.ID)
 
-	step := func(format string, args ...any) { fmt.Printf("• "+format+"\n", args...) }
-	check := func(err error) {
-		if err != nil {
-			panic(err)
+	step("Étape 1: the procedure and its contributor roles, a premium option (PROC-1, PROC-2)")
+	p := s.Procedure(office.ID, "Demande de location", "Locataire")
+	guarantorPerms := procedure.PermissionsOf(procedure.PermView, procedure.PermUpload, procedure.PermComment)
+	_, _, err := s.Procedures.AddRole(ctx, alice.ID, p.ID, "Garant", guarantorPerms)
+	refused("Alice adds a Garant role on the standard plan", err)
+	plan := must(s.Procedures.StartTrial(ctx, alice.ID, office.ID))
+	say("Alice starts the free trial; it ends %s", plan.TrialEndsAt().Format("2 Jan 2006 15:04"))
+	ask(s, "Can Alice configure roles now?", alice.ID, policy.ConfigureRoles, policy.ProcedureResource(p.ID))
+	guarantor := must(s.Procedures.AddRole(ctx, alice.ID, p.ID, "Garant", guarantorPerms))
+	say("role %q: %s (no submit)", guarantor.Name, guarantor.Permissions)
+
+	step("Étape 2: each document item to its role (PROC-3)")
+	idCard := s.Item(p.ID, "Pièce d'identité", "")
+	payslips := s.Item(p.ID, "Trois derniers bulletins de salaire", "")
+	gIDCard := s.Item(p.ID, "Pièce d'identité du garant", guarantor.ID)
+	gTax := s.Item(p.ID, "Avis d'imposition du garant", guarantor.ID)
+	for _, it := range []procedure.Item{idCard, payslips, gIDCard, gTax} {
+		role := "Locataire"
+		if it.Role == guarantor.ID {
+			role = guarantor.Name
 		}
+		say("  %-38s → %s", it.Name, role)
 	}
 
-	fmt.Println("Agence Martin prepares a joint rental application.")
-	p, _, err := svc.CreateProcedure(ctx, "alice", "office_martin", "Rental application", "Tenant")
-	check(err)
-	step("Alice (admin) created the procedure %q with the main recipient role %q.", p.Name, p.MainRole().Name)
+	step("Étape 3: Marc opens the case in Tom's dossier and invites the guarantor (PROC-5, PROC-6)")
+	c := s.Case(p.ID, d.ID, tom)
+	must(s.Procedures.InviteContributor(ctx, marc.ID, c.ID, guarantor.ID,
+		procedure.Invitee{Name: "Gina Moreau", Email: "gina.moreau@example.com", Phone: "06 12 34 56 78"}, true))
+	seats(s, marc.ID, c.ID)
+	_, _, err = s.Procedures.InviteContributor(ctx, marc.ID, c.ID, guarantor.ID, procedure.Invitee{Email: "georges@example.com"}, true)
+	refused("a second guarantor", err)
+	gina := s.SignUp("Gina Moreau", "gina.moreau@example.com")
+	say("Gina signs up: her seat is linked to her account")
 
-	_, _, err = svc.AddRole(ctx, "alice", p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
-	step("Adding a guarantor role on the standard plan: %v", err)
+	step("Contributors see only their own items, and nothing of the others (PROC-3 v2)")
+	view(s, tom.ID, c.ID)
+	view(s, gina.ID, c.ID)
+	ask(s, "Can Gina view the tenant's payslips?", gina.ID, policy.ViewItem, policy.ItemResource(c.ID, payslips.ID))
+	ask(s, "Can Gina upload her tax notice?", gina.ID, policy.UploadItem, policy.ItemResource(c.ID, gTax.ID))
+	_, err = s.Procedures.Case(ctx, gina.ID, c.ID)
+	refused("Gina reads the whole case", err)
+	_, _, err = s.Procedures.Upload(ctx, gina.ID, c.ID, payslips.ID, "bulletins.pdf")
+	refused("Gina uploads to the tenant's payslips", err)
+	must(s.Procedures.Upload(ctx, gina.ID, c.ID, gTax.ID, "avis-imposition.pdf"))
+	must(s.Procedures.Comment(ctx, gina.ID, c.ID, gTax.ID, "Avis 2025, sur les revenus 2024."))
+	say("Gina uploads avis-imposition.pdf and comments on it")
+	ask(s, "Can Gina submit it?", gina.ID, policy.SubmitItem, policy.ItemResource(c.ID, gTax.ID))
+	_, _, err = s.Procedures.Submit(ctx, gina.ID, c.ID, gTax.ID)
+	refused("Gina submits it", err)
 
-	plan, _, err := svc.StartTrial(ctx, "alice", "office_martin")
-	check(err)
-	step("Alice started the free trial; it ends at %s.", plan.TrialEndsAt().Format(time.RFC3339))
+	step("Staff see every item and review it (PROC-7 v2)")
+	must(s.Procedures.Upload(ctx, tom.ID, c.ID, payslips.ID, "bulletins-fev-mars.pdf"))
+	must(s.Procedures.Submit(ctx, tom.ID, c.ID, payslips.ID))
+	say("Tom uploads his payslips and submits")
+	iv := ok(s.Procedures.CaseItem(ctx, marc.ID, c.ID, gTax.ID))
+	say("Marc sees %q: %d document(s), %d comment(s)", iv.Item.Name, len(iv.State.Documents), len(iv.State.Comments))
+	st := must(s.Procedures.ReviewItem(ctx, marc.ID, c.ID, payslips.ID, procedure.VerdictRejected, "Il manque le bulletin de janvier."))
+	say("Marc rejects the payslips (%q): the item is reopened (submitted: %v)", st.Reviews[len(st.Reviews)-1].Comment, st.Submitted())
+	must(s.Procedures.Upload(ctx, tom.ID, c.ID, payslips.ID, "bulletin-janvier.pdf"))
+	must(s.Procedures.Submit(ctx, tom.ID, c.ID, payslips.ID))
+	st = must(s.Procedures.ReviewItem(ctx, marc.ID, c.ID, payslips.ID, procedure.VerdictAccepted, ""))
+	say("Tom adds January and submits again; Marc accepts: accepted %v, %d document(s)", st.Accepted(), len(st.Documents))
 
-	g, _, err := svc.AddRole(ctx, "alice", p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
-	check(err)
-	step("Role %q added with permissions %s.", g.Name, g.Permissions)
+	step("The trial ends: no new role, but existing contributors keep what they had (PROC-1)")
+	s.Clock.Set(plan.TrialEndsAt())
+	_, _, err = s.Procedures.AddRole(ctx, alice.ID, p.ID, "Colocataire", procedure.PermissionsOf(procedure.PermView))
+	refused("Alice adds a co-tenant role", err)
+	must(s.Procedures.Upload(ctx, gina.ID, c.ID, gIDCard.ID, "carte-identite.pdf"))
+	say("Gina still uploads to %q", gIDCard.Name)
 
-	for _, it := range []struct {
-		name string
-		role procedure.RoleID
-	}{{"ID card", ""}, {"Last three payslips", ""}, {"Guarantor's ID card", g.ID}, {"Guarantor's tax notice", g.ID}} {
-		item, _, err := svc.AddItem(ctx, "alice", p.ID, it.name, it.role)
-		check(err)
-		owner := p.MainRole().Name
-		if item.Role == g.ID {
-			owner = g.Name
+	step("On Platinum: a co-tenant role, filled from an existing contact, silently (PROC-1, PROC-6)")
+	s.Plan(office.ID, procedure.PlanPlatinum)
+	cotenant := s.Role(p.ID, "Colocataire", procedure.PermView, procedure.PermUpload, procedure.PermSubmit)
+	ines := s.Contact(office.ID, contact.KindClient, "Inès", "Roy")
+	must(s.Procedures.InviteContributor(ctx, marc.ID, c.ID, cotenant.ID, procedure.Invitee{Contact: ines.ID}, false))
+	seats(s, marc.ID, c.ID)
+}
+
+// seats prints the seats of case c as staff member viewer sees them.
+func seats(s *scenario.Scenario, viewer cabinet.UserID, c cabinet.CaseID) {
+	for _, st := range ok(s.Procedures.CaseSeats(s.Context(), viewer, c)) {
+		switch {
+		case !st.Filled:
+			say("  seat %-11s empty", st.Role.Name)
+		case st.Participant.Invited:
+			say("  seat %-11s %s <%s>, notified %s", st.Role.Name, st.Participant.Name, st.Participant.Email, st.Participant.NotifiedAt.Format("2 Jan 15:04"))
+		default:
+			say("  seat %-11s %s <%s>, not notified", st.Role.Name, st.Participant.Name, st.Participant.Email)
 		}
-		step("Item %q → %s.", item.Name, owner)
-	}
-	_, _, err = svc.SetAutomation(ctx, "alice", p.ID, true)
-	check(err)
-	step("A notification automation now emails every invited contributor.")
-
-	c, _, err := svc.OpenCase(ctx, "alice", p.ID, "dossier_tom", procedure.Invitee{Email: "tom@example.com"})
-	check(err)
-	step("Case %s opened in Tom's dossier; Tom already has an account (%s).", c.ID, c.Recipient.User)
-
-	_, _, err = svc.InviteContributor(ctx, "alice", c.ID, g.ID, procedure.Invitee{Name: "Gina Moreau", Email: "gina@example.com", Phone: "06 12 34 56 78"}, false)
-	check(err)
-	step("Gina invited as guarantor: event %s.", events.Names()[len(events.Names())-1])
-	seats, err := svc.CaseSeats(ctx, "alice", c.ID)
-	check(err)
-	for _, st := range seats {
-		step("Seat %s: filled %v by %s %s, notified at %s.", st.Role.Name, st.Filled, st.Participant.Name, st.Participant.Email,
-			st.Participant.NotifiedAt.Format(time.RFC3339))
-	}
-
-	_, _, err = svc.InviteContributor(ctx, "alice", c.ID, g.ID, procedure.Invitee{Email: "george@example.com"}, false)
-	step("Inviting a second guarantor: %v", err)
-
-	gina := cabinet.User{ID: "gina", DisplayName: "Gina", Email: "gina@example.com"}
-	dir.accounts["gina@example.com"] = gina
-	check(signUp(ctx, store, svc, gina))
-	step("Gina created her account; her seat is now linked to it.")
-
-	show := func(who cabinet.UserID) {
-		v, err := svc.ParticipantView(ctx, who, c.ID)
-		check(err)
-		for _, it := range v.Items {
-			fmt.Printf("    %s sees %q\n", who, it.Item.Name)
-		}
-	}
-	show("tom")
-	show("gina")
-
-	pp, err := svc.Procedure(ctx, "alice", p.ID)
-	check(err)
-	tenantItem := pp.Items // ID card, payslips, guarantor's ID card, guarantor's tax notice
-	_, _, err = svc.Upload(ctx, "gina", c.ID, tenantItem[1].ID, "payslip.pdf")
-	step("Gina tries to upload to %q: %v", tenantItem[1].Name, err)
-	_, _, err = svc.Upload(ctx, "gina", c.ID, tenantItem[3].ID, "avis-imposition.pdf")
-	check(err)
-	step("Gina uploaded avis-imposition.pdf to %q.", tenantItem[3].Name)
-	_, _, err = svc.Submit(ctx, "gina", c.ID, tenantItem[3].ID)
-	step("Gina tries to submit it: %v", err)
-	_, err = svc.Case(ctx, "gina", c.ID)
-	step("Gina asks for the whole case: %v", err)
-	iv, err := svc.CaseItem(ctx, "alice", c.ID, tenantItem[3].ID)
-	check(err)
-	step("Alice (staff) sees %q with %d document(s) uploaded by %s.", iv.Item.Name, len(iv.State.Documents), iv.State.Documents[0].By)
-
-	clock.Set(plan.TrialEndsAt())
-	step("The trial ended at %s.", clock.Now().Format(time.RFC3339))
-	_, _, err = svc.AddRole(ctx, "alice", p.ID, "Co-tenant", procedure.PermissionsOf(procedure.PermView))
-	step("Adding a co-tenant role: %v", err)
-	_, _, err = svc.Upload(ctx, "gina", c.ID, tenantItem[2].ID, "carte-identite.pdf")
-	check(err)
-	step("Gina still uploads to %q: her access stays.", tenantItem[2].Name)
-
-	it, _, err := svc.ReassignItem(ctx, "alice", p.ID, tenantItem[3].ID, "")
-	check(err)
-	step("Alice gives %q back to the tenant.", it.Name)
-	show("tom")
-	show("gina")
-
-	fmt.Println("Events published:")
-	for _, n := range events.Names() {
-		fmt.Println("   ", n)
 	}
 }
 
-// signUp stands in for the account service: it links what waited for u's
-// email inside one transaction, as team.Service.CreateUser does for every
-// package when they are wired together (package kit).
-func signUp(ctx context.Context, store *memstore.Store, svc cabinet.AccountListener, u cabinet.User) error {
-	_, err := store.UpdateProcedures(ctx, func(w procedure.Writer) error {
-		_, err := svc.AccountCreated(ctx, w.Tx(), u)
-		return err
-	})
-	return err
+// view prints what participant u reads of case c.
+func view(s *scenario.Scenario, u cabinet.UserID, c cabinet.CaseID) {
+	v := ok(s.Procedures.ParticipantView(s.Context(), u, c))
+	items := make([]string, len(v.Items))
+	for i, it := range v.Items {
+		items[i] = fmt.Sprintf("%q", it.Item.Name)
+	}
+	say("  %s (%s) sees: %s", v.Seat.Name, v.Role.Name, strings.Join(items, ", "))
+}
+
+// ask prints a question and the policy engine's decision.
+func ask(s *scenario.Scenario, question string, u cabinet.UserID, a policy.Action, r policy.Resource) {
+	say("%-42s %s", question, s.Check(u, a, r))
+}
+
+func step(title string) { fmt.Printf("\n== %s\n", title) }
+
+func say(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+
+// refused prints a refusal the story expects, and ends the program if the
+// command was accepted.
+func refused(what string, err error) {
+	if err == nil {
+		fail(fmt.Errorf("%s: accepted, but the rules refuse it", what))
+	}
+	say("%s: refused: %v", what, err)
+}
+
+// must ends the program on an unexpected error of a command.
+func must[T any](v T, _ cabinet.Revision, err error) T { return ok(v, err) }
+
+// ok ends the program on an unexpected error of a read.
+func ok[T any](v T, err error) T {
+	if err != nil {
+		fail(err)
+	}
+	return v
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "joint-application:", err)
+	os.Exit(1)
 }
