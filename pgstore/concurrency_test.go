@@ -32,16 +32,16 @@ import (
 // collaborator managing an activated dossier with a child in its tree, and
 // a client group.
 type office struct {
-	store    *pgstore.Store
-	kit      *kit.Kit
-	opts     []cabinet.Option
-	admin    cabinet.UserID
-	mgr      cabinet.UserID
-	id       cabinet.OfficeID
-	dossier  cabinet.DossierID
-	other    cabinet.DossierID // a second activated dossier, moved with the first
-	child    access.PersonID
-	group    cabinet.ClientGroupID
+	store   *pgstore.Store
+	kit     *kit.Kit
+	opts    []cabinet.Option
+	admin   cabinet.UserID
+	mgr     cabinet.UserID
+	id      cabinet.OfficeID
+	dossier cabinet.DossierID
+	other   cabinet.DossierID // a second activated dossier, moved with the first
+	child   access.PersonID
+	group   cabinet.ClientGroupID
 }
 
 func newOffice(t *testing.T) *office {
