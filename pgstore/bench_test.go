@@ -165,9 +165,9 @@ func (f *commandFixture) command(w, j int) error {
 // grants, and advisor teams with referrals (a quarter of their dossiers
 // with consent revoked).
 type loadSize struct {
-	name                                                 string
+	name                                                string
 	users, dossiers, clientGroups, collabGroups, grants int
-	teams                                                int
+	teams                                               int
 }
 
 var loadSizes = []loadSize{
@@ -384,7 +384,9 @@ func writeLoadState(ctx context.Context, s kit.Store, sz loadSize) error {
 			})
 		}),
 		batched(st.members, func(b []clientgroup.Member) error {
-			return groupsTx(ctx, s, func(w clientgroup.Writer) error { return each(b, func(m clientgroup.Member) error { return w.PutMember(ctx, m) }) })
+			return groupsTx(ctx, s, func(w clientgroup.Writer) error {
+				return each(b, func(m clientgroup.Member) error { return w.PutMember(ctx, m) })
+			})
 		}),
 		batched(st.groups, func(b []clientgroup.ClientGroup) error {
 			return groupsTx(ctx, s, func(w clientgroup.Writer) error {
@@ -402,7 +404,9 @@ func writeLoadState(ctx context.Context, s kit.Store, sz loadSize) error {
 			})
 		}),
 		batched(st.dossiers, func(b []access.Dossier) error {
-			return accessTx(ctx, s, func(w access.Writer) error { return each(b, func(d access.Dossier) error { return w.PutDossier(ctx, d) }) })
+			return accessTx(ctx, s, func(w access.Writer) error {
+				return each(b, func(d access.Dossier) error { return w.PutDossier(ctx, d) })
+			})
 		}),
 		batched(st.places, func(b []clientgroup.Placement) error {
 			return groupsTx(ctx, s, func(w clientgroup.Writer) error {
