@@ -19,67 +19,99 @@ import (
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/contact"
 	"github.com/cabinet-go/cabinet/internal/pgtest"
 	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/memstore"
+	"github.com/cabinet-go/cabinet/procedure"
 	"github.com/cabinet-go/cabinet/team"
 )
 
 // The benchmarks of the README's PostgreSQL section:
 //
-//	bash scripts/with-postgres go test -run '^$' -bench . -benchtime 3s ./pgstore/
+//	bash scripts/with-postgres go test -run '^$' -bench Commands -benchtime 2000x ./pgstore/
+//	bash scripts/with-postgres go test -run '^$' -bench PolicyLoad -benchtime 3x ./pgstore/
 //
-// BenchmarkCommands measures commands per second through the services of a
-// kit, on a memstore and on a pgstore in the same run; BenchmarkPolicyLoad
-// measures policy.New (through kit.New) loading a generated state from
-// each.
+// BenchmarkCommands measures commands per second through the services, on
+// a memstore and on a pgstore in the same run (a fixed number of commands,
+// so that both stores do the same work); BenchmarkPolicyLoad measures
+// policy.New (through kit.New) loading a generated state from each.
 
-// BenchmarkCommands runs commands through kit's services with 1, 4 and 16
+// BenchmarkCommands runs commands through the services with 1, 4 and 16
 // concurrent writers. Each writer cycles over six commands on its own
 // records of one office: AddCollaborator, GrantPerson, MoveDossier (into a
 // group), RemoveCollaborator (GRP-11 release included), Revoke, MoveDossier
-// (into the other group). The policy engine of the kit follows every
-// command's events, as in production. Metrics: cmds/s (commands per second,
-// all writers together) and failed (commands that returned an error: 0
-// unless the store gave up retrying).
+// (into the other group). With policy=kit the services are kit's, and its
+// policy engine refreshes its index from every command's events, as in
+// production; with policy=none they are wired as kit wires them but their
+// events are discarded, which tells the store's cost from the engine's.
+// Metrics: cmds/s (commands per second, all writers together), runs/cmd
+// (how many times the store ran a command's transaction function: above 1
+// when PostgreSQL aborted some with a serialization failure or a deadlock
+// and the store ran them again) and failed (commands that returned an
+// error: 0 unless the store gave up retrying).
 func BenchmarkCommands(b *testing.B) {
-	for _, name := range []string{"memstore", "pgstore"} {
-		for _, writers := range []int{1, 4, 16} {
-			b.Run(fmt.Sprintf("store=%s/writers=%d", name, writers), func(b *testing.B) {
-				var store kit.Store
-				if name == "memstore" {
-					store = memstore.New()
-				} else {
-					store = pgtest.Store(b, pgtest.Pool(b, int32(writers)+4, nil))
-				}
-				f := newCommandFixture(b, store, writers)
-				var failed atomic.Int64
-				var next atomic.Int64
-				b.ResetTimer()
-				start := time.Now()
-				var wg sync.WaitGroup
-				for w := range writers {
-					wg.Go(func() {
-						for j := 0; ; j++ {
-							if next.Add(1) > int64(b.N) {
-								return
-							}
-							if err := f.command(w, j); err != nil {
-								if failed.Add(1) == 1 {
-									b.Errorf("writer %d, command %d: %v", w, j, err)
-								}
-							}
-						}
-					})
-				}
-				wg.Wait()
-				elapsed := time.Since(start)
-				b.StopTimer()
-				b.ReportMetric(float64(b.N)/elapsed.Seconds(), "cmds/s")
-				b.ReportMetric(float64(failed.Load()), "failed")
-			})
+	for _, pol := range []string{"kit", "none"} {
+		for _, name := range []string{"memstore", "pgstore"} {
+			for _, writers := range []int{1, 4, 16} {
+				b.Run(fmt.Sprintf("policy=%s/store=%s/writers=%d", pol, name, writers), func(b *testing.B) {
+					benchCommands(b, pol == "kit", name, writers)
+				})
+			}
 		}
 	}
+}
+
+// benchCommands is one BenchmarkCommands: b.N commands shared by writers
+// goroutines.
+func benchCommands(b *testing.B, withPolicy bool, name string, writers int) {
+	var inner kit.Store
+	if name == "memstore" {
+		inner = memstore.New()
+	} else {
+		inner = pgtest.Store(b, pgtest.Pool(b, int32(writers)+4, nil))
+	}
+	store := &countingRuns{Store: inner}
+	f := newCommandFixture(b, store, writers, withPolicy)
+	store.runs.Store(0)
+	var failed, next atomic.Int64
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for j := 0; next.Add(1) <= int64(b.N); j++ {
+				if err := f.command(w, j); err != nil && failed.Add(1) == 1 {
+					b.Errorf("writer %d, command %d: %v", w, j, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "cmds/s")
+	b.ReportMetric(float64(store.runs.Load())/float64(b.N), "runs/cmd")
+	b.ReportMetric(float64(failed.Load()), "failed")
+}
+
+// countingRuns counts the runs of the functions given to the Update…
+// methods of a store.
+type countingRuns struct {
+	kit.Store
+	runs atomic.Int64
+}
+
+func (s *countingRuns) UpdateTeams(ctx context.Context, fn func(team.Writer) error) (cabinet.Revision, error) {
+	return s.Store.UpdateTeams(ctx, func(w team.Writer) error { s.runs.Add(1); return fn(w) })
+}
+
+func (s *countingRuns) UpdateAccess(ctx context.Context, fn func(access.Writer) error) (cabinet.Revision, error) {
+	return s.Store.UpdateAccess(ctx, func(w access.Writer) error { s.runs.Add(1); return fn(w) })
+}
+
+func (s *countingRuns) UpdateClientGroups(ctx context.Context, fn func(clientgroup.Writer) error) (cabinet.Revision, error) {
+	return s.Store.UpdateClientGroups(ctx, func(w clientgroup.Writer) error { s.runs.Add(1); return fn(w) })
 }
 
 // commandFixture is an office with, per writer, a user to add and remove,
@@ -97,12 +129,15 @@ type commandFixture struct {
 	grants   []access.GrantID // the writer's current grant, "" when revoked
 }
 
-func newCommandFixture(b *testing.B, store kit.Store, writers int) *commandFixture {
+func newCommandFixture(b *testing.B, store kit.Store, writers int, withPolicy bool) *commandFixture {
 	b.Helper()
 	ctx := context.Background()
-	k, err := kit.New(ctx, store, cabinet.WithIDs(&cabinet.RandomIDs{}))
-	if err != nil {
-		b.Fatal(err)
+	k := servicesWithoutPolicy(store, cabinet.WithIDs(&cabinet.RandomIDs{}))
+	if withPolicy {
+		var err error
+		if k, err = kit.New(ctx, store, cabinet.WithIDs(&cabinet.RandomIDs{})); err != nil {
+			b.Fatal(err)
+		}
 	}
 	must := func(err error) {
 		b.Helper()
@@ -134,6 +169,22 @@ func newCommandFixture(b *testing.B, store kit.Store, writers int) *commandFixtu
 		f.users, f.dossiers, f.children = append(f.users, u.ID), append(f.dossiers, d.ID), append(f.children, p.ID)
 	}
 	return f
+}
+
+// servicesWithoutPolicy wires the services over store as kit.New does,
+// without the policy engine: their events are discarded.
+func servicesWithoutPolicy(store kit.Store, opts ...cabinet.Option) *kit.Kit {
+	opts = append(opts, cabinet.WithEvents(cabinet.DiscardEvents{}))
+	dossiers := access.NewFacts(store)
+	groups := clientgroup.NewFacts(store, dossiers)
+	accounts := team.NewFacts(store, groups, dossiers)
+	k := &kit.Kit{}
+	k.Access = access.NewService(store, groups, accounts, opts...)
+	k.Contacts = contact.NewService(store, groups, accounts, dossiers, opts...)
+	k.Groups = clientgroup.NewService(store, accounts, dossiers, append(opts, cabinet.WithCollaboratorListeners(k.Contacts))...)
+	k.Procedures = procedure.NewService(store, groups, dossiers, accounts, contact.NewFacts(store), opts...)
+	k.Teams = team.NewService(store, groups, dossiers, append(opts, cabinet.WithAccountListeners(k.Access, k.Contacts, k.Procedures))...)
+	return k
 }
 
 // command runs writer w's j-th command.
