@@ -25,12 +25,7 @@
 // function in one SERIALIZABLE transaction, so a rule that reads several
 // rows (the last admin of a team, the lead is an admin) holds under
 // concurrent commands: PostgreSQL aborts one of two transactions whose
-// interleaving no serial order explains. The transaction sets
-// enable_seqscan off for itself (SET LOCAL, never on the host's
-// connection): a sequential scan's predicate lock covers its whole table,
-// and on small tables, where the planner prefers them, concurrent commands
-// on unrelated records would abort each other; index scans lock only what
-// they read. The store then runs the whole
+// interleaving no serial order explains, and the store runs the whole
 // function again — on SQLSTATE 40001 (serialization failure), 40P01
 // (deadlock) and 23505 (a unique index, see below) — up to
 // DefaultMaxAttempts times (WithMaxAttempts), with a short jittered
@@ -40,6 +35,12 @@
 // must reset them on each run. A statement error aborts the transaction:
 // the store keeps the first one, fails every later statement with it, and
 // never commits — even if fn swallowed the error and returned nil.
+//
+// An Update's transaction sets enable_seqscan off for itself (SET LOCAL,
+// never on the host's connection): a sequential scan's predicate lock
+// covers its whole table, and on small tables, where the planner prefers
+// them, concurrent commands on unrelated records would abort each other;
+// index scans lock only the pages and rows they read.
 //
 // The readers and writers of the five packages are views of one internal
 // transaction type, so that one transaction can reach every package's
