@@ -84,6 +84,15 @@ func (w accessTx) listDossiers(ctx context.Context, f access.DossierFilter, pg p
 	if f.Office != "" {
 		q.eq("office_id", string(f.Office))
 	}
+	if f.Manager != "" {
+		q.eq("manager_id", string(f.Manager))
+	}
+	if f.Assigned != "" {
+		q.where(`id IN (SELECT dossier_id FROM {schema}.dossier_assigned WHERE user_id = ` + q.arg(string(f.Assigned)) + `)`)
+	}
+	if f.Status != cabinet.DossierStatusInvalid {
+		q.eq("status", int16(f.Status))
+	}
 	return list(ctx, w.txn, q, pg, scanDossier, func(d access.Dossier) cabinet.Cursor { return keyCursor(string(d.ID)) })
 }
 
@@ -101,12 +110,25 @@ func (w accessTx) PutDossier(ctx context.Context, d access.Dossier) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.exec(ctx, stmt{`INSERT INTO {schema}.dossiers (id, office_id, name, status, manager_id, assigned, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
-		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, status = EXCLUDED.status,
-			manager_id = EXCLUDED.manager_id, assigned = EXCLUDED.assigned, created_by = EXCLUDED.created_by,
-			created_at = EXCLUDED.created_at`,
-		[]any{string(d.ID), string(d.Office), d.Name, int16(d.Status), string(d.Manager), assigned, string(d.CreatedBy), tsArg(d.CreatedAt)}})
+	users := make([]string, len(d.Assigned))
+	for i, u := range d.Assigned {
+		users[i] = string(u)
+	}
+	_, err = w.exec(ctx,
+		stmt{`INSERT INTO {schema}.dossiers (id, office_id, name, status, manager_id, assigned, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
+			ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, status = EXCLUDED.status,
+				manager_id = EXCLUDED.manager_id, assigned = EXCLUDED.assigned, created_by = EXCLUDED.created_by,
+				created_at = EXCLUDED.created_at`,
+			[]any{string(d.ID), string(d.Office), d.Name, int16(d.Status), string(d.Manager), assigned, string(d.CreatedBy), tsArg(d.CreatedAt)}},
+		// dossier_assigned follows the assigned list: only the rows that
+		// changed are written, so that a Put that keeps the list (a status
+		// change) touches none of them.
+		stmt{`DELETE FROM {schema}.dossier_assigned WHERE dossier_id = $1 AND NOT (user_id = ANY ($2::text[]))`,
+			[]any{string(d.ID), users}},
+		stmt{`INSERT INTO {schema}.dossier_assigned (dossier_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+			[]any{string(d.ID), users}},
+	)
 	return err
 }
 
@@ -175,13 +197,13 @@ func (w accessTx) DeletePerson(ctx context.Context, id access.PersonID) error {
 
 // Advisors.
 
-const advisorCols = `id, dossier_id, name, email, phone, type, created_at`
+const advisorCols = `id, dossier_id, name, email, phone, type, label, created_at`
 
 func scanAdvisor(r scanner) (access.Advisor, error) {
 	var a access.Advisor
 	var typ int16
 	var created pgtype.Timestamptz
-	err := r.Scan(&a.ID, &a.Dossier, &a.Name, &a.Email, &a.Phone, &typ, &created)
+	err := r.Scan(&a.ID, &a.Dossier, &a.Name, &a.Email, &a.Phone, &typ, &a.Label, &created)
 	a.Type, a.CreatedAt = access.AdvisorType(typ), tsVal(created)
 	return a, err
 }
@@ -217,11 +239,11 @@ func (w accessTx) PutAdvisor(ctx context.Context, a access.Advisor) error {
 	if err := checkStorable(a); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.advisors (id, dossier_id, name, email, phone, type, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.advisors (id, dossier_id, name, email, phone, type, label, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (id) DO UPDATE SET dossier_id = EXCLUDED.dossier_id, name = EXCLUDED.name, email = EXCLUDED.email,
-			phone = EXCLUDED.phone, type = EXCLUDED.type, created_at = EXCLUDED.created_at`,
-		[]any{string(a.ID), string(a.Dossier), a.Name, a.Email, a.Phone, int16(a.Type), tsArg(a.CreatedAt)}})
+			phone = EXCLUDED.phone, type = EXCLUDED.type, label = EXCLUDED.label, created_at = EXCLUDED.created_at`,
+		[]any{string(a.ID), string(a.Dossier), a.Name, a.Email, a.Phone, int16(a.Type), a.Label, tsArg(a.CreatedAt)}})
 	return err
 }
 
@@ -302,14 +324,24 @@ func (w accessTx) PutGrant(ctx context.Context, g access.Grant) error {
 	if err := checkStorable(g); err != nil {
 		return err
 	}
-	// One grant per person, one per advisor (ACC-4): the unique indexes
-	// hold it; this check names the grant in the way.
+	// One grant per person, one per advisor (ACC-4), one per email key and
+	// one per account on a dossier (ACC-7 v2): the unique indexes hold
+	// them; these checks name the grant in the way.
 	var other string
 	switch err := w.row(ctx, `SELECT id FROM {schema}.grants
 			WHERE id <> $1 AND (person_id = $2 AND person_id <> '' OR advisor_id = $3 AND advisor_id <> '') LIMIT 1`,
 		[]any{string(g.ID), string(g.Person), string(g.Advisor)}, &other); {
 	case err == nil:
 		return cabinet.Conflict("ACC-4", "the grantee of grant %s already has grant %s", g.ID, other)
+	case !isNoRows(err):
+		return err
+	}
+	key := cabinet.EmailKey(g.Email)
+	switch err := w.row(ctx, `SELECT id FROM {schema}.grants
+			WHERE dossier_id = $1 AND id <> $2 AND (email_key = $3 AND email_key <> '' OR user_id = $4 AND user_id <> '') LIMIT 1`,
+		[]any{string(g.Dossier), string(g.ID), key, string(g.User)}, &other); {
+	case err == nil:
+		return cabinet.Conflict("ACC-7", "grant %s on dossier %s already has the email or the account of grant %s: one grant per email and per account on a dossier", other, g.Dossier, g.ID)
 	case !isNoRows(err):
 		return err
 	}
@@ -322,7 +354,7 @@ func (w accessTx) PutGrant(ctx context.Context, g access.Grant) error {
 			user_id = EXCLUDED.user_id, granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at,
 			invited_at = EXCLUDED.invited_at, reminders = EXCLUDED.reminders, awaiting_account = EXCLUDED.awaiting_account`,
 		[]any{string(g.ID), string(g.Dossier), string(g.Office), int16(g.Kind), string(g.Person), string(g.Advisor), g.Central,
-			g.Email, cabinet.EmailKey(g.Email), g.Phone, int16(g.Level), string(g.User), string(g.GrantedBy),
+			g.Email, key, g.Phone, int16(g.Level), string(g.User), string(g.GrantedBy),
 			tsArg(g.GrantedAt), tsArg(g.InvitedAt), int16(g.Reminders), g.AwaitingAccount()}})
 	return err
 }

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -60,15 +61,15 @@ func idRequired[T ~string](kind string, id T) error {
 
 // Contacts.
 
-const contactCols = `id, office_id, kind, status, first_name, last_name, email, company_id, user_id, archived,
-	created_at, updated_at, invited_at`
+const contactCols = `id, office_id, kind, status, first_name, last_name, email, phone, company_id, user_id, archived,
+	dossier_id, person_id, created_at, updated_at, invited_at`
 
 func scanContact(r scanner) (contact.Contact, error) {
 	var c contact.Contact
 	var kind, status int16
 	var created, updated, invited pgtype.Timestamptz
-	err := r.Scan(&c.ID, &c.Office, &kind, &status, &c.FirstName, &c.LastName, &c.Email, &c.Company, &c.User, &c.Archived,
-		&created, &updated, &invited)
+	err := r.Scan(&c.ID, &c.Office, &kind, &status, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Company, &c.User, &c.Archived,
+		&c.Dossier, &c.Person, &created, &updated, &invited)
 	c.Kind, c.Status = contact.Kind(kind), contact.Status(status)
 	c.CreatedAt, c.UpdatedAt, c.InvitedAt = tsVal(created), tsVal(updated), tsVal(invited)
 	return c, err
@@ -130,6 +131,12 @@ func (w contactTx) listContacts(ctx context.Context, f contact.ContactFilter, pg
 	if f.Company != "" {
 		q.eq("company_id", string(f.Company))
 	}
+	if f.Dossier != "" {
+		q.where("dossier_id <> '' AND dossier_id = " + q.arg(string(f.Dossier)))
+	}
+	if f.Person != "" {
+		q.where("person_id <> '' AND person_id = " + q.arg(string(f.Person)))
+	}
 	if !f.IncludeArchived {
 		q.where("NOT archived")
 	}
@@ -164,17 +171,19 @@ func (w contactTx) PutContact(ctx context.Context, c contact.Contact) error {
 		}
 	}
 	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.contacts (id, office_id, kind, status, first_name, last_name, email,
-			email_key, company_id, user_id, archived, created_at, updated_at, invited_at,
+			email_key, phone, company_id, user_id, archived, dossier_id, person_id, created_at, updated_at, invited_at,
 			first_name_search, last_name_search, email_search)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, kind = EXCLUDED.kind, status = EXCLUDED.status,
 			first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = EXCLUDED.email,
-			email_key = EXCLUDED.email_key, company_id = EXCLUDED.company_id, user_id = EXCLUDED.user_id,
-			archived = EXCLUDED.archived, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+			email_key = EXCLUDED.email_key, phone = EXCLUDED.phone, company_id = EXCLUDED.company_id,
+			user_id = EXCLUDED.user_id, archived = EXCLUDED.archived, dossier_id = EXCLUDED.dossier_id,
+			person_id = EXCLUDED.person_id, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
 			invited_at = EXCLUDED.invited_at, first_name_search = EXCLUDED.first_name_search,
 			last_name_search = EXCLUDED.last_name_search, email_search = EXCLUDED.email_search`,
 		[]any{string(c.ID), string(c.Office), int16(c.Kind), int16(c.Status), c.FirstName, c.LastName, c.Email,
-			key, string(c.Company), string(c.User), c.Archived, tsArg(c.CreatedAt), tsArg(c.UpdatedAt), tsArg(c.InvitedAt),
+			key, c.Phone, string(c.Company), string(c.User), c.Archived, string(c.Dossier), string(c.Person),
+			tsArg(c.CreatedAt), tsArg(c.UpdatedAt), tsArg(c.InvitedAt),
 			strings.ToLower(c.FirstName), strings.ToLower(c.LastName), strings.ToLower(c.Email)}})
 	return err
 }
@@ -184,6 +193,22 @@ func (w contactTx) PutContact(ctx context.Context, c contact.Contact) error {
 func inOffice(q *sel, office cabinet.OfficeID) *sel {
 	if office != "" {
 		q.eq("office_id", string(office))
+	}
+	return q
+}
+
+// withPartner adds the condition that the jsonb list column col holds the
+// contact id ("" = no condition), matched by containment, which the GIN
+// index of the column serves. An ID that no row can hold matches nothing
+// (and never reaches the database, which refuses a NUL in jsonb).
+func withPartner(q *sel, col string, id cabinet.ContactID) *sel {
+	switch {
+	case id == "":
+	case !storable(string(id)):
+		q.empty = true
+	default:
+		b, _ := json.Marshal([]cabinet.ContactID{id}) // a list of valid strings always encodes
+		q.where(col + " @> " + q.arg(string(b)) + "::jsonb")
 	}
 	return q
 }
@@ -256,16 +281,16 @@ func (w contactTx) Project(ctx context.Context, id contact.ProjectID) (contact.P
 		`SELECT `+projectCols+` FROM {schema}.projects WHERE id = $1`, []any{string(id)}, scanProject)
 }
 
-func (w contactTx) ListProjects(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Project, cabinet.Cursor, error) {
+func (w contactTx) ListProjects(ctx context.Context, f contact.PartnerFilter, p cabinet.Page) ([]contact.Project, cabinet.Cursor, error) {
 	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}
-	return w.listProjects(ctx, office, pg)
+	return w.listProjects(ctx, f, pg)
 }
 
-func (w contactTx) listProjects(ctx context.Context, office cabinet.OfficeID, pg page) ([]contact.Project, cabinet.Cursor, error) {
-	q := inOffice(&sel{cols: projectCols, from: `{schema}.projects`, key: []string{"id"}}, office)
+func (w contactTx) listProjects(ctx context.Context, f contact.PartnerFilter, pg page) ([]contact.Project, cabinet.Cursor, error) {
+	q := withPartner(inOffice(&sel{cols: projectCols, from: `{schema}.projects`, key: []string{"id"}}, f.Office), "partners", f.Partner)
 	return list(ctx, w.txn, q, pg, scanProject, func(p contact.Project) cabinet.Cursor { return keyCursor(string(p.ID)) })
 }
 
@@ -313,16 +338,16 @@ func (w contactTx) Decision(ctx context.Context, id contact.DecisionID) (contact
 		`SELECT `+decisionCols+` FROM {schema}.decisions WHERE id = $1`, []any{string(id)}, scanDecision)
 }
 
-func (w contactTx) ListDecisions(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Decision, cabinet.Cursor, error) {
+func (w contactTx) ListDecisions(ctx context.Context, f contact.PartnerFilter, p cabinet.Page) ([]contact.Decision, cabinet.Cursor, error) {
 	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}
-	return w.listDecisions(ctx, office, pg)
+	return w.listDecisions(ctx, f, pg)
 }
 
-func (w contactTx) listDecisions(ctx context.Context, office cabinet.OfficeID, pg page) ([]contact.Decision, cabinet.Cursor, error) {
-	q := inOffice(&sel{cols: decisionCols, from: `{schema}.decisions`, key: []string{"id"}}, office)
+func (w contactTx) listDecisions(ctx context.Context, f contact.PartnerFilter, pg page) ([]contact.Decision, cabinet.Cursor, error) {
+	q := withPartner(inOffice(&sel{cols: decisionCols, from: `{schema}.decisions`, key: []string{"id"}}, f.Office), "partners", f.Partner)
 	return list(ctx, w.txn, q, pg, scanDecision, func(d contact.Decision) cabinet.Cursor { return keyCursor(string(d.ID)) })
 }
 
@@ -350,18 +375,21 @@ func (w contactTx) PutDecision(ctx context.Context, d contact.Decision) error {
 
 // Units.
 
-const unitCols = `id, office_id, name, status, buyers, created_at, sold_at`
+const unitCols = `id, office_id, name, status, leads, buyers, created_at, sold_at`
 
 func scanUnit(r scanner) (contact.Unit, error) {
 	var u contact.Unit
 	var status int16
-	var buyers []byte
+	var leads, buyers []byte
 	var created, sold pgtype.Timestamptz
-	if err := r.Scan(&u.ID, &u.Office, &u.Name, &status, &buyers, &created, &sold); err != nil {
+	if err := r.Scan(&u.ID, &u.Office, &u.Name, &status, &leads, &buyers, &created, &sold); err != nil {
 		return u, err
 	}
 	u.Status, u.CreatedAt, u.SoldAt = contact.UnitStatus(status), tsVal(created), tsVal(sold)
 	var err error
+	if u.Leads, err = jsonVal[cabinet.ContactID](leads); err != nil {
+		return u, err
+	}
 	u.Buyers, err = jsonVal[cabinet.ContactID](buyers)
 	return u, err
 }
@@ -371,16 +399,19 @@ func (w contactTx) Unit(ctx context.Context, id contact.UnitID) (contact.Unit, e
 		`SELECT `+unitCols+` FROM {schema}.units WHERE id = $1`, []any{string(id)}, scanUnit)
 }
 
-func (w contactTx) ListUnits(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Unit, cabinet.Cursor, error) {
+func (w contactTx) ListUnits(ctx context.Context, f contact.UnitFilter, p cabinet.Page) ([]contact.Unit, cabinet.Cursor, error) {
 	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}
-	return w.listUnits(ctx, office, pg)
+	return w.listUnits(ctx, f, pg)
 }
 
-func (w contactTx) listUnits(ctx context.Context, office cabinet.OfficeID, pg page) ([]contact.Unit, cabinet.Cursor, error) {
-	q := inOffice(&sel{cols: unitCols, from: `{schema}.units`, key: []string{"id"}}, office)
+func (w contactTx) listUnits(ctx context.Context, f contact.UnitFilter, pg page) ([]contact.Unit, cabinet.Cursor, error) {
+	q := withPartner(inOffice(&sel{cols: unitCols, from: `{schema}.units`, key: []string{"id"}}, f.Office), "leads", f.Lead)
+	if f.Status != contact.UnitStatusInvalid {
+		q.eq("status", int16(f.Status))
+	}
 	return list(ctx, w.txn, q, pg, scanUnit, func(u contact.Unit) cabinet.Cursor { return keyCursor(string(u.ID)) })
 }
 
@@ -394,15 +425,19 @@ func (w contactTx) PutUnit(ctx context.Context, u contact.Unit) error {
 	if err := checkStorable(u); err != nil {
 		return err
 	}
+	leads, err := jsonArg(u.Leads)
+	if err != nil {
+		return err
+	}
 	buyers, err := jsonArg(u.Buyers)
 	if err != nil {
 		return err
 	}
-	_, err = w.exec(ctx, stmt{`INSERT INTO {schema}.units (id, office_id, name, status, buyers, created_at, sold_at)
-		VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
+	_, err = w.exec(ctx, stmt{`INSERT INTO {schema}.units (id, office_id, name, status, leads, buyers, created_at, sold_at)
+		VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, status = EXCLUDED.status,
-			buyers = EXCLUDED.buyers, created_at = EXCLUDED.created_at, sold_at = EXCLUDED.sold_at`,
-		[]any{string(u.ID), string(u.Office), u.Name, int16(u.Status), buyers, tsArg(u.CreatedAt), tsArg(u.SoldAt)}})
+			leads = EXCLUDED.leads, buyers = EXCLUDED.buyers, created_at = EXCLUDED.created_at, sold_at = EXCLUDED.sold_at`,
+		[]any{string(u.ID), string(u.Office), u.Name, int16(u.Status), leads, buyers, tsArg(u.CreatedAt), tsArg(u.SoldAt)}})
 	return err
 }
 

@@ -25,7 +25,7 @@
 // function in one SERIALIZABLE transaction, so a rule that reads several
 // rows (the last admin of a team, the lead is an admin) holds under
 // concurrent commands: PostgreSQL aborts one of two transactions whose
-// interleaving no serial order explains. The store then runs the whole
+// interleaving no serial order explains, and the store runs the whole
 // function again — on SQLSTATE 40001 (serialization failure), 40P01
 // (deadlock) and 23505 (a unique index, see below) — up to
 // DefaultMaxAttempts times (WithMaxAttempts), with a short jittered
@@ -35,6 +35,12 @@
 // must reset them on each run. A statement error aborts the transaction:
 // the store keeps the first one, fails every later statement with it, and
 // never commits — even if fn swallowed the error and returned nil.
+//
+// An Update's transaction sets enable_seqscan off for itself (SET LOCAL,
+// never on the host's connection): a sequential scan's predicate lock
+// covers its whole table, and on small tables, where the planner prefers
+// them, concurrent commands on unrelated records would abort each other;
+// index scans lock only the pages and rows they read.
 //
 // The readers and writers of the five packages are views of one internal
 // transaction type, so that one transaction can reach every package's
@@ -65,10 +71,34 @@
 //
 // The database holds the invariants it can: unique email keys (users;
 // contacts per office, CON-7), one personal team per owner (TEAM-6), one
-// grant per person and per advisor (ACC-4), one placement per dossier
-// (GRP-4). The Put methods check them first and return the
-// *cabinet.ConflictError of their Writer's contract; the index catches a
-// concurrent transaction, and the re-run reports it the same way.
+// grant per person and per advisor (ACC-4), one grant per email key and
+// one per account on a dossier (ACC-7), one placement per dossier (GRP-4),
+// one consent record per dossier (TEAM-9). The Put methods check them
+// first and return a *cabinet.ConflictError naming the rule; the index
+// catches a concurrent transaction, and the re-run reports it the same way.
+//
+// A referral's consent is not stored: every read of a referral takes it
+// from its dossier's consent record (team.DossierConsent), given when there
+// is none, in the same query, so ReferralFilter.Consent filters in SQL.
+// Lists that a record holds (a team's members, a dossier's assigned
+// collaborators, a case's seats) are jsonb columns, with side tables kept
+// in step for the lookups by member (team_members, dossier_assigned,
+// case_seats); lists of contact IDs (a project's or decision's partners, a
+// unit's leads) are matched by jsonb containment through GIN indexes.
+//
+// # Upgrading from version 1
+//
+// Migration 0002 brings a schema of cabinet's first release to SPEC v2 and
+// carries its data over: a dossier of which any referral had consent
+// revoked keeps consent revoked (one switch per dossier now), with the
+// client and time of the latest such change; a personal team's stored name
+// is dropped (its label is derived); the assigned collaborators are
+// indexed; a unit's v1 buyers become its leads, and for a sold unit also its
+// buyers (v1 converted them all); a participant invited in v1 was notified
+// when added. A v1 schema holding two grants to one email or one account on
+// a dossier, which ACC-7 v2 forbids, is not migrated: Migrate stops with an
+// error naming the grants, and changes nothing, until the office revokes
+// all but one of each.
 //
 // Times are stored with microsecond precision, as PostgreSQL keeps them,
 // and read back in UTC: a time put with nanoseconds or in another location

@@ -19,4 +19,5 @@ func ExampleMigrations() {
 	}
 	// Output:
 	// 1 0001_init.sql
+	// 2 0002_v2.sql
 }

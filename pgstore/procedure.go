@@ -74,13 +74,17 @@ type (
 		Role procedure.RoleID `json:"role"`
 	}
 	participantJSON struct {
-		Role     procedure.RoleID `json:"role"`
-		Email    string           `json:"email"`
-		User     cabinet.UserID   `json:"user"`
-		AddedBy  cabinet.UserID   `json:"added_by"`
-		AddedAt  jtime            `json:"added_at"`
-		Invited  bool             `json:"invited"`
-		LinkedAt jtime            `json:"linked_at"`
+		Role       procedure.RoleID  `json:"role"`
+		Email      string            `json:"email"`
+		Name       string            `json:"name,omitempty"`
+		Phone      string            `json:"phone,omitempty"`
+		Contact    cabinet.ContactID `json:"contact,omitempty"`
+		User       cabinet.UserID    `json:"user"`
+		AddedBy    cabinet.UserID    `json:"added_by"`
+		AddedAt    jtime             `json:"added_at"`
+		Invited    bool              `json:"invited"`
+		NotifiedAt jtime             `json:"notified_at"`
+		LinkedAt   jtime             `json:"linked_at"`
 	}
 	documentJSON struct {
 		Name string         `json:"name"`
@@ -92,23 +96,31 @@ type (
 		By   cabinet.UserID `json:"by"`
 		At   jtime          `json:"at"`
 	}
+	reviewJSON struct {
+		Verdict procedure.Verdict `json:"verdict"`
+		Comment string            `json:"comment,omitempty"`
+		By      cabinet.UserID    `json:"by"`
+		At      jtime             `json:"at"`
+	}
 	itemStateJSON struct {
 		Item        procedure.ItemID `json:"item"`
 		Documents   []documentJSON   `json:"documents"`
 		Comments    []commentJSON    `json:"comments"`
 		SubmittedBy cabinet.UserID   `json:"submitted_by"`
 		SubmittedAt jtime            `json:"submitted_at"`
+		Reviews     []reviewJSON     `json:"reviews"`
 	}
 )
 
 func toParticipantJSON(p procedure.Participant) participantJSON {
-	return participantJSON{Role: p.Role, Email: p.Email, User: p.User, AddedBy: p.AddedBy, AddedAt: jtime(p.AddedAt),
-		Invited: p.Invited, LinkedAt: jtime(p.LinkedAt)}
+	return participantJSON{Role: p.Role, Email: p.Email, Name: p.Name, Phone: p.Phone, Contact: p.Contact, User: p.User,
+		AddedBy: p.AddedBy, AddedAt: jtime(p.AddedAt), Invited: p.Invited, NotifiedAt: jtime(p.NotifiedAt), LinkedAt: jtime(p.LinkedAt)}
 }
 
 func (p participantJSON) value() procedure.Participant {
-	return procedure.Participant{Role: p.Role, Email: p.Email, User: p.User, AddedBy: p.AddedBy, AddedAt: time.Time(p.AddedAt),
-		Invited: p.Invited, LinkedAt: time.Time(p.LinkedAt)}
+	return procedure.Participant{Role: p.Role, Email: p.Email, Name: p.Name, Phone: p.Phone, Contact: p.Contact, User: p.User,
+		AddedBy: p.AddedBy, AddedAt: time.Time(p.AddedAt), Invited: p.Invited, NotifiedAt: time.Time(p.NotifiedAt),
+		LinkedAt: time.Time(p.LinkedAt)}
 }
 
 func toItemStateJSON(s procedure.ItemState) itemStateJSON {
@@ -121,6 +133,9 @@ func toItemStateJSON(s procedure.ItemState) itemStateJSON {
 			return commentJSON{Text: c.Text, By: c.By, At: jtime(c.At)}
 		}),
 		SubmittedBy: s.SubmittedBy, SubmittedAt: jtime(s.SubmittedAt),
+		Reviews: mapSlice(s.Reviews, func(r procedure.Review) reviewJSON {
+			return reviewJSON{Verdict: r.Verdict, Comment: r.Comment, By: r.By, At: jtime(r.At)}
+		}),
 	}
 }
 
@@ -134,6 +149,9 @@ func (s itemStateJSON) value() procedure.ItemState {
 			return procedure.Comment{Text: c.Text, By: c.By, At: time.Time(c.At)}
 		}),
 		SubmittedBy: s.SubmittedBy, SubmittedAt: time.Time(s.SubmittedAt),
+		Reviews: mapSlice(s.Reviews, func(r reviewJSON) procedure.Review {
+			return procedure.Review{Verdict: r.Verdict, Comment: r.Comment, By: r.By, At: time.Time(r.At)}
+		}),
 	}
 }
 

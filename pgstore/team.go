@@ -119,13 +119,13 @@ func (w teamTx) PutUser(ctx context.Context, u cabinet.User) error {
 
 // Teams.
 
-const teamCols = `id, name, personal, owner_id, lead_id, created_by, created_at, members, first_team`
+const teamCols = `id, name, personal, pending, owner_id, lead_id, created_by, created_at, members, first_team`
 
 func scanTeam(r scanner) (team.Team, error) {
 	var tm team.Team
 	var created pgtype.Timestamptz
 	var members []byte
-	if err := r.Scan(&tm.ID, &tm.Name, &tm.Personal, &tm.Owner, &tm.Lead, &tm.CreatedBy, &created, &members, &tm.FirstTeam); err != nil {
+	if err := r.Scan(&tm.ID, &tm.Name, &tm.Personal, &tm.Pending, &tm.Owner, &tm.Lead, &tm.CreatedBy, &created, &members, &tm.FirstTeam); err != nil {
 		return tm, err
 	}
 	tm.CreatedAt = tsVal(created)
@@ -158,6 +158,9 @@ func (w teamTx) listTeams(ctx context.Context, f team.TeamFilter, pg page) ([]te
 	q := &sel{cols: teamCols, from: `{schema}.teams`, key: []string{"id"}}
 	if f.Member != "" {
 		q.where(`id IN (SELECT team_id FROM {schema}.team_members WHERE user_id = ` + q.arg(string(f.Member)) + `)`)
+	}
+	if f.PendingLead != "" {
+		q.where(`pending AND lead_id = ` + q.arg(string(f.PendingLead)))
 	}
 	return list(ctx, w.txn, q, pg, scanTeam, func(t team.Team) cabinet.Cursor { return keyCursor(string(t.ID)) })
 }
@@ -193,12 +196,12 @@ func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
 		users[i] = string(m.User)
 	}
 	_, err = w.exec(ctx,
-		stmt{`INSERT INTO {schema}.teams (id, name, personal, owner_id, lead_id, created_by, created_at, members, first_team)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
-			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, personal = EXCLUDED.personal, owner_id = EXCLUDED.owner_id,
-				lead_id = EXCLUDED.lead_id, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at,
-				members = EXCLUDED.members, first_team = EXCLUDED.first_team`,
-			[]any{string(tm.ID), tm.Name, tm.Personal, string(tm.Owner), string(tm.Lead), string(tm.CreatedBy),
+		stmt{`INSERT INTO {schema}.teams (id, name, personal, pending, owner_id, lead_id, created_by, created_at, members, first_team)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, personal = EXCLUDED.personal, pending = EXCLUDED.pending,
+				owner_id = EXCLUDED.owner_id, lead_id = EXCLUDED.lead_id, created_by = EXCLUDED.created_by,
+				created_at = EXCLUDED.created_at, members = EXCLUDED.members, first_team = EXCLUDED.first_team`,
+			[]any{string(tm.ID), tm.Name, tm.Personal, tm.Pending, string(tm.Owner), string(tm.Lead), string(tm.CreatedBy),
 				tsArg(tm.CreatedAt), members, string(tm.FirstTeam)}},
 		stmt{`DELETE FROM {schema}.team_members WHERE team_id = $1`, []any{string(tm.ID)}},
 		stmt{`INSERT INTO {schema}.team_members (team_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
@@ -222,15 +225,15 @@ func (w teamTx) DeleteTeam(ctx context.Context, id cabinet.TeamID) error {
 
 // Invitations.
 
-const invitationCols = `id, team_id, email, role, invited_by, status, created_at, expires_at, accepted_by, closed_at`
+const invitationCols = `id, team_id, email, role, invited_by, status, created_at, expires_at, accepted_by, closed_at, resent_at`
 
 func scanInvitation(r scanner) (team.Invitation, error) {
 	var inv team.Invitation
 	var role, status int16
-	var created, expires, closed pgtype.Timestamptz
-	err := r.Scan(&inv.ID, &inv.Team, &inv.Email, &role, &inv.InvitedBy, &status, &created, &expires, &inv.AcceptedBy, &closed)
+	var created, expires, closed, resent pgtype.Timestamptz
+	err := r.Scan(&inv.ID, &inv.Team, &inv.Email, &role, &inv.InvitedBy, &status, &created, &expires, &inv.AcceptedBy, &closed, &resent)
 	inv.Role, inv.Status = team.Role(role), team.InvitationStatus(status)
-	inv.CreatedAt, inv.ExpiresAt, inv.ClosedAt = tsVal(created), tsVal(expires), tsVal(closed)
+	inv.CreatedAt, inv.ExpiresAt, inv.ClosedAt, inv.ResentAt = tsVal(created), tsVal(expires), tsVal(closed), tsVal(resent)
 	return inv, err
 }
 
@@ -272,14 +275,15 @@ func (w teamTx) PutInvitation(ctx context.Context, inv team.Invitation) error {
 		return err
 	}
 	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.invitations
-			(id, team_id, email, email_key, role, invited_by, status, created_at, expires_at, accepted_by, closed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			(id, team_id, email, email_key, role, invited_by, status, created_at, expires_at, accepted_by, closed_at, resent_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, email = EXCLUDED.email, email_key = EXCLUDED.email_key,
 			role = EXCLUDED.role, invited_by = EXCLUDED.invited_by, status = EXCLUDED.status,
 			created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
-			accepted_by = EXCLUDED.accepted_by, closed_at = EXCLUDED.closed_at`,
+			accepted_by = EXCLUDED.accepted_by, closed_at = EXCLUDED.closed_at, resent_at = EXCLUDED.resent_at`,
 		[]any{string(inv.ID), string(inv.Team), inv.Email, cabinet.EmailKey(inv.Email), int16(inv.Role), string(inv.InvitedBy),
-			int16(inv.Status), tsArg(inv.CreatedAt), tsArg(inv.ExpiresAt), string(inv.AcceptedBy), tsArg(inv.ClosedAt)}})
+			int16(inv.Status), tsArg(inv.CreatedAt), tsArg(inv.ExpiresAt), string(inv.AcceptedBy), tsArg(inv.ClosedAt),
+			tsArg(inv.ResentAt)}})
 	return err
 }
 
@@ -294,23 +298,33 @@ func (w teamTx) DeleteInvitation(ctx context.Context, id team.InvitationID) erro
 	return nil
 }
 
-// Referrals.
+// Referrals. A referral's consent is not stored: every read takes it from
+// its dossier's consent record, given when there is none (TEAM-9 v2).
 
-const referralCols = `id, team_id, referrer_id, client_name, client_email, client_id, dossier_id, consent, created_at, consent_changed_at`
+const (
+	referralCols = `r.id, r.team_id, r.referrer_id, r.client_name, r.client_email, r.client_id, r.dossier_id,
+	coalesce(c.state, ` + consentGiven + `), r.created_at`
+	referralFrom = `{schema}.referrals r LEFT JOIN {schema}.dossier_consents c ON c.dossier_id = r.dossier_id`
+	// consentGiven is team.ConsentGiven in SQL: the consent of a dossier
+	// without a record.
+	consentGiven = "1"
+)
+
+// The SQL default above must be team.ConsentGiven.
+var _ = [1]struct{}{}[team.ConsentGiven-1]
 
 func scanReferral(r scanner) (team.Referral, error) {
 	var ref team.Referral
 	var consent int16
-	var created, changed pgtype.Timestamptz
-	err := r.Scan(&ref.ID, &ref.Team, &ref.Referrer, &ref.ClientName, &ref.ClientEmail, &ref.Client, &ref.Dossier, &consent, &created, &changed)
-	ref.Consent = team.Consent(consent)
-	ref.CreatedAt, ref.ConsentChangedAt = tsVal(created), tsVal(changed)
+	var created pgtype.Timestamptz
+	err := r.Scan(&ref.ID, &ref.Team, &ref.Referrer, &ref.ClientName, &ref.ClientEmail, &ref.Client, &ref.Dossier, &consent, &created)
+	ref.Consent, ref.CreatedAt = team.Consent(consent), tsVal(created)
 	return ref, err
 }
 
 func (w teamTx) Referral(ctx context.Context, id cabinet.ReferralID) (team.Referral, error) {
 	return getOne(ctx, w.txn, "referral", string(id),
-		`SELECT `+referralCols+` FROM {schema}.referrals WHERE id = $1`, []any{string(id)}, scanReferral)
+		`SELECT `+referralCols+` FROM `+referralFrom+` WHERE r.id = $1`, []any{string(id)}, scanReferral)
 }
 
 func (w teamTx) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
@@ -321,29 +335,32 @@ func (w teamTx) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabi
 	return w.listReferrals(ctx, f, pg)
 }
 
+// listReferrals implements team.ReferralFilter.Match in SQL; the consent
+// filter matches the derived consent, so a page holds only matching rows.
 func (w teamTx) listReferrals(ctx context.Context, f team.ReferralFilter, pg page) ([]team.Referral, cabinet.Cursor, error) {
-	q := &sel{cols: referralCols, from: `{schema}.referrals`, key: []string{"id"}}
+	q := &sel{cols: referralCols, from: referralFrom, key: []string{"r.id"}}
 	if f.Team != "" {
-		q.eq("team_id", string(f.Team))
+		q.eq("r.team_id", string(f.Team))
 	}
 	if f.Referrer != "" {
-		q.eq("referrer_id", string(f.Referrer))
+		q.eq("r.referrer_id", string(f.Referrer))
 	}
 	if f.Client != "" {
-		q.eq("client_id", string(f.Client))
+		q.eq("r.client_id", string(f.Client))
 	}
 	if f.ClientEmail != "" {
-		q.eq("client_email_key", cabinet.EmailKey(f.ClientEmail))
+		q.eq("r.client_email_key", cabinet.EmailKey(f.ClientEmail))
 	}
 	if f.Dossier != "" {
-		q.eq("dossier_id", string(f.Dossier))
+		q.eq("r.dossier_id", string(f.Dossier))
 	}
 	if f.Consent != team.ConsentInvalid {
-		q.eq("consent", int16(f.Consent))
+		q.eq("coalesce(c.state, "+consentGiven+")", int16(f.Consent))
 	}
 	return list(ctx, w.txn, q, pg, scanReferral, func(r team.Referral) cabinet.Cursor { return keyCursor(string(r.ID)) })
 }
 
+// PutReferral implements team.Writer; r.Consent is not stored.
 func (w teamTx) PutReferral(ctx context.Context, r team.Referral) error {
 	if err := w.ready(ctx); err != nil {
 		return err
@@ -355,13 +372,64 @@ func (w teamTx) PutReferral(ctx context.Context, r team.Referral) error {
 		return err
 	}
 	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.referrals
-			(id, team_id, referrer_id, client_name, client_email, client_email_key, client_id, dossier_id, consent, created_at, consent_changed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			(id, team_id, referrer_id, client_name, client_email, client_email_key, client_id, dossier_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, referrer_id = EXCLUDED.referrer_id,
 			client_name = EXCLUDED.client_name, client_email = EXCLUDED.client_email,
 			client_email_key = EXCLUDED.client_email_key, client_id = EXCLUDED.client_id, dossier_id = EXCLUDED.dossier_id,
-			consent = EXCLUDED.consent, created_at = EXCLUDED.created_at, consent_changed_at = EXCLUDED.consent_changed_at`,
+			created_at = EXCLUDED.created_at`,
 		[]any{string(r.ID), string(r.Team), string(r.Referrer), r.ClientName, r.ClientEmail, cabinet.EmailKey(r.ClientEmail),
-			string(r.Client), string(r.Dossier), int16(r.Consent), tsArg(r.CreatedAt), tsArg(r.ConsentChangedAt)}})
+			string(r.Client), string(r.Dossier), tsArg(r.CreatedAt)}})
+	return err
+}
+
+// Dossier consents (TEAM-9 v2), keyed by dossier.
+
+const consentCols = `dossier_id, state, changed_by, changed_at`
+
+func scanConsent(r scanner) (team.DossierConsent, error) {
+	var c team.DossierConsent
+	var state int16
+	var changed pgtype.Timestamptz
+	err := r.Scan(&c.Dossier, &state, &c.ChangedBy, &changed)
+	c.State, c.ChangedAt = team.Consent(state), tsVal(changed)
+	return c, err
+}
+
+func (w teamTx) DossierConsent(ctx context.Context, dossier cabinet.DossierID) (team.DossierConsent, error) {
+	return getOne(ctx, w.txn, "consent of dossier", string(dossier),
+		`SELECT `+consentCols+` FROM {schema}.dossier_consents WHERE dossier_id = $1`, []any{string(dossier)}, scanConsent)
+}
+
+func (w teamTx) ListDossierConsents(ctx context.Context, f team.ConsentFilter, p cabinet.Page) ([]team.DossierConsent, cabinet.Cursor, error) {
+	pg, err := w.pageOf(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	q := &sel{cols: consentCols, from: `{schema}.dossier_consents`, key: []string{"dossier_id"}}
+	if f.State != team.ConsentInvalid {
+		q.eq("state", int16(f.State))
+	}
+	return list(ctx, w.txn, q, pg, scanConsent, func(c team.DossierConsent) cabinet.Cursor { return keyCursor(string(c.Dossier)) })
+}
+
+func (w teamTx) PutDossierConsent(ctx context.Context, c team.DossierConsent) error {
+	if err := w.ready(ctx); err != nil {
+		return err
+	}
+	if c.Dossier == "" {
+		return cabinet.Invalid("dossier", "is required")
+	}
+	if !c.State.Valid() {
+		return cabinet.Invalid("consent", "must be given or revoked")
+	}
+	if err := checkStorable(c); err != nil {
+		return err
+	}
+	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.dossier_consents (dossier_id, state, changed_by, changed_at)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (dossier_id) DO UPDATE SET state = EXCLUDED.state, changed_by = EXCLUDED.changed_by,
+			changed_at = EXCLUDED.changed_at`,
+		[]any{string(c.Dossier), int16(c.State), string(c.ChangedBy), tsArg(c.ChangedAt)}})
 	return err
 }

@@ -380,3 +380,68 @@ func TestPanicRollsBack(t *testing.T) {
 	})
 	require.NoError(t, err)
 }
+
+// Commands on unrelated records do not abort each other: concurrent
+// transactions, each reading and rewriting its own user by ID, on a small,
+// analyzed table (where the planner would rather scan the whole table, and
+// a sequential scan's predicate lock covers the table, so that under
+// SERIALIZABLE every such pair would conflict). The store's transactions
+// discourage sequential scans, so each function runs once, but for a rare
+// exception.
+func TestUnrelatedWritersDoNotConflict(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const writers, renames = 8, 20
+	pool := pgtest.Pool(t, writers+1, nil)
+	s := pgtest.Store(t, pool)
+	ids := make([]string, writers)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("w%d", i)
+	}
+	seedUsers(t, s, ids...)
+	_, err := pool.Exec(ctx, "ANALYZE "+quoted(s)+".users")
+	require.NoError(t, err)
+
+	var runs atomic.Int32
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	start := newBarrier(writers)
+	for i, id := range ids {
+		wg.Go(func() {
+			start.arrive(t)
+			for n := range renames {
+				_, err := s.UpdateTeams(ctx, func(w team.Writer) error {
+					runs.Add(1)
+					return rename(ctx, w, id, fmt.Sprint(id, " ", n))
+				})
+				if err != nil {
+					errs[i] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	// A HOT update that finds its page full writes the indexes too, and may
+	// meet another transaction's lock on an index page: a rare re-run is
+	// allowed (measured: 0–2 in 160, against 14–42 with sequential scans).
+	assert.LessOrEqual(t, runs.Load(), int32(writers*renames+8), "unrelated writers conflicted")
+}
+
+// The store's setting for its SERIALIZABLE transactions (sequential scans
+// discouraged) is local to them: the host's connection keeps its own.
+func TestUpdateSettingsDoNotLeak(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.Pool(t, 1, nil)
+	s := pgtest.Store(t, pool)
+	seedUsers(t, s, "a")
+	_, err := s.UpdateTeams(ctx, func(w team.Writer) error { return rename(ctx, w, "a", "b") })
+	require.NoError(t, err)
+	var setting string
+	require.NoError(t, pool.QueryRow(ctx, "SHOW enable_seqscan").Scan(&setting))
+	assert.Equal(t, "on", setting)
+}
