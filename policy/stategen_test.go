@@ -143,7 +143,7 @@ func (w *genWorld) createUser() {
 		return
 	}
 	i := len(w.users)
-	u, err := w.kit.Teams.CreateUser(w.ctx, fmt.Sprintf("User%d", i), genEmails[i])
+	u, err := rec(w.kit.Teams.CreateUser(w.ctx, testHost, fmt.Sprintf("User%d", i), genEmails[i]))
 	if u.ID != "" {
 		w.users = append(w.users, u.ID)
 	}
@@ -158,7 +158,7 @@ func (w *genWorld) bootstrap(b []int) {
 	}
 	nOffices := 1 + b[1]%2
 	for i := range nOffices {
-		o, err := w.kit.Groups.CreateOffice(w.ctx, w.users[i], fmt.Sprintf("Office%d", i), fmt.Sprintf("office%d@example.com", i))
+		o, err := rec(w.kit.Groups.CreateOffice(w.ctx, w.users[i], fmt.Sprintf("Office%d", i), fmt.Sprintf("office%d@example.com", i)))
 		if err == nil {
 			w.offices = append(w.offices, o.ID)
 		}
@@ -174,9 +174,9 @@ func (w *genWorld) bootstrap(b []int) {
 			prof = cabinet.ProfileAdmin
 		}
 		o := w.offices[(bits/3)%len(w.offices)]
-		_, err := w.kit.Groups.AddCollaborator(w.ctx, w.users[0], o, u, prof)
+		_, err := rec(w.kit.Groups.AddCollaborator(w.ctx, w.users[0], o, u, prof))
 		if err != nil && len(w.offices) > 1 {
-			_, err = w.kit.Groups.AddCollaborator(w.ctx, w.users[1], o, u, prof)
+			_, err = rec(w.kit.Groups.AddCollaborator(w.ctx, w.users[1], o, u, prof))
 		}
 		w.note(fmt.Sprintf("AddCollaborator(%s, %s, %s)", o, u, prof), err)
 	}
@@ -260,11 +260,11 @@ func (w *genWorld) createDossier(a, b int) {
 	}
 	o := w.office(a)
 	actor := w.staff(o, false, b+1)
-	d, err := w.kit.Access.CreateDossier(w.ctx, actor, o, "Dossier")
+	d, err := rec(w.kit.Access.CreateDossier(w.ctx, actor, o, "Dossier"))
 	if err == nil {
 		w.dossiers = append(w.dossiers, d.ID)
 		if b%2 == 0 {
-			err = w.kit.Access.SetStatus(w.ctx, actor, d.ID, cabinet.DossierActivated)
+			err = errOf(w.kit.Access.SetStatus(w.ctx, actor, d.ID, cabinet.DossierActivated))
 		}
 	}
 	w.note(fmt.Sprintf("CreateDossier(%s, %s) = %s", actor, o, d.ID), err)
@@ -377,19 +377,19 @@ func (w *genWorld) command(x []int) {
 		if d%4 == 0 {
 			prof = cabinet.ProfileAdmin
 		}
-		_, err := k.Groups.AddCollaborator(ctx, actor, o, u, prof)
+		_, err := rec(k.Groups.AddCollaborator(ctx, actor, o, u, prof))
 		w.note(fmt.Sprintf("AddCollaborator(%s, %s, %s, %s)", actor, o, u, prof), err)
 	case 3: // remove a collaborator (GRP-11) or change a profile
 		o := w.office(a)
 		actor := w.staff(o, true, b)
 		u := w.staff(o, false, c+1)
 		if d%2 == 0 {
-			err := k.Groups.RemoveCollaborator(ctx, actor, o, u)
+			err := errRev(k.Groups.RemoveCollaborator(ctx, actor, o, u))
 			w.note(fmt.Sprintf("RemoveCollaborator(%s, %s, %s)", actor, o, u), err)
 			return
 		}
 		prof := cabinet.Profile(1 + d/2%2)
-		_, err := k.Groups.SetProfile(ctx, actor, o, u, prof)
+		_, err := rec(k.Groups.SetProfile(ctx, actor, o, u, prof))
 		w.note(fmt.Sprintf("SetProfile(%s, %s, %s, %s)", actor, o, u, prof), err)
 	case 4, 5:
 		w.createDossier(a, b)
@@ -403,7 +403,7 @@ func (w *genWorld) command(x []int) {
 		if d%5 == 0 {
 			m = ""
 		}
-		err := k.Access.SetManager(ctx, actor, dd.ID, m)
+		err := errOf(k.Access.SetManager(ctx, actor, dd.ID, m))
 		w.note(fmt.Sprintf("SetManager(%s, %s, %q)", actor, dd.ID, m), err)
 	case 7: // set the assigned collaborators
 		dd, ok := w.dossier(a)
@@ -417,7 +417,7 @@ func (w *genWorld) command(x []int) {
 				us = append(us, col.User)
 			}
 		}
-		err := k.Access.SetAssigned(ctx, actor, dd.ID, us)
+		err := errOf(k.Access.SetAssigned(ctx, actor, dd.ID, us))
 		w.note(fmt.Sprintf("SetAssigned(%s, %s, %v)", actor, dd.ID, us), err)
 	case 8: // change the status
 		dd, ok := w.dossier(a)
@@ -426,12 +426,12 @@ func (w *genWorld) command(x []int) {
 		}
 		actor := w.dossierActor(dd, b)
 		st := cabinet.DossierStatus(1 + c%3)
-		err := k.Access.SetStatus(ctx, actor, dd.ID, st)
+		err := errOf(k.Access.SetStatus(ctx, actor, dd.ID, st))
 		w.note(fmt.Sprintf("SetStatus(%s, %s, %s)", actor, dd.ID, st), err)
 	case 9: // create a client group
 		o := w.office(a)
 		actor := w.staff(o, true, b)
-		g, err := k.Groups.CreateClientGroup(ctx, actor, o, "Group", "")
+		g, err := rec(k.Groups.CreateClientGroup(ctx, actor, o, "Group", ""))
 		if err == nil {
 			w.groups = append(w.groups, g.ID)
 		}
@@ -446,7 +446,7 @@ func (w *genWorld) command(x []int) {
 		if d%6 == 0 {
 			to = ""
 		}
-		err := k.Groups.MoveDossier(ctx, actor, dd.ID, to)
+		err := errRev(k.Groups.MoveDossier(ctx, actor, dd.ID, to))
 		w.note(fmt.Sprintf("MoveDossier(%s, %s, %q)", actor, dd.ID, to), err)
 	case 12: // assign or unassign a collaborator directly to a group
 		if len(w.groups) == 0 {
@@ -458,9 +458,9 @@ func (w *genWorld) command(x []int) {
 		u := w.staff(o, false, c+1)
 		var err error
 		if d%4 == 0 {
-			err = k.Groups.UnassignCollaborator(ctx, actor, g, u)
+			err = errRev(k.Groups.UnassignCollaborator(ctx, actor, g, u))
 		} else {
-			err = k.Groups.AssignCollaborator(ctx, actor, g, u)
+			err = errOf(k.Groups.AssignCollaborator(ctx, actor, g, u))
 		}
 		w.note(fmt.Sprintf("Assign/UnassignCollaborator(%d, %s, %s, %s)", d%4, actor, g, u), err)
 	case 13: // collaborator groups: create, add a member, assign to a client group
@@ -468,7 +468,7 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(o, true, b)
 		switch {
 		case len(w.cgroups) == 0 || d%4 == 0:
-			cg, err := k.Groups.CreateCollaboratorGroup(ctx, actor, o, "Team")
+			cg, err := rec(k.Groups.CreateCollaboratorGroup(ctx, actor, o, "Team"))
 			if err == nil {
 				w.cgroups = append(w.cgroups, cg.ID)
 			}
@@ -476,11 +476,11 @@ func (w *genWorld) command(x []int) {
 		case d%4 == 1 || len(w.groups) == 0:
 			cg := gpick(w.cgroups, c)
 			u := w.staff(o, false, c/3+1)
-			err := k.Groups.AddMember(ctx, actor, cg, u)
+			err := errOf(k.Groups.AddMember(ctx, actor, cg, u))
 			w.note(fmt.Sprintf("AddMember(%s, %s, %s)", actor, cg, u), err)
 		default:
 			cg, g := gpick(w.cgroups, c), gpick(w.groups, c/7)
-			err := k.Groups.AssignCollaboratorGroup(ctx, actor, g, cg)
+			err := errOf(k.Groups.AssignCollaboratorGroup(ctx, actor, g, cg))
 			w.note(fmt.Sprintf("AssignCollaboratorGroup(%s, %s, %s)", actor, g, cg), err)
 		}
 	case 14: // undo on collaborator groups and client groups
@@ -489,20 +489,20 @@ func (w *genWorld) command(x []int) {
 		switch {
 		case d%5 == 0 && len(w.groups) > 0:
 			g := gpick(w.groups, c)
-			err := k.Groups.DeleteClientGroup(ctx, actor, g)
+			err := errRev(k.Groups.DeleteClientGroup(ctx, actor, g))
 			w.note(fmt.Sprintf("DeleteClientGroup(%s, %s)", actor, g), err)
 		case d%5 == 1 && len(w.cgroups) > 0:
 			cg := gpick(w.cgroups, c)
-			err := k.Groups.DeleteCollaboratorGroup(ctx, actor, cg)
+			err := errRev(k.Groups.DeleteCollaboratorGroup(ctx, actor, cg))
 			w.note(fmt.Sprintf("DeleteCollaboratorGroup(%s, %s)", actor, cg), err)
 		case d%5 == 2 && len(w.cgroups) > 0:
 			cg := gpick(w.cgroups, c)
 			u := w.staff(o, false, c/3+1)
-			err := k.Groups.RemoveMember(ctx, actor, cg, u)
+			err := errRev(k.Groups.RemoveMember(ctx, actor, cg, u))
 			w.note(fmt.Sprintf("RemoveMember(%s, %s, %s)", actor, cg, u), err)
 		case len(w.cgroups) > 0 && len(w.groups) > 0:
 			cg, g := gpick(w.cgroups, c), gpick(w.groups, c/7)
-			err := k.Groups.UnassignCollaboratorGroup(ctx, actor, g, cg)
+			err := errRev(k.Groups.UnassignCollaboratorGroup(ctx, actor, g, cg))
 			w.note(fmt.Sprintf("UnassignCollaboratorGroup(%s, %s, %s)", actor, g, cg), err)
 		}
 	case 15: // create a team
@@ -510,7 +510,7 @@ func (w *genWorld) command(x []int) {
 		if c%3 != 0 {
 			lead = ""
 		}
-		t, err := k.Teams.CreateTeam(ctx, actor, "Team", lead)
+		t, err := rec(k.Teams.CreateTeam(ctx, actor, "Team", lead))
 		if err == nil {
 			w.teams = append(w.teams, t.ID)
 		}
@@ -526,9 +526,9 @@ func (w *genWorld) command(x []int) {
 		if d%3 == 0 {
 			role = team.RoleAdmin
 		}
-		inv, err := k.Teams.Invite(ctx, actor, t, genEmails[slicesIndex(w.users, invitee)], role)
+		inv, err := rec(k.Teams.Invite(ctx, actor, t, genEmails[slicesIndex(w.users, invitee)], role))
 		if err == nil && d%5 != 0 {
-			_, err = k.Teams.AcceptInvitation(ctx, invitee, inv.ID)
+			_, err = rec(k.Teams.AcceptInvitation(ctx, invitee, inv.ID))
 		}
 		w.note(fmt.Sprintf("Invite+Accept(%s, %s, %s, %s)", actor, t, invitee, role), err)
 	case 18: // a member leaves or is removed
@@ -539,9 +539,9 @@ func (w *genWorld) command(x []int) {
 		u := gpick(w.users, c)
 		var err error
 		if d%2 == 0 {
-			err = k.Teams.Leave(ctx, u, t)
+			err = errRev(k.Teams.Leave(ctx, u, t))
 		} else {
-			err = k.Teams.RemoveMember(ctx, w.teamAdmin(t, b), t, u)
+			err = errRev(k.Teams.RemoveMember(ctx, w.teamAdmin(t, b), t, u))
 		}
 		w.note(fmt.Sprintf("Leave/RemoveMember(%d, %s, %s)", d%2, t, u), err)
 	case 19, 20, 21: // refer a client
@@ -558,7 +558,7 @@ func (w *genWorld) command(x []int) {
 			dos = "dos_elsewhere"
 		}
 		email := gpick(genEmails, d)
-		r, err := k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: email, Dossier: dos})
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: email, Dossier: dos}))
 		if err == nil {
 			w.referrals = append(w.referrals, r.ID)
 		}
@@ -574,16 +574,16 @@ func (w *genWorld) command(x []int) {
 		}
 		var err error
 		if c%3 == 0 {
-			_, err = k.Teams.RestoreConsent(ctx, actor, r.ID)
+			_, err = rec(k.Teams.RestoreConsent(ctx, actor, r.Dossier))
 		} else {
-			_, err = k.Teams.RevokeConsent(ctx, actor, r.ID)
+			_, err = rec(k.Teams.RevokeConsent(ctx, actor, r.Dossier))
 		}
 		w.note(fmt.Sprintf("Revoke/RestoreConsent(%d, %s, %s)", c%3, actor, r.ID), err)
 	case 24: // move a referral, or delete a team
 		if d%3 == 0 && len(w.teams) > 0 {
 			t := gpick(w.teams, a)
 			actor := w.teamAdmin(t, b)
-			err := k.Teams.DeleteTeam(ctx, actor, t, team.Reassignment(1+c%2))
+			err := errRev(k.Teams.DeleteTeam(ctx, actor, t, team.Reassignment(1+c%2)))
 			w.note(fmt.Sprintf("DeleteTeam(%s, %s)", actor, t), err)
 			return
 		}
@@ -602,7 +602,7 @@ func (w *genWorld) command(x []int) {
 				return err
 			})
 		}
-		_, err := k.Teams.MoveReferral(ctx, r.Referrer, r.ID, to)
+		_, err := rec(k.Teams.MoveReferral(ctx, r.Referrer, r.ID, to))
 		w.note(fmt.Sprintf("MoveReferral(%s, %s, %s)", r.Referrer, r.ID, to), err)
 	case 25, 26: // add a family person
 		dd, ok := w.dossier(a)
@@ -611,7 +611,7 @@ func (w *genWorld) command(x []int) {
 		}
 		actor := w.dossierActor(dd, b)
 		rel := access.Relation(1 + c%6)
-		p, err := k.Access.AddPerson(ctx, actor, dd.ID, access.PersonInput{Name: "Person", Relation: rel})
+		p, err := rec(k.Access.AddPerson(ctx, actor, dd.ID, access.PersonInput{Name: "Person", Relation: rel}))
 		if err == nil {
 			w.persons = append(w.persons, p.ID)
 		}
@@ -637,7 +637,7 @@ func (w *genWorld) command(x []int) {
 		}
 		level := access.Level(1 + c%2)
 		email := gpick(genEmails, d)
-		g, err := k.Access.GrantPerson(ctx, actor, pid, access.GrantInput{Email: email, Phone: "+33612345678", Level: level})
+		g, err := rec(k.Access.GrantPerson(ctx, actor, pid, access.GrantInput{Email: email, Phone: "+33612345678", Level: level}))
 		if err == nil {
 			w.grants = append(w.grants, g.ID)
 		}
@@ -649,11 +649,11 @@ func (w *genWorld) command(x []int) {
 		}
 		actor := w.dossierActor(dd, b)
 		email := gpick(genEmails, d)
-		adv, err := k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: email, Phone: "+33612345679", Type: access.AdvisorNotary})
+		adv, err := rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: email, Phone: "+33612345679", Type: access.AdvisorNotary}))
 		if err == nil {
 			w.advisors = append(w.advisors, adv.ID)
 			var g access.Grant
-			g, err = k.Access.GrantAdvisor(ctx, actor, adv.ID, access.Level(1+c%2))
+			g, err = rec(k.Access.GrantAdvisor(ctx, actor, adv.ID, access.Level(1+c%2)))
 			if err == nil {
 				w.grants = append(w.grants, g.ID)
 			}
@@ -669,14 +669,14 @@ func (w *genWorld) command(x []int) {
 		var err error
 		switch c % 3 {
 		case 0:
-			err = k.Access.ChangeLevel(ctx, actor, g.ID, access.Level(1+d%2))
+			err = errOf(k.Access.ChangeLevel(ctx, actor, g.ID, access.Level(1+d%2)))
 		case 1:
-			err = k.Access.Revoke(ctx, actor, g.ID)
+			err = errRev(k.Access.Revoke(ctx, actor, g.ID))
 		default:
 			if g.Person == "" {
 				return
 			}
-			_, err = k.Access.EditPerson(ctx, actor, g.Person, access.PersonInput{Name: "Person", Relation: access.Relation(1 + d%6)})
+			_, err = rec(k.Access.EditPerson(ctx, actor, g.Person, access.PersonInput{Name: "Person", Relation: access.Relation(1 + d%6)}))
 		}
 		w.note(fmt.Sprintf("ChangeLevel/Revoke/EditPerson(%d, %s, %s)", c%3, actor, g.ID), err)
 	case 31: // create a contact
@@ -684,7 +684,7 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(o, false, b)
 		kd := contact.Kind(1 + c%3)
 		f := contact.Fields{FirstName: "First", LastName: "Last", Email: gpick(genEmails, d)}
-		ct, err := k.Contacts.CreateContact(ctx, actor, o, kd, f)
+		ct, err := rec(k.Contacts.CreateContact(ctx, actor, o, kd, f))
 		if err == nil {
 			w.contacts = append(w.contacts, ct.ID)
 		}
@@ -697,9 +697,9 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(ct.Office, false, b)
 		var err error
 		if c%5 == 0 {
-			_, err = k.Contacts.ArchiveContact(ctx, actor, ct.ID)
+			_, err = rec(k.Contacts.ArchiveContact(ctx, actor, ct.ID))
 		} else {
-			_, err = k.Contacts.InviteContact(ctx, actor, ct.ID)
+			_, err = rec(k.Contacts.InviteContact(ctx, actor, ct.ID))
 		}
 		w.note(fmt.Sprintf("Invite/ArchiveContact(%d, %s, %s)", c%5, actor, ct.ID), err)
 	case 33: // start or stop impersonating
@@ -711,7 +711,7 @@ func (w *genWorld) command(x []int) {
 				ses, err = r.Session(ctx, sid)
 				return err
 			})
-			_, err := k.Contacts.StopImpersonation(ctx, ses.Actor, sid)
+			_, err := rec(k.Contacts.StopImpersonation(ctx, ses.Actor, sid))
 			w.note(fmt.Sprintf("StopImpersonation(%s, %s)", ses.Actor, sid), err)
 			return
 		}
@@ -720,7 +720,7 @@ func (w *genWorld) command(x []int) {
 			return
 		}
 		actor := w.staff(ct.Office, false, b)
-		ses, err := k.Contacts.StartImpersonation(ctx, actor, ct.ID)
+		ses, err := rec(k.Contacts.StartImpersonation(ctx, actor, ct.ID))
 		if err == nil {
 			w.sessions = append(w.sessions, ses.ID)
 		}
@@ -734,20 +734,20 @@ func (w *genWorld) command(x []int) {
 		var err error
 		switch b % 4 {
 		case 0:
-			_, err = k.Procedures.SetPlan(ctx, o, procedure.Plan(1+c%2))
+			_, err = rec(k.Procedures.SetPlan(ctx, testHost, o, procedure.Plan(1+c%2)))
 		case 1:
 			now := w.clock.Now()
-			_, err = k.Procedures.SetBoosters(ctx, o, now.Add(-time.Hour), now.Add(time.Duration(1+c%48)*time.Hour))
+			_, err = rec(k.Procedures.SetBoosters(ctx, testHost, o, now.Add(-time.Hour), now.Add(time.Duration(1+c%48)*time.Hour)))
 		default:
 			actor := w.staff(o, true, c)
-			_, err = k.Procedures.StartTrial(ctx, actor, o)
+			_, err = rec(k.Procedures.StartTrial(ctx, actor, o))
 		}
 		w.note(fmt.Sprintf("Plan(%d, %s)", b%4, o), err)
 	case 36: // create a procedure, or add a role
 		o := w.office(a)
 		actor := w.staff(o, true, b)
 		if len(w.procs) == 0 || d%3 == 0 {
-			p, err := k.Procedures.CreateProcedure(ctx, actor, o, "Procedure", "Tenant")
+			p, err := rec(k.Procedures.CreateProcedure(ctx, actor, o, "Procedure", "Tenant"))
 			if err == nil {
 				w.procs = append(w.procs, p.ID)
 				w.roles[p.ID] = []procedure.RoleID{p.Roles[0].ID}
@@ -757,7 +757,7 @@ func (w *genWorld) command(x []int) {
 		}
 		p := gpick(w.procs, c)
 		actor = w.staff(w.procOffice(p), true, b)
-		r, err := k.Procedures.AddRole(ctx, actor, p, fmt.Sprintf("Guarantor%d", len(w.roles[p])), gpick(genPerms, d/3))
+		r, err := rec(k.Procedures.AddRole(ctx, actor, p, fmt.Sprintf("Guarantor%d", len(w.roles[p])), gpick(genPerms, d/3)))
 		if err == nil {
 			w.roles[p] = append(w.roles[p], r.ID)
 		}
@@ -772,12 +772,12 @@ func (w *genWorld) command(x []int) {
 		var err error
 		switch {
 		case d%3 == 0 && len(w.items[p]) > 0:
-			_, err = k.Procedures.ReassignItem(ctx, actor, p, gpick(w.items[p], d/3), role)
+			_, err = rec(k.Procedures.ReassignItem(ctx, actor, p, gpick(w.items[p], d/3), role))
 		case d%3 == 1:
-			_, err = k.Procedures.SetRolePermissions(ctx, actor, p, role, gpick(genPerms, d/3))
+			_, err = rec(k.Procedures.SetRolePermissions(ctx, actor, p, role, gpick(genPerms, d/3)))
 		default:
 			var it procedure.Item
-			it, err = k.Procedures.AddItem(ctx, actor, p, "Item", role)
+			it, err = rec(k.Procedures.AddItem(ctx, actor, p, "Item", role))
 			if err == nil {
 				w.items[p] = append(w.items[p], it.ID)
 			}
@@ -795,7 +795,7 @@ func (w *genWorld) command(x []int) {
 			dos = gpick(w.dossiers, c)
 		}
 		email := gpick(genEmails, d)
-		kc, err := k.Procedures.OpenCase(ctx, actor, p, dos, email)
+		kc, err := rec(k.Procedures.OpenCase(ctx, actor, p, dos, procedure.Invitee{Email: email}))
 		if err == nil {
 			w.cases = append(w.cases, kc.ID)
 		}
@@ -812,9 +812,9 @@ func (w *genWorld) command(x []int) {
 		role := gpick(w.roles[kc.Procedure], c)
 		var err error
 		if d%5 == 0 {
-			err = k.Procedures.RemoveContributor(ctx, actor, kc.ID, role)
+			err = errRev(k.Procedures.RemoveContributor(ctx, actor, kc.ID, role))
 		} else {
-			_, err = k.Procedures.InviteContributor(ctx, actor, kc.ID, role, gpick(genEmails, d/5), d%2 == 0)
+			_, err = rec(k.Procedures.InviteContributor(ctx, actor, kc.ID, role, procedure.Invitee{Email: gpick(genEmails, d/5)}, d%2 == 0))
 		}
 		w.note(fmt.Sprintf("Invite/RemoveContributor(%d, %s, %s, %s)", d%5, actor, kc.ID, role), err)
 	case 40, 41: // a whole CON-6 story: a contact for a user, invited (so active), impersonated
@@ -822,14 +822,14 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(o, false, b)
 		u := gpick(w.users, c)
 		f := contact.Fields{FirstName: "First", LastName: "Last", Email: genEmails[slicesIndex(w.users, u)]}
-		ct, err := k.Contacts.CreateContact(ctx, actor, o, contact.Kind(1+d%2), f)
+		ct, err := rec(k.Contacts.CreateContact(ctx, actor, o, contact.Kind(1+d%2), f))
 		if err == nil {
 			w.contacts = append(w.contacts, ct.ID)
-			_, err = k.Contacts.InviteContact(ctx, actor, ct.ID)
+			_, err = rec(k.Contacts.InviteContact(ctx, actor, ct.ID))
 		}
 		if err == nil {
 			var ses contact.Session
-			ses, err = k.Contacts.StartImpersonation(ctx, actor, ct.ID)
+			ses, err = rec(k.Contacts.StartImpersonation(ctx, actor, ct.ID))
 			if err == nil {
 				w.sessions = append(w.sessions, ses.ID)
 			}
@@ -845,11 +845,11 @@ func (w *genWorld) command(x []int) {
 			t = gpick(w.teams, b)
 		}
 		client := gpick(w.users, c)
-		r, err := k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client",
-			ClientEmail: genEmails[slicesIndex(w.users, client)], Dossier: gpick(w.dossiers, d)})
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client",
+			ClientEmail: genEmails[slicesIndex(w.users, client)], Dossier: gpick(w.dossiers, d)}))
 		if err == nil {
 			w.referrals = append(w.referrals, r.ID)
-			_, err = k.Teams.RevokeConsent(ctx, client, r.ID)
+			_, err = rec(k.Teams.RevokeConsent(ctx, client, r.Dossier))
 		}
 		w.note(fmt.Sprintf("Refer+Revoke(%s, team %q, client %s) = %s", actor, t, client, r.ID), err)
 	case 43: // a whole GRP-3 story: a client group with a dossier and a collaborator group
@@ -858,26 +858,26 @@ func (w *genWorld) command(x []int) {
 			return
 		}
 		admin := w.staff(dd.Office, true, b)
-		err := k.Access.SetStatus(ctx, admin, dd.ID, cabinet.DossierActivated)
+		err := errOf(k.Access.SetStatus(ctx, admin, dd.ID, cabinet.DossierActivated))
 		var g clientgroup.ClientGroup
 		if err == nil {
-			g, err = k.Groups.CreateClientGroup(ctx, admin, dd.Office, "Group", "group@example.com")
+			g, err = rec(k.Groups.CreateClientGroup(ctx, admin, dd.Office, "Group", "group@example.com"))
 		}
 		var cg clientgroup.CollaboratorGroup
 		if err == nil {
 			w.groups = append(w.groups, g.ID)
-			err = k.Groups.MoveDossier(ctx, admin, dd.ID, g.ID)
+			err = errRev(k.Groups.MoveDossier(ctx, admin, dd.ID, g.ID))
 		}
 		if err == nil {
-			cg, err = k.Groups.CreateCollaboratorGroup(ctx, admin, dd.Office, "Juniors")
+			cg, err = rec(k.Groups.CreateCollaboratorGroup(ctx, admin, dd.Office, "Juniors"))
 		}
 		member := w.staff(dd.Office, false, c+1)
 		if err == nil {
 			w.cgroups = append(w.cgroups, cg.ID)
-			err = k.Groups.AddMember(ctx, admin, cg.ID, member)
+			err = errOf(k.Groups.AddMember(ctx, admin, cg.ID, member))
 		}
 		if err == nil {
-			err = k.Groups.AssignCollaboratorGroup(ctx, admin, g.ID, cg.ID)
+			err = errOf(k.Groups.AssignCollaboratorGroup(ctx, admin, g.ID, cg.ID))
 		}
 		w.note(fmt.Sprintf("Group+CollaboratorGroup(%s, %s, member %s) = %s, %s", admin, dd.ID, member, g.ID, cg.ID), err)
 	case 44: // a whole PROC-3 story: premium office, procedure, role, items, case, contributor
@@ -885,25 +885,25 @@ func (w *genWorld) command(x []int) {
 		admin := w.staff(o, true, b)
 		var err error
 		if b%3 == 0 {
-			_, err = k.Procedures.StartTrial(ctx, admin, o)
+			_, err = rec(k.Procedures.StartTrial(ctx, admin, o))
 		} else {
-			_, err = k.Procedures.SetPlan(ctx, o, procedure.PlanPlatinum)
+			_, err = rec(k.Procedures.SetPlan(ctx, testHost, o, procedure.PlanPlatinum))
 		}
 		var p procedure.Procedure
 		var r procedure.Role
 		var kc procedure.Case
 		if err == nil {
-			p, err = k.Procedures.CreateProcedure(ctx, admin, o, "Lease", "Tenant")
+			p, err = rec(k.Procedures.CreateProcedure(ctx, admin, o, "Lease", "Tenant"))
 		}
 		if err == nil {
 			w.procs = append(w.procs, p.ID)
 			w.roles[p.ID] = []procedure.RoleID{p.Roles[0].ID}
-			r, err = k.Procedures.AddRole(ctx, admin, p.ID, "Guarantor", gpick(genPerms, c))
+			r, err = rec(k.Procedures.AddRole(ctx, admin, p.ID, "Guarantor", gpick(genPerms, c)))
 		}
 		if err == nil {
 			w.roles[p.ID] = append(w.roles[p.ID], r.ID)
 			for _, role := range []procedure.RoleID{p.Roles[0].ID, r.ID, r.ID} {
-				it, ierr := k.Procedures.AddItem(ctx, admin, p.ID, "Item", role)
+				it, ierr := rec(k.Procedures.AddItem(ctx, admin, p.ID, "Item", role))
 				if ierr == nil {
 					w.items[p.ID] = append(w.items[p.ID], it.ID)
 				}
@@ -914,11 +914,11 @@ func (w *genWorld) command(x []int) {
 					dos = dd.ID
 				}
 			}
-			kc, err = k.Procedures.OpenCase(ctx, admin, p.ID, dos, genEmails[(c/5)%len(w.users)])
+			kc, err = rec(k.Procedures.OpenCase(ctx, admin, p.ID, dos, procedure.Invitee{Email: genEmails[(c/5)%len(w.users)]}))
 		}
 		if err == nil {
 			w.cases = append(w.cases, kc.ID)
-			_, err = k.Procedures.InviteContributor(ctx, admin, kc.ID, r.ID, genEmails[(c/5+1+d%3)%len(genEmails)], d%3 == 0)
+			_, err = rec(k.Procedures.InviteContributor(ctx, admin, kc.ID, r.ID, procedure.Invitee{Email: genEmails[(c/5+1+d%3)%len(genEmails)]}, d%3 == 0))
 		}
 		w.note(fmt.Sprintf("Premium+Procedure+Case+Contributor(%s, %s) = %s, %s", admin, o, p.ID, kc.ID), err)
 	}
