@@ -422,7 +422,9 @@ func TestPublishKeepsIndexFresh(t *testing.T) {
 			_, err = rec(k.Teams.MoveReferral(ctx, w.admin, rs[0].ID, w.sharedTeam()))
 			return err
 		}},
-		{"team deleted", func() error { return errRev(k.Teams.DeleteTeam(ctx, w.outsider, w.sharedTeam(), team.ReassignToDeleter)) }},
+		{"team deleted", func() error {
+			return errRev(k.Teams.DeleteTeam(ctx, w.outsider, w.sharedTeam(), team.ReassignToDeleter))
+		}},
 		{"grant level changed, then revoked", func() error {
 			g := w.grantOf("kid@example.com")
 			if err := errOf(k.Access.ChangeLevel(ctx, w.admin, g, access.LevelReadOnly)); err != nil {
