@@ -521,8 +521,8 @@ func TestACC7PersonResource(t *testing.T) {
 		routes cabinet.Routes
 		rule   string
 	}{
-		{"ACC-1 manager manages a central person", w.other, policy.ManageFamilyAccess, pr(coHolder.ID), cabinet.RouteManager, "GRP-3"},
-		{"ACC-1 manager manages a child", w.other, policy.ManageFamilyAccess, pr(sibling.ID), cabinet.RouteManager, "GRP-3"},
+		{"ACC-1 manager manages a central person", w.other, policy.ManageFamilyAccess, pr(coHolder.ID), cabinet.RouteManager, "ACC-1"},
+		{"ACC-1 manager manages a child", w.other, policy.ManageFamilyAccess, pr(sibling.ID), cabinet.RouteManager, "ACC-1"},
 		{"ACC-7 central person manages a non-central person", w.client, policy.ManageFamilyAccess, pr(sibling.ID), cabinet.RouteCentralPerson, "ACC-7"},
 		{"ACC-7 central person does not manage a central person", w.client, policy.ManageFamilyAccess, pr(coHolder.ID), 0, "ACC-7"},
 		{"ACC-1 family member does not", w.kid, policy.ManageFamilyAccess, pr(sibling.ID), 0, "ACC-1"},
