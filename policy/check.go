@@ -142,17 +142,19 @@ func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) v
 // ---- accounts ----
 
 func (q *decision) account() verdict {
-	target := q.ix.user(cabinet.UserID(q.r.ID))
+	id := cabinet.UserID(q.r.ID)
+	if q.a == ListReferralsBy {
+		// Whether or not id is an account: only the referrer themself.
+		return q.or(cabinet.RouteSelf, team.CanListReferralsBy(id, q.u.id), "TEAM-12")
+	}
+	target := q.ix.user(id)
 	if target == nil || !target.exists {
 		return deny("POL-4", reasonUnknownResource)
 	}
-	switch q.a {
-	case CreateTeam:
+	if q.a == CreateTeam {
 		// TEAM-1, TEAM-5: any account creates teams, for itself or (then
 		// pending until the lead accepts) for another lead.
 		return q.by(cabinet.RouteSelf)
-	case ListReferralsBy:
-		return q.or(cabinet.RouteSelf, team.CanListReferralsBy(target.id, q.u.id), "TEAM-12")
 	}
 	// CreateOffice, EditAccount: the account itself only.
 	if target != q.u {
@@ -1036,9 +1038,8 @@ func (q *decision) item() verdict {
 	if !ok {
 		return deny("POL-4", reasonUnknownResource)
 	}
-	if _, ok := p.Item(q.r.Item); !ok {
-		return deny("POL-4", reasonUnknownResource)
-	}
+	// An unknown item is the predicates' not-found (POL-4), in their order
+	// (the service's): the participant or staff check comes first.
 	u, item := q.u.id, q.r.Item
 	prof, reaches, status := q.caseFacts(k)
 	switch q.a {

@@ -30,24 +30,32 @@ import (
 type refSnapshot struct {
 	now time.Time
 
-	users     map[cabinet.UserID]cabinet.User
-	teams     map[cabinet.TeamID]team.Team
-	referrals []team.Referral
+	users       map[cabinet.UserID]cabinet.User
+	teams       map[cabinet.TeamID]team.Team
+	referrals   []team.Referral
+	invitations map[team.InvitationID]team.Invitation
+	consents    map[cabinet.DossierID]team.Consent // stored consent records (TEAM-9 v2); given when none
 
 	dossiers map[cabinet.DossierID]access.Dossier
 	grants   []access.Grant
 	persons  []access.Person
+	advisors map[access.AdvisorID]access.Advisor
 
 	offices       map[cabinet.OfficeID]clientgroup.Office
 	collaborators []clientgroup.Collaborator
 	clientGroups  map[cabinet.ClientGroupID]clientgroup.ClientGroup
+	cgroups       map[cabinet.CollaboratorGroupID]clientgroup.CollaboratorGroup
 	members       []clientgroup.Member
 	directs       []clientgroup.DirectAssignment
 	groupAssigns  []clientgroup.GroupAssignment
 	placements    []clientgroup.Placement
 
-	contacts map[cabinet.ContactID]contact.Contact
-	sessions map[contact.SessionID]contact.Session
+	contacts  map[cabinet.ContactID]contact.Contact
+	sessions  map[contact.SessionID]contact.Session
+	companies map[contact.CompanyID]contact.Company
+	projects  map[contact.ProjectID]contact.Project
+	decisions map[contact.DecisionID]contact.Decision
+	units     map[contact.UnitID]contact.Unit
 
 	plans      []procedure.OfficePlan
 	procedures map[cabinet.ProcedureID]procedure.Procedure
@@ -88,6 +96,14 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		now:          now,
 		users:        map[cabinet.UserID]cabinet.User{},
 		teams:        map[cabinet.TeamID]team.Team{},
+		invitations:  map[team.InvitationID]team.Invitation{},
+		consents:     map[cabinet.DossierID]team.Consent{},
+		advisors:     map[access.AdvisorID]access.Advisor{},
+		cgroups:      map[cabinet.CollaboratorGroupID]clientgroup.CollaboratorGroup{},
+		companies:    map[contact.CompanyID]contact.Company{},
+		projects:     map[contact.ProjectID]contact.Project{},
+		decisions:    map[contact.DecisionID]contact.Decision{},
+		units:        map[contact.UnitID]contact.Unit{},
 		dossiers:     map[cabinet.DossierID]access.Dossier{},
 		offices:      map[cabinet.OfficeID]clientgroup.Office{},
 		clientGroups: map[cabinet.ClientGroupID]clientgroup.ClientGroup{},
@@ -118,6 +134,24 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		s.referrals, err = refListAll(func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
 			return r.ListReferrals(ctx, team.ReferralFilter{}, cabinet.Page{After: a, Limit: n})
 		})
+		if err != nil {
+			return err
+		}
+		is, err := refListAll(func(a cabinet.Cursor, n int) ([]team.Invitation, cabinet.Cursor, error) {
+			return r.ListInvitations(ctx, team.InvitationFilter{}, cabinet.Page{After: a, Limit: n})
+		})
+		if err != nil {
+			return err
+		}
+		for _, x := range is {
+			s.invitations[x.ID] = x
+		}
+		cs, err := refListAll(func(a cabinet.Cursor, n int) ([]team.DossierConsent, cabinet.Cursor, error) {
+			return r.ListDossierConsents(ctx, team.ConsentFilter{}, cabinet.Page{After: a, Limit: n})
+		})
+		for _, c := range cs {
+			s.consents[c.Dossier] = c.State
+		}
 		return err
 	})
 	if err != nil {
@@ -142,6 +176,15 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		s.persons, err = refListAll(func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
 			return r.Persons(ctx, access.PersonFilter{}, cabinet.Page{After: a, Limit: n})
 		})
+		if err != nil {
+			return err
+		}
+		as, err := refListAll(func(a cabinet.Cursor, n int) ([]access.Advisor, cabinet.Cursor, error) {
+			return r.Advisors(ctx, access.AdvisorFilter{}, cabinet.Page{After: a, Limit: n})
+		})
+		for _, x := range as {
+			s.advisors[x.ID] = x
+		}
 		return err
 	})
 	if err != nil {
@@ -170,6 +213,15 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		}
 		for _, g := range gs {
 			s.clientGroups[g.ID] = g
+		}
+		cgs, err := refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
+			return r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, cabinet.Page{After: a, Limit: n})
+		})
+		if err != nil {
+			return err
+		}
+		for _, g := range cgs {
+			s.cgroups[g.ID] = g
 		}
 		if s.members, err = refListAll(func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
 			return r.Members(ctx, clientgroup.MemberFilter{}, cabinet.Page{After: a, Limit: n})
@@ -210,7 +262,10 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		for _, x := range ss {
 			s.sessions[x.ID] = x
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.takeRecords(ctx, r)
 	})
 	if err != nil {
 		return nil, err
@@ -243,6 +298,44 @@ func takeSnapshot(ctx context.Context, st refStore, now time.Time) (*refSnapshot
 		return nil, err
 	}
 	return s, nil
+}
+
+// takeRecords copies contact's companies, projects, decisions and units.
+func (s *refSnapshot) takeRecords(ctx context.Context, r contact.Reader) error {
+	cs, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Company, cabinet.Cursor, error) {
+		return r.ListCompanies(ctx, "", cabinet.Page{After: a, Limit: n})
+	})
+	if err != nil {
+		return err
+	}
+	for _, x := range cs {
+		s.companies[x.ID] = x
+	}
+	ps, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Project, cabinet.Cursor, error) {
+		return r.ListProjects(ctx, contact.PartnerFilter{}, cabinet.Page{After: a, Limit: n})
+	})
+	if err != nil {
+		return err
+	}
+	for _, x := range ps {
+		s.projects[x.ID] = x
+	}
+	ds, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Decision, cabinet.Cursor, error) {
+		return r.ListDecisions(ctx, contact.PartnerFilter{}, cabinet.Page{After: a, Limit: n})
+	})
+	if err != nil {
+		return err
+	}
+	for _, x := range ds {
+		s.decisions[x.ID] = x
+	}
+	us, err := refListAll(func(a cabinet.Cursor, n int) ([]contact.Unit, cabinet.Cursor, error) {
+		return r.ListUnits(ctx, contact.UnitFilter{}, cabinet.Page{After: a, Limit: n})
+	})
+	for _, x := range us {
+		s.units[x.ID] = x
+	}
+	return err
 }
 
 // ---- facts, each re-derived from the records ----
