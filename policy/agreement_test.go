@@ -85,7 +85,9 @@ type agreeWorld struct {
 	newContact         cabinet.ContactID // a client, linked to d1 and its spouse
 }
 
-func (w *agreeWorld) actor(i int) cabinet.UserID { return w.names[((i%len(w.names))+len(w.names))%len(w.names)] }
+func (w *agreeWorld) actor(i int) cabinet.UserID {
+	return w.names[((i%len(w.names))+len(w.names))%len(w.names)]
+}
 
 // newAgreeWorld builds the world every sequence starts from.
 //
