@@ -107,13 +107,72 @@ func (w *engWorld) resources() []policy.Resource {
 	w.t.Helper()
 	var out []policy.Resource
 	ctx := w.ctx
-	engOK(w.t, w.store.ViewTeams(ctx, func(r team.Reader) error {
-		ts, _, err := r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{})
-		for _, x := range ts {
-			out = append(out, policy.TeamResource(x.ID))
+	snap, err := takeSnapshot(ctx, w.store, w.clock.Now())
+	engOK(w.t, err)
+	for _, id := range sortedKeys(snap.teams) {
+		out = append(out, policy.TeamResource(id))
+	}
+	for _, id := range sortedKeys(snap.users) {
+		out = append(out, policy.AccountResource(id))
+	}
+	for _, id := range sortedKeys(snap.invitations) {
+		out = append(out, policy.InvitationResource(id))
+	}
+	for _, x := range snap.referrals {
+		out = append(out, policy.ReferralResource(x.ID))
+		for _, t := range sortedKeys(snap.teams) {
+			out = append(out, policy.ReferralResource(x.ID).WithTeam(t))
 		}
-		return err
-	}))
+	}
+	for _, id := range sortedKeys(snap.dossiers) {
+		out = append(out, policy.DossierResource(id).WithStatus(cabinet.DossierActivated),
+			policy.DossierResource(id).WithStatus(cabinet.DossierArchived),
+			policy.DossierResource(id).WithUser(w.staff))
+		for _, g := range sortedKeys(snap.clientGroups) {
+			out = append(out, policy.DossierResource(id).WithGroup(g))
+		}
+		for _, t := range sortedKeys(snap.teams) {
+			out = append(out, policy.DossierResource(id).WithTeam(t))
+		}
+	}
+	for _, p := range snap.persons {
+		out = append(out, policy.PersonResource(p.Dossier, p.ID), policy.PersonResource(p.Dossier, p.ID).WithLevel(access.LevelReadWrite),
+			policy.PersonResource(p.Dossier, p.ID).WithRelation(access.RelationHolder))
+	}
+	for _, id := range sortedKeys(snap.advisors) {
+		out = append(out, policy.AdvisorResource(snap.advisors[id].Dossier, id))
+	}
+	for _, g := range snap.grants {
+		out = append(out, policy.GrantResource(g.Dossier, g.ID), policy.GrantResource(g.Dossier, g.ID).WithLevel(access.LevelReadWrite))
+	}
+	for _, id := range sortedKeys(snap.sessions) {
+		out = append(out, policy.SessionResource(id))
+	}
+	for _, id := range sortedKeys(snap.companies) {
+		out = append(out, policy.CompanyResource(id))
+	}
+	for _, id := range sortedKeys(snap.projects) {
+		out = append(out, policy.ProjectResource(id))
+	}
+	for _, id := range sortedKeys(snap.decisions) {
+		out = append(out, policy.DecisionResource(id))
+	}
+	for _, id := range sortedKeys(snap.units) {
+		out = append(out, policy.UnitResource(id))
+	}
+	for _, id := range sortedKeys(snap.offices) {
+		out = append(out, policy.OfficeResource(id).WithUser(w.staff))
+	}
+	for _, c := range sortedKeys(snap.contacts) {
+		for _, d := range sortedKeys(snap.dossiers) {
+			out = append(out, policy.ContactResource(c).WithDossier(d, ""))
+		}
+	}
+	for _, p := range sortedKeys(snap.procedures) {
+		for _, d := range sortedKeys(snap.dossiers) {
+			out = append(out, policy.ProcedureResource(p).WithDossier(d, ""))
+		}
+	}
 	engOK(w.t, w.store.ViewAccess(ctx, func(r access.Reader) error {
 		ds, _, err := r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{Limit: cabinet.MaxPageSize})
 		for _, d := range ds {
@@ -194,7 +253,7 @@ func (w *engWorld) fresh() {
 	for _, s := range w.subjects() {
 		for _, a := range policy.Actions() {
 			for _, r := range res {
-				if policy.ResourceKindOf(a) != r.Kind {
+				if !a.AppliesTo(r.Kind) {
 					continue
 				}
 				got, err1 := w.k.Policy.Check(w.ctx, s, a, r)
@@ -216,7 +275,7 @@ func (w *engWorld) fresh() {
 		}
 	}
 	for _, r := range res {
-		if r.Kind == policy.ResourceDossier && r.Section == access.SectionInvalid {
+		if r.Kind == policy.ResourceDossier && r == policy.DossierResource(cabinet.DossierID(r.ID)) {
 			id := cabinet.DossierID(r.ID)
 			got, want := engViewers(w.t, w.k.Policy, id), engViewers(w.t, loaded, id)
 			if !slices.Equal(got, want) {

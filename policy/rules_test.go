@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"math/bits"
 	"slices"
 	"strings"
 	"testing"
@@ -327,14 +328,21 @@ func TestPOL5ImpersonationCarriesTheActor(t *testing.T) {
 	if d.Actor != w.staff || d.User != w.zoe || d.Contact != w.zoeContact {
 		t.Errorf("decision %+v: want actor %s, user %s, contact %s", d, w.staff, w.zoe, w.zoeContact)
 	}
-	// Never more than the contact: on every question the session's answer
-	// equals the contact's own.
+	// Never more than the contact: on every viewing question the session's
+	// answer equals the contact's own; every other action is denied naming
+	// CON-6 (v2: impersonation is for seeing what the contact sees).
 	for _, r := range w.resources() {
 		for _, a := range policy.Actions() {
-			if policy.ResourceKindOf(a) != r.Kind {
+			if !a.AppliesTo(r.Kind) {
 				continue
 			}
 			got, own := w.check(s, a, r), w.check(u(w.zoe), a, r)
+			if !a.Viewing() {
+				if got.Allowed || got.Rule != "CON-6" {
+					t.Fatalf("%v %v: impersonated %v, want a CON-6 denial", a, r, got)
+				}
+				continue
+			}
 			if got.Allowed != own.Allowed || got.Routes != own.Routes {
 				t.Fatalf("%v %v: impersonated %v, contact's own %v", a, r, got, own)
 			}
@@ -402,7 +410,7 @@ func snapshot(w *engWorld, e *policy.Engine) []policy.Decision {
 	for _, s := range w.subjects() {
 		for _, r := range w.resources() {
 			for _, a := range policy.Actions() {
-				if policy.ResourceKindOf(a) != r.Kind {
+				if !a.AppliesTo(r.Kind) {
 					continue
 				}
 				d, err := e.Check(w.ctx, s, a, r)
@@ -553,5 +561,74 @@ func TestACC7PersonResource(t *testing.T) {
 	engOK(t, errRev(w.k.Access.RemovePerson(w.ctx, w.admin, elsewhere.ID)))
 	if d := w.check(u(w.other), policy.ManageFamilyAccess, pr(elsewhere.ID)); d.Allowed || d.Rule != "POL-4" {
 		t.Errorf("after RemovePerson: %v (rule %q), want POL-4", d, d.Rule)
+	}
+}
+
+// POL-2 v2: the rule a decision names is the one that governs the action
+// on its route — ACC-9 for managing external advisors, ACC-11 for a
+// holder's (or family member's) edit, ACC-1 for the manager managing family
+// access, ACC-7 for a central person doing so — and Decision.String shows
+// every rule its reason lists.
+func TestPOL2RuleGovernsTheAction(t *testing.T) {
+	w := newRich(t)
+	tests := []struct {
+		name   string
+		who    cabinet.UserID
+		a      policy.Action
+		r      policy.Resource
+		rule   string
+		string string
+	}{
+		{"ACC-9 the manager manages external advisors", w.other, policy.ManageExternalAdvisors, dr(w.dossier2), "ACC-9", "allow via manager (ACC-9)"},
+		{"ACC-1 the manager manages family access", w.other, policy.ManageFamilyAccess, dr(w.dossier2), "ACC-1", "allow via manager (ACC-1)"},
+		{"ACC-7 a central person manages family access", w.client, policy.ManageFamilyAccess, dr(w.dossier2), "ACC-7", "allow via central_person (ACC-7)"},
+		{"ACC-11 a read_write family member edits an open section", w.kid, policy.EditSection, policy.SectionResource(w.dossier2, access.SectionDocuments), "ACC-11", "allow via family (ACC-11)"},
+		{"ACC-11 a holder views", w.client, view, dr(w.dossier2), "ACC-11", "allow via central_person (ACC-11)"},
+		{"ACC-10 an external advisor views", w.advisor, view, dr(w.dossier2), "ACC-10", "allow via external_advisor (ACC-10)"},
+		{"GRP-3 and TEAM-8 together", w.referrer, view, dr(w.dossier), "GRP-3", "allow via assigned|team (GRP-3, TEAM-8)"},
+		{"ACC-1 organising", w.admin, policy.SetManager, dr(w.dossier2), "ACC-1", "allow via admin (ACC-1)"},
+		{"GRP-5 placing", w.admin, policy.AssignClientGroup, dr(w.dossier2).WithGroup(w.group), "GRP-5", "allow via admin (GRP-5)"},
+		{"PROC-7 staff view an item", w.staff, policy.ViewItem, policy.ItemResource(w.kase, w.mainItem), "PROC-7", "allow via case_staff (PROC-7)"},
+		{"PROC-3 the main recipient views an item", w.client, policy.ViewItem, policy.ItemResource(w.kase, w.mainItem), "PROC-3", "allow via main_recipient (PROC-3)"},
+		{"TEAM-4 a team admin", w.outsider, policy.RenameTeam, policy.TeamResource(w.tm), "TEAM-4", "allow via team_admin (TEAM-4)"},
+		{"ACC-9 denies an admin managing advisors", w.admin, policy.ManageExternalAdvisors, dr(w.dossier2), "ACC-9", "deny: only the dossier's manager manages external advisors' access (ACC-9)"},
+		{"ACC-1 denies a family member managing family access", w.kid, policy.ManageFamilyAccess, dr(w.dossier2), "ACC-1", "deny: only the dossier's manager manages the access of people outside the office (ACC-1)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w.t = t
+			d := w.check(u(tt.who), tt.a, tt.r)
+			if d.Rule != tt.rule || d.String() != tt.string {
+				t.Errorf("%v on %v = rule %q, String %q; want rule %q, String %q", tt.a, tt.r, d.Rule, d.String(), tt.rule, tt.string)
+			}
+		})
+	}
+	// Every allow of the world: String lists the distinct rules of the
+	// reason, the first being Decision.Rule, each a rule the route's table
+	// names; a denial's String is its reason.
+	w.t = t
+	for _, s := range w.subjects() {
+		for _, r := range w.resources() {
+			for _, a := range policy.Actions() {
+				if !a.AppliesTo(r.Kind) {
+					continue
+				}
+				d := w.check(s, a, r)
+				if !d.Allowed {
+					if d.String() != "deny: "+d.Reason || !strings.HasSuffix(d.Reason, "("+d.Rule+")") {
+						t.Fatalf("%v %v %v: denial %q does not end with its rule %s", s, a, r, d.String(), d.Rule)
+					}
+					continue
+				}
+				if !a.Routes().Has(d.Routes) {
+					t.Fatalf("%v %v %v: routes %s outside the action's %s", s, a, r, d.Routes, a.Routes())
+				}
+				open := strings.Index(d.String(), "(")
+				rules := strings.Split(strings.TrimSuffix(d.String()[open+1:], ")"), ", ")
+				if d.String() != "allow via "+d.Routes.String()+" ("+strings.Join(rules, ", ")+")" || rules[0] != d.Rule || len(rules) > bits.OnesCount32(uint32(d.Routes)) {
+					t.Fatalf("%v %v %v: String %q, rule %s, routes %s", s, a, r, d.String(), d.Rule, d.Routes)
+				}
+			}
+		}
 	}
 }
