@@ -421,14 +421,17 @@ func (q *decision) isManager(o *onDossier) bool {
 }
 
 // familyRoutes are the routes by which u manages the access of a person
-// whose relation is rel: manager, central person (when the predicate
-// allowed, a granted central person may for non-central persons).
-func (q *decision) familyRoutes(o *onDossier, rel access.Relation) cabinet.Routes {
+// whose relation is rel at level (LevelInvalid: none asked): manager when u
+// is its manager while a collaborator (ACC-1), central_person when
+// access.CanManagePersonAccess allows u as a granted central person alone —
+// for a non-central person, at most at their own level (ACC-7 v2).
+func (q *decision) familyRoutes(o *onDossier, rel access.Relation, level access.Level) cabinet.Routes {
 	var routes cabinet.Routes
 	if q.isManager(o) {
 		routes |= cabinet.RouteManager
 	}
-	if !rel.Central() && access.HoldsCentralGrant(o.dd.ID, q.u.id, o.grants) {
+	alone := access.Actor{ID: q.u.id, Profile: cabinet.ProfileInvalid, Held: o.grants}
+	if access.HoldsCentralGrant(o.dd.ID, q.u.id, o.grants) && access.CanManagePersonAccess(o.dd, alone, rel, level) == nil {
 		routes |= cabinet.RouteCentralPerson
 	}
 	return routes
@@ -527,7 +530,7 @@ func (q *decision) dossier() verdict {
 		if r.Person != "" {
 			rel = o.person.Relation
 		}
-		return q.or(q.familyRoutes(o, rel), access.CanManagePersonAccess(o.dd, q.actor(o, false), rel, r.Level), "ACC-1")
+		return q.or(q.familyRoutes(o, rel, r.Level), access.CanManagePersonAccess(o.dd, q.actor(o, false), rel, r.Level), "ACC-1")
 	case GrantAccess:
 		a := q.actor(o, false)
 		if r.Advisor != "" {
@@ -547,7 +550,7 @@ func (q *decision) dossier() verdict {
 		if o.pg.ID != "" {
 			return deny("ACC-4", reasonAlreadyGranted)
 		}
-		return q.by(q.familyRoutes(o, o.person.Relation))
+		return q.by(q.familyRoutes(o, o.person.Relation, r.Level))
 	case ChangeGrantLevel, CorrectGrantContact, RevokeGrant:
 		return q.grantCommand(o)
 	case ViewGrant:
@@ -671,8 +674,8 @@ func (q *decision) content(o *onDossier) verdict {
 // access.CanEditPerson: allowed via every route that opens the family
 // structure for editing (internal routes, the team route, read_write
 // grants); a change to a central person via the manager only (ACC-2);
-// removing a granted person via those who may also revoke the grant (the
-// manager, a central person).
+// removing a granted person also via the routes by which the subject may
+// revoke the grant (the manager, a central person).
 func (q *decision) familyTree(o *onDossier) verdict {
 	from, to := access.RelationInvalid, q.r.Relation
 	if q.r.Person != "" {
@@ -700,7 +703,9 @@ func (q *decision) familyTree(o *onDossier) verdict {
 		routes &= cabinet.RouteManager
 	}
 	if q.a == RemovePerson && o.pg.ID != "" {
-		routes &= q.familyRoutes(o, from)
+		// Removing a granted person revokes the grant: the routes that
+		// open the tree, and those by which the subject may revoke.
+		routes |= q.familyRoutes(o, from, access.LevelInvalid)
 	}
 	return q.by(routes)
 }
@@ -719,13 +724,16 @@ func (q *decision) grantCommand(o *onDossier) verdict {
 	}
 	a := q.actor(o, false)
 	var err error
+	level := access.LevelInvalid // the level the command gives the grant: a correction redirects it at its own (ACC-7)
 	switch q.a {
 	case ChangeGrantLevel:
 		if !q.r.Level.Valid() {
 			return deny("POL-4", reasonBadLevel)
 		}
-		err = access.CanChangeLevel(o.dd, a, g, rel, q.r.Level)
+		level = q.r.Level
+		err = access.CanChangeLevel(o.dd, a, g, rel, level)
 	case CorrectGrantContact:
+		level = g.Level
 		err = access.CanCorrectContact(o.dd, a, g, rel)
 	default:
 		err = access.CanRevokeGrant(o.dd, a, g, rel)
@@ -743,7 +751,7 @@ func (q *decision) grantCommand(o *onDossier) verdict {
 	if g.Kind == access.GranteeAdvisor {
 		return allowBy(tab, cabinet.RouteManager)
 	}
-	return allowBy(tab, q.familyRoutes(o, rel))
+	return allowBy(tab, q.familyRoutes(o, rel, level))
 }
 
 // setStatus answers SetStatus with access.CanSetStatus, and for an

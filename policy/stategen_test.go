@@ -3,13 +3,19 @@ package policy_test
 // A gopter generator of random small states, built THROUGH THE SERVICES of a
 // kit (so that every state is reachable): a few users, one or two offices
 // with admins and standard collaborators, dossiers with managers, assigned
-// collaborators and status changes, client groups and collaborator groups
-// with memberships and dossier moves, collaborator removals, teams with
-// members and referrals (some with consent revoked), family persons and
-// grants, external advisors, accounts created after grants (linking),
-// contacts and impersonation sessions (some stopped or expired through the
-// ManualClock), procedures with roles, items, cases and contributors, plans
-// and trials.
+// collaborators and status changes (archived ones and reactivations),
+// client groups and collaborator groups with memberships and dossier moves
+// (some at activation), collaborator removals and re-additions (removed
+// managers, sessions of departed collaborators), teams with members,
+// pending teams accepted or declined, lead transfers, referrals by
+// entitled referrers and self-referring central persons (the dossier's one
+// consent switch revoked by its central persons), family persons and
+// grants (unlinked ones corrected), external advisors (with free labels),
+// accounts created after grants (linking), contacts linked to dossiers and
+// impersonation sessions (some stopped or expired through the
+// ManualClock), contact records (units with leads, sold), procedures with
+// roles, items, cases, contributors, uploads, submissions and reviews,
+// plans and trials.
 //
 // A state is decoded from a slice of ints chosen by gopter: a few ints for
 // the bootstrap, then five ints per command (kind and four arguments),
@@ -41,7 +47,7 @@ const (
 	genBootInts    = 8
 	genArgsPerCmd  = 5
 	genMaxCommands = 40
-	genCommandKind = 45
+	genCommandKind = 56
 )
 
 // genEmails is the pool of addresses: user i signs up with genEmails[i], so
@@ -544,11 +550,14 @@ func (w *genWorld) command(x []int) {
 			err = errRev(k.Teams.RemoveMember(ctx, w.teamAdmin(t, b), t, u))
 		}
 		w.note(fmt.Sprintf("Leave/RemoveMember(%d, %s, %s)", d%2, t, u), err)
-	case 19, 20, 21: // refer a client
+	case 19, 20, 21: // refer a client (most of the time by someone who reaches it)
 		if len(w.dossiers) == 0 {
 			return
 		}
 		actor := w.user(a)
+		if dd, ok := w.dossier(c); ok && a%3 != 0 {
+			actor = w.dossierActor(dd, a)
+		}
 		var t cabinet.TeamID
 		if len(w.teams) > 0 && b%3 != 0 {
 			t = gpick(w.teams, b)
@@ -563,13 +572,13 @@ func (w *genWorld) command(x []int) {
 			w.referrals = append(w.referrals, r.ID)
 		}
 		w.note(fmt.Sprintf("Refer(%s, team %q, %s, %s) = %s", actor, t, email, dos, r.ID), err)
-	case 22, 23: // the client revokes or restores consent (TEAM-9)
+	case 22, 23: // a central person of a referred dossier revokes or restores its consent (TEAM-9 v2)
 		r, ok := w.referral(a)
 		if !ok {
 			return
 		}
-		actor := r.Client
-		if b%6 == 0 {
+		actor := w.centralOf(r.Dossier, b)
+		if b%6 == 0 || actor == "" {
 			actor = w.user(b)
 		}
 		var err error
@@ -835,23 +844,38 @@ func (w *genWorld) command(x []int) {
 			}
 		}
 		w.note(fmt.Sprintf("Contact+Invite+Impersonate(%s, %s, %s) = %s", actor, o, f.Email, ct.ID), err)
-	case 42: // a whole TEAM-9 story: a user's referral, whose consent they revoke
-		if len(w.dossiers) == 0 {
+	case 42: // a whole TEAM-9 story: the manager refers a dossier, its central person revokes consent
+		dd, ok := w.dossier(d)
+		if !ok {
 			return
 		}
-		actor := gpick(w.users, a)
+		actor := w.dossierActor(dd, a)
 		var t cabinet.TeamID
 		if len(w.teams) > 0 && b%4 != 0 {
 			t = gpick(w.teams, b)
 		}
-		client := gpick(w.users, c)
-		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client",
-			ClientEmail: genEmails[slicesIndex(w.users, client)], Dossier: gpick(w.dossiers, d)}))
+		client := w.centralOf(dd.ID, c)
+		if client == "" && len(w.users) > 1 {
+			// The dossier's holder first: a person granted at an account's address.
+			holder, err := rec(k.Access.AddPerson(ctx, actor, dd.ID, access.PersonInput{Name: "Holder", Relation: access.Relation(1 + c%2)}))
+			if err == nil {
+				w.persons = append(w.persons, holder.ID)
+				who := gpick(w.users, c+1)
+				g, err := rec(k.Access.GrantPerson(ctx, actor, holder.ID, access.GrantInput{Email: genEmails[slicesIndex(w.users, who)], Phone: "+33612345688", Level: access.Level(1 + d%2)}))
+				if err == nil {
+					w.grants = append(w.grants, g.ID)
+					client = w.centralOf(dd.ID, c)
+				}
+			}
+		}
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: gpick(genEmails, c), Dossier: dd.ID}))
 		if err == nil {
 			w.referrals = append(w.referrals, r.ID)
-			_, err = rec(k.Teams.RevokeConsent(ctx, client, r.Dossier))
+			if client != "" {
+				_, err = rec(k.Teams.RevokeConsent(ctx, client, r.Dossier))
+			}
 		}
-		w.note(fmt.Sprintf("Refer+Revoke(%s, team %q, client %s) = %s", actor, t, client, r.ID), err)
+		w.note(fmt.Sprintf("Refer+Revoke(%s, team %q, central %s, %s) = %s", actor, t, client, dd.ID, r.ID), err)
 	case 43: // a whole GRP-3 story: a client group with a dossier and a collaborator group
 		dd, ok := w.dossier(a)
 		if !ok {
@@ -921,7 +945,209 @@ func (w *genWorld) command(x []int) {
 			_, err = rec(k.Procedures.InviteContributor(ctx, admin, kc.ID, r.ID, procedure.Invitee{Email: genEmails[(c/5+1+d%3)%len(genEmails)]}, d%3 == 0))
 		}
 		w.note(fmt.Sprintf("Premium+Procedure+Case+Contributor(%s, %s) = %s, %s", admin, o, p.ID, kc.ID), err)
+	case 45: // the lead of a pending team accepts or declines it (TEAM-1)
+		var pending []team.Team
+		_ = w.store.ViewTeams(ctx, func(r team.Reader) error {
+			ts, _, err := r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{Limit: cabinet.MaxPageSize})
+			for _, t := range ts {
+				if t.Pending {
+					pending = append(pending, t)
+				}
+			}
+			return err
+		})
+		if len(pending) == 0 {
+			return
+		}
+		t := gpick(pending, a)
+		actor := t.Lead
+		if b%5 == 0 {
+			actor = w.user(b)
+		}
+		var err error
+		if c%3 == 0 {
+			err = errRev(k.Teams.DeclineTeam(ctx, actor, t.ID))
+		} else {
+			err = errOf(k.Teams.AcceptTeam(ctx, actor, t.ID))
+		}
+		w.note(fmt.Sprintf("Accept/DeclineTeam(%d, %s, %s)", c%3, actor, t.ID), err)
+	case 46: // a granted central person refers their own dossier (TEAM-8 v2)
+		dd, ok := w.dossier(a)
+		if !ok {
+			return
+		}
+		actor := w.centralOf(dd.ID, b)
+		if actor == "" {
+			return
+		}
+		var t cabinet.TeamID
+		if len(w.teams) > 0 && c%2 == 0 {
+			t = gpick(w.teams, c)
+		}
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Me", ClientEmail: gpick(genEmails, d), Dossier: dd.ID}))
+		if err == nil {
+			w.referrals = append(w.referrals, r.ID)
+		}
+		w.note(fmt.Sprintf("SelfRefer(%s, team %q, %s) = %s", actor, t, dd.ID, r.ID), err)
+	case 47: // activate a dossier into a client group (GRP-5 v2)
+		dd, ok := w.dossier(a)
+		if !ok || len(w.groups) == 0 {
+			return
+		}
+		actor := w.dossierActor(dd, b)
+		g := gpick(w.groups, c)
+		err := errOf(k.Access.Activate(ctx, actor, dd.ID, g))
+		w.note(fmt.Sprintf("Activate(%s, %s, %s)", actor, dd.ID, g), err)
+	case 48: // correct an unlinked grant's email and phone (ACC-3 v2)
+		g, ok := w.grant(a)
+		if !ok {
+			return
+		}
+		dd, _ := w.dossier(slicesIndex(w.dossiers, g.Dossier))
+		actor := w.dossierActor(dd, b)
+		if b%4 == 1 {
+			actor = w.centralOf(g.Dossier, b)
+		}
+		email := gpick(genEmails, c)
+		err := errOf(k.Access.CorrectGrantContact(ctx, actor, g.ID, access.ContactInput{Email: email, Phone: "+33612340099"}))
+		w.note(fmt.Sprintf("CorrectGrantContact(%s, %s, %s)", actor, g.ID, email), err)
+	case 49: // hand lead status, or change a role (TEAM-2)
+		if len(w.teams) == 0 {
+			return
+		}
+		t := gpick(w.teams, a)
+		var tm team.Team
+		_ = w.store.ViewTeams(ctx, func(r team.Reader) error {
+			var err error
+			tm, err = r.Team(ctx, t)
+			return err
+		})
+		if len(tm.Members) == 0 {
+			return
+		}
+		to := gpick(tm.Members, b).User
+		var err error
+		if c%2 == 0 {
+			err = errOf(k.Teams.ChangeRole(ctx, w.teamAdmin(t, d), t, to, team.RoleAdmin))
+		} else {
+			err = errOf(k.Teams.TransferLead(ctx, tm.Lead, t, to))
+		}
+		w.note(fmt.Sprintf("ChangeRole/TransferLead(%d, %s, %s)", c%2, t, to), err)
+	case 50: // link a client contact to a dossier and person, or unlink it
+		ct, ok := w.contactRec(a)
+		dd, ok2 := w.dossier(b)
+		if !ok || !ok2 {
+			return
+		}
+		actor := w.dossierActor(dd, c)
+		var err error
+		if d%4 == 0 {
+			err = errOf(k.Contacts.UnlinkContact(ctx, actor, ct.ID))
+		} else {
+			var p access.PersonID
+			if len(w.persons) > 0 && d%3 != 0 {
+				p = gpick(w.persons, d)
+			}
+			err = errOf(k.Contacts.LinkContact(ctx, actor, ct.ID, dd.ID, p))
+		}
+		w.note(fmt.Sprintf("Link/UnlinkContact(%d, %s, %s, %s)", d%4, actor, ct.ID, dd.ID), err)
+	case 51: // contact records: a unit with a lead, sold; a project with a partner
+		o := w.office(a)
+		actor := w.staff(o, false, b)
+		var err error
+		if c%2 == 0 {
+			var un contact.Unit
+			un, err = rec(k.Contacts.CreateUnit(ctx, actor, o, "Lot"))
+			lead, lerr := rec(k.Contacts.CreateContact(ctx, actor, o, contact.KindLead, contact.Fields{FirstName: "L", LastName: fmt.Sprintf("Lead%d", d)}))
+			if err == nil && lerr == nil {
+				w.contacts = append(w.contacts, lead.ID)
+				err = errOf(k.Contacts.AttachLead(ctx, actor, un.ID, lead.ID))
+				if err == nil && d%2 == 0 {
+					err = errOf(k.Contacts.MarkUnitSold(ctx, actor, un.ID, []cabinet.ContactID{lead.ID}))
+				}
+			}
+		} else {
+			_, err = rec(k.Contacts.CreateProject(ctx, actor, o, "Project"))
+		}
+		w.note(fmt.Sprintf("Records(%d, %s, %s)", c%2, actor, o), err)
+	case 52: // a participant uploads and submits; staff review
+		kc, ok := w.caseRec(a)
+		if !ok || len(w.items[kc.Procedure]) == 0 {
+			return
+		}
+		it := gpick(w.items[kc.Procedure], b)
+		seats := append([]procedure.Participant{kc.Recipient}, kc.Contributors...)
+		part := gpick(seats, c).User
+		var err error
+		switch d % 3 {
+		case 0:
+			err = errOf(k.Procedures.Upload(ctx, part, kc.ID, it, "doc.pdf"))
+		case 1:
+			if err = errOf(k.Procedures.Upload(ctx, part, kc.ID, it, "doc.pdf")); err == nil {
+				err = errOf(k.Procedures.Submit(ctx, part, kc.ID, it))
+			}
+		default: // the whole story: upload, submit, review
+			if err = errOf(k.Procedures.Upload(ctx, part, kc.ID, it, "doc.pdf")); err == nil {
+				err = errOf(k.Procedures.Submit(ctx, part, kc.ID, it))
+			}
+			if rerr := errOf(k.Procedures.ReviewItem(ctx, kc.OpenedBy, kc.ID, it, procedure.Verdict(1+c%2), "")); err == nil {
+				err = rerr
+			}
+		}
+		w.note(fmt.Sprintf("Upload/Submit/Review(%d, %s, %s, %s)", d%3, part, kc.ID, it), err)
+	case 53: // register an advisor of type other with a label (ACC-8), edit it
+		dd, ok := w.dossier(a)
+		if !ok {
+			return
+		}
+		actor := w.dossierActor(dd, b)
+		adv, err := rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: gpick(genEmails, c), Phone: "+33612345600", Type: access.AdvisorOther, Label: "banquier privé"}))
+		if err == nil {
+			w.advisors = append(w.advisors, adv.ID)
+			if d%2 == 0 {
+				err = errOf(k.Access.EditAdvisor(ctx, actor, adv.ID, access.AdvisorInput{Name: "Advisor", Email: gpick(genEmails, d), Phone: "+33612345600", Type: access.AdvisorOther, Label: "avocat"}))
+			}
+		}
+		w.note(fmt.Sprintf("RegisterAdvisor(other)(%s, %s)", actor, dd.ID), err)
+	case 54: // a removed collaborator is added again (a session does not come back, CON-6)
+		o := w.office(a)
+		actor := w.staff(o, true, b)
+		u := w.user(c)
+		err := errOf(k.Groups.AddCollaborator(ctx, actor, o, u, cabinet.ProfileStandard))
+		w.note(fmt.Sprintf("AddCollaborator again(%s, %s, %s)", actor, o, u), err)
+	case 55: // a session's collaborator leaves the office (CON-6 v2)
+		if len(w.sessions) == 0 {
+			return
+		}
+		var ses contact.Session
+		_ = w.store.ViewContacts(ctx, func(r contact.Reader) error {
+			var err error
+			ses, err = r.Session(ctx, gpick(w.sessions, a))
+			return err
+		})
+		actor := w.staff(ses.Office, true, b)
+		err := errRev(k.Groups.RemoveCollaborator(ctx, actor, ses.Office, ses.Actor))
+		w.note(fmt.Sprintf("RemoveImpersonator(%s, %s, %s)", actor, ses.Office, ses.Actor), err)
 	}
+}
+
+// centralOf returns, most of the time, a user holding a grant to a central
+// person of dossier d ("" when there is none).
+func (w *genWorld) centralOf(d cabinet.DossierID, i int) cabinet.UserID {
+	var out []cabinet.UserID
+	_ = w.store.ViewAccess(w.ctx, func(r access.Reader) error {
+		gs, _, err := r.Grants(w.ctx, access.GrantFilter{Dossier: d}, cabinet.Page{Limit: cabinet.MaxPageSize})
+		for _, g := range gs {
+			if g.Central && g.User != "" {
+				out = append(out, g.User)
+			}
+		}
+		return err
+	})
+	if len(out) == 0 {
+		return ""
+	}
+	return gpick(out, i)
 }
 
 // slicesIndex is the index of v in xs, or len(xs)+1 when absent (so that
