@@ -342,7 +342,6 @@ func (s *refSnapshot) takeRecords(ctx context.Context, r contact.Reader) error {
 	return err
 }
 
-
 // ---- facts, each re-derived from the records ----
 
 // profile is u's profile in office o, or ProfileInvalid when u is not one of
