@@ -39,6 +39,7 @@ package policy_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -97,6 +98,13 @@ type escSnap struct {
 
 	contacts map[cabinet.ContactID]contact.Contact
 	sessions map[contact.SessionID]contact.Session
+
+	// revoked are the dossiers whose vault consent (TEAM-9 v2: one switch
+	// per dossier, held by its granted central persons) is revoked. The
+	// records before v2 keep consent per referral, so the world derives it
+	// from the history of consent changes (escLedger.recordConsent) and
+	// sets it after each snapshot.
+	revoked map[cabinet.DossierID]bool
 }
 
 // escSnapshot reads every record of store, at the clock's time.
@@ -482,10 +490,14 @@ func (s *escSnap) referrerCan(u cabinet.UserID, d cabinet.DossierID, act policy.
 	return false, fmt.Sprintf("its referrer %s neither reaches the dossier internally nor is its granted central person", u)
 }
 
-// consentGiven says whether referral ref's dossier is open to teams
-// (TEAM-9). ADAPT for v2: consent becomes one switch per dossier, held by
-// its granted central persons; read that record here.
-func (s *escSnap) consentGiven(ref team.Referral) bool { return ref.Consent == team.ConsentGiven }
+// consentGiven says whether referral ref opens its dossier to its team
+// (TEAM-9 v2): the referral's consent is given and its dossier's vault
+// consent is not revoked. ADAPT for v2: consent becomes one switch per
+// dossier, held by its granted central persons; read that record here
+// (and drop escLedger.recordConsent).
+func (s *escSnap) consentGiven(ref team.Referral) bool {
+	return ref.Consent == team.ConsentGiven && !s.revoked[ref.Dossier]
+}
 
 // escTeamRole returns u's role in t and whether u is a member, from the
 // members list.
@@ -557,7 +569,11 @@ type escCaps struct {
 	keys   []escCapKey
 }
 
-func newEscCaps() *escCaps { return &escCaps{routes: map[escCapKey]cabinet.Routes{}} }
+func newEscCaps() *escCaps { return newEscCapsSized(0) }
+
+func newEscCapsSized(n int) *escCaps {
+	return &escCaps{routes: make(map[escCapKey]cabinet.Routes, n), keys: make([]escCapKey, 0, n)}
+}
 
 // get returns the routes of k (none when k is not allowed).
 func (c *escCaps) get(k escCapKey) cabinet.Routes { return c.routes[k] }
@@ -601,7 +617,7 @@ func escCapabilities(ctx context.Context, engine *policy.Engine, s *escSnap) (*e
 	for _, id := range escSorted(s.sessions) {
 		subjects = append(subjects, policy.Impersonating(id))
 	}
-	caps := newEscCaps()
+	caps := newEscCapsSized(len(subjects) * len(s.dossiers) * 4)
 	dossiers := escSorted(s.dossiers)
 	for _, subj := range subjects {
 		for _, d := range dossiers {
@@ -657,6 +673,7 @@ type escViolation struct {
 type escLedger struct {
 	grants  map[access.GrantID]escProvenance
 	invites map[team.InvitationID]bool // issued by an admin of the team
+	revoked map[cabinet.DossierID]bool // vault consent revoked (TEAM-9 v2)
 }
 
 // escProvenance is the judgement of the command that created or last
@@ -667,7 +684,26 @@ type escProvenance struct {
 }
 
 func newEscLedger() *escLedger {
-	return &escLedger{grants: map[access.GrantID]escProvenance{}, invites: map[team.InvitationID]bool{}}
+	return &escLedger{grants: map[access.GrantID]escProvenance{}, invites: map[team.InvitationID]bool{}, revoked: map[cabinet.DossierID]bool{}}
+}
+
+// recordConsent derives the vault consent of TEAM-9 v2 from the consent
+// changes of st: a granted central person of a dossier (in s0) who revokes
+// or gives consent on one of its referrals switches it for the whole
+// dossier; anybody else's change switches nothing (they do not hold it).
+// It returns the dossiers whose vault consent is revoked after st.
+func (l *escLedger) recordConsent(s0, s1 *escSnap, st escStep) map[cabinet.DossierID]bool {
+	for _, id := range escSorted(s1.referrals) {
+		ref := s1.referrals[id]
+		old, ok := s0.referrals[id]
+		if !ok || old.Consent == ref.Consent {
+			continue
+		}
+		if _, central := s0.centralGrant(st.actor, ref.Dossier); central {
+			l.revoked[ref.Dossier] = ref.Consent == team.ConsentRevoked
+		}
+	}
+	return maps.Clone(l.revoked)
 }
 
 // record judges every grant and invitation created or changed by st (s0
@@ -730,7 +766,7 @@ func escOpened(s0, s1 *escSnap, c0, c1 *escCaps, st escStep, led *escLedger, cou
 		if fresh == 0 {
 			continue
 		}
-		ownOK := false
+		ownOK, failed := false, false
 		fresh.Each(func(r cabinet.Routes) {
 			j := escJustify(s0, s1, st, led, key, r)
 			if count != nil {
@@ -742,11 +778,12 @@ func escOpened(s0, s1 *escSnap, c0, c1 *escCaps, st escStep, led *escLedger, cou
 			}
 			if !j.ok {
 				out = append(out, escViolation{rule: j.rule, check: "opened", cap: key, routes: r, why: j.why})
+				failed = true
 				return
 			}
 			ownOK = ownOK || j.ownAct
 		})
-		if r0 == 0 && key.subj.User == st.actor && !ownOK {
+		if r0 == 0 && key.subj.User == st.actor && !ownOK && !failed {
 			out = append(out, escViolation{rule: escRuleOf(fresh), check: "opened", cap: key, routes: fresh,
 				why: fmt.Sprintf("%s gained it through their own command alone (invariant 12: only accepting an invitation, signing up or creating a dossier opens something for oneself)", st.actor)})
 		}
@@ -788,6 +825,9 @@ func escJustify(s0, s1 *escSnap, st escStep, led *escLedger, key escCapKey, r ca
 	if !existed {
 		if d1.CreatedBy == st.actor && s0.isCollaborator(d1.Office, st.actor) && r&(cabinet.RouteAdmin|cabinet.RouteManager) != 0 {
 			return escJust{ok: true, ownAct: true, how: "new dossier by a collaborator"}
+		}
+		if r == cabinet.RouteTeam {
+			return escJust{rule: "TEAM-8", why: fmt.Sprintf("%s was created by this command, and a referral made before it existed opens it by the team route (TEAM-8 v2: the dossier must exist)", d)}
 		}
 		return escJust{rule: "ACC-1", why: fmt.Sprintf("a new dossier opens only its office's admin and manager routes to collaborators; %s was opened by %s", r, st.actor)}
 	}
@@ -1251,12 +1291,13 @@ func escPositions(s0, s1 *escSnap, st escStep) []escViolation {
 		case existed && t0.Lead != t.Lead && wasLead(t0, st.actor):
 			continue // handed over by the lead
 		}
-		rule := "TEAM-2"
-		if !existed {
-			rule = "TEAM-1"
+		v := escViolation{rule: "TEAM-2", check: "position", cap: escCapKey{subj: policy.User(t.Lead)},
+			why: fmt.Sprintf("%s became lead of team %s by %s's command; only its lead %s hands lead status over, nobody takes it (TEAM-2 v2)", t.Lead, id, st.actor, t0.Lead)}
+		if !existed || t0.Lead == t.Lead {
+			v.rule = "TEAM-1"
+			v.why = fmt.Sprintf("%s made %s the lead and an admin of team %s without %s's own act (TEAM-1 v2: a team created for someone else is pending until they accept it)", st.actor, t.Lead, id, t.Lead)
 		}
-		out = append(out, escViolation{rule: rule, check: "position", cap: escCapKey{subj: policy.User(t.Lead)},
-			why: fmt.Sprintf("%s became lead of team %s by %s's command, not by their own act nor handed by the lead (%s v2)", t.Lead, id, st.actor, rule)})
+		out = append(out, v)
 	}
 	for _, d := range escSorted(s1.dossiers) {
 		if _, existed := s0.dossiers[d]; !existed {

@@ -40,6 +40,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -80,6 +81,7 @@ type escWorld struct {
 	cases   []procedure.Case
 	procs   map[cabinet.ProcedureID]procedure.Procedure
 
+	ids     *escIDs
 	removed map[cabinet.UserID][]cabinet.OfficeID // who was removed from which office (labels)
 	alias   map[string]string                     // record ID → readable name (labels)
 	led     *escLedger
@@ -138,11 +140,12 @@ var escT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 func newEscWorld(ctx context.Context) (*escWorld, error) {
 	clock := cabinet.NewManualClock(escT0)
 	store := memstore.New(memstore.RunTwice())
-	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	ids := &escIDs{}
+	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(ids))
 	if err != nil {
 		return nil, err
 	}
-	w := &escWorld{k: k, store: store, clock: clock, user: map[string]cabinet.UserID{},
+	w := &escWorld{k: k, store: store, clock: clock, ids: ids, user: map[string]cabinet.UserID{},
 		procs: map[cabinet.ProcedureID]procedure.Procedure{}, removed: map[cabinet.UserID][]cabinet.OfficeID{},
 		alias: map[string]string{}, led: newEscLedger(), unknown: "dos_unknown"}
 	var firstErr error
@@ -182,6 +185,10 @@ func newEscWorld(ctx context.Context) (*escWorld, error) {
 	k1, err := k.Groups.CreateCollaboratorGroup(ctx, u["ada"], o1.ID, "Heritage desk")
 	must(err)
 	w.cgroups = []cabinet.CollaboratorGroupID{k1.ID}
+	for i, g := range w.groups {
+		w.alias[string(g)] = fmt.Sprintf("G%d", i+1)
+	}
+	w.alias[string(k1.ID)] = "K1"
 	must(k.Groups.AddMember(ctx, u["ada"], k1.ID, u["dan"]))
 	must(k.Groups.AssignCollaboratorGroup(ctx, u["ada"], w.groups[0], k1.ID))
 	must(k.Groups.AssignCollaborator(ctx, u["ada"], w.groups[0], u["cat"]))
@@ -312,6 +319,32 @@ func newEscWorld(ctx context.Context) (*escWorld, error) {
 	return w, nil
 }
 
+// escIDs are cabinet.SequentialIDs that remember the last number given: a
+// host's predictable IDs, which an attacker can guess (ReferFutureDossier).
+type escIDs struct {
+	seq  cabinet.SequentialIDs
+	mu   sync.Mutex
+	last int
+}
+
+// NewID implements cabinet.IDGenerator.
+func (g *escIDs) NewID(prefix string) string {
+	id := g.seq.NewID(prefix)
+	if n, err := strconv.Atoi(id[strings.LastIndexByte(id, '_')+1:]); err == nil {
+		g.mu.Lock()
+		g.last = n
+		g.mu.Unlock()
+	}
+	return id
+}
+
+// next returns the ID the k-th next call would give.
+func (g *escIDs) next(prefix string, k int) string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return fmt.Sprintf("%s_%d", prefix, g.last+k)
+}
+
 // snap reads the store and names what is new (labels).
 func (w *escWorld) snap(ctx context.Context) (*escSnap, error) {
 	s, err := escSnapshot(ctx, w.store, w.clock.Now())
@@ -353,7 +386,7 @@ func (w *escWorld) snap(ctx context.Context) (*escSnap, error) {
 
 var escDigits = regexp.MustCompile(`[0-9]+`)
 
-var escIDPattern = regexp.MustCompile(`\b(user|dos|team|office|per)_\d+\b`)
+var escIDPattern = regexp.MustCompile(`\b(user|dos|team|office|per|group|cgroup)_\d+\b`)
 
 // render replaces record IDs in text with their readable names.
 func (w *escWorld) render(text string) string {
@@ -480,6 +513,10 @@ var escMoves = []escMove{
 		}
 		actor := pool[c.Actor%len(pool)]
 		return w.refer(ctx, s, actor, w.anyDossier(s, c.A), "", escEmails[c.B%len(escEmails)])
+	}},
+	{"ReferFutureDossier", 2, "TEAM-8 attack. Actor: olly, rita or bob; refers the dossier ID the next command would create (predictable IDs) into their personal team", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		actor := []cabinet.UserID{w.user["olly"], w.user["rita"], w.user["bob"]}[c.Actor%3]
+		return w.refer(ctx, s, actor, cabinet.DossierID(w.ids.next("dos", 2+c.A%2)), "", escEmail("olly"))
 	}},
 	{"ReReferViaTeamRoute", 3, "TEAM-8 attack. Actor: tess or tom (D1 through the team route only); D1; B: their personal team or another team of theirs", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		actor := []cabinet.UserID{w.user["tess"], w.user["tom"]}[c.Actor%2]
@@ -629,79 +666,68 @@ var escMoves = []escMove{
 		x := live[c.A%len(live)]
 		return w.removeCollaborator(ctx, w.adminOf(s, x.Office, c.Actor), x.Office, x.Actor)
 	}},
-	{"AddCollaborator", 2, "A: office and user (anyone, the removed included); Actor: its admin (or anyone); B: profile", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"AddCollaborator", 2, "A: office and user (anyone, the removed included); Actor: its admin, a collaborator or anyone; B: profile", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		o := w.anyOffice(s, c.A)
-		actor := w.adminOf(s, o, c.Actor)
-		if c.B%5 == 4 {
-			actor = w.anyone(s, c.Actor)
-		}
+		actor := w.insider(s, o, w.adminOf(s, o, c.Actor), c.Actor)
 		target := w.anyone(s, c.A+c.B)
 		prof := []cabinet.Profile{cabinet.ProfileStandard, cabinet.ProfileStandard, cabinet.ProfileStandard, cabinet.ProfileAdmin}[c.B%4]
 		_, err := w.k.Groups.AddCollaborator(ctx, actor, o, target, prof)
 		return actor, fmt.Sprintf("AddCollaborator(%s, %s as %s)", o, target, prof), err
 	}},
-	{"SetProfile", 1, "A: office and collaborator; Actor: its admin (or anyone); B: profile", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"SetProfile", 1, "A: office and collaborator; Actor: its admin, a collaborator or anyone; B: profile", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		o := w.anyOffice(s, c.A)
 		collabs := append(w.collaborators(s, o), w.anyone(s, c.B))
 		target := collabs[c.B%len(collabs)]
-		actor := w.adminOf(s, o, c.Actor)
-		if c.Actor%4 == 3 {
-			actor = w.anyone(s, c.Actor)
-		}
+		actor := w.insider(s, o, w.adminOf(s, o, c.Actor), c.Actor)
 		prof := []cabinet.Profile{cabinet.ProfileStandard, cabinet.ProfileAdmin}[c.A%2]
 		_, err := w.k.Groups.SetProfile(ctx, actor, o, target, prof)
 		return actor, fmt.Sprintf("SetProfile(%s, %s to %s)", o, target, prof), err
 	}},
-	{"SetManager", 2, "A: dossier and the new manager (anyone, or unset); Actor: its manager of record or an admin (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"SetManager", 2, "A: dossier; B: the new manager (a collaborator, anyone, or unset); Actor: its manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
 		actor := w.organiser(s, d, c.Actor)
-		m := w.anyone(s, c.B)
+		m := w.colleague(s, s.dossiers[d].Office, c.B)
 		if c.B%7 == 6 {
 			m = ""
 		}
 		return actor, fmt.Sprintf("SetManager(%s, %q)", d, m), w.k.Access.SetManager(ctx, actor, d, m)
 	}},
-	{"SetAssigned", 1, "A: dossier; B: one user to assign (or none); Actor: its manager of record or an admin (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"SetAssigned", 2, "A: dossier; B: one collaborator to assign (or none); Actor: its manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
 		actor := w.organiser(s, d, c.Actor)
 		var users []cabinet.UserID
 		if c.B%3 != 2 {
-			users = append(users, w.anyone(s, c.B))
+			users = append(users, w.colleague(s, s.dossiers[d].Office, c.B))
 		}
 		return actor, fmt.Sprintf("SetAssigned(%s, %v)", d, users), w.k.Access.SetAssigned(ctx, actor, d, users)
 	}},
-	{"SetStatus", 2, "A: dossier; B: status (activated, archived, draft); Actor: its manager of record or an admin (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"SetStatus", 2, "A: dossier; B: status (activated, archived, draft); Actor: its manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
 		actor := w.organiser(s, d, c.Actor)
 		st := []cabinet.DossierStatus{cabinet.DossierArchived, cabinet.DossierActivated, cabinet.DossierArchived, cabinet.DossierDraft}[c.B%4]
 		return actor, fmt.Sprintf("SetStatus(%s, %s)", d, st), w.k.Access.SetStatus(ctx, actor, d, st)
 	}},
-	{"AssignCollaborator", 1, "A: client group; B: user; Actor: an admin (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"AssignCollaborator", 2, "A: client group; B: a collaborator (or anyone); Actor: an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		g := w.groups[c.A%len(w.groups)]
-		actor := w.adminOf(s, w.o1, c.Actor)
-		if c.Actor%4 == 3 {
-			actor = w.anyone(s, c.Actor)
-		}
-		target := w.anyone(s, c.B)
+		actor := w.insider(s, w.o1, w.adminOf(s, w.o1, c.Actor), c.Actor)
+		target := w.colleague(s, w.o1, c.B)
 		return actor, fmt.Sprintf("AssignCollaborator(%s, %s)", g, target), w.k.Groups.AssignCollaborator(ctx, actor, g, target)
 	}},
-	{"AddToCollaboratorGroup", 1, "B: user into K1; Actor: an admin (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"AddToCollaboratorGroup", 2, "B: a collaborator (or anyone) into K1; Actor: an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		g := w.cgroups[c.A%len(w.cgroups)]
-		actor := w.adminOf(s, w.o1, c.Actor)
-		if c.Actor%4 == 3 {
-			actor = w.anyone(s, c.Actor)
-		}
-		target := w.anyone(s, c.B)
+		actor := w.insider(s, w.o1, w.adminOf(s, w.o1, c.Actor), c.Actor)
+		target := w.colleague(s, w.o1, c.B)
 		return actor, fmt.Sprintf("AddMember(%s, %s)", g, target), w.k.Groups.AddMember(ctx, actor, g, target)
 	}},
-	{"MoveDossier", 1, "A: dossier; B: client group; Actor: an admin (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"MoveDossier", 2, "A: dossier; B: client group; Actor: the manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
 		g := w.groups[c.B%len(w.groups)]
 		actor := w.organiser(s, d, c.Actor)
 		return actor, fmt.Sprintf("MoveDossier(%s, %s)", d, g), w.k.Groups.MoveDossier(ctx, actor, d, g)
 	}},
-	{"CreateDossier", 1, "Actor: anyone; A: office", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
-		actor, o := w.anyone(s, c.Actor), w.anyOffice(s, c.A)
+	{"CreateDossier", 1, "A: office; Actor: a collaborator of it (one in three: anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		o := w.anyOffice(s, c.A)
+		actor := w.colleague(s, o, c.Actor)
 		_, err := w.k.Access.CreateDossier(ctx, actor, o, "New family")
 		return actor, fmt.Sprintf("CreateDossier(%s)", o), err
 	}},
@@ -753,14 +779,14 @@ var escMoves = []escMove{
 		}
 		return w.grantPerson(ctx, w.user[name], p, email, access.LevelReadWrite)
 	}},
-	{"GrantAdvisor", 2, "A: a registered advisor; B: level; Actor: anyone (one in two: the manager of record)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"GrantAdvisor", 2, "A: a registered advisor; B: level; Actor: the manager of record (one in three: anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		ids := escSorted(s.advisors)
 		if len(ids) == 0 {
 			return "", "no advisor", nil
 		}
 		a := s.advisors[ids[c.A%len(ids)]]
 		actor := w.anyone(s, c.Actor)
-		if c.Actor%2 == 0 {
+		if c.Actor%3 != 2 {
 			actor = s.dossiers[a.Dossier].Manager
 		}
 		lv := access.Level(1 + c.B%2)
@@ -820,7 +846,7 @@ var escMoves = []escMove{
 		actor := w.familyActor(s, d, c.Actor)
 		return actor, fmt.Sprintf("RemovePerson(%s, %s)", p.ID, p.Relation), w.k.Access.RemovePerson(ctx, actor, p.ID)
 	}},
-	{"RegisterAdvisor", 1, "A: dossier; B: email; Actor: the manager of record (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+	{"RegisterAdvisor", 2, "A: dossier; B: email; Actor: the manager of record (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
 		actor := s.dossiers[d].Manager
 		if c.Actor%3 == 2 || actor == "" {
@@ -852,6 +878,14 @@ var escMoves = []escMove{
 		}
 		_, err := w.k.Contacts.StopImpersonation(ctx, actor, x.ID)
 		return actor, fmt.Sprintf("StopImpersonation(%s)", x.ID), err
+	}},
+	{"CreateContact", 1, "A: office; B: kind (client, partner) and email; Actor: a collaborator (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		o := w.anyOffice(s, c.A)
+		actor := w.colleague(s, o, c.Actor)
+		kind := []contact.Kind{contact.KindClient, contact.KindPartner}[c.B%2]
+		email := escEmails[c.B%len(escEmails)]
+		_, err := w.k.Contacts.CreateContact(ctx, actor, o, kind, contact.Fields{FirstName: "New", LastName: "Contact", Email: email})
+		return actor, fmt.Sprintf("CreateContact(%s, %s, %s)", o, kind, email), err
 	}},
 	{"InviteContact", 1, "A: a contact; Actor: a collaborator (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		ids := escSorted(s.contacts)
@@ -1007,16 +1041,38 @@ func (w *escWorld) adminOf(s *escSnap, o cabinet.OfficeID, i int) cabinet.UserID
 }
 
 // organiser picks who organises dossier d: its manager of record, an admin
-// of its office, or (one in four) anyone.
+// of its office, or (insider) a collaborator or anyone.
 func (w *escWorld) organiser(s *escSnap, d cabinet.DossierID, i int) cabinet.UserID {
 	dos, ok := s.dossiers[d]
 	switch {
-	case !ok || i%4 == 3:
+	case !ok:
 		return w.anyone(s, i)
 	case i%4 == 0 && dos.Manager != "":
 		return dos.Manager
 	}
-	return w.adminOf(s, dos.Office, i)
+	return w.insider(s, dos.Office, w.adminOf(s, dos.Office, i), i/4)
+}
+
+// insider picks, by i, entitled (one in two), a collaborator of office o
+// (who is usually not entitled), or anyone: the generic moves try the
+// commands of the entitled with the wrong actors too.
+func (w *escWorld) insider(s *escSnap, o cabinet.OfficeID, entitled cabinet.UserID, i int) cabinet.UserID {
+	switch i % 4 {
+	case 0, 1:
+		return entitled
+	case 2:
+		return w.colleague(s, o, i/4)
+	}
+	return w.anyone(s, i)
+}
+
+// colleague picks a collaborator of office o (one in three: anyone).
+func (w *escWorld) colleague(s *escSnap, o cabinet.OfficeID, i int) cabinet.UserID {
+	collabs := w.collaborators(s, o)
+	if len(collabs) == 0 || i%3 == 2 {
+		return w.anyone(s, i)
+	}
+	return collabs[i%len(collabs)]
 }
 
 // familyActor picks kid, coh, hol, d's manager of record, or anyone.
@@ -1183,8 +1239,9 @@ func escOnly() []string {
 	return out
 }
 
-// escFails says whether v fails property p (its focus, or the override).
-func escFails(p escProperty, only []string, ignore map[string]bool, v escViolation) bool {
+// escFails says whether v fails property p (its focus, or the override; a
+// text is matched against the reason with readable names).
+func escFails(w *escWorld, p escProperty, only []string, ignore map[string]bool, v escViolation) bool {
 	if ignore[v.rule] {
 		return false
 	}
@@ -1198,7 +1255,7 @@ func escFails(p escProperty, only []string, ignore map[string]bool, v escViolati
 	for _, f := range focus {
 		f, text, _ := strings.Cut(f, "~")
 		rule, check, _ := strings.Cut(f, "/")
-		if rule == v.rule && (check == "" || check == v.check) && (text == "" || strings.Contains(v.why, text)) {
+		if rule == v.rule && (check == "" || check == v.check) && (text == "" || strings.Contains(w.render(v.why), text)) {
 			return true
 		}
 	}
@@ -1223,6 +1280,7 @@ func (w *escWorld) judge(ctx context.Context, s0 *escSnap, c0 *escCaps, st escSt
 	if j.s1, err = w.snap(ctx); err != nil {
 		return j, fmt.Errorf("snapshot: %w", err)
 	}
+	j.s1.revoked = w.led.recordConsent(s0, j.s1, st)
 	if j.c1, err = escCapabilities(ctx, w.k.Policy, j.s1); err != nil {
 		return j, err
 	}
@@ -1281,7 +1339,7 @@ func escRun(ctx context.Context, p escProperty, cmds []escCmd, stats *escStats, 
 		stats.mu.Lock()
 		stats.add(w, st, j)
 		for _, v := range j.violations {
-			if escFails(p, only, ignore, v) {
+			if escFails(w, p, only, ignore, v) {
 				failing = append(failing, v)
 			}
 		}
@@ -1417,7 +1475,8 @@ var escProperties = []escProperty{
 	{name: "all"},
 	{name: "teams_TEAM-1_TEAM-2_TEAM-8_TEAM-9", focus: []string{"TEAM-1", "TEAM-2", "TEAM-3", "TEAM-8", "TEAM-9"},
 		boost: map[string]int{"ReferForeign": 10, "ReReferViaTeamRoute": 10, "ReferAsGrantee": 10, "Refer": 5,
-			"RestoreConsent": 5, "CreateTeamForOther": 5, "TakeLead": 5, "AcceptInvitation": 3}},
+			"RestoreConsent": 5, "CreateTeamForOther": 5, "TakeLead": 5, "AcceptInvitation": 3,
+			"ReferFutureDossier": 5, "CreateDossier": 5}},
 	{name: "departures_GRP-11_CON-6", focus: []string{"GRP-11", "CON-6"},
 		boost: map[string]int{"RemoveCollaborator": 10, "ExManagerGrantsOwnAddress": 10, "RemoveImpersonator": 10,
 			"StartImpersonation": 10, "SignUp": 5}},
@@ -1443,6 +1502,9 @@ func TestINV12NoEscalation(t *testing.T) {
 				params.MinSuccessfulTests = 100
 			}
 			params.MinSize, params.MaxSize = 10, 31 // 10 to 30 commands, mean 20
+			if seed, err := strconv.ParseInt(os.Getenv("CABINET_ESCALATION_SEED"), 10, 64); err == nil {
+				params.SetSeed(seed) // to replay a run (unset in CI)
+			}
 			stats := newEscStats()
 			stats.dump = testing.Verbose() && (len(ignore) > 0 || len(only) > 0)
 			properties := gopter.NewProperties(params)
@@ -1465,7 +1527,7 @@ func TestINV12NoEscalation(t *testing.T) {
 			// Non-vacuity: the sequences opened capabilities through every
 			// kind of route, and the services accepted commands of the
 			// property's attacks.
-			if p.name == "all" {
+			if p.name == "all" && !testing.Short() { // 100 sequences open too few advisor grants to require one
 				for _, r := range []cabinet.Routes{cabinet.RouteAdmin, cabinet.RouteManager, cabinet.RouteAssigned,
 					cabinet.RouteGroupDirect, cabinet.RouteCollaboratorGroup, cabinet.RouteTeam,
 					cabinet.RouteCentralPerson, cabinet.RouteFamily, cabinet.RouteExternalAdvisor} {
@@ -1740,7 +1802,7 @@ func escClone(s *escSnap) *escSnap {
 	c.offices, c.profiles, c.cgMembers, c.groupCGs = maps.Clone(s.offices), maps.Clone(s.profiles), maps.Clone(s.cgMembers), maps.Clone(s.groupCGs)
 	c.direct, c.placement = maps.Clone(s.direct), maps.Clone(s.placement)
 	c.dossiers, c.persons, c.advisors, c.grants, c.grantsOn = maps.Clone(s.dossiers), maps.Clone(s.persons), maps.Clone(s.advisors), maps.Clone(s.grants), maps.Clone(s.grantsOn)
-	c.contacts, c.sessions = maps.Clone(s.contacts), maps.Clone(s.sessions)
+	c.contacts, c.sessions, c.revoked = maps.Clone(s.contacts), maps.Clone(s.sessions), maps.Clone(s.revoked)
 	return &c
 }
 
