@@ -23,10 +23,11 @@ package policy_test
 // escalation_oracle_test.go, which decides from the raw store records and
 // never from package policy, judges it (escOpened, escHeld, escPositions).
 //
-// Properties: TestINV12NoEscalation/all fails on any violation; the focused
-// properties raise the weights of one family of attacks and fail only on
-// the rules they are about, so that gopter shrinks each hole to its own
-// short sequence (see /work/notes/escalation-before.md).
+// Properties: TestINV12NoEscalation/all (every move at its table weight) and
+// TestINV12NoEscalation/attacks (the attack moves of issue 11 five times
+// heavier); both fail on any violation. To shrink one hole at a time, set
+// CABINET_ESCALATION_ONLY (see escOnly; /work/notes/escalation-before.md
+// has the commands).
 //
 // Adapting to a new service API: only escMoves and newEscWorld call the
 // services; the oracle reads records. See escMoves' comment.
@@ -1182,11 +1183,9 @@ func (w *escWorld) grantPerson(ctx context.Context, actor cabinet.UserID, p acce
 
 // ---- running a sequence ----
 
-// escProperty is one no-escalation property: its generator's weights and
-// the rules whose violations fail it.
+// escProperty is one no-escalation property: its generator's weights.
 type escProperty struct {
 	name  string
-	focus []string       // rules that fail it; empty: every rule
 	boost map[string]int // weight multiplier per move name
 }
 
@@ -1225,10 +1224,11 @@ func escIgnored() map[string]bool {
 	return out
 }
 
-// escOnly overrides every property's focus from CABINET_ESCALATION_ONLY, a
-// comma-separated list of RULE[/check][~text] (check: opened, held or
-// position; text: a substring of the reason): for investigating one hole at
-// a time. Unset in CI.
+// escOnly restricts the violations that fail a property to those of
+// CABINET_ESCALATION_ONLY, a comma-separated list of RULE[/check][~text]
+// (check: opened, held or position; text: a substring of the reason with
+// readable names), so that gopter shrinks to one hole: for investigating,
+// unset in CI.
 func escOnly() []string {
 	var out []string
 	for _, r := range strings.Split(os.Getenv("CABINET_ESCALATION_ONLY"), ",") {
@@ -1239,20 +1239,16 @@ func escOnly() []string {
 	return out
 }
 
-// escFails says whether v fails property p (its focus, or the override; a
-// text is matched against the reason with readable names).
-func escFails(w *escWorld, p escProperty, only []string, ignore map[string]bool, v escViolation) bool {
+// escFails says whether v fails a property: every violation does, except
+// the rules of ignore and, when only is set, those it does not name.
+func escFails(w *escWorld, only []string, ignore map[string]bool, v escViolation) bool {
 	if ignore[v.rule] {
 		return false
 	}
-	focus := p.focus
-	if len(only) > 0 {
-		focus = only
-	}
-	if len(focus) == 0 {
+	if len(only) == 0 {
 		return true
 	}
-	for _, f := range focus {
+	for _, f := range only {
 		f, text, _ := strings.Cut(f, "~")
 		rule, check, _ := strings.Cut(f, "/")
 		if rule == v.rule && (check == "" || check == v.check) && (text == "" || strings.Contains(w.render(v.why), text)) {
@@ -1339,7 +1335,7 @@ func escRun(ctx context.Context, p escProperty, cmds []escCmd, stats *escStats, 
 		stats.mu.Lock()
 		stats.add(w, st, j)
 		for _, v := range j.violations {
-			if escFails(w, p, only, ignore, v) {
+			if escFails(w, only, ignore, v) {
 				failing = append(failing, v)
 			}
 		}
@@ -1467,22 +1463,19 @@ func escGen(p escProperty) gopter.Gen {
 	}))
 }
 
-// escProperties are the no-escalation properties: "all" (every move at its
-// weight, every rule fails it) and one per family of holes of issue 11,
-// whose attack moves weigh five to ten times more and which fail only on
-// their rules (so that each shrinks to its own hole).
+// escProperties are the no-escalation properties: "all", every move at its
+// table weight, and "attacks", the attack moves of issue 11 (and the moves
+// they need: sign-ups, impersonation, removals, dossier creation) five
+// times heavier. Both fail on every rule; see escOnly to focus one hole.
 var escProperties = []escProperty{
 	{name: "all"},
-	{name: "teams_TEAM-1_TEAM-2_TEAM-8_TEAM-9", focus: []string{"TEAM-1", "TEAM-2", "TEAM-3", "TEAM-8", "TEAM-9"},
-		boost: map[string]int{"ReferForeign": 10, "ReReferViaTeamRoute": 10, "ReferAsGrantee": 10, "Refer": 5,
-			"RestoreConsent": 5, "CreateTeamForOther": 5, "TakeLead": 5, "AcceptInvitation": 3,
-			"ReferFutureDossier": 5, "CreateDossier": 5}},
-	{name: "departures_GRP-11_CON-6", focus: []string{"GRP-11", "CON-6"},
-		boost: map[string]int{"RemoveCollaborator": 10, "ExManagerGrantsOwnAddress": 10, "RemoveImpersonator": 10,
-			"StartImpersonation": 10, "SignUp": 5}},
-	{name: "family_ACC-1_ACC-2_ACC-7", focus: []string{"ACC-1", "ACC-2", "ACC-5", "ACC-7", "ACC-9"},
-		boost: map[string]int{"CentralGrantsControlledAddress": 10, "EditPerson": 10, "AddPerson": 5, "RemovePerson": 5,
-			"GrantPerson": 5, "ChangeLevel": 5, "SignUp": 5}},
+	{name: "attacks", boost: map[string]int{
+		"ReferForeign": 5, "ReferFutureDossier": 5, "ReReferViaTeamRoute": 5, "ReferAsGrantee": 5, "RestoreConsent": 5,
+		"CreateTeamForOther": 5, "TakeLead": 5,
+		"RemoveCollaborator": 5, "ExManagerGrantsOwnAddress": 5, "RemoveImpersonator": 5, "StartImpersonation": 5,
+		"CentralGrantsControlledAddress": 5, "EditPerson": 5, "AddPerson": 3, "RemovePerson": 3,
+		"SignUp": 3, "CreateDossier": 3,
+	}},
 }
 
 // SPEC §3 invariant 12 (v2), no escalation; TEAM-1, TEAM-2, TEAM-8, TEAM-9,
