@@ -482,15 +482,20 @@ type escMove struct {
 // To adapt to a new service API, change the run functions:
 //
 //   - commands returning a revision: drop it (run returns only the error);
+//   - team.CreateUser(ctx, host, …): SignUp (and newEscWorld) pass a
+//     cabinet.Host; the step's actor stays the account created;
 //   - consent per dossier (TEAM-9 v2): RevokeConsent and RestoreConsent take
-//     the dossier (pick it from s.dossiers) instead of a referral, and
-//     escSnap.consentGiven reads the new record;
-//   - teams created for someone else become pending (TEAM-1 v2): add a move
-//     "AcceptTeam"/"DeclineTeam" by the named lead (pick pending teams from
+//     the dossier (pick it from s.dossiers) instead of a referral;
+//     escSnap.consentGiven reads the dossier's consent record and
+//     escLedger.recordConsent goes;
+//   - teams created for someone else become pending (TEAM-1 v2): add moves
+//     AcceptTeam/DeclineTeam by the named lead (pick pending teams from
 //     s.teams); escPositions already accepts a lead's own acceptance;
-//   - ACC-3 corrections: add a move correcting a grant's email/phone (the
-//     ledger judges the corrector, escLedger.record);
-//   - GRP-5 activation with a client group: give SetStatus the group;
+//   - ACC-3 corrections (access.CorrectGrantContact, EditAdvisor): add moves
+//     (escLedger.record re-judges a grant whose email changed);
+//   - GRP-5 activation with a client group (access.Activate): add a move
+//     next to SetStatus;
+//   - new dossier actions of policy: add them to escQuestions and escBound;
 //   - CON-5 buyers, PROC-3 reads: not dossier capabilities, not needed here.
 var escMoves = []escMove{
 	{"SignUp", 3, "A: an address of escSignUps (one in ten: a seed address, a conflict)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
