@@ -1832,7 +1832,7 @@ func TestPOL1ServicesAgreeWithCheck(t *testing.T) {
 	var lines []string
 	for _, a := range policy.Actions() {
 		lines = append(lines, fmt.Sprintf("%-30s accepted %5d  refused %5d (on top %d)", a, stats.accepted[a], stats.refused[a], stats.onTop[a]))
-		if !asked[a] || agreeAlwaysAllowed[a] {
+		if !asked[a] || agreeAlwaysAllowed[a] || testing.Short() { // 100 sequences are too few for every action
 			continue
 		}
 		if stats.accepted[a] == 0 || stats.refused[a] == 0 {

@@ -272,7 +272,8 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 		t.Logf("states with %-40s %d", k, features[k])
 	}
 	for _, k := range diffFeatures {
-		if features[k] == 0 {
+		if features[k] == 0 && !testing.Short() { // 100 states may miss the rarest
+
 			t.Errorf("vacuous: no state has %s", k)
 		}
 	}

@@ -39,7 +39,6 @@ package policy_test
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -89,6 +88,10 @@ type escSnap struct {
 	groupCGs  map[cabinet.ClientGroupID][]cabinet.CollaboratorGroupID
 	direct    map[cabinet.ClientGroupID]map[cabinet.UserID]bool
 	placement map[cabinet.DossierID]cabinet.ClientGroupID
+	// firstGroup is the first client group of each office (by ID): the
+	// group AssignClientGroup is asked about (placing the dossier in a
+	// group of its office, GRP-5).
+	firstGroup map[cabinet.OfficeID]cabinet.ClientGroupID
 
 	dossiers map[cabinet.DossierID]access.Dossier
 	persons  map[access.PersonID]access.Person
@@ -99,11 +102,9 @@ type escSnap struct {
 	contacts map[cabinet.ContactID]contact.Contact
 	sessions map[contact.SessionID]contact.Session
 
-	// revoked are the dossiers whose vault consent (TEAM-9 v2: one switch
-	// per dossier, held by its granted central persons) is revoked. The
-	// records before v2 keep consent per referral, so the world derives it
-	// from the history of consent changes (escLedger.recordConsent) and
-	// sets it after each snapshot.
+	// revoked are the dossiers whose consent (TEAM-9 v2: one switch per
+	// dossier, held by its granted central persons) is revoked: the
+	// team.DossierConsent records.
 	revoked map[cabinet.DossierID]bool
 }
 
@@ -117,11 +118,12 @@ func escSnapshot(ctx context.Context, store *memstore.Store, now time.Time) (*es
 		cgMembers: map[cabinet.CollaboratorGroupID]map[cabinet.UserID]bool{},
 		groupCGs:  map[cabinet.ClientGroupID][]cabinet.CollaboratorGroupID{},
 		direct:    map[cabinet.ClientGroupID]map[cabinet.UserID]bool{},
-		placement: map[cabinet.DossierID]cabinet.ClientGroupID{},
-		dossiers:  map[cabinet.DossierID]access.Dossier{}, persons: map[access.PersonID]access.Person{},
+		placement: map[cabinet.DossierID]cabinet.ClientGroupID{}, firstGroup: map[cabinet.OfficeID]cabinet.ClientGroupID{},
+		dossiers: map[cabinet.DossierID]access.Dossier{}, persons: map[access.PersonID]access.Person{},
 		advisors: map[access.AdvisorID]access.Advisor{}, grants: map[access.GrantID]access.Grant{},
 		grantsOn: map[cabinet.DossierID][]access.GrantID{},
 		contacts: map[cabinet.ContactID]contact.Contact{}, sessions: map[contact.SessionID]contact.Session{},
+		revoked: map[cabinet.DossierID]bool{},
 	}
 	err := store.ViewTeams(ctx, func(r team.Reader) error {
 		users, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]cabinet.User, cabinet.Cursor, error) {
@@ -155,9 +157,18 @@ func escSnapshot(ctx context.Context, store *memstore.Store, now time.Time) (*es
 		refs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
 			return r.ListReferrals(ctx, team.ReferralFilter{}, p)
 		})
+		if err != nil {
+			return err
+		}
 		for _, ref := range refs {
 			s.referrals[ref.ID] = ref
 			s.refsOf[ref.Dossier] = append(s.refsOf[ref.Dossier], ref.ID)
+		}
+		consents, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]team.DossierConsent, cabinet.Cursor, error) {
+			return r.ListDossierConsents(ctx, team.ConsentFilter{}, p)
+		})
+		for _, c := range consents {
+			s.revoked[c.Dossier] = c.State == team.ConsentRevoked
 		}
 		return err
 	})
@@ -221,6 +232,17 @@ func escSnapshot(ctx context.Context, store *memstore.Store, now time.Time) (*es
 		})
 		for _, p := range pls {
 			s.placement[p.Dossier] = p.ClientGroup
+		}
+		if err != nil {
+			return err
+		}
+		groups, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
+			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, p)
+		})
+		for _, g := range groups {
+			if s.firstGroup[g.Office] == "" || g.ID < s.firstGroup[g.Office] {
+				s.firstGroup[g.Office] = g.ID
+			}
 		}
 		return err
 	})
@@ -491,12 +513,9 @@ func (s *escSnap) referrerCan(u cabinet.UserID, d cabinet.DossierID, act policy.
 }
 
 // consentGiven says whether referral ref opens its dossier to its team
-// (TEAM-9 v2): the referral's consent is given and its dossier's vault
-// consent is not revoked. ADAPT for v2: consent becomes one switch per
-// dossier, held by its granted central persons; read that record here
-// (and drop escLedger.recordConsent).
+// (TEAM-9 v2): its dossier's consent record is not revoked.
 func (s *escSnap) consentGiven(ref team.Referral) bool {
-	return ref.Consent == team.ConsentGiven && !s.revoked[ref.Dossier]
+	return !s.revoked[ref.Dossier]
 }
 
 // escTeamRole returns u's role in t and whether u is a member, from the
@@ -623,8 +642,17 @@ func escCapabilities(ctx context.Context, engine *policy.Engine, s *escSnap) (*e
 		for _, d := range dossiers {
 			for _, q := range escQuestions {
 				res := policy.DossierResource(d)
-				if q.action == policy.EditSection {
+				switch q.action {
+				case policy.EditSection:
 					res = policy.SectionResource(d, q.section)
+				case policy.AssignClientGroup:
+					// v2: placing it into a group of its office (without a
+					// group the question is taking it out).
+					g := s.firstGroup[s.dossiers[d].Office]
+					if g == "" {
+						continue
+					}
+					res = res.WithGroup(g)
 				}
 				dec, err := engine.Check(ctx, subj, q.action, res)
 				if err != nil {
@@ -673,7 +701,6 @@ type escViolation struct {
 type escLedger struct {
 	grants  map[access.GrantID]escProvenance
 	invites map[team.InvitationID]bool // issued by an admin of the team
-	revoked map[cabinet.DossierID]bool // vault consent revoked (TEAM-9 v2)
 }
 
 // escProvenance is the judgement of the command that created or last
@@ -684,26 +711,7 @@ type escProvenance struct {
 }
 
 func newEscLedger() *escLedger {
-	return &escLedger{grants: map[access.GrantID]escProvenance{}, invites: map[team.InvitationID]bool{}, revoked: map[cabinet.DossierID]bool{}}
-}
-
-// recordConsent derives the vault consent of TEAM-9 v2 from the consent
-// changes of st: a granted central person of a dossier (in s0) who revokes
-// or gives consent on one of its referrals switches it for the whole
-// dossier; anybody else's change switches nothing (they do not hold it).
-// It returns the dossiers whose vault consent is revoked after st.
-func (l *escLedger) recordConsent(s0, s1 *escSnap, st escStep) map[cabinet.DossierID]bool {
-	for _, id := range escSorted(s1.referrals) {
-		ref := s1.referrals[id]
-		old, ok := s0.referrals[id]
-		if !ok || old.Consent == ref.Consent {
-			continue
-		}
-		if _, central := s0.centralGrant(st.actor, ref.Dossier); central {
-			l.revoked[ref.Dossier] = ref.Consent == team.ConsentRevoked
-		}
-	}
-	return maps.Clone(l.revoked)
+	return &escLedger{grants: map[access.GrantID]escProvenance{}, invites: map[team.InvitationID]bool{}}
 }
 
 // record judges every grant and invitation created or changed by st (s0

@@ -25,7 +25,8 @@ package policy_test
 //
 // Properties: TestINV12NoEscalation/all (every move at its table weight) and
 // TestINV12NoEscalation/attacks (the attack moves of issue 11 five times
-// heavier); both fail on any violation. To shrink one hole at a time, set
+// heavier); both fail on any violation (they did on main before v2, on
+// every rule of issue 11; they pass on v2). To shrink one hole at a time, set
 // CABINET_ESCALATION_ONLY (see escOnly; /work/notes/escalation-before.md
 // has the commands).
 //
@@ -156,7 +157,7 @@ func newEscWorld(ctx context.Context) (*escWorld, error) {
 		}
 	}
 	for _, n := range escSeedNames {
-		u, err := k.Teams.CreateUser(ctx, strings.ToUpper(n[:1])+n[1:], escEmail(n))
+		u, err := rec(k.Teams.CreateUser(ctx, testHost, strings.ToUpper(n[:1])+n[1:], escEmail(n)))
 		must(err)
 		w.user[n] = u.ID
 		w.alias[string(u.ID)] = n
@@ -166,59 +167,59 @@ func newEscWorld(ctx context.Context) (*escWorld, error) {
 	}
 	u := w.user
 	// Offices, collaborators, client groups (clientgroup).
-	o1, err := k.Groups.CreateOffice(ctx, u["ada"], "Office one", "one@example.org")
+	o1, err := rec(k.Groups.CreateOffice(ctx, u["ada"], "Office one", "one@example.org"))
 	must(err)
-	o2, err := k.Groups.CreateOffice(ctx, u["fay"], "Office two", "two@example.org")
+	o2, err := rec(k.Groups.CreateOffice(ctx, u["fay"], "Office two", "two@example.org"))
 	must(err)
 	w.o1, w.o2 = o1.ID, o2.ID
 	for _, n := range []string{"ben", "cat", "dan"} {
-		_, err = k.Groups.AddCollaborator(ctx, u["ada"], o1.ID, u[n], cabinet.ProfileStandard)
+		_, err = rec(k.Groups.AddCollaborator(ctx, u["ada"], o1.ID, u[n], cabinet.ProfileStandard))
 		must(err)
 	}
 	for _, g := range []struct {
 		admin  cabinet.UserID
 		office cabinet.OfficeID
 	}{{u["ada"], o1.ID}, {u["ada"], o1.ID}, {u["fay"], o2.ID}} {
-		cg, err := k.Groups.CreateClientGroup(ctx, g.admin, g.office, "Group", "")
+		cg, err := rec(k.Groups.CreateClientGroup(ctx, g.admin, g.office, "Group", ""))
 		must(err)
 		w.groups = append(w.groups, cg.ID)
 	}
-	k1, err := k.Groups.CreateCollaboratorGroup(ctx, u["ada"], o1.ID, "Heritage desk")
+	k1, err := rec(k.Groups.CreateCollaboratorGroup(ctx, u["ada"], o1.ID, "Heritage desk"))
 	must(err)
 	w.cgroups = []cabinet.CollaboratorGroupID{k1.ID}
 	for i, g := range w.groups {
 		w.alias[string(g)] = fmt.Sprintf("G%d", i+1)
 	}
 	w.alias[string(k1.ID)] = "K1"
-	must(k.Groups.AddMember(ctx, u["ada"], k1.ID, u["dan"]))
-	must(k.Groups.AssignCollaboratorGroup(ctx, u["ada"], w.groups[0], k1.ID))
-	must(k.Groups.AssignCollaborator(ctx, u["ada"], w.groups[0], u["cat"]))
+	must(errOf(k.Groups.AddMember(ctx, u["ada"], k1.ID, u["dan"])))
+	must(errOf(k.Groups.AssignCollaboratorGroup(ctx, u["ada"], w.groups[0], k1.ID)))
+	must(errOf(k.Groups.AssignCollaborator(ctx, u["ada"], w.groups[0], u["cat"])))
 	if firstErr != nil {
 		return nil, firstErr
 	}
 	// Dossiers (access).
-	d1, err := k.Access.CreateDossier(ctx, u["ben"], o1.ID, "Roux family")
+	d1, err := rec(k.Access.CreateDossier(ctx, u["ben"], o1.ID, "Roux family"))
 	must(err)
-	must(k.Access.SetStatus(ctx, u["ben"], d1.ID, cabinet.DossierActivated))
-	d2, err := k.Access.CreateDossier(ctx, u["cat"], o1.ID, "Petit family")
+	must(errOf(k.Access.SetStatus(ctx, u["ben"], d1.ID, cabinet.DossierActivated)))
+	d2, err := rec(k.Access.CreateDossier(ctx, u["cat"], o1.ID, "Petit family"))
 	must(err)
-	must(k.Access.SetStatus(ctx, u["cat"], d2.ID, cabinet.DossierActivated))
-	must(k.Access.SetAssigned(ctx, u["cat"], d2.ID, []cabinet.UserID{u["dan"]}))
-	d3, err := k.Access.CreateDossier(ctx, u["fay"], o2.ID, "Blanc family")
+	must(errOf(k.Access.SetStatus(ctx, u["cat"], d2.ID, cabinet.DossierActivated)))
+	must(errOf(k.Access.SetAssigned(ctx, u["cat"], d2.ID, []cabinet.UserID{u["dan"]})))
+	d3, err := rec(k.Access.CreateDossier(ctx, u["fay"], o2.ID, "Blanc family"))
 	must(err)
-	must(k.Access.SetStatus(ctx, u["fay"], d3.ID, cabinet.DossierActivated))
-	must(k.Groups.MoveDossier(ctx, u["ada"], d1.ID, w.groups[0]))
+	must(errOf(k.Access.SetStatus(ctx, u["fay"], d3.ID, cabinet.DossierActivated)))
+	must(errRev(k.Groups.MoveDossier(ctx, u["ada"], d1.ID, w.groups[0])))
 	w.d1, w.d2, w.d3 = d1.ID, d2.ID, d3.ID
 	if firstErr != nil {
 		return nil, firstErr
 	}
 	person := func(actor cabinet.UserID, d cabinet.DossierID, name string, rel access.Relation) access.Person {
-		p, err := k.Access.AddPerson(ctx, actor, d, access.PersonInput{Name: name, Relation: rel})
+		p, err := rec(k.Access.AddPerson(ctx, actor, d, access.PersonInput{Name: name, Relation: rel}))
 		must(err)
 		return p
 	}
 	grant := func(p access.Person, email string, lv access.Level) {
-		_, err := k.Access.GrantPerson(ctx, u["ben"], p.ID, access.GrantInput{Email: email, Phone: escPhone, Level: lv})
+		_, err := rec(k.Access.GrantPerson(ctx, u["ben"], p.ID, access.GrantInput{Email: email, Phone: escPhone, Level: lv}))
 		must(err)
 	}
 	grant(person(u["ben"], d1.ID, "Claire Roux", access.RelationHolder), escEmail("hol"), access.LevelReadOnly)
@@ -240,10 +241,10 @@ func newEscWorld(ctx context.Context) (*escWorld, error) {
 		{"Bob Banque", escEmail("bob"), access.AdvisorBanker, access.LevelReadOnly},
 		{"Luc Avocat", "law@example.com", access.AdvisorLawyer, access.LevelInvalid}, // registered, no grant
 	} {
-		adv, err := k.Access.RegisterAdvisor(ctx, u["ben"], d1.ID, access.AdvisorInput{Name: a.name, Email: a.email, Phone: escPhone, Type: a.typ})
+		adv, err := rec(k.Access.RegisterAdvisor(ctx, u["ben"], d1.ID, access.AdvisorInput{Name: a.name, Email: a.email, Phone: escPhone, Type: a.typ}))
 		must(err)
 		if a.level.Valid() {
-			_, err = k.Access.GrantAdvisor(ctx, u["ben"], adv.ID, a.level)
+			_, err = rec(k.Access.GrantAdvisor(ctx, u["ben"], adv.ID, a.level))
 			must(err)
 		}
 	}
@@ -252,20 +253,20 @@ func newEscWorld(ctx context.Context) (*escWorld, error) {
 	}
 	// Team (team): ben leads T1 with tom (admin) and tess (member), and
 	// refers D1 (its client: hol); tom has invited olly.
-	t1, err := k.Teams.CreateTeam(ctx, u["ben"], "Roux advisors", "")
+	t1, err := rec(k.Teams.CreateTeam(ctx, u["ben"], "Roux advisors", ""))
 	must(err)
 	for _, m := range []struct {
 		name string
 		role team.Role
 	}{{"tom", team.RoleAdmin}, {"tess", team.RoleMember}} {
-		inv, err := k.Teams.Invite(ctx, u["ben"], t1.ID, escEmail(m.name), m.role)
+		inv, err := rec(k.Teams.Invite(ctx, u["ben"], t1.ID, escEmail(m.name), m.role))
 		must(err)
-		_, err = k.Teams.AcceptInvitation(ctx, u[m.name], inv.ID)
+		_, err = rec(k.Teams.AcceptInvitation(ctx, u[m.name], inv.ID))
 		must(err)
 	}
-	_, err = k.Teams.Refer(ctx, u["ben"], team.ReferInput{Team: t1.ID, ClientName: "Claire Roux", ClientEmail: escEmail("hol"), Dossier: d1.ID})
+	_, err = rec(k.Teams.Refer(ctx, u["ben"], team.ReferInput{Team: t1.ID, ClientName: "Claire Roux", ClientEmail: escEmail("hol"), Dossier: d1.ID}))
 	must(err)
-	_, err = k.Teams.Invite(ctx, u["tom"], t1.ID, escEmail("olly"), team.RoleMember)
+	_, err = rec(k.Teams.Invite(ctx, u["tom"], t1.ID, escEmail("olly"), team.RoleMember))
 	must(err)
 	// Contacts (contact): hol and coh are clients of o1, nora a partner,
 	// all invited (active: they have accounts); a lead.
@@ -273,32 +274,32 @@ func newEscWorld(ctx context.Context) (*escWorld, error) {
 		kind  contact.Kind
 		email string
 	}{{contact.KindClient, escEmail("hol")}, {contact.KindClient, escEmail("coh")}, {contact.KindPartner, escEmail("nora")}, {contact.KindLead, ""}} {
-		x, err := k.Contacts.CreateContact(ctx, u["ben"], o1.ID, c.kind, contact.Fields{FirstName: "C", LastName: "Roux", Email: c.email})
+		x, err := rec(k.Contacts.CreateContact(ctx, u["ben"], o1.ID, c.kind, contact.Fields{FirstName: "C", LastName: "Roux", Email: c.email}))
 		must(err)
 		if c.kind != contact.KindLead {
-			_, err = k.Contacts.InviteContact(ctx, u["ben"], x.ID)
+			_, err = rec(k.Contacts.InviteContact(ctx, u["ben"], x.ID))
 			must(err)
 		}
 	}
 	// Procedure (procedure): o1 is platinum; D1's case for hol with rita as
 	// guarantor.
-	_, err = k.Procedures.SetPlan(ctx, o1.ID, procedure.PlanPlatinum)
+	_, err = rec(k.Procedures.SetPlan(ctx, testHost, o1.ID, procedure.PlanPlatinum))
 	must(err)
-	p, err := k.Procedures.CreateProcedure(ctx, u["ada"], o1.ID, "Rental file", "Tenant")
+	p, err := rec(k.Procedures.CreateProcedure(ctx, u["ada"], o1.ID, "Rental file", "Tenant"))
 	must(err)
-	role, err := k.Procedures.AddRole(ctx, u["ada"], p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))
+	role, err := rec(k.Procedures.AddRole(ctx, u["ada"], p.ID, "Guarantor", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload)))
 	must(err)
-	_, err = k.Procedures.AddItem(ctx, u["ada"], p.ID, "Payslip", "")
+	_, err = rec(k.Procedures.AddItem(ctx, u["ada"], p.ID, "Payslip", ""))
 	must(err)
-	_, err = k.Procedures.AddItem(ctx, u["ada"], p.ID, "Guarantor ID", role.ID)
+	_, err = rec(k.Procedures.AddItem(ctx, u["ada"], p.ID, "Guarantor ID", role.ID))
 	must(err)
 	p, err = k.Procedures.Procedure(ctx, u["ada"], p.ID)
 	must(err)
 	w.procs[p.ID] = p
-	c, err := k.Procedures.OpenCase(ctx, u["ben"], p.ID, d1.ID, escEmail("hol"))
+	c, err := rec(k.Procedures.OpenCase(ctx, u["ben"], p.ID, d1.ID, procedure.Invitee{Email: escEmail("hol")}))
 	must(err)
 	w.cases = append(w.cases, c)
-	_, err = k.Procedures.InviteContributor(ctx, u["ben"], c.ID, role.ID, escEmail("rita"), false)
+	_, err = rec(k.Procedures.InviteContributor(ctx, u["ben"], c.ID, role.ID, procedure.Invitee{Email: escEmail("rita")}, false))
 	must(err)
 	if firstErr != nil {
 		return nil, firstErr
@@ -479,31 +480,23 @@ type escMove struct {
 
 // escMoves is THE command table. Every service call of the sequences is
 // here (and in newEscWorld); the oracle never sees a command, only records.
-// To adapt to a new service API, change the run functions:
-//
-//   - commands returning a revision: drop it (run returns only the error);
-//   - team.CreateUser(ctx, host, …): SignUp (and newEscWorld) pass a
-//     cabinet.Host; the step's actor stays the account created;
-//   - consent per dossier (TEAM-9 v2): RevokeConsent and RestoreConsent take
-//     the dossier (pick it from s.dossiers) instead of a referral;
-//     escSnap.consentGiven reads the dossier's consent record and
-//     escLedger.recordConsent goes;
-//   - teams created for someone else become pending (TEAM-1 v2): add moves
-//     AcceptTeam/DeclineTeam by the named lead (pick pending teams from
-//     s.teams); escPositions already accepts a lead's own acceptance;
-//   - ACC-3 corrections (access.CorrectGrantContact, EditAdvisor): add moves
-//     (escLedger.record re-judges a grant whose email changed);
-//   - GRP-5 activation with a client group (access.Activate): add a move
-//     next to SetStatus;
-//   - new dossier actions of policy: add them to escQuestions and escBound;
-//   - CON-5 buyers, PROC-3 reads: not dossier capabilities, not needed here.
+// Adapted to the v2 APIs (issues 11, 12): commands return their revision
+// (dropped here), sign-ups are host-driven (testHost), consent is one
+// switch per dossier (RevokeConsent/RestoreConsent take the referral's
+// dossier; escSnap reads the team.DossierConsent records), teams created
+// for someone else are pending (AnswerTeam), ACC-3 corrections
+// (CorrectGrantToControlledAddress, EditAdvisorToControlledAddress; the
+// ledger re-judges a grant whose email changed) and GRP-5 activation with a
+// client group (Activate) have their moves, and assign_client_group is
+// asked about placing the dossier into a group of its office. CON-5
+// buyers and PROC-3 reads are not dossier capabilities.
 var escMoves = []escMove{
 	{"SignUp", 3, "A: an address of escSignUps (one in ten: a seed address, a conflict)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		email := escSignUps[c.A%len(escSignUps)]
 		if c.B%10 == 9 {
 			email = escEmails[c.A%len(escEmails)]
 		}
-		u, err := w.k.Teams.CreateUser(ctx, "New Comer", email)
+		u, err := rec(w.k.Teams.CreateUser(ctx, testHost, "New Comer", email))
 		return u.ID, "CreateUser(" + email + ")", err
 	}},
 	{"Refer", 3, "Actor: anyone; A: dossier (known, foreign, unknown); B: team (personal, theirs, any) and client email", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -550,12 +543,12 @@ var escMoves = []escMove{
 		if to == "" {
 			to = w.personal(s, actor)
 		}
-		_, err := w.k.Teams.MoveReferral(ctx, actor, ref.ID, to)
+		_, err := rec(w.k.Teams.MoveReferral(ctx, actor, ref.ID, to))
 		return actor, fmt.Sprintf("MoveReferral(%s of %s, to %s)", ref.ID, ref.Dossier, to), err
 	}},
 	{"CreateTeam", 2, "Actor: anyone, as its own lead", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		actor := w.anyone(s, c.Actor)
-		_, err := w.k.Teams.CreateTeam(ctx, actor, "Team", "")
+		_, err := rec(w.k.Teams.CreateTeam(ctx, actor, "Team", ""))
 		return actor, "CreateTeam(lead: self)", err
 	}},
 	{"CreateTeamForOther", 3, "TEAM-1 attack. Actor: anyone; A: the lead they name (someone else)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -564,7 +557,7 @@ var escMoves = []escMove{
 		if lead == actor {
 			lead = w.anyone(s, c.A+1)
 		}
-		_, err := w.k.Teams.CreateTeam(ctx, actor, "Team", lead)
+		_, err := rec(w.k.Teams.CreateTeam(ctx, actor, "Team", lead))
 		return actor, fmt.Sprintf("CreateTeam(lead: %s)", lead), err
 	}},
 	{"Invite", 2, "A: a team; Actor: one of its admins (or anyone); B: email and role", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -572,7 +565,7 @@ var escMoves = []escMove{
 		actor := w.memberOf(s, t, c.Actor, true)
 		role := []team.Role{team.RoleMember, team.RoleAdmin}[c.B%2]
 		email := escEmails[c.B%len(escEmails)]
-		_, err := w.k.Teams.Invite(ctx, actor, t, email, role)
+		_, err := rec(w.k.Teams.Invite(ctx, actor, t, email, role))
 		return actor, fmt.Sprintf("Invite(%s, %s as %s)", t, email, role), err
 	}},
 	{"AcceptInvitation", 3, "A: an invitation (pending ones first); Actor: its addressee's account (one in four: anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -588,13 +581,13 @@ var escMoves = []escMove{
 		if actor == "" || c.B%4 == 3 {
 			actor = w.anyone(s, c.Actor)
 		}
-		_, err := w.k.Teams.AcceptInvitation(ctx, actor, inv.ID)
+		_, err := rec(w.k.Teams.AcceptInvitation(ctx, actor, inv.ID))
 		return actor, fmt.Sprintf("AcceptInvitation(%s to %s for %s)", inv.ID, inv.Team, inv.Email), err
 	}},
 	{"TransferLead", 1, "A: a team; Actor: its lead; B: to one of its members", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		t := s.teams[w.anyTeam(s, c.A, false)]
 		to := w.memberOf(s, t.ID, c.B, false)
-		err := w.k.Teams.TransferLead(ctx, t.Lead, t.ID, to)
+		err := errOf(w.k.Teams.TransferLead(ctx, t.Lead, t.ID, to))
 		return t.Lead, fmt.Sprintf("TransferLead(%s to %s)", t.ID, to), err
 	}},
 	{"TakeLead", 3, "TEAM-2 attack. A: a team; Actor: an admin of it who is not its lead; to: themself", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -605,39 +598,39 @@ var escMoves = []escMove{
 				actor = m.User
 			}
 		}
-		err := w.k.Teams.TransferLead(ctx, actor, t.ID, actor)
+		err := errOf(w.k.Teams.TransferLead(ctx, actor, t.ID, actor))
 		return actor, fmt.Sprintf("TransferLead(%s to self)", t.ID), err
 	}},
 	{"RemoveTeamMember", 1, "A: a team; Actor: one of its admins; B: a member (the lead included)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		t := w.anyTeam(s, c.A, false)
 		actor, target := w.memberOf(s, t, c.Actor, true), w.memberOf(s, t, c.B, false)
-		return actor, fmt.Sprintf("RemoveMember(%s, %s)", t, target), w.k.Teams.RemoveMember(ctx, actor, t, target)
+		return actor, fmt.Sprintf("RemoveMember(%s, %s)", t, target), errRev(w.k.Teams.RemoveMember(ctx, actor, t, target))
 	}},
 	{"LeaveTeam", 1, "A: a team; Actor: one of its members", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		t := w.anyTeam(s, c.A, false)
 		actor := w.memberOf(s, t, c.Actor, false)
-		return actor, fmt.Sprintf("Leave(%s)", t), w.k.Teams.Leave(ctx, actor, t)
+		return actor, fmt.Sprintf("Leave(%s)", t), errRev(w.k.Teams.Leave(ctx, actor, t))
 	}},
 	{"ChangeRole", 1, "A: a team; Actor: an admin; B: a member and the role", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		t := w.anyTeam(s, c.A, false)
 		actor, target := w.memberOf(s, t, c.Actor, true), w.memberOf(s, t, c.B, false)
 		role := []team.Role{team.RoleMember, team.RoleAdmin}[c.B%2]
-		return actor, fmt.Sprintf("ChangeRole(%s, %s to %s)", t, target, role), w.k.Teams.ChangeRole(ctx, actor, t, target, role)
+		return actor, fmt.Sprintf("ChangeRole(%s, %s to %s)", t, target, role), errOf(w.k.Teams.ChangeRole(ctx, actor, t, target, role))
 	}},
 	{"DeleteTeam", 1, "A: a team; Actor: an admin; B: reassignment", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		t := w.anyTeam(s, c.A, false)
 		actor := w.memberOf(s, t, c.Actor, true)
 		how := []team.Reassignment{team.ReassignToDeleter, team.ReassignToReferrers}[c.B%2]
-		return actor, fmt.Sprintf("DeleteTeam(%s, %s)", t, how), w.k.Teams.DeleteTeam(ctx, actor, t, how)
+		return actor, fmt.Sprintf("DeleteTeam(%s, %s)", t, how), errRev(w.k.Teams.DeleteTeam(ctx, actor, t, how))
 	}},
 	{"RevokeConsent", 1, "A: a referral; B: actor its client, its referrer, hol or coh, or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		ref, actor := w.consentActor(s, c)
-		_, err := w.k.Teams.RevokeConsent(ctx, actor, ref.ID)
+		_, err := rec(w.k.Teams.RevokeConsent(ctx, actor, ref.Dossier))
 		return actor, fmt.Sprintf("RevokeConsent(%s of %s)", ref.ID, ref.Dossier), err
 	}},
 	{"RestoreConsent", 2, "A: a referral; B: actor its client, its referrer, hol or coh, or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		ref, actor := w.consentActor(s, c)
-		_, err := w.k.Teams.RestoreConsent(ctx, actor, ref.ID)
+		_, err := rec(w.k.Teams.RestoreConsent(ctx, actor, ref.Dossier))
 		return actor, fmt.Sprintf("RestoreConsent(%s of %s)", ref.ID, ref.Dossier), err
 	}},
 	{"RemoveCollaborator", 4, "GRP-11 attack setup. A: office (o1 mostly) and target (a collaborator, dossier managers first); Actor: its admin (one in five: anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -677,7 +670,7 @@ var escMoves = []escMove{
 		actor := w.insider(s, o, w.adminOf(s, o, c.Actor), c.Actor)
 		target := w.anyone(s, c.A+c.B)
 		prof := []cabinet.Profile{cabinet.ProfileStandard, cabinet.ProfileStandard, cabinet.ProfileStandard, cabinet.ProfileAdmin}[c.B%4]
-		_, err := w.k.Groups.AddCollaborator(ctx, actor, o, target, prof)
+		_, err := rec(w.k.Groups.AddCollaborator(ctx, actor, o, target, prof))
 		return actor, fmt.Sprintf("AddCollaborator(%s, %s as %s)", o, target, prof), err
 	}},
 	{"SetProfile", 1, "A: office and collaborator; Actor: its admin, a collaborator or anyone; B: profile", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -686,7 +679,7 @@ var escMoves = []escMove{
 		target := collabs[c.B%len(collabs)]
 		actor := w.insider(s, o, w.adminOf(s, o, c.Actor), c.Actor)
 		prof := []cabinet.Profile{cabinet.ProfileStandard, cabinet.ProfileAdmin}[c.A%2]
-		_, err := w.k.Groups.SetProfile(ctx, actor, o, target, prof)
+		_, err := rec(w.k.Groups.SetProfile(ctx, actor, o, target, prof))
 		return actor, fmt.Sprintf("SetProfile(%s, %s to %s)", o, target, prof), err
 	}},
 	{"SetManager", 2, "A: dossier; B: the new manager (a collaborator, anyone, or unset); Actor: its manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -696,7 +689,7 @@ var escMoves = []escMove{
 		if c.B%7 == 6 {
 			m = ""
 		}
-		return actor, fmt.Sprintf("SetManager(%s, %q)", d, m), w.k.Access.SetManager(ctx, actor, d, m)
+		return actor, fmt.Sprintf("SetManager(%s, %q)", d, m), errOf(w.k.Access.SetManager(ctx, actor, d, m))
 	}},
 	{"SetAssigned", 2, "A: dossier; B: one collaborator to assign (or none); Actor: its manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
@@ -705,41 +698,41 @@ var escMoves = []escMove{
 		if c.B%3 != 2 {
 			users = append(users, w.colleague(s, s.dossiers[d].Office, c.B))
 		}
-		return actor, fmt.Sprintf("SetAssigned(%s, %v)", d, users), w.k.Access.SetAssigned(ctx, actor, d, users)
+		return actor, fmt.Sprintf("SetAssigned(%s, %v)", d, users), errOf(w.k.Access.SetAssigned(ctx, actor, d, users))
 	}},
 	{"SetStatus", 2, "A: dossier; B: status (activated, archived, draft); Actor: its manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
 		actor := w.organiser(s, d, c.Actor)
 		st := []cabinet.DossierStatus{cabinet.DossierArchived, cabinet.DossierActivated, cabinet.DossierArchived, cabinet.DossierDraft}[c.B%4]
-		return actor, fmt.Sprintf("SetStatus(%s, %s)", d, st), w.k.Access.SetStatus(ctx, actor, d, st)
+		return actor, fmt.Sprintf("SetStatus(%s, %s)", d, st), errOf(w.k.Access.SetStatus(ctx, actor, d, st))
 	}},
 	{"AssignCollaborator", 2, "A: client group; B: a collaborator (or anyone); Actor: an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		g := w.groups[c.A%len(w.groups)]
 		actor := w.insider(s, w.o1, w.adminOf(s, w.o1, c.Actor), c.Actor)
 		target := w.colleague(s, w.o1, c.B)
-		return actor, fmt.Sprintf("AssignCollaborator(%s, %s)", g, target), w.k.Groups.AssignCollaborator(ctx, actor, g, target)
+		return actor, fmt.Sprintf("AssignCollaborator(%s, %s)", g, target), errOf(w.k.Groups.AssignCollaborator(ctx, actor, g, target))
 	}},
 	{"AddToCollaboratorGroup", 2, "B: a collaborator (or anyone) into K1; Actor: an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		g := w.cgroups[c.A%len(w.cgroups)]
 		actor := w.insider(s, w.o1, w.adminOf(s, w.o1, c.Actor), c.Actor)
 		target := w.colleague(s, w.o1, c.B)
-		return actor, fmt.Sprintf("AddMember(%s, %s)", g, target), w.k.Groups.AddMember(ctx, actor, g, target)
+		return actor, fmt.Sprintf("AddMember(%s, %s)", g, target), errOf(w.k.Groups.AddMember(ctx, actor, g, target))
 	}},
 	{"MoveDossier", 2, "A: dossier; B: client group; Actor: the manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
 		g := w.groups[c.B%len(w.groups)]
 		actor := w.organiser(s, d, c.Actor)
-		return actor, fmt.Sprintf("MoveDossier(%s, %s)", d, g), w.k.Groups.MoveDossier(ctx, actor, d, g)
+		return actor, fmt.Sprintf("MoveDossier(%s, %s)", d, g), errRev(w.k.Groups.MoveDossier(ctx, actor, d, g))
 	}},
 	{"CreateDossier", 1, "A: office; Actor: a collaborator of it (one in three: anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		o := w.anyOffice(s, c.A)
 		actor := w.colleague(s, o, c.Actor)
-		_, err := w.k.Access.CreateDossier(ctx, actor, o, "New family")
+		_, err := rec(w.k.Access.CreateDossier(ctx, actor, o, "New family"))
 		return actor, fmt.Sprintf("CreateDossier(%s)", o), err
 	}},
 	{"CreateOffice", 1, "Actor: anyone (outsiders too)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		actor := w.anyone(s, c.Actor)
-		_, err := w.k.Groups.CreateOffice(ctx, actor, "Own office", "own@example.org")
+		_, err := rec(w.k.Groups.CreateOffice(ctx, actor, "Own office", "own@example.org"))
 		return actor, "CreateOffice", err
 	}},
 	{"GrantPerson", 3, "A: a person of any tree; B: email and level; Actor: anyone (one in three: the dossier's manager of record)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -785,6 +778,65 @@ var escMoves = []escMove{
 		}
 		return w.grantPerson(ctx, w.user[name], p, email, access.LevelReadWrite)
 	}},
+	{"CorrectGrantToControlledAddress", 3, "ACC-3/ACC-7 attack. A: a grant of D1 (unlinked ones first); Actor: its manager of record, hol (ro holder), coh (rw co-holder) or anyone; email: an address the actor controls", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		ids := escSorted(s.grants)
+		sort.SliceStable(ids, func(i, j int) bool { return s.grants[ids[i]].User == "" && s.grants[ids[j]].User != "" })
+		if len(ids) == 0 {
+			return "", "no grant", nil
+		}
+		g := s.grants[ids[c.A%len(ids)]]
+		actor := []cabinet.UserID{s.dossiers[g.Dossier].Manager, w.user["hol"], w.user["coh"], w.anyone(s, c.Actor)}[c.Actor%4]
+		if actor == "" {
+			actor = w.anyone(s, c.Actor)
+		}
+		name := strings.SplitN(s.users[actor].Email, "@", 2)[0]
+		email := escAlt(name)
+		if c.B%3 == 0 {
+			email = s.users[actor].Email
+		}
+		_, err := rec(w.k.Access.CorrectGrantContact(ctx, actor, g.ID, access.ContactInput{Email: email, Phone: escPhone}))
+		return actor, fmt.Sprintf("CorrectGrantContact(%s of %s to %s)", g.ID, g.Dossier, email), err
+	}},
+	{"EditAdvisorToControlledAddress", 1, "ACC-3/ACC-9 attack. A: an advisor; Actor: its dossier's manager of record or anyone; the advisor's email becomes an address the actor controls", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		ids := escSorted(s.advisors)
+		if len(ids) == 0 {
+			return "", "no advisor", nil
+		}
+		a := s.advisors[ids[c.A%len(ids)]]
+		actor := w.anyone(s, c.Actor)
+		if c.Actor%2 == 0 && s.dossiers[a.Dossier].Manager != "" {
+			actor = s.dossiers[a.Dossier].Manager
+		}
+		email := escAlt(strings.SplitN(s.users[actor].Email, "@", 2)[0])
+		_, err := rec(w.k.Access.EditAdvisor(ctx, actor, a.ID, access.AdvisorInput{Name: a.Name, Email: email, Phone: a.Phone, Type: a.Type, Label: a.Label}))
+		return actor, fmt.Sprintf("EditAdvisor(%s of %s to %s)", a.ID, a.Dossier, email), err
+	}},
+	{"AnswerTeam", 2, "TEAM-1. A: a pending team (any team one in four); Actor: the lead it names (one in four: anyone); B: accept or decline", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		var pending []cabinet.TeamID
+		for _, id := range escSorted(s.teams) {
+			if s.teams[id].Pending {
+				pending = append(pending, id)
+			}
+		}
+		t := w.anyTeam(s, c.A, false)
+		if len(pending) > 0 && c.A%4 != 3 {
+			t = pending[c.A%len(pending)]
+		}
+		actor := s.teams[t].Lead
+		if actor == "" || c.Actor%4 == 3 {
+			actor = w.anyone(s, c.Actor)
+		}
+		if c.B%3 == 2 {
+			return actor, fmt.Sprintf("DeclineTeam(%s)", t), errRev(w.k.Teams.DeclineTeam(ctx, actor, t))
+		}
+		return actor, fmt.Sprintf("AcceptTeam(%s)", t), errOf(w.k.Teams.AcceptTeam(ctx, actor, t))
+	}},
+	{"Activate", 2, "GRP-5 v2. A: dossier; B: a client group (any office); Actor: its manager of record, an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		d := w.anyDossier(s, c.A)
+		actor := w.organiser(s, d, c.Actor)
+		g := w.groups[c.B%len(w.groups)]
+		return actor, fmt.Sprintf("Activate(%s into %s)", d, g), errOf(w.k.Access.Activate(ctx, actor, d, g))
+	}},
 	{"GrantAdvisor", 2, "A: a registered advisor; B: level; Actor: the manager of record (one in three: anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		ids := escSorted(s.advisors)
 		if len(ids) == 0 {
@@ -796,7 +848,7 @@ var escMoves = []escMove{
 			actor = s.dossiers[a.Dossier].Manager
 		}
 		lv := access.Level(1 + c.B%2)
-		_, err := w.k.Access.GrantAdvisor(ctx, actor, a.ID, lv)
+		_, err := rec(w.k.Access.GrantAdvisor(ctx, actor, a.ID, lv))
 		return actor, fmt.Sprintf("GrantAdvisor(%s of %s, %s)", a.Email, a.Dossier, lv), err
 	}},
 	{"ChangeLevel", 2, "A: a grant; B: level; Actor: hol, coh, kid, the manager of record, or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -806,7 +858,7 @@ var escMoves = []escMove{
 		}
 		actor := w.familyActor(s, g.Dossier, c.Actor)
 		lv := access.Level(1 + c.B%2)
-		return actor, fmt.Sprintf("ChangeLevel(%s of %s on %s, %s)", g.ID, g.Email, g.Dossier, lv), w.k.Access.ChangeLevel(ctx, actor, g.ID, lv)
+		return actor, fmt.Sprintf("ChangeLevel(%s of %s on %s, %s)", g.ID, g.Email, g.Dossier, lv), errOf(w.k.Access.ChangeLevel(ctx, actor, g.ID, lv))
 	}},
 	{"RevokeGrant", 1, "A: a grant; Actor: hol, coh, kid, the manager of record, or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		g, ok := w.anyGrant(s, c.A)
@@ -814,7 +866,7 @@ var escMoves = []escMove{
 			return "", "no grant", nil
 		}
 		actor := w.familyActor(s, g.Dossier, c.Actor)
-		return actor, fmt.Sprintf("Revoke(%s of %s on %s)", g.ID, g.Email, g.Dossier), w.k.Access.Revoke(ctx, actor, g.ID)
+		return actor, fmt.Sprintf("Revoke(%s of %s on %s)", g.ID, g.Email, g.Dossier), errRev(w.k.Access.Revoke(ctx, actor, g.ID))
 	}},
 	{"AddPerson", 2, "ACC-2 attack. A: dossier (D1 mostly) and relation (central two in five); Actor: kid, coh, hol, the manager of record, or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.d1
@@ -823,7 +875,7 @@ var escMoves = []escMove{
 		}
 		actor := w.familyActor(s, d, c.Actor)
 		rel := []access.Relation{access.RelationCoHolder, access.RelationChild, access.RelationHolder, access.RelationOther, access.RelationSpouse}[c.B%5]
-		_, err := w.k.Access.AddPerson(ctx, actor, d, access.PersonInput{Name: "Added Person", Relation: rel})
+		_, err := rec(w.k.Access.AddPerson(ctx, actor, d, access.PersonInput{Name: "Added Person", Relation: rel}))
 		return actor, fmt.Sprintf("AddPerson(%s, %s)", d, rel), err
 	}},
 	{"EditPerson", 3, "ACC-2 attack. A: a person (D1 mostly); B: relation, to or from central; Actor: kid, coh, hol, the manager of record, or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -840,7 +892,7 @@ var escMoves = []escMove{
 		if c.B%3 == 2 {
 			rel = access.Relations()[c.B%len(access.Relations())]
 		}
-		_, err := w.k.Access.EditPerson(ctx, actor, p.ID, access.PersonInput{Name: p.Name, Relation: rel})
+		_, err := rec(w.k.Access.EditPerson(ctx, actor, p.ID, access.PersonInput{Name: p.Name, Relation: rel}))
 		return actor, fmt.Sprintf("EditPerson(%s from %s to %s)", p.ID, p.Relation, rel), err
 	}},
 	{"RemovePerson", 2, "ACC-2 attack. A: a person (D1 mostly); Actor: kid, coh, hol, the manager of record, or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -850,7 +902,7 @@ var escMoves = []escMove{
 		}
 		p := w.personOf(s, d, c.A, false)
 		actor := w.familyActor(s, d, c.Actor)
-		return actor, fmt.Sprintf("RemovePerson(%s, %s)", p.ID, p.Relation), w.k.Access.RemovePerson(ctx, actor, p.ID)
+		return actor, fmt.Sprintf("RemovePerson(%s, %s)", p.ID, p.Relation), errRev(w.k.Access.RemovePerson(ctx, actor, p.ID))
 	}},
 	{"RegisterAdvisor", 2, "A: dossier; B: email; Actor: the manager of record (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
 		d := w.anyDossier(s, c.A)
@@ -859,7 +911,7 @@ var escMoves = []escMove{
 			actor = w.anyone(s, c.Actor)
 		}
 		email := escEmails[c.B%len(escEmails)]
-		_, err := w.k.Access.RegisterAdvisor(ctx, actor, d, access.AdvisorInput{Name: "Eva Expert", Email: email, Phone: escPhone, Type: access.AdvisorAccountant})
+		_, err := rec(w.k.Access.RegisterAdvisor(ctx, actor, d, access.AdvisorInput{Name: "Eva Expert", Email: email, Phone: escPhone, Type: access.AdvisorAccountant}))
 		return actor, fmt.Sprintf("RegisterAdvisor(%s, %s)", d, email), err
 	}},
 	{"StartImpersonation", 3, "CON-6 attack setup. A: a contact (hol, coh, nora, a lead); Actor: a collaborator of o1 (one in four: anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -869,7 +921,7 @@ var escMoves = []escMove{
 		if collabs := w.collaborators(s, x.Office); c.Actor%4 != 3 && len(collabs) > 0 {
 			actor = collabs[c.Actor%len(collabs)]
 		}
-		_, err := w.k.Contacts.StartImpersonation(ctx, actor, x.ID)
+		_, err := rec(w.k.Contacts.StartImpersonation(ctx, actor, x.ID))
 		return actor, fmt.Sprintf("StartImpersonation(contact %s of %s, %s)", x.ID, x.Email, x.Kind), err
 	}},
 	{"StopImpersonation", 1, "A: a session; Actor: its collaborator (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -882,7 +934,7 @@ var escMoves = []escMove{
 		if c.Actor%4 == 3 {
 			actor = w.anyone(s, c.Actor)
 		}
-		_, err := w.k.Contacts.StopImpersonation(ctx, actor, x.ID)
+		_, err := rec(w.k.Contacts.StopImpersonation(ctx, actor, x.ID))
 		return actor, fmt.Sprintf("StopImpersonation(%s)", x.ID), err
 	}},
 	{"CreateContact", 1, "A: office; B: kind (client, partner) and email; Actor: a collaborator (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -890,7 +942,7 @@ var escMoves = []escMove{
 		actor := w.colleague(s, o, c.Actor)
 		kind := []contact.Kind{contact.KindClient, contact.KindPartner}[c.B%2]
 		email := escEmails[c.B%len(escEmails)]
-		_, err := w.k.Contacts.CreateContact(ctx, actor, o, kind, contact.Fields{FirstName: "New", LastName: "Contact", Email: email})
+		_, err := rec(w.k.Contacts.CreateContact(ctx, actor, o, kind, contact.Fields{FirstName: "New", LastName: "Contact", Email: email}))
 		return actor, fmt.Sprintf("CreateContact(%s, %s, %s)", o, kind, email), err
 	}},
 	{"InviteContact", 1, "A: a contact; Actor: a collaborator (or anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -900,7 +952,7 @@ var escMoves = []escMove{
 		if collabs := w.collaborators(s, x.Office); c.Actor%2 == 0 && len(collabs) > 0 {
 			actor = collabs[c.Actor%len(collabs)]
 		}
-		_, err := w.k.Contacts.InviteContact(ctx, actor, x.ID)
+		_, err := rec(w.k.Contacts.InviteContact(ctx, actor, x.ID))
 		return actor, fmt.Sprintf("InviteContact(%s)", x.ID), err
 	}},
 	{"ReplaceContributor", 1, "B: email; Actor: ben or ada (or anyone); D1's case, guarantor role", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -908,7 +960,7 @@ var escMoves = []escMove{
 		p := w.procs[cs.Procedure]
 		actor := []cabinet.UserID{w.user["ben"], w.user["ada"], w.anyone(s, c.Actor)}[c.Actor%3]
 		email := escEmails[c.B%len(escEmails)]
-		_, err := w.k.Procedures.ReplaceContributor(ctx, actor, cs.ID, p.Roles[len(p.Roles)-1].ID, email, false)
+		_, err := rec(w.k.Procedures.ReplaceContributor(ctx, actor, cs.ID, p.Roles[len(p.Roles)-1].ID, procedure.Invitee{Email: email}, false))
 		return actor, fmt.Sprintf("ReplaceContributor(%s, %s)", cs.ID, email), err
 	}},
 	{"AdvanceClock", 1, "A: minutes (10 to 120), or B: days", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
@@ -1161,7 +1213,7 @@ func (w *escWorld) consentActor(s *escSnap, c escCmd) (team.Referral, cabinet.Us
 }
 
 func (w *escWorld) refer(ctx context.Context, s *escSnap, actor cabinet.UserID, d cabinet.DossierID, t cabinet.TeamID, client string) (cabinet.UserID, string, error) {
-	_, err := w.k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client Name", ClientEmail: client, Dossier: d})
+	_, err := rec(w.k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client Name", ClientEmail: client, Dossier: d}))
 	where := string(t)
 	if t == "" {
 		where = "personal team"
@@ -1174,7 +1226,7 @@ func (w *escWorld) refer(ctx context.Context, s *escSnap, actor cabinet.UserID, 
 }
 
 func (w *escWorld) removeCollaborator(ctx context.Context, actor cabinet.UserID, o cabinet.OfficeID, target cabinet.UserID) (cabinet.UserID, string, error) {
-	err := w.k.Groups.RemoveCollaborator(ctx, actor, o, target)
+	err := errRev(w.k.Groups.RemoveCollaborator(ctx, actor, o, target))
 	if err == nil {
 		w.removed[target] = append(w.removed[target], o)
 	}
@@ -1182,7 +1234,7 @@ func (w *escWorld) removeCollaborator(ctx context.Context, actor cabinet.UserID,
 }
 
 func (w *escWorld) grantPerson(ctx context.Context, actor cabinet.UserID, p access.Person, email string, lv access.Level) (cabinet.UserID, string, error) {
-	_, err := w.k.Access.GrantPerson(ctx, actor, p.ID, access.GrantInput{Email: email, Phone: escPhone, Level: lv})
+	_, err := rec(w.k.Access.GrantPerson(ctx, actor, p.ID, access.GrantInput{Email: email, Phone: escPhone, Level: lv}))
 	return actor, fmt.Sprintf("GrantPerson(%s (%s of %s), %s, %s)", p.ID, p.Relation, p.Dossier, email, lv), err
 }
 
@@ -1281,7 +1333,6 @@ func (w *escWorld) judge(ctx context.Context, s0 *escSnap, c0 *escCaps, st escSt
 	if j.s1, err = w.snap(ctx); err != nil {
 		return j, fmt.Errorf("snapshot: %w", err)
 	}
-	j.s1.revoked = w.led.recordConsent(s0, j.s1, st)
 	if j.c1, err = escCapabilities(ctx, w.k.Policy, j.s1); err != nil {
 		return j, err
 	}
@@ -1479,6 +1530,7 @@ var escProperties = []escProperty{
 		"CreateTeamForOther": 5, "TakeLead": 5,
 		"RemoveCollaborator": 5, "ExManagerGrantsOwnAddress": 5, "RemoveImpersonator": 5, "StartImpersonation": 5,
 		"CentralGrantsControlledAddress": 5, "EditPerson": 5, "AddPerson": 3, "RemovePerson": 3,
+		"CorrectGrantToControlledAddress": 5, "EditAdvisorToControlledAddress": 3, "AnswerTeam": 3,
 		"SignUp": 3, "CreateDossier": 3,
 	}},
 }
@@ -1487,8 +1539,8 @@ var escProperties = []escProperty{
 // GRP-11, CON-6, ACC-1, ACC-2, ACC-7, ACC-10, ACC-11, ACC-12: over random
 // command sequences by every kind of actor, every new (user, dossier,
 // route) was opened by an entitled actor, and no capability outlives the
-// position it came from. EXPECTED TO FAIL before the v2 fixes (see
-// /work/notes/escalation-before.md).
+// position it came from. It failed on main before the v2 fixes (see
+// /work/notes/escalation-before.md) and passes on v2.
 func TestINV12NoEscalation(t *testing.T) {
 	ctx := context.Background()
 	ignore, only := escIgnored(), escOnly()
@@ -1499,7 +1551,7 @@ func TestINV12NoEscalation(t *testing.T) {
 			if testing.Short() {
 				params.MinSuccessfulTests = 100
 			}
-			params.MinSize, params.MaxSize = 10, 31 // 10 to 30 commands, mean 20
+			params.MinSize, params.MaxSize = 10, 51 // 10 to 50 commands, mean about 20 (gopter grows the bound from MinSize)
 			if seed, err := strconv.ParseInt(os.Getenv("CABINET_ESCALATION_SEED"), 10, 64); err == nil {
 				params.SetSeed(seed) // to replay a run (unset in CI)
 			}
@@ -1646,13 +1698,13 @@ func TestINV12EntitledPathsPass(t *testing.T) {
 	}
 	signUp := func(email string) escScript {
 		return func(ctx context.Context, w *escWorld, s *escSnap) (cabinet.UserID, error) {
-			u, err := w.k.Teams.CreateUser(ctx, "New Comer", email)
+			u, err := rec(w.k.Teams.CreateUser(ctx, testHost, "New Comer", email))
 			return u.ID, err
 		}
 	}
 	grant := func(by, person, email string, lv access.Level) escScript {
 		return as(by, func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-			_, err := w.k.Access.GrantPerson(ctx, u, w.personNamed(s, person), access.GrantInput{Email: email, Phone: escPhone, Level: lv})
+			_, err := rec(w.k.Access.GrantPerson(ctx, u, w.personNamed(s, person), access.GrantInput{Email: email, Phone: escPhone, Level: lv}))
 			return err
 		})
 	}
@@ -1671,94 +1723,94 @@ func TestINV12EntitledPathsPass(t *testing.T) {
 			escEmail("olly"), cabinet.RouteFamily},
 		{"ACC-9 the manager grants the registered lawyer, who signs up", []escScript{
 			as("ben", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Access.GrantAdvisor(ctx, u, w.advisorOf(s, "law@example.com"), access.LevelReadWrite)
+				_, err := rec(w.k.Access.GrantAdvisor(ctx, u, w.advisorOf(s, "law@example.com"), access.LevelReadWrite))
 				return err
 			}), signUp("law@example.com")},
 			"law@example.com", cabinet.RouteExternalAdvisor},
 		{"ACC-4 the manager raises the banker to read_write", []escScript{
 			as("ben", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				return w.k.Access.ChangeLevel(ctx, u, w.grantOf(s, escEmail("bob")), access.LevelReadWrite)
+				return errOf(w.k.Access.ChangeLevel(ctx, u, w.grantOf(s, escEmail("bob")), access.LevelReadWrite))
 			})},
 			escEmail("bob"), cabinet.RouteExternalAdvisor},
 		{"ACC-2 the manager makes a granted child central", []escScript{
 			as("ben", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Access.EditPerson(ctx, u, w.personNamed(s, "Lea"), access.PersonInput{Name: "Lea Roux", Relation: access.RelationCoHolder})
+				_, err := rec(w.k.Access.EditPerson(ctx, u, w.personNamed(s, "Lea"), access.PersonInput{Name: "Lea Roux", Relation: access.RelationCoHolder}))
 				return err
 			})},
 			escEmail("kid"), cabinet.RouteCentralPerson},
 		{"TEAM-3 accepting an invitation an admin issued", []escScript{
 			as("olly", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Teams.AcceptInvitation(ctx, u, w.pendingInvitation(s, escEmail("olly")))
+				_, err := rec(w.k.Teams.AcceptInvitation(ctx, u, w.pendingInvitation(s, escEmail("olly"))))
 				return err
 			})},
 			escEmail("olly"), cabinet.RouteTeam},
 		{"TEAM-8 a collaborator who reaches the dossier shares it with her team", []escScript{
 			as("cat", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Teams.CreateTeam(ctx, u, "Cat's team", "")
+				_, err := rec(w.k.Teams.CreateTeam(ctx, u, "Cat's team", ""))
 				return err
 			}),
 			as("cat", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Teams.Refer(ctx, u, team.ReferInput{Team: w.lastTeamOf(s, u), ClientName: "Claire Roux", ClientEmail: escEmail("hol"), Dossier: w.d1})
+				_, err := rec(w.k.Teams.Refer(ctx, u, team.ReferInput{Team: w.lastTeamOf(s, u), ClientName: "Claire Roux", ClientEmail: escEmail("hol"), Dossier: w.d1}))
 				return err
 			}),
 			as("cat", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Teams.Invite(ctx, u, w.lastTeamOf(s, u), escEmail("rita"), team.RoleMember)
+				_, err := rec(w.k.Teams.Invite(ctx, u, w.lastTeamOf(s, u), escEmail("rita"), team.RoleMember))
 				return err
 			}),
 			as("rita", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Teams.AcceptInvitation(ctx, u, w.pendingInvitation(s, escEmail("rita")))
+				_, err := rec(w.k.Teams.AcceptInvitation(ctx, u, w.pendingInvitation(s, escEmail("rita"))))
 				return err
 			})},
 			escEmail("rita"), cabinet.RouteTeam},
 		{"TEAM-9 the holder gives consent again", []escScript{
 			as("hol", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Teams.RevokeConsent(ctx, u, s.refsOf[w.d1][0])
+				_, err := rec(w.k.Teams.RevokeConsent(ctx, u, w.d1))
 				return err
 			}),
 			as("hol", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Teams.RestoreConsent(ctx, u, s.refsOf[w.d1][0])
+				_, err := rec(w.k.Teams.RestoreConsent(ctx, u, w.d1))
 				return err
 			})},
 			escEmail("tess"), cabinet.RouteTeam},
 		{"GRP-5 an admin puts a new collaborator into D1's client group", []escScript{
 			as("ada", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Groups.AddCollaborator(ctx, u, w.o1, w.user["olly"], cabinet.ProfileStandard)
+				_, err := rec(w.k.Groups.AddCollaborator(ctx, u, w.o1, w.user["olly"], cabinet.ProfileStandard))
 				return err
 			}),
 			as("ada", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				return w.k.Groups.AssignCollaborator(ctx, u, w.groups[0], w.user["olly"])
+				return errOf(w.k.Groups.AssignCollaborator(ctx, u, w.groups[0], w.user["olly"]))
 			})},
 			escEmail("olly"), cabinet.RouteGroupDirect},
 		{"GRP-5 an admin adds a collaborator to a collaborator group", []escScript{
 			as("ada", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Groups.AddCollaborator(ctx, u, w.o1, w.user["rita"], cabinet.ProfileStandard)
+				_, err := rec(w.k.Groups.AddCollaborator(ctx, u, w.o1, w.user["rita"], cabinet.ProfileStandard))
 				return err
 			}),
 			as("ada", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				return w.k.Groups.AddMember(ctx, u, w.cgroups[0], w.user["rita"])
+				return errOf(w.k.Groups.AddMember(ctx, u, w.cgroups[0], w.user["rita"]))
 			})},
 			escEmail("rita"), cabinet.RouteCollaboratorGroup},
 		// D2, not D1: D1 is shared with T1 by ben's referral, which (TEAM-8
 		// v2, escReferrerBoundEveryStep) ben could no longer back.
 		{"ACC-1 the manager hands the dossier to another collaborator", []escScript{
 			as("cat", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				return w.k.Access.SetManager(ctx, u, w.d2, w.user["ben"])
+				return errOf(w.k.Access.SetManager(ctx, u, w.d2, w.user["ben"]))
 			})},
 			escEmail("ben"), cabinet.RouteManager},
 		{"ACC-1 the manager assigns a collaborator", []escScript{
 			as("cat", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				return w.k.Access.SetAssigned(ctx, u, w.d2, []cabinet.UserID{w.user["ben"]})
+				return errOf(w.k.Access.SetAssigned(ctx, u, w.d2, []cabinet.UserID{w.user["ben"]}))
 			})},
 			escEmail("ben"), cabinet.RouteAssigned},
 		{"GRP-3 an admin makes a collaborator admin", []escScript{
 			as("ada", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Groups.SetProfile(ctx, u, w.o1, w.user["cat"], cabinet.ProfileAdmin)
+				_, err := rec(w.k.Groups.SetProfile(ctx, u, w.o1, w.user["cat"], cabinet.ProfileAdmin))
 				return err
 			})},
 			escEmail("cat"), cabinet.RouteAdmin},
 		{"ACC-1 a collaborator opens a dossier", []escScript{
 			as("dan", func(ctx context.Context, w *escWorld, s *escSnap, u cabinet.UserID) error {
-				_, err := w.k.Access.CreateDossier(ctx, u, w.o1, "Durand family")
+				_, err := rec(w.k.Access.CreateDossier(ctx, u, w.o1, "Durand family"))
 				return err
 			})},
 			escEmail("dan"), cabinet.RouteManager},
