@@ -273,7 +273,6 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 	}
 	for _, k := range diffFeatures {
 		if features[k] == 0 && !testing.Short() { // 100 states may miss the rarest
-
 			t.Errorf("vacuous: no state has %s", k)
 		}
 	}
