@@ -21,7 +21,7 @@ import (
 // engWorld is a small office built through the services (kit), with the
 // engine fed by their events.
 type engWorld struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	store *memstore.Store
 	clock *cabinet.ManualClock
@@ -35,7 +35,7 @@ type engWorld struct {
 
 var engT0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 
-func newEngWorld(t *testing.T) *engWorld {
+func newEngWorld(t testing.TB) *engWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &engWorld{t: t, ctx: ctx, store: memstore.New(memstore.RunTwice()), clock: cabinet.NewManualClock(engT0)}
@@ -66,8 +66,8 @@ func (w *engWorld) user(name, email string) cabinet.UserID {
 	return engMust(rec(w.k.Teams.CreateUser(w.ctx, testHost, name, email)))(w.t).ID
 }
 
-func engMust[T any](v T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
+func engMust[T any](v T, err error) func(t testing.TB) T {
+	return func(t testing.TB) T {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -76,7 +76,7 @@ func engMust[T any](v T, err error) func(t *testing.T) T {
 	}
 }
 
-func engOK(t *testing.T, err error) {
+func engOK(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -289,7 +289,7 @@ func engSources(s *memstore.Store) policy.Sources {
 	return policy.Sources{Teams: s, Access: s, ClientGroups: s, Contacts: s, Procedures: s}
 }
 
-func engDossiers(t *testing.T, e *policy.Engine, s policy.Subject, q policy.DossierQuery) []cabinet.DossierID {
+func engDossiers(t testing.TB, e *policy.Engine, s policy.Subject, q policy.DossierQuery) []cabinet.DossierID {
 	t.Helper()
 	var out []cabinet.DossierID
 	for id, err := range e.Dossiers(context.Background(), s, q) {
@@ -302,7 +302,7 @@ func engDossiers(t *testing.T, e *policy.Engine, s policy.Subject, q policy.Doss
 	return out
 }
 
-func engViewers(t *testing.T, e *policy.Engine, d cabinet.DossierID) []policy.Access {
+func engViewers(t testing.TB, e *policy.Engine, d cabinet.DossierID) []policy.Access {
 	t.Helper()
 	var out []policy.Access
 	for a, err := range e.Viewers(context.Background(), d) {

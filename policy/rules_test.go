@@ -32,7 +32,7 @@ type rich struct {
 	mainItem, notaryItem    procedure.ItemID
 }
 
-func newRich(t *testing.T) *rich {
+func newRich(t testing.TB) *rich {
 	t.Helper()
 	w := &rich{engWorld: newEngWorld(t)}
 	ctx, k := w.ctx, w.k
