@@ -8,8 +8,8 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
-	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/procedure"
 )
 
