@@ -388,7 +388,9 @@ func heldRoutes(u cabinet.UserID, grants []access.Grant) cabinet.Routes {
 	return routes
 }
 
-var dossierTool = [...]access.Tool{UseSimulations - UseSimulations: access.ToolSimulations, UseReports - UseSimulations: access.ToolReports}
+// dossierTool is the tool of UseSimulations and UseReports, by a -
+// UseSimulations.
+var dossierTool = [...]access.Tool{access.ToolSimulations, access.ToolReports}
 
 // the dossier a question is about, with its refinements resolved.
 type onDossier struct {
@@ -1032,10 +1034,9 @@ func (q *decision) kase() verdict {
 	return q.or(cabinet.RouteCaseStaff, procedure.CanManageSeats(k, u, prof, reaches, status), "PROC-7")
 }
 
-var itemPerm = [...]procedure.Permission{
-	ViewItem - ViewItem: procedure.PermView, UploadItem - ViewItem: procedure.PermUpload,
-	CommentItem - ViewItem: procedure.PermComment, SubmitItem - ViewItem: procedure.PermSubmit,
-}
+// itemPerm is the permission of ViewItem, UploadItem, CommentItem and
+// SubmitItem, by a - ViewItem.
+var itemPerm = [...]procedure.Permission{procedure.PermView, procedure.PermUpload, procedure.PermComment, procedure.PermSubmit}
 
 func (q *decision) item() verdict {
 	k, ok := q.ix.cases[cabinet.CaseID(q.r.ID)]
