@@ -447,7 +447,7 @@ const (
 	needsTarget // one of them is required
 )
 
-var dossierRefinements = map[Action]int{
+var dossierRefinements = [actionCount]int{
 	ManageFamilyAccess:     takesPerson,
 	GrantAccess:            takesPerson | takesAdvisor | needsTarget,
 	EditFamilyTree:         takesPerson,
@@ -478,8 +478,14 @@ func (q *decision) dossier() verdict {
 	if d == nil || !d.exists {
 		return deny("POL-4", reasonUnknownResource)
 	}
-	o := &onDossier{d: d, dd: d.dossier(), grants: ix.grantsOf(d)}
 	takes := dossierRefinements[q.a]
+	if takes == 0 && r.Person == "" && r.Advisor == "" && r.Grant == "" {
+		switch q.a {
+		case ViewDossier, EditSection, UseSimulations, UseReports:
+			return q.content(d) // the hot path: no refinement to resolve
+		}
+	}
+	o := &onDossier{d: d, dd: d.dossier(), grants: ix.grantsOf(d)}
 	set := 0
 	if r.Person != "" {
 		set |= takesPerson
@@ -523,8 +529,6 @@ func (q *decision) dossier() verdict {
 		o.grant = g
 	}
 	switch q.a {
-	case ViewDossier, EditSection, UseSimulations, UseReports:
-		return q.content(o)
 	case EditFamilyTree, RemovePerson:
 		return q.familyTree(o)
 	case ManageFamilyAccess:
@@ -635,7 +639,7 @@ func (q *decision) organisers(o *onDossier) cabinet.Routes {
 // content answers ViewDossier, EditSection, UseSimulations and UseReports:
 // internal ∪ team ∪ allowing grants (grants never use the tools). On an
 // archived dossier every action but viewing is denied first (ACC-12).
-func (q *decision) content(o *onDossier) verdict {
+func (q *decision) content(d *dossRec) verdict {
 	var act access.Action
 	switch q.a {
 	case ViewDossier:
@@ -648,17 +652,17 @@ func (q *decision) content(o *onDossier) verdict {
 	default:
 		act = access.UseTool(dossierTool[q.a-UseSimulations])
 	}
-	if q.a != ViewDossier && o.dd.Status == cabinet.DossierArchived {
+	if q.a != ViewDossier && d.facts.Status == cabinet.DossierArchived {
 		return deny("ACC-12", reasonArchived)
 	}
-	ix, u, d := q.ix, q.u, o.d
+	ix, u := q.ix, q.u
 	in := ix.internal(u, d)
 	tr, terr := ix.teamRoute(u, d)
-	gr, gerr := grantRoutes(u.id, o.grants, act)
+	gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
 	if routes := in | tr | gr; routes != 0 {
 		return allowBy(tabContent, routes)
 	}
-	profile := u.profile(o.dd.Office)
+	profile := u.profile(d.facts.Office)
 	switch {
 	case gerr != nil:
 		return denyErr(gerr, "POL-1")
