@@ -461,8 +461,14 @@ var dossierRefinements = [actionCount]int{
 }
 
 func (q *decision) dossier() verdict {
+	id := cabinet.DossierID(q.r.ID)
+	return q.dossierAt(id, q.ix.dossier(id))
+}
+
+// dossierAt answers for dossier id, whose record is d (nil or not existing
+// when unknown).
+func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 	ix, r := q.ix, q.r
-	id := cabinet.DossierID(r.ID)
 	switch q.a {
 	case Refer:
 		return q.refer(id)
@@ -474,7 +480,6 @@ func (q *decision) dossier() verdict {
 		}
 		return q.or(cabinet.RouteCentralPerson, team.CanManageConsent(central), "TEAM-9")
 	}
-	d := ix.dossier(id)
 	if d == nil || !d.exists {
 		return deny("POL-4", reasonUnknownResource)
 	}

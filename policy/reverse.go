@@ -63,7 +63,8 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 		if q.Status.Valid() && d.facts.Status != q.Status {
 			return
 		}
-		if ix.decide(u, a, SectionResource(d.facts.ID, q.Section), e.clock).routes != 0 {
+		dq := decision{ix: ix, u: u, a: a, r: SectionResource(d.facts.ID, q.Section), clock: e.clock}
+		if dq.dossierAt(d.facts.ID, d).routes != 0 {
 			out = append(out, d.facts.ID)
 		}
 	}
