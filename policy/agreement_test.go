@@ -650,6 +650,9 @@ func (v *agreeView) seatConflict(k procedure.Case, role procedure.RoleID, email 
 	seats := append([]procedure.Participant{k.Recipient}, k.Contributors...)
 	for _, p := range seats {
 		if replace && p.Role == role {
+			if cabinet.EqualEmails(p.Email, email) {
+				return "PROC-5" // the seat's holder replaced by themself
+			}
 			continue
 		}
 		if cabinet.EqualEmails(p.Email, email) || (acct != "" && p.User == acct) {
@@ -948,7 +951,19 @@ var agreeOps = []agreeOp{
 	}},
 	{"CorrectGrantContact", func(w *agreeWorld, v *agreeView, actor cabinet.UserID, a, b int) agreeStep {
 		g := pk(v.grants, a)
+		var unlinked []access.Grant
+		for _, x := range v.grants {
+			if x.User == "" {
+				unlinked = append(unlinked, x)
+			}
+		}
+		if len(unlinked) > 0 && a%3 != 0 {
+			g = pk(unlinked, a)
+		}
 		email := pk(w.mail, b)
+		if b%2 == 0 {
+			email = fmt.Sprintf("fresh%d@example.com", b)
+		}
 		return askAs(actor, policy.CorrectGrantContact, policy.GrantResource(g.Dossier, g.ID), func() error {
 			return errOf(w.k.Access.CorrectGrantContact(w.ctx, actor, g.ID, access.ContactInput{Email: email, Phone: g.Phone}))
 		}, func() string {
@@ -1781,9 +1796,25 @@ func runAgreement(ctx context.Context, cmds []agreeCmd, stats *agreeStats) strin
 	return ""
 }
 
+// agreeWeights raise the commands whose accepted side is rare (an
+// unlinked grant, a case's staff, a central person), so that every action
+// is met on both sides in every run.
+var agreeWeights = map[string]int{
+	"CorrectGrantContact": 4, "CaseReads": 4, "RemoveContributor": 3, "ReviewItem": 3, "DossierConsent": 3,
+	"RevokeConsent": 2, "RestoreConsent": 2, "ItemCommands": 3, "InviteContributor": 2, "LinkContact": 2, "TransferLead": 2,
+}
+
 func agreeGen() gopter.Gen {
+	var ops []gen.WeightedGen
+	for i, op := range agreeOps {
+		w := 1
+		if x, ok := agreeWeights[op.name]; ok {
+			w = x
+		}
+		ops = append(ops, gen.WeightedGen{Weight: w, Gen: gen.Const(i)})
+	}
 	return gen.SliceOf(gopter.CombineGens(
-		gen.IntRange(0, len(agreeOps)-1), gen.IntRange(0, len(agreeNames)-1), gen.IntRange(0, 11), gen.IntRange(0, 11), gen.IntRange(0, 3),
+		gen.Weighted(ops), gen.IntRange(0, len(agreeNames)-1), gen.IntRange(0, 11), gen.IntRange(0, 11), gen.IntRange(0, 3),
 	).Map(func(v []any) agreeCmd { return agreeCmd{v[0].(int), v[1].(int), v[2].(int), v[3].(int), v[4].(int)} }))
 }
 
