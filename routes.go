@@ -29,6 +29,7 @@ const (
 	RouteCaseStaff                            // "case_staff": staff who reach the case (PROC-7)
 	RouteMainRecipient                        // "main_recipient": the case's main recipient, items of the main role (PROC-3)
 	RouteContributor                          // "contributor": a contributor, items of their role (PROC-3)
+	RouteSelf                                 // "self": the subject's own record — their account, an invitation to their email, a pending team naming them lead, a referral they made (POL-1)
 
 	routeEnd
 )
@@ -42,13 +43,13 @@ const InternalRoutes = RouteAdmin | RouteManager | RouteAssigned | RouteGroupDir
 var routeNames = [...]string{
 	"admin", "manager", "assigned", "group_direct", "collaborator_group", "team",
 	"central_person", "family", "external_advisor", "team_admin", "team_member",
-	"collaborator", "case_staff", "main_recipient", "contributor",
+	"collaborator", "case_staff", "main_recipient", "contributor", "self",
 }
 
 var routeRules = [...]string{
 	"GRP-3", "GRP-3", "GRP-3", "GRP-3", "GRP-3", "TEAM-8",
 	"ACC-7", "ACC-11", "ACC-10", "TEAM-4", "TEAM-4",
-	"GRP-3", "PROC-7", "PROC-3", "PROC-3",
+	"GRP-3", "PROC-7", "PROC-3", "PROC-3", "POL-1",
 }
 
 // Valid reports whether r holds only known routes.

@@ -18,6 +18,7 @@ func TestRoutesString(t *testing.T) {
 		{cabinet.RouteGroupDirect | cabinet.RouteCollaboratorGroup, "group_direct|collaborator_group"},
 		{cabinet.RouteManager | cabinet.RouteTeam, "manager|team"},
 		{cabinet.RouteContributor | 1<<20, "contributor|Routes(0x100000)"},
+		{cabinet.RouteSelf, "self"},
 	} {
 		if got := c.r.String(); got != c.want {
 			t.Errorf("%#x.String() = %q, want %q", uint32(c.r), got, c.want)
@@ -32,7 +33,7 @@ func TestRoutesString(t *testing.T) {
 }
 
 func TestParseRoutes(t *testing.T) {
-	for r := cabinet.Routes(0); r < 1<<15; r += 7 {
+	for r := cabinet.Routes(0); r < 1<<16; r += 7 {
 		got, err := cabinet.ParseRoutes(r.String())
 		if err != nil || got != r || !r.Valid() {
 			t.Errorf("ParseRoutes(%q) = %v, %v", r.String(), got, err)

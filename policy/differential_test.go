@@ -28,6 +28,7 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/contact"
 	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/team"
 )
@@ -87,34 +88,100 @@ type question struct {
 
 func (q question) String() string { return fmt.Sprintf("%s on %s", q.a, q.r) }
 
-// questions are every action on every resource of its kind (and unknown IDs),
-// plus invalid actions and resources of the wrong kind (POL-4).
+// questions are every action on every resource of its kinds, with the
+// refinements it reads (refResources, and unknown IDs), plus every action on
+// one resource of every other kind and invalid actions (POL-4).
 func (c *diffCase) questions() []question {
 	var out []question
+	var samples []policy.Resource // one resource of each kind
+	seen := map[policy.ResourceKind]bool{}
 	for _, a := range policy.Actions() {
 		for _, r := range c.snap.refResources(a) {
 			out = append(out, question{a, r})
+			if !seen[r.Kind] {
+				seen[r.Kind] = true
+				samples = append(samples, r)
+			}
 		}
 	}
-	var some policy.Resource
+	for _, a := range policy.Actions() {
+		for _, r := range samples {
+			if !a.AppliesTo(r.Kind) {
+				out = append(out, question{a, r}) // wrong kind
+			}
+		}
+	}
+	some := policy.DossierResource("dos_unknown")
 	if ds := sortedKeys(c.snap.dossiers); len(ds) > 0 {
 		some = policy.DossierResource(ds[0])
-	} else {
-		some = policy.DossierResource("dos_unknown")
-	}
-	tm := policy.TeamResource("team_unknown")
-	if ts := sortedKeys(c.snap.teams); len(ts) > 0 {
-		tm = policy.TeamResource(ts[0])
 	}
 	return append(out,
 		question{policy.ActionInvalid, some},
 		question{policy.Action(200), some},
-		question{policy.ViewDossier, tm},                           // wrong kind
-		question{policy.ViewTeam, some},                            // wrong kind
 		question{policy.ViewDossier, policy.Resource{ID: some.ID}}, // no kind
-		question{policy.ViewDossier, policy.PersonResource(cabinet.DossierID(some.ID), "person_unknown")},            // a person with another action
-		question{policy.ManageExternalAdvisors, policy.PersonResource(cabinet.DossierID(some.ID), "person_unknown")}, // likewise
+		question{policy.ViewDossier, policy.Resource{Kind: 99, ID: some.ID}},
 	)
+}
+
+// diffFeatures are the v2 records the random states must hold.
+var diffFeatures = []string{
+	"a dossier with consent revoked", "a pending team", "an archived dossier", "a removed collaborator",
+	"a session whose collaborator left", "an advisor with a label", "a team route", "a self-referral",
+	"an unlinked grant", "a linked contact", "a sold unit", "a reviewed item", "an expired session",
+}
+
+// features says which of diffFeatures the state holds.
+func (c *diffCase) features() map[string]bool {
+	s := c.snap
+	f := map[string]bool{}
+	for _, st := range s.consents {
+		f["a dossier with consent revoked"] = f["a dossier with consent revoked"] || st == team.ConsentRevoked
+	}
+	for _, t := range s.teams {
+		f["a pending team"] = f["a pending team"] || t.Pending
+	}
+	for _, d := range s.dossiers {
+		f["an archived dossier"] = f["an archived dossier"] || d.Status == cabinet.DossierArchived
+	}
+	for _, l := range c.w.log {
+		if strings.HasPrefix(l, "RemoveCollaborator(") && !strings.Contains(l, "->") {
+			f["a removed collaborator"] = true // the release unsets them as manager and assignee (GRP-11)
+		}
+	}
+	for _, x := range s.sessions {
+		if !s.isCollaborator(x.Actor, x.Office) {
+			f["a session whose collaborator left"] = true
+		}
+		if !s.now.Before(x.ExpiresAt) {
+			f["an expired session"] = true
+		}
+	}
+	for _, a := range s.advisors {
+		f["an advisor with a label"] = f["an advisor with a label"] || a.Label != ""
+	}
+	for _, r := range s.referrals {
+		for _, m := range s.teams[r.Team].Members {
+			if s.viaTeam(m.User, r.Dossier) {
+				f["a team route"] = true
+			}
+		}
+		f["a self-referral"] = f["a self-referral"] || s.central(r.Referrer, r.Dossier)
+	}
+	for _, g := range s.grants {
+		f["an unlinked grant"] = f["an unlinked grant"] || g.User == ""
+	}
+	for _, x := range s.contacts {
+		f["a linked contact"] = f["a linked contact"] || x.Dossier != ""
+	}
+	for _, u := range s.units {
+		f["a sold unit"] = f["a sold unit"] || u.Status == contact.UnitStatusSold
+	}
+	for _, k := range s.cases {
+		for _, st := range k.Items {
+			f["a reviewed item"] = f["a reviewed item"] || len(st.Reviews) > 0
+		}
+	}
+	return f
 }
 
 func (c *diffCase) fail(format string, args ...any) string {
@@ -133,6 +200,7 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 	var questions, allowed, failedCmds, commands int
 	var perRoute [32]int
 	var mu syncCounter
+	features := map[string]int{}
 	p := prop.ForAll(func(ints genState) string {
 		c, err := newDiffCase(ctx, ints)
 		if err != nil {
@@ -157,8 +225,8 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 					return c.fail("POL-1: Check(%s, %s) = %v (routes %s, rule %s), reference: allowed=%v routes %s",
 						s, q, got, got.Routes, got.Rule, wantOK, wantRoutes)
 				}
-				if got.Allowed != got.Routes.Any() || (!got.Allowed && (got.Rule == "" || got.Reason == "")) {
-					return c.fail("POL-2: Check(%s, %s) = %+v: allowed iff a route, a denial names its rule and reason", s, q, got)
+				if got.Allowed != got.Routes.Any() || got.Rule == "" || got.Reason == "" || (got.Allowed && !q.a.Routes().Has(got.Routes)) {
+					return c.fail("POL-2: Check(%s, %s) = %+v: allowed iff a route among the action's, every decision names its rule and reason", s, q, got)
 				}
 				again, err := fresh.Check(ctx, s, q.a, q.r)
 				if err != nil {
@@ -179,7 +247,13 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 				}
 			}
 		}
+		f := c.features()
 		mu.add(func() {
+			for k, v := range f {
+				if v {
+					features[k]++
+				}
+			}
 			questions += nq
 			allowed += na
 			failedCmds += c.w.failed
@@ -192,16 +266,89 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 	}, genStates())
 	report(t, p, diffParams())
 	t.Logf("%d questions (%d allowed); %d of %d commands failed", questions, allowed, failedCmds, commands)
+	// The states must hold the v2 records, or the property says nothing
+	// about them.
+	for _, k := range sortedKeys(features) {
+		t.Logf("states with %-40s %d", k, features[k])
+	}
+	for _, k := range diffFeatures {
+		if features[k] == 0 && !testing.Short() { // 100 states may miss the rarest
+			t.Errorf("vacuous: no state has %s", k)
+		}
+	}
 	if allowed == 0 || allowed == questions {
 		t.Errorf("vacuous: %d of %d questions allowed", allowed, questions)
 	}
 	// Every route must have allowed something somewhere, or the property
 	// says nothing about it.
-	for i := 0; cabinet.Routes(1<<i) < cabinet.RouteContributor<<1; i++ {
+	for i := 0; cabinet.Routes(1<<i) < cabinet.RouteSelf<<1; i++ {
 		t.Logf("route %-18s allowed %d decisions", cabinet.Routes(1<<i), perRoute[i])
 		if perRoute[i] == 0 {
 			t.Errorf("vacuous: no decision was allowed through route %s", cabinet.Routes(1<<i))
 		}
+	}
+}
+
+// TestPOL2SameQuestionSameRule is POL-2 v2 on 1,000 random states: the
+// same question asked through DossierResource or through one of the
+// dossier's non-central persons (ManageFamilyAccess at every level,
+// EditFamilyTree) or advisors (ViewAccessRights, ManageExternalAdvisors)
+// gets the same decision — allowed, routes and rule.
+func TestPOL2SameQuestionSameRule(t *testing.T) {
+	ctx := context.Background()
+	var mu syncCounter
+	var compared int
+	p := prop.ForAll(func(ints genState) string {
+		c, err := newDiffCase(ctx, ints)
+		if err != nil {
+			return "building the state: " + err.Error()
+		}
+		n := 0
+		for _, s := range c.subjects() {
+			for _, d := range sortedKeys(c.snap.dossiers) {
+				type pair struct {
+					a      policy.Action
+					viaDos policy.Resource
+					via    policy.Resource
+				}
+				var pairs []pair
+				for _, p := range c.snap.persons {
+					if p.Dossier != d || p.Relation == access.RelationHolder || p.Relation == access.RelationCoHolder {
+						continue
+					}
+					for _, l := range []access.Level{access.LevelInvalid, access.LevelReadOnly, access.LevelReadWrite} {
+						pairs = append(pairs, pair{policy.ManageFamilyAccess, policy.DossierResource(d).WithLevel(l), policy.PersonResource(d, p.ID).WithLevel(l)})
+					}
+					pairs = append(pairs, pair{policy.EditFamilyTree, policy.DossierResource(d), policy.PersonResource(d, p.ID)})
+				}
+				for _, id := range sortedKeys(c.snap.advisors) {
+					if c.snap.advisors[id].Dossier != d {
+						continue
+					}
+					for _, a := range []policy.Action{policy.ViewAccessRights, policy.ManageExternalAdvisors} {
+						pairs = append(pairs, pair{a, policy.DossierResource(d), policy.AdvisorResource(d, id)})
+					}
+				}
+				for _, pr := range pairs {
+					x, err1 := c.eng.Check(ctx, s, pr.a, pr.viaDos)
+					y, err2 := c.eng.Check(ctx, s, pr.a, pr.via)
+					if err1 != nil || err2 != nil {
+						return c.fail("Check: %v %v", err1, err2)
+					}
+					if x.Allowed != y.Allowed || x.Routes != y.Routes || x.Rule != y.Rule {
+						return c.fail("POL-2: %s %s on %s = %v (rule %s) but on %s = %v (rule %s)", s, pr.a, pr.viaDos, x, x.Rule, pr.via, y, y.Rule)
+					}
+					n++
+				}
+			}
+		}
+		mu.add(func() { compared += n })
+		return ""
+	}, genStates())
+	report(t, p, diffParams())
+	t.Logf("%d pairs compared", compared)
+	if compared == 0 {
+		t.Error("vacuous: no pair compared")
 	}
 }
 
@@ -227,7 +374,9 @@ func TestPOL3ReverseQueriesAgreeWithCheck(t *testing.T) {
 			a policy.Action
 			s access.Section
 		}
-		actions := []aq{{0, 0}, {policy.ViewDossier, 0}}
+		actions := []aq{{0, 0}, {policy.ViewDossier, 0}, {policy.ManageFamilyAccess, 0}, {policy.SetManager, 0},
+			{policy.Refer, 0}, {policy.ManageConsent, 0}, {policy.ReadContactAddress, 0}, {policy.ViewAccessRights, 0},
+			{policy.EditFamilyTree, 0}, {policy.UseReports, 0}, {policy.ManageExternalAdvisors, 0}, {policy.AssignClientGroup, 0}}
 		for _, x := range access.Sections() {
 			actions = append(actions, aq{policy.EditSection, x})
 		}

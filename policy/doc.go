@@ -1,103 +1,391 @@
 // Package policy is the one place that answers "can X do Y on Z?" across
-// the whole library (POL-1 … POL-6).
+// the whole library (POL-1 … POL-6, SPEC v2).
 //
 // # Questions and answers
 //
 // Engine.Check(ctx, subject, action, resource) returns a Decision. The
-// vocabulary is typed: Action (one enum for every package's actions),
-// Resource (built with TeamResource, DossierResource, SectionResource,
-// OfficeResource, ContactResource, ProcedureResource, CaseResource,
-// ItemResource), Subject (User(id), or Impersonating(session)) and cabinet.Routes
-// (a bit set naming how the subject reaches the resource).
+// vocabulary is typed: Action (one enum for every command and every
+// permission-checked read of every package, POL-1 v2), Resource (built
+// with TeamResource, DossierResource, SectionResource, PersonResource,
+// AdvisorResource, GrantResource, OfficeResource, ContactResource,
+// CompanyResource, ProjectResource, DecisionResource, UnitResource,
+// ProcedureResource, CaseResource, ItemResource, AccountResource,
+// InvitationResource, ReferralResource, SessionResource, and refined with
+// WithLevel, WithRelation, WithStatus, WithGroup, WithTeam, WithUser and
+// WithDossier for the actions that read the command's input), Subject
+// (User(id), or Impersonating(session)) and cabinet.Routes (how the subject
+// is allowed). Action.Kinds says which resources an action applies to,
+// Action.Routes through which routes it may be allowed, Action.Viewing
+// whether it only reads.
 //
 // A denial is a decision, not an error (POL-2): Allowed is false, Rule names
 // the rule that forbade the nearest route and Reason says it in a sentence
 // ending with the rule ID, e.g. "external advisors cannot use reports
-// (ACC-10)". An allow names its routes and their rules ("allowed via
-// manager|team (GRP-3, TEAM-8)"). The error result is non-nil only when the
-// question could not be answered: ctx done, or a stale index (see Freshness).
+// (ACC-10)". An allow names its routes and the rule that governs the action
+// on each of them (POL-2 v2): "allow via manager (ACC-9)" for the manager
+// managing external advisors, "allow via central_person (ACC-11)" for a
+// holder's edit, "allow via assigned|team (GRP-3, TEAM-8)"; Decision.String
+// shows every rule the reason lists. The error result is non-nil only when
+// the question could not be answered: ctx done, or a stale index (see
+// Freshness).
 //
 // # Rules
 //
-//   - POL-1: every action of every package is answered, over every route to
-//     a dossier: internal (GRP-3: admin, manager, assigned, group direct,
-//     collaborator group), team (TEAM-8, closed while consent is revoked,
-//     TEAM-9), central person and family grants (ACC-6, ACC-7, ACC-11),
-//     external advisor (ACC-10), and for case items the main recipient and
-//     contributors (PROC-3).
-//   - POL-2: every decision explains itself (above). For a dossier the
-//     denial names, in this priority: a grant's refusal (GrantAllows, e.g.
-//     ACC-10, ACC-11); a referral of one of the subject's teams with revoked
-//     consent (TEAM-9); a collaborator of the office without internal route
-//     (GRP-2 when the dossier is in no client group, else GRP-3); else POL-1
-//     "no route to the dossier". For other resources, the predicate's own
-//     error (rule and reason).
-//   - POL-3: Engine.Dossiers lists the dossiers a subject can view (or act on
-//     with any dossier action, e.g. EditSection of a section), filterable by
-//     client group and status; Engine.Viewers lists who can view a dossier
-//     with their routes. Both agree exactly with Check.
+//   - POL-1 v2: every state-changing command and every permission-checked
+//     read of every service has its Action (the table below), and the
+//     services accept exactly the commands Check allows for the same actor —
+//     property TestPOL1ServicesAgreeWithCheck runs every method of the five
+//     services by every kind of actor and compares. Routes to a dossier:
+//     internal (GRP-3: admin, manager, assigned, group direct, collaborator
+//     group), team (TEAM-8, TEAM-9), central person and family grants
+//     (ACC-6, ACC-7, ACC-11), external advisor (ACC-10), and for case items
+//     the main recipient and contributors (PROC-3) and the case's staff
+//     (PROC-7 v2).
+//   - POL-2 v2: every decision explains itself (above). The rule an allow
+//     names is the one that governs the action on its route. A denial names
+//     the predicate's rule, in the predicate's order — the order of the
+//     service that owns the rule, so that both name the same one. For a
+//     dossier's content (view, edit, tools) the denial names, in this
+//     priority: ACC-12 for an archived dossier (every action but viewing); a
+//     grant's refusal (access.GrantAllows, e.g. ACC-10, ACC-11); a team
+//     route's refusal (TEAM-8, TEAM-9); a collaborator of the office without
+//     internal route (GRP-2 when the dossier is in no client group, else
+//     GRP-3); else POL-1 "no route". The same question asked through
+//     DossierResource, PersonResource or AdvisorResource gets the same
+//     decision and names the same rule (TestPOL2SameQuestionSameRule).
+//   - POL-3: Engine.Dossiers lists the dossiers a subject can act on with a
+//     dossier action (ViewDossier by default), filterable by client group
+//     and status; Engine.Viewers lists who can view a dossier with their
+//     routes. Both agree exactly with Check.
 //   - POL-4: an unknown subject (no account, no session), an invalid action,
-//     a resource of the wrong kind, an EditSection without a valid section,
-//     or an unknown resource (dossier, team, office, contact, procedure,
-//     case, item) is a denial naming POL-4 — never an error, never an allow.
-//   - POL-5: a decision for Impersonating(session) is the contact's: the
-//     session must resolve at the engine's clock (contact.Resolve, CON-6);
-//     the contact must exist, be invited or active and not archived; the
-//     session's contact user must exist and not be a collaborator of the
-//     session's office — otherwise deny CON-6. Then the decision is exactly
-//     that of User(contact user), with Decision.User the contact's account,
-//     Decision.Contact the contact and Decision.Actor the collaborator behind
-//     the session. It is never more than the contact's own.
+//     a resource of a kind the action does not apply to, a refinement the
+//     action does not take or a missing one it needs, an invalid section,
+//     level or status, or an unknown resource is a denial — never an error,
+//     never an allow. Most name POL-4; where the owning service answers an
+//     unknown ID with its rule instead (no existence oracle), Check names
+//     that rule: Refer on an unknown dossier TEAM-8, consent TEAM-9; an
+//     unknown item is the item predicates' not-found after their
+//     participant or staff check.
+//   - POL-5: a decision for Impersonating(session) is the contact's, with
+//     Decision.User the contact's account, Decision.Contact the contact and
+//     Decision.Actor the collaborator behind the session; it is never more
+//     than the contact's own.
 //   - POL-6: the decision depends only on the stores' state: after Reload, or
 //     from a second engine over the same store, the same questions get the
 //     same answers.
 //
-// # Semantics by resource
+// The v2 rules Check answers as their services enforce them, each through
+// the owning package's exported predicates:
 //
-// The engine never re-encodes a rule that a domain package owns: it fills
-// the packages' pure predicates from its index. Dossier (facts from access,
-// client group from clientgroup's placement):
+//   - TEAM-1: a team created for another lead is pending; only that lead
+//     answers it (AnswerTeam, team.CanAnswerTeam); it has no member, no
+//     admin and receives no referral.
+//   - TEAM-2: only the lead hands lead status, to an admin (TransferLead:
+//     team.CanTransferLead, team.CanBecomeLead); the lead never leaves.
+//   - TEAM-8: Refer needs a dossier the referrer reaches internally or whose
+//     granted central person they are (team.CanRefer). The team route
+//     (team.CanReachDossier) never applies to the dossier's own granted
+//     central persons and holds only while one referral's referrer still
+//     reaches the dossier, at decision time: a collaborator who leaves the
+//     office keeps nothing through the referrals they made (GRP-11).
+//   - TEAM-9: consent is one switch per dossier (team.DossierConsent), held
+//     by its granted central persons (ViewConsent, ManageConsent:
+//     team.CanManageConsent); revoked, it closes the team route to the
+//     dossier in every team.
+//   - ACC-2: who is central is the manager's (EditFamilyTree, RemovePerson:
+//     access.CanEditPerson).
+//   - ACC-3: an unlinked grant's email and phone are corrected by whoever
+//     manages it (CorrectGrantContact: access.CanCorrectContact); linked,
+//     they are fixed.
+//   - ACC-7: a granted central person manages non-central persons at most
+//     at their own level (ManageFamilyAccess, GrantAccess,
+//     ChangeGrantLevel with Resource.Level: access.CanManagePersonAccess).
+//     The one-grant-per-account part depends on the email granted, which
+//     the service checks on top (access.CanGrantTo).
+//   - ACC-11: central persons' and family members' read_write grants edit
+//     every client section, documents included, never notes nor the tools
+//     (access.GrantAllows).
+//   - ACC-12: on an archived dossier every action but viewing is denied
+//     naming ACC-12 (access.CheckWritable, and each predicate's own check),
+//     but its reactivation (SetStatus to activated, access.CanSetStatus) and
+//     consent (TEAM-9: closing access is never an escalation).
+//   - GRP-5: whoever may activate a dossier names its client group in the
+//     same command (SetStatus to activated WithGroup:
+//     clientgroup.CanPlaceOnActivation); afterwards placing is admin work
+//     (AssignClientGroup: clientgroup.CanMoveDossier).
+//   - GRP-11: every right of a manager or assignee needs the user to be a
+//     collaborator of the dossier's office at decision time (the access
+//     predicates read the subject's profile; clientgroup.InternalRoutes).
+//   - CON-5: marking a unit sold is ManageContacts on the unit; the buyers it
+//     names are the service's check on top (contact.CanMarkSold).
+//   - CON-6: a session is usable while contact.CanUseSession says so — its
+//     collaborator still a collaborator of the office since it started, its
+//     contact still impersonable — so that Check and
+//     contact.Service.ResolveSession agree at every moment; while
+//     impersonating, every action but viewing is denied naming CON-6.
+//   - PROC-3: participants read their seat and their role's items
+//     (ViewAsParticipant, ViewItem: procedure.CanViewAsParticipant,
+//     procedure.ItemAllows); they do not read the staff's case (ViewCase).
+//   - PROC-7: staff who reach the case view and review every item (ViewItem:
+//     procedure.CanViewItem, ReviewItem: procedure.CanReviewItem).
 //
-//   - internal routes I = clientgroup.InternalRoutes over a
-//     cabinet.RouteFacts built from the index (the subject must be a
-//     collaborator of the dossier's office, GRP-11);
-//   - team route = a referral of the dossier in a team of the subject for
-//     which team.CanReachDossier allows;
-//   - grant routes = the subject's grants on the dossier: central person,
-//     family (non-central person) or external advisor, kept only when
-//     access.GrantAllows allows the action;
-//   - ViewDossier and EditSection(s): I ∪ team ∪ allowing grants;
-//     UseSimulations and UseReports: I ∪ team (grants never, ACC-10/11);
-//   - ManageFamilyAccess on DossierResource: manager
-//     (access.CanManageExternalAccess, ACC-1) ∪ central person
-//     (access.HoldsCentralGrant, ACC-7); on PersonResource(d, p): exactly
-//     access.CanManagePersonAccess (the manager for anyone, a granted
-//     central person for non-central persons only, ACC-1/ACC-7), routes
-//     manager and/or central person; a person not in d's tree, or a Person
-//     with another action, is denied POL-4;
-//     ManageExternalAdvisors: the manager only (access.CanManageAdvisorAccess,
-//     the predicate access.Service uses: anyone else, an admin included, is
-//     denied with ACC-9);
-//   - AssignClientGroup: admin (clientgroup.CanAdminister) of an activated
-//     dossier (clientgroup.CanPlace, GRP-5); SetManager:
-//     access.CanManageDossier, routes admin and/or manager.
+// # Actions
 //
-// Team: team.CanViewTeam, CanManageMembers, CanRename, CanDelete,
-// CanListReferrals; route team_admin for an admin of the team, else
-// team_member. Office: AdministerClientGroups and
-// AdministerCollaboratorGroups by clientgroup.CanAdminister (GRP-5). Contact:
-// InviteContact by contact.CanManageContacts and contact.CanInvite (CON-1,
-// CON-3); ImpersonateContact by contact.CanImpersonate (CON-6). Procedure:
-// ConfigureRoles by procedure.CanConfigure and procedure.PremiumAvailable at
-// the engine's clock (PROC-1, PROC-2; an office without stored plan is
-// standard). Case: InviteContributor by procedure.CanReachCase (the
-// dossier is reached when I ≠ ∅) and PremiumAvailable (PROC-7, PROC-1).
-// Item: ViewItem/UploadItem/CommentItem/SubmitItem by procedure.ItemAllows
-// with PermView/PermUpload/PermComment/PermSubmit; route main_recipient for
-// the case's main recipient, contributor otherwise (PROC-3, PROC-4).
+// Each action, the resource it applies to, the service methods it answers,
+// the predicate Check calls with the index's facts, and the routes of an
+// allow with their rules. "On top" names what a service checks beyond the
+// action, on input the Resource does not carry; Check allows, the service
+// refuses (TestPOL1ServicesAgreeWithCheck checks those parts too, from the
+// records).
 //
-// Decision: the dossier's status changes nothing except AssignClientGroup
-// (only activated dossiers are placed, GRP-5).
+// On an account (AccountResource):
+//
+//   - CreateTeam — team.Service.CreateTeam, the resource being the lead
+//     (the subject itself, or another account: the team is then pending) —
+//     any account — self (TEAM-1).
+//   - CreateOffice — clientgroup.Service.CreateOffice, the resource being
+//     the subject's own account — self (GRP-1).
+//   - EditAccount — team.Service.SetDisplayName on the subject's own
+//     account — self (TEAM-6).
+//   - ListReferralsBy — team.Service.ReferralsBy(referrer) —
+//     team.CanListReferralsBy — self (TEAM-12).
+//
+// On a team (TeamResource):
+//
+//   - ViewTeam — Team — team.CanViewTeam — team_admin or team_member
+//     (TEAM-4); self for a pending team's lead and creator (TEAM-1).
+//   - ViewInvitations — Invitations — team.CanManageMembers — team_admin
+//     (TEAM-3).
+//   - ManageTeamMembers — Invite, RemoveMember, ChangeRole —
+//     team.CanManageMembers — team_admin (TEAM-4). On top: the member
+//     removed or demoted is the lead (TEAM-2), the invitee is a member or
+//     has a pending invitation (TEAM-3).
+//   - RenameTeam, DeleteTeam — RenameTeam, DeleteTeam — team.CanRename,
+//     team.CanDelete — team_admin (TEAM-4).
+//   - ListReferrals — Referrals — team.CanListReferrals — team_admin or
+//     team_member (TEAM-12).
+//   - LeaveTeam — Leave — team.CanLeave — team_admin or team_member
+//     (TEAM-11).
+//   - TransferLead — TransferLead, WithUser(the new lead) —
+//     team.CanTransferLead, team.CanBecomeLead — team_admin (TEAM-2).
+//   - AnswerTeam — AcceptTeam, DeclineTeam — team.CanAnswerTeam — self
+//     (TEAM-1).
+//
+// On a team invitation (InvitationResource):
+//
+//   - ViewInvitation — Invitation — team.CanViewInvitation — self (its
+//     invitee), team_admin (TEAM-3).
+//   - AcceptInvitation — AcceptInvitation — team.CanAcceptInvitation at the
+//     engine's clock — self (TEAM-3).
+//   - ManageInvitation — ResendInvitation, RevokeInvitation —
+//     team.CanResendInvitation — team_admin (TEAM-3). On top (resend): the
+//     invitee became a member, or another pending invitation to the email
+//     (TEAM-3).
+//
+// On a referral (ReferralResource):
+//
+//   - ViewReferral — Referral — team.CanViewReferral — self (its
+//     referrer), team_admin or team_member (TEAM-12), central_person
+//     (TEAM-9).
+//   - MoveReferral — MoveReferral, WithTeam(the destination) —
+//     team.CanMoveReferral — self (TEAM-7).
+//
+// On a dossier (DossierResource, or its refinements):
+//
+//   - ViewDossier — access.Service.Dossier, Person, Persons — internal
+//     routes, the team route, every grant — GRP-3, TEAM-8, ACC-11 (central
+//     persons and family), ACC-10 (advisors).
+//   - EditSection (SectionResource), UseSimulations, UseReports — no service
+//     method (the host's sections and tools) — internal and team routes,
+//     read_write grants on their open sections (access.GrantAllows), never
+//     a grant for the tools; ACC-12 first — the rules of ViewDossier.
+//   - EditFamilyTree — AddPerson (DossierResource WithRelation), EditPerson
+//     (PersonResource WithRelation) — access.CanEditPerson (or
+//     CanEditFamilyTree without person nor relation) with internal and team
+//     routes — the routes that open the tree: internal, team, read_write
+//     grants; manager only for a change to a central person (ACC-2). On
+//     top: a second holder (ACC-2).
+//   - RemovePerson — RemovePerson (PersonResource) — access.CanEditPerson
+//     (and CanRevokeGrant for a granted person) — as EditFamilyTree, plus
+//     the routes that revoke the grant.
+//   - ManageFamilyAccess — DossierResource (may the subject manage some
+//     non-central person's access) or PersonResource, at Resource.Level —
+//     access.CanManagePersonAccess — manager (ACC-1), central_person
+//     (ACC-7).
+//   - GrantAccess — GrantPerson (PersonResource WithLevel), GrantAdvisor
+//     (AdvisorResource WithLevel) — access.CanManagePersonAccess or
+//     CanManageAdvisorAccess, then ACC-4 (already granted) — manager (ACC-1,
+//     ACC-9 for advisors), central_person (ACC-7). On top: the email's
+//     account already holds a grant, or is the granter's (ACC-7,
+//     access.CanGrantTo).
+//   - ChangeGrantLevel — ChangeLevel (GrantResource WithLevel) —
+//     access.CanChangeLevel — manager, central_person (ACC-1, ACC-7; ACC-9
+//     for an advisor's grant).
+//   - CorrectGrantContact — CorrectGrantContact (GrantResource), and
+//     EditAdvisor when it changes a granted advisor's email or phone —
+//     access.CanCorrectContact — manager, central_person (ACC-3). On top:
+//     the new email's account (ACC-7).
+//   - RevokeGrant — Revoke (GrantResource) — access.CanRevokeGrant — manager,
+//     central_person (ACC-1, ACC-7; ACC-9 for an advisor's grant).
+//   - ViewGrant — Grant (GrantResource) — access.CanViewGrant — self (its
+//     holder, ACC-7), internal routes (GRP-3), central_person (ACC-7).
+//   - ViewAccessRights — PersonsWithAccess, AdvisorsWithAccess, Advisor
+//     (AdvisorResource) — access.CanViewAccessRights — internal routes
+//     (GRP-3), central_person (ACC-7).
+//   - ManageExternalAdvisors — RegisterAdvisor (DossierResource),
+//     EditAdvisor, RemoveAdvisor (AdvisorResource) —
+//     access.CanManageAdvisorAccess — manager (ACC-9).
+//   - AssignClientGroup — clientgroup.Service.MoveDossier, MoveDossiers (one
+//     question per dossier, in ascending order), WithGroup(the group; ""
+//     takes it out) — clientgroup.CanMoveDossier — admin (GRP-5).
+//   - SetManager — SetManager, SetAssigned — access.CanManageDossier —
+//     admin, manager (ACC-1).
+//   - SetStatus — SetStatus (WithStatus), Activate (WithStatus(activated)
+//     and WithGroup) — access.CanSetStatus, and with a group the dossier not
+//     yet activated (GRP-5) and clientgroup.CanPlaceOnActivation — admin,
+//     manager (ACC-1).
+//   - ReadContactAddress — clientgroup.Service.ContactAddress —
+//     clientgroup.CanReadContactAddress — internal routes and grants (GRP-7).
+//   - ViewRoutes — clientgroup.Service.Routes, ReachesDossier,
+//     WithUser(whose routes) — clientgroup.CanViewRoutes — self, admin
+//     (GRP-3).
+//   - Refer — team.Service.Refer, WithTeam(the team; "" the subject's
+//     personal team) — team.CanRefer — the referrer's internal routes,
+//     central_person (TEAM-8).
+//   - ViewConsent, ManageConsent — DossierConsent; RevokeConsent,
+//     RestoreConsent — team.CanManageConsent — central_person (TEAM-9).
+//
+// On an office (OfficeResource):
+//
+//   - ViewOffice — clientgroup.Service.Office, Collaborator(s),
+//     ClientGroup(s), CollaboratorGroup(s), Members, DirectAssignments,
+//     GroupAssignments, ClientGroupsOf, DuplicateNames (the office of the
+//     record read) — clientgroup.CanViewOffice — collaborator (GRP-1).
+//   - ManageOffice — UpdateOffice, AddCollaborator, SetProfile,
+//     RemoveCollaborator — clientgroup.CanAdminister — admin (GRP-5). On
+//     top: the last admin (GRP-5), an existing collaborator (no rule).
+//   - AdministerClientGroups — CreateClientGroup, RenameClientGroup,
+//     SetClientGroupEmail, DeleteClientGroup, AssignCollaborator,
+//     UnassignCollaborator, AssignCollaboratorGroup,
+//     UnassignCollaboratorGroup, SetCollaboratorClientGroups —
+//     clientgroup.CanAdminister — admin (GRP-5). On top: a group of another
+//     office (GRP-1).
+//   - AdministerCollaboratorGroups — CreateCollaboratorGroup,
+//     RenameCollaboratorGroup, DeleteCollaboratorGroup, AddMember,
+//     RemoveMember — clientgroup.CanAdminister — admin (GRP-5).
+//   - ListDossiers — clientgroup.Service.Dossiers — clientgroup.CanListDossiers
+//     — collaborator (GRP-9); the rows are the dossiers the subject reaches
+//     (Engine.Dossiers).
+//   - CreateDossier — access.Service.CreateDossier — access.CanCreateDossier
+//     — collaborator (ACC-1).
+//   - ViewContacts, ManageContacts — the contact listings (Contacts,
+//     Companies, Projects, Decisions, Units) and the creations
+//     (CreateContact, CreateCompany, CreateProject, CreateDecision,
+//     CreateUnit); also on a contact, company, project, decision or unit
+//     (Contact, Company, CompanyOverview, Project, Decision, Unit; EditContact,
+//     ArchiveContact, AddProjectPartner, AddDecisionPartner, AttachLead,
+//     SetUnitStatus, MarkUnitSold) — contact.CanManageContacts —
+//     collaborator (CON-1). On top: the records' own conditions (CON-4,
+//     CON-5, CON-7, an archived contact).
+//   - ListSessions — contact.Service.Sessions, WithUser(the filter's actor)
+//     — contact.CanListSessions — admin, collaborator (their own; CON-6).
+//   - ViewPlan — procedure.Service.OfficePlan — procedure.CanViewPlan —
+//     collaborator (PROC-1).
+//   - StartTrial — StartTrial — procedure.CanStartTrial — admin (PROC-1).
+//   - ConfigureProcedures — CreateProcedure — procedure.CanConfigure —
+//     admin (PROC-2).
+//   - ViewProcedures — Procedures (office), Procedure (ProcedureResource) —
+//     procedure.CanViewProcedure — collaborator (PROC-2).
+//   - ListCases — Cases — a collaborator of the office
+//     (procedure.CanReachCase's first check) — collaborator (PROC-7); the
+//     rows are the cases they reach.
+//
+// On a contact (ContactResource):
+//
+//   - InviteContact — InviteContact — contact.CanManageContacts,
+//     contact.CanInvite — collaborator (CON-1).
+//   - ImpersonateContact — StartImpersonation — contact.CanImpersonate —
+//     collaborator (CON-6).
+//   - LinkContact — LinkContact, WithDossier(dossier, person) —
+//     contact.CanManageContacts, contact.CanLinkContact — collaborator
+//     (CON-1). On top: the same link, a person linked to another contact.
+//   - UnlinkContact — UnlinkContact — contact.CanManageContacts,
+//     contact.CanUnlinkContact — collaborator (CON-1).
+//
+// On an impersonation session (SessionResource):
+//
+//   - ViewSession — Session — contact.CanViewSession — admin, collaborator
+//     (its actor; CON-6).
+//   - UseSession — ResolveSession — its actor, contact.CanUseSession —
+//     collaborator (CON-6).
+//   - StopSession — StopImpersonation — contact.CanStopSession with
+//     CanUseSession — collaborator (CON-6).
+//
+// On a procedure (ProcedureResource):
+//
+//   - ConfigureProcedure — SetAutomation, and RenameRole,
+//     SetRolePermissions, AddItem, ReassignItem on the main role —
+//     procedure.CanConfigure — admin (PROC-2). On top: removing the main
+//     role (PROC-2), a duplicate role name (PROC-2).
+//   - ConfigureRoles — AddRole, and RenameRole, SetRolePermissions,
+//     AddItem, ReassignItem, RemoveRole on a contributor role —
+//     procedure.CanConfigure, procedure.PremiumAvailable at the engine's
+//     clock — admin (PROC-1). On top: a duplicate name (PROC-2), items
+//     assigned (PROC-3), a case with a contributor in the role (PROC-5).
+//   - OpenCase — OpenCase, WithDossier(the dossier; "" unattached) —
+//     procedure.CanOpenCase — case_staff (PROC-7).
+//
+// On a case (CaseResource):
+//
+//   - ViewCase — Case, CaseSeats — procedure.CanReachCase — case_staff
+//     (PROC-7).
+//   - ViewAsParticipant — ParticipantView, VisibleItems —
+//     procedure.CanViewAsParticipant — main_recipient, contributor (PROC-3).
+//   - InviteContributor — InviteContributor, ReplaceContributor —
+//     procedure.CanInviteContributor — case_staff (PROC-7). On top: the role
+//     and the seat (PROC-5), the contact (CON-3, CON-4).
+//   - RemoveContributor — RemoveContributor — procedure.CanManageSeats —
+//     case_staff (PROC-7).
+//
+// On a document item of a case (ItemResource):
+//
+//   - ViewItem — CaseItem — procedure.CanViewItem — main_recipient,
+//     contributor (PROC-3), case_staff (PROC-7).
+//   - UploadItem, CommentItem, SubmitItem — Upload, Comment, Submit —
+//     procedure.CanActOnItem — main_recipient, contributor (PROC-3). On top:
+//     the item's state (submitted, no document, accepted).
+//   - ReviewItem — ReviewItem — procedure.CanReviewItem — case_staff
+//     (PROC-7). On top: the item's state.
+//
+// Not asked of policy: host-driven work, which no subject does
+// (team.Service.CreateUser, access.Service.SendDueReminders and
+// DueReminders, procedure.Service.SetPlan and SetBoosters); the listeners
+// called inside another command's transaction (AccountCreated,
+// CollaboratorRemoved); the reads of the subject's own records, which have
+// no rule (team.Service.Teams, PendingTeams, PersonalTeam,
+// PendingInvitations, clientgroup.Service.Offices,
+// procedure.Service.ParticipantViews); team.Service.User, the directory any
+// account reads; and team.Service.ReachesDossier, a fact for hosts and
+// tests.
+//
+// Decisions (where the SPEC is silent):
+//
+//   - Decision: a service's "no route" (POL-1, access.CanViewDossier) and
+//     Check's more precise nearest rule (GRP-2, GRP-3, TEAM-8, TEAM-9) are
+//     the same denial; everywhere else both name the same rule.
+//   - Decision: ManageFamilyAccess on a DossierResource asks whether the
+//     subject may manage the access of a non-central person of the tree
+//     (the manager, a granted central person), naming the rules
+//     PersonResource would; a manager who is also a granted central person
+//     is allowed through central_person only at most at their own level.
+//   - Decision: removing a granted person lists the routes that open the
+//     tree and those by which the subject may revoke the grant.
+//   - Decision: a denial the owning predicate gives as a conflict without
+//     rule (a status move, a contact already unlinked) names the action's
+//     governing rule (ACC-1, CON-1).
+//   - Decision: the clock (cabinet.WithClock) decides session expiry,
+//     invitation expiry and the premium option's availability at question
+//     time; the index does not need a refresh when time passes.
 //
 // # The index
 //
@@ -106,16 +394,20 @@
 // another's callback) into an in-memory index guarded by a sync.RWMutex.
 // User and dossier IDs are interned to dense uint32 indexes. Per dossier the
 // index keeps the access record and a cabinet.DossierFacts value (so filling
-// cabinet.RouteFacts allocates nothing), its client group, its grants
-// and its referrals; per user: offices with profiles, the client groups
-// reached directly and through collaborator groups (sorted slices, binary
-// search), teams, managed/assigned dossiers and grants; per office its
-// collaborators, dossiers and plan; per client group its dossiers, direct
-// collaborators and collaborator groups; per collaborator group its members
-// and client groups. Common denials reuse static reason strings, and the
-// reasons of every combination of dossier routes are built once, so the
-// internal-route path of Check (a collaborator asking ViewDossier or
-// EditSection, allowed or plainly denied) does not allocate.
+// clientgroup.RouteFacts allocates nothing), its client group, its consent
+// switch, its grants, advisors and referrals; per user: the account's email
+// and personal team, offices with profiles and the start of each
+// membership, the client groups reached directly and through collaborator
+// groups (sorted slices, binary search), teams, managed/assigned dossiers
+// and grants; per office its collaborators, dossiers and plan; per client
+// group its dossiers, direct collaborators and collaborator groups; per
+// collaborator group its members and client groups; and the team
+// invitations, persons, contacts and the office of each of contact's
+// records, sessions, procedures and cases. Common denials reuse static
+// reason strings, and the reasons of every combination of routes an action
+// may allow through are built once, so the internal-route path of Check (a
+// collaborator asking ViewDossier or EditSection, allowed or plainly
+// denied) does not allocate.
 //
 // Reverse queries use the same index: Dossiers gathers candidates from the
 // subject's memberships only (all dossiers of the offices where they are
@@ -134,17 +426,23 @@
 // kit does). Publish collects, by reflection over every event's fields
 // (structs, slices, maps, pointers), every value of the ID types
 // cabinet.UserID, DossierID, TeamID, ReferralID, ClientGroupID,
-// CollaboratorGroupID, OfficeID, ContactID, ProcedureID, CaseID and
-// access.GrantID, PersonID, AdvisorID, contact.SessionID; it then reloads
-// those entities and their relations from both sides (e.g. for a user: the
-// account, the office profiles, collaborator-group memberships, direct
-// assignments, grants, teams, referrals where they are the client, cases
-// where they hold a seat; for a client group: its direct collaborators,
-// collaborator groups and placements, old and new), and recomputes the
-// derived data (reach sets of the users whose memberships changed, dossier
-// grant lists). Decision: when in doubt the refresh reloads more. Publish
-// must be called after the commit and outside any store transaction, which
-// is what cabinet.Options.Publish does.
+// CollaboratorGroupID, OfficeID, ContactID, ProcedureID, CaseID,
+// team.InvitationID, access.GrantID, PersonID, AdvisorID, contact.SessionID,
+// CompanyID, ProjectID, DecisionID and UnitID; it then reloads those
+// entities and their relations from both sides (e.g. for a user: the
+// account, the office profiles and membership dates, collaborator-group
+// memberships, direct assignments, grants, teams, referrals where they are
+// the client, cases where they hold a seat; for a team: its referrals and
+// invitations; for a dossier: its consent record, grants, advisors and
+// referrals; for a client group: its direct collaborators, collaborator
+// groups and placements, old and new), and recomputes the derived data
+// (reach sets of the users whose memberships changed, dossier grant lists).
+// Decisions that depend on other users' records — the team route on its
+// referrer's reach, a session on its collaborator's membership — are
+// computed at question time from the index, so refreshing those records is
+// enough. Decision: when in doubt the refresh reloads more. Publish must be
+// called after the commit and outside any store transaction, which is what
+// cabinet.Options.Publish does.
 //
 // Revisions: the engine's Revision (also on every Decision) means "every
 // change up to this revision is in the index". New starts at the revision
@@ -161,7 +459,13 @@
 // index before it replaces the old one, so a change committed during the
 // load is never lost.
 //
-// Decision: the clock (cabinet.WithClock) decides session expiry and the
-// premium option's availability at question time; the index does not need a
-// refresh when time passes.
+// # Tests
+//
+// TestPOL1ServicesAgreeWithCheck (services and Check agree on every
+// command and read), TestPOL1DifferentialAgainstReference (invariant 11:
+// a reference evaluator restated from the SPEC text agrees on every random
+// state and question), TestINV12NoEscalation (invariant 12: over random
+// sequences by every kind of actor, every new route was opened by an
+// entitled actor), TestPOL2SameQuestionSameRule, TestPOL3…, the invariant 9
+// and 10 properties, one test per v2 rule (rules_v2_test.go) and FuzzCheck.
 package policy

@@ -27,7 +27,11 @@ type Sources struct {
 
 // DossierQuery selects the dossiers a subject can act on (POL-3).
 type DossierQuery struct {
-	// Action is ViewDossier (the default when zero) or EditSection.
+	// Action is any action that applies to a dossier (Action.AppliesTo
+	// ResourceDossier), ViewDossier when zero. It is asked of the plain
+	// DossierResource (SectionResource for EditSection): the actions that
+	// need a refinement (a person, an advisor, a grant, a status) list no
+	// dossier.
 	Action Action
 	// Section is the section for EditSection.
 	Section access.Section
@@ -180,8 +184,9 @@ func (e *Engine) Check(ctx context.Context, s Subject, a Action, r Resource) (De
 	return e.ix.check(s, a, r, e.clock, e.rev), nil
 }
 
-// Dossiers streams the IDs of the dossiers s can view (or edit, per q), in
-// no particular order, each once (POL-3). Its cost is proportional to the
+// Dossiers streams the IDs of the dossiers s may act on with q.Action
+// (view by default), in no particular order, each once (POL-3): exactly
+// those Check allows. Its cost is proportional to the
 // answer and to the subject's memberships, not to the number of dossiers.
 // An error is yielded (and the stream ends) when the question cannot be
 // answered: ctx done, a stale index, or q.Action not a dossier action

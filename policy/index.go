@@ -3,6 +3,7 @@ package policy
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -25,19 +26,22 @@ import (
 type officeProfile struct {
 	office  cabinet.OfficeID
 	profile cabinet.Profile
+	since   time.Time // when the current membership began (clientgroup.Collaborator.AddedAt)
 }
 
 // userRec is what the index knows about one user ID.
 type userRec struct {
-	id      cabinet.UserID
-	exists  bool                          // an account in the team store
-	offices []officeProfile               // sorted by office
-	direct  []uint32                      // client groups (interned) u is directly assigned to, sorted
-	via     []uint32                      // client groups (interned) reached through collaborator groups, sorted (derived)
-	cgroups []cabinet.CollaboratorGroupID // collaborator groups u is a member of, sorted
-	teams   []cabinet.TeamID              // teams u is a member of, sorted
-	staff   []uint32                      // dossiers u manages or is assigned to, sorted
-	grants  []access.GrantID              // grants whose User is u, sorted
+	id       cabinet.UserID
+	exists   bool                          // an account in the team store
+	email    string                        // the account's email
+	personal cabinet.TeamID                // the account's personal team
+	offices  []officeProfile               // sorted by office
+	direct   []uint32                      // client groups (interned) u is directly assigned to, sorted
+	via      []uint32                      // client groups (interned) reached through collaborator groups, sorted (derived)
+	cgroups  []cabinet.CollaboratorGroupID // collaborator groups u is a member of, sorted
+	teams    []cabinet.TeamID              // teams u is a member of, sorted
+	staff    []uint32                      // dossiers u manages or is assigned to, sorted
+	grants   []access.GrantID              // grants whose User is u, sorted
 }
 
 // profile returns u's profile in office o, or ProfileInvalid.
@@ -48,6 +52,17 @@ func (u *userRec) profile(o cabinet.OfficeID) cabinet.Profile {
 		}
 	}
 	return cabinet.ProfileInvalid
+}
+
+// membership returns u's profile in office o and when that membership
+// began, or ProfileInvalid and the zero time.
+func (u *userRec) membership(o cabinet.OfficeID) (cabinet.Profile, time.Time) {
+	for i := range u.offices {
+		if u.offices[i].office == o {
+			return u.offices[i].profile, u.offices[i].since
+		}
+	}
+	return cabinet.ProfileInvalid, time.Time{}
 }
 
 // dossRec is what the index knows about one dossier ID: only what the
@@ -61,6 +76,9 @@ type dossRec struct {
 	exists    bool
 	hasGrants bool // dossGrantIDs[idx] is not empty
 	hasRefs   bool // dossRefs[idx] is not empty
+	// consentRevoked: the dossier's consent is revoked (TEAM-9 v2: one
+	// switch per dossier, team.DossierConsent).
+	consentRevoked bool
 }
 
 // dossier returns the access record of d as the access predicates see it
@@ -119,6 +137,12 @@ type index struct {
 	procedures map[cabinet.ProcedureID]procedure.Procedure
 	cases      map[cabinet.CaseID]procedure.Case
 
+	invitations  map[team.InvitationID]team.Invitation
+	teamInvites  map[cabinet.TeamID][]team.InvitationID // every invitation of the team, sorted
+	advisors     map[access.AdvisorID]access.Advisor
+	dossAdvisors map[cabinet.DossierID][]access.AdvisorID // the advisors of a dossier, sorted
+	records      map[recordKey]cabinet.OfficeID           // contact's companies, projects, decisions and units → their office
+
 	dirtyUsers    map[uint32]struct{} // via sets to recompute
 	dirtyDossiers map[uint32]struct{} // grant lists to recompute
 }
@@ -143,6 +167,11 @@ func newIndex() *index {
 		sessions:      map[contact.SessionID]contact.Session{},
 		procedures:    map[cabinet.ProcedureID]procedure.Procedure{},
 		cases:         map[cabinet.CaseID]procedure.Case{},
+		invitations:   map[team.InvitationID]team.Invitation{},
+		teamInvites:   map[cabinet.TeamID][]team.InvitationID{},
+		advisors:      map[access.AdvisorID]access.Advisor{},
+		dossAdvisors:  map[cabinet.DossierID][]access.AdvisorID{},
+		records:       map[recordKey]cabinet.OfficeID{},
 		dirtyUsers:    map[uint32]struct{}{},
 		dirtyDossiers: map[uint32]struct{}{},
 	}
@@ -287,15 +316,20 @@ func (ix *index) colg(id cabinet.CollaboratorGroupID) *colgRec {
 
 // ---- setters ----
 
-func (ix *index) setUserExists(id cabinet.UserID, exists bool) {
-	_, u := ix.internUser(id)
-	u.exists = exists
+// setUser stores account u (nil: id has no account).
+func (ix *index) setUser(id cabinet.UserID, u *cabinet.User) {
+	_, r := ix.internUser(id)
+	r.exists, r.email = u != nil, ""
+	if u != nil {
+		r.email = u.Email
+	}
 }
 
 func (ix *index) setOfficeExists(id cabinet.OfficeID, exists bool) { ix.office(id).exists = exists }
 
-// setCollab records u's profile in office o; ProfileInvalid removes it.
-func (ix *index) setCollab(o cabinet.OfficeID, id cabinet.UserID, p cabinet.Profile) {
+// setCollab records u's profile in office o and when the membership began;
+// ProfileInvalid removes it.
+func (ix *index) setCollab(o cabinet.OfficeID, id cabinet.UserID, p cabinet.Profile, since time.Time) {
 	or := ix.office(o)
 	_, u := ix.internUser(id)
 	i := slices.IndexFunc(u.offices, func(op officeProfile) bool { return op.office == o })
@@ -308,11 +342,11 @@ func (ix *index) setCollab(o cabinet.OfficeID, id cabinet.UserID, p cabinet.Prof
 	}
 	or.collabs[id] = p
 	if i >= 0 {
-		u.offices[i].profile = p
+		u.offices[i].profile, u.offices[i].since = p, since
 		return
 	}
 	j, _ := slices.BinarySearchFunc(u.offices, o, func(op officeProfile, o cabinet.OfficeID) int { return cmp.Compare(op.office, o) })
-	u.offices = slices.Insert(u.offices, j, officeProfile{office: o, profile: p})
+	u.offices = slices.Insert(u.offices, j, officeProfile{office: o, profile: p, since: since})
 }
 
 func (ix *index) setMember(g cabinet.CollaboratorGroupID, id cabinet.UserID, in bool) {
@@ -466,6 +500,11 @@ func (ix *index) setTeam(id cabinet.TeamID, t *team.Team) {
 				u.teams = removeSorted(u.teams, id)
 			}
 		}
+		if old.Personal {
+			if u := ix.user(old.Owner); u != nil && u.personal == id {
+				u.personal = ""
+			}
+		}
 		delete(ix.teams, id)
 	}
 	if t == nil {
@@ -475,6 +514,10 @@ func (ix *index) setTeam(id cabinet.TeamID, t *team.Team) {
 	for _, m := range t.Members {
 		_, u := ix.internUser(m.User)
 		u.teams = insertSorted(u.teams, id)
+	}
+	if t.Personal && t.Owner != "" {
+		_, u := ix.internUser(t.Owner)
+		u.personal = id
 	}
 }
 
@@ -500,6 +543,59 @@ func (ix *index) setReferral(id cabinet.ReferralID, r *team.Referral) {
 		di, d := ix.internDossier(r.Dossier)
 		d.hasRefs = setSide(ix.dossRefs, di, insertSorted(ix.dossRefs[di], id))
 	}
+}
+
+// setInvitation stores invitation id (nil: it does not exist).
+func (ix *index) setInvitation(id team.InvitationID, inv *team.Invitation) {
+	if old, ok := ix.invitations[id]; ok {
+		ix.teamInvites[old.Team] = removeSorted(ix.teamInvites[old.Team], id)
+		if len(ix.teamInvites[old.Team]) == 0 {
+			delete(ix.teamInvites, old.Team)
+		}
+		delete(ix.invitations, id)
+	}
+	if inv == nil {
+		return
+	}
+	ix.invitations[id] = *inv
+	ix.teamInvites[inv.Team] = insertSorted(ix.teamInvites[inv.Team], id)
+}
+
+// setAdvisor stores advisor id (nil: it does not exist).
+func (ix *index) setAdvisor(id access.AdvisorID, a *access.Advisor) {
+	if old, ok := ix.advisors[id]; ok {
+		ix.dossAdvisors[old.Dossier] = removeSorted(ix.dossAdvisors[old.Dossier], id)
+		if len(ix.dossAdvisors[old.Dossier]) == 0 {
+			delete(ix.dossAdvisors, old.Dossier)
+		}
+		delete(ix.advisors, id)
+	}
+	if a == nil {
+		return
+	}
+	ix.advisors[id] = *a
+	ix.dossAdvisors[a.Dossier] = insertSorted(ix.dossAdvisors[a.Dossier], id)
+}
+
+// setConsent records dossier id's consent (TEAM-9).
+func (ix *index) setConsent(id cabinet.DossierID, c team.Consent) {
+	_, d := ix.internDossier(id)
+	d.consentRevoked = c == team.ConsentRevoked
+}
+
+// recordKey names a company, project, decision or unit of contact's.
+type recordKey struct {
+	kind ResourceKind
+	id   string
+}
+
+// setRecord stores the office of a contact record ("": it does not exist).
+func (ix *index) setRecord(k recordKey, office cabinet.OfficeID) {
+	if office == "" {
+		delete(ix.records, k)
+		return
+	}
+	ix.records[k] = office
 }
 
 func (ix *index) setPlan(o cabinet.OfficeID, p *procedure.OfficePlan) {

@@ -54,7 +54,7 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 		saw(r.Revision())
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
 			return r.ListUsers(ctx, cabinet.Page{After: a, Limit: n})
-		}, func(u cabinet.User) { ix.setUserExists(u.ID, true) }); err != nil {
+		}, func(u cabinet.User) { ix.setUser(u.ID, &u) }); err != nil {
 			return err
 		}
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
@@ -62,9 +62,19 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 		}, func(t team.Team) { ix.setTeam(t.ID, &t) }); err != nil {
 			return err
 		}
-		return each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
 			return r.ListReferrals(ctx, team.ReferralFilter{}, cabinet.Page{After: a, Limit: n})
-		}, func(x team.Referral) { ix.setReferral(x.ID, &x) })
+		}, func(x team.Referral) { ix.setReferral(x.ID, &x) }); err != nil {
+			return err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Invitation, cabinet.Cursor, error) {
+			return r.ListInvitations(ctx, team.InvitationFilter{}, cabinet.Page{After: a, Limit: n})
+		}, func(x team.Invitation) { ix.setInvitation(x.ID, &x) }); err != nil {
+			return err
+		}
+		return each(ctx, func(a cabinet.Cursor, n int) ([]team.DossierConsent, cabinet.Cursor, error) {
+			return r.ListDossierConsents(ctx, team.ConsentFilter{}, cabinet.Page{After: a, Limit: n})
+		}, func(c team.DossierConsent) { ix.setConsent(c.Dossier, c.State) })
 	})
 	if err != nil {
 		return nil, 0, err
@@ -80,7 +90,7 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
 					return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, cabinet.Page{After: a, Limit: n})
-				}, func(c clientgroup.Collaborator) { ix.setCollab(c.Office, c.User, c.Profile) })
+				}, func(c clientgroup.Collaborator) { ix.setCollab(c.Office, c.User, c.Profile, c.AddedAt) })
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
@@ -135,6 +145,11 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 		}, func(p access.Person) { ix.persons[p.ID] = p }); err != nil {
 			return err
 		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Advisor, cabinet.Cursor, error) {
+			return r.Advisors(ctx, access.AdvisorFilter{}, cabinet.Page{After: a, Limit: n})
+		}, func(x access.Advisor) { ix.setAdvisor(x.ID, &x) }); err != nil {
+			return err
+		}
 		return each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
 			return r.Grants(ctx, access.GrantFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(g access.Grant) { ix.setGrant(g.ID, &g) })
@@ -149,9 +164,12 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 		}, func(c contact.Contact) { ix.contacts[c.ID] = c }); err != nil {
 			return err
 		}
-		return each(ctx, func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
 			return r.ListSessions(ctx, contact.SessionFilter{}, cabinet.Page{After: a, Limit: n})
-		}, func(s contact.Session) { ix.sessions[s.ID] = s })
+		}, func(s contact.Session) { ix.sessions[s.ID] = s }); err != nil {
+			return err
+		}
+		return loadRecords(ctx, r, ix)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -177,4 +195,27 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 	}
 	ix.finalize()
 	return ix, rev, nil
+}
+
+// loadRecords loads the office of every company, project, decision and
+// unit of contact's.
+func loadRecords(ctx context.Context, r contact.Reader, ix *index) error {
+	if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Company, cabinet.Cursor, error) {
+		return r.ListCompanies(ctx, "", cabinet.Page{After: a, Limit: n})
+	}, func(x contact.Company) { ix.setRecord(recordKey{ResourceCompany, string(x.ID)}, x.Office) }); err != nil {
+		return err
+	}
+	if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Project, cabinet.Cursor, error) {
+		return r.ListProjects(ctx, contact.PartnerFilter{}, cabinet.Page{After: a, Limit: n})
+	}, func(x contact.Project) { ix.setRecord(recordKey{ResourceProject, string(x.ID)}, x.Office) }); err != nil {
+		return err
+	}
+	if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Decision, cabinet.Cursor, error) {
+		return r.ListDecisions(ctx, contact.PartnerFilter{}, cabinet.Page{After: a, Limit: n})
+	}, func(x contact.Decision) { ix.setRecord(recordKey{ResourceDecision, string(x.ID)}, x.Office) }); err != nil {
+		return err
+	}
+	return each(ctx, func(a cabinet.Cursor, n int) ([]contact.Unit, cabinet.Cursor, error) {
+		return r.ListUnits(ctx, contact.UnitFilter{}, cabinet.Page{After: a, Limit: n})
+	}, func(x contact.Unit) { ix.setRecord(recordKey{ResourceUnit, string(x.ID)}, x.Office) })
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -30,6 +31,8 @@ type touched struct {
 	grants    map[access.GrantID]struct{}
 	persons   map[access.PersonID]struct{}
 	advisors  map[access.AdvisorID]struct{}
+	invites   map[team.InvitationID]struct{}
+	records   map[recordKey]struct{}
 }
 
 func newTouched() *touched {
@@ -41,6 +44,7 @@ func newTouched() *touched {
 		sessions: map[contact.SessionID]struct{}{}, procs: map[cabinet.ProcedureID]struct{}{},
 		cases: map[cabinet.CaseID]struct{}{}, grants: map[access.GrantID]struct{}{},
 		persons: map[access.PersonID]struct{}{}, advisors: map[access.AdvisorID]struct{}{},
+		invites: map[team.InvitationID]struct{}{}, records: map[recordKey]struct{}{},
 	}
 }
 
@@ -59,6 +63,11 @@ var (
 	tGrant    = reflect.TypeFor[access.GrantID]()
 	tPerson   = reflect.TypeFor[access.PersonID]()
 	tAdvisor  = reflect.TypeFor[access.AdvisorID]()
+	tInvite   = reflect.TypeFor[team.InvitationID]()
+	tCompany  = reflect.TypeFor[contact.CompanyID]()
+	tProject  = reflect.TypeFor[contact.ProjectID]()
+	tDecision = reflect.TypeFor[contact.DecisionID]()
+	tUnit     = reflect.TypeFor[contact.UnitID]()
 )
 
 // collect adds every ID held by v (struct fields, slices, arrays, maps,
@@ -102,6 +111,16 @@ func (t *touched) collect(v reflect.Value, depth int) {
 			t.persons[access.PersonID(s)] = struct{}{}
 		case tAdvisor:
 			t.advisors[access.AdvisorID(s)] = struct{}{}
+		case tInvite:
+			t.invites[team.InvitationID(s)] = struct{}{}
+		case tCompany:
+			t.records[recordKey{ResourceCompany, s}] = struct{}{}
+		case tProject:
+			t.records[recordKey{ResourceProject, s}] = struct{}{}
+		case tDecision:
+			t.records[recordKey{ResourceDecision, s}] = struct{}{}
+		case tUnit:
+			t.records[recordKey{ResourceUnit, s}] = struct{}{}
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
@@ -182,12 +201,12 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 
 	err := src.Teams.ViewTeams(ctx, func(r team.Reader) error {
 		for _, u := range users {
-			_, err := r.User(ctx, u)
+			x, err := r.User(ctx, u)
 			switch {
 			case err == nil:
-				ix.setUserExists(u, true)
+				ix.setUser(u, &x)
 			case notFound(err):
-				ix.setUserExists(u, false)
+				ix.setUser(u, nil)
 			default:
 				return err
 			}
@@ -212,11 +231,41 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			}, func(x team.Referral) { t.referrals[x.ID] = struct{}{} }); err != nil {
 				return err
 			}
+			// The team's invitations, those it had (a deleted team's are
+			// gone) and those it has.
+			for _, id := range ix.teamInvites[tm] {
+				t.invites[id] = struct{}{}
+			}
+			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Invitation, cabinet.Cursor, error) {
+				return r.ListInvitations(ctx, team.InvitationFilter{Team: tm}, cabinet.Page{After: a, Limit: n})
+			}, func(x team.Invitation) { t.invites[x.ID] = struct{}{} }); err != nil {
+				return err
+			}
+		}
+		for id := range t.invites {
+			x, err := r.Invitation(ctx, id)
+			switch {
+			case err == nil:
+				ix.setInvitation(id, &x)
+			case notFound(err):
+				ix.setInvitation(id, nil)
+			default:
+				return err
+			}
 		}
 		for d := range t.dossiers {
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
 				return r.ListReferrals(ctx, team.ReferralFilter{Dossier: d}, cabinet.Page{After: a, Limit: n})
 			}, func(x team.Referral) { t.referrals[x.ID] = struct{}{} }); err != nil {
+				return err
+			}
+			c, err := r.DossierConsent(ctx, d)
+			switch {
+			case err == nil:
+				ix.setConsent(d, c.State)
+			case notFound(err):
+				ix.setConsent(d, team.ConsentGiven)
+			default:
 				return err
 			}
 		}
@@ -266,11 +315,11 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 			_, ur := ix.internUser(u)
 			for _, op := range slices.Clone(ur.offices) {
 				if !slices.ContainsFunc(cs, func(c clientgroup.Collaborator) bool { return c.Office == op.office }) {
-					ix.setCollab(op.office, u, cabinet.ProfileInvalid)
+					ix.setCollab(op.office, u, cabinet.ProfileInvalid, time.Time{})
 				}
 			}
 			for _, c := range cs {
-				ix.setCollab(c.Office, u, c.Profile)
+				ix.setCollab(c.Office, u, c.Profile, c.AddedAt)
 			}
 			var gs []cabinet.CollaboratorGroupID
 			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
@@ -383,7 +432,26 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 				return err
 			}
 		}
+		for d := range t.dossiers {
+			for _, a := range ix.dossAdvisors[d] {
+				t.advisors[a] = struct{}{}
+			}
+			if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Advisor, cabinet.Cursor, error) {
+				return r.Advisors(ctx, access.AdvisorFilter{Dossier: d}, cabinet.Page{After: a, Limit: n})
+			}, func(x access.Advisor) { t.advisors[x.ID] = struct{}{} }); err != nil {
+				return err
+			}
+		}
 		for a := range t.advisors {
+			x, err := r.Advisor(ctx, a)
+			switch {
+			case err == nil:
+				ix.setAdvisor(a, &x)
+			case notFound(err):
+				ix.setAdvisor(a, nil)
+			default:
+				return err
+			}
 			g, err := r.GrantOfAdvisor(ctx, a)
 			if err == nil {
 				t.grants[g.ID] = struct{}{}
@@ -466,6 +534,17 @@ func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
 				return err
 			}
 		}
+		for k := range t.records {
+			office, err := recordOffice(ctx, r, k)
+			switch {
+			case err == nil:
+				ix.setRecord(k, office)
+			case notFound(err):
+				ix.setRecord(k, "")
+			default:
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -533,4 +612,21 @@ func (ix *index) syncGrants(old []access.GrantID, fresh []access.Grant, t *touch
 	for i := range fresh {
 		ix.setGrant(fresh[i].ID, &fresh[i])
 	}
+}
+
+// recordOffice reads the office of contact record k.
+func recordOffice(ctx context.Context, r contact.Reader, k recordKey) (cabinet.OfficeID, error) {
+	switch k.kind {
+	case ResourceCompany:
+		x, err := r.Company(ctx, contact.CompanyID(k.id))
+		return x.Office, err
+	case ResourceProject:
+		x, err := r.Project(ctx, contact.ProjectID(k.id))
+		return x.Office, err
+	case ResourceDecision:
+		x, err := r.Decision(ctx, contact.DecisionID(k.id))
+		return x.Office, err
+	}
+	x, err := r.Unit(ctx, contact.UnitID(k.id))
+	return x.Office, err
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/cabinet-go/cabinet"
-	"github.com/cabinet-go/cabinet/access"
 )
 
 // dossiers answers Dossiers under the read lock and returns a copy.
@@ -25,7 +24,7 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 	if a == ActionInvalid {
 		a = ViewDossier
 	}
-	if ResourceKindOf(a) != ResourceDossier {
+	if !a.AppliesTo(ResourceDossier) {
 		return nil, cabinet.Invalid("action", "%s is not a dossier action", a)
 	}
 	e.mu.RLock()
@@ -35,8 +34,8 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 	}
 	ix := e.ix
 	sub := ix.resolve(s, e.clock)
-	if sub.user == nil {
-		return nil, nil
+	if sub.user == nil || (s.Session != "" && !a.Viewing()) {
+		return nil, nil // as Check: nothing is allowed (POL-4, CON-6)
 	}
 	u := sub.user
 	var qg uint32 // q.ClientGroup interned, when set
@@ -64,7 +63,8 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 		if q.Status.Valid() && d.facts.Status != q.Status {
 			return
 		}
-		if ix.decideDossier(u, d, a, q.Section).routes != 0 {
+		dq := decision{ix: ix, u: u, a: a, r: SectionResource(d.facts.ID, q.Section), clock: e.clock}
+		if dq.dossierAt(d.facts.ID, d).routes != 0 {
 			out = append(out, d.facts.ID)
 		}
 	}
@@ -173,7 +173,7 @@ func (e *Engine) viewers(ctx context.Context, id cabinet.DossierID) ([]Access, e
 		if u == nil || !u.exists {
 			continue
 		}
-		if r := ix.decideDossier(u, d, ViewDossier, access.SectionInvalid).routes; r != 0 {
+		if r := ix.decide(u, ViewDossier, DossierResource(id), e.clock).routes; r != 0 {
 			out = append(out, Access{User: uid, Routes: r})
 		}
 	}

@@ -73,11 +73,11 @@ func TestReloadKeepsBatchesPublishedDuringTheLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := engMust(k.Teams.CreateUser(ctx, "Ada", "ada@example.com"))(t).ID
-	staff := engMust(k.Teams.CreateUser(ctx, "Sam", "sam@example.com"))(t).ID
-	office := engMust(k.Groups.CreateOffice(ctx, admin, "Practice", "office@example.com"))(t).ID
-	engMust(k.Groups.AddCollaborator(ctx, admin, office, staff, cabinet.ProfileStandard))(t)
-	d := engMust(k.Access.CreateDossier(ctx, admin, office, "Dupont"))(t).ID
+	admin := engMust(rec(k.Teams.CreateUser(ctx, testHost, "Ada", "ada@example.com")))(t).ID
+	staff := engMust(rec(k.Teams.CreateUser(ctx, testHost, "Sam", "sam@example.com")))(t).ID
+	office := engMust(rec(k.Groups.CreateOffice(ctx, admin, "Practice", "office@example.com")))(t).ID
+	engMust(rec(k.Groups.AddCollaborator(ctx, admin, office, staff, cabinet.ProfileStandard)))(t)
+	d := engMust(rec(k.Access.CreateDossier(ctx, admin, office, "Dupont")))(t).ID
 
 	procs := &gatedProcedures{Store: store, entered: make(chan struct{}), gate: make(chan struct{})}
 	src := engSources(store)
@@ -97,7 +97,7 @@ func TestReloadKeepsBatchesPublishedDuringTheLoad(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- e.Reload(ctx) }()
 	<-procs.entered // the load has read teams, client groups, access and contacts
-	engOK(t, k.Access.SetAssigned(ctx, admin, d, []cabinet.UserID{staff}))
+	engOK(t, errOf(k.Access.SetAssigned(ctx, admin, d, []cabinet.UserID{staff})))
 	close(procs.gate)
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"math/bits"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ import (
 type rich struct {
 	*engWorld
 	cgMember, assigned, kid cabinet.UserID
+	referrer                cabinet.UserID // assigned to dossier, refers it into tm (TEAM-8 v2)
 	tm                      cabinet.TeamID
 	referral                cabinet.ReferralID
 	zoe                     cabinet.UserID
@@ -30,51 +32,55 @@ type rich struct {
 	mainItem, notaryItem    procedure.ItemID
 }
 
-func newRich(t *testing.T) *rich {
+func newRich(t testing.TB) *rich {
 	t.Helper()
 	w := &rich{engWorld: newEngWorld(t)}
 	ctx, k := w.ctx, w.k
 	w.cgMember = w.user("Carl Member", "carl@example.com")
 	w.assigned = w.user("Asha Assigned", "asha@example.com")
-	for _, u := range []cabinet.UserID{w.cgMember, w.assigned} {
-		engMust(k.Groups.AddCollaborator(ctx, w.admin, w.office, u, cabinet.ProfileStandard))(t)
+	w.referrer = w.user("Rex Referrer", "rex@example.com")
+	for _, u := range []cabinet.UserID{w.cgMember, w.assigned, w.referrer} {
+		engMust(rec(k.Groups.AddCollaborator(ctx, w.admin, w.office, u, cabinet.ProfileStandard)))(t)
 	}
-	engOK(t, k.Access.SetStatus(ctx, w.admin, w.dossier, cabinet.DossierActivated))
-	engOK(t, k.Access.SetStatus(ctx, w.admin, w.dossier2, cabinet.DossierActivated))
-	engOK(t, k.Groups.MoveDossier(ctx, w.admin, w.dossier, w.group))
-	engOK(t, k.Groups.AssignCollaborator(ctx, w.admin, w.group, w.staff))
-	engOK(t, k.Access.SetAssigned(ctx, w.admin, w.dossier, []cabinet.UserID{w.assigned}))
-	cg := engMust(k.Groups.CreateCollaboratorGroup(ctx, w.admin, w.office, "Tax"))(t)
-	engOK(t, k.Groups.AddMember(ctx, w.admin, cg.ID, w.cgMember))
-	engOK(t, k.Groups.AssignCollaboratorGroup(ctx, w.admin, w.group, cg.ID))
-	engOK(t, k.Access.SetManager(ctx, w.admin, w.dossier2, w.other))
+	engOK(t, errOf(k.Access.SetStatus(ctx, w.admin, w.dossier, cabinet.DossierActivated)))
+	engOK(t, errOf(k.Access.SetStatus(ctx, w.admin, w.dossier2, cabinet.DossierActivated)))
+	engOK(t, errRev(k.Groups.MoveDossier(ctx, w.admin, w.dossier, w.group)))
+	engOK(t, errOf(k.Groups.AssignCollaborator(ctx, w.admin, w.group, w.staff)))
+	engOK(t, errOf(k.Access.SetAssigned(ctx, w.admin, w.dossier, []cabinet.UserID{w.assigned, w.referrer})))
+	cg := engMust(rec(k.Groups.CreateCollaboratorGroup(ctx, w.admin, w.office, "Tax")))(t)
+	engOK(t, errOf(k.Groups.AddMember(ctx, w.admin, cg.ID, w.cgMember)))
+	engOK(t, errOf(k.Groups.AssignCollaboratorGroup(ctx, w.admin, w.group, cg.ID)))
+	engOK(t, errOf(k.Access.SetManager(ctx, w.admin, w.dossier2, w.other)))
 	// Grants on dossier2: the client (holder), a child, an advisor.
-	holder := engMust(k.Access.AddPerson(ctx, w.other, w.dossier2, access.PersonInput{Name: "Cleo", Relation: access.RelationHolder}))(t)
-	engMust(k.Access.GrantPerson(ctx, w.other, holder.ID, access.GrantInput{Email: "cleo@example.com", Phone: "+33612345678", Level: access.LevelReadOnly}))(t)
-	child := engMust(k.Access.AddPerson(ctx, w.other, w.dossier2, access.PersonInput{Name: "Kid", Relation: access.RelationChild}))(t)
-	engMust(k.Access.GrantPerson(ctx, w.other, child.ID, access.GrantInput{Email: "kid@example.com", Phone: "+33612345679", Level: access.LevelReadWrite}))(t)
+	holder := engMust(rec(k.Access.AddPerson(ctx, w.other, w.dossier2, access.PersonInput{Name: "Cleo", Relation: access.RelationHolder})))(t)
+	engMust(rec(k.Access.GrantPerson(ctx, w.other, holder.ID, access.GrantInput{Email: "cleo@example.com", Phone: "+33612345678", Level: access.LevelReadOnly})))(t)
+	child := engMust(rec(k.Access.AddPerson(ctx, w.other, w.dossier2, access.PersonInput{Name: "Kid", Relation: access.RelationChild})))(t)
+	engMust(rec(k.Access.GrantPerson(ctx, w.other, child.ID, access.GrantInput{Email: "kid@example.com", Phone: "+33612345679", Level: access.LevelReadWrite})))(t)
 	w.kid = w.user("Kid", "kid@example.com")
-	adv := engMust(k.Access.RegisterAdvisor(ctx, w.other, w.dossier2, access.AdvisorInput{Name: "Abe", Email: "abe@example.com", Phone: "+33612345670", Type: access.AdvisorBanker}))(t)
-	engMust(k.Access.GrantAdvisor(ctx, w.other, adv.ID, access.LevelReadOnly))(t)
+	adv := engMust(rec(k.Access.RegisterAdvisor(ctx, w.other, w.dossier2, access.AdvisorInput{Name: "Abe", Email: "abe@example.com", Phone: "+33612345670", Type: access.AdvisorBanker})))(t)
+	engMust(rec(k.Access.GrantAdvisor(ctx, w.other, adv.ID, access.LevelReadOnly)))(t)
 	// The team route to dossier.
-	tm := engMust(k.Teams.CreateTeam(ctx, w.outsider, "Advisors", w.outsider))(t)
+	// (TEAM-8 v2: the referrer, an assigned collaborator, already reaches it.)
+	tm := engMust(rec(k.Teams.CreateTeam(ctx, w.outsider, "Advisors", w.outsider)))(t)
 	w.tm = tm.ID
-	w.referral = engMust(k.Teams.Refer(ctx, w.outsider, team.ReferInput{Team: tm.ID, ClientName: "Cleo", ClientEmail: "cleo@example.com", Dossier: w.dossier}))(t).ID
+	inv := engMust(rec(k.Teams.Invite(ctx, w.outsider, tm.ID, "rex@example.com", team.RoleMember)))(t)
+	engMust(rec(k.Teams.AcceptInvitation(ctx, w.referrer, inv.ID)))(t)
+	w.referral = engMust(rec(k.Teams.Refer(ctx, w.referrer, team.ReferInput{Team: tm.ID, ClientName: "Cleo", ClientEmail: "cleo@example.com", Dossier: w.dossier})))(t).ID
 	// A client contact with an account, impersonated by staff.
-	c := engMust(k.Contacts.CreateContact(ctx, w.admin, w.office, contact.KindClient, contact.Fields{FirstName: "Zoe", LastName: "Z", Email: "zoe@example.com"}))(t)
+	c := engMust(rec(k.Contacts.CreateContact(ctx, w.admin, w.office, contact.KindClient, contact.Fields{FirstName: "Zoe", LastName: "Z", Email: "zoe@example.com"})))(t)
 	w.zoeContact = c.ID
-	engMust(k.Contacts.InviteContact(ctx, w.admin, c.ID))(t)
+	engMust(rec(k.Contacts.InviteContact(ctx, w.admin, c.ID)))(t)
 	w.zoe = w.user("Zoe", "zoe@example.com")
-	w.session = engMust(k.Contacts.StartImpersonation(ctx, w.staff, c.ID))(t).ID
+	w.session = engMust(rec(k.Contacts.StartImpersonation(ctx, w.staff, c.ID)))(t).ID
 	// A procedure with a contributor role, and a case on dossier.
-	engMust(k.Procedures.SetPlan(ctx, w.office, procedure.PlanPlatinum))(t)
-	p := engMust(k.Procedures.CreateProcedure(ctx, w.admin, w.office, "Loan", "Borrower"))(t)
+	engMust(rec(k.Procedures.SetPlan(ctx, testHost, w.office, procedure.PlanPlatinum)))(t)
+	p := engMust(rec(k.Procedures.CreateProcedure(ctx, w.admin, w.office, "Loan", "Borrower")))(t)
 	w.proc = p.ID
-	notary := engMust(k.Procedures.AddRole(ctx, w.admin, p.ID, "Notary", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload)))(t)
-	w.mainItem = engMust(k.Procedures.AddItem(ctx, w.admin, p.ID, "ID card", p.Roles[0].ID))(t).ID
-	w.notaryItem = engMust(k.Procedures.AddItem(ctx, w.admin, p.ID, "Deed", notary.ID))(t).ID
-	w.kase = engMust(k.Procedures.OpenCase(ctx, w.admin, p.ID, w.dossier, "cleo@example.com"))(t).ID
-	engMust(k.Procedures.InviteContributor(ctx, w.admin, w.kase, notary.ID, "abe@example.com", false))(t)
+	notary := engMust(rec(k.Procedures.AddRole(ctx, w.admin, p.ID, "Notary", procedure.PermissionsOf(procedure.PermView, procedure.PermUpload))))(t)
+	w.mainItem = engMust(rec(k.Procedures.AddItem(ctx, w.admin, p.ID, "ID card", p.Roles[0].ID)))(t).ID
+	w.notaryItem = engMust(rec(k.Procedures.AddItem(ctx, w.admin, p.ID, "Deed", notary.ID)))(t).ID
+	w.kase = engMust(rec(k.Procedures.OpenCase(ctx, w.admin, p.ID, w.dossier, procedure.Invitee{Email: "cleo@example.com"})))(t).ID
+	engMust(rec(k.Procedures.InviteContributor(ctx, w.admin, w.kase, notary.ID, procedure.Invitee{Email: "abe@example.com"}, false)))(t)
 	return w
 }
 
@@ -182,9 +188,13 @@ func TestPOL2DecisionsExplainThemselves(t *testing.T) {
 			}
 		})
 	}
-	// TEAM-9: a revoked consent closes the team route and says so.
+	// TEAM-9: a revoked consent closes the team route and says so. Only
+	// the dossier's granted central person changes it (TEAM-9 v2).
 	w.t = t
-	engMust(w.k.Teams.RevokeConsent(w.ctx, w.client, w.referral))(t)
+	holder := engMust(rec(w.k.Access.AddPerson(w.ctx, w.admin, w.dossier, access.PersonInput{Name: "Hugo", Relation: access.RelationHolder})))(t)
+	engMust(rec(w.k.Access.GrantPerson(w.ctx, w.admin, holder.ID, access.GrantInput{Email: "hugo@example.com", Phone: "+33611112222", Level: access.LevelReadOnly})))(t)
+	hugo := w.user("Hugo", "hugo@example.com")
+	engMust(rec(w.k.Teams.RevokeConsent(w.ctx, hugo, w.dossier)))(t)
 	d := w.want(u(w.outsider), view, dr(w.dossier), 0)
 	if d.Rule != "TEAM-9" {
 		t.Errorf("revoked consent: rule %q reason %q, want TEAM-9", d.Rule, d.Reason)
@@ -199,9 +209,9 @@ func personalTeam(t *testing.T, w *rich) cabinet.TeamID {
 // TestPOL3ReverseQueries: Dossiers and Viewers agree exactly with Check.
 func TestPOL3ReverseQueries(t *testing.T) {
 	w := newRich(t)
-	extra := engMust(w.k.Access.CreateDossier(w.ctx, w.admin, w.office, "Draft"))(t).ID
+	extra := engMust(rec(w.k.Access.CreateDossier(w.ctx, w.admin, w.office, "Draft")))(t).ID
 	all := []cabinet.DossierID{w.dossier, w.dossier2, extra}
-	users := []cabinet.UserID{w.admin, w.staff, w.other, w.outsider, w.client, w.advisor, w.cgMember, w.assigned, w.kid, w.zoe}
+	users := []cabinet.UserID{w.admin, w.staff, w.other, w.outsider, w.client, w.advisor, w.cgMember, w.assigned, w.referrer, w.kid, w.zoe}
 	queries := []policy.DossierQuery{
 		{},
 		{Action: policy.EditSection, Section: access.SectionAssetInventory},
@@ -219,7 +229,7 @@ func TestPOL3ReverseQueries(t *testing.T) {
 					a = view
 				}
 				dec := w.check(u(who), a, policy.SectionResource(d, q.Section))
-				fct := engMust(w.k.Access.DossierFacts(w.ctx, d))(t)
+				fct := engMust(dossierOf(w.ctx, w.store, d))(t)
 				if dec.Allowed && (!q.Status.Valid() || fct.Status == q.Status) && (q.ClientGroup == "" || (d == w.dossier && q.ClientGroup == w.group)) {
 					want = append(want, d)
 				}
@@ -318,30 +328,37 @@ func TestPOL5ImpersonationCarriesTheActor(t *testing.T) {
 	if d.Actor != w.staff || d.User != w.zoe || d.Contact != w.zoeContact {
 		t.Errorf("decision %+v: want actor %s, user %s, contact %s", d, w.staff, w.zoe, w.zoeContact)
 	}
-	// Never more than the contact: on every question the session's answer
-	// equals the contact's own.
+	// Never more than the contact: on every viewing question the session's
+	// answer equals the contact's own; every other action is denied naming
+	// CON-6 (v2: impersonation is for seeing what the contact sees).
 	for _, r := range w.resources() {
 		for _, a := range policy.Actions() {
-			if policy.ResourceKindOf(a) != r.Kind {
+			if !a.AppliesTo(r.Kind) {
 				continue
 			}
 			got, own := w.check(s, a, r), w.check(u(w.zoe), a, r)
+			if !a.Viewing() {
+				if got.Allowed || got.Rule != "CON-6" {
+					t.Fatalf("%v %v: impersonated %v, want a CON-6 denial", a, r, got)
+				}
+				continue
+			}
 			if got.Allowed != own.Allowed || got.Routes != own.Routes {
 				t.Fatalf("%v %v: impersonated %v, contact's own %v", a, r, got, own)
 			}
 		}
 	}
 	// Zoe gets a grant: the session sees what she sees.
-	p := engMust(w.k.Access.AddPerson(w.ctx, w.admin, w.dossier, access.PersonInput{Name: "Zoe", Relation: access.RelationSpouse}))(t)
-	engOK(t, w.k.Access.SetManager(w.ctx, w.admin, w.dossier, w.other))
-	engMust(w.k.Access.GrantPerson(w.ctx, w.other, p.ID, access.GrantInput{Email: "zoe@example.com", Phone: "+33611111111", Level: access.LevelReadOnly}))(t)
+	p := engMust(rec(w.k.Access.AddPerson(w.ctx, w.admin, w.dossier, access.PersonInput{Name: "Zoe", Relation: access.RelationSpouse})))(t)
+	engOK(t, errOf(w.k.Access.SetManager(w.ctx, w.admin, w.dossier, w.other)))
+	engMust(rec(w.k.Access.GrantPerson(w.ctx, w.other, p.ID, access.GrantInput{Email: "zoe@example.com", Phone: "+33611111111", Level: access.LevelReadOnly})))(t)
 	w.want(s, view, dr(w.dossier), cabinet.RouteFamily)
 	// Zoe becomes a collaborator of the office: the session is void (CON-6).
-	engMust(w.k.Groups.AddCollaborator(w.ctx, w.admin, w.office, w.zoe, cabinet.ProfileStandard))(t)
+	engMust(rec(w.k.Groups.AddCollaborator(w.ctx, w.admin, w.office, w.zoe, cabinet.ProfileStandard)))(t)
 	if d := w.want(s, view, dr(w.dossier), 0); d.Rule != "CON-6" {
 		t.Errorf("contact turned collaborator: %+v, want CON-6", d)
 	}
-	engOK(t, w.k.Groups.RemoveCollaborator(w.ctx, w.admin, w.office, w.zoe))
+	engOK(t, errRev(w.k.Groups.RemoveCollaborator(w.ctx, w.admin, w.office, w.zoe)))
 	w.want(s, view, dr(w.dossier), cabinet.RouteFamily)
 	// The session expires by the clock.
 	w.clock.Advance(contact.SessionLifetime + time.Minute)
@@ -350,15 +367,15 @@ func TestPOL5ImpersonationCarriesTheActor(t *testing.T) {
 	}
 	// A stopped session too.
 	w.clock.Set(t0Plus(w))
-	s2 := engMust(w.k.Contacts.StartImpersonation(w.ctx, w.staff, w.zoeContact))(t)
+	s2 := engMust(rec(w.k.Contacts.StartImpersonation(w.ctx, w.staff, w.zoeContact)))(t)
 	w.want(policy.Impersonating(s2.ID), view, dr(w.dossier), cabinet.RouteFamily)
-	engMust(w.k.Contacts.StopImpersonation(w.ctx, w.staff, s2.ID))(t)
+	engMust(rec(w.k.Contacts.StopImpersonation(w.ctx, w.staff, s2.ID)))(t)
 	if d := w.want(policy.Impersonating(s2.ID), view, dr(w.dossier), 0); d.Rule != "CON-6" {
 		t.Errorf("stopped session: %+v", d)
 	}
 	// An archived contact's session is void.
-	s3 := engMust(w.k.Contacts.StartImpersonation(w.ctx, w.staff, w.zoeContact))(t)
-	engMust(w.k.Contacts.ArchiveContact(w.ctx, w.admin, w.zoeContact))(t)
+	s3 := engMust(rec(w.k.Contacts.StartImpersonation(w.ctx, w.staff, w.zoeContact)))(t)
+	engMust(rec(w.k.Contacts.ArchiveContact(w.ctx, w.admin, w.zoeContact)))(t)
 	if d := w.want(policy.Impersonating(s3.ID), view, dr(w.dossier), 0); d.Rule != "CON-6" {
 		t.Errorf("archived contact: %+v", d)
 	}
@@ -393,7 +410,7 @@ func snapshot(w *engWorld, e *policy.Engine) []policy.Decision {
 	for _, s := range w.subjects() {
 		for _, r := range w.resources() {
 			for _, a := range policy.Actions() {
-				if policy.ResourceKindOf(a) != r.Kind {
+				if !a.AppliesTo(r.Kind) {
 					continue
 				}
 				d, err := e.Check(w.ctx, s, a, r)
@@ -439,7 +456,7 @@ func TestPOL6StaleIndexIsAnError(t *testing.T) {
 		t.Fatalf("New: revision %d, want the store's %d", loaded, w.store.Revision())
 	}
 	ft.fail = true
-	e.Publish(w.ctx, cabinet.Batch{Revision: 99, Events: []cabinet.Event{team.ConsentWithdrawn{Referral: w.referral, Team: w.tm}}})
+	e.Publish(w.ctx, cabinet.Batch{Revision: 99, Events: []cabinet.Event{team.ConsentWithdrawn{Dossier: w.dossier, Referrals: []cabinet.ReferralID{w.referral}, Teams: []cabinet.TeamID{w.tm}}}})
 	if got := e.Revision(); got != loaded {
 		t.Errorf("a failed refresh moved the revision to %d; it must stay %d", got, loaded)
 	}
@@ -500,9 +517,9 @@ func TestCheckAllocations(t *testing.T) {
 // persons only; a person outside the dossier's tree is unknown (POL-4).
 func TestACC7PersonResource(t *testing.T) {
 	w := newRich(t)
-	coHolder := engMust(w.k.Access.AddPerson(w.ctx, w.other, w.dossier2, access.PersonInput{Name: "Paul", Relation: access.RelationCoHolder}))(t)
-	sibling := engMust(w.k.Access.AddPerson(w.ctx, w.other, w.dossier2, access.PersonInput{Name: "Sib", Relation: access.RelationChild}))(t)
-	elsewhere := engMust(w.k.Access.AddPerson(w.ctx, w.admin, w.dossier, access.PersonInput{Name: "Else", Relation: access.RelationChild}))(t)
+	coHolder := engMust(rec(w.k.Access.AddPerson(w.ctx, w.other, w.dossier2, access.PersonInput{Name: "Paul", Relation: access.RelationCoHolder})))(t)
+	sibling := engMust(rec(w.k.Access.AddPerson(w.ctx, w.other, w.dossier2, access.PersonInput{Name: "Sib", Relation: access.RelationChild})))(t)
+	elsewhere := engMust(rec(w.k.Access.AddPerson(w.ctx, w.admin, w.dossier, access.PersonInput{Name: "Else", Relation: access.RelationChild})))(t)
 	pr := func(p access.PersonID) policy.Resource { return policy.PersonResource(w.dossier2, p) }
 	tests := []struct {
 		name   string
@@ -512,8 +529,8 @@ func TestACC7PersonResource(t *testing.T) {
 		routes cabinet.Routes
 		rule   string
 	}{
-		{"ACC-1 manager manages a central person", w.other, policy.ManageFamilyAccess, pr(coHolder.ID), cabinet.RouteManager, "GRP-3"},
-		{"ACC-1 manager manages a child", w.other, policy.ManageFamilyAccess, pr(sibling.ID), cabinet.RouteManager, "GRP-3"},
+		{"ACC-1 manager manages a central person", w.other, policy.ManageFamilyAccess, pr(coHolder.ID), cabinet.RouteManager, "ACC-1"},
+		{"ACC-1 manager manages a child", w.other, policy.ManageFamilyAccess, pr(sibling.ID), cabinet.RouteManager, "ACC-1"},
 		{"ACC-7 central person manages a non-central person", w.client, policy.ManageFamilyAccess, pr(sibling.ID), cabinet.RouteCentralPerson, "ACC-7"},
 		{"ACC-7 central person does not manage a central person", w.client, policy.ManageFamilyAccess, pr(coHolder.ID), 0, "ACC-7"},
 		{"ACC-1 family member does not", w.kid, policy.ManageFamilyAccess, pr(sibling.ID), 0, "ACC-1"},
@@ -537,12 +554,81 @@ func TestACC7PersonResource(t *testing.T) {
 	}
 	// Freshness: once the sibling becomes a co-holder (by the manager), the
 	// central person may no longer manage them (ACC-7).
-	engMust(w.k.Access.EditPerson(w.ctx, w.other, sibling.ID, access.PersonInput{Name: "Sib", Relation: access.RelationCoHolder}))(t)
+	engMust(rec(w.k.Access.EditPerson(w.ctx, w.other, sibling.ID, access.PersonInput{Name: "Sib", Relation: access.RelationCoHolder})))(t)
 	if d := w.check(u(w.client), policy.ManageFamilyAccess, pr(sibling.ID)); d.Allowed || d.Rule != "ACC-7" {
 		t.Errorf("after EditPerson: %v (rule %q), want an ACC-7 denial", d, d.Rule)
 	}
-	engOK(t, w.k.Access.RemovePerson(w.ctx, w.admin, elsewhere.ID))
+	engOK(t, errRev(w.k.Access.RemovePerson(w.ctx, w.admin, elsewhere.ID)))
 	if d := w.check(u(w.other), policy.ManageFamilyAccess, pr(elsewhere.ID)); d.Allowed || d.Rule != "POL-4" {
 		t.Errorf("after RemovePerson: %v (rule %q), want POL-4", d, d.Rule)
+	}
+}
+
+// POL-2 v2: the rule a decision names is the one that governs the action
+// on its route — ACC-9 for managing external advisors, ACC-11 for a
+// holder's (or family member's) edit, ACC-1 for the manager managing family
+// access, ACC-7 for a central person doing so — and Decision.String shows
+// every rule its reason lists.
+func TestPOL2RuleGovernsTheAction(t *testing.T) {
+	w := newRich(t)
+	tests := []struct {
+		name   string
+		who    cabinet.UserID
+		a      policy.Action
+		r      policy.Resource
+		rule   string
+		string string
+	}{
+		{"ACC-9 the manager manages external advisors", w.other, policy.ManageExternalAdvisors, dr(w.dossier2), "ACC-9", "allow via manager (ACC-9)"},
+		{"ACC-1 the manager manages family access", w.other, policy.ManageFamilyAccess, dr(w.dossier2), "ACC-1", "allow via manager (ACC-1)"},
+		{"ACC-7 a central person manages family access", w.client, policy.ManageFamilyAccess, dr(w.dossier2), "ACC-7", "allow via central_person (ACC-7)"},
+		{"ACC-11 a read_write family member edits an open section", w.kid, policy.EditSection, policy.SectionResource(w.dossier2, access.SectionDocuments), "ACC-11", "allow via family (ACC-11)"},
+		{"ACC-11 a holder views", w.client, view, dr(w.dossier2), "ACC-11", "allow via central_person (ACC-11)"},
+		{"ACC-10 an external advisor views", w.advisor, view, dr(w.dossier2), "ACC-10", "allow via external_advisor (ACC-10)"},
+		{"GRP-3 and TEAM-8 together", w.referrer, view, dr(w.dossier), "GRP-3", "allow via assigned|team (GRP-3, TEAM-8)"},
+		{"ACC-1 organising", w.admin, policy.SetManager, dr(w.dossier2), "ACC-1", "allow via admin (ACC-1)"},
+		{"GRP-5 placing", w.admin, policy.AssignClientGroup, dr(w.dossier2).WithGroup(w.group), "GRP-5", "allow via admin (GRP-5)"},
+		{"PROC-7 staff view an item", w.staff, policy.ViewItem, policy.ItemResource(w.kase, w.mainItem), "PROC-7", "allow via case_staff (PROC-7)"},
+		{"PROC-3 the main recipient views an item", w.client, policy.ViewItem, policy.ItemResource(w.kase, w.mainItem), "PROC-3", "allow via main_recipient (PROC-3)"},
+		{"TEAM-4 a team admin", w.outsider, policy.RenameTeam, policy.TeamResource(w.tm), "TEAM-4", "allow via team_admin (TEAM-4)"},
+		{"ACC-9 denies an admin managing advisors", w.admin, policy.ManageExternalAdvisors, dr(w.dossier2), "ACC-9", "deny: only the dossier's manager manages external advisors' access (ACC-9)"},
+		{"ACC-1 denies a family member managing family access", w.kid, policy.ManageFamilyAccess, dr(w.dossier2), "ACC-1", "deny: only the dossier's manager manages the access of people outside the office (ACC-1)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w.t = t
+			d := w.check(u(tt.who), tt.a, tt.r)
+			if d.Rule != tt.rule || d.String() != tt.string {
+				t.Errorf("%v on %v = rule %q, String %q; want rule %q, String %q", tt.a, tt.r, d.Rule, d.String(), tt.rule, tt.string)
+			}
+		})
+	}
+	// Every allow of the world: String lists the distinct rules of the
+	// reason, the first being Decision.Rule, each a rule the route's table
+	// names; a denial's String is its reason.
+	w.t = t
+	for _, s := range w.subjects() {
+		for _, r := range w.resources() {
+			for _, a := range policy.Actions() {
+				if !a.AppliesTo(r.Kind) {
+					continue
+				}
+				d := w.check(s, a, r)
+				if !d.Allowed {
+					if d.String() != "deny: "+d.Reason || !strings.HasSuffix(d.Reason, "("+d.Rule+")") {
+						t.Fatalf("%v %v %v: denial %q does not end with its rule %s", s, a, r, d.String(), d.Rule)
+					}
+					continue
+				}
+				if !a.Routes().Has(d.Routes) {
+					t.Fatalf("%v %v %v: routes %s outside the action's %s", s, a, r, d.Routes, a.Routes())
+				}
+				open := strings.Index(d.String(), "(")
+				rules := strings.Split(strings.TrimSuffix(d.String()[open+1:], ")"), ", ")
+				if d.String() != "allow via "+d.Routes.String()+" ("+strings.Join(rules, ", ")+")" || rules[0] != d.Rule || len(rules) > bits.OnesCount32(uint32(d.Routes)) {
+					t.Fatalf("%v %v %v: String %q, rule %s, routes %s", s, a, r, d.String(), d.Rule, d.Routes)
+				}
+			}
+		}
 	}
 }

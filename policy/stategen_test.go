@@ -3,13 +3,19 @@ package policy_test
 // A gopter generator of random small states, built THROUGH THE SERVICES of a
 // kit (so that every state is reachable): a few users, one or two offices
 // with admins and standard collaborators, dossiers with managers, assigned
-// collaborators and status changes, client groups and collaborator groups
-// with memberships and dossier moves, collaborator removals, teams with
-// members and referrals (some with consent revoked), family persons and
-// grants, external advisors, accounts created after grants (linking),
-// contacts and impersonation sessions (some stopped or expired through the
-// ManualClock), procedures with roles, items, cases and contributors, plans
-// and trials.
+// collaborators and status changes (archived ones and reactivations),
+// client groups and collaborator groups with memberships and dossier moves
+// (some at activation), collaborator removals and re-additions (removed
+// managers, sessions of departed collaborators), teams with members,
+// pending teams accepted or declined, lead transfers, referrals by
+// entitled referrers and self-referring central persons (the dossier's one
+// consent switch revoked by its central persons), family persons and
+// grants (unlinked ones corrected), external advisors (with free labels),
+// accounts created after grants (linking), contacts linked to dossiers and
+// impersonation sessions (some stopped or expired through the
+// ManualClock), contact records (units with leads, sold), procedures with
+// roles, items, cases, contributors, uploads, submissions and reviews,
+// plans and trials.
 //
 // A state is decoded from a slice of ints chosen by gopter: a few ints for
 // the bootstrap, then five ints per command (kind and four arguments),
@@ -41,7 +47,7 @@ const (
 	genBootInts    = 8
 	genArgsPerCmd  = 5
 	genMaxCommands = 40
-	genCommandKind = 45
+	genCommandKind = 56
 )
 
 // genEmails is the pool of addresses: user i signs up with genEmails[i], so
@@ -143,7 +149,7 @@ func (w *genWorld) createUser() {
 		return
 	}
 	i := len(w.users)
-	u, err := w.kit.Teams.CreateUser(w.ctx, fmt.Sprintf("User%d", i), genEmails[i])
+	u, err := rec(w.kit.Teams.CreateUser(w.ctx, testHost, fmt.Sprintf("User%d", i), genEmails[i]))
 	if u.ID != "" {
 		w.users = append(w.users, u.ID)
 	}
@@ -158,7 +164,7 @@ func (w *genWorld) bootstrap(b []int) {
 	}
 	nOffices := 1 + b[1]%2
 	for i := range nOffices {
-		o, err := w.kit.Groups.CreateOffice(w.ctx, w.users[i], fmt.Sprintf("Office%d", i), fmt.Sprintf("office%d@example.com", i))
+		o, err := rec(w.kit.Groups.CreateOffice(w.ctx, w.users[i], fmt.Sprintf("Office%d", i), fmt.Sprintf("office%d@example.com", i)))
 		if err == nil {
 			w.offices = append(w.offices, o.ID)
 		}
@@ -174,9 +180,9 @@ func (w *genWorld) bootstrap(b []int) {
 			prof = cabinet.ProfileAdmin
 		}
 		o := w.offices[(bits/3)%len(w.offices)]
-		_, err := w.kit.Groups.AddCollaborator(w.ctx, w.users[0], o, u, prof)
+		_, err := rec(w.kit.Groups.AddCollaborator(w.ctx, w.users[0], o, u, prof))
 		if err != nil && len(w.offices) > 1 {
-			_, err = w.kit.Groups.AddCollaborator(w.ctx, w.users[1], o, u, prof)
+			_, err = rec(w.kit.Groups.AddCollaborator(w.ctx, w.users[1], o, u, prof))
 		}
 		w.note(fmt.Sprintf("AddCollaborator(%s, %s, %s)", o, u, prof), err)
 	}
@@ -260,11 +266,11 @@ func (w *genWorld) createDossier(a, b int) {
 	}
 	o := w.office(a)
 	actor := w.staff(o, false, b+1)
-	d, err := w.kit.Access.CreateDossier(w.ctx, actor, o, "Dossier")
+	d, err := rec(w.kit.Access.CreateDossier(w.ctx, actor, o, "Dossier"))
 	if err == nil {
 		w.dossiers = append(w.dossiers, d.ID)
 		if b%2 == 0 {
-			err = w.kit.Access.SetStatus(w.ctx, actor, d.ID, cabinet.DossierActivated)
+			err = errOf(w.kit.Access.SetStatus(w.ctx, actor, d.ID, cabinet.DossierActivated))
 		}
 	}
 	w.note(fmt.Sprintf("CreateDossier(%s, %s) = %s", actor, o, d.ID), err)
@@ -377,19 +383,19 @@ func (w *genWorld) command(x []int) {
 		if d%4 == 0 {
 			prof = cabinet.ProfileAdmin
 		}
-		_, err := k.Groups.AddCollaborator(ctx, actor, o, u, prof)
+		_, err := rec(k.Groups.AddCollaborator(ctx, actor, o, u, prof))
 		w.note(fmt.Sprintf("AddCollaborator(%s, %s, %s, %s)", actor, o, u, prof), err)
 	case 3: // remove a collaborator (GRP-11) or change a profile
 		o := w.office(a)
 		actor := w.staff(o, true, b)
 		u := w.staff(o, false, c+1)
 		if d%2 == 0 {
-			err := k.Groups.RemoveCollaborator(ctx, actor, o, u)
+			err := errRev(k.Groups.RemoveCollaborator(ctx, actor, o, u))
 			w.note(fmt.Sprintf("RemoveCollaborator(%s, %s, %s)", actor, o, u), err)
 			return
 		}
 		prof := cabinet.Profile(1 + d/2%2)
-		_, err := k.Groups.SetProfile(ctx, actor, o, u, prof)
+		_, err := rec(k.Groups.SetProfile(ctx, actor, o, u, prof))
 		w.note(fmt.Sprintf("SetProfile(%s, %s, %s, %s)", actor, o, u, prof), err)
 	case 4, 5:
 		w.createDossier(a, b)
@@ -403,7 +409,7 @@ func (w *genWorld) command(x []int) {
 		if d%5 == 0 {
 			m = ""
 		}
-		err := k.Access.SetManager(ctx, actor, dd.ID, m)
+		err := errOf(k.Access.SetManager(ctx, actor, dd.ID, m))
 		w.note(fmt.Sprintf("SetManager(%s, %s, %q)", actor, dd.ID, m), err)
 	case 7: // set the assigned collaborators
 		dd, ok := w.dossier(a)
@@ -417,7 +423,7 @@ func (w *genWorld) command(x []int) {
 				us = append(us, col.User)
 			}
 		}
-		err := k.Access.SetAssigned(ctx, actor, dd.ID, us)
+		err := errOf(k.Access.SetAssigned(ctx, actor, dd.ID, us))
 		w.note(fmt.Sprintf("SetAssigned(%s, %s, %v)", actor, dd.ID, us), err)
 	case 8: // change the status
 		dd, ok := w.dossier(a)
@@ -426,12 +432,12 @@ func (w *genWorld) command(x []int) {
 		}
 		actor := w.dossierActor(dd, b)
 		st := cabinet.DossierStatus(1 + c%3)
-		err := k.Access.SetStatus(ctx, actor, dd.ID, st)
+		err := errOf(k.Access.SetStatus(ctx, actor, dd.ID, st))
 		w.note(fmt.Sprintf("SetStatus(%s, %s, %s)", actor, dd.ID, st), err)
 	case 9: // create a client group
 		o := w.office(a)
 		actor := w.staff(o, true, b)
-		g, err := k.Groups.CreateClientGroup(ctx, actor, o, "Group", "")
+		g, err := rec(k.Groups.CreateClientGroup(ctx, actor, o, "Group", ""))
 		if err == nil {
 			w.groups = append(w.groups, g.ID)
 		}
@@ -446,7 +452,7 @@ func (w *genWorld) command(x []int) {
 		if d%6 == 0 {
 			to = ""
 		}
-		err := k.Groups.MoveDossier(ctx, actor, dd.ID, to)
+		err := errRev(k.Groups.MoveDossier(ctx, actor, dd.ID, to))
 		w.note(fmt.Sprintf("MoveDossier(%s, %s, %q)", actor, dd.ID, to), err)
 	case 12: // assign or unassign a collaborator directly to a group
 		if len(w.groups) == 0 {
@@ -458,9 +464,9 @@ func (w *genWorld) command(x []int) {
 		u := w.staff(o, false, c+1)
 		var err error
 		if d%4 == 0 {
-			err = k.Groups.UnassignCollaborator(ctx, actor, g, u)
+			err = errRev(k.Groups.UnassignCollaborator(ctx, actor, g, u))
 		} else {
-			err = k.Groups.AssignCollaborator(ctx, actor, g, u)
+			err = errOf(k.Groups.AssignCollaborator(ctx, actor, g, u))
 		}
 		w.note(fmt.Sprintf("Assign/UnassignCollaborator(%d, %s, %s, %s)", d%4, actor, g, u), err)
 	case 13: // collaborator groups: create, add a member, assign to a client group
@@ -468,7 +474,7 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(o, true, b)
 		switch {
 		case len(w.cgroups) == 0 || d%4 == 0:
-			cg, err := k.Groups.CreateCollaboratorGroup(ctx, actor, o, "Team")
+			cg, err := rec(k.Groups.CreateCollaboratorGroup(ctx, actor, o, "Team"))
 			if err == nil {
 				w.cgroups = append(w.cgroups, cg.ID)
 			}
@@ -476,11 +482,11 @@ func (w *genWorld) command(x []int) {
 		case d%4 == 1 || len(w.groups) == 0:
 			cg := gpick(w.cgroups, c)
 			u := w.staff(o, false, c/3+1)
-			err := k.Groups.AddMember(ctx, actor, cg, u)
+			err := errOf(k.Groups.AddMember(ctx, actor, cg, u))
 			w.note(fmt.Sprintf("AddMember(%s, %s, %s)", actor, cg, u), err)
 		default:
 			cg, g := gpick(w.cgroups, c), gpick(w.groups, c/7)
-			err := k.Groups.AssignCollaboratorGroup(ctx, actor, g, cg)
+			err := errOf(k.Groups.AssignCollaboratorGroup(ctx, actor, g, cg))
 			w.note(fmt.Sprintf("AssignCollaboratorGroup(%s, %s, %s)", actor, g, cg), err)
 		}
 	case 14: // undo on collaborator groups and client groups
@@ -489,20 +495,20 @@ func (w *genWorld) command(x []int) {
 		switch {
 		case d%5 == 0 && len(w.groups) > 0:
 			g := gpick(w.groups, c)
-			err := k.Groups.DeleteClientGroup(ctx, actor, g)
+			err := errRev(k.Groups.DeleteClientGroup(ctx, actor, g))
 			w.note(fmt.Sprintf("DeleteClientGroup(%s, %s)", actor, g), err)
 		case d%5 == 1 && len(w.cgroups) > 0:
 			cg := gpick(w.cgroups, c)
-			err := k.Groups.DeleteCollaboratorGroup(ctx, actor, cg)
+			err := errRev(k.Groups.DeleteCollaboratorGroup(ctx, actor, cg))
 			w.note(fmt.Sprintf("DeleteCollaboratorGroup(%s, %s)", actor, cg), err)
 		case d%5 == 2 && len(w.cgroups) > 0:
 			cg := gpick(w.cgroups, c)
 			u := w.staff(o, false, c/3+1)
-			err := k.Groups.RemoveMember(ctx, actor, cg, u)
+			err := errRev(k.Groups.RemoveMember(ctx, actor, cg, u))
 			w.note(fmt.Sprintf("RemoveMember(%s, %s, %s)", actor, cg, u), err)
 		case len(w.cgroups) > 0 && len(w.groups) > 0:
 			cg, g := gpick(w.cgroups, c), gpick(w.groups, c/7)
-			err := k.Groups.UnassignCollaboratorGroup(ctx, actor, g, cg)
+			err := errRev(k.Groups.UnassignCollaboratorGroup(ctx, actor, g, cg))
 			w.note(fmt.Sprintf("UnassignCollaboratorGroup(%s, %s, %s)", actor, g, cg), err)
 		}
 	case 15: // create a team
@@ -510,7 +516,7 @@ func (w *genWorld) command(x []int) {
 		if c%3 != 0 {
 			lead = ""
 		}
-		t, err := k.Teams.CreateTeam(ctx, actor, "Team", lead)
+		t, err := rec(k.Teams.CreateTeam(ctx, actor, "Team", lead))
 		if err == nil {
 			w.teams = append(w.teams, t.ID)
 		}
@@ -526,9 +532,9 @@ func (w *genWorld) command(x []int) {
 		if d%3 == 0 {
 			role = team.RoleAdmin
 		}
-		inv, err := k.Teams.Invite(ctx, actor, t, genEmails[slicesIndex(w.users, invitee)], role)
+		inv, err := rec(k.Teams.Invite(ctx, actor, t, genEmails[slicesIndex(w.users, invitee)], role))
 		if err == nil && d%5 != 0 {
-			_, err = k.Teams.AcceptInvitation(ctx, invitee, inv.ID)
+			_, err = rec(k.Teams.AcceptInvitation(ctx, invitee, inv.ID))
 		}
 		w.note(fmt.Sprintf("Invite+Accept(%s, %s, %s, %s)", actor, t, invitee, role), err)
 	case 18: // a member leaves or is removed
@@ -539,16 +545,19 @@ func (w *genWorld) command(x []int) {
 		u := gpick(w.users, c)
 		var err error
 		if d%2 == 0 {
-			err = k.Teams.Leave(ctx, u, t)
+			err = errRev(k.Teams.Leave(ctx, u, t))
 		} else {
-			err = k.Teams.RemoveMember(ctx, w.teamAdmin(t, b), t, u)
+			err = errRev(k.Teams.RemoveMember(ctx, w.teamAdmin(t, b), t, u))
 		}
 		w.note(fmt.Sprintf("Leave/RemoveMember(%d, %s, %s)", d%2, t, u), err)
-	case 19, 20, 21: // refer a client
+	case 19, 20, 21: // refer a client (most of the time by someone who reaches it)
 		if len(w.dossiers) == 0 {
 			return
 		}
 		actor := w.user(a)
+		if dd, ok := w.dossier(c); ok && a%3 != 0 {
+			actor = w.dossierActor(dd, a)
+		}
 		var t cabinet.TeamID
 		if len(w.teams) > 0 && b%3 != 0 {
 			t = gpick(w.teams, b)
@@ -558,32 +567,32 @@ func (w *genWorld) command(x []int) {
 			dos = "dos_elsewhere"
 		}
 		email := gpick(genEmails, d)
-		r, err := k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: email, Dossier: dos})
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: email, Dossier: dos}))
 		if err == nil {
 			w.referrals = append(w.referrals, r.ID)
 		}
 		w.note(fmt.Sprintf("Refer(%s, team %q, %s, %s) = %s", actor, t, email, dos, r.ID), err)
-	case 22, 23: // the client revokes or restores consent (TEAM-9)
+	case 22, 23: // a central person of a referred dossier revokes or restores its consent (TEAM-9 v2)
 		r, ok := w.referral(a)
 		if !ok {
 			return
 		}
-		actor := r.Client
-		if b%6 == 0 {
+		actor := w.centralOf(r.Dossier, b)
+		if b%6 == 0 || actor == "" {
 			actor = w.user(b)
 		}
 		var err error
 		if c%3 == 0 {
-			_, err = k.Teams.RestoreConsent(ctx, actor, r.ID)
+			_, err = rec(k.Teams.RestoreConsent(ctx, actor, r.Dossier))
 		} else {
-			_, err = k.Teams.RevokeConsent(ctx, actor, r.ID)
+			_, err = rec(k.Teams.RevokeConsent(ctx, actor, r.Dossier))
 		}
 		w.note(fmt.Sprintf("Revoke/RestoreConsent(%d, %s, %s)", c%3, actor, r.ID), err)
 	case 24: // move a referral, or delete a team
 		if d%3 == 0 && len(w.teams) > 0 {
 			t := gpick(w.teams, a)
 			actor := w.teamAdmin(t, b)
-			err := k.Teams.DeleteTeam(ctx, actor, t, team.Reassignment(1+c%2))
+			err := errRev(k.Teams.DeleteTeam(ctx, actor, t, team.Reassignment(1+c%2)))
 			w.note(fmt.Sprintf("DeleteTeam(%s, %s)", actor, t), err)
 			return
 		}
@@ -602,7 +611,7 @@ func (w *genWorld) command(x []int) {
 				return err
 			})
 		}
-		_, err := k.Teams.MoveReferral(ctx, r.Referrer, r.ID, to)
+		_, err := rec(k.Teams.MoveReferral(ctx, r.Referrer, r.ID, to))
 		w.note(fmt.Sprintf("MoveReferral(%s, %s, %s)", r.Referrer, r.ID, to), err)
 	case 25, 26: // add a family person
 		dd, ok := w.dossier(a)
@@ -611,7 +620,7 @@ func (w *genWorld) command(x []int) {
 		}
 		actor := w.dossierActor(dd, b)
 		rel := access.Relation(1 + c%6)
-		p, err := k.Access.AddPerson(ctx, actor, dd.ID, access.PersonInput{Name: "Person", Relation: rel})
+		p, err := rec(k.Access.AddPerson(ctx, actor, dd.ID, access.PersonInput{Name: "Person", Relation: rel}))
 		if err == nil {
 			w.persons = append(w.persons, p.ID)
 		}
@@ -637,7 +646,7 @@ func (w *genWorld) command(x []int) {
 		}
 		level := access.Level(1 + c%2)
 		email := gpick(genEmails, d)
-		g, err := k.Access.GrantPerson(ctx, actor, pid, access.GrantInput{Email: email, Phone: "+33612345678", Level: level})
+		g, err := rec(k.Access.GrantPerson(ctx, actor, pid, access.GrantInput{Email: email, Phone: "+33612345678", Level: level}))
 		if err == nil {
 			w.grants = append(w.grants, g.ID)
 		}
@@ -649,11 +658,11 @@ func (w *genWorld) command(x []int) {
 		}
 		actor := w.dossierActor(dd, b)
 		email := gpick(genEmails, d)
-		adv, err := k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: email, Phone: "+33612345679", Type: access.AdvisorNotary})
+		adv, err := rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: email, Phone: "+33612345679", Type: access.AdvisorNotary}))
 		if err == nil {
 			w.advisors = append(w.advisors, adv.ID)
 			var g access.Grant
-			g, err = k.Access.GrantAdvisor(ctx, actor, adv.ID, access.Level(1+c%2))
+			g, err = rec(k.Access.GrantAdvisor(ctx, actor, adv.ID, access.Level(1+c%2)))
 			if err == nil {
 				w.grants = append(w.grants, g.ID)
 			}
@@ -669,14 +678,14 @@ func (w *genWorld) command(x []int) {
 		var err error
 		switch c % 3 {
 		case 0:
-			err = k.Access.ChangeLevel(ctx, actor, g.ID, access.Level(1+d%2))
+			err = errOf(k.Access.ChangeLevel(ctx, actor, g.ID, access.Level(1+d%2)))
 		case 1:
-			err = k.Access.Revoke(ctx, actor, g.ID)
+			err = errRev(k.Access.Revoke(ctx, actor, g.ID))
 		default:
 			if g.Person == "" {
 				return
 			}
-			_, err = k.Access.EditPerson(ctx, actor, g.Person, access.PersonInput{Name: "Person", Relation: access.Relation(1 + d%6)})
+			_, err = rec(k.Access.EditPerson(ctx, actor, g.Person, access.PersonInput{Name: "Person", Relation: access.Relation(1 + d%6)}))
 		}
 		w.note(fmt.Sprintf("ChangeLevel/Revoke/EditPerson(%d, %s, %s)", c%3, actor, g.ID), err)
 	case 31: // create a contact
@@ -684,7 +693,7 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(o, false, b)
 		kd := contact.Kind(1 + c%3)
 		f := contact.Fields{FirstName: "First", LastName: "Last", Email: gpick(genEmails, d)}
-		ct, err := k.Contacts.CreateContact(ctx, actor, o, kd, f)
+		ct, err := rec(k.Contacts.CreateContact(ctx, actor, o, kd, f))
 		if err == nil {
 			w.contacts = append(w.contacts, ct.ID)
 		}
@@ -697,9 +706,9 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(ct.Office, false, b)
 		var err error
 		if c%5 == 0 {
-			_, err = k.Contacts.ArchiveContact(ctx, actor, ct.ID)
+			_, err = rec(k.Contacts.ArchiveContact(ctx, actor, ct.ID))
 		} else {
-			_, err = k.Contacts.InviteContact(ctx, actor, ct.ID)
+			_, err = rec(k.Contacts.InviteContact(ctx, actor, ct.ID))
 		}
 		w.note(fmt.Sprintf("Invite/ArchiveContact(%d, %s, %s)", c%5, actor, ct.ID), err)
 	case 33: // start or stop impersonating
@@ -711,7 +720,7 @@ func (w *genWorld) command(x []int) {
 				ses, err = r.Session(ctx, sid)
 				return err
 			})
-			_, err := k.Contacts.StopImpersonation(ctx, ses.Actor, sid)
+			_, err := rec(k.Contacts.StopImpersonation(ctx, ses.Actor, sid))
 			w.note(fmt.Sprintf("StopImpersonation(%s, %s)", ses.Actor, sid), err)
 			return
 		}
@@ -720,7 +729,7 @@ func (w *genWorld) command(x []int) {
 			return
 		}
 		actor := w.staff(ct.Office, false, b)
-		ses, err := k.Contacts.StartImpersonation(ctx, actor, ct.ID)
+		ses, err := rec(k.Contacts.StartImpersonation(ctx, actor, ct.ID))
 		if err == nil {
 			w.sessions = append(w.sessions, ses.ID)
 		}
@@ -734,20 +743,20 @@ func (w *genWorld) command(x []int) {
 		var err error
 		switch b % 4 {
 		case 0:
-			_, err = k.Procedures.SetPlan(ctx, o, procedure.Plan(1+c%2))
+			_, err = rec(k.Procedures.SetPlan(ctx, testHost, o, procedure.Plan(1+c%2)))
 		case 1:
 			now := w.clock.Now()
-			_, err = k.Procedures.SetBoosters(ctx, o, now.Add(-time.Hour), now.Add(time.Duration(1+c%48)*time.Hour))
+			_, err = rec(k.Procedures.SetBoosters(ctx, testHost, o, now.Add(-time.Hour), now.Add(time.Duration(1+c%48)*time.Hour)))
 		default:
 			actor := w.staff(o, true, c)
-			_, err = k.Procedures.StartTrial(ctx, actor, o)
+			_, err = rec(k.Procedures.StartTrial(ctx, actor, o))
 		}
 		w.note(fmt.Sprintf("Plan(%d, %s)", b%4, o), err)
 	case 36: // create a procedure, or add a role
 		o := w.office(a)
 		actor := w.staff(o, true, b)
 		if len(w.procs) == 0 || d%3 == 0 {
-			p, err := k.Procedures.CreateProcedure(ctx, actor, o, "Procedure", "Tenant")
+			p, err := rec(k.Procedures.CreateProcedure(ctx, actor, o, "Procedure", "Tenant"))
 			if err == nil {
 				w.procs = append(w.procs, p.ID)
 				w.roles[p.ID] = []procedure.RoleID{p.Roles[0].ID}
@@ -757,7 +766,7 @@ func (w *genWorld) command(x []int) {
 		}
 		p := gpick(w.procs, c)
 		actor = w.staff(w.procOffice(p), true, b)
-		r, err := k.Procedures.AddRole(ctx, actor, p, fmt.Sprintf("Guarantor%d", len(w.roles[p])), gpick(genPerms, d/3))
+		r, err := rec(k.Procedures.AddRole(ctx, actor, p, fmt.Sprintf("Guarantor%d", len(w.roles[p])), gpick(genPerms, d/3)))
 		if err == nil {
 			w.roles[p] = append(w.roles[p], r.ID)
 		}
@@ -772,12 +781,12 @@ func (w *genWorld) command(x []int) {
 		var err error
 		switch {
 		case d%3 == 0 && len(w.items[p]) > 0:
-			_, err = k.Procedures.ReassignItem(ctx, actor, p, gpick(w.items[p], d/3), role)
+			_, err = rec(k.Procedures.ReassignItem(ctx, actor, p, gpick(w.items[p], d/3), role))
 		case d%3 == 1:
-			_, err = k.Procedures.SetRolePermissions(ctx, actor, p, role, gpick(genPerms, d/3))
+			_, err = rec(k.Procedures.SetRolePermissions(ctx, actor, p, role, gpick(genPerms, d/3)))
 		default:
 			var it procedure.Item
-			it, err = k.Procedures.AddItem(ctx, actor, p, "Item", role)
+			it, err = rec(k.Procedures.AddItem(ctx, actor, p, "Item", role))
 			if err == nil {
 				w.items[p] = append(w.items[p], it.ID)
 			}
@@ -795,7 +804,7 @@ func (w *genWorld) command(x []int) {
 			dos = gpick(w.dossiers, c)
 		}
 		email := gpick(genEmails, d)
-		kc, err := k.Procedures.OpenCase(ctx, actor, p, dos, email)
+		kc, err := rec(k.Procedures.OpenCase(ctx, actor, p, dos, procedure.Invitee{Email: email}))
 		if err == nil {
 			w.cases = append(w.cases, kc.ID)
 		}
@@ -812,9 +821,9 @@ func (w *genWorld) command(x []int) {
 		role := gpick(w.roles[kc.Procedure], c)
 		var err error
 		if d%5 == 0 {
-			err = k.Procedures.RemoveContributor(ctx, actor, kc.ID, role)
+			err = errRev(k.Procedures.RemoveContributor(ctx, actor, kc.ID, role))
 		} else {
-			_, err = k.Procedures.InviteContributor(ctx, actor, kc.ID, role, gpick(genEmails, d/5), d%2 == 0)
+			_, err = rec(k.Procedures.InviteContributor(ctx, actor, kc.ID, role, procedure.Invitee{Email: gpick(genEmails, d/5)}, d%2 == 0))
 		}
 		w.note(fmt.Sprintf("Invite/RemoveContributor(%d, %s, %s, %s)", d%5, actor, kc.ID, role), err)
 	case 40, 41: // a whole CON-6 story: a contact for a user, invited (so active), impersonated
@@ -822,62 +831,77 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(o, false, b)
 		u := gpick(w.users, c)
 		f := contact.Fields{FirstName: "First", LastName: "Last", Email: genEmails[slicesIndex(w.users, u)]}
-		ct, err := k.Contacts.CreateContact(ctx, actor, o, contact.Kind(1+d%2), f)
+		ct, err := rec(k.Contacts.CreateContact(ctx, actor, o, contact.Kind(1+d%2), f))
 		if err == nil {
 			w.contacts = append(w.contacts, ct.ID)
-			_, err = k.Contacts.InviteContact(ctx, actor, ct.ID)
+			_, err = rec(k.Contacts.InviteContact(ctx, actor, ct.ID))
 		}
 		if err == nil {
 			var ses contact.Session
-			ses, err = k.Contacts.StartImpersonation(ctx, actor, ct.ID)
+			ses, err = rec(k.Contacts.StartImpersonation(ctx, actor, ct.ID))
 			if err == nil {
 				w.sessions = append(w.sessions, ses.ID)
 			}
 		}
 		w.note(fmt.Sprintf("Contact+Invite+Impersonate(%s, %s, %s) = %s", actor, o, f.Email, ct.ID), err)
-	case 42: // a whole TEAM-9 story: a user's referral, whose consent they revoke
-		if len(w.dossiers) == 0 {
+	case 42: // a whole TEAM-9 story: the manager refers a dossier, its central person revokes consent
+		dd, ok := w.dossier(d)
+		if !ok {
 			return
 		}
-		actor := gpick(w.users, a)
+		actor := w.dossierActor(dd, a)
 		var t cabinet.TeamID
 		if len(w.teams) > 0 && b%4 != 0 {
 			t = gpick(w.teams, b)
 		}
-		client := gpick(w.users, c)
-		r, err := k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client",
-			ClientEmail: genEmails[slicesIndex(w.users, client)], Dossier: gpick(w.dossiers, d)})
+		client := w.centralOf(dd.ID, c)
+		if client == "" && len(w.users) > 1 {
+			// The dossier's holder first: a person granted at an account's address.
+			holder, err := rec(k.Access.AddPerson(ctx, actor, dd.ID, access.PersonInput{Name: "Holder", Relation: access.Relation(1 + c%2)}))
+			if err == nil {
+				w.persons = append(w.persons, holder.ID)
+				who := gpick(w.users, c+1)
+				g, err := rec(k.Access.GrantPerson(ctx, actor, holder.ID, access.GrantInput{Email: genEmails[slicesIndex(w.users, who)], Phone: "+33612345688", Level: access.Level(1 + d%2)}))
+				if err == nil {
+					w.grants = append(w.grants, g.ID)
+					client = w.centralOf(dd.ID, c)
+				}
+			}
+		}
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: gpick(genEmails, c), Dossier: dd.ID}))
 		if err == nil {
 			w.referrals = append(w.referrals, r.ID)
-			_, err = k.Teams.RevokeConsent(ctx, client, r.ID)
+			if client != "" {
+				_, err = rec(k.Teams.RevokeConsent(ctx, client, r.Dossier))
+			}
 		}
-		w.note(fmt.Sprintf("Refer+Revoke(%s, team %q, client %s) = %s", actor, t, client, r.ID), err)
+		w.note(fmt.Sprintf("Refer+Revoke(%s, team %q, central %s, %s) = %s", actor, t, client, dd.ID, r.ID), err)
 	case 43: // a whole GRP-3 story: a client group with a dossier and a collaborator group
 		dd, ok := w.dossier(a)
 		if !ok {
 			return
 		}
 		admin := w.staff(dd.Office, true, b)
-		err := k.Access.SetStatus(ctx, admin, dd.ID, cabinet.DossierActivated)
+		err := errOf(k.Access.SetStatus(ctx, admin, dd.ID, cabinet.DossierActivated))
 		var g clientgroup.ClientGroup
 		if err == nil {
-			g, err = k.Groups.CreateClientGroup(ctx, admin, dd.Office, "Group", "group@example.com")
+			g, err = rec(k.Groups.CreateClientGroup(ctx, admin, dd.Office, "Group", "group@example.com"))
 		}
 		var cg clientgroup.CollaboratorGroup
 		if err == nil {
 			w.groups = append(w.groups, g.ID)
-			err = k.Groups.MoveDossier(ctx, admin, dd.ID, g.ID)
+			err = errRev(k.Groups.MoveDossier(ctx, admin, dd.ID, g.ID))
 		}
 		if err == nil {
-			cg, err = k.Groups.CreateCollaboratorGroup(ctx, admin, dd.Office, "Juniors")
+			cg, err = rec(k.Groups.CreateCollaboratorGroup(ctx, admin, dd.Office, "Juniors"))
 		}
 		member := w.staff(dd.Office, false, c+1)
 		if err == nil {
 			w.cgroups = append(w.cgroups, cg.ID)
-			err = k.Groups.AddMember(ctx, admin, cg.ID, member)
+			err = errOf(k.Groups.AddMember(ctx, admin, cg.ID, member))
 		}
 		if err == nil {
-			err = k.Groups.AssignCollaboratorGroup(ctx, admin, g.ID, cg.ID)
+			err = errOf(k.Groups.AssignCollaboratorGroup(ctx, admin, g.ID, cg.ID))
 		}
 		w.note(fmt.Sprintf("Group+CollaboratorGroup(%s, %s, member %s) = %s, %s", admin, dd.ID, member, g.ID, cg.ID), err)
 	case 44: // a whole PROC-3 story: premium office, procedure, role, items, case, contributor
@@ -885,25 +909,25 @@ func (w *genWorld) command(x []int) {
 		admin := w.staff(o, true, b)
 		var err error
 		if b%3 == 0 {
-			_, err = k.Procedures.StartTrial(ctx, admin, o)
+			_, err = rec(k.Procedures.StartTrial(ctx, admin, o))
 		} else {
-			_, err = k.Procedures.SetPlan(ctx, o, procedure.PlanPlatinum)
+			_, err = rec(k.Procedures.SetPlan(ctx, testHost, o, procedure.PlanPlatinum))
 		}
 		var p procedure.Procedure
 		var r procedure.Role
 		var kc procedure.Case
 		if err == nil {
-			p, err = k.Procedures.CreateProcedure(ctx, admin, o, "Lease", "Tenant")
+			p, err = rec(k.Procedures.CreateProcedure(ctx, admin, o, "Lease", "Tenant"))
 		}
 		if err == nil {
 			w.procs = append(w.procs, p.ID)
 			w.roles[p.ID] = []procedure.RoleID{p.Roles[0].ID}
-			r, err = k.Procedures.AddRole(ctx, admin, p.ID, "Guarantor", gpick(genPerms, c))
+			r, err = rec(k.Procedures.AddRole(ctx, admin, p.ID, "Guarantor", gpick(genPerms, c)))
 		}
 		if err == nil {
 			w.roles[p.ID] = append(w.roles[p.ID], r.ID)
 			for _, role := range []procedure.RoleID{p.Roles[0].ID, r.ID, r.ID} {
-				it, ierr := k.Procedures.AddItem(ctx, admin, p.ID, "Item", role)
+				it, ierr := rec(k.Procedures.AddItem(ctx, admin, p.ID, "Item", role))
 				if ierr == nil {
 					w.items[p.ID] = append(w.items[p.ID], it.ID)
 				}
@@ -914,14 +938,216 @@ func (w *genWorld) command(x []int) {
 					dos = dd.ID
 				}
 			}
-			kc, err = k.Procedures.OpenCase(ctx, admin, p.ID, dos, genEmails[(c/5)%len(w.users)])
+			kc, err = rec(k.Procedures.OpenCase(ctx, admin, p.ID, dos, procedure.Invitee{Email: genEmails[(c/5)%len(w.users)]}))
 		}
 		if err == nil {
 			w.cases = append(w.cases, kc.ID)
-			_, err = k.Procedures.InviteContributor(ctx, admin, kc.ID, r.ID, genEmails[(c/5+1+d%3)%len(genEmails)], d%3 == 0)
+			_, err = rec(k.Procedures.InviteContributor(ctx, admin, kc.ID, r.ID, procedure.Invitee{Email: genEmails[(c/5+1+d%3)%len(genEmails)]}, d%3 == 0))
 		}
 		w.note(fmt.Sprintf("Premium+Procedure+Case+Contributor(%s, %s) = %s, %s", admin, o, p.ID, kc.ID), err)
+	case 45: // the lead of a pending team accepts or declines it (TEAM-1)
+		var pending []team.Team
+		_ = w.store.ViewTeams(ctx, func(r team.Reader) error {
+			ts, _, err := r.ListTeams(ctx, team.TeamFilter{}, cabinet.Page{Limit: cabinet.MaxPageSize})
+			for _, t := range ts {
+				if t.Pending {
+					pending = append(pending, t)
+				}
+			}
+			return err
+		})
+		if len(pending) == 0 {
+			return
+		}
+		t := gpick(pending, a)
+		actor := t.Lead
+		if b%5 == 0 {
+			actor = w.user(b)
+		}
+		var err error
+		if c%3 == 0 {
+			err = errRev(k.Teams.DeclineTeam(ctx, actor, t.ID))
+		} else {
+			err = errOf(k.Teams.AcceptTeam(ctx, actor, t.ID))
+		}
+		w.note(fmt.Sprintf("Accept/DeclineTeam(%d, %s, %s)", c%3, actor, t.ID), err)
+	case 46: // a granted central person refers their own dossier (TEAM-8 v2)
+		dd, ok := w.dossier(a)
+		if !ok {
+			return
+		}
+		actor := w.centralOf(dd.ID, b)
+		if actor == "" {
+			return
+		}
+		var t cabinet.TeamID
+		if len(w.teams) > 0 && c%2 == 0 {
+			t = gpick(w.teams, c)
+		}
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Me", ClientEmail: gpick(genEmails, d), Dossier: dd.ID}))
+		if err == nil {
+			w.referrals = append(w.referrals, r.ID)
+		}
+		w.note(fmt.Sprintf("SelfRefer(%s, team %q, %s) = %s", actor, t, dd.ID, r.ID), err)
+	case 47: // activate a dossier into a client group (GRP-5 v2)
+		dd, ok := w.dossier(a)
+		if !ok || len(w.groups) == 0 {
+			return
+		}
+		actor := w.dossierActor(dd, b)
+		g := gpick(w.groups, c)
+		err := errOf(k.Access.Activate(ctx, actor, dd.ID, g))
+		w.note(fmt.Sprintf("Activate(%s, %s, %s)", actor, dd.ID, g), err)
+	case 48: // correct an unlinked grant's email and phone (ACC-3 v2)
+		g, ok := w.grant(a)
+		if !ok {
+			return
+		}
+		dd, _ := w.dossier(slicesIndex(w.dossiers, g.Dossier))
+		actor := w.dossierActor(dd, b)
+		if b%4 == 1 {
+			actor = w.centralOf(g.Dossier, b)
+		}
+		email := gpick(genEmails, c)
+		err := errOf(k.Access.CorrectGrantContact(ctx, actor, g.ID, access.ContactInput{Email: email, Phone: "+33612340099"}))
+		w.note(fmt.Sprintf("CorrectGrantContact(%s, %s, %s)", actor, g.ID, email), err)
+	case 49: // hand lead status, or change a role (TEAM-2)
+		if len(w.teams) == 0 {
+			return
+		}
+		t := gpick(w.teams, a)
+		var tm team.Team
+		_ = w.store.ViewTeams(ctx, func(r team.Reader) error {
+			var err error
+			tm, err = r.Team(ctx, t)
+			return err
+		})
+		if len(tm.Members) == 0 {
+			return
+		}
+		to := gpick(tm.Members, b).User
+		var err error
+		if c%2 == 0 {
+			err = errOf(k.Teams.ChangeRole(ctx, w.teamAdmin(t, d), t, to, team.RoleAdmin))
+		} else {
+			err = errOf(k.Teams.TransferLead(ctx, tm.Lead, t, to))
+		}
+		w.note(fmt.Sprintf("ChangeRole/TransferLead(%d, %s, %s)", c%2, t, to), err)
+	case 50: // link a client contact to a dossier and person, or unlink it
+		ct, ok := w.contactRec(a)
+		dd, ok2 := w.dossier(b)
+		if !ok || !ok2 {
+			return
+		}
+		actor := w.dossierActor(dd, c)
+		var err error
+		if d%4 == 0 {
+			err = errOf(k.Contacts.UnlinkContact(ctx, actor, ct.ID))
+		} else {
+			var p access.PersonID
+			if len(w.persons) > 0 && d%3 != 0 {
+				p = gpick(w.persons, d)
+			}
+			err = errOf(k.Contacts.LinkContact(ctx, actor, ct.ID, dd.ID, p))
+		}
+		w.note(fmt.Sprintf("Link/UnlinkContact(%d, %s, %s, %s)", d%4, actor, ct.ID, dd.ID), err)
+	case 51: // contact records: a unit with a lead, sold; a project with a partner
+		o := w.office(a)
+		actor := w.staff(o, false, b)
+		var err error
+		if c%2 == 0 {
+			var un contact.Unit
+			un, err = rec(k.Contacts.CreateUnit(ctx, actor, o, "Lot"))
+			lead, lerr := rec(k.Contacts.CreateContact(ctx, actor, o, contact.KindLead, contact.Fields{FirstName: "L", LastName: fmt.Sprintf("Lead%d", d)}))
+			if err == nil && lerr == nil {
+				w.contacts = append(w.contacts, lead.ID)
+				err = errOf(k.Contacts.AttachLead(ctx, actor, un.ID, lead.ID))
+				if err == nil && d%2 == 0 {
+					err = errOf(k.Contacts.MarkUnitSold(ctx, actor, un.ID, []cabinet.ContactID{lead.ID}))
+				}
+			}
+		} else {
+			_, err = rec(k.Contacts.CreateProject(ctx, actor, o, "Project"))
+		}
+		w.note(fmt.Sprintf("Records(%d, %s, %s)", c%2, actor, o), err)
+	case 52: // a participant uploads and submits; staff review
+		kc, ok := w.caseRec(a)
+		if !ok || len(w.items[kc.Procedure]) == 0 {
+			return
+		}
+		it := gpick(w.items[kc.Procedure], b)
+		seats := append([]procedure.Participant{kc.Recipient}, kc.Contributors...)
+		part := gpick(seats, c).User
+		var err error
+		switch d % 3 {
+		case 0:
+			err = errOf(k.Procedures.Upload(ctx, part, kc.ID, it, "doc.pdf"))
+		case 1:
+			if err = errOf(k.Procedures.Upload(ctx, part, kc.ID, it, "doc.pdf")); err == nil {
+				err = errOf(k.Procedures.Submit(ctx, part, kc.ID, it))
+			}
+		default: // the whole story: upload, submit, review
+			if err = errOf(k.Procedures.Upload(ctx, part, kc.ID, it, "doc.pdf")); err == nil {
+				err = errOf(k.Procedures.Submit(ctx, part, kc.ID, it))
+			}
+			if rerr := errOf(k.Procedures.ReviewItem(ctx, kc.OpenedBy, kc.ID, it, procedure.Verdict(1+c%2), "")); err == nil {
+				err = rerr
+			}
+		}
+		w.note(fmt.Sprintf("Upload/Submit/Review(%d, %s, %s, %s)", d%3, part, kc.ID, it), err)
+	case 53: // register an advisor of type other with a label (ACC-8), edit it
+		dd, ok := w.dossier(a)
+		if !ok {
+			return
+		}
+		actor := w.dossierActor(dd, b)
+		adv, err := rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: gpick(genEmails, c), Phone: "+33612345600", Type: access.AdvisorOther, Label: "banquier privé"}))
+		if err == nil {
+			w.advisors = append(w.advisors, adv.ID)
+			if d%2 == 0 {
+				err = errOf(k.Access.EditAdvisor(ctx, actor, adv.ID, access.AdvisorInput{Name: "Advisor", Email: gpick(genEmails, d), Phone: "+33612345600", Type: access.AdvisorOther, Label: "avocat"}))
+			}
+		}
+		w.note(fmt.Sprintf("RegisterAdvisor(other)(%s, %s)", actor, dd.ID), err)
+	case 54: // a removed collaborator is added again (a session does not come back, CON-6)
+		o := w.office(a)
+		actor := w.staff(o, true, b)
+		u := w.user(c)
+		err := errOf(k.Groups.AddCollaborator(ctx, actor, o, u, cabinet.ProfileStandard))
+		w.note(fmt.Sprintf("AddCollaborator again(%s, %s, %s)", actor, o, u), err)
+	case 55: // a session's collaborator leaves the office (CON-6 v2)
+		if len(w.sessions) == 0 {
+			return
+		}
+		var ses contact.Session
+		_ = w.store.ViewContacts(ctx, func(r contact.Reader) error {
+			var err error
+			ses, err = r.Session(ctx, gpick(w.sessions, a))
+			return err
+		})
+		actor := w.staff(ses.Office, true, b)
+		err := errRev(k.Groups.RemoveCollaborator(ctx, actor, ses.Office, ses.Actor))
+		w.note(fmt.Sprintf("RemoveImpersonator(%s, %s, %s)", actor, ses.Office, ses.Actor), err)
 	}
+}
+
+// centralOf returns, most of the time, a user holding a grant to a central
+// person of dossier d ("" when there is none).
+func (w *genWorld) centralOf(d cabinet.DossierID, i int) cabinet.UserID {
+	var out []cabinet.UserID
+	_ = w.store.ViewAccess(w.ctx, func(r access.Reader) error {
+		gs, _, err := r.Grants(w.ctx, access.GrantFilter{Dossier: d}, cabinet.Page{Limit: cabinet.MaxPageSize})
+		for _, g := range gs {
+			if g.Central && g.User != "" {
+				out = append(out, g.User)
+			}
+		}
+		return err
+	})
+	if len(out) == 0 {
+		return ""
+	}
+	return gpick(out, i)
 }
 
 // slicesIndex is the index of v in xs, or len(xs)+1 when absent (so that
