@@ -67,10 +67,6 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// mustRev is must for the commands that also return the revision they
-// committed.
-func mustRev[T any](v T, _ cabinet.Revision, err error) T { return must(v, err) }
-
 // run migrates schema in the database of conn, then tells the story on it,
 // printing to out.
 func run(ctx context.Context, out io.Writer, conn, schema string) (err error) {
