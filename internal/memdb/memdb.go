@@ -58,8 +58,8 @@ func (db *DB) SetRerun(on bool) { db.rerun = on }
 // function given to Write runs; a write through it afterwards panics.
 type Tx struct {
 	base     uint64
-	journals []journal          // the tables and indexes this transaction wrote to
-	wrote    bool               // a write, or MarkWritten: the commit takes a revision
+	journals []journal // the tables and indexes this transaction wrote to
+	wrote    bool      // a write, or MarkWritten: the commit takes a revision
 	done     bool
 	onCommit []func(rev uint64) // run under the write lock once the revision is assigned
 }
