@@ -406,7 +406,12 @@ func (s *Service) setStatus(ctx context.Context, actor cabinet.UserID, id cabine
 	return out, rev, nil
 }
 
-func parsePerson(in PersonInput) (PersonInput, error) {
+// ParsePerson validates a person of the family tree as AddPerson and
+// EditPerson take it (ACC-2) and returns it normalised: the name by
+// cabinet.ParseName, the relation one of the six. Any caller may use it
+// (package bulk validates imported persons with it). Errors: an
+// *cabinet.InvalidError naming "name" or "relation".
+func ParsePerson(in PersonInput) (PersonInput, error) {
 	name, err := cabinet.ParseName("name", in.Name)
 	if err != nil {
 		return in, err
@@ -464,7 +469,7 @@ func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabine
 	if err := checkActor(actor); err != nil {
 		return Person{}, 0, err
 	}
-	in, err := parsePerson(in)
+	in, err := ParsePerson(in)
 	if err != nil {
 		return Person{}, 0, err
 	}
@@ -506,7 +511,7 @@ func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id Perso
 	if err := checkActor(actor); err != nil {
 		return Person{}, 0, err
 	}
-	in, err := parsePerson(in)
+	in, err := ParsePerson(in)
 	if err != nil {
 		return Person{}, 0, err
 	}
