@@ -39,3 +39,42 @@ func TestParsePersonACC2(t *testing.T) {
 		})
 	}
 }
+
+// TestParseAdvisorACC3ACC8 checks the exported validator of an external
+// advisor's details: name, email (ACC-3), phone in E.164 (ACC-3), type and
+// the label of type other (ACC-8).
+func TestParseAdvisorACC3ACC8(t *testing.T) {
+	ok := access.AdvisorInput{Name: " Nora ", Email: "Nora@Example.COM", Phone: "+33 6 12 34 56 78", Type: access.AdvisorNotary}
+	got, err := access.ParseAdvisor(ok)
+	require.NoError(t, err)
+	assert.Equal(t, access.AdvisorInput{Name: "Nora", Email: "Nora@example.com", Phone: "+33612345678", Type: access.AdvisorNotary}, got)
+
+	other := ok
+	other.Type, other.Label = access.AdvisorOther, " banquier privé "
+	got, err = access.ParseAdvisor(other)
+	require.NoError(t, err)
+	assert.Equal(t, "banquier privé", got.Label)
+
+	cases := []struct {
+		name  string
+		edit  func(*access.AdvisorInput)
+		field string
+	}{
+		{"blank name", func(in *access.AdvisorInput) { in.Name = "" }, "name"},
+		{"bad email", func(in *access.AdvisorInput) { in.Email = "nora@" }, "email"},
+		{"missing phone", func(in *access.AdvisorInput) { in.Phone = "" }, "phone"},
+		{"bad phone", func(in *access.AdvisorInput) { in.Phone = "12" }, "phone"},
+		{"no type", func(in *access.AdvisorInput) { in.Type = access.AdvisorTypeInvalid }, "type"},
+		{"label on a named type", func(in *access.AdvisorInput) { in.Label = "x" }, "label"},
+		{"other without label", func(in *access.AdvisorInput) { in.Type = access.AdvisorOther }, "label"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := ok
+			c.edit(&in)
+			_, err := access.ParseAdvisor(in)
+			require.ErrorIs(t, err, cabinet.ErrInvalid)
+			assert.Equal(t, c.field, cabinet.FieldOf(err))
+		})
+	}
+}

@@ -603,8 +603,15 @@ func (s *Service) RemovePerson(ctx context.Context, actor cabinet.UserID, id Per
 	})
 }
 
-// parseAdvisor validates an advisor's details (ACC-3, ACC-8).
-func parseAdvisor(in AdvisorInput) (AdvisorInput, error) {
+// ParseAdvisor validates an external advisor's details as RegisterAdvisor
+// and EditAdvisor take them (ACC-3, ACC-8) and returns them normalised: the
+// name by cabinet.ParseName, the email by cabinet.ParseEmail, the phone by
+// cabinet.ParsePhone (E.164), a valid AdvisorType, and a Label (by
+// cabinet.ParseName) required for AdvisorOther and refused for the named
+// types. Any caller may use it (package bulk validates imported advisors
+// with it). Errors: an *cabinet.InvalidError naming "name", "email",
+// "phone", "type" or "label".
+func ParseAdvisor(in AdvisorInput) (AdvisorInput, error) {
 	var out AdvisorInput
 	var err error
 	if out.Name, err = cabinet.ParseName("name", in.Name); err != nil {
@@ -639,7 +646,7 @@ func (s *Service) RegisterAdvisor(ctx context.Context, actor cabinet.UserID, id 
 	if err := checkActor(actor); err != nil {
 		return Advisor{}, 0, err
 	}
-	in, err := parseAdvisor(in)
+	in, err := ParseAdvisor(in)
 	if err != nil {
 		return Advisor{}, 0, err
 	}
@@ -682,7 +689,7 @@ func (s *Service) EditAdvisor(ctx context.Context, actor cabinet.UserID, id Advi
 	if err := checkActor(actor); err != nil {
 		return Advisor{}, 0, err
 	}
-	in, err := parseAdvisor(in)
+	in, err := ParseAdvisor(in)
 	if err != nil {
 		return Advisor{}, 0, err
 	}
