@@ -78,3 +78,30 @@ func TestParseAdvisorACC3ACC8(t *testing.T) {
 		})
 	}
 }
+
+// TestParseGrantACC3 checks the exported validator of GrantPerson's input:
+// email and phone both required and valid (ACC-3), a level (ACC-4).
+func TestParseGrantACC3(t *testing.T) {
+	got, err := access.ParseGrant(access.GrantInput{Email: " Ann@Example.com ", Phone: "06 12 34 56 78", Level: access.LevelReadWrite})
+	require.NoError(t, err)
+	assert.Equal(t, access.GrantInput{Email: "Ann@example.com", Phone: "+33612345678", Level: access.LevelReadWrite}, got)
+	cases := []struct {
+		name  string
+		in    access.GrantInput
+		field string
+	}{
+		{"missing email", access.GrantInput{Phone: "+33612345678", Level: access.LevelReadOnly}, "email"},
+		{"bad email", access.GrantInput{Email: "ann", Phone: "+33612345678", Level: access.LevelReadOnly}, "email"},
+		{"missing phone", access.GrantInput{Email: "ann@example.com", Level: access.LevelReadOnly}, "phone"},
+		{"bad phone", access.GrantInput{Email: "ann@example.com", Phone: "abc", Level: access.LevelReadOnly}, "phone"},
+		{"no level", access.GrantInput{Email: "ann@example.com", Phone: "+33612345678"}, "level"},
+		{"email first", access.GrantInput{}, "email"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := access.ParseGrant(c.in)
+			require.ErrorIs(t, err, cabinet.ErrInvalid)
+			assert.Equal(t, c.field, cabinet.FieldOf(err))
+		})
+	}
+}

@@ -828,6 +828,26 @@ func (s *Service) issue(ctx context.Context, w Writer, a Actor, g Grant) (Grant,
 	return g, []cabinet.Event{GrantCreated{Grant: g}, notice}, w.PutGrant(ctx, g)
 }
 
+// ParseGrant validates what GrantPerson takes (ACC-3, ACC-4) and returns it
+// normalised: an email (cabinet.ParseEmail) and a phone (cabinet.ParsePhone,
+// E.164), both required, and a valid Level. Any caller may use it (package
+// bulk validates imported grants with it). Errors, in this order: an
+// *cabinet.InvalidError naming "email", "phone" or "level".
+func ParseGrant(in GrantInput) (GrantInput, error) {
+	email, err := cabinet.ParseEmail("email", in.Email)
+	if err != nil {
+		return GrantInput{}, err
+	}
+	phone, err := cabinet.ParsePhone("phone", in.Phone)
+	if err != nil {
+		return GrantInput{}, err
+	}
+	if !in.Level.Valid() {
+		return GrantInput{}, cabinet.Invalid("level", "%v is not read_only or read_write", in.Level)
+	}
+	return GrantInput{Email: email, Phone: phone, Level: in.Level}, nil
+}
+
 // GrantPerson gives person id of a family tree access to its dossier at
 // in.Level, reachable at in.Email and in.Phone, both required and valid
 // (ACC-2, ACC-3, ACC-4). If the email has an account the grant is linked
@@ -845,17 +865,11 @@ func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id Pers
 	if err := checkActor(actor); err != nil {
 		return Grant{}, 0, err
 	}
-	email, err := cabinet.ParseEmail("email", in.Email)
+	in, err := ParseGrant(in)
 	if err != nil {
 		return Grant{}, 0, err
 	}
-	phone, err := cabinet.ParsePhone("phone", in.Phone)
-	if err != nil {
-		return Grant{}, 0, err
-	}
-	if !in.Level.Valid() {
-		return Grant{}, 0, cabinet.Invalid("level", "%v is not read_only or read_write", in.Level)
-	}
+	email, phone := in.Email, in.Phone
 	gid := cabinet.NewID[GrantID](s.o.IDs, "grant")
 	var out Grant
 	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
