@@ -105,3 +105,21 @@ func TestParseGrantACC3(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckOneHolderACC2 checks the exported one-holder rule of a family
+// tree (ACC-2): a second holder is a conflict naming ACC-2; the holder
+// itself (being edited) and co-holders are not.
+func TestCheckOneHolderACC2(t *testing.T) {
+	tree := []access.Person{
+		{ID: "p1", Relation: access.RelationHolder},
+		{ID: "p2", Relation: access.RelationCoHolder},
+		{ID: "p3", Relation: access.RelationChild},
+	}
+	err := access.CheckOneHolder(tree, "")
+	require.ErrorIs(t, err, cabinet.ErrConflict)
+	assert.Equal(t, "ACC-2", cabinet.RuleOf(err))
+	assert.ErrorIs(t, access.CheckOneHolder(tree, "p3"), cabinet.ErrConflict, "making another person holder")
+	assert.NoError(t, access.CheckOneHolder(tree, "p1"), "the holder itself")
+	assert.NoError(t, access.CheckOneHolder(tree[1:], ""), "co-holders only")
+	assert.NoError(t, access.CheckOneHolder(nil, ""), "an empty tree")
+}

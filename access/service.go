@@ -431,7 +431,17 @@ func checkOneHolder(ctx context.Context, r Reader, d cabinet.DossierID, except P
 	if err != nil {
 		return err
 	}
-	for _, p := range persons {
+	return CheckOneHolder(persons, except)
+}
+
+// CheckOneHolder is the one-holder rule of a family tree (ACC-2, Decision:
+// a tree has at most one holder, any number of co-holders): it returns a
+// *cabinet.ConflictError naming ACC-2 when a person of tree other than
+// except is the holder, so that except (a person being made holder, or ""
+// for a new one) may not become a second. Pure; any caller may use it
+// (package bulk checks imported trees with it).
+func CheckOneHolder(tree []Person, except PersonID) error {
+	for _, p := range tree {
 		if p.ID != except && p.Relation == RelationHolder {
 			return cabinet.Conflict("ACC-2", "the family tree already has a holder, %q; add a co_holder instead", p.ID)
 		}
