@@ -188,13 +188,13 @@ func (r Collaborator) prepare(im *Importer) (Record, error) {
 // a collaborator of the office.
 func (r Collaborator) apply(a *applier) error {
 	ctx := a.ctx
-	if _, err := a.groups.Office(ctx, r.Office); err != nil {
+	if err := a.office(r.Office); err != nil {
 		return fail("office", err)
 	}
 	if _, err := a.team.User(ctx, r.User); err != nil {
 		return fail("user", err)
 	}
-	if ok, err := found(a.groups.Collaborator(ctx, r.Office, r.User)); err != nil || ok {
+	if ok, err := a.collaborator(r.Office, r.User); err != nil || ok {
 		return orTaken(err, "user", KindCollaborator, r.Key())
 	}
 	c := clientgroup.Collaborator{Office: r.Office, User: r.User, Profile: r.Profile, AddedAt: r.AddedAt}
@@ -226,7 +226,7 @@ func (r CollaboratorGroup) apply(a *applier) error {
 	if ok, err := found(a.groups.CollaboratorGroup(ctx, r.ID)); err != nil || ok {
 		return orTaken(err, "id", KindCollaboratorGroup, r.Key())
 	}
-	if _, err := a.groups.Office(ctx, r.Office); err != nil {
+	if err := a.office(r.Office); err != nil {
 		return fail("office", err)
 	}
 	g := clientgroup.CollaboratorGroup{ID: r.ID, Office: r.Office, Name: r.Name, CreatedAt: r.CreatedAt}
@@ -256,8 +256,10 @@ func (r Member) apply(a *applier) error {
 	if err != nil {
 		return fail("group", err)
 	}
-	if _, err := a.groups.Collaborator(ctx, g.Office, r.User); err != nil {
-		return fail("user", err)
+	if ok, err := a.collaborator(g.Office, r.User); err != nil {
+		return err
+	} else if !ok {
+		return fail("user", cabinet.NotFound("collaborator", r.User))
 	}
 	if ok, err := found(a.groups.Member(ctx, r.Group, r.User)); err != nil || ok {
 		return orTaken(err, "user", KindMember, r.Key())
@@ -294,7 +296,7 @@ func (r ClientGroup) apply(a *applier) error {
 	if ok, err := found(a.groups.ClientGroup(ctx, r.ID)); err != nil || ok {
 		return orTaken(err, "id", KindClientGroup, r.Key())
 	}
-	if _, err := a.groups.Office(ctx, r.Office); err != nil {
+	if err := a.office(r.Office); err != nil {
 		return fail("office", err)
 	}
 	g := clientgroup.ClientGroup{ID: r.ID, Office: r.Office, Name: r.Name, Email: r.Email, CreatedAt: r.CreatedAt}
@@ -319,12 +321,14 @@ func (r DirectAssignment) prepare(*Importer) (Record, error) {
 // does: a collaborator of the group's office (GRP-1; not found otherwise).
 func (r DirectAssignment) apply(a *applier) error {
 	ctx := a.ctx
-	g, err := a.groups.ClientGroup(ctx, r.ClientGroup)
+	g, err := a.clientGroup(r.ClientGroup)
 	if err != nil {
 		return fail("client_group", err)
 	}
-	if _, err := a.groups.Collaborator(ctx, g.Office, r.User); err != nil {
-		return fail("user", err)
+	if ok, err := a.collaborator(g.Office, r.User); err != nil {
+		return err
+	} else if !ok {
+		return fail("user", cabinet.NotFound("collaborator", r.User))
 	}
 	if ok, err := found(a.groups.DirectAssignment(ctx, r.ClientGroup, r.User)); err != nil || ok {
 		return orTaken(err, "user", KindDirectAssignment, r.Key())
@@ -351,7 +355,7 @@ func (r GroupAssignment) prepare(*Importer) (Record, error) {
 // office (a *cabinet.ConflictError naming GRP-1 otherwise).
 func (r GroupAssignment) apply(a *applier) error {
 	ctx := a.ctx
-	g, err := a.groups.ClientGroup(ctx, r.ClientGroup)
+	g, err := a.clientGroup(r.ClientGroup)
 	if err != nil {
 		return fail("client_group", err)
 	}
@@ -399,14 +403,15 @@ func (r Dossier) prepare(im *Importer) (Record, error) {
 	}
 	// As access.Service.SetAssigned: ascending, no duplicates, never the
 	// manager.
-	assigned := slices.Clone(r.Assigned)
-	slices.Sort(assigned)
-	assigned = slices.Compact(assigned)
-	assigned = slices.DeleteFunc(assigned, func(u cabinet.UserID) bool { return u == r.Manager })
-	if len(assigned) == 0 {
-		assigned = nil
+	if len(r.Assigned) > 0 {
+		assigned := slices.Clone(r.Assigned)
+		slices.Sort(assigned)
+		assigned = slices.Compact(assigned)
+		r.Assigned = slices.DeleteFunc(assigned, func(u cabinet.UserID) bool { return u == r.Manager })
 	}
-	r.Assigned = assigned
+	if len(r.Assigned) == 0 {
+		r.Assigned = nil
+	}
 	if err = optID("client_group", r.ClientGroup); err != nil {
 		return nil, err
 	}
@@ -433,18 +438,18 @@ func (r Dossier) apply(a *applier) error {
 	if ok, err := found(a.access.Dossier(ctx, r.ID)); err != nil || ok {
 		return orTaken(err, "id", KindDossier, r.Key())
 	}
-	if _, err := a.groups.Office(ctx, r.Office); err != nil {
+	if err := a.office(r.Office); err != nil {
 		return fail("office", err)
 	}
 	if r.Manager != "" {
-		if ok, err := found(a.groups.Collaborator(ctx, r.Office, r.Manager)); err != nil {
+		if ok, err := a.collaborator(r.Office, r.Manager); err != nil {
 			return err
 		} else if !ok {
 			return fail("manager", cabinet.Invalid("manager", "%q is not a collaborator of office %q", r.Manager, r.Office))
 		}
 	}
 	for _, u := range r.Assigned {
-		if ok, err := found(a.groups.Collaborator(ctx, r.Office, u)); err != nil {
+		if ok, err := a.collaborator(r.Office, u); err != nil {
 			return err
 		} else if !ok {
 			return fail("assigned", cabinet.Invalid("assigned", "%q is not a collaborator of office %q", u, r.Office))
@@ -455,10 +460,10 @@ func (r Dossier) apply(a *applier) error {
 	var g clientgroup.ClientGroup
 	if r.ClientGroup != "" {
 		var err error
-		if g, err = a.groups.ClientGroup(ctx, r.ClientGroup); err != nil {
+		if g, err = a.clientGroup(r.ClientGroup); err != nil {
 			return fail("client_group", err)
 		}
-		facts := d.Facts()
+		facts := cabinet.DossierFacts{ID: d.ID, Office: d.Office, Status: d.Status, Manager: d.Manager}
 		if facts.Status == cabinet.DossierArchived {
 			facts.Status = cabinet.DossierActivated
 		}
@@ -951,7 +956,7 @@ func (r Company) apply(a *applier) error {
 	if ok, err := found(a.contacts.Company(ctx, r.ID)); err != nil || ok {
 		return orTaken(err, "id", KindCompany, r.Key())
 	}
-	if _, err := a.groups.Office(ctx, r.Office); err != nil {
+	if err := a.office(r.Office); err != nil {
 		return fail("office", err)
 	}
 	if err := a.contacts.PutCompany(ctx, contact.Company{ID: r.ID, Office: r.Office, Name: r.Name, CreatedAt: r.CreatedAt}); err != nil {
@@ -1031,7 +1036,7 @@ func (r Contact) apply(a *applier) error {
 	if ok, err := found(a.contacts.Contact(ctx, r.ID)); err != nil || ok {
 		return orTaken(err, "id", KindContact, r.Key())
 	}
-	if _, err := a.groups.Office(ctx, r.Office); err != nil {
+	if err := a.office(r.Office); err != nil {
 		return fail("office", err)
 	}
 	if r.Company != "" {

@@ -14,6 +14,7 @@ import (
 	"github.com/cabinet-go/cabinet/bulk"
 	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/team"
 )
 
@@ -149,6 +150,15 @@ func TestImportTEAM7Referrals(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
+	// So the team Bob creates next through the services is not his first:
+	// his personal referral stays where the import put it (TEAM-7).
+	k, err := kit.New(ctx, s, cabinet.WithClock(cabinet.NewManualClock(epoch)))
+	require.NoError(t, err)
+	_, _, err = k.Teams.CreateTeam(ctx, "u_bob", "Bob's team", "")
+	require.NoError(t, err)
+	ref, err := k.Teams.Referral(ctx, "u_bob", "r_own")
+	require.NoError(t, err)
+	assert.Equal(t, cabinet.TeamID("pt_bob"), ref.Team)
 	checkRefusals(t, []refusal{
 		{"unknown dossier", bulk.Referral{ID: "r_x", Referrer: "u_ann", ClientName: "C", ClientEmail: "c@example.com", Dossier: "d_none"}, cabinet.ErrNotFound, "", "dossier"},
 		{"unknown team", bulk.Referral{ID: "r_x", Team: "t_none", Referrer: "u_ann", ClientName: "C", ClientEmail: "c@example.com", Dossier: "d_1"}, cabinet.ErrNotFound, "", "team"},
