@@ -321,7 +321,7 @@ func (r DirectAssignment) prepare(*Importer) (Record, error) {
 // does: a collaborator of the group's office (GRP-1; not found otherwise).
 func (r DirectAssignment) apply(a *applier) error {
 	ctx := a.ctx
-	g, err := a.clientGroup(r.ClientGroup)
+	g, err := a.groups.ClientGroup(ctx, r.ClientGroup)
 	if err != nil {
 		return fail("client_group", err)
 	}
@@ -355,7 +355,7 @@ func (r GroupAssignment) prepare(*Importer) (Record, error) {
 // office (a *cabinet.ConflictError naming GRP-1 otherwise).
 func (r GroupAssignment) apply(a *applier) error {
 	ctx := a.ctx
-	g, err := a.clientGroup(r.ClientGroup)
+	g, err := a.groups.ClientGroup(ctx, r.ClientGroup)
 	if err != nil {
 		return fail("client_group", err)
 	}
@@ -460,7 +460,7 @@ func (r Dossier) apply(a *applier) error {
 	var g clientgroup.ClientGroup
 	if r.ClientGroup != "" {
 		var err error
-		if g, err = a.clientGroup(r.ClientGroup); err != nil {
+		if g, err = a.groups.ClientGroup(ctx, r.ClientGroup); err != nil {
 			return fail("client_group", err)
 		}
 		facts := cabinet.DossierFacts{ID: d.ID, Office: d.Office, Status: d.Status, Manager: d.Manager}

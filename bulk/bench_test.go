@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/cabinet-go/cabinet"
@@ -177,7 +178,11 @@ func benchImport(b *testing.B, ctx context.Context, z benchSize, keep int) {
 		base := heapNow()
 		s := memstore.New(memstore.WithRetention(keep))
 		b.StartTimer()
-		res, err := bulk.NewImporter(s).Import(ctx, "bench", z.records())
+		im := bulk.NewImporter(s)
+		if v, err := strconv.Atoi(os.Getenv("CABINET_BENCH_BATCH")); err == nil {
+			im = im.WithBatchSize(v)
+		}
+		res, err := im.Import(ctx, "bench", z.records())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -269,18 +269,6 @@ type applier struct {
 	contacts  contact.Writer
 	events    []cabinet.Event
 	listeners []cabinet.AccountListener
-
-	// What this run of the transaction has already seen to exist: an import
-	// only adds records, so once found a record stays until the commit.
-	// Misses are never cached.
-	offices      map[cabinet.OfficeID]bool
-	collabs      map[collabKey]bool
-	clientGroups map[cabinet.ClientGroupID]clientgroup.ClientGroup
-}
-
-type collabKey struct {
-	office cabinet.OfficeID
-	user   cabinet.UserID
 }
 
 func (im *Importer) applier(ctx context.Context, tw team.Writer) (*applier, error) {
@@ -298,46 +286,18 @@ func (im *Importer) applier(ctx context.Context, tw team.Writer) (*applier, erro
 		return nil, err
 	}
 	return &applier{ctx: ctx, im: im, now: im.o.Now(), team: tw, access: aw, groups: gw, contacts: kw,
-		listeners: im.listeners, events: make([]cabinet.Event, 0, im.batch+im.batch/8),
-		offices: map[cabinet.OfficeID]bool{}, collabs: map[collabKey]bool{},
-		clientGroups: map[cabinet.ClientGroupID]clientgroup.ClientGroup{}}, nil
+		listeners: im.listeners}, nil
 }
 
 // office returns nil when office exists, else the reader's error.
 func (a *applier) office(id cabinet.OfficeID) error {
-	if a.offices[id] {
-		return nil
-	}
-	if _, err := a.groups.Office(a.ctx, id); err != nil {
-		return err
-	}
-	a.offices[id] = true
-	return nil
+	_, err := a.groups.Office(a.ctx, id)
+	return err
 }
 
 // collaborator reports whether user is a collaborator of office.
 func (a *applier) collaborator(office cabinet.OfficeID, user cabinet.UserID) (bool, error) {
-	k := collabKey{office, user}
-	if a.collabs[k] {
-		return true, nil
-	}
-	ok, err := found(a.groups.Collaborator(a.ctx, office, user))
-	if ok {
-		a.collabs[k] = true
-	}
-	return ok, err
-}
-
-// clientGroup returns client group id, or the reader's error.
-func (a *applier) clientGroup(id cabinet.ClientGroupID) (clientgroup.ClientGroup, error) {
-	if g, ok := a.clientGroups[id]; ok {
-		return g, nil
-	}
-	g, err := a.groups.ClientGroup(a.ctx, id)
-	if err == nil {
-		a.clientGroups[id] = g
-	}
-	return g, err
+	return found(a.groups.Collaborator(a.ctx, office, user))
 }
 
 func (a *applier) emit(e ...cabinet.Event) { a.events = append(a.events, e...) }
