@@ -2,6 +2,7 @@ package bulk_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -188,11 +189,15 @@ func userIDs(ctx context.Context, s *memstore.Store) ([]cabinet.UserID, error) {
 	return out, err
 }
 
-// roundTrip imports recs into an empty store (batches of batch records)
-// and returns it.
-func roundTrip(ctx context.Context, recs []bulk.Record, batch int) (*memstore.Store, error) {
+// roundTrip imports recs into an empty store (batches of batch records),
+// publishing the batches to sinks, and returns it.
+func roundTrip(ctx context.Context, recs []bulk.Record, batch int, sinks ...func(*memstore.Store) cabinet.EventSink) (*memstore.Store, error) {
 	dst := newStore()
-	res, err := newImporter(dst).WithBatchSize(batch).Import(ctx, host, bulk.Stream(recs...))
+	var opts []cabinet.Option
+	for _, sink := range sinks {
+		opts = append(opts, cabinet.WithEvents(sink(dst)))
+	}
+	res, err := newImporter(dst, opts...).WithBatchSize(batch).Import(ctx, host, bulk.Stream(recs...))
 	if err != nil {
 		return nil, err
 	}
@@ -204,15 +209,22 @@ func roundTrip(ctx context.Context, recs []bulk.Record, batch int) (*memstore.St
 
 // checkExportAll: import(ExportAll(s)) gives every user the same decision
 // as s on every dossier, team, office and contact question, and exports
-// the same records again.
+// the same records again; and a policy engine built over the empty store
+// and fed the import's event batches answers as one built after it (the
+// events name every record the import wrote).
 func checkExportAll(ctx context.Context, w *world, batch int) error {
 	recs, err := collect(bulk.ExportAll(ctx, w.store))
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	dst, err := roundTrip(ctx, recs, batch)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
+	var fed *policy.Engine
+	var ferr error
+	dst, err := roundTrip(ctx, recs, batch, func(s *memstore.Store) cabinet.EventSink {
+		fed, ferr = engine(ctx, s)
+		return fed
+	})
+	if err != nil || ferr != nil {
+		return fmt.Errorf("import: %w", errors.Join(err, ferr))
 	}
 	again, err := collect(bulk.ExportAll(ctx, dst))
 	if err != nil {
@@ -241,7 +253,13 @@ func checkExportAll(ctx context.Context, w *world, batch int) error {
 	if err != nil {
 		return err
 	}
-	return sameDecisions(ctx, ea, eb, append(qs, more...), nil)
+	if err := sameDecisions(ctx, ea, eb, append(qs, more...), nil); err != nil {
+		return err
+	}
+	if err := sameDecisions(ctx, eb, fed, append(qs, more...), nil); err != nil {
+		return fmt.Errorf("the engine fed the import's events: %w", err)
+	}
+	return nil
 }
 
 // checkExportOffice: import(Export(s, o)) gives the users it holds the same
