@@ -406,7 +406,12 @@ func (s *Service) setStatus(ctx context.Context, actor cabinet.UserID, id cabine
 	return out, rev, nil
 }
 
-func parsePerson(in PersonInput) (PersonInput, error) {
+// ParsePerson validates a person of the family tree as AddPerson and
+// EditPerson take it (ACC-2) and returns it normalised: the name by
+// cabinet.ParseName, the relation one of the six. Any caller may use it
+// (package bulk validates imported persons with it). Errors: an
+// *cabinet.InvalidError naming "name" or "relation".
+func ParsePerson(in PersonInput) (PersonInput, error) {
 	name, err := cabinet.ParseName("name", in.Name)
 	if err != nil {
 		return in, err
@@ -426,7 +431,17 @@ func checkOneHolder(ctx context.Context, r Reader, d cabinet.DossierID, except P
 	if err != nil {
 		return err
 	}
-	for _, p := range persons {
+	return CheckOneHolder(persons, except)
+}
+
+// CheckOneHolder is the one-holder rule of a family tree (ACC-2, Decision:
+// a tree has at most one holder, any number of co-holders): it returns a
+// *cabinet.ConflictError naming ACC-2 when a person of tree other than
+// except is the holder, so that except (a person being made holder, or ""
+// for a new one) may not become a second. Pure; any caller may use it
+// (package bulk checks imported trees with it).
+func CheckOneHolder(tree []Person, except PersonID) error {
+	for _, p := range tree {
 		if p.ID != except && p.Relation == RelationHolder {
 			return cabinet.Conflict("ACC-2", "the family tree already has a holder, %q; add a co_holder instead", p.ID)
 		}
@@ -464,7 +479,7 @@ func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabine
 	if err := checkActor(actor); err != nil {
 		return Person{}, 0, err
 	}
-	in, err := parsePerson(in)
+	in, err := ParsePerson(in)
 	if err != nil {
 		return Person{}, 0, err
 	}
@@ -506,7 +521,7 @@ func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id Perso
 	if err := checkActor(actor); err != nil {
 		return Person{}, 0, err
 	}
-	in, err := parsePerson(in)
+	in, err := ParsePerson(in)
 	if err != nil {
 		return Person{}, 0, err
 	}
@@ -598,8 +613,15 @@ func (s *Service) RemovePerson(ctx context.Context, actor cabinet.UserID, id Per
 	})
 }
 
-// parseAdvisor validates an advisor's details (ACC-3, ACC-8).
-func parseAdvisor(in AdvisorInput) (AdvisorInput, error) {
+// ParseAdvisor validates an external advisor's details as RegisterAdvisor
+// and EditAdvisor take them (ACC-3, ACC-8) and returns them normalised: the
+// name by cabinet.ParseName, the email by cabinet.ParseEmail, the phone by
+// cabinet.ParsePhone (E.164), a valid AdvisorType, and a Label (by
+// cabinet.ParseName) required for AdvisorOther and refused for the named
+// types. Any caller may use it (package bulk validates imported advisors
+// with it). Errors: an *cabinet.InvalidError naming "name", "email",
+// "phone", "type" or "label".
+func ParseAdvisor(in AdvisorInput) (AdvisorInput, error) {
 	var out AdvisorInput
 	var err error
 	if out.Name, err = cabinet.ParseName("name", in.Name); err != nil {
@@ -634,7 +656,7 @@ func (s *Service) RegisterAdvisor(ctx context.Context, actor cabinet.UserID, id 
 	if err := checkActor(actor); err != nil {
 		return Advisor{}, 0, err
 	}
-	in, err := parseAdvisor(in)
+	in, err := ParseAdvisor(in)
 	if err != nil {
 		return Advisor{}, 0, err
 	}
@@ -677,7 +699,7 @@ func (s *Service) EditAdvisor(ctx context.Context, actor cabinet.UserID, id Advi
 	if err := checkActor(actor); err != nil {
 		return Advisor{}, 0, err
 	}
-	in, err := parseAdvisor(in)
+	in, err := ParseAdvisor(in)
 	if err != nil {
 		return Advisor{}, 0, err
 	}
@@ -816,6 +838,26 @@ func (s *Service) issue(ctx context.Context, w Writer, a Actor, g Grant) (Grant,
 	return g, []cabinet.Event{GrantCreated{Grant: g}, notice}, w.PutGrant(ctx, g)
 }
 
+// ParseGrant validates what GrantPerson takes (ACC-3, ACC-4) and returns it
+// normalised: an email (cabinet.ParseEmail) and a phone (cabinet.ParsePhone,
+// E.164), both required, and a valid Level. Any caller may use it (package
+// bulk validates imported grants with it). Errors, in this order: an
+// *cabinet.InvalidError naming "email", "phone" or "level".
+func ParseGrant(in GrantInput) (GrantInput, error) {
+	email, err := cabinet.ParseEmail("email", in.Email)
+	if err != nil {
+		return GrantInput{}, err
+	}
+	phone, err := cabinet.ParsePhone("phone", in.Phone)
+	if err != nil {
+		return GrantInput{}, err
+	}
+	if !in.Level.Valid() {
+		return GrantInput{}, cabinet.Invalid("level", "%v is not read_only or read_write", in.Level)
+	}
+	return GrantInput{Email: email, Phone: phone, Level: in.Level}, nil
+}
+
 // GrantPerson gives person id of a family tree access to its dossier at
 // in.Level, reachable at in.Email and in.Phone, both required and valid
 // (ACC-2, ACC-3, ACC-4). If the email has an account the grant is linked
@@ -833,17 +875,11 @@ func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id Pers
 	if err := checkActor(actor); err != nil {
 		return Grant{}, 0, err
 	}
-	email, err := cabinet.ParseEmail("email", in.Email)
+	in, err := ParseGrant(in)
 	if err != nil {
 		return Grant{}, 0, err
 	}
-	phone, err := cabinet.ParsePhone("phone", in.Phone)
-	if err != nil {
-		return Grant{}, 0, err
-	}
-	if !in.Level.Valid() {
-		return Grant{}, 0, cabinet.Invalid("level", "%v is not read_only or read_write", in.Level)
-	}
+	email, phone := in.Email, in.Phone
 	gid := cabinet.NewID[GrantID](s.o.IDs, "grant")
 	var out Grant
 	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
