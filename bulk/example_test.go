@@ -53,7 +53,7 @@ func ExampleImporter_Import() {
 	// Output:
 	// 10 records in 1 batch, <nil>
 	// bob view_dossier allow via group_direct (GRP-3)
-	// dan edit_section allow via central_person (ACC-7)
+	// dan edit_section allow via central_person (ACC-11)
 	// dan use_reports deny: family members cannot use reports (ACC-11)
 	// bulk: record 0 (user "ann"), field id: cabinet: conflict: user "ann" already exists: an import never replaces a record
 }
