@@ -2,7 +2,24 @@
 // collaboration and access-control rules of advisory practices (wealth and
 // estate advisors, accounting offices, notaries, real-estate sales teams).
 // A Go service imports the domain packages, keeps their state behind the
-// library's storage interfaces, and asks package policy "can X do Y on Z?".
+// library's storage interfaces (memstore in memory, pgstore in PostgreSQL),
+// and asks package policy "can X do Y on Z?". The contract is SPEC version
+// 2; every rule has an ID (TEAM-, ACC-, GRP-, CON-, PROC-, POL-).
+//
+// # Where to start
+//
+//   - kit.New(ctx, store) wires every service and the policy engine over
+//     one store; package scenario builds a whole office in a few lines for
+//     tests and demos; examples/ has one runnable program per product.
+//   - Accounts are created by team.Service.CreateUser (a host-driven
+//     sign-up: it takes a Host, not an acting user), because an account and
+//     its personal team are created together (TEAM-6). Offices are created
+//     by clientgroup.Service.CreateOffice, by any account, who becomes the
+//     office's first admin.
+//   - policy.Engine.Check answers every question; every command and every
+//     permission-checked read of the services has its policy.Action, and the
+//     services accept exactly what Check allows (property-tested).
+//   - Package bulk imports and exports a practice's state.
 //
 // # The model (SPEC §1)
 //
@@ -12,11 +29,11 @@
 // family tree, registered external advisors, at most one client group, and
 // sections. Around the dossier:
 //
-//   - team: advisor teams that share their referred clients (TEAM-1…12), and
-//     the user accounts themselves — creating a user creates their personal
-//     team in the same transaction (TEAM-6).
+//   - team: user accounts, and advisor teams that share their referred
+//     clients (TEAM-1…12): teams created for someone else wait for their
+//     lead, referring needs reach, consent is one switch per dossier.
 //   - access: dossiers, their family tree, grants to holders, family members
-//     and external advisors, invitations and reminders (ACC-1…11).
+//     and external advisors, invitations and reminders (ACC-1…12).
 //   - clientgroup: the office directory (offices, collaborators and their
 //     profiles), collaborator groups and client groups, the internal routes
 //     to a dossier (GRP-1…11).
@@ -34,10 +51,68 @@
 //
 // The kernel is small and stable: typed IDs (UserID, DossierID, …), the
 // sentinel errors and their detail types, the Clock, the IDGenerator, the
-// Revision that every committed change returns, domain events and the
-// EventSink through which the host receives them, the User account and the
-// AccountListener, the two enums more than one package reads (Profile,
-// DossierStatus) with DossierFacts, and the email and name validators.
+// Revision that every committed change returns, the transaction handle Tx
+// that lets one command read and write several packages' records, the page
+// contract (Page, All, Each), the one route vocabulary (Routes), Host for
+// host-driven work, domain events with the change log (Key, Change,
+// ChangeLog, Delivery), the User account with AccountListener and
+// CollaboratorListener, the two enums more than one package reads (Profile,
+// DossierStatus) with DossierFacts, and the validators of names, free text,
+// emails and phones.
+//
+// # Threat model
+//
+// IDs are identifiers, not secrets: every actor below may know any ID. The
+// library assumes the host authenticates its users and passes the acting
+// user's ID honestly; everything else is checked by the library, at the
+// moment of the decision, against the state inside the command's
+// transaction.
+//
+//   - An outsider (an account with no link to an office) obtains nothing of
+//     the office: referring a dossier needs reach (TEAM-8), naming someone
+//     lead of a team makes it pending until they accept (TEAM-1), and every
+//     read and command is permission-checked (POL-1). An unknown ID is a
+//     not-found error or a denial, never an allow (POL-4).
+//   - A collaborator removed from the office keeps nothing: in the same
+//     transaction they stop managing and being assigned to its dossiers,
+//     their group memberships go, and their impersonation sessions end
+//     (GRP-11, CON-6); the referrals they made stop opening the dossiers
+//     (TEAM-8, checked at every decision).
+//   - A family member or a central person never raises their own rights:
+//     only the manager decides who is central (ACC-2), a central person
+//     grants at most their own level and no account holds two grants on one
+//     dossier (ACC-7), read_write grants never reach the office's notes nor
+//     the advisor's tools (ACC-11), and the team route never applies to the
+//     dossier's own central persons (TEAM-8).
+//   - An external advisor edits at most the three inventory sections and
+//     never uses simulations or reports (ACC-10); only the manager manages
+//     advisors (ACC-9).
+//   - A contributor sees only the items of their role and no other
+//     participant's details, on every read path (PROC-3); staff who reach a
+//     case review every item (PROC-7).
+//   - A collaborator impersonating a contact only views what the contact
+//     sees, never more, and the session ends with their membership (CON-6,
+//     POL-5).
+//   - Archived dossiers are read-only for everyone (ACC-12); the manager or
+//     an admin may reactivate one.
+//
+// The tests that prove it: the no-escalation properties
+// (policy.TestINV12NoEscalation, SPEC §3 invariant 12), written against an
+// oracle that reads the raw records, not policy; the agreement property
+// (policy.TestPOL1ServicesAgreeWithCheck) over every command and read of
+// the five services by every kind of actor; the differential property
+// against a reference evaluator written from the SPEC text
+// (policy.TestPOL1DifferentialAgainstReference); an independent Cedar
+// encoding of the dossier question in benchmarks/peers/crosscheck; one
+// named test per v2 rule and per attack in each package (e.g.
+// TestTEAM8ReferRequiresReach, TestGRP11RemovedManagerKeepsNothing,
+// TestCON6SessionEndsWhenCollaboratorLeaves,
+// TestPROC3ParticipantReadsShowOnlyTheirRole); the concurrency tests of a
+// manager removed while granting and a dossier archived while placed, on
+// memstore and on PostgreSQL; and fuzz targets for every parser, validator
+// and for Check itself. Input that nobody types on purpose (control and
+// bidi characters, zero-width names, domain literals, Unicode case folding
+// in email keys) is refused (ParseName, ParseText, ParseEmail, EmailKey).
 //
 // # Errors
 //
@@ -52,7 +127,9 @@
 // # How a command flows
 //
 // Every state-changing method of a domain service takes a context, the
-// acting user, and typed arguments, and runs like this:
+// acting user (or, for host-driven work, a Host), and typed arguments; it
+// returns the record as stored (if any), the Revision it committed and an
+// error. It runs like this:
 //
 //  1. validate the input (→ *InvalidError naming the field);
 //  2. open one store transaction (Store.Update…);
@@ -89,9 +166,10 @@
 //
 // Package kit does the wiring in one call: kit.New(ctx, store, opts...)
 // builds the policy engine from the store, then the Facts and the five
-// services, and routes every committed event into the engine (then into the
-// host's own sink) so that policy answers are fresh as soon as a command
-// returns.
+// services, registers the listeners (account sign-ups, collaborator
+// removals), and routes every committed event into the engine (then into
+// the host's own sink) so that policy answers are fresh as soon as a
+// command returns.
 //
 // Rules that protect a target rather than restrict an actor (the lead of a
 // team cannot be removed, TEAM-2; a central person's grant is irrevocable,
