@@ -5,6 +5,8 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/cedar-policy/cedar-go/types"
+
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/benchmarks/peers/crosscheck"
@@ -17,7 +19,7 @@ import (
 // route or one limit of SPEC v2.
 func matrixState() *state {
 	s := &state{}
-	for _, u := range []cabinet.UserID{"adm", "mgr", "asg", "dir", "mem", "ex", "adm2", "hold", "kid", "adv", "advro", "tm", "tm3", "cent3"} {
+	for _, u := range []cabinet.UserID{"adm", "mgr", "asg", "dir", "mem", "ex", "adm2", "hold", "kid", "adv", "advro", "tm", "tm2", "tm3", "tm4", "cent3"} {
 		s.Users = append(s.Users, cabinet.User{ID: u, DisplayName: string(u), Email: string(u) + "@example.com", CreatedAt: t0})
 	}
 	s.Offices = []clientgroup.Office{{ID: "o1", Name: "o1", CreatedAt: t0}, {ID: "o2", Name: "o2", CreatedAt: t0}}
@@ -31,7 +33,7 @@ func matrixState() *state {
 	}
 	s.CGroups = []clientgroup.CollaboratorGroup{{ID: "k1", Office: "o1", Name: "k1"}}
 	s.Members = []clientgroup.Member{{Group: "k1", Office: "o1", User: "mem"}, {Group: "k1", Office: "o1", User: "ex"}}
-	s.Groups = []clientgroup.ClientGroup{{ID: "g1", Office: "o1", Name: "g1"}}
+	s.Groups = []clientgroup.ClientGroup{{ID: "g1", Office: "o1", Name: "g1"}, {ID: "g2", Office: "o2", Name: "g2"}}
 	s.Direct = []clientgroup.DirectAssignment{{ClientGroup: "g1", Office: "o1", User: "dir"}, {ClientGroup: "g1", Office: "o1", User: "ex"}}
 	s.GAssign = []clientgroup.GroupAssignment{{ClientGroup: "g1", Office: "o1", CollaboratorGroup: "k1"}}
 	s.Dossiers = []access.Dossier{
@@ -56,13 +58,21 @@ func matrixState() *state {
 		{ID: "a5", Dossier: "d3", Office: "o1", Kind: access.GranteePerson, Person: "p3", Central: true, Level: access.LevelReadWrite, User: "cent3"},
 	}
 	s.Teams = []team.Team{
+		{ID: "pt_mgr", Personal: true, Owner: "mgr", Lead: "mgr", Members: []team.Member{{User: "mgr", Role: team.RoleAdmin}}},
+		{ID: "pt_hold", Personal: true, Owner: "hold", Lead: "hold", Members: []team.Member{{User: "hold", Role: team.RoleAdmin}}},
 		{ID: "t1", Name: "t1", Lead: "tm", Members: []team.Member{{User: "hold", Role: team.RoleMember}, {User: "tm", Role: team.RoleAdmin}}},
+		{ID: "t2", Name: "t2", Lead: "tm2", Members: []team.Member{{User: "tm2", Role: team.RoleAdmin}}},
 		{ID: "t3", Name: "t3", Lead: "tm3", Members: []team.Member{{User: "tm3", Role: team.RoleAdmin}}},
+		{ID: "t4", Name: "t4", Lead: "tm4", Members: []team.Member{{User: "tm4", Role: team.RoleAdmin}}},
+		{ID: "tp", Name: "tp", Pending: true, Lead: "tm", CreatedBy: "adm"},
 	}
 	s.Referrals = []team.Referral{
-		{ID: "r1", Team: "t1", Referrer: "tm", Dossier: "d1", Consent: team.ConsentGiven},
-		{ID: "r3", Team: "t3", Referrer: "tm3", Dossier: "d3", Consent: team.ConsentRevoked},
+		{ID: "r1", Team: "t1", Referrer: "hold", Dossier: "d1"}, // the holder referred themself
+		{ID: "r2", Team: "t2", Referrer: "ex", Dossier: "d5"},   // ex left o1: no longer entitled
+		{ID: "r3", Team: "t3", Referrer: "mgr", Dossier: "d3"},
+		{ID: "r4", Team: "t4", Referrer: "mgr", Dossier: "d5"},
 	}
+	s.Consents = []team.DossierConsent{{Dossier: "d3", State: team.ConsentRevoked}, {Dossier: "d1", State: team.ConsentGiven}}
 	return s
 }
 
@@ -75,7 +85,7 @@ func TestCedarPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	em, err := crosscheck.Translate(ctx, m)
+	em, err := crosscheck.Entities(ctx, m, ps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +98,13 @@ func TestCedarPolicies(t *testing.T) {
 		advs  = policy.ManageExternalAdvisors
 		setm  = policy.SetManager
 		place = policy.AssignClientGroup
+		tree  = policy.EditFamilyTree
+		right = policy.ViewAccessRights
+		stat  = policy.SetStatus
+		addr  = policy.ReadContactAddress
+		refer = policy.Refer
+		vcons = policy.ViewConsent
+		mcons = policy.ManageConsent
 	)
 	var (
 		fs    = access.SectionFamilyStructure
@@ -95,9 +112,8 @@ func TestCedarPolicies(t *testing.T) {
 		docs  = access.SectionDocuments
 		notes = access.SectionNotes
 	)
-	check := func(rule string, u cabinet.UserID, a policy.Action, s access.Section, d cabinet.DossierID, want bool) {
+	ask := func(rule string, q crosscheck.Question, want bool) {
 		t.Helper()
-		q := crosscheck.Question{User: u, Action: a, Dossier: d, Section: s}
 		t.Run(rule+"/"+q.String(), func(t *testing.T) {
 			got := crosscheck.Authorize(ps, em, q)
 			if len(got.Errors) > 0 {
@@ -108,6 +124,15 @@ func TestCedarPolicies(t *testing.T) {
 			}
 		})
 	}
+	check := func(rule string, u cabinet.UserID, a policy.Action, s access.Section, d cabinet.DossierID, want bool) {
+		t.Helper()
+		ask(rule, crosscheck.Question{User: u, Action: a, Dossier: d, Section: s}, want)
+	}
+	var (
+		rw     = access.LevelReadWrite
+		ro     = access.LevelReadOnly
+		holder = access.RelationHolder
+	)
 	// GRP-3: the five internal routes open every content action.
 	check("GRP-3", "adm", view, 0, "d1", true)
 	check("GRP-3", "adm", edit, notes, "d1", true)
@@ -126,6 +151,11 @@ func TestCedarPolicies(t *testing.T) {
 	check("GRP-11", "ex", setm, 0, "d2", false)
 	// TEAM-8, TEAM-4: the team route is full access to the content.
 	check("TEAM-8", "tm", view, 0, "d1", true)
+	check("TEAM-4", "tm", tree, 0, "d1", true)
+	check("TEAM-8", "tm4", view, 0, "d5", true)
+	// TEAM-8 (v2): only while the referrer still reaches the dossier.
+	check("TEAM-8", "tm2", view, 0, "d5", false)
+	check("TEAM-8", "tm2", edit, notes, "d5", false)
 	check("TEAM-4", "tm", edit, docs, "d1", true)
 	check("TEAM-4", "tm", reps, 0, "d1", true)
 	check("TEAM-8", "tm", fam, 0, "d1", false)
@@ -163,7 +193,7 @@ func TestCedarPolicies(t *testing.T) {
 	check("GRP-11", "mgr", setm, 0, "d1", true)
 	check("GRP-5", "asg", setm, 0, "d1", false)
 	check("GRP-5", "adm", place, 0, "d1", true)
-	check("GRP-5", "adm", place, 0, "d5", false) // draft
+	check("GRP-5", "adm", place, 0, "d5", true) // taking a draft out of no group: a no-op (cabinet's decision)
 	check("GRP-5", "mgr", place, 0, "d1", false)
 	// ACC-12 (v2): archived is read-only for everyone.
 	check("ACC-12", "adm", view, 0, "d4", true)
@@ -171,6 +201,63 @@ func TestCedarPolicies(t *testing.T) {
 	check("ACC-12", "mgr", fam, 0, "d4", false)
 	check("ACC-12", "adm", setm, 0, "d4", false)
 	check("ACC-12", "adm", place, 0, "d4", false)
+	// ACC-2 (v2), ACC-11, ACC-10: the family tree.
+	check("ACC-2", "asg", tree, 0, "d1", true)
+	ask("ACC-2", crosscheck.Question{User: "asg", Action: tree, Dossier: "d1", Relation: holder}, false)
+	ask("ACC-2", crosscheck.Question{User: "mgr", Action: tree, Dossier: "d1", Relation: holder}, true)
+	ask("GRP-11", crosscheck.Question{User: "ex", Action: tree, Dossier: "d2", Relation: holder}, false)
+	check("ACC-11", "kid", tree, 0, "d1", true)
+	check("ACC-11", "hold", tree, 0, "d1", false)
+	check("ACC-10", "adv", tree, 0, "d1", true)
+	check("ACC-10", "advro", tree, 0, "d1", false)
+	check("ACC-12", "mgr", tree, 0, "d4", false)
+	// ACC-7 (v2): a central person grants at most their own level.
+	ask("ACC-7", crosscheck.Question{User: "hold", Action: fam, Dossier: "d1", Level: rw}, false)
+	ask("ACC-7", crosscheck.Question{User: "hold", Action: fam, Dossier: "d1", Level: ro}, true)
+	ask("ACC-7", crosscheck.Question{User: "cent3", Action: fam, Dossier: "d3", Level: rw}, true)
+	ask("ACC-1", crosscheck.Question{User: "mgr", Action: fam, Dossier: "d1", Level: rw}, true)
+	// ACC-7: the access rights are the office's and the central persons'.
+	check("GRP-3", "adm", right, 0, "d1", true)
+	check("ACC-7", "hold", right, 0, "d1", true)
+	check("ACC-7", "kid", right, 0, "d1", false)
+	check("ACC-7", "adv", right, 0, "d1", false)
+	check("ACC-7", "tm", right, 0, "d1", false)
+	check("ACC-12", "adm", right, 0, "d4", true)
+	// GRP-5 (v2), ACC-12 (v2): status moves, reactivation.
+	ask("GRP-5", crosscheck.Question{User: "adm", Action: stat, Dossier: "d5", Status: cabinet.DossierActivated}, true)
+	ask("GRP-5", crosscheck.Question{User: "mgr", Action: stat, Dossier: "d1", Status: cabinet.DossierArchived}, true)
+	ask("ACC-12", crosscheck.Question{User: "mgr", Action: stat, Dossier: "d4", Status: cabinet.DossierActivated}, true)
+	ask("ACC-12", crosscheck.Question{User: "mgr", Action: stat, Dossier: "d4", Status: cabinet.DossierDraft}, false)
+	ask("GRP-5", crosscheck.Question{User: "adm", Action: stat, Dossier: "d1", Status: cabinet.DossierDraft}, false)
+	ask("GRP-5", crosscheck.Question{User: "asg", Action: stat, Dossier: "d1", Status: cabinet.DossierArchived}, false)
+	ask("GRP-11", crosscheck.Question{User: "ex", Action: stat, Dossier: "d2", Status: cabinet.DossierArchived}, false)
+	// GRP-5, GRP-1: placing and taking out.
+	ask("GRP-5", crosscheck.Question{User: "adm", Action: place, Dossier: "d1", Group: "g1"}, true)
+	ask("GRP-1", crosscheck.Question{User: "adm", Action: place, Dossier: "d1", Group: "g2"}, false)
+	ask("GRP-5", crosscheck.Question{User: "adm", Action: place, Dossier: "d5", Group: "g1"}, false)
+	ask("GRP-5", crosscheck.Question{User: "mgr", Action: place, Dossier: "d1", Group: "g1"}, false)
+	ask("ACC-12", crosscheck.Question{User: "adm", Action: place, Dossier: "d4"}, false)
+	// GRP-7: the contact address, for whoever reaches the dossier.
+	check("GRP-7", "kid", addr, 0, "d1", true)
+	check("GRP-7", "tm", addr, 0, "d1", false) // cabinet's decision: not the team route
+	check("GRP-7", "adm", addr, 0, "d4", true)
+	check("GRP-7", nobody, addr, 0, "d1", false)
+	// TEAM-8 (v2), TEAM-7, TEAM-1 (v2): referring.
+	ask("TEAM-8", crosscheck.Question{User: "mgr", Action: refer, Dossier: "d1"}, true)
+	ask("TEAM-8", crosscheck.Question{User: "hold", Action: refer, Dossier: "d1", Team: "t1"}, true)
+	ask("TEAM-8", crosscheck.Question{User: "tm", Action: refer, Dossier: "d1", Team: "t1"}, false)
+	ask("TEAM-1", crosscheck.Question{User: "tm", Action: refer, Dossier: "d1", Team: "tp"}, false)
+	ask("TEAM-7", crosscheck.Question{User: "asg", Action: refer, Dossier: "d1", Team: "t1"}, false)
+	ask("TEAM-7", crosscheck.Question{User: "mgr", Action: refer, Dossier: "d1", Team: "pt_hold"}, false)
+	ask("ACC-12", crosscheck.Question{User: "mgr", Action: refer, Dossier: "d4"}, false)
+	ask("POL-4", crosscheck.Question{User: nobody, Action: refer, Dossier: "d1"}, false)
+	// TEAM-9 (v2): consent is the granted central persons'.
+	check("TEAM-9", "hold", vcons, 0, "d1", true)
+	check("TEAM-9", "hold", mcons, 0, "d1", true)
+	check("TEAM-9", "cent3", mcons, 0, "d3", true)
+	check("TEAM-9", "kid", mcons, 0, "d1", false)
+	check("TEAM-9", "mgr", vcons, 0, "d1", false)
+	check("TEAM-9", "tm", mcons, 0, "d1", false)
 	// POL-4: an unknown user.
 	check("POL-4", nobody, view, 0, "d1", false)
 }
@@ -193,18 +280,23 @@ func TestPoliciesAreNamed(t *testing.T) {
 
 // TestGeneratorCoversEveryPolicy guards the property against a generator
 // that never reaches a route: over 200 random states, every policy of
-// dossier.cedar decides at least one question.
+// dossier.cedar decides at least one question (share_vault: makes at least
+// one sharer), and the states hold what v2 changed — team members closed
+// out because no referral of their team has a referrer still entitled
+// (TEAM-8 v2), revoked consent records (TEAM-9 v2) and pending teams
+// (TEAM-1 v2).
 func TestGeneratorCoversEveryPolicy(t *testing.T) {
 	ctx := context.Background()
 	ps := policies(t)
 	fired := map[string]int{}
+	closedOut, revoked, pending := 0, 0, 0
 	for i := range 200 {
 		s := genState(rand.New(rand.NewSource(int64(1000 + i))))
 		m, err := s.store(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		em, err := crosscheck.Translate(ctx, m)
+		em, err := crosscheck.Entities(ctx, m, ps)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,11 +305,42 @@ func TestGeneratorCoversEveryPolicy(t *testing.T) {
 				fired[p]++
 			}
 		}
+		for _, d := range s.Dossiers {
+			e := em[types.NewEntityUID(crosscheck.TypeDossier, types.String(d.ID))]
+			sharers, _ := e.Attributes.Get("sharers")
+			if sharers.(types.Set).Len() > 0 {
+				fired[crosscheck.ActionShareVault]++
+			}
+			open, _ := e.Attributes.Get("sharingTeams")
+			for _, r := range s.Referrals {
+				if r.Dossier != d.ID || open.(types.Set).Contains(types.NewEntityUID(crosscheck.TypeTeam, types.String(r.Team))) {
+					continue
+				}
+				for _, tm := range s.Teams {
+					if tm.ID == r.Team && len(tm.Members) > 0 {
+						closedOut++
+					}
+				}
+			}
+		}
+		for _, c := range s.Consents {
+			if c.State == team.ConsentRevoked {
+				revoked++
+			}
+		}
+		for _, tm := range s.Teams {
+			if tm.Pending {
+				pending++
+			}
+		}
 	}
 	for id := range ps.All() {
 		if fired[string(id)] == 0 {
 			t.Errorf("no random state makes policy %s decide anything", id)
 		}
 	}
-	t.Logf("policies deciding, over 200 states: %v", fired)
+	if closedOut == 0 || revoked == 0 || pending == 0 {
+		t.Errorf("v2 facts missing from 200 states: %d referrals closed to a team by their referrer's entitlement, %d revoked consent records, %d pending teams", closedOut, revoked, pending)
+	}
+	t.Logf("policies deciding, over 200 states: %v; %d referrals closed by their referrer, %d revoked consents, %d pending teams", fired, closedOut, revoked, pending)
 }

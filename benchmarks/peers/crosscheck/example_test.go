@@ -30,12 +30,12 @@ func Example() {
 	_, _ = s.UpdateAccess(ctx, func(w access.Writer) error {
 		return w.PutDossier(ctx, access.Dossier{ID: "d1", Office: "o1", Status: cabinet.DossierArchived, Manager: "ann"})
 	})
-	entities, err := crosscheck.Translate(ctx, s)
+	ps, err := crosscheck.Policies()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	ps, err := crosscheck.Policies()
+	entities, err := crosscheck.Entities(ctx, s, ps)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -52,17 +52,43 @@ type disagreement struct {
 // answer with the rule (cabinet) or policies (cedar-go) behind it.
 func (d disagreement) kind() string {
 	a := d.q.Action.String()
-	if d.q.Action == policy.EditSection {
-		class := "inventory"
+	var ref string
+	switch d.q.Action {
+	case policy.EditSection:
+		ref = "inventory"
 		switch d.q.Section {
 		case access.SectionDocuments:
-			class = "documents"
+			ref = "documents"
 		case access.SectionNotes:
-			class = "notes"
+			ref = "notes"
 		case access.SectionInvalid:
-			class = "no section"
+			ref = "no section"
 		}
-		a += "(" + class + ")"
+	case policy.EditFamilyTree:
+		ref = "tree"
+		if d.q.Relation != access.RelationInvalid {
+			ref = "add " + d.q.Relation.String()
+		}
+	case policy.ManageFamilyAccess:
+		ref = "any level"
+		if d.q.Level != access.LevelInvalid {
+			ref = d.q.Level.String()
+		}
+	case policy.SetStatus:
+		ref = "to " + d.q.Status.String()
+	case policy.AssignClientGroup:
+		ref = "into a group"
+		if d.q.Group == "" {
+			ref = "out"
+		}
+	case policy.Refer:
+		ref = "into a team"
+		if d.q.Team == "" {
+			ref = "into the personal team"
+		}
+	}
+	if ref != "" {
+		a += "(" + ref + ")"
 	}
 	cab := "deny " + d.cab.Rule
 	if d.cab.Allowed {
@@ -84,7 +110,7 @@ type evaluation struct {
 	entities cedar.EntityMap
 }
 
-func load(ctx context.Context, s *state) (*evaluation, error) {
+func load(ctx context.Context, ps *cedar.PolicySet, s *state) (*evaluation, error) {
 	m, err := s.store(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("writing the state: %w", err)
@@ -93,7 +119,7 @@ func load(ctx context.Context, s *state) (*evaluation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy.New: %w", err)
 	}
-	em, err := crosscheck.Translate(ctx, m)
+	em, err := crosscheck.Entities(ctx, m, ps)
 	if err != nil {
 		return nil, fmt.Errorf("translating: %w", err)
 	}
@@ -123,13 +149,23 @@ func questions(s *state) []crosscheck.Question {
 	for _, d := range s.Dossiers {
 		dossiers = append(dossiers, d.ID)
 	}
-	return crosscheck.Questions(users, dossiers)
+	var groups []cabinet.ClientGroupID
+	for _, g := range s.Groups {
+		groups = append(groups, g.ID)
+	}
+	var teams []cabinet.TeamID
+	for _, t := range s.Teams {
+		if !t.Personal {
+			teams = append(teams, t.ID)
+		}
+	}
+	return crosscheck.Questions(users, dossiers, groups, teams)
 }
 
 // disagreements asks every question of s to both engines and returns the
 // ones they answer differently, and the number of questions asked.
 func disagreements(ctx context.Context, ps *cedar.PolicySet, s *state) ([]disagreement, int, error) {
-	ev, err := load(ctx, s)
+	ev, err := load(ctx, ps, s)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -149,7 +185,7 @@ func disagreements(ctx context.Context, ps *cedar.PolicySet, s *state) ([]disagr
 
 // stillDisagrees reports whether, in s, q is still a disagreement of kind k.
 func stillDisagrees(ctx context.Context, ps *cedar.PolicySet, s *state, q crosscheck.Question, k string) bool {
-	ev, err := load(ctx, s)
+	ev, err := load(ctx, ps, s)
 	if err != nil {
 		return false
 	}
@@ -157,9 +193,9 @@ func stillDisagrees(ctx context.Context, ps *cedar.PolicySet, s *state, q crossc
 	return err == nil && d.cab.Allowed != d.cedar.Allowed && d.kind() == k
 }
 
-// edits lists every one-step reduction of s that keeps q's user and
-// dossier: removing one record, one team member, one assigned
-// collaborator, or unsetting a manager.
+// edits lists every one-step reduction of s that keeps q's user, dossier,
+// client group and team: removing one record, one team member, one
+// assigned collaborator, or unsetting a manager.
 func edits(s *state, q crosscheck.Question) []func(*state) {
 	var out []func(*state)
 	del := func(n int, fn func(t *state, i int)) {
@@ -167,11 +203,16 @@ func edits(s *state, q crosscheck.Question) []func(*state) {
 			out = append(out, func(t *state) { fn(t, i) })
 		}
 	}
+	del(len(s.Consents), func(t *state, i int) { t.Consents = slices.Delete(t.Consents, i, i+1) })
 	del(len(s.Referrals), func(t *state, i int) { t.Referrals = slices.Delete(t.Referrals, i, i+1) })
 	for ti, tm := range s.Teams {
 		del(len(tm.Members), func(t *state, i int) { t.Teams[ti].Members = slices.Delete(t.Teams[ti].Members, i, i+1) })
 	}
-	del(len(s.Teams), func(t *state, i int) { t.Teams = slices.Delete(t.Teams, i, i+1) })
+	for i := len(s.Teams) - 1; i >= 0; i-- {
+		if s.Teams[i].ID != q.Team {
+			out = append(out, func(t *state) { t.Teams = slices.Delete(t.Teams, i, i+1) })
+		}
+	}
 	del(len(s.Grants), func(t *state, i int) { t.Grants = slices.Delete(t.Grants, i, i+1) })
 	del(len(s.Advisors), func(t *state, i int) { t.Advisors = slices.Delete(t.Advisors, i, i+1) })
 	del(len(s.Persons), func(t *state, i int) { t.Persons = slices.Delete(t.Persons, i, i+1) })
@@ -179,7 +220,11 @@ func edits(s *state, q crosscheck.Question) []func(*state) {
 	del(len(s.GAssign), func(t *state, i int) { t.GAssign = slices.Delete(t.GAssign, i, i+1) })
 	del(len(s.Direct), func(t *state, i int) { t.Direct = slices.Delete(t.Direct, i, i+1) })
 	del(len(s.Members), func(t *state, i int) { t.Members = slices.Delete(t.Members, i, i+1) })
-	del(len(s.Groups), func(t *state, i int) { t.Groups = slices.Delete(t.Groups, i, i+1) })
+	for i := len(s.Groups) - 1; i >= 0; i-- {
+		if s.Groups[i].ID != q.Group {
+			out = append(out, func(t *state) { t.Groups = slices.Delete(t.Groups, i, i+1) })
+		}
+	}
 	del(len(s.CGroups), func(t *state, i int) { t.CGroups = slices.Delete(t.CGroups, i, i+1) })
 	del(len(s.Collabs), func(t *state, i int) { t.Collabs = slices.Delete(t.Collabs, i, i+1) })
 	for di, d := range s.Dossiers {
@@ -232,7 +277,7 @@ func shrink(ctx context.Context, ps *cedar.PolicySet, s *state, d disagreement) 
 // report describes d and its minimal state.
 func report(ctx context.Context, ps *cedar.PolicySet, s *state, d disagreement) string {
 	min := shrink(ctx, ps, s.clone(), d)
-	ev, err := load(ctx, min)
+	ev, err := load(ctx, ps, min)
 	if err == nil {
 		if dd, err := ev.ask(ctx, ps, d.q); err == nil {
 			d = dd // the answers in the minimal state

@@ -8,11 +8,15 @@ package crosscheck_test
 // that a failing state can be shrunk record by record. Referential
 // integrity is kept: every ID a record names exists (normalize).
 //
-// Decision: the states follow SPEC v2's data invariants where cabinet's
-// stores can hold them — one consent switch per dossier (every referral of
-// a dossier carries the same consent, TEAM-9 v2), at most one grant per
-// account and dossier (ACC-7 v2), draft dossiers in no client group
-// (GRP-5), a grant's Central flag equal to its person's relation (ACC-2).
+// Decision: the states follow SPEC v2's data invariants — one consent
+// record per dossier at most (team.DossierConsent, TEAM-9 v2; none means
+// given), at most one grant per account and dossier (ACC-7 v2), draft
+// dossiers in no client group (GRP-5), a grant's Central flag equal to its
+// person's relation (ACC-2), pending teams without members nor referrals
+// (TEAM-1 v2). They do not keep TEAM-8's "the referrer reached the dossier
+// when referring": a referral's referrer is drawn among its team's members
+// and the dossier's staff and grantees, entitled or not today, since the
+// team route depends on the referrer's entitlement at decision time.
 
 import (
 	"context"
@@ -48,6 +52,7 @@ type state struct {
 	Grants    []access.Grant
 	Teams     []team.Team
 	Referrals []team.Referral
+	Consents  []team.DossierConsent
 }
 
 func (s *state) clone() *state {
@@ -57,6 +62,7 @@ func (s *state) clone() *state {
 		Direct: slices.Clone(s.Direct), GAssign: slices.Clone(s.GAssign), Place: slices.Clone(s.Place),
 		Dossiers: slices.Clone(s.Dossiers), Persons: slices.Clone(s.Persons), Advisors: slices.Clone(s.Advisors),
 		Grants: slices.Clone(s.Grants), Teams: slices.Clone(s.Teams), Referrals: slices.Clone(s.Referrals),
+		Consents: slices.Clone(s.Consents),
 	}
 	for i := range c.Dossiers {
 		c.Dossiers[i].Assigned = slices.Clone(c.Dossiers[i].Assigned)
@@ -75,8 +81,9 @@ func pick[T any](r *rand.Rand, xs []T) T { return xs[r.Intn(len(xs))] }
 // with managers — sometimes a user who is no longer a collaborator of the
 // office —, assigned collaborators and placements, family trees with
 // grants (central and not, both levels, some awaiting an account),
-// external advisors with grants, personal and shared teams with referrals
-// and a consent switch per dossier.
+// external advisors with grants, personal, shared and pending teams,
+// referrals by referrers entitled or not, and a consent record for some
+// dossiers (given or revoked).
 func genState(r *rand.Rand) *state {
 	s := &state{}
 	users := make([]cabinet.UserID, 8)
@@ -215,20 +222,53 @@ func genState(r *rand.Rand) *state {
 		slices.SortFunc(ms, func(a, b team.Member) int { return strings.Compare(string(a.User), string(b.User)) })
 		s.Teams = append(s.Teams, team.Team{ID: id, Name: string(id), Lead: lead, CreatedBy: lead, CreatedAt: t0, Members: ms})
 	}
-	// Referrals: the consent switch is per dossier (TEAM-9 v2).
-	consent := map[cabinet.DossierID]team.Consent{}
+	// Pending teams (TEAM-1 v2): created by an assistant for a lead who has
+	// not answered; no member, no referral.
+	for range r.Intn(3) {
+		id := cabinet.TeamID(next("tp"))
+		s.Teams = append(s.Teams, team.Team{ID: id, Name: string(id), Pending: true, Lead: pick(r, users), CreatedBy: pick(r, users), CreatedAt: t0})
+	}
+	// Consent: one switch per dossier (TEAM-9 v2), stored for some.
 	for _, d := range dossiers {
-		consent[d] = team.ConsentGiven
-		if r.Intn(100) < 30 {
-			consent[d] = team.ConsentRevoked
+		switch n := r.Intn(100); {
+		case n < 30:
+			s.Consents = append(s.Consents, team.DossierConsent{Dossier: d, State: team.ConsentRevoked, ChangedBy: users[0], ChangedAt: t0})
+		case n < 45:
+			s.Consents = append(s.Consents, team.DossierConsent{Dossier: d, State: team.ConsentGiven, ChangedBy: users[0], ChangedAt: t0})
+		}
+	}
+	// Referrals, in accepted teams. The referrer is a member of the team, or
+	// someone tied to the dossier (its manager, an assigned collaborator, a
+	// grantee) or anyone: entitled to the dossier today or not (TEAM-8 v2).
+	var accepted []team.Team
+	for _, t := range s.Teams {
+		if !t.Pending {
+			accepted = append(accepted, t)
 		}
 	}
 	for range r.Intn(6) {
-		t := pick(r, s.Teams)
-		d := pick(r, dossiers)
+		t := pick(r, accepted)
+		d := pick(r, s.Dossiers)
+		var who []cabinet.UserID
+		for _, m := range t.Members {
+			who = append(who, m.User)
+		}
+		if d.Manager != "" {
+			who = append(who, d.Manager)
+		}
+		who = append(who, d.Assigned...)
+		for _, g := range s.Grants {
+			if g.Dossier == d.ID && g.User != "" {
+				who = append(who, g.User)
+			}
+		}
+		referrer := pick(r, users)
+		if r.Intn(100) < 85 {
+			referrer = pick(r, who)
+		}
 		s.Referrals = append(s.Referrals, team.Referral{
-			ID: cabinet.ReferralID(next("r")), Team: t.ID, Referrer: t.Lead, ClientName: "client",
-			ClientEmail: "client@example.com", Dossier: d, Consent: consent[d], CreatedAt: t0,
+			ID: cabinet.ReferralID(next("r")), Team: t.ID, Referrer: referrer, ClientName: "client",
+			ClientEmail: "client@example.com", Dossier: d.ID, CreatedAt: t0,
 		})
 	}
 	// Now and then a central grantee is a member of a team holding a
@@ -316,6 +356,7 @@ func (s *state) normalize() {
 		t.Members = slices.DeleteFunc(t.Members, func(m team.Member) bool { return !users[m.User] })
 	}
 	s.Referrals = slices.DeleteFunc(s.Referrals, func(r team.Referral) bool { return !teams[r.Team] || !dossiers[r.Dossier] })
+	s.Consents = slices.DeleteFunc(s.Consents, func(c team.DossierConsent) bool { return !dossiers[c.Dossier] })
 }
 
 // store writes s into a new memory store through the stores' Writers.
@@ -334,6 +375,11 @@ func (s *state) store(ctx context.Context) (*memstore.Store, error) {
 		}
 		for _, r := range s.Referrals {
 			if err := w.PutReferral(ctx, r); err != nil {
+				return err
+			}
+		}
+		for _, c := range s.Consents {
+			if err := w.PutDossierConsent(ctx, c); err != nil {
 				return err
 			}
 		}
@@ -495,13 +541,22 @@ func (s *state) String() string {
 		for _, m := range t.Members {
 			ms = append(ms, string(m.User))
 		}
-		xs = append(xs, fmt.Sprintf("%s members [%s]", t.ID, strings.Join(ms, " ")))
+		pending := ""
+		if t.Pending {
+			pending = fmt.Sprintf(" pending (lead %s, created by %s)", t.Lead, t.CreatedBy)
+		}
+		xs = append(xs, fmt.Sprintf("%s members [%s]%s", t.ID, strings.Join(ms, " "), pending))
 	}
 	line("teams", xs)
 	xs = nil
 	for _, r := range s.Referrals {
-		xs = append(xs, fmt.Sprintf("%s in %s of %s consent %s", r.ID, r.Team, r.Dossier, r.Consent))
+		xs = append(xs, fmt.Sprintf("%s in %s of %s by %s", r.ID, r.Team, r.Dossier, r.Referrer))
 	}
 	line("referrals", xs)
+	xs = nil
+	for _, c := range s.Consents {
+		xs = append(xs, fmt.Sprintf("%s %s", c.Dossier, c.State))
+	}
+	line("consent records", xs)
 	return b.String()
 }

@@ -2,42 +2,47 @@ package crosscheck
 
 // The translation layer: cabinet's stored records, read through the store
 // Readers, become Cedar entities. It is data only — who is a collaborator,
-// an admin, a member of what, which grants exist with which kind, level and
-// central flag, which teams hold a referral of which dossier — and never
+// an admin, a member of what, which teams are pending, which grants exist
+// with which kind, level and central flag, which referrals (team,
+// referrer) a dossier has, its consent switch, its status — and never
 // decides anything: every rule is in dossier.cedar.
 //
 // This is the one file to adapt when cabinet's store interfaces change.
 //
 // Entities built (see dossier.cedar for how the policies read them):
 //
-//	User::"u"              parents: Office::"o" (collaborator of o), OfficeAdmins::"o"
+//	User::"u"              attrs: personalTeam (Team, absent when none)
+//	                       parents: Office::"o" (collaborator of o), OfficeAdmins::"o"
 //	                       (admin profile in o), ClientGroup::"g" (direct collaborator
 //	                       of g), CollaboratorGroup::"k" (member of k), Team::"t"
 //	                       (member of t, any role)
 //	CollaboratorGroup::"k" parents: ClientGroup::"g" for each client group k is assigned to
-//	ClientGroup::"g", Team::"t", OfficeAdmins::"o": no attributes
+//	ClientGroup::"g"       attrs: office
+//	Team::"t"              attrs: personal (Bool), pending (Bool, TEAM-1)
 //	Office::"o"            attrs: admins (OfficeAdmins::"o")
+//	OfficeAdmins::"o"      no attributes
+//	Referral::"r"          attrs: team, referrer (User), dossier
 //	Dossier::"d"           attrs: office, status ("draft"|"activated"|"archived"),
 //	                       manager (absent when unset), assigned (Set<User>),
-//	                       clientGroup (absent when none), referralTeams (Set<Team>),
-//	                       teamConsent (Bool), grants (record, below)
+//	                       clientGroup (absent when none), referrals (Set<Referral>),
+//	                       teamConsent (Bool: its consent switch, TEAM-9), grants
+//	                       (record, below)
 //
 //	grants = { central: {read_only: Set<User>, read_write: Set<User>},
 //	           family:  {read_only: ..., read_write: ...},   // non-central persons
 //	           advisor: {read_only: ..., read_write: ...} }  // external advisors
 //
 // Only grants linked to an account (Grant.User set) appear: a grant still
-// awaiting its account gives nobody anything.
+// awaiting its account gives nobody anything. A dossier without a
+// team.DossierConsent record has consent given (TEAM-9 v2, the store's
+// default).
 //
-// Decision (cabinet v1 cannot express SPEC v2's one consent switch per
-// dossier, TEAM-9 v2: consent lives on each referral today): teamConsent is
-// false when any referral of the dossier has revoked consent, true
-// otherwise. The property's states keep every referral of a dossier on the
-// same consent, as v2's single switch would.
+// Two attributes of Dossier are not data but derived by dossier.cedar
+// itself (Derive, cedar.go): sharers and sharingTeams. Translate leaves
+// them out; Entities adds them.
 
 import (
 	"context"
-	"slices"
 
 	"github.com/cedar-policy/cedar-go/types"
 
@@ -64,6 +69,7 @@ const (
 	TypeClientGroup  types.EntityType = "ClientGroup"
 	TypeCollabGroup  types.EntityType = "CollaboratorGroup"
 	TypeTeam         types.EntityType = "Team"
+	TypeReferral     types.EntityType = "Referral"
 	TypeAction       types.EntityType = "Action"
 )
 
@@ -71,14 +77,8 @@ func uid(t types.EntityType, id string) types.EntityUID {
 	return types.NewEntityUID(t, types.String(id))
 }
 
-// page is the page size of every listing read.
-const page = 1000
-
-func all[T any](list func(after cabinet.Cursor, limit int) ([]T, cabinet.Cursor, error)) ([]T, error) {
-	return cabinet.CollectPages(func(after cabinet.Cursor) ([]T, cabinet.Cursor, error) { return list(after, page) })
-}
-
-// Translate reads the whole state of s and returns it as Cedar entities.
+// Translate reads the whole state of s and returns it as Cedar entities
+// (data only, without the derived attributes: see Entities).
 func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 	parents := map[types.EntityUID][]types.EntityUID{} // child -> parents
 	addParent := func(child, parent types.EntityUID) { parents[child] = append(parents[child], parent) }
@@ -87,31 +87,49 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 		em[id] = types.Entity{UID: id, Attributes: types.NewRecord(attrs)}
 	}
 
-	// Teams: members.
+	// Teams: accounts, members, pending teams, referrals, consent.
 	var refs []team.Referral
+	revoked := map[cabinet.DossierID]bool{}
 	err := s.ViewTeams(ctx, func(r team.Reader) error {
-		users, err := all(func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) { return r.ListUsers(ctx, a, n) })
+		users, err := cabinet.All(ctx, r.ListUsers)
 		if err != nil {
 			return err
 		}
-		for _, u := range users {
-			put(uid(TypeUser, string(u.ID)), nil)
-		}
-		teams, err := all(func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
-			return r.ListTeams(ctx, team.TeamFilter{}, a, n)
+		teams, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
+			return r.ListTeams(ctx, team.TeamFilter{}, p)
 		})
 		if err != nil {
 			return err
 		}
+		personal := map[cabinet.UserID]cabinet.TeamID{}
 		for _, t := range teams {
-			put(uid(TypeTeam, string(t.ID)), nil)
+			put(uid(TypeTeam, string(t.ID)), types.RecordMap{"personal": types.Boolean(t.Personal), "pending": types.Boolean(t.Pending)})
+			if t.Personal {
+				personal[t.Owner] = t.ID
+			}
 			for _, m := range t.Members {
 				addParent(uid(TypeUser, string(m.User)), uid(TypeTeam, string(t.ID)))
 			}
 		}
-		refs, err = all(func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-			return r.ListReferrals(ctx, team.ReferralFilter{}, a, n)
+		for _, u := range users {
+			attrs := types.RecordMap{}
+			if t, ok := personal[u.ID]; ok {
+				attrs["personalTeam"] = uid(TypeTeam, string(t))
+			}
+			put(uid(TypeUser, string(u.ID)), attrs)
+		}
+		refs, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
+			return r.ListReferrals(ctx, team.ReferralFilter{}, p)
 		})
+		if err != nil {
+			return err
+		}
+		consents, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]team.DossierConsent, cabinet.Cursor, error) {
+			return r.ListDossierConsents(ctx, team.ConsentFilter{}, p)
+		})
+		for _, c := range consents {
+			revoked[c.Dossier] = c.State != team.ConsentGiven
+		}
 		return err
 	})
 	if err != nil {
@@ -121,9 +139,7 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 	// Client groups: offices, collaborators, groups, memberships, placements.
 	placement := map[cabinet.DossierID]cabinet.ClientGroupID{}
 	err = s.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
-		offices, err := all(func(a cabinet.Cursor, n int) ([]clientgroup.Office, cabinet.Cursor, error) {
-			return r.Offices(ctx, a, n)
-		})
+		offices, err := cabinet.All(ctx, r.Offices)
 		if err != nil {
 			return err
 		}
@@ -131,8 +147,8 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 			put(uid(TypeOffice, string(o.ID)), types.RecordMap{"admins": uid(TypeOfficeAdmins, string(o.ID))})
 			put(uid(TypeOfficeAdmins, string(o.ID)), nil)
 		}
-		collabs, err := all(func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-			return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, a, n)
+		collabs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+			return r.Collaborators(ctx, clientgroup.CollaboratorFilter{}, p)
 		})
 		if err != nil {
 			return err
@@ -144,8 +160,8 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 				addParent(u, uid(TypeOfficeAdmins, string(c.Office)))
 			}
 		}
-		cgroups, err := all(func(a cabinet.Cursor, n int) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
-			return r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, a, n)
+		cgroups, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
+			return r.CollaboratorGroups(ctx, clientgroup.CollaboratorGroupFilter{}, p)
 		})
 		if err != nil {
 			return err
@@ -153,8 +169,8 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 		for _, g := range cgroups {
 			put(uid(TypeCollabGroup, string(g.ID)), nil)
 		}
-		members, err := all(func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
-			return r.Members(ctx, clientgroup.MemberFilter{}, a, n)
+		members, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Member, cabinet.Cursor, error) {
+			return r.Members(ctx, clientgroup.MemberFilter{}, p)
 		})
 		if err != nil {
 			return err
@@ -162,17 +178,17 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 		for _, m := range members {
 			addParent(uid(TypeUser, string(m.User)), uid(TypeCollabGroup, string(m.Group)))
 		}
-		groups, err := all(func(a cabinet.Cursor, n int) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
-			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, a, n)
+		groups, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
+			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{}, p)
 		})
 		if err != nil {
 			return err
 		}
 		for _, g := range groups {
-			put(uid(TypeClientGroup, string(g.ID)), nil)
+			put(uid(TypeClientGroup, string(g.ID)), types.RecordMap{"office": uid(TypeOffice, string(g.Office))})
 		}
-		direct, err := all(func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-			return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, a, n)
+		direct, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+			return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, p)
 		})
 		if err != nil {
 			return err
@@ -180,8 +196,8 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 		for _, d := range direct {
 			addParent(uid(TypeUser, string(d.User)), uid(TypeClientGroup, string(d.ClientGroup)))
 		}
-		gassign, err := all(func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-			return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, a, n)
+		gassign, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
+			return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{}, p)
 		})
 		if err != nil {
 			return err
@@ -189,8 +205,8 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 		for _, g := range gassign {
 			addParent(uid(TypeCollabGroup, string(g.CollaboratorGroup)), uid(TypeClientGroup, string(g.ClientGroup)))
 		}
-		place, err := all(func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
-			return r.Placements(ctx, clientgroup.PlacementFilter{}, a, n)
+		place, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
+			return r.Placements(ctx, clientgroup.PlacementFilter{}, p)
 		})
 		for _, p := range place {
 			placement[p.Dossier] = p.ClientGroup
@@ -203,14 +219,14 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 
 	// Access: dossiers and grants.
 	err = s.ViewAccess(ctx, func(r access.Reader) error {
-		dossiers, err := all(func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
-			return r.Dossiers(ctx, access.DossierFilter{}, a, n)
+		dossiers, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
+			return r.Dossiers(ctx, access.DossierFilter{}, p)
 		})
 		if err != nil {
 			return err
 		}
-		grants, err := all(func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-			return r.Grants(ctx, access.GrantFilter{}, a, n)
+		grants, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
+			return r.Grants(ctx, access.GrantFilter{}, p)
 		})
 		if err != nil {
 			return err
@@ -237,32 +253,27 @@ func Translate(ctx context.Context, s Stores) (types.EntityMap, error) {
 			lv := g.Level.String()
 			grantees[g.Dossier][kind][lv] = append(grantees[g.Dossier][kind][lv], uid(TypeUser, string(g.User)))
 		}
-		teamsOf := map[cabinet.DossierID][]types.Value{}
-		consent := map[cabinet.DossierID]bool{}
+		refsOf := map[cabinet.DossierID][]types.Value{}
 		for _, ref := range refs {
-			t := uid(TypeTeam, string(ref.Team))
-			if !slices.Contains(teamsOf[ref.Dossier], types.Value(t)) {
-				teamsOf[ref.Dossier] = append(teamsOf[ref.Dossier], t)
-			}
-			if _, seen := consent[ref.Dossier]; !seen {
-				consent[ref.Dossier] = true
-			}
-			if ref.Consent != team.ConsentGiven {
-				consent[ref.Dossier] = false
-			}
+			id := uid(TypeReferral, string(ref.ID))
+			put(id, types.RecordMap{
+				"team":     uid(TypeTeam, string(ref.Team)),
+				"referrer": uid(TypeUser, string(ref.Referrer)),
+				"dossier":  uid(TypeDossier, string(ref.Dossier)),
+			})
+			refsOf[ref.Dossier] = append(refsOf[ref.Dossier], id)
 		}
 		for _, d := range dossiers {
 			assigned := make([]types.Value, 0, len(d.Assigned))
 			for _, a := range d.Assigned {
 				assigned = append(assigned, uid(TypeUser, string(a)))
 			}
-			given, ok := consent[d.ID]
 			attrs := types.RecordMap{
-				"office":        uid(TypeOffice, string(d.Office)),
-				"status":        types.String(d.Status.String()),
-				"assigned":      types.NewSet(assigned...),
-				"referralTeams": types.NewSet(teamsOf[d.ID]...),
-				"teamConsent":   types.Boolean(given || !ok),
+				"office":      uid(TypeOffice, string(d.Office)),
+				"status":      types.String(d.Status.String()),
+				"assigned":    types.NewSet(assigned...),
+				"referrals":   types.NewSet(refsOf[d.ID]...),
+				"teamConsent": types.Boolean(!revoked[d.ID]),
 			}
 			if d.Manager != "" {
 				attrs["manager"] = uid(TypeUser, string(d.Manager))
