@@ -129,10 +129,11 @@
 //   - Decision: the family tree (family_structure) is edited by the
 //     collaborators who reach the dossier internally (admins, the manager,
 //     assigned collaborators, client-group routes — clientgroup's
-//     InternalRoutes, so never someone who left the office) and by holders
-//     of a read_write grant (ACC-10, ACC-11); others get ACC-11
-//     (CanEditFamilyTree). The team route does not count: the tree is the
-//     list of the people who can be granted access.
+//     InternalRoutes, so never someone who left the office), by the members
+//     of a team reaching it through the team route (TEAM-4: full access to
+//     the team's client dossiers) and by holders of a read_write grant
+//     (ACC-10, ACC-11); others get ACC-11 (CanEditFamilyTree). Who is
+//     central stays the manager's decision (ACC-2).
 //   - Decision: editing the name of a central person is the manager's too
 //     (ACC-2: every change to a central person).
 //   - Decision: a tree has at most one holder (ErrConflict ACC-2); any

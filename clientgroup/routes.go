@@ -189,10 +189,12 @@ func CanViewRoutes(actor, user cabinet.UserID, profile cabinet.Profile) error {
 }
 
 // CanReadContactAddress is the predicate of Service.ContactAddress (GRP-7):
-// whoever reaches the dossier — an internal route (routes, GRP-3) or a
-// grant on it (holdsGrant: holders, family members, external advisors, who
-// are the ones writing about it). Anyone else: a *cabinet.ForbiddenError
-// naming GRP-7.
+// the office's collaborators who reach the dossier internally (routes,
+// GRP-3) and its grantees (holdsGrant: holders, family members, external
+// advisors, who are the ones writing about it). Decision: the team route
+// does not give the address — the advisors of a team write to the client
+// through their own channels, not through the office's. Anyone else: a
+// *cabinet.ForbiddenError naming GRP-7.
 func CanReadContactAddress(routes cabinet.Routes, holdsGrant bool) error {
 	if routes&cabinet.InternalRoutes != 0 || holdsGrant {
 		return nil
