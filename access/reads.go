@@ -19,7 +19,7 @@ func (s *Service) dossierFor(ctx context.Context, r Reader, id cabinet.DossierID
 	if err != nil {
 		return d, Actor{}, err
 	}
-	a, err := s.actorOn(ctx, r, d, actor, true)
+	a, err := s.actorOn(ctx, r, d, actor, routesToView)
 	return d, a, err
 }
 

@@ -96,9 +96,12 @@ func (a Action) String() string {
 //   - Routes: their internal routes to the dossier (GRP-3), as
 //     clientgroup.InternalRoutes computes them — cabinet.NoRoutes for a
 //     non-collaborator — plus cabinet.RouteTeam when they reach it through
-//     a team (TEAM-8, TEAM-9; team.Facts.TeamRoute). Only the predicates
-//     that say so read it (family-tree edits and reads); others may leave
-//     it empty;
+//     a team for the action the predicate decides (TEAM-8, TEAM-9; a
+//     referral in one of their teams whose referrer may take that action
+//     themselves, TEAM-8 v2: viewing for CanViewDossier, editing the
+//     family structure for CanEditFamilyTree and CanEditPerson). Only the
+//     predicates that say so read it (family-tree edits and reads); others
+//     may leave it empty;
 //   - Held: the grants they hold on the dossier (any others are ignored).
 type Actor struct {
 	ID      cabinet.UserID

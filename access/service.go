@@ -37,9 +37,13 @@ type Accounts interface {
 	// as seen by tx, or an error wrapping cabinet.ErrNotFound when there is
 	// none.
 	UserByEmail(ctx context.Context, tx cabinet.Tx, email string) (cabinet.User, error)
-	// TeamRoute reports whether user reaches dossier through the team route
-	// (TEAM-8, TEAM-9) as seen by tx.
-	TeamRoute(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error)
+	// TeamReferrers returns, as seen by tx, the referrers of the referrals
+	// of dossier that open the team route to user but for the referrers'
+	// own rights (TEAM-8, TEAM-9: a team of user, user not the dossier's
+	// central person, consent given). The route opens an action only when
+	// one of them may take it themselves (TEAM-8 v2); package access
+	// checks that with its own grants and the directory's routes.
+	TeamReferrers(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) ([]cabinet.UserID, error)
 }
 
 // Service applies the commands of the access package: dossiers, family
@@ -118,10 +122,20 @@ func (s *Service) profile(ctx context.Context, tx cabinet.Tx, office cabinet.Off
 	return p, nil
 }
 
+// routesFor says which routes actorOn reads: none, or the internal routes
+// and the team route for one action.
+type routesFor uint8
+
+const (
+	noRoutes         routesFor = iota
+	routesToView               // the team route as it opens viewing (CanViewDossier)
+	routesToEditTree           // the team route as it opens editing the family structure (CanEditFamilyTree)
+)
+
 // actorOn reads, in r's transaction, what the predicates know about actor
-// on d: profile, held grants and, when withRoutes, internal routes and the
-// team route.
-func (s *Service) actorOn(ctx context.Context, r Reader, d Dossier, actor cabinet.UserID, withRoutes bool) (Actor, error) {
+// on d: profile, held grants and, unless rf is noRoutes, internal routes
+// and the team route for rf's action (teamRoute).
+func (s *Service) actorOn(ctx context.Context, r Reader, d Dossier, actor cabinet.UserID, rf routesFor) (Actor, error) {
 	a := Actor{ID: actor}
 	var err error
 	if a.Profile, err = s.profile(ctx, r.Tx(), d.Office, actor); err != nil {
@@ -130,19 +144,56 @@ func (s *Service) actorOn(ctx context.Context, r Reader, d Dossier, actor cabine
 	if a.Held, err = heldGrants(ctx, r, d.ID, actor); err != nil {
 		return a, err
 	}
-	if withRoutes {
-		if a.Routes, err = s.dir.Routes(ctx, r.Tx(), actor, d.ID); err != nil {
-			return a, err
-		}
-		team, err := s.accounts.TeamRoute(ctx, r.Tx(), actor, d.ID)
-		if err != nil {
-			return a, err
-		}
-		if team {
-			a.Routes |= cabinet.RouteTeam
-		}
+	if rf == noRoutes {
+		return a, nil
+	}
+	if a.Routes, err = s.dir.Routes(ctx, r.Tx(), actor, d.ID); err != nil {
+		return a, err
+	}
+	act := View()
+	if rf == routesToEditTree {
+		act = Edit(SectionFamilyStructure)
+	}
+	team, err := s.teamRoute(ctx, r, d, actor, act)
+	if err != nil {
+		return a, err
+	}
+	if team {
+		a.Routes |= cabinet.RouteTeam
 	}
 	return a, nil
+}
+
+// teamRoute reports whether actor reaches d through the team route for
+// act, in r's transaction: a referral opens the route (Accounts'
+// TeamReferrers: a team of actor, actor not central, consent given) and
+// its referrer may take act themselves — an internal route (GRP-3,
+// GRP-11) or a central grant that allows act (ACC-11). TEAM-8 v2: a
+// referral never opens more than its referrer holds.
+func (s *Service) teamRoute(ctx context.Context, r Reader, d Dossier, actor cabinet.UserID, act Action) (bool, error) {
+	referrers, err := s.accounts.TeamReferrers(ctx, r.Tx(), actor, d.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, ref := range referrers {
+		in, err := s.dir.Routes(ctx, r.Tx(), ref, d.ID)
+		if err != nil {
+			return false, err
+		}
+		if in&cabinet.InternalRoutes != 0 {
+			return true, nil
+		}
+		held, err := heldGrants(ctx, r, d.ID, ref)
+		if err != nil {
+			return false, err
+		}
+		for i := range held {
+			if g := &held[i]; g.Kind == GranteePerson && g.Central && GrantAllows(*g, act) == nil {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 func heldGrants(ctx context.Context, r Reader, d cabinet.DossierID, actor cabinet.UserID) ([]Grant, error) {
@@ -235,7 +286,7 @@ func (s *Service) SetManager(ctx context.Context, actor cabinet.UserID, id cabin
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, false)
+		a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -289,7 +340,7 @@ func (s *Service) SetAssigned(ctx context.Context, actor cabinet.UserID, id cabi
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, false)
+		a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -370,7 +421,7 @@ func (s *Service) setStatus(ctx context.Context, actor cabinet.UserID, id cabine
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, false)
+		a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -489,7 +540,7 @@ func (s *Service) AddPerson(ctx context.Context, actor cabinet.UserID, id cabine
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, true)
+		a, err := s.actorOn(ctx, w, d, actor, routesToEditTree)
 		if err != nil {
 			return nil, err
 		}
@@ -535,7 +586,7 @@ func (s *Service) EditPerson(ctx context.Context, actor cabinet.UserID, id Perso
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, true)
+		a, err := s.actorOn(ctx, w, d, actor, routesToEditTree)
 		if err != nil {
 			return nil, err
 		}
@@ -591,7 +642,7 @@ func (s *Service) RemovePerson(ctx context.Context, actor cabinet.UserID, id Per
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, true)
+		a, err := s.actorOn(ctx, w, d, actor, routesToEditTree)
 		if err != nil {
 			return nil, err
 		}
@@ -667,7 +718,7 @@ func (s *Service) RegisterAdvisor(ctx context.Context, actor cabinet.UserID, id 
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, false)
+		a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -713,7 +764,7 @@ func (s *Service) EditAdvisor(ctx context.Context, actor cabinet.UserID, id Advi
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, false)
+		a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -770,7 +821,7 @@ func (s *Service) RemoveAdvisor(ctx context.Context, actor cabinet.UserID, id Ad
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, false)
+		a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -891,7 +942,7 @@ func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id Pers
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, false)
+		a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -941,7 +992,7 @@ func (s *Service) GrantAdvisor(ctx context.Context, actor cabinet.UserID, id Adv
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.actorOn(ctx, w, d, actor, false)
+		a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 		if err != nil {
 			return nil, err
 		}
@@ -977,7 +1028,7 @@ func (s *Service) grantTarget(ctx context.Context, w Writer, id GrantID, actor c
 	if err != nil {
 		return g, d, Actor{}, RelationInvalid, err
 	}
-	a, err := s.actorOn(ctx, w, d, actor, false)
+	a, err := s.actorOn(ctx, w, d, actor, noRoutes)
 	if err != nil {
 		return g, d, a, RelationInvalid, err
 	}

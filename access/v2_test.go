@@ -832,6 +832,35 @@ func TestTEAM8TeamRouteOpensTheDossierAndItsTree(t *testing.T) {
 	wantRule(t, err, cabinet.ErrForbidden, "POL-1")
 }
 
+// TEAM-8 v2: the team route opens the family tree for editing only when
+// the referral's referrer may edit it themselves. The holder (read_write)
+// refers her vault into her team: her teammate edits the tree; lowered to
+// read_only, her referral lets the teammate view the dossier, not edit it.
+func TestTEAM8TeamRouteIsBoundedByItsReferrer(t *testing.T) {
+	w := newWorld(t)
+	const mate = cabinet.UserID("u_team_mate")
+	require.NoError(t, putUser(w.ctx, w.store, newUser(mate, "mate@teams.example")))
+	tm := team.Team{ID: "team_family", Name: "Family", Lead: uHolder, CreatedBy: uHolder, CreatedAt: start,
+		Members: []team.Member{{User: uHolder, Role: team.RoleAdmin, JoinedAt: start}, {User: mate, Role: team.RoleMember, JoinedAt: start}}}
+	_, err := w.store.UpdateTeams(w.ctx, func(tw team.Writer) error {
+		if err := tw.PutTeam(w.ctx, tm); err != nil {
+			return err
+		}
+		return tw.PutReferral(w.ctx, team.Referral{ID: "ref_self", Team: tm.ID, Referrer: uHolder, ClientName: "Anne Martin",
+			ClientEmail: holderEmail, Dossier: w.dossier.ID, CreatedAt: start})
+	})
+	require.NoError(t, err)
+	_, _, err = w.svc.AddPerson(w.ctx, mate, w.dossier.ID, access.PersonInput{Name: "Hugo Martin", Relation: access.RelationChild})
+	require.NoError(t, err, "a read_write referrer's team edits the tree")
+
+	_, _, err = w.svc.ChangeLevel(w.ctx, uMgr, w.holderGrant.ID, access.LevelReadOnly)
+	require.NoError(t, err)
+	_, err = w.svc.Dossier(w.ctx, mate, w.dossier.ID)
+	require.NoError(t, err, "a read_only referrer's team views the dossier")
+	_, _, err = w.svc.AddPerson(w.ctx, mate, w.dossier.ID, access.PersonInput{Name: "Léa Martin", Relation: access.RelationChild})
+	wantRule(t, err, cabinet.ErrForbidden, "ACC-11")
+}
+
 func wantRule(t *testing.T, err, sentinel error, rule string) {
 	t.Helper()
 	require.ErrorIs(t, err, sentinel)

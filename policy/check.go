@@ -310,11 +310,13 @@ func (ix *index) internal(u *userRec, d *dossRec) cabinet.Routes {
 }
 
 // teamRoute returns cabinet.RouteTeam when one of d's referrals lives in a
-// team of u that lets u reach it (team.CanReachDossier with the dossier's
-// consent, whether u is its granted central person, and whether the
-// referral's referrer still reaches it: TEAM-8 v2, TEAM-9, GRP-11), else
-// the first refusal of a referral in one of u's teams, or nil.
-func (ix *index) teamRoute(u *userRec, d *dossRec) (cabinet.Routes, error) {
+// team of u that lets u reach it for act (team.CanReachDossier with the
+// dossier's consent, whether u is its granted central person, and whether
+// the referral's referrer may take act themselves — an internal route, or
+// a central grant that allows act: TEAM-8 v2, TEAM-9, GRP-11, ACC-11; a
+// referral never opens more than its referrer holds), else the first
+// refusal of a referral in one of u's teams, or nil.
+func (ix *index) teamRoute(u *userRec, d *dossRec, act access.Action) (cabinet.Routes, error) {
 	var first error
 	known, central := false, false
 	for _, id := range ix.refsOf(d) {
@@ -331,7 +333,7 @@ func (ix *index) teamRoute(u *userRec, d *dossRec) (cabinet.Routes, error) {
 		}
 		entitled := false
 		if r := ix.user(ref.Referrer); r != nil {
-			entitled = ix.internal(r, d) != 0 || access.HoldsCentralGrant(d.facts.ID, r.id, ix.grantsOf(d))
+			entitled = ix.internal(r, d) != 0 || centralAllows(r.id, ix.grantsOf(d), act)
 		}
 		err := team.CanReachDossier(ix.teams[ref.Team], ref, u.id, team.RouteFacts{Central: central, ReferrerEntitled: entitled})
 		if err == nil {
@@ -342,6 +344,17 @@ func (ix *index) teamRoute(u *userRec, d *dossRec) (cabinet.Routes, error) {
 		}
 	}
 	return 0, first
+}
+
+// centralAllows reports whether u holds a grant to a central person of the
+// dossier that allows act (ACC-7, ACC-11).
+func centralAllows(u cabinet.UserID, grants []access.Grant, act access.Action) bool {
+	for i := range grants {
+		if g := &grants[i]; u != "" && g.User == u && g.Kind == access.GranteePerson && g.Central && access.GrantAllows(*g, act) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // grantRoute is the route a grant opens.
@@ -403,15 +416,19 @@ type onDossier struct {
 	pg     access.Grant // the grant of person (zero when none)
 }
 
-// actor is the access.Actor of u on the dossier, with the routes the
-// family-tree and access-rights predicates read (internal and team).
-func (q *decision) actor(o *onDossier, withRoutes bool) access.Actor {
-	a := access.Actor{ID: q.u.id, Profile: q.u.profile(o.dd.Office), Held: o.grants}
-	if withRoutes {
-		a.Routes = q.ix.internal(q.u, o.d)
-		if tr, _ := q.ix.teamRoute(q.u, o.d); tr != 0 {
-			a.Routes |= tr
-		}
+// actor is the access.Actor of u on the dossier, without routes.
+func (q *decision) actor(o *onDossier) access.Actor {
+	return access.Actor{ID: q.u.id, Profile: q.u.profile(o.dd.Office), Held: o.grants}
+}
+
+// actorWithRoutes is actor with the routes the family-tree and
+// access-rights predicates read: internal, and the team route as it opens
+// act (TEAM-8 v2).
+func (q *decision) actorWithRoutes(o *onDossier, act access.Action) access.Actor {
+	a := q.actor(o)
+	a.Routes = q.ix.internal(q.u, o.d)
+	if tr, _ := q.ix.teamRoute(q.u, o.d, act); tr != 0 {
+		a.Routes |= tr
 	}
 	return a
 }
@@ -541,9 +558,9 @@ func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 		if r.Person != "" {
 			rel = o.person.Relation
 		}
-		return q.or(q.familyRoutes(o, rel, r.Level), access.CanManagePersonAccess(o.dd, q.actor(o, false), rel, r.Level), "ACC-1")
+		return q.or(q.familyRoutes(o, rel, r.Level), access.CanManagePersonAccess(o.dd, q.actor(o), rel, r.Level), "ACC-1")
 	case GrantAccess:
-		a := q.actor(o, false)
+		a := q.actor(o)
 		if r.Advisor != "" {
 			if err := access.CanManageAdvisorAccess(o.dd, a); err != nil {
 				return denyErr(err, "ACC-9")
@@ -565,7 +582,7 @@ func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 	case ChangeGrantLevel, CorrectGrantContact, RevokeGrant:
 		return q.grantCommand(o)
 	case ViewGrant:
-		a := q.actor(o, true)
+		a := q.actorWithRoutes(o, access.View())
 		if err := access.CanViewGrant(o.dd, a, o.grant); err != nil {
 			return denyErr(err, "ACC-7")
 		}
@@ -578,7 +595,7 @@ func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 		}
 		return q.by(routes)
 	case ViewAccessRights:
-		a := q.actor(o, true)
+		a := q.actorWithRoutes(o, access.View())
 		if err := access.CanViewAccessRights(o.dd, a); err != nil {
 			return denyErr(err, "ACC-7")
 		}
@@ -588,7 +605,7 @@ func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 		}
 		return q.by(routes)
 	case ManageExternalAdvisors:
-		return q.or(cabinet.RouteManager, access.CanManageAdvisorAccess(o.dd, q.actor(o, false)), "ACC-9")
+		return q.or(cabinet.RouteManager, access.CanManageAdvisorAccess(o.dd, q.actor(o)), "ACC-9")
 	case AssignClientGroup:
 		to := clientgroup.ClientGroup{}
 		if r.Group != "" {
@@ -600,7 +617,7 @@ func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 		}
 		return q.or(cabinet.RouteAdmin, clientgroup.CanMoveDossier(d.facts, to, q.u.profile(o.dd.Office)), "GRP-5")
 	case SetManager:
-		return q.or(q.organisers(o), access.CanManageDossier(o.dd, q.actor(o, false)), "ACC-1")
+		return q.or(q.organisers(o), access.CanManageDossier(o.dd, q.actor(o)), "ACC-1")
 	case SetStatus:
 		return q.setStatus(o)
 	case ReadContactAddress:
@@ -662,7 +679,7 @@ func (q *decision) content(d *dossRec) verdict {
 	}
 	ix, u := q.ix, q.u
 	in := ix.internal(u, d)
-	tr, terr := ix.teamRoute(u, d)
+	tr, terr := ix.teamRoute(u, d, act)
 	gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
 	if routes := in | tr | gr; routes != 0 {
 		return allowBy(tabContent, routes)
@@ -698,7 +715,7 @@ func (q *decision) familyTree(o *onDossier) verdict {
 	if q.a == RemovePerson {
 		to = access.RelationInvalid
 	}
-	a := q.actor(o, true)
+	a := q.actorWithRoutes(o, access.Edit(access.SectionFamilyStructure))
 	var err error
 	if q.r.Person == "" && to == access.RelationInvalid {
 		err = access.CanEditFamilyTree(o.dd, a)
@@ -733,7 +750,7 @@ func (q *decision) grantCommand(o *onDossier) verdict {
 			rel = p.Relation
 		}
 	}
-	a := q.actor(o, false)
+	a := q.actor(o)
 	var err error
 	level := access.LevelInvalid // the level the command gives the grant: a correction redirects it at its own (ACC-7)
 	switch q.a {
@@ -774,7 +791,7 @@ func (q *decision) setStatus(o *onDossier) verdict {
 	if !to.Valid() || (g != "" && to != cabinet.DossierActivated) {
 		return deny("POL-4", reasonBadStatus)
 	}
-	if err := access.CanSetStatus(o.dd, q.actor(o, false), to); err != nil {
+	if err := access.CanSetStatus(o.dd, q.actor(o), to); err != nil {
 		return denyErr(err, "ACC-1")
 	}
 	if g != "" {

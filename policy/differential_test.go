@@ -126,7 +126,7 @@ func (c *diffCase) questions() []question {
 // diffFeatures are the v2 records the random states must hold.
 var diffFeatures = []string{
 	"a dossier with consent revoked", "a pending team", "an archived dossier", "a removed collaborator",
-	"a session whose collaborator left", "an advisor with a label", "a team route", "a self-referral",
+	"a session whose collaborator left", "an advisor with a label", "a team route", "a self-referral", "a team route that views only (TEAM-8 v2: a read_only referrer)",
 	"an unlinked grant", "a linked contact", "a sold unit", "a reviewed item", "an expired session",
 }
 
@@ -161,8 +161,11 @@ func (c *diffCase) features() map[string]bool {
 	}
 	for _, r := range s.referrals {
 		for _, m := range s.teams[r.Team].Members {
-			if s.viaTeam(m.User, r.Dossier) {
+			if s.viaTeam(m.User, r.Dossier, refNeedView) {
 				f["a team route"] = true
+				if !s.viaTeam(m.User, r.Dossier, refNeedEdit(access.SectionAssetInventory)) {
+					f["a team route that views only (TEAM-8 v2: a read_only referrer)"] = true
+				}
 			}
 		}
 		f["a self-referral"] = f["a self-referral"] || s.central(r.Referrer, r.Dossier)

@@ -87,7 +87,12 @@
 //     (team.CanReachDossier) never applies to the dossier's own granted
 //     central persons and holds only while one referral's referrer still
 //     reaches the dossier, at decision time: a collaborator who leaves the
-//     office keeps nothing through the referrals they made (GRP-11).
+//     office keeps nothing through the referrals they made (GRP-11). It
+//     opens an action only when that referrer may take it themselves (an
+//     internal route, or a central grant that allows it, ACC-11): a
+//     read_only holder who refers herself lets her team view her vault,
+//     a read_write one lets it edit the client sections and the family
+//     tree; the notes and the tools only through an internal referrer.
 //   - TEAM-9: consent is one switch per dossier (team.DossierConsent), held
 //     by its granted central persons (ViewConsent, ManageConsent:
 //     team.CanManageConsent); revoked, it closes the team route to the

@@ -508,11 +508,12 @@ func (s *refSnapshot) entitled(u cabinet.UserID, id cabinet.DossierID) bool {
 	return ok && (s.internal(u, d) != cabinet.NoRoutes || s.central(u, id))
 }
 
-// viaTeam reports whether u reaches dossier d through the team route
-// (TEAM-8 v2, TEAM-9): a referral of d lives in a team u is a member of,
-// d's consent is given, u is not d's granted central person, and the
-// referral's referrer still may share d.
-func (s *refSnapshot) viaTeam(u cabinet.UserID, d cabinet.DossierID) bool {
+// viaTeam reports whether u reaches dossier d through the team route for
+// what (TEAM-8 v2, TEAM-9): a referral of d lives in a team u is a member
+// of, d's consent is given, u is not d's granted central person, and the
+// referral's referrer may do what themselves (referrerMay: a referral
+// never opens more than its referrer holds).
+func (s *refSnapshot) viaTeam(u cabinet.UserID, d cabinet.DossierID, what refNeed) bool {
 	if !s.consentGiven(d) || s.central(u, d) {
 		return false
 	}
@@ -524,7 +525,49 @@ func (s *refSnapshot) viaTeam(u cabinet.UserID, d cabinet.DossierID) bool {
 		if !ok {
 			continue
 		}
-		if _, member := teamRole(t, u); member && s.entitled(r.Referrer, d) {
+		if _, member := teamRole(t, u); member && s.referrerMay(r.Referrer, d, what) {
+			return true
+		}
+	}
+	return false
+}
+
+// refNeed is what a team route is asked to open: viewing, editing one
+// section, or a tool.
+type refNeed struct {
+	edit    bool
+	tool    bool
+	section access.Section
+}
+
+var (
+	refNeedView = refNeed{}
+	refNeedTool = refNeed{tool: true}
+)
+
+func refNeedEdit(x access.Section) refNeed { return refNeed{edit: true, section: x} }
+
+// referrerMay: referrer u may do what on d themselves — an internal route
+// does everything the team route gives; a central grant views, and edits
+// the client sections (family structure, inventories, documents) when
+// read_write; never the notes or the tools (ACC-11 v2).
+func (s *refSnapshot) referrerMay(u cabinet.UserID, id cabinet.DossierID, what refNeed) bool {
+	d, ok := s.dossiers[id]
+	if !ok {
+		return false
+	}
+	if s.internal(u, d) != cabinet.NoRoutes {
+		return true
+	}
+	for _, g := range s.grantsOf(u, id) {
+		if g.Kind != access.GranteePerson || !g.Central {
+			continue
+		}
+		switch {
+		case what.tool:
+		case !what.edit:
+			return true
+		case g.Level == access.LevelReadWrite && what.section != access.SectionNotes:
 			return true
 		}
 	}
@@ -1003,20 +1046,22 @@ func (s *refSnapshot) onDossier(u cabinet.UserID, a policy.Action, res policy.Re
 		return cabinet.NoRoutes // ACC-12 v2 (reactivation is SetStatus's; consent above)
 	}
 	in := s.internal(u, d)
-	team := cabinet.NoRoutes
-	if s.viaTeam(u, id) {
-		team = cabinet.RouteTeam
+	team := func(what refNeed) cabinet.Routes {
+		if s.viaTeam(u, id, what) {
+			return cabinet.RouteTeam
+		}
+		return cabinet.NoRoutes
 	}
 	switch a {
 	case policy.ViewDossier: // any route (POL-1): internal, team, every grant
-		return in | team | s.heldRoutes(u, id)
+		return in | team(refNeedView) | s.heldRoutes(u, id)
 	case policy.EditSection:
 		if res.Section < access.SectionFamilyStructure || res.Section > access.SectionNotes {
 			return cabinet.NoRoutes
 		}
-		return in | team | s.editRoutes(u, id, res.Section)
+		return in | team(refNeedEdit(res.Section)) | s.editRoutes(u, id, res.Section)
 	case policy.UseSimulations, policy.UseReports: // grants never (ACC-10, ACC-11)
-		return in | team
+		return in | team(refNeedTool)
 	case policy.EditFamilyTree, policy.RemovePerson: // ACC-2 v2, ACC-6, ACC-11
 		from, to := access.RelationInvalid, res.Relation
 		if res.Person != "" {
@@ -1028,7 +1073,7 @@ func (s *refSnapshot) onDossier(u cabinet.UserID, a policy.Action, res policy.Re
 		if a == policy.RemovePerson {
 			to = access.RelationInvalid
 		}
-		r := in | team | s.editRoutes(u, id, access.SectionFamilyStructure)
+		r := in | team(refNeedEdit(access.SectionFamilyStructure)) | s.editRoutes(u, id, access.SectionFamilyStructure)
 		if r == cabinet.NoRoutes {
 			return r // ACC-11: nobody else edits the family structure
 		}

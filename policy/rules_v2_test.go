@@ -131,6 +131,45 @@ func TestTEAM8ReferRequiresReach(t *testing.T) {
 	w.fresh()
 }
 
+// TEAM-8 v2: the team route opens no more than its referrer holds. A
+// read_only holder who refers her own vault into her team lets her
+// teammate view it — not edit it, not its notes, not the tools; raised to
+// read_write, the teammate edits what a holder edits, never the notes or
+// the tools. The services agree (access refuses the family-tree edit).
+func TestTEAM8TeamRouteOpensNoMoreThanItsReferrerHolds(t *testing.T) {
+	w := newRich(t)
+	holder := engMust(rec(w.k.Access.AddPerson(w.ctx, w.admin, w.dossier, access.PersonInput{Name: "Hugo", Relation: access.RelationHolder})))(t)
+	g := engMust(rec(w.k.Access.GrantPerson(w.ctx, w.admin, holder.ID, access.GrantInput{Email: "hugo@example.com", Phone: "+33611112222", Level: access.LevelReadOnly})))(t)
+	hugo := w.user("Hugo", "hugo@example.com")
+	mate := w.user("Tess Mate", "tess@example.com")
+	tm := engMust(rec(w.k.Teams.CreateTeam(w.ctx, hugo, "Family office", "")))(t).ID
+	inv := engMust(rec(w.k.Teams.Invite(w.ctx, hugo, tm, "tess@example.com", team.RoleMember)))(t)
+	engMust(rec(w.k.Teams.AcceptInvitation(w.ctx, mate, inv.ID)))(t)
+	engMust(rec(w.k.Teams.Refer(w.ctx, hugo, team.ReferInput{Team: tm, ClientName: "Hugo", ClientEmail: "hugo@example.com", Dossier: w.dossier})))(t)
+	notes := policy.SectionResource(w.dossier, access.SectionNotes)
+	assets := policy.SectionResource(w.dossier, access.SectionAssetInventory)
+	w.expectAll(t, []expect{
+		{"read_only referrer: the teammate views", u(mate), view, dr(w.dossier), cabinet.RouteTeam, ""},
+		{"read_only referrer: no section edit", u(mate), policy.EditSection, assets, 0, "TEAM-8"},
+		{"read_only referrer: no family tree edit", u(mate), policy.EditFamilyTree, dr(w.dossier), 0, "ACC-11"},
+		{"read_only referrer: no reports", u(mate), policy.UseReports, dr(w.dossier), 0, "TEAM-8"},
+		{"the holder herself: her grant only", u(hugo), policy.EditSection, assets, 0, "ACC-11"},
+	})
+	_, _, err := w.k.Access.AddPerson(w.ctx, mate, w.dossier, access.PersonInput{Name: "Nina", Relation: access.RelationOther})
+	if !errors.Is(err, cabinet.ErrForbidden) {
+		t.Fatalf("AddPerson through a read_only referrer's team route: %v, want ErrForbidden", err)
+	}
+	engMust(rec(w.k.Access.ChangeLevel(w.ctx, w.admin, g.ID, access.LevelReadWrite)))(t)
+	w.expectAll(t, []expect{
+		{"read_write referrer: the teammate edits a client section", u(mate), policy.EditSection, assets, cabinet.RouteTeam, ""},
+		{"read_write referrer: the teammate edits the family tree", u(mate), policy.EditFamilyTree, dr(w.dossier), cabinet.RouteTeam, ""},
+		{"read_write referrer: never the notes", u(mate), policy.EditSection, notes, 0, "TEAM-8"},
+		{"read_write referrer: never the tools", u(mate), policy.UseSimulations, dr(w.dossier), 0, "TEAM-8"},
+	})
+	engMust(rec(w.k.Access.AddPerson(w.ctx, mate, w.dossier, access.PersonInput{Name: "Nina", Relation: access.RelationOther})))(t)
+	w.fresh()
+}
+
 // TEAM-9 v2: consent is one switch per dossier, held by its granted
 // central persons only; revoking closes the team route in every team.
 func TestTEAM9ConsentIsOneSwitchPerDossier(t *testing.T) {

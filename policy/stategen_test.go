@@ -47,7 +47,7 @@ const (
 	genBootInts    = 8
 	genArgsPerCmd  = 5
 	genMaxCommands = 40
-	genCommandKind = 56
+	genCommandKind = 57
 )
 
 // genEmails is the pool of addresses: user i signs up with genEmails[i], so
@@ -981,7 +981,26 @@ func (w *genWorld) command(x []int) {
 			return
 		}
 		var t cabinet.TeamID
-		if len(w.teams) > 0 && c%2 == 0 {
+		switch {
+		case c%3 == 1:
+			// Their own team with a colleague in it, so that the team
+			// route is bounded by what the referrer holds (a read_only
+			// holder lets her team view, not edit: TEAM-8 v2).
+			own, err := rec(k.Teams.CreateTeam(ctx, actor, "Family office", ""))
+			w.note(fmt.Sprintf("CreateTeam(%s) = %s", actor, own.ID), err)
+			if err != nil {
+				return
+			}
+			w.teams = append(w.teams, own.ID)
+			t = own.ID
+			if mate := w.user(d); mate != actor {
+				inv, err := rec(k.Teams.Invite(ctx, actor, t, genEmails[slicesIndex(w.users, mate)], team.RoleMember))
+				if err == nil {
+					_, err = rec(k.Teams.AcceptInvitation(ctx, mate, inv.ID))
+				}
+				w.note(fmt.Sprintf("Invite+Accept(%s, %s, %s)", actor, t, mate), err)
+			}
+		case len(w.teams) > 0 && c%2 == 0:
 			t = gpick(w.teams, c)
 		}
 		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Me", ClientEmail: gpick(genEmails, d), Dossier: dd.ID}))
@@ -1128,6 +1147,43 @@ func (w *genWorld) command(x []int) {
 		actor := w.staff(ses.Office, true, b)
 		err := errRev(k.Groups.RemoveCollaborator(ctx, actor, ses.Office, ses.Actor))
 		w.note(fmt.Sprintf("RemoveImpersonator(%s, %s, %s)", actor, ses.Office, ses.Actor), err)
+	case 56: // a whole TEAM-8 v2 story: a holder granted read_only (or read_write) refers her own vault into her team
+		dd, ok := w.dossier(a)
+		if !ok || len(w.users) < 2 {
+			return
+		}
+		actor := w.dossierActor(dd, b)
+		holder, err := rec(k.Access.AddPerson(ctx, actor, dd.ID, access.PersonInput{Name: "Holder", Relation: access.RelationHolder}))
+		if err != nil {
+			w.note(fmt.Sprintf("AddPerson(%s, %s, holder)", actor, dd.ID), err)
+			return
+		}
+		w.persons = append(w.persons, holder.ID)
+		client, mate := gpick(w.users, c), gpick(w.users, c+1+d%3)
+		level := access.LevelReadOnly
+		if d%4 == 3 {
+			level = access.LevelReadWrite
+		}
+		g, err := rec(k.Access.GrantPerson(ctx, actor, holder.ID, access.GrantInput{Email: genEmails[slicesIndex(w.users, client)], Phone: "+33612345689", Level: level}))
+		var t team.Team
+		if err == nil {
+			w.grants = append(w.grants, g.ID)
+			t, err = rec(k.Teams.CreateTeam(ctx, client, "Family office", ""))
+		}
+		if err == nil {
+			w.teams = append(w.teams, t.ID)
+			var inv team.Invitation
+			if inv, err = rec(k.Teams.Invite(ctx, client, t.ID, genEmails[slicesIndex(w.users, mate)], team.RoleMember)); err == nil {
+				_, err = rec(k.Teams.AcceptInvitation(ctx, mate, inv.ID))
+			}
+		}
+		var r team.Referral
+		if err == nil {
+			if r, err = rec(k.Teams.Refer(ctx, client, team.ReferInput{Team: t.ID, ClientName: "Me", ClientEmail: genEmails[slicesIndex(w.users, client)], Dossier: dd.ID})); err == nil {
+				w.referrals = append(w.referrals, r.ID)
+			}
+		}
+		w.note(fmt.Sprintf("HolderSelfRefer(%s, %s, %s, client %s %s, mate %s) = %s", actor, dd.ID, holder.ID, client, level, mate, r.ID), err)
 	}
 }
 

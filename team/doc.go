@@ -74,8 +74,13 @@
 //     access, never oneself more), the referrer still entitled (Decision:
 //     checked at every decision — the route shares what the referrer holds,
 //     so a collaborator who leaves the office keeps nothing through the
-//     referrals they made, GRP-11), consent given. ReachesDossier answers it
-//     by dossier.
+//     referrals they made, GRP-11), consent given. It opens no more than
+//     the referrer holds: RouteFacts.ReferrerEntitled is whether the
+//     referrer may take the action asked themselves (a read_only holder's
+//     self-referral lets her team view her vault, not edit it). Facts
+//     answers viewing (TeamRoute; ReachesDossier by dossier) and gives the
+//     referrers (TeamReferrers) to the packages that decide more: access
+//     for the family tree, policy for every action.
 //   - TEAM-9 (v2) Consent is one switch per dossier (DossierConsent, given
 //     by default), held by the dossier's granted central persons only
 //     (CanManageConsent): RevokeConsent closes the team route to the

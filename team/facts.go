@@ -3,6 +3,7 @@ package team
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/cabinet-go/cabinet"
 )
@@ -67,50 +68,81 @@ func (f *Facts) Reach(ctx context.Context, tx cabinet.Tx, u cabinet.UserID, doss
 	return d, nil
 }
 
-// TeamRoute reports whether user reaches dossier through the team route,
-// as seen by tx: a referral of the dossier in a team user belongs to, for
-// which CanReachDossier allows (user not the dossier's central person, the
-// referrer still entitled, consent given; TEAM-8, TEAM-9). Unknown users
-// and dossiers reach nothing. Errors: the store's and the facts';
-// ErrInvalid ("tx").
+// TeamRoute reports whether user reaches dossier through the team route
+// for viewing, as seen by tx: a referral of the dossier in a team user
+// belongs to, for which CanReachDossier allows (user not the dossier's
+// central person, the referrer still entitled — DossierReach.Entitled:
+// every referrer who reaches the dossier at all may let a team view it —
+// consent given; TEAM-8, TEAM-9). What the route opens beyond viewing is
+// bounded by what a referrer may do themselves (TEAM-8 v2): callers that
+// decide an edit or a tool ask TeamReferrers and check the referrers' own
+// rights. Unknown users and dossiers reach nothing. Errors: the store's
+// and the facts'; ErrInvalid ("tx").
 func (f *Facts) TeamRoute(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
+	referrers, err := f.TeamReferrers(ctx, tx, user, dossier)
+	if err != nil {
+		return false, err
+	}
+	for _, ref := range referrers {
+		reach, err := f.Reach(ctx, tx, ref, dossier)
+		if err != nil {
+			return false, err
+		}
+		if reach.Entitled() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// TeamReferrers returns, as seen by tx and ascending without duplicates,
+// the referrers of the referrals of dossier that open the team route to
+// user save for what the referrers themselves hold: referrals in a team
+// user is a member of, user not the dossier's granted central person,
+// consent given (CanReachDossier with RouteFacts.ReferrerEntitled true;
+// TEAM-8, TEAM-9). The route opens an action only when one of them may
+// take it themselves — an internal route of the office (GRP-3, GRP-11), or
+// a central grant that allows it (ACC-11): "a referral never opens a
+// dossier its referrer could not open" (TEAM-8 v2); package access checks
+// it for the family tree, package policy for every action. Unknown users
+// and dossiers give none. Errors: the store's and the facts'; ErrInvalid
+// ("tx").
+func (f *Facts) TeamReferrers(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) ([]cabinet.UserID, error) {
 	if user == "" || dossier == "" {
-		return false, nil
+		return nil, nil
 	}
 	r, err := f.store.TeamReader(tx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	refs, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Referral, cabinet.Cursor, error) {
 		return r.ListReferrals(ctx, ReferralFilter{Dossier: dossier}, p)
 	})
 	if err != nil {
-		return false, err
+		return nil, err
 	}
+	var out []cabinet.UserID
 	var central, known bool
 	for _, ref := range refs {
 		t, err := r.Team(ctx, ref.Team)
 		if err != nil {
-			return false, err
+			return nil, err
 		}
 		if !t.IsMember(user) {
 			continue
 		}
 		if !known {
 			if central, err = f.central(ctx, tx, user, dossier); err != nil {
-				return false, err
+				return nil, err
 			}
 			known = true
 		}
-		referrer, err := f.Reach(ctx, tx, ref.Referrer, dossier)
-		if err != nil {
-			return false, err
-		}
-		if CanReachDossier(t, ref, user, RouteFacts{Central: central, ReferrerEntitled: referrer.Entitled()}) == nil {
-			return true, nil
+		if CanReachDossier(t, ref, user, RouteFacts{Central: central, ReferrerEntitled: true}) == nil {
+			out = append(out, ref.Referrer)
 		}
 	}
-	return false, nil
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 // User returns account id as seen by tx. Errors: ErrNotFound; ErrInvalid

@@ -332,9 +332,13 @@ type RouteFacts struct {
 	// Central: the user asking is a granted central person of the dossier
 	// (access.Facts.HoldsCentralGrant).
 	Central bool
-	// ReferrerEntitled: the referral's referrer still reaches the dossier
-	// through an internal route of its office or as its granted central
-	// person (DossierReach.Entitled, with GRP-11's office membership).
+	// ReferrerEntitled: the referral's referrer may themselves take the
+	// action asked (TEAM-8 v2: the team route shares what the referrer
+	// holds, never more): through an internal route of its office (GRP-3,
+	// with GRP-11's office membership), or as its granted central person
+	// whose grant allows the action (ACC-11: a read_only grant only views;
+	// a read_write one edits the sections a family member edits, never the
+	// notes or the tools). For viewing it is DossierReach.Entitled.
 	ReferrerEntitled bool
 }
 
@@ -343,9 +347,11 @@ type RouteFacts struct {
 // not a member of t (TEAM-8); u a granted central person of the dossier
 // (f.Central; TEAM-8 v2: the team route never applies to the dossier's own
 // central persons, whose rights are their grant's); the referrer no longer
-// entitled (f.ReferrerEntitled false; TEAM-8 v2: the team route shares
-// what the referrer holds, so it closes when the referrer loses it — a
-// collaborator who leaves the office keeps nothing through the referrals
+// entitled to the action asked (f.ReferrerEntitled false; TEAM-8 v2: the
+// team route shares what the referrer holds, so it opens no more than the
+// referrer may do — a read_only holder who refers herself lets her team
+// view her vault, not edit it — and it closes when the referrer loses it:
+// a collaborator who leaves the office keeps nothing through the referrals
 // they made, GRP-11); r.Consent, the dossier's consent, not given (TEAM-9:
 // revoked consent closes the route for everyone). All refusals are
 // Forbidden.
@@ -363,7 +369,7 @@ func CanReachDossier(t Team, r Referral, u cabinet.UserID, f RouteFacts) error {
 		return cabinet.Forbidden("TEAM-8", "the team route never applies to the dossier's own central persons")
 	}
 	if !f.ReferrerEntitled {
-		return cabinet.Forbidden("TEAM-8", "the referrer no longer reaches the dossier: a referral shares only what its referrer holds")
+		return cabinet.Forbidden("TEAM-8", "a referral shares only what its referrer holds, and its referrer may not do this on the dossier")
 	}
 	if r.Consent != ConsentGiven {
 		return cabinet.Forbidden("TEAM-9", "the client has revoked consent to share their data")

@@ -244,9 +244,11 @@ func (s *Service) ReferralsBy(ctx context.Context, actor, referrer cabinet.UserI
 }
 
 // ReachesDossier reports whether user reaches dossier through the team
-// route: a referral of it lives in a team user is a member of, user is not
-// one of its granted central persons and its consent is given
-// (CanReachDossier; TEAM-8, TEAM-9). It is a fact for hosts and tests, not
+// route for viewing: a referral of it lives in a team user is a member of,
+// whose referrer still reaches the dossier, user is not one of its granted
+// central persons and its consent is given (CanReachDossier; TEAM-8,
+// TEAM-9). What the route opens beyond viewing is bounded by what the
+// referrer holds (TEAM-8 v2; policy answers it). It is a fact for hosts and tests, not
 // a user's read: package policy answers the same question for users. It
 // returns (false, nil) when no route exists.
 func (s *Service) ReachesDossier(ctx context.Context, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {

@@ -62,8 +62,16 @@ func Policies() (*cedar.PolicySet, error) {
 // cabinet's: may the principal share the dossier with a team (TEAM-8 v2:
 // it reaches the dossier through an internal route of its office or is its
 // granted central person). Derive asks it to compute the sharers and
-// sharingTeams attributes.
-const ActionShareVault = "share_vault"
+// sharingTeams attributes. ActionShareEdit and ActionShareFull are the
+// same question for what a shared vault opens beyond viewing (TEAM-8 v2: a
+// referral never opens more than its referrer holds): editing the client
+// sections (an internal route, or a read_write central grant) and
+// everything the team route gives (an internal route).
+const (
+	ActionShareVault = "share_vault"
+	ActionShareEdit  = "share_edit"
+	ActionShareFull  = "share_full"
+)
 
 // Entities returns the state of s as the policies read it: Translate's
 // data completed by Derive.
@@ -75,16 +83,27 @@ func Entities(ctx context.Context, s Stores, ps *cedar.PolicySet) (types.EntityM
 	return Derive(ps, em)
 }
 
-// Derive adds to every dossier of em the two attributes that Cedar cannot
+// derived are the team attributes Derive computes, each from one helper
+// action: the teams of the dossier's referrals whose referrer the policy
+// set allows that action.
+var derived = []struct{ action, users, teams string }{
+	{ActionShareVault, "sharers", "sharingTeams"},
+	{ActionShareEdit, "editSharers", "editingTeams"},
+	{ActionShareFull, "fullSharers", "fullTeams"},
+}
+
+// Derive adds to every dossier of em the attributes that Cedar cannot
 // compute in one request, because it has no quantifier over a set: sharers
 // (Set<User>), the users dossier.cedar allows ActionShareVault on the
 // dossier, and sharingTeams (Set<Team>), the teams of the dossier's
-// referrals whose referrer is a sharer. So the rule — who is entitled to
-// share the vault, TEAM-8 v2 — is the policy "share_vault"; Derive only
-// asks it and filters the referrals by its answers. The team route reads
-// sharingTeams: it applies only while a referral's referrer still reaches
-// the dossier (TEAM-8 v2, GRP-11). It returns an error if a policy fails
-// to evaluate.
+// referrals whose referrer is a sharer; likewise editSharers/editingTeams
+// (ActionShareEdit) and fullSharers/fullTeams (ActionShareFull). So the
+// rule — who is entitled to share the vault, and how much, TEAM-8 v2 — is
+// in the policies "share_*"; Derive only asks them and filters the
+// referrals by their answers. The team route reads the team sets: it
+// applies only while a referral's referrer still reaches the dossier, and
+// opens no more than the referrer holds (TEAM-8 v2, GRP-11). It returns an
+// error if a policy fails to evaluate.
 func Derive(ps *cedar.PolicySet, em types.EntityMap) (types.EntityMap, error) {
 	out := em.Clone()
 	var users []types.EntityUID
@@ -97,37 +116,39 @@ func Derive(ps *cedar.PolicySet, em types.EntityMap) (types.EntityMap, error) {
 		if id.Type != TypeDossier {
 			continue
 		}
-		var sharers []types.Value
-		isSharer := map[types.EntityUID]bool{}
-		for _, u := range users {
-			dec, diag := cedar.Authorize(ps, em, cedar.Request{
-				Principal: u, Action: uid(TypeAction, ActionShareVault), Resource: id, Context: types.NewRecord(nil),
-			})
-			if len(diag.Errors) > 0 {
-				return nil, fmt.Errorf("%s on %s: %s: %s", ActionShareVault, id, diag.Errors[0].PolicyID, diag.Errors[0].Message)
-			}
-			if dec == cedar.Allow {
-				sharers = append(sharers, u)
-				isSharer[u] = true
-			}
-		}
-		var teams []types.Value
-		refs, _ := d.Attributes.Get("referrals")
-		set, _ := refs.(types.Set)
-		for v := range set.All() {
-			ref, ok := em[v.(types.EntityUID)]
-			if !ok {
-				continue
-			}
-			referrer, _ := ref.Attributes.Get("referrer")
-			t, _ := ref.Attributes.Get("team")
-			if r, ok := referrer.(types.EntityUID); ok && isSharer[r] && !slices.ContainsFunc(teams, t.Equal) {
-				teams = append(teams, t)
-			}
-		}
 		attrs := d.Attributes.Map()
-		attrs["sharers"] = types.NewSet(sharers...)
-		attrs["sharingTeams"] = types.NewSet(teams...)
+		for _, x := range derived {
+			var sharers []types.Value
+			isSharer := map[types.EntityUID]bool{}
+			for _, u := range users {
+				dec, diag := cedar.Authorize(ps, em, cedar.Request{
+					Principal: u, Action: uid(TypeAction, x.action), Resource: id, Context: types.NewRecord(nil),
+				})
+				if len(diag.Errors) > 0 {
+					return nil, fmt.Errorf("%s on %s: %s: %s", x.action, id, diag.Errors[0].PolicyID, diag.Errors[0].Message)
+				}
+				if dec == cedar.Allow {
+					sharers = append(sharers, u)
+					isSharer[u] = true
+				}
+			}
+			var teams []types.Value
+			refs, _ := d.Attributes.Get("referrals")
+			set, _ := refs.(types.Set)
+			for v := range set.All() {
+				ref, ok := em[v.(types.EntityUID)]
+				if !ok {
+					continue
+				}
+				referrer, _ := ref.Attributes.Get("referrer")
+				t, _ := ref.Attributes.Get("team")
+				if r, ok := referrer.(types.EntityUID); ok && isSharer[r] && !slices.ContainsFunc(teams, t.Equal) {
+					teams = append(teams, t)
+				}
+			}
+			attrs[types.String(x.users)] = types.NewSet(sharers...)
+			attrs[types.String(x.teams)] = types.NewSet(teams...)
+		}
 		d.Attributes = types.NewRecord(attrs)
 		out[id] = d
 	}

@@ -149,15 +149,21 @@ func TestCedarPolicies(t *testing.T) {
 	check("GRP-11", "ex", advs, 0, "d2", false)
 	check("GRP-11", "ex", fam, 0, "d2", false)
 	check("GRP-11", "ex", setm, 0, "d2", false)
-	// TEAM-8, TEAM-4: the team route is full access to the content.
-	check("TEAM-8", "tm", view, 0, "d1", true)
-	check("TEAM-4", "tm", tree, 0, "d1", true)
+	// TEAM-8, TEAM-4: the team route is full access to the content when
+	// its referrer reaches the dossier internally (mgr's r4)...
 	check("TEAM-8", "tm4", view, 0, "d5", true)
+	check("TEAM-4", "tm4", tree, 0, "d5", true)
+	check("TEAM-4", "tm4", edit, notes, "d5", true)
+	check("TEAM-4", "tm4", reps, 0, "d5", true)
+	// ...and, TEAM-8 (v2), no more than its referrer holds: the read_only
+	// holder's self-referral r1 lets her team view her vault only.
+	check("TEAM-8", "tm", view, 0, "d1", true)
+	check("TEAM-8", "tm", tree, 0, "d1", false)
+	check("TEAM-8", "tm", edit, docs, "d1", false)
+	check("TEAM-8", "tm", reps, 0, "d1", false)
 	// TEAM-8 (v2): only while the referrer still reaches the dossier.
 	check("TEAM-8", "tm2", view, 0, "d5", false)
 	check("TEAM-8", "tm2", edit, notes, "d5", false)
-	check("TEAM-4", "tm", edit, docs, "d1", true)
-	check("TEAM-4", "tm", reps, 0, "d1", true)
 	check("TEAM-8", "tm", fam, 0, "d1", false)
 	// TEAM-9 (v2): revoked consent closes the team route.
 	check("TEAM-9", "tm3", view, 0, "d3", false)
@@ -280,8 +286,8 @@ func TestPoliciesAreNamed(t *testing.T) {
 
 // TestGeneratorCoversEveryPolicy guards the property against a generator
 // that never reaches a route: over 200 random states, every policy of
-// dossier.cedar decides at least one question (share_vault: makes at least
-// one sharer), and the states hold what v2 changed — team members closed
+// dossier.cedar decides at least one question (share_vault, share_edit,
+// share_full: make at least one sharer), and the states hold what v2 changed — team members closed
 // out because no referral of their team has a referrer still entitled
 // (TEAM-8 v2), revoked consent records (TEAM-9 v2) and pending teams
 // (TEAM-1 v2).
@@ -307,9 +313,12 @@ func TestGeneratorCoversEveryPolicy(t *testing.T) {
 		}
 		for _, d := range s.Dossiers {
 			e := em[types.NewEntityUID(crosscheck.TypeDossier, types.String(d.ID))]
-			sharers, _ := e.Attributes.Get("sharers")
-			if sharers.(types.Set).Len() > 0 {
-				fired[crosscheck.ActionShareVault]++
+			for attr, helper := range map[string]string{"sharers": crosscheck.ActionShareVault,
+				"editSharers": crosscheck.ActionShareEdit, "fullSharers": crosscheck.ActionShareFull} {
+				sharers, _ := e.Attributes.Get(types.String(attr))
+				if sharers.(types.Set).Len() > 0 {
+					fired[helper]++
+				}
 			}
 			open, _ := e.Attributes.Get("sharingTeams")
 			for _, r := range s.Referrals {

@@ -38,7 +38,8 @@ package crosscheck
 // default).
 //
 // Two attributes of Dossier are not data but derived by dossier.cedar
-// itself (Derive, cedar.go): sharers and sharingTeams. Translate leaves
+// itself (Derive, cedar.go): sharers and sharingTeams (and editingTeams,
+// fullTeams with their sharer sets). Translate leaves
 // them out; Entities adds them.
 
 import (
