@@ -83,7 +83,9 @@
 //     grants at most their own level and no account holds two grants on one
 //     dossier (ACC-7), read_write grants never reach the office's notes nor
 //     the advisor's tools (ACC-11), and the team route never applies to the
-//     dossier's own central persons (TEAM-8).
+//     dossier's own central persons (TEAM-8); a holder who refers her own
+//     vault lets her team do no more than she may (a read_only grant: view
+//     only; TEAM-8).
 //   - An external advisor edits at most the three inventory sections and
 //     never uses simulations or reports (ACC-10); only the manager manages
 //     advisors (ACC-9).
