@@ -31,6 +31,13 @@ func WithRetention(n int) Option {
 // changes in revision order. It is appended under the store's write lock
 // (memdb.Tx.OnCommit), so revision order and log order are one; its own
 // mutex lets readers stream it without the store's lock.
+//
+// A reader keeps the slice it took under the mutex and streams it
+// unlocked, so the log never rewrites an element it has published: it
+// appends past the end (beyond every reader's length) and trims by
+// reslicing the front; append moves the retained changes to a new array
+// when the old one is full, and the old one is freed once its last reader
+// is done.
 type changeLog struct {
 	mu        sync.Mutex
 	retention int
@@ -50,8 +57,8 @@ func (l *changeLog) append(c cabinet.Change) {
 	defer l.mu.Unlock()
 	l.changes = append(l.changes, c)
 	if n := len(l.changes) - l.retention; n > 0 {
-		// Keep the slice from growing without bound: drop the oldest.
-		l.changes = slices.Delete(l.changes, 0, n)
+		// Drop the oldest without moving the others (see changeLog).
+		l.changes = l.changes[n:]
 	}
 	l.head = c.Revision
 	close(l.wake)
