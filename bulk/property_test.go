@@ -198,14 +198,14 @@ func userIDs(ctx context.Context, s *memstore.Store) ([]cabinet.UserID, error) {
 }
 
 // roundTrip imports recs into an empty store (batches of batch records),
-// publishing the batches to sinks, and returns it.
+// delivering the batches of its change log to sinks, and returns it.
 func roundTrip(ctx context.Context, recs []bulk.Record, batch int, sinks ...func(*memstore.Store) cabinet.EventSink) (*memstore.Store, error) {
 	dst := newStore()
-	var opts []cabinet.Option
 	for _, sink := range sinks {
-		opts = append(opts, cabinet.WithEvents(sink(dst)))
+		d := cabinet.NewDelivery(dst, cabinet.NewMemoryCursor(0), sink(dst))
+		dst.OnCommit(func(cabinet.Revision) { _, _ = d.Drain(ctx) })
 	}
-	res, err := newImporter(dst, opts...).WithBatchSize(batch).Import(ctx, host, bulk.Stream(recs...))
+	res, err := newImporter(dst).WithBatchSize(batch).Import(ctx, host, bulk.Stream(recs...))
 	if err != nil {
 		return nil, err
 	}

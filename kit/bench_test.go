@@ -122,7 +122,7 @@ func newCommandFixture(b *testing.B, store kit.Store, writers int, withPolicy bo
 		f.users, f.dossiers, f.children = append(f.users, u.ID), append(f.dossiers, d.ID), append(f.children, p.ID)
 	}
 	if withPolicy {
-		k, err = kit.New(ctx, store, cabinet.WithIDs(&cabinet.SequentialIDs{}))
+		k, err = kit.New(ctx, store, kit.WithIDs(&cabinet.SequentialIDs{}))
 		must(err)
 	}
 	f.k = k

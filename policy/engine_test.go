@@ -39,7 +39,7 @@ func newEngWorld(t testing.TB) *engWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &engWorld{t: t, ctx: ctx, store: memstore.New(memstore.RunTwice()), clock: cabinet.NewManualClock(engT0)}
-	k, err := kit.New(ctx, w.store, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	k, err := kit.New(ctx, w.store, kit.WithClock(w.clock), kit.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
 		t.Fatal(err)
 	}

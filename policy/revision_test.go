@@ -69,7 +69,7 @@ func TestReloadKeepsBatchesPublishedDuringTheLoad(t *testing.T) {
 	ctx := context.Background()
 	store := memstore.New(memstore.RunTwice())
 	rl := &relay{}
-	k, err := kit.New(ctx, store, cabinet.WithClock(cabinet.NewManualClock(engT0)), cabinet.WithEvents(rl))
+	k, err := kit.New(ctx, store, kit.WithClock(cabinet.NewManualClock(engT0)), kit.WithSink(rl))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func buildWorld(ctx context.Context, ints genState) (*genWorld, error) {
 	ids := &cabinet.SequentialIDs{}
 	clock := cabinet.NewManualClock(genT0)
 	store := memstore.New(memstore.RunTwice())
-	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(ids))
+	k, err := kit.New(ctx, store, kit.WithClock(clock), kit.WithIDs(ids))
 	if err != nil {
 		return nil, err
 	}
