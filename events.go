@@ -47,8 +47,9 @@ func (h Host) Check() error {
 // revision order, one at a time. The host implements it (to send emails,
 // fill an outbox, update a read model); a handler that must not act twice
 // keys what it does by Batch.Revision (see Delivery). Publish runs after
-// the commit, so it cannot undo the command; it must not run commands that
-// wait for their own delivery.
+// the commit, so it cannot undo the command; it must not run commands
+// itself (deliveries are serialized, and a command may deliver its own
+// batch before it returns: hand such work to another goroutine).
 type EventSink interface {
 	Publish(ctx context.Context, b Batch)
 }

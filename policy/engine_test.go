@@ -245,7 +245,7 @@ func (w *engWorld) subjects() []policy.Subject {
 // (decisions, reasons, reverse queries).
 func (w *engWorld) fresh() {
 	w.t.Helper()
-	loaded, err := policy.New(w.ctx, engSources(w.store), cabinet.WithClock(w.clock))
+	loaded, err := policy.New(w.ctx, engSources(w.store), policy.WithClock(w.clock))
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -285,8 +285,8 @@ func (w *engWorld) fresh() {
 	}
 }
 
-func engSources(s *memstore.Store) policy.Sources {
-	return policy.Sources{Teams: s, Access: s, ClientGroups: s, Contacts: s, Procedures: s}
+func engSources(s *memstore.Store) policy.Store {
+	return s
 }
 
 func engDossiers(t testing.TB, e *policy.Engine, s policy.Subject, q policy.DossierQuery) []cabinet.DossierID {
