@@ -30,6 +30,18 @@ import (
 // cycles over six commands on its own records: AddCollaborator,
 // GrantPerson, MoveDossier (into a group), RemoveCollaborator (GRP-11
 // release included), Revoke, MoveDossier (into the other group).
+//
+// Measured on the 2-core build machine (-benchtime=500x), per command:
+//
+//	policy=none, either version:      13–17 µs,  ~5.9 kB,     40 allocs
+//	policy=kit, before the change log: 2.36 ms,   676 kB, 15,800 allocs
+//	  (refresh by reflection over the events, widened to whole client groups)
+//	policy=kit, following the log:    31 µs (1 writer), 15 µs (4 writers),
+//	                                  9.9 kB, 106 allocs
+//	  (refresh of the records in Change.Keys)
+//
+// The refresh now costs about what the command itself costs, instead of
+// ~150 times it.
 func BenchmarkCommands(b *testing.B) {
 	for _, pol := range []string{"kit", "none"} {
 		for _, writers := range []int{1, 4} {

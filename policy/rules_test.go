@@ -524,6 +524,15 @@ func TestCheckAllocations(t *testing.T) {
 			if n != 0 {
 				t.Errorf("%v allocations per Check, want 0", n)
 			}
+			// Asked at a revision the index already holds, CheckAt does
+			// not allocate either (issue 14).
+			at := policy.AtLeast(w.k.Policy.Revision())
+			n = testing.AllocsPerRun(200, func() {
+				_, _ = w.k.Policy.CheckAt(ctx, at, u(c.who), c.a, c.r)
+			})
+			if n != 0 {
+				t.Errorf("%v allocations per CheckAt(%v), want 0", n, at)
+			}
 		})
 	}
 }
