@@ -90,11 +90,19 @@ func TestRunFollowsCommitsMadeElsewhere(t *testing.T) {
 	sink := &recorder{}
 	b := newKit(t, noHooks{store}, kit.WithSink(sink))
 	start := store.Revision()
+	c := newKit(t, noHooks{store}) // no sink: only Run's follow loop moves its engine
 	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
+	done := make(chan error, 2)
 	go func() { done <- b.Run(runCtx) }()
+	go func() { done <- c.Run(runCtx) }()
 
 	o := buildOffice(t, a)
+	head := store.Revision()
+	for deadline := time.Now().Add(5 * time.Second); c.Policy.Revision() < head && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	require.Equal(t, head, c.Policy.Revision(), "Run's follow loop applies the commits made elsewhere")
+	require.True(t, canView(t, c, o.manager.ID, o.dossier))
 	dec, err := b.Policy.CheckAt(ctx, policy.AtLeast(store.Revision()), policy.User(o.manager.ID), policy.ViewDossier, policy.DossierResource(o.dossier))
 	require.NoError(t, err)
 	require.True(t, dec.Allowed, "replica at the command's revision: %v", dec)
@@ -106,6 +114,7 @@ func TestRunFollowsCommitsMadeElsewhere(t *testing.T) {
 	}
 	require.Equal(t, want, sink.seen(), "Run hands the sink every batch committed elsewhere, in order")
 	cancel()
+	require.True(t, errors.Is(<-done, context.Canceled))
 	require.True(t, errors.Is(<-done, context.Canceled))
 }
 
