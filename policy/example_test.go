@@ -93,3 +93,36 @@ func ExampleEngine_Viewers() {
 	// user_5 external_advisor
 	// user_3 sees dos_9
 }
+
+// CheckAt asks for an index at least as fresh as a revision: here a second
+// engine over the same store (a replica, which nothing syncs) answers about
+// a command at the revision the command returned (read-your-writes).
+func ExampleEngine_CheckAt() {
+	ctx := context.Background()
+	store := memstore.New()
+	k, err := kit.New(ctx, store, kit.WithIDs(&cabinet.SequentialIDs{}))
+	if err != nil {
+		panic(err)
+	}
+	admin, _ := rec(k.Teams.CreateUser(ctx, testHost, "Ada", "ada@example.com"))
+	sam, _ := rec(k.Teams.CreateUser(ctx, testHost, "Sam", "sam@example.com"))
+	office, _ := rec(k.Groups.CreateOffice(ctx, admin.ID, "Practice", "office@example.com"))
+	_, _ = rec(k.Groups.AddCollaborator(ctx, admin.ID, office.ID, sam.ID, cabinet.ProfileStandard))
+	d, _ := rec(k.Access.CreateDossier(ctx, admin.ID, office.ID, "Dupont"))
+
+	replica, err := policy.New(ctx, store)
+	if err != nil {
+		panic(err)
+	}
+	_, rev, err := k.Access.SetAssigned(ctx, admin.ID, d.ID, []cabinet.UserID{sam.ID})
+	if err != nil {
+		panic(err)
+	}
+	asIs, _ := replica.Check(ctx, policy.User(sam.ID), policy.ViewDossier, policy.DossierResource(d.ID))
+	fresh, _ := replica.CheckAt(ctx, policy.AtLeast(rev), policy.User(sam.ID), policy.ViewDossier, policy.DossierResource(d.ID))
+	fmt.Println("as it is:", asIs.Allowed, "at revision", asIs.Revision)
+	fmt.Println(policy.AtLeast(rev), fresh.Allowed, "at revision", fresh.Revision)
+	// Output:
+	// as it is: false at revision 5
+	// at_least(6) true at revision 6
+}
