@@ -75,7 +75,6 @@ type Kit struct {
 	// Policy answers can-X-do-Y; it follows the store's change log.
 	Policy *policy.Engine
 
-	log      cabinet.ChangeLog
 	delivery *cabinet.Delivery // nil without host sinks
 	onError  func(error)
 }
@@ -168,7 +167,7 @@ func New(ctx context.Context, store Store, opts ...Option) (*Kit, error) {
 		return nil, err
 	}
 	log := store.(cabinet.ChangeLog) // policy.New checked it
-	k := &Kit{Policy: engine, log: log, onError: c.onError}
+	k := &Kit{Policy: engine, onError: c.onError}
 	if len(c.sinks) > 0 {
 		if c.cursor == nil {
 			c.cursor = cabinet.NewMemoryCursor(engine.Revision())
