@@ -17,7 +17,7 @@ import (
 func exampleOffice() (context.Context, *kit.Kit, cabinet.UserID, cabinet.UserID, cabinet.UserID, cabinet.DossierID) {
 	ctx := context.Background()
 	clock := cabinet.NewManualClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
-	k, err := kit.New(ctx, memstore.New(), cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	k, err := kit.New(ctx, memstore.New(), kit.WithClock(clock), kit.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
 		panic(err)
 	}
@@ -92,4 +92,37 @@ func ExampleEngine_Viewers() {
 	// user_3 group_direct
 	// user_5 external_advisor
 	// user_3 sees dos_9
+}
+
+// CheckAt asks for an index at least as fresh as a revision: here a second
+// engine over the same store (a replica, which nothing syncs) answers about
+// a command at the revision the command returned (read-your-writes).
+func ExampleEngine_CheckAt() {
+	ctx := context.Background()
+	store := memstore.New()
+	k, err := kit.New(ctx, store, kit.WithIDs(&cabinet.SequentialIDs{}))
+	if err != nil {
+		panic(err)
+	}
+	admin, _ := rec(k.Teams.CreateUser(ctx, testHost, "Ada", "ada@example.com"))
+	sam, _ := rec(k.Teams.CreateUser(ctx, testHost, "Sam", "sam@example.com"))
+	office, _ := rec(k.Groups.CreateOffice(ctx, admin.ID, "Practice", "office@example.com"))
+	_, _ = rec(k.Groups.AddCollaborator(ctx, admin.ID, office.ID, sam.ID, cabinet.ProfileStandard))
+	d, _ := rec(k.Access.CreateDossier(ctx, admin.ID, office.ID, "Dupont"))
+
+	replica, err := policy.New(ctx, store)
+	if err != nil {
+		panic(err)
+	}
+	_, rev, err := k.Access.SetAssigned(ctx, admin.ID, d.ID, []cabinet.UserID{sam.ID})
+	if err != nil {
+		panic(err)
+	}
+	asIs, _ := replica.Check(ctx, policy.User(sam.ID), policy.ViewDossier, policy.DossierResource(d.ID))
+	fresh, _ := replica.CheckAt(ctx, policy.AtLeast(rev), policy.User(sam.ID), policy.ViewDossier, policy.DossierResource(d.ID))
+	fmt.Println("as it is:", asIs.Allowed, "at revision", asIs.Revision)
+	fmt.Println(policy.AtLeast(rev), fresh.Allowed, "at revision", fresh.Revision)
+	// Output:
+	// as it is: false at revision 5
+	// at_least(6) true at revision 6
 }

@@ -115,7 +115,7 @@ func load(ctx context.Context, ps *cedar.PolicySet, s *state) (*evaluation, erro
 	if err != nil {
 		return nil, fmt.Errorf("writing the state: %w", err)
 	}
-	e, err := policy.New(ctx, policy.Sources{Teams: m, Access: m, ClientGroups: m, Contacts: m, Procedures: m})
+	e, err := policy.New(ctx, m)
 	if err != nil {
 		return nil, fmt.Errorf("policy.New: %w", err)
 	}
