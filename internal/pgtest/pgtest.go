@@ -128,3 +128,18 @@ func Store(t testing.TB, pool *pgxpool.Pool, opts ...pgstore.Option) *pgstore.St
 	}
 	return s
 }
+
+// Replica returns another store over the schema of s, through pool (its own
+// connections, as another process of the host would have): a replica. opts
+// are passed to pgstore.New after the schema option.
+func Replica(t testing.TB, s *pgstore.Store, pool *pgxpool.Pool, opts ...pgstore.Option) *pgstore.Store {
+	t.Helper()
+	opts = append([]pgstore.Option{pgstore.WithSchema(s.Schema())}, opts...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r, err := pgstore.New(ctx, pool, opts...)
+	if err != nil {
+		t.Fatalf("pgtest: pgstore.New of a replica: %v", err)
+	}
+	return r
+}
