@@ -176,7 +176,9 @@ func (s *Store) Head(ctx context.Context) (cabinet.Revision, error) {
 // connection: the head is polled every interval. A commit through this
 // Store wakes its waiters at once, without a round trip. Over a hot
 // standby (WithNotifyPool), a notification makes the store poll the
-// standby's head until it has replayed the commit.
+// standby's head until it has replayed the commit, and so does the
+// primary's head when the store starts listening (a commit before LISTEN
+// sends no notification the store could receive).
 func (s *Store) Wait(ctx context.Context, after cabinet.Revision) error {
 	return s.waits.wait(ctx, after)
 }
@@ -407,6 +409,14 @@ func (w *waiter) listen(ctx context.Context, ready chan struct{}) {
 		if conn == nil {
 			sleep(ctx, s.cfg.pollInterval)
 			continue
+		}
+		if s.cfg.notifyPool != nil {
+			// Over a standby, a commit before LISTEN may not be replayed
+			// yet, and will not notify: wait for the primary's head.
+			var rev int64
+			if err := conn.QueryRow(ctx, s.sql(revisionSQL)).Scan(&rev); err == nil {
+				w.catchUp(ctx, cabinet.Revision(rev))
+			}
 		}
 		w.receive(ctx, conn)
 		closeCtx, cancel := context.WithTimeout(context.Background(), time.Second)

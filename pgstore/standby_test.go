@@ -66,7 +66,7 @@ func TestHotStandby(t *testing.T) {
 		pool := pgtest.StandbyPool(t, 1)
 		before, err := commitUser(s)(ctx, 1, true, false)
 		require.NoError(t, err)
-		require.NoError(t, sb.Wait(ctx, before-1))
+		pgtest.CatchUp(t, primary, pool) // not sb.Wait: sb listens only from the Wait below
 
 		_, err = pool.Exec(ctx, "SELECT pg_wal_replay_pause()")
 		require.NoError(t, err)
@@ -92,6 +92,9 @@ func TestHotStandby(t *testing.T) {
 		head, err := sb.Head(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, before, head, "the standby's head is what it has replayed, not the primary's")
+		// This first Wait starts sb's listener, after the commit: no
+		// notification will come, yet Wait must return once the standby
+		// replays, long before the poll (a minute).
 		short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
 		assert.ErrorIs(t, sb.Wait(short, before), context.DeadlineExceeded,
 			"Wait returns only once the standby has replayed a later commit")
