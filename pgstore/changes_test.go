@@ -20,7 +20,7 @@ import (
 )
 
 // logged is a store whose change log decodes storetest's event.
-func logged(t *testing.T, pool *pgxpool.Pool, opts ...pgstore.Option) *pgstore.Store {
+func logged(t testing.TB, pool *pgxpool.Pool, opts ...pgstore.Option) *pgstore.Store {
 	t.Helper()
 	return pgtest.Store(t, pool, append([]pgstore.Option{pgstore.WithEventTypes(storetest.Event{})}, opts...)...)
 }
