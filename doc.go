@@ -136,10 +136,16 @@
 //  3. read what the command needs and check the actor's right to run it with
 //     the package's exported permission predicates (→ *ForbiddenError naming
 //     the rule) and the invariants (→ *ConflictError);
-//  4. write; if anything fails the transaction is rolled back and nothing
-//     changed (SPEC §3 invariant 8);
-//  5. after the commit, publish the command's events as one Batch carrying
-//     the new Revision.
+//  4. write, and record the command's events as one Batch in the same
+//     transaction (Options.Emit, Tx.Emit); if anything fails the
+//     transaction is rolled back and nothing changed, events included (SPEC
+//     §3 invariant 8);
+//  5. the commit writes the batch and the keys of every record written into
+//     the store's change log (ChangeLog) under the new Revision, which the
+//     command returns. The host's sinks receive the batch from the log
+//     (Delivery), at least once and in revision order, even if the process
+//     dies right after the commit (SPEC §3 invariant 13); the policy engine
+//     follows the same log.
 //
 // The permission predicates are pure exported functions of the package's own
 // types (for example team.CanManageMembers, access.GrantAllows). Package
@@ -167,9 +173,9 @@
 // Package kit does the wiring in one call: kit.New(ctx, store, opts...)
 // builds the policy engine from the store, then the Facts and the five
 // services, registers the listeners (account sign-ups, collaborator
-// removals), and routes every committed event into the engine (then into
-// the host's own sink) so that policy answers are fresh as soon as a
-// command returns.
+// removals), makes the engine follow the store's change log and delivers
+// every committed batch to the host's sinks after the engine has applied
+// it, so that policy answers are fresh as soon as a command returns.
 //
 // Rules that protect a target rather than restrict an actor (the lead of a
 // team cannot be removed, TEAM-2; a central person's grant is irrevocable,
@@ -215,7 +221,9 @@
 // Services take functional Options: WithClock (default SystemClock; tests and
 // examples use ManualClock; services store times in UTC at microsecond
 // precision, Options.Now), WithIDs (default RandomIDs; SequentialIDs for
-// stable output) and WithEvents (default DiscardEvents; EventLog keeps them
-// in memory). The library sends no email and writes no log: invitations,
+// stable output). Events are not an option: every command records its
+// batch in its transaction, and the host receives the batches from the
+// store's change log through a Delivery (package kit wires one to the
+// sinks given with kit.WithSink; EventLog keeps them in memory). The library sends no email and writes no log: invitations,
 // reminders, grants, revocations and moves are events the host acts on.
 package cabinet

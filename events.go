@@ -14,10 +14,12 @@ type Event interface {
 	EventName() string
 }
 
-// Batch is the set of events produced by one committed command. Events of a
-// failed command are never published.
+// Batch is the set of events produced by one command, recorded in the
+// command's transaction (Tx.Emit) and so in the store's change log under
+// the revision it committed. Events of a failed command are never
+// recorded, hence never delivered.
 type Batch struct {
-	Revision Revision  // the revision the command committed
+	Revision Revision  // the revision the command committed (set by the store)
 	At       time.Time // the service clock's time when the command ran
 	Actor    UserID    // the user who ran the command ("" for host-driven work)
 	Host     Host      // the host component that ran host-driven work ("" for a user's command)
@@ -40,15 +42,19 @@ func (h Host) Check() error {
 	return nil
 }
 
-// EventSink receives the events of committed commands, in commit order per
-// service. The host implements it (to send emails, fill an outbox, update a
-// read model). Publish must not call back into the service that published.
-// Publish is called after the commit, so it cannot undo the command.
+// EventSink receives the batches of committed commands from a Delivery
+// (package kit wires one to the host's sinks): each batch at least once, in
+// revision order, one at a time. The host implements it (to send emails,
+// fill an outbox, update a read model); a handler that must not act twice
+// keys what it does by Batch.Revision (see Delivery). Publish runs after
+// the commit, so it cannot undo the command; it must not run commands
+// itself (deliveries are serialized, and a command may deliver its own
+// batch before it returns: hand such work to another goroutine).
 type EventSink interface {
 	Publish(ctx context.Context, b Batch)
 }
 
-// DiscardEvents is an EventSink that drops everything. It is the default.
+// DiscardEvents is an EventSink that drops everything.
 type DiscardEvents struct{}
 
 // Publish implements EventSink.
@@ -102,8 +108,8 @@ func (l *EventLog) Reset() {
 	l.mu.Unlock()
 }
 
-// MultiSink publishes every batch to each of its sinks in order. Use it to
-// feed both the host's own sink and a policy engine from one service.
+// MultiSink publishes every batch to each of its sinks in order, for a
+// host that hands one sink where it has several.
 type MultiSink []EventSink
 
 // Publish implements EventSink.

@@ -196,26 +196,52 @@ type named string
 
 func (n named) EventName() string { return string(n) }
 
-func TestOptionsPublishAndEventLog(t *testing.T) {
+// emitTx is a writable cabinet.Tx that keeps what it is given to emit.
+type emitTx struct{ emitted []cabinet.Batch }
+
+func (*emitTx) Revision() cabinet.Revision { return 0 }
+func (*emitTx) Writable() bool             { return true }
+func (t *emitTx) Emit(b cabinet.Batch) error {
+	t.emitted = append(t.emitted, b)
+	return nil
+}
+
+// Options.Emit records a command's events as one batch in its transaction
+// (SPEC §3 invariant 13: the store writes it in its change log), at the
+// clock's time, naming the actor or the host; without events it records
+// nothing.
+func TestOptionsEmitAndEventLog(t *testing.T) {
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	clock := cabinet.NewManualClock(start)
-	var log cabinet.EventLog
-	o := cabinet.NewOptions(cabinet.WithClock(clock), cabinet.WithEvents(&log))
-	o.Publish(context.Background(), 7, "u1") // no events: nothing published
+	o := cabinet.NewOptions(cabinet.WithClock(clock))
+	tx := &emitTx{}
+	require.NoError(t, o.Emit(tx, "u1")) // no events: nothing emitted
+	require.NoError(t, o.EmitHost(tx, "billing"))
+	assert.Empty(t, tx.emitted)
 	clock.Advance(time.Hour)
-	o.Publish(context.Background(), 8, "u1", named("a.one"), named("a.two"))
-	want := []cabinet.Batch{{Revision: 8, At: start.Add(time.Hour), Actor: "u1", Events: []cabinet.Event{named("a.one"), named("a.two")}}}
-	if diff := cmp.Diff(want, log.Batches()); diff != "" {
+	require.NoError(t, o.Emit(tx, "u1", named("a.one"), named("a.two")))
+	require.NoError(t, o.EmitHost(tx, "billing", named("a.three")))
+	want := []cabinet.Batch{
+		{At: start.Add(time.Hour), Actor: "u1", Events: []cabinet.Event{named("a.one"), named("a.two")}},
+		{At: start.Add(time.Hour), Host: "billing", Events: []cabinet.Event{named("a.three")}},
+	}
+	if diff := cmp.Diff(want, tx.emitted); diff != "" {
 		t.Fatalf("batches (-want +got):\n%s", diff)
 	}
-	assert.Equal(t, []string{"a.one", "a.two"}, log.Names())
+
+	var log cabinet.EventLog
+	for i, b := range want {
+		b.Revision = cabinet.Revision(i + 1)
+		log.Publish(context.Background(), b)
+	}
+	assert.Equal(t, []string{"a.one", "a.two", "a.three"}, log.Names())
+	assert.Len(t, log.Batches(), 2)
 	log.Reset()
 	assert.Empty(t, log.Events())
 
 	d := cabinet.NewOptions()
 	assert.IsType(t, cabinet.SystemClock{}, d.Clock)
 	assert.IsType(t, cabinet.RandomIDs{}, d.IDs)
-	assert.IsType(t, cabinet.DiscardEvents{}, d.Events)
 }
 
 func TestMultiSinkPublishesToEverySink(t *testing.T) {

@@ -1,17 +1,19 @@
 package cabinet
 
-import (
-	"context"
-	"time"
-)
+import "time"
 
 // Options are the collaborators every service needs. Services take them as
-// functional options (WithClock, WithIDs, WithEvents, …) and fill the gaps
-// with defaults: SystemClock, RandomIDs, DiscardEvents.
+// functional options (WithClock, WithIDs, WithAccountListeners, …) and fill
+// the gaps with defaults: SystemClock, RandomIDs.
+//
+// There is no event sink among them: a service records each command's
+// events in the command's own transaction (Options.Emit, Tx.Emit), and the
+// host receives them from the store's change log (ChangeLog, Delivery), so
+// that no committed command's events are lost and none can bypass the log
+// (SPEC §3 invariant 13).
 type Options struct {
 	Clock                 Clock
 	IDs                   IDGenerator
-	Events                EventSink
 	AccountListeners      []AccountListener
 	CollaboratorListeners []CollaboratorListener
 }
@@ -24,9 +26,6 @@ func WithClock(c Clock) Option { return func(o *Options) { o.Clock = c } }
 
 // WithIDs makes the service draw new IDs from g.
 func WithIDs(g IDGenerator) Option { return func(o *Options) { o.IDs = g } }
-
-// WithEvents makes the service publish committed events to s.
-func WithEvents(s EventSink) Option { return func(o *Options) { o.Events = s } }
 
 // WithAccountListeners registers the services told when an account is
 // created (see AccountListener). Only the service that creates accounts
@@ -57,9 +56,6 @@ func NewOptions(opts ...Option) Options {
 	if o.IDs == nil {
 		o.IDs = RandomIDs{}
 	}
-	if o.Events == nil {
-		o.Events = DiscardEvents{}
-	}
 	return o
 }
 
@@ -69,20 +65,25 @@ func NewOptions(opts ...Option) Options {
 // Services take every time they store or compare from Now.
 func (o Options) Now() time.Time { return o.Clock.Now().UTC().Truncate(time.Microsecond) }
 
-// Publish sends events as one Batch to o.Events, unless there are none.
-// Services call it after a successful commit of a user's command.
-func (o Options) Publish(ctx context.Context, rev Revision, actor UserID, events ...Event) {
+// Emit records events as the batch of actor's command in tx, the command's
+// own transaction, at the time Now (Tx.Emit): the store writes it into its
+// change log when the transaction commits, and nothing if it does not.
+// Without events it records nothing (a command that changed nothing
+// commits no revision). Services call it at the end of a command's
+// transaction function, from their one write path; a function the store
+// runs again emits again on its fresh Tx. It returns Tx.Emit's error.
+func (o Options) Emit(tx Tx, actor UserID, events ...Event) error {
 	if len(events) == 0 {
-		return
+		return nil
 	}
-	o.Events.Publish(ctx, Batch{Revision: rev, At: o.Now(), Actor: actor, Events: events})
+	return tx.Emit(Batch{At: o.Now(), Actor: actor, Events: events})
 }
 
-// PublishHost is Publish for host-driven work: the Batch names host instead
-// of a user.
-func (o Options) PublishHost(ctx context.Context, rev Revision, host Host, events ...Event) {
+// EmitHost is Emit for host-driven work: the batch names host instead of a
+// user.
+func (o Options) EmitHost(tx Tx, host Host, events ...Event) error {
 	if len(events) == 0 {
-		return
+		return nil
 	}
-	o.Events.Publish(ctx, Batch{Revision: rev, At: o.Now(), Host: host, Events: events})
+	return tx.Emit(Batch{At: o.Now(), Host: host, Events: events})
 }

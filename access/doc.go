@@ -185,8 +185,10 @@
 //
 // Store (ViewAccess/UpdateAccess) with Reader and Writer; memstore.Store
 // implements it and accesstest.RunStoreTests is its conformance suite.
-// Every command goes through one write path and publishes, after commit,
-// one batch of events naming the records it touched; EventTypes lists them.
+// Every command goes through one write path and records, in its own
+// transaction, one batch of events naming the records it touched
+// (cabinet.Options.Emit: the host receives it from the store's change log,
+// SPEC §3 invariant 13); EventTypes lists them.
 // Commands return the record as stored and the committed cabinet.Revision
 // ((cabinet.Revision, error) for removals and revocations).
 //

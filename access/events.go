@@ -6,9 +6,11 @@ import (
 	"github.com/cabinet-go/cabinet"
 )
 
-// Events published by Service after each committed command. Every event
-// names the records it touched (office, dossier, person or advisor, grant,
-// user) and carries the changed values, so that a read model can apply it.
+// Events recorded by Service with each committed command (the store's
+// change log holds them; the host receives them through cabinet.Delivery).
+// Every event names the records it touched (office, dossier, person or
+// advisor, grant, user) and carries the changed values, so that a read
+// model can apply it.
 
 // DossierCreated: a collaborator created a dossier and became its manager.
 type DossierCreated struct {

@@ -60,9 +60,8 @@ func ExampleCanManagePersonAccess() {
 func ExampleService_SendDueReminders() {
 	ctx := context.Background()
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	var log cabinet.EventLog
 	store := memstore.New()
-	svc, _ := newAccessService(store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(&log))
+	svc, _ := newAccessService(store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	_ = putCollaborator(ctx, store, "o1", "u_manager", cabinet.ProfileStandard)
 
 	d, _, _ := svc.CreateDossier(ctx, "u_manager", "o1", "Martin family")
@@ -76,7 +75,7 @@ func ExampleService_SendDueReminders() {
 			fmt.Printf("%s: reminder %d to %s\n", now.Format(time.DateOnly), r.Number, r.Email)
 		}
 	}
-	_ = signUp(ctx, store, svc, &log, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
+	_ = signUp(ctx, store, svc, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
 	clock.Advance(365 * 24 * time.Hour)
 	due, _, _ := svc.SendDueReminders(ctx, "scheduler")
 	fmt.Println("after sign-up:", len(due), "reminders")
@@ -103,8 +102,8 @@ func ExampleService_CorrectGrantContact() {
 	clock.Advance(3 * 24 * time.Hour)
 	g, _, err := svc.CorrectGrantContact(ctx, "u_manager", g.ID, access.ContactInput{Email: "anne@example.com", Phone: "06 12 34 56 78"})
 	fmt.Println(g.Email, g.State(), "invited", g.InvitedAt.Format(time.DateOnly), err)
-	_ = signUp(ctx, store, svc, cabinet.DiscardEvents{}, cabinet.User{ID: "u_typo", Email: "anne@exmaple.com"})
-	_ = signUp(ctx, store, svc, cabinet.DiscardEvents{}, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
+	_ = signUp(ctx, store, svc, cabinet.User{ID: "u_typo", Email: "anne@exmaple.com"})
+	_ = signUp(ctx, store, svc, cabinet.User{ID: "u_anne", Email: "anne@example.com"})
 	g, _ = svc.Grant(ctx, "u_manager", g.ID)
 	fmt.Println("linked to", g.User)
 	_, _, err = svc.CorrectGrantContact(ctx, "u_manager", g.ID, access.ContactInput{Email: "other@example.com", Phone: "06 12 34 56 78"})

@@ -61,25 +61,20 @@ func newAccessService(store *memstore.Store, opts ...cabinet.Option) (*access.Se
 
 // signUp plays the part of team.Service.CreateUser for this package alone:
 // it stores the account u and runs svc.AccountCreated in the same
-// transaction, as the account's creation would, and publishes the events
-// it returns to log as one batch.
-func signUp(ctx context.Context, store *memstore.Store, svc *access.Service, log cabinet.EventSink, u cabinet.User) error {
-	var events []cabinet.Event
-	rev, err := store.UpdateTeams(ctx, func(w team.Writer) error {
+// transaction, as the account's creation would, and emits the events it
+// returns as one batch in that transaction.
+func signUp(ctx context.Context, store *memstore.Store, svc *access.Service, u cabinet.User) error {
+	_, err := store.UpdateTeams(ctx, func(w team.Writer) error {
 		if err := w.PutUser(ctx, u); err != nil {
 			return err
 		}
-		var err error
-		events, err = svc.AccountCreated(ctx, w.Tx(), u)
-		return err
+		events, err := svc.AccountCreated(ctx, w.Tx(), u)
+		if err != nil || len(events) == 0 {
+			return err
+		}
+		return w.Tx().Emit(cabinet.Batch{Host: "signup", Events: events})
 	})
-	if err != nil {
-		return err
-	}
-	if len(events) > 0 {
-		log.Publish(ctx, cabinet.Batch{Revision: rev, Host: "signup", Events: events})
-	}
-	return nil
+	return err
 }
 
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -122,15 +117,17 @@ type world struct {
 	holderGrant, notaryGrant        access.Grant
 }
 
-func newService(t *testing.T) *world { return newServiceOn(t, memstore.New(memstore.RunTwice())) }
+func newService(t *testing.T) *world { return newServiceOn(t, memstore.RunTwice()) }
 
-// newServiceOn is newService over store.
-func newServiceOn(t *testing.T, store *memstore.Store) *world {
+// newServiceOn is newService over a store made with opts, whose change log
+// is delivered to the world's log.
+func newServiceOn(t *testing.T, opts ...memstore.Option) *world {
 	t.Helper()
-	w := &world{t: t, ctx: context.Background(), store: store,
-		clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}}
+	log := &cabinet.EventLog{}
+	w := &world{t: t, ctx: context.Background(), store: memstore.New(append(opts, memstore.Deliver(log))...),
+		clock: cabinet.NewManualClock(start), log: log}
 	w.svc, w.groups = newAccessService(w.store,
-		cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(w.log))
+		cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	for _, c := range []struct {
 		office cabinet.OfficeID
 		user   cabinet.UserID
@@ -148,15 +145,15 @@ func newServiceOn(t *testing.T, store *memstore.Store) *world {
 // signUp creates account id with email, linking what waited for it.
 func (w *world) signUp(id cabinet.UserID, email string) {
 	w.t.Helper()
-	require.NoError(w.t, signUp(w.ctx, w.store, w.svc, w.log, newUser(id, email)))
+	require.NoError(w.t, signUp(w.ctx, w.store, w.svc, newUser(id, email)))
 }
 
-func newWorld(t *testing.T) *world { return newWorldOn(t, memstore.New(memstore.RunTwice())) }
+func newWorld(t *testing.T) *world { return newWorldOn(t, memstore.RunTwice()) }
 
-// newWorldOn is newWorld over store.
-func newWorldOn(t *testing.T, store *memstore.Store) *world {
+// newWorldOn is newWorld over a store made with opts.
+func newWorldOn(t *testing.T, opts ...memstore.Option) *world {
 	t.Helper()
-	w := newServiceOn(t, store)
+	w := newServiceOn(t, opts...)
 	var err error
 	w.dossier, _, err = w.svc.CreateDossier(w.ctx, uMgr, office, "Martin family")
 	require.NoError(t, err)

@@ -178,7 +178,7 @@ func (p *propRun) run(args []int) (string, int, cabinet.UserID, error) {
 			u = newUser(uChild, childEmail)
 		}
 		desc = fmt.Sprintf("AccountCreated(%s)", u.ID)
-		err = signUp(w.ctx, w.store, w.svc, w.log, u)
+		err = signUp(w.ctx, w.store, w.svc, u)
 	case 10:
 		days := pick(propDays, args[2])
 		desc = fmt.Sprintf("Advance(%dd)", days)
@@ -460,11 +460,11 @@ func armFault(w *world, n int) bool {
 // any case, so only a store that runs fn once shows a broken rollback of a
 // failed transaction.
 func newPropRun(t *testing.T, faults *faultCount, once bool) (*propRun, error) {
-	store := memstore.New(memstore.RunTwice())
+	opts := []memstore.Option{memstore.RunTwice()}
 	if once {
-		store = memstore.New()
+		opts = nil
 	}
-	w := newWorldOn(t, store)
+	w := newWorldOn(t, opts...)
 	g, _, err := w.groups.CreateClientGroup(w.ctx, uAdmin, office, "Estates", "")
 	if err != nil {
 		return nil, err

@@ -57,8 +57,8 @@ var _ cabinet.AccountListener = (*Service)(nil)
 
 // NewService returns a service over store, learning office membership,
 // internal routes and placements from dir and accounts from accounts. opts
-// set the clock, ID generator and event sink. store, dir and accounts must
-// not be nil.
+// set the clock and the ID generator. store, dir and accounts must not be
+// nil.
 func NewService(store Store, dir Directory, accounts Accounts, opts ...cabinet.Option) *Service {
 	if store == nil || dir == nil || accounts == nil {
 		panic("access.NewService: nil store, directory or accounts")
@@ -161,24 +161,25 @@ func dossierGrants(ctx context.Context, r Reader, d cabinet.DossierID) ([]Grant,
 }
 
 // update is the one write path of the service: it runs fn in one
-// transaction and, after the commit, publishes the events fn returned as
-// one batch — for actor's command, or for host's work when host is set. It
-// returns the committed revision (the store's current one for a no-op),
-// or 0 and the error.
+// transaction and records the events fn returned in that transaction, as
+// one batch — for actor's command, or for host's work when host is set
+// (Options.Emit): the store's change log holds them from the commit on, and
+// the host receives them from it (cabinet.Delivery), so none is lost and
+// none bypasses the log (SPEC §3 invariant 13). It returns the committed
+// revision (the store's current one for a no-op), or 0 and the error.
 func (s *Service) update(ctx context.Context, actor cabinet.UserID, host cabinet.Host, fn func(w Writer) ([]cabinet.Event, error)) (cabinet.Revision, error) {
-	var events []cabinet.Event
 	rev, err := s.store.UpdateAccess(ctx, func(w Writer) error {
-		var err error
-		events, err = fn(w)
-		return err
+		events, err := fn(w)
+		if err != nil {
+			return err
+		}
+		if host != "" {
+			return s.o.EmitHost(w.Tx(), host, events...)
+		}
+		return s.o.Emit(w.Tx(), actor, events...)
 	})
 	if err != nil {
 		return 0, err
-	}
-	if host != "" {
-		s.o.PublishHost(ctx, rev, host, events...)
-	} else {
-		s.o.Publish(ctx, rev, actor, events...)
 	}
 	return rev, nil
 }

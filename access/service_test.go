@@ -264,12 +264,12 @@ func TestInvitationsAndRemindersACC5(t *testing.T) {
 	t.Run("none after sign-up; linking is idempotent", func(t *testing.T) {
 		w.log.Reset()
 		u := newUser(uChild, "CHILD@example.com")
-		require.NoError(t, signUp(w.ctx, w.store, w.svc, w.log, u))
-		require.NoError(t, signUp(w.ctx, w.store, w.svc, w.log, u))
+		require.NoError(t, signUp(w.ctx, w.store, w.svc, u))
+		require.NoError(t, signUp(w.ctx, w.store, w.svc, u))
 		assert.Equal(t, []cabinet.Event{access.GranteeLinked{Grant: child.ID, Dossier: w.dossier.ID, Office: office, Person: w.child.ID, User: uChild, Email: childEmail}}, w.log.Events())
 		g, _ := w.grantOf(w.child.ID)
 		assert.Equal(t, uChild, g.User)
-		assert.Error(t, signUp(w.ctx, w.store, w.svc, w.log, cabinet.User{ID: "u_x", Email: "nope"}))
+		assert.Error(t, signUp(w.ctx, w.store, w.svc, cabinet.User{ID: "u_x", Email: "nope"}))
 	})
 	t.Run("none after revocation", func(t *testing.T) {
 		require.NoError(t, errRev(w.svc.Revoke(w.ctx, uMgr, spouse.ID)))

@@ -142,13 +142,15 @@
 // the account listeners' events. A batch's events are one cabinet.Batch
 // naming the host, emitted through the batch's transaction (cabinet.Tx.Emit)
 // so that they are in the store's change log under the batch's revision,
-// and published after the commit to the importer's cabinet.WithEvents sink,
-// as the services publish theirs today (until issue 14 moves them to Emit
-// too). No invitation is sent for an imported grant unless the host asks
+// as the services record theirs: the host receives them from the log
+// (cabinet.Delivery; package kit wires one), like any command's. No
+// invitation is sent for an imported grant unless the host asks
 // (WithInvitations); the events still say what was imported, so the host
-// may decide. A policy engine built before the import sees it once it
-// reloads (policy.Engine.Reload) — or, wired as the importer's sink, by a
-// refresh per batch, which costs more than the reload for a large import.
+// may decide. A policy engine over the store (policy.Engine) applies an
+// import like any change of the log, from the keys the store recorded for
+// every record written: Engine.Sync after the import, or the engine's
+// follow loop; an engine that fell behind the log's retention during a
+// large import reloads in full by itself.
 //
 // # Export
 //

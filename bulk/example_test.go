@@ -33,7 +33,7 @@ func ExampleImporter_Import() {
 	res, err := im.Import(ctx, "migration", bulk.ReadLines(strings.NewReader(file)))
 	fmt.Println(res.Records, "records in", res.Batches, "batch,", err)
 
-	engine, _ := policy.New(ctx, policy.Sources{Teams: store, Access: store, ClientGroups: store, Contacts: store, Procedures: store})
+	engine, _ := policy.New(ctx, store)
 	for _, q := range []struct {
 		user cabinet.UserID
 		a    policy.Action

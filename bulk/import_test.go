@@ -150,13 +150,13 @@ func TestImportFailedWriteChangesNothing(t *testing.T) {
 }
 
 // TestImportEvents: each batch's events are one batch naming the host, in
-// the store's change log under the batch's revision (cabinet.Tx.Emit) and
-// published to the importer's sink after the commit, with the events of
-// the services that create such records.
+// the store's change log under the batch's revision (cabinet.Tx.Emit),
+// from which a host's sink receives it, with the events of the services
+// that create such records.
 func TestImportEvents(t *testing.T) {
-	s := newStore()
 	var sink cabinet.EventLog
-	res, err := newImporter(s, cabinet.WithEvents(&sink)).WithBatchSize(10).Import(context.Background(), host, bulk.Stream(practice()...))
+	s := memstore.New(memstore.RunTwice(), memstore.Deliver(&sink))
+	res, err := newImporter(s).WithBatchSize(10).Import(context.Background(), host, bulk.Stream(practice()...))
 	require.NoError(t, err)
 	assert.Equal(t, 3, res.Batches)
 	published := sink.Batches()
@@ -197,9 +197,9 @@ func TestImportEvents(t *testing.T) {
 func TestImportWithInvitationsACC5(t *testing.T) {
 	recs := append(practice(), bulk.Grant{ID: "gr_3", Person: "p_2", Email: "dana@home.example", Phone: "+33612345678", Level: access.LevelReadOnly})
 	for _, invite := range []bool{false, true} {
-		s := newStore()
 		var sink cabinet.EventLog
-		im := newImporter(s, cabinet.WithEvents(&sink))
+		s := memstore.New(memstore.RunTwice(), memstore.Deliver(&sink))
+		im := newImporter(s)
 		if invite {
 			im = im.WithInvitations()
 		}

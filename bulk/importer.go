@@ -44,11 +44,9 @@ type Importer struct {
 
 // NewImporter returns an importer into store. Options: cabinet.WithClock
 // (the time of records that give none, and of the event batches),
-// cabinet.WithIDs (the IDs of personal teams a User record does not name),
-// cabinet.WithEvents (the sink each committed batch is published to after
-// its commit; the batch is in the store's change log in any case) and
-// cabinet.WithAccountListeners (told of every imported account, after the
-// built-in ones). The built-in account listeners are those kit wires into
+// cabinet.WithIDs (the IDs of personal teams a User record does not name)
+// and cabinet.WithAccountListeners (told of every imported account, after
+// the built-in ones). The built-in account listeners are those kit wires into
 // team.Service: access, contact and procedure services over store, so that
 // an imported account is linked to what waited for its email exactly as at
 // sign-up. store must not be nil.
@@ -174,8 +172,8 @@ func at(i int, r Record, err error) error {
 //
 // Each committed batch emits its events as one cabinet.Batch naming host,
 // through the transaction (cabinet.Tx.Emit, so they are in the store's
-// change log with the batch's revision), and publishes the same batch to
-// the importer's event sink after the commit.
+// change log with the batch's revision), from which the host receives it
+// (cabinet.Delivery).
 //
 // Errors: *cabinet.InvalidError ("host"); *RecordError; ctx's error.
 func (im *Importer) Import(ctx context.Context, host cabinet.Host, records iter.Seq2[Record, error]) (Result, error) {
@@ -226,13 +224,12 @@ func (im *Importer) Import(ctx context.Context, host cabinet.Host, records iter.
 	return res, flush()
 }
 
-// write applies one batch in one transaction and publishes its events
-// after the commit.
+// write applies one batch in one transaction, whose events it records in
+// the same transaction (the store's change log holds them).
 func (im *Importer) write(ctx context.Context, host cabinet.Host, first int, batch []Record) (cabinet.Revision, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	var out cabinet.Batch
 	rev, err := im.store.UpdateTeams(ctx, func(tw team.Writer) error {
 		a, err := im.applier(ctx, tw)
 		if err != nil {
@@ -243,15 +240,10 @@ func (im *Importer) write(ctx context.Context, host cabinet.Host, first int, bat
 				return at(first+j, r, err)
 			}
 		}
-		out = cabinet.Batch{At: a.now, Host: host, Events: a.events}
-		return tw.Tx().Emit(out)
+		return tw.Tx().Emit(cabinet.Batch{At: a.now, Host: host, Events: a.events})
 	})
 	if err != nil {
 		return 0, err
-	}
-	out.Revision = rev
-	if len(out.Events) > 0 {
-		im.o.Events.Publish(ctx, out)
 	}
 	return rev, nil
 }

@@ -152,7 +152,7 @@ func TestImportTEAM7Referrals(t *testing.T) {
 	require.NoError(t, err)
 	// So the team Bob creates next through the services is not his first:
 	// his personal referral stays where the import put it (TEAM-7).
-	k, err := kit.New(ctx, s, cabinet.WithClock(cabinet.NewManualClock(epoch)))
+	k, err := kit.New(ctx, s, kit.WithClock(cabinet.NewManualClock(epoch)))
 	require.NoError(t, err)
 	_, _, err = k.Teams.CreateTeam(ctx, "u_bob", "Bob's team", "")
 	require.NoError(t, err)

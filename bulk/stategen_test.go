@@ -78,7 +78,7 @@ type world struct {
 
 func buildWorld(ctx context.Context, ints genState) (*world, error) {
 	store := memstore.New()
-	k, err := kit.New(ctx, store, cabinet.WithClock(cabinet.NewManualClock(epoch)), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	k, err := kit.New(ctx, store, kit.WithClock(cabinet.NewManualClock(epoch)), kit.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
 		return nil, err
 	}

@@ -125,8 +125,10 @@
 //
 // # Events
 //
-// Every command goes through one write path and publishes, after commit,
-// one batch; cascades (removing a collaborator, deleting a group) publish
+// Every command goes through one write path and records, in its own
+// transaction, one batch (cabinet.Options.Emit: the host receives it from
+// the store's change log, SPEC §3 invariant 13); cascades (removing a
+// collaborator, deleting a group) record
 // the removed memberships, assignments, placements and — for a removed
 // collaborator — access's DossierManagerSet and DossierAssignedChanged
 // events before the command's own event. EventTypes lists the package's

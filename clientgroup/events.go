@@ -2,9 +2,10 @@ package clientgroup
 
 import "github.com/cabinet-go/cabinet"
 
-// Events published by Service after each committed command. Each names every
-// record it touched and carries the new values, so that a read model can
-// apply it without reading the store. When a command cascades (removing a
+// Events recorded by Service with each committed command (the store's
+// change log holds them; the host receives them through cabinet.Delivery).
+// Each names every record it touched and carries the new values, so that a
+// read model can apply it without reading the store. When a command cascades (removing a
 // collaborator, deleting a group), the events of the cascaded changes come
 // first, then the event of the command itself, in one batch.
 

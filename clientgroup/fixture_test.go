@@ -72,23 +72,24 @@ type env struct {
 }
 
 // newEnv builds the fixture; t may be nil in Example functions.
-func newEnv(t testing.TB) *env { return newEnvOn(t, memstore.New(memstore.RunTwice())) }
+func newEnv(t testing.TB) *env { return newEnvOn(t, memstore.RunTwice()) }
 
-// newEnvOn is newEnv over store. Besides the collaborators, fam (a family
+// newEnvOn is newEnv over a store made with opts, whose change log is
+// delivered to the env's log. Besides the collaborators, fam (a family
 // member of a vault), adv (an external advisor) and con (a contributor)
 // have accounts and no link to the office.
-func newEnvOn(t testing.TB, store *memstore.Store) *env {
+func newEnvOn(t testing.TB, opts ...memstore.Option) *env {
 	if t != nil {
 		t.Helper()
 	}
-	e := &env{store: store, users: &fakeUsers{}, log: &cabinet.EventLog{}}
+	log := &cabinet.EventLog{}
+	e := &env{store: memstore.New(append(opts, memstore.Deliver(log))...), users: &fakeUsers{}, log: log}
 	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic", "fam", "adv", "con"} {
 		e.users.add(u, string(u)+"@example.com")
 	}
 	e.svc = clientgroup.NewService(e.store, e.users, access.NewFacts(e.store),
 		cabinet.WithIDs(&cabinet.SequentialIDs{}),
-		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))),
-		cabinet.WithEvents(e.log))
+		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))))
 	o, _, err := e.svc.CreateOffice(ctx, "ann", "Ann & Co", "office@example.com")
 	must(t, err)
 	e.office = o.ID

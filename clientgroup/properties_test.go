@@ -44,10 +44,10 @@ type world struct {
 	cgroups []cabinet.CollaboratorGroupID
 }
 
-// newWorldOn starts from the env over store with two client groups and one
-// collaborator group.
-func newWorldOn(t testing.TB, store *memstore.Store) *world {
-	w := &world{e: newEnvOn(t, store)}
+// newWorldOn starts from the env over a store made with opts, with two
+// client groups and one collaborator group.
+func newWorldOn(t testing.TB, opts ...memstore.Option) *world {
+	w := &world{e: newEnvOn(t, opts...)}
 	for _, n := range []string{"General", "Estates"} {
 		g, _, err := w.e.svc.CreateClientGroup(ctx, "ann", w.e.office, n, "")
 		must(t, err)
@@ -368,11 +368,11 @@ func TestPropertyInvariants1And8(t *testing.T) {
 	props := gopter.NewProperties(propParams())
 	props.Property("GRP-4 one group per dossier; failed commands change nothing; GRP-11, ACC-12, GRP-5", prop.ForAll(
 		func(cmds []uint32) string {
-			store := memstore.New(memstore.RunTwice())
+			opts := []memstore.Option{memstore.RunTwice()}
 			if len(cmds)%2 == 0 {
-				store = memstore.New()
+				opts = nil
 			}
-			w := newWorldOn(t, store)
+			w := newWorldOn(t, opts...)
 			for i, c := range cmds {
 				before := takeSnapshot(t, w.e.store)
 				nEvents := len(w.e.log.Events())

@@ -51,8 +51,8 @@ type Service struct {
 
 // NewService returns a Service keeping its records in store, learning about
 // accounts from users and about dossiers from dossiers. Options give the
-// clock, the ID generator and the event sink. None of store, users and
-// dossiers may be nil.
+// clock, the ID generator and the collaborator listeners. None of store,
+// users and dossiers may be nil.
 func NewService(store Store, users Users, dossiers Dossiers, opts ...cabinet.Option) *Service {
 	if store == nil || users == nil || dossiers == nil {
 		panic("clientgroup.NewService: nil store, users or dossiers")
@@ -77,23 +77,26 @@ func checkID[T ~string](field string, id T) error {
 }
 
 // update is the one write path of the service: it runs fn in one
-// transaction and, after the commit, publishes the events fn returned as
-// one batch for actor. It returns the committed revision (the store's
+// transaction and records the events fn returned (its listeners' included)
+// in that transaction, as one batch for actor (Options.Emit): the store's
+// change log holds them from the commit on, and the host receives them
+// from it (cabinet.Delivery), so none is lost and none bypasses the log
+// (SPEC §3 invariant 13). It returns the committed revision (the store's
 // current one for a no-op), or 0 and the error.
 func (s *Service) update(ctx context.Context, actor cabinet.UserID, fn func(w Writer) ([]cabinet.Event, error)) (cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
 		return 0, err
 	}
-	var events []cabinet.Event
 	rev, err := s.store.UpdateClientGroups(ctx, func(w Writer) error {
-		var err error
-		events, err = fn(w)
-		return err
+		events, err := fn(w)
+		if err != nil {
+			return err
+		}
+		return s.o.Emit(w.Tx(), actor, events...)
 	})
 	if err != nil {
 		return 0, err
 	}
-	s.o.Publish(ctx, rev, actor, events...)
 	return rev, nil
 }
 

@@ -144,8 +144,10 @@
 // it and the cabinet.Revision it committed (or 0 and the error), and goes
 // through the service's one write path: validate the input, then one
 // Store.UpdateContacts transaction that reads, checks (the exported pure
-// predicates) and writes, then one event batch published after the commit.
-// A failed command changes nothing and publishes nothing, also when it
+// predicates), writes, and records one event batch in the same transaction
+// (cabinet.Options.Emit: the host receives it from the store's change log,
+// SPEC §3 invariant 13). A failed command changes nothing and records no
+// event, also when it
 // fails after its first write. Facts owned by other packages — the actor's
 // profile, membership and internal routes (Directory, implemented by
 // clientgroup.Facts), whether an email has an account (Accounts, team.Facts)

@@ -55,9 +55,9 @@ func (noAccounts) UserByEmail(_ context.Context, _ cabinet.Tx, email string) (ca
 func Example_clientLifecycle() {
 	ctx := context.Background()
 	log := &cabinet.EventLog{}
-	store := memstore.New()
+	store := memstore.New(memstore.Deliver(log)) // the host's sink, fed from the store's change log
 	svc := contact.NewService(store, directory{}, noAccounts{}, noDossiers{},
-		cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(log),
+		cabinet.WithIDs(&cabinet.SequentialIDs{}),
 		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))))
 
 	c, _, _ := svc.CreateContact(ctx, "alice", "office_1", contact.KindClient,
@@ -65,7 +65,7 @@ func Example_clientLifecycle() {
 	fmt.Println(c.ID, c.Kind, c.Status)
 	c, _, _ = svc.InviteContact(ctx, "alice", c.ID)
 	fmt.Println(c.ID, c.Status)
-	_ = signUp(ctx, store, svc, log, cabinet.User{ID: "user_ann", Email: "Ann@example.com"})
+	_ = signUp(ctx, store, svc, cabinet.User{ID: "user_ann", Email: "Ann@example.com"})
 	c, _ = svc.Contact(ctx, "alice", c.ID)
 	fmt.Println(c.ID, c.Status, c.User)
 	_, _, err := svc.CreateContact(ctx, "alice", "office_1", contact.KindPartner,

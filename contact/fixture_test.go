@@ -128,7 +128,8 @@ func newFixture(t testing.TB, opts ...memstore.Option) *fixture {
 	if opts == nil {
 		opts = []memstore.Option{memstore.RunTwice()}
 	}
-	f := &fixture{store: memstore.New(opts...), log: &cabinet.EventLog{}, clock: cabinet.NewManualClock(t0), accounts: fakeAccounts{}}
+	log := &cabinet.EventLog{}
+	f := &fixture{store: memstore.New(append(opts, memstore.Deliver(log))...), log: log, clock: cabinet.NewManualClock(t0), accounts: fakeAccounts{}}
 	f.dir = &fakeDir{members: map[cabinet.OfficeID]map[cabinet.UserID]member{}, reaches: map[cabinet.UserID]map[cabinet.DossierID]bool{}}
 	before := t0.Add(-24 * time.Hour)
 	f.dir.add(o1, alice, cabinet.ProfileAdmin, before)
@@ -147,7 +148,7 @@ func newFixture(t testing.TB, opts ...memstore.Option) *fixture {
 		persons: map[access.PersonID]cabinet.DossierID{"p1": "d1", "p2": "d1", "p3": "d3", "p9": "d2"},
 	}
 	f.svc = contact.NewService(f.store, f.dir, f.accounts, f.dossiers,
-		cabinet.WithClock(f.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(f.log))
+		cabinet.WithClock(f.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	return f
 }
 
@@ -209,19 +210,15 @@ func wantErr(t testing.TB, err, sentinel error, ruleOrField string) {
 
 // signUp plays the part of team.Service.CreateUser for this package alone:
 // it runs svc.AccountCreated inside a transaction of store, as the account's
-// creation would, and publishes the events it returns to log as one batch.
-func signUp(ctx context.Context, store *memstore.Store, svc *contact.Service, log cabinet.EventSink, u cabinet.User) error {
-	var events []cabinet.Event
-	rev, err := store.UpdateContacts(ctx, func(w contact.Writer) error {
-		var err error
-		events, err = svc.AccountCreated(ctx, w.Tx(), u)
-		return err
+// creation would, and emits the events it returns as one batch in that
+// transaction.
+func signUp(ctx context.Context, store *memstore.Store, svc *contact.Service, u cabinet.User) error {
+	_, err := store.UpdateContacts(ctx, func(w contact.Writer) error {
+		events, err := svc.AccountCreated(ctx, w.Tx(), u)
+		if err != nil || len(events) == 0 {
+			return err
+		}
+		return w.Tx().Emit(cabinet.Batch{Actor: u.ID, Events: events})
 	})
-	if err != nil {
-		return err
-	}
-	if len(events) > 0 {
-		log.Publish(ctx, cabinet.Batch{Revision: rev, Actor: u.ID, Events: events})
-	}
-	return nil
+	return err
 }

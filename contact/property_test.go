@@ -150,7 +150,7 @@ func (w *world) run(c command) error {
 		_, _, err := w.svc.InviteContact(ctx, actor, pick(w.contacts, c.A))
 		return err
 	case 5:
-		return signUp(ctx, w.store, w.svc, w.log, cabinet.User{ID: cabinet.UserID(fmt.Sprintf("u%d", c.B%3)), Email: propEmails[c.A%len(propEmails)]})
+		return signUp(ctx, w.store, w.svc, cabinet.User{ID: cabinet.UserID(fmt.Sprintf("u%d", c.B%3)), Email: propEmails[c.A%len(propEmails)]})
 	case 6:
 		u, _, err := w.svc.CreateUnit(ctx, propActors[c.C%2], propOffices[c.A%len(propOffices)], "Flat")
 		if err == nil {

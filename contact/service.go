@@ -64,7 +64,7 @@ var _ cabinet.AccountListener = (*Service)(nil)
 // the office's collaborators are and which dossiers they reach from dir,
 // whether an email has an account from accounts, and dossiers' facts from
 // dossiers; all are asked inside the command's transaction. Options:
-// cabinet.WithClock, WithIDs, WithEvents.
+// cabinet.WithClock, WithIDs.
 func NewService(store Store, dir Directory, accounts Accounts, dossiers Dossiers, opts ...cabinet.Option) *Service {
 	return &Service{store: store, dir: dir, accounts: accounts, dossiers: dossiers, o: cabinet.NewOptions(opts...)}
 }
@@ -75,21 +75,24 @@ type batch []cabinet.Event
 func (b *batch) add(e ...cabinet.Event) { *b = append(*b, e...) }
 
 // update is the one write path of the service: it runs fn in one
-// UpdateContacts transaction and, after the commit, publishes the events fn
-// returned as one batch for actor. fn may run more than once (it returns
-// its events instead of collecting them outside). It returns the committed
-// revision (the current one when nothing was written), or 0 and the error.
+// UpdateContacts transaction and records the events fn returned in that
+// transaction, as one batch for actor (Options.Emit): the store's change
+// log holds them from the commit on, and the host receives them from it
+// (cabinet.Delivery), so none is lost and none bypasses the log (SPEC §3
+// invariant 13). fn may run more than once (it returns its events instead
+// of collecting them outside). It returns the committed revision (the
+// current one when nothing was written), or 0 and the error.
 func (s *Service) update(ctx context.Context, actor cabinet.UserID, fn func(w Writer) ([]cabinet.Event, error)) (cabinet.Revision, error) {
-	var events []cabinet.Event
 	rev, err := s.store.UpdateContacts(ctx, func(w Writer) error {
-		var err error
-		events, err = fn(w)
-		return err
+		events, err := fn(w)
+		if err != nil {
+			return err
+		}
+		return s.o.Emit(w.Tx(), actor, events...)
 	})
 	if err != nil {
 		return 0, err
 	}
-	s.o.Publish(ctx, rev, actor, events...)
 	return rev, nil
 }
 

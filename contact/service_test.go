@@ -171,13 +171,13 @@ func TestClientLifecycleCON1(t *testing.T) {
 		t.Fatalf("events = %#v", ev)
 	}
 	// Someone else's account creation does nothing.
-	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u9", Email: "other@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, cabinet.User{ID: "u9", Email: "other@x.co"}), nil, "")
 	if f.get(t, c.ID).Status != contact.StatusInvited {
 		t.Fatal("unrelated account activated the contact")
 	}
 	f.log.Reset()
 	u := cabinet.User{ID: "u1", Email: "ANN@x.co"}
-	wantErr(t, signUp(ctx, f.store, f.svc, f.log, u), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, u), nil, "")
 	got := f.get(t, c.ID)
 	if got.Status != contact.StatusActive || got.User != "u1" {
 		t.Fatalf("after account created: %+v", got)
@@ -187,7 +187,7 @@ func TestClientLifecycleCON1(t *testing.T) {
 	}
 	// Idempotent.
 	rev := f.store.Revision()
-	wantErr(t, signUp(ctx, f.store, f.svc, f.log, u), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, u), nil, "")
 	if f.store.Revision() != rev || len(f.log.Events()) != 1 {
 		t.Fatal("second AccountCreated changed something")
 	}
@@ -196,7 +196,7 @@ func TestClientLifecycleCON1(t *testing.T) {
 
 	t.Run("CON-1 added contact is not activated by an account", func(t *testing.T) {
 		d := f.mustCreate(t, o1, contact.KindPartner, "Dan", "Po", "dan@x.co")
-		wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u2", Email: "dan@x.co"}), nil, "")
+		wantErr(t, signUp(ctx, f.store, f.svc, cabinet.User{ID: "u2", Email: "dan@x.co"}), nil, "")
 		if got := f.get(t, d.ID); got.Status != contact.StatusAdded || got.User != "" {
 			t.Fatalf("added contact changed: %+v", got)
 		}
@@ -230,8 +230,8 @@ func TestClientLifecycleCON1(t *testing.T) {
 		wantErr(t, err, cabinet.ErrConflict, "")
 	})
 	t.Run("bad account input", func(t *testing.T) {
-		wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{Email: "a@x.co"}), cabinet.ErrInvalid, "user")
-		wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u"}), cabinet.ErrInvalid, "email")
+		wantErr(t, signUp(ctx, f.store, f.svc, cabinet.User{Email: "a@x.co"}), cabinet.ErrInvalid, "user")
+		wantErr(t, signUp(ctx, f.store, f.svc, cabinet.User{ID: "u"}), cabinet.ErrInvalid, "email")
 	})
 }
 
@@ -501,7 +501,7 @@ func TestImpersonationMatrixCON6(t *testing.T) {
 	f.mustInvite(t, invited.ID)
 	active := mk(contact.KindPartner, "Active", "active@x.co")
 	f.mustInvite(t, active.ID)
-	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u-active", Email: "active@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, cabinet.User{ID: "u-active", Email: "active@x.co"}), nil, "")
 	invitedPartner := mk(contact.KindPartner, "InvP", "invp@x.co")
 	f.mustInvite(t, invitedPartner.ID)
 	lead := mk(contact.KindLead, "Lead", "lead@x.co")
@@ -513,7 +513,7 @@ func TestImpersonationMatrixCON6(t *testing.T) {
 	// A contact linked to bob, a collaborator of o1.
 	colleague := mk(contact.KindClient, "Bob", "bob@x.co")
 	f.mustInvite(t, colleague.ID)
-	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: bob, Email: "bob@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, cabinet.User{ID: bob, Email: "bob@x.co"}), nil, "")
 	farAway := f.mustCreate(t, o2, contact.KindClient, "Far", "Away", "far@x.co")
 	if _, _, err := f.svc.InviteContact(ctx, carol, farAway.ID); err != nil {
 		t.Fatal(err)
@@ -564,7 +564,7 @@ func TestImpersonationSessionCON6(t *testing.T) {
 	f := newFixture(t)
 	c := f.mustCreate(t, o1, contact.KindClient, "Ann", "Lee", "ann@x.co")
 	f.mustInvite(t, c.ID)
-	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u-ann", Email: "ann@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, cabinet.User{ID: "u-ann", Email: "ann@x.co"}), nil, "")
 	f.log.Reset()
 	s, _, err := f.svc.StartImpersonation(ctx, alice, c.ID)
 	wantErr(t, err, nil, "")
@@ -664,7 +664,7 @@ func TestCON6SessionEndsWhenCollaboratorLeaves(t *testing.T) {
 	f := newFixture(t)
 	c := f.mustCreate(t, o1, contact.KindClient, "Ann", "Lee", "ann@x.co")
 	f.mustInvite(t, c.ID)
-	wantErr(t, signUp(ctx, f.store, f.svc, f.log, cabinet.User{ID: "u-ann", Email: "ann@x.co"}), nil, "")
+	wantErr(t, signUp(ctx, f.store, f.svc, cabinet.User{ID: "u-ann", Email: "ann@x.co"}), nil, "")
 	s, _, err := f.svc.StartImpersonation(ctx, bob, c.ID)
 	wantErr(t, err, nil, "")
 	f.clock.Advance(time.Minute)

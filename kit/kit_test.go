@@ -26,10 +26,10 @@ type office struct {
 	holder         access.Person
 }
 
-func newKit(t *testing.T, store kit.Store, opts ...cabinet.Option) *kit.Kit {
+func newKit(t *testing.T, store kit.Store, opts ...kit.Option) *kit.Kit {
 	t.Helper()
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	k, err := kit.New(context.Background(), store, append([]cabinet.Option{cabinet.WithClock(clock)}, opts...)...)
+	k, err := kit.New(context.Background(), store, append([]kit.Option{kit.WithClock(clock)}, opts...)...)
 	require.NoError(t, err)
 	return k
 }
@@ -83,7 +83,7 @@ func (s *engineFirst) Publish(_ context.Context, b cabinet.Batch) {
 // fresh engine.
 func TestNewEngineAppliesEveryBatchBeforeTheHostSink(t *testing.T) {
 	sink := &engineFirst{}
-	k := newKit(t, memstore.New(memstore.RunTwice()), cabinet.WithEvents(sink))
+	k := newKit(t, memstore.New(memstore.RunTwice()), kit.WithSink(sink))
 	sink.k = k
 	o := buildOffice(t, k)
 
@@ -118,7 +118,7 @@ func (l *listener) AccountCreated(_ context.Context, _ cabinet.Tx, u cabinet.Use
 // listeners on team, and keeps the host's own listeners.
 func TestNewLinksSignUpsToGrantsAndHostListeners(t *testing.T) {
 	host := &listener{}
-	k := newKit(t, memstore.New(memstore.RunTwice()), cabinet.WithAccountListeners(host))
+	k := newKit(t, memstore.New(memstore.RunTwice()), kit.WithAccountListeners(host))
 	o := buildOffice(t, k)
 	ctx := context.Background()
 
@@ -217,7 +217,7 @@ func TestContactLinkUsesAccessAndClientGroupFacts(t *testing.T) {
 // are added again.
 func TestImpersonationEndsWhenTheCollaboratorIsRemoved(t *testing.T) {
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	k := newKit(t, memstore.New(memstore.RunTwice()), cabinet.WithClock(clock))
+	k := newKit(t, memstore.New(memstore.RunTwice()), kit.WithClock(clock))
 	o := buildOffice(t, k)
 	ctx := context.Background()
 	d, err := k.Access.Dossier(ctx, o.manager.ID, o.dossier)

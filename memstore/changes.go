@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"slices"
 	"sync"
@@ -31,6 +32,13 @@ func WithRetention(n int) Option {
 // changes in revision order. It is appended under the store's write lock
 // (memdb.Tx.OnCommit), so revision order and log order are one; its own
 // mutex lets readers stream it without the store's lock.
+//
+// A reader keeps the slice it took under the mutex and streams it
+// unlocked, so the log never rewrites an element it has published: it
+// appends past the end (beyond every reader's length) and trims by
+// reslicing the front; append moves the retained changes to a new array
+// when the old one is full, and the old one is freed once its last reader
+// is done.
 type changeLog struct {
 	mu        sync.Mutex
 	retention int
@@ -50,8 +58,8 @@ func (l *changeLog) append(c cabinet.Change) {
 	defer l.mu.Unlock()
 	l.changes = append(l.changes, c)
 	if n := len(l.changes) - l.retention; n > 0 {
-		// Keep the slice from growing without bound: drop the oldest.
-		l.changes = slices.Delete(l.changes, 0, n)
+		// Drop the oldest without moving the others (see changeLog).
+		l.changes = l.changes[n:]
 	}
 	l.head = c.Revision
 	close(l.wake)
@@ -148,5 +156,36 @@ func (s *Store) runHooks(rev cabinet.Revision) {
 	s.log.mu.Unlock()
 	for _, h := range hooks {
 		h(rev)
+	}
+}
+
+// Deliver makes the store hand every committed batch to sinks before the
+// Update… that committed it returns: a cabinet.Delivery from a
+// cabinet.MemoryCursor at revision 0, drained by a commit hook (OnCommit)
+// in the committing goroutine. Each batch reaches the sinks once, in
+// revision order, one at a time, also with concurrent committers. It is
+// the convenience of tests and of programs whose sinks keep nothing across
+// restarts; a host that must resume after a crash persists its cursor and
+// wires cabinet.Delivery itself (package kit does, with kit.WithCursor).
+//
+// A delivery lags by at most one commit per concurrent committer, so it
+// falls out of the log only when WithRetention keeps fewer changes than
+// there are committers; it then skips to the oldest change retained (the
+// batches in between are lost to these sinks).
+func Deliver(sinks ...cabinet.EventSink) Option {
+	return func(s *Store) {
+		cursor := cabinet.NewMemoryCursor(0)
+		d := cabinet.NewDelivery(s, cursor, sinks...)
+		s.OnCommit(func(cabinet.Revision) {
+			ctx := context.Background()
+			for {
+				_, err := d.Drain(ctx)
+				var stale *cabinet.StaleError
+				if !errors.As(err, &stale) {
+					return // nil: the other errors are the context's, and Background has none
+				}
+				_ = cursor.Save(ctx, stale.Oldest-1)
+			}
+		})
 	}
 }

@@ -135,7 +135,7 @@ func newCommandFixture(b *testing.B, store kit.Store, writers int, withPolicy bo
 	k := servicesWithoutPolicy(store, cabinet.WithIDs(&cabinet.RandomIDs{}))
 	if withPolicy {
 		var err error
-		if k, err = kit.New(ctx, store, cabinet.WithIDs(&cabinet.RandomIDs{})); err != nil {
+		if k, err = kit.New(ctx, store, kit.WithIDs(&cabinet.RandomIDs{})); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -172,9 +172,8 @@ func newCommandFixture(b *testing.B, store kit.Store, writers int, withPolicy bo
 }
 
 // servicesWithoutPolicy wires the services over store as kit.New does,
-// without the policy engine: their events are discarded.
+// without the policy engine.
 func servicesWithoutPolicy(store kit.Store, opts ...cabinet.Option) *kit.Kit {
-	opts = append(opts, cabinet.WithEvents(cabinet.DiscardEvents{}))
 	dossiers := access.NewFacts(store)
 	groups := clientgroup.NewFacts(store, dossiers)
 	accounts := team.NewFacts(store, groups, dossiers)

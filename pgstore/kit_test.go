@@ -27,7 +27,7 @@ func story(t *testing.T, store kit.Store) []string {
 	t.Helper()
 	ctx := context.Background()
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	k, err := kit.New(ctx, store, kit.WithClock(clock), kit.WithIDs(&cabinet.SequentialIDs{}))
 	require.NoError(t, err)
 	must := func(err error) {
 		t.Helper()
@@ -97,7 +97,7 @@ func story(t *testing.T, store kit.Store) []string {
 
 	// A policy engine loaded afresh from the store agrees with the one kept
 	// up to date by the events.
-	fresh, err := kit.New(ctx, store, cabinet.WithClock(clock))
+	fresh, err := kit.New(ctx, store, kit.WithClock(clock))
 	must(err)
 	for _, u := range []cabinet.UserID{louise.ID, marc.ID, noah.ID, paul.ID, claire.ID, dupuis.ID} {
 		a, err := k.Policy.Check(ctx, policy.User(u), policy.ViewDossier, dossier)

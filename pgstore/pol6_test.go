@@ -201,7 +201,7 @@ func buildBoth(ctx context.Context, pg *pgstore.Store, ints []int) (*both, strin
 		roles: map[cabinet.ProcedureID][]procedure.RoleID{}, items: map[cabinet.ProcedureID][]procedure.ItemID{}}
 	for i, s := range []kit.Store{w.mem, w.pg} {
 		w.logs[i] = &cabinet.EventLog{}
-		k, err := kit.New(ctx, s, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(w.logs[i]))
+		k, err := kit.New(ctx, s, kit.WithClock(w.clock), kit.WithIDs(&cabinet.SequentialIDs{}), kit.WithSink(w.logs[i]))
 		if err != nil {
 			return w, "kit.New: " + err.Error()
 		}
@@ -916,7 +916,7 @@ func (w *both) command(x []int) string {
 func sameDecisions(ctx context.Context, w *both) (n, allowed int, msg string) {
 	var engines [2]*policy.Engine
 	for i, s := range []kit.Store{w.mem, w.pg} {
-		k, err := kit.New(ctx, s, cabinet.WithClock(w.clock))
+		k, err := kit.New(ctx, s, kit.WithClock(w.clock))
 		if err != nil {
 			return 0, 0, "loading the policy: " + err.Error()
 		}

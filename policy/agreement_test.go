@@ -107,7 +107,7 @@ func (w *agreeWorld) actor(i int) cabinet.UserID {
 func newAgreeWorld(ctx context.Context) (*agreeWorld, error) {
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	store := memstore.New(memstore.RunTwice())
-	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	k, err := kit.New(ctx, store, kit.WithClock(clock), kit.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
 		return nil, err
 	}

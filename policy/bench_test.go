@@ -107,8 +107,8 @@ func buildFixture(sz benchSize) (*fixture, error) {
 	return fx, nil
 }
 
-func sources(s *memstore.Store) policy.Sources {
-	return policy.Sources{Teams: s, Access: s, ClientGroups: s, Contacts: s, Procedures: s}
+func sources(s *memstore.Store) policy.Store {
+	return s
 }
 
 // repeatedRequest returns the first (member, dossier) pair reached only

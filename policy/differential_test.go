@@ -206,8 +206,7 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 		if err != nil {
 			return "building the state: " + err.Error()
 		}
-		fresh, err := policy.New(ctx, policy.Sources{Teams: c.w.store, Access: c.w.store, ClientGroups: c.w.store,
-			Contacts: c.w.store, Procedures: c.w.store}, cabinet.WithClock(c.w.clock))
+		fresh, err := policy.New(ctx, c.w.store, policy.WithClock(c.w.clock))
 		if err != nil {
 			return "policy.New on the same store: " + err.Error()
 		}

@@ -26,8 +26,8 @@
 // managing external advisors, "allow via central_person (ACC-11)" for a
 // holder's edit, "allow via assigned|team (GRP-3, TEAM-8)"; Decision.String
 // shows every rule the reason lists. The error result is non-nil only when
-// the question could not be answered: ctx done, or a stale index (see
-// Freshness).
+// the question could not be answered: ctx done, or a question asked at a
+// Consistency that waits and could not reach it (see Freshness).
 //
 // # Rules
 //
@@ -70,9 +70,10 @@
 //     Decision.User the contact's account, Decision.Contact the contact and
 //     Decision.Actor the collaborator behind the session; it is never more
 //     than the contact's own.
-//   - POL-6: the decision depends only on the stores' state: after Reload, or
-//     from a second engine over the same store, the same questions get the
-//     same answers.
+//   - POL-6: the decision depends only on the store's state at the
+//     decision's revision: after Reload, after Sync, or from a second
+//     engine over the same store at the same revision, the same questions
+//     get the same answers.
 //
 // The v2 rules Check answers as their services enforce them, each through
 // the owning package's exported predicates:
@@ -422,42 +423,52 @@
 //
 // # Freshness
 //
-// Engine implements cabinet.EventSink: wire it into every service (package
-// kit does). Publish collects, by reflection over every event's fields
-// (structs, slices, maps, pointers), every value of the ID types
-// cabinet.UserID, DossierID, TeamID, ReferralID, ClientGroupID,
-// CollaboratorGroupID, OfficeID, ContactID, ProcedureID, CaseID,
-// team.InvitationID, access.GrantID, PersonID, AdvisorID, contact.SessionID,
-// CompanyID, ProjectID, DecisionID and UnitID; it then reloads those
-// entities and their relations from both sides (e.g. for a user: the
-// account, the office profiles and membership dates, collaborator-group
-// memberships, direct assignments, grants, teams, referrals where they are
-// the client, cases where they hold a seat; for a team: its referrals and
-// invitations; for a dossier: its consent record, grants, advisors and
-// referrals; for a client group: its direct collaborators, collaborator
-// groups and placements, old and new), and recomputes the derived data
-// (reach sets of the users whose memberships changed, dossier grant lists).
-// Decisions that depend on other users' records — the team route on its
-// referrer's reach, a session on its collaborator's membership — are
-// computed at question time from the index, so refreshing those records is
-// enough. Decision: when in doubt the refresh reloads more. Publish must be
-// called after the commit and outside any store transaction, which is what
-// cabinet.Options.Publish does.
+// The engine follows the store's change log (cabinet.ChangeLog, SPEC §3
+// invariant 13); it is not an event sink and never sees the services.
+// New loads the whole index from ONE snapshot of the store (one View; the
+// other packages' readers from its Tx) and starts at that snapshot's
+// revision. Sync reads Changes after the engine's revision, in revision
+// order, gathers the keys the store recorded for every record each change
+// wrote (cabinet.Change.Keys: the record before and after, and the records
+// it refers to, recorded by the store's own Put and Delete — no refresh
+// depends on an event naming an ID), reads those records again from one
+// snapshot, and applies them under the write lock. The kinds map one to
+// one onto the index (KeyUser: the account and, read from the user's side,
+// the office profiles, collaborator-group memberships and direct
+// assignments; KeyClientGroup: the group and its collaborator groups;
+// KeyDossier: the access record and its placement; KeyConsent, KeyPlan,
+// KeyGrant, … their record); the derived data (reach sets, grant lists)
+// are recomputed. Decisions that depend on other users' records — the team
+// route on its referrer's reach, a session on its collaborator's
+// membership — are computed at question time from the index, so refreshing
+// the records written is enough.
 //
 // Revisions: the engine's Revision (also on every Decision) means "every
-// change up to this revision is in the index". New starts at the revision
-// of the snapshot it loaded (Reader.Revision; the smallest of the five
-// stores' when they keep separate counters); a successful Publish raises it
-// to the batch's revision; a failed refresh leaves it where it was. A
-// replica holding a change's revision r answers from a fresh enough view
-// when Revision() >= r (Zanzibar's "zookie").
+// change of the log up to this revision is in the index, and none after
+// it is claimed". It advances only in log order, to the last change a Sync
+// applied, never past one it has not applied — also with concurrent
+// writers. A failed Sync (the store's error, ctx's) changes neither the
+// index nor the revision, and returns the error; the next Sync starts
+// again from there. If the log no longer retains the changes after the
+// engine's revision (*cabinet.StaleError: the engine fell behind the
+// retention), Sync reloads the whole index from its snapshot by itself
+// and calls the hook of WithReloadHook(from, to). Reload rebuilds the
+// index on request, without blocking questions while it loads.
 //
-// If a refresh fails, the engine remembers the error and Check, Dossiers
-// and Viewers return it (never a stale answer) until Reload, which
-// rebuilds the whole index, succeeds. Reload does not block questions while
-// it loads; the batches published meanwhile are applied again to the new
-// index before it replaces the old one, so a change committed during the
-// load is never lost.
+// Consistency per question, as Zanzibar and SpiceDB offer it: Check,
+// Viewers and a DossierQuery with the zero Consistency answer from the
+// index as it is (they never wait, and Check does not allocate); CheckAt,
+// ViewersAt and DossierQuery.Consistency take AtLeast(r) — wait, bounded
+// by ctx, until the index has applied revision r (every command returns
+// the revision its caller needs: read-your-writes, on this process or on a
+// replica) — or FullyConsistent() — wait for the store's head revision as
+// of the question. A question that waits syncs the engine itself (the
+// change is in the log, whichever process committed it) and waits on the
+// log for a revision not committed yet. Await is the wait alone.
+//
+// Who syncs: package kit calls Sync after every commit of its process (the
+// store's commit hooks), so a command returns with the engine up to date;
+// Follow (and kit.Run) syncs as commits arrive from other processes.
 //
 // # Tests
 //

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"reflect"
 	"sync"
 
 	"github.com/cabinet-go/cabinet"
@@ -15,14 +14,17 @@ import (
 	"github.com/cabinet-go/cabinet/team"
 )
 
-// Sources are the stores the engine reads. memstore.Store satisfies all five
-// at once. Every field is required.
-type Sources struct {
-	Teams        team.Store
-	Access       access.Store
-	ClientGroups clientgroup.Store
-	Contacts     contact.Store
-	Procedures   procedure.Store
+// Store is what the engine reads: one backend holding every package's
+// records, whose View of one package opens a snapshot of all of them (the
+// others read through its …Reader(tx) accessors), and which is a
+// cabinet.ChangeLog — the engine follows it. memstore.Store is one; so is
+// any store of this module that keeps a change log.
+type Store interface {
+	team.Store
+	access.Store
+	clientgroup.Store
+	contact.Store
+	procedure.Store
 }
 
 // DossierQuery selects the dossiers a subject can act on (POL-3).
@@ -39,6 +41,9 @@ type DossierQuery struct {
 	ClientGroup cabinet.ClientGroupID
 	// Status, when valid, keeps only the dossiers with that status.
 	Status cabinet.DossierStatus
+	// Consistency is how fresh the index must be to answer (the zero value:
+	// as it is; see Consistency).
+	Consistency Consistency
 }
 
 // Access is one subject who can view a dossier and the routes by which
@@ -48,152 +53,270 @@ type Access struct {
 	Routes cabinet.Routes
 }
 
-// Engine answers can-X-do-Y questions over the state held by Sources
-// (POL-1). It keeps an in-memory index of that state, built by New and kept
-// current by Publish (the engine is a cabinet.EventSink: wire it into every
-// service's WithEvents, usually through cabinet.MultiSink). It is safe for
-// concurrent use.
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	clock    cabinet.Clock
+	onReload func(from, to cabinet.Revision)
+}
+
+// WithClock makes the engine tell time with c (impersonation sessions,
+// invitations and trials expire by it). The default is cabinet.SystemClock;
+// give the services' clock.
+func WithClock(c cabinet.Clock) Option { return func(o *config) { o.clock = c } }
+
+// WithReloadHook makes the engine call fn(from, to) each time it reloads its
+// whole index by itself because the changes after its revision `from` are
+// no longer in the store's change log (a *cabinet.StaleError: it fell out
+// of the log's retention); `to` is the revision of the snapshot it
+// reloaded. fn runs in the goroutine that synced (Sync, Follow, a
+// consistency wait), after the new index is in place; it must not block.
+// A host counts these, or alerts on them: a replica that reloads often
+// needs a longer retention or to follow the log more closely.
+func WithReloadHook(fn func(from, to cabinet.Revision)) Option {
+	return func(o *config) { o.onReload = fn }
+}
+
+// Engine answers can-X-do-Y questions over the state of a Store (POL-1). It
+// keeps an in-memory index of that state, loaded by New from one snapshot
+// and kept current by following the store's change log: Sync applies every
+// change committed since the index's revision, in revision order, from the
+// keys the store recorded for every record each change wrote; Follow does
+// so as changes arrive. Every question is answered from the index — at
+// once by default, or after waiting until the index is as fresh as the
+// question asks (Consistency). It is safe for concurrent use.
 type Engine struct {
-	src   Sources
-	clock cabinet.Clock
+	store    Store
+	log      cabinet.ChangeLog
+	clock    cabinet.Clock
+	onReload func(from, to cabinet.Revision)
+
+	// apply is held by the one goroutine that reads the log and the store
+	// to advance the index (Sync, Reload); questions never wait for it.
+	apply sync.Mutex
 
 	mu  sync.RWMutex
 	ix  *index
-	rev cabinet.Revision // every change up to rev is in ix
-	err error            // the last refresh failure, until Reload succeeds
-
-	// While a Reload is loading (reloads > 0), every published batch's
-	// touched set is kept in pending, to be applied to the new index before
-	// it replaces the old one: a change committed after the load's snapshot
-	// is never lost.
-	reloads    int
-	pending    []*touched
-	pendingRev cabinet.Revision
+	rev cabinet.Revision // the index holds every change up to rev
 }
 
-var _ cabinet.EventSink = (*Engine)(nil)
-
-// New loads the whole state of src into a new engine, whose Revision is the
-// revision of the stores' snapshot (Reader.Revision; the smallest of the five
-// when the stores keep separate counters). It returns an error when a store
-// fails or ctx is done. Options: WithClock (impersonation sessions expire by
-// it); WithIDs and WithEvents are ignored.
+// New loads the whole state of store, from one snapshot, into a new engine
+// whose Revision is the revision of that snapshot. Options: WithClock,
+// WithReloadHook. Errors: an *cabinet.InvalidError naming "store" when store
+// is nil or is not a cabinet.ChangeLog; the store's error; ctx.Err().
 //
-// Changes committed after New's snapshot and before the engine receives the
-// services' events are not seen: wire the engine into the services before
-// they take commands (kit.New does), or call Reload once it is wired.
-func New(ctx context.Context, src Sources, opts ...cabinet.Option) (*Engine, error) {
-	if src.Teams == nil || src.Access == nil || src.ClientGroups == nil || src.Contacts == nil || src.Procedures == nil {
-		return nil, cabinet.Invalid("sources", "every store of Sources is required")
+// The engine does not follow the log by itself: call Sync after commands
+// (package kit does, from the store's commit hooks), run Follow in a
+// goroutine, or ask questions with a Consistency that waits.
+func New(ctx context.Context, store Store, opts ...Option) (*Engine, error) {
+	if store == nil {
+		return nil, cabinet.Invalid("store", "is required")
 	}
-	o := cabinet.NewOptions(opts...)
-	ix, rev, err := load(ctx, src)
+	log, ok := store.(cabinet.ChangeLog)
+	if !ok {
+		return nil, cabinet.Invalid("store", "keeps no change log (cabinet.ChangeLog): the engine follows it")
+	}
+	c := config{clock: cabinet.SystemClock{}}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if c.clock == nil {
+		c.clock = cabinet.SystemClock{}
+	}
+	e := &Engine{store: store, log: log, clock: c.clock, onReload: c.onReload}
+	err := view(ctx, store, func(rev cabinet.Revision, r readers) error {
+		ix, err := load(ctx, r)
+		e.ix, e.rev = ix, rev
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{src: src, clock: o.Clock, ix: ix, rev: rev}, nil
+	return e, nil
 }
 
-// Publish implements cabinet.EventSink: it refreshes the part of the index
-// that the batch's events touched and, on success, records the batch's
-// revision. If the refresh fails, later calls to Check return the error
-// until Reload succeeds, and Revision stays where it was.
-//
-// The refresh collects, by reflection over every event's fields, each ID of
-// the kinds the index holds (users, dossiers, teams, referrals, client and
-// collaborator groups, offices, contacts, sessions, procedures, cases,
-// grants, persons, advisors) and reloads those entities and their relations
-// from the stores. Publish must be called outside any store transaction (as
-// cabinet.Options.Publish does, after the commit).
-func (e *Engine) Publish(ctx context.Context, b cabinet.Batch) {
-	t := newTouched()
-	for _, ev := range b.Events {
-		t.collect(reflect.ValueOf(ev), 0)
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.reloads > 0 {
-		e.pending = append(e.pending, t)
-		e.pendingRev = max(e.pendingRev, b.Revision)
-	}
-	if e.err != nil {
-		return // stale until Reload
-	}
-	if err := e.ix.refresh(context.WithoutCancel(ctx), e.src, t); err != nil {
-		e.err = fmt.Errorf("policy: refreshing the index at revision %d: %w", b.Revision, err)
-		return
-	}
-	e.rev = max(e.rev, b.Revision)
-}
-
-// Reload rebuilds the whole index from the sources, without blocking Check
-// while it loads. Batches published during the load are applied again to
-// the new index before it replaces the old one, so no change is lost. On
-// success it clears a previous refresh failure and Revision becomes at least
-// the loaded snapshot's revision; on failure the engine keeps its old index
-// and state. It returns the stores' error or ctx.Err().
-func (e *Engine) Reload(ctx context.Context) error {
-	e.mu.Lock()
-	e.reloads++
-	e.mu.Unlock()
-
-	ix, rev, err := load(ctx, e.src)
-
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.reloads--
-	pending, pendingRev := e.pending, e.pendingRev
-	if e.reloads == 0 {
-		e.pending, e.pendingRev = nil, 0
-	}
-	if err != nil {
-		return err
-	}
-	for _, t := range pending {
-		if err := ix.refresh(context.WithoutCancel(ctx), e.src, t); err != nil {
-			return fmt.Errorf("policy: reloading: applying a batch published during the load: %w", err)
-		}
-	}
-	e.ix, e.err = ix, nil
-	e.rev = max(e.rev, rev, pendingRev)
-	return nil
-}
-
-// Revision returns the highest revision the index has applied.
+// Revision returns the revision of the index: every change of the store's
+// log up to it has been applied, in order, and none after it is claimed.
+// (A record read while applying may already show a later change to it;
+// the next Sync applies that change too.)
 func (e *Engine) Revision() cabinet.Revision {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	return e.rev
 }
 
-// Check answers whether subject s may perform a on r (POL-1). Deny by
-// default: an unknown subject, action or resource is a denial with a reason
-// (POL-4), never an error and never an allow. Every decision explains itself
-// (POL-2). During impersonation the decision is the contact's and records
-// the acting collaborator (POL-5). The error is non-nil only when the
-// question could not be answered (ctx done, a store failure, a stale index).
+// Sync applies to the index every change of the store's log committed after
+// the engine's revision, up to the snapshot it reads them in, and returns
+// the engine's new revision. It reads the changes in revision order,
+// gathers the keys they recorded (cabinet.Change.Keys: every record
+// written, before and after, and what each refers to), reads those records
+// again from one snapshot of the store and applies them under the engine's
+// lock, so a question sees the index before the sync or after it, never
+// half of it. The revision advances to the last change applied, never past
+// one it has not applied.
+//
+// If the changes after the engine's revision are no longer retained
+// (*cabinet.StaleError), Sync reloads the whole index from the snapshot and
+// calls the reload hook (WithReloadHook). On any other error (the store's,
+// ctx's) the index and its revision stay as they were and the error is
+// returned; the next Sync starts again from there. Syncs are serialized;
+// questions are not blocked while the store is read.
+func (e *Engine) Sync(ctx context.Context) (cabinet.Revision, error) {
+	return e.syncTo(ctx, 0)
+}
+
+// syncTo is Sync, returning at once when the index already holds target
+// (0: always sync).
+func (e *Engine) syncTo(ctx context.Context, target cabinet.Revision) (cabinet.Revision, error) {
+	e.apply.Lock()
+	defer e.apply.Unlock()
+	from := e.Revision()
+	if target > 0 && from >= target {
+		return from, nil
+	}
+	to := from
+	var (
+		up   *update // the records the changes touched, as of the snapshot
+		full *index  // a whole new index, when the log no longer holds from
+	)
+	err := view(ctx, e.store, func(snap cabinet.Revision, r readers) error {
+		if snap <= from {
+			return nil // nothing committed since (or a replica's snapshot behind the index)
+		}
+		t := newTouched()
+		for c, err := range e.log.Changes(ctx, from) {
+			if err != nil {
+				if !isStale(err) {
+					return err
+				}
+				ix, err := load(ctx, r)
+				if err != nil {
+					return err
+				}
+				full, to = ix, snap
+				return nil
+			}
+			if c.Revision > snap {
+				break // committed after the snapshot: the next Sync applies it
+			}
+			t.addKeys(c.Keys)
+			to = c.Revision
+		}
+		if to == from {
+			return nil
+		}
+		var err error
+		up, err = fetch(ctx, r, t)
+		return err
+	})
+	if err != nil {
+		return from, fmt.Errorf("policy: applying the changes after revision %d: %w", from, err)
+	}
+	if to == from {
+		return from, nil
+	}
+	e.mu.Lock()
+	if full != nil {
+		e.ix = full
+	} else {
+		up.apply(e.ix)
+	}
+	e.rev = to
+	e.mu.Unlock()
+	if full != nil && e.onReload != nil {
+		e.onReload(from, to)
+	}
+	return to, nil
+}
+
+// Follow keeps the index current: it syncs, waits for the next commit
+// (cabinet.ChangeLog.Wait) and syncs again, until ctx is done — it then
+// returns ctx's error — or a sync fails, whose error it returns (the host
+// restarts it, after a pause, as it would any loop over the store). Run it
+// in a goroutine in a process whose store receives commits from other
+// processes (a replica over a shared PostgreSQL database); package kit's
+// Run does. A changes' gap beyond the log's retention is a reload, not an
+// error (see Sync).
+func (e *Engine) Follow(ctx context.Context) error {
+	for {
+		rev, err := e.Sync(ctx)
+		if err != nil {
+			return err
+		}
+		if err := e.log.Wait(ctx, rev); err != nil {
+			return err
+		}
+	}
+}
+
+// Reload rebuilds the whole index from one snapshot of the store, without
+// blocking questions while it loads, and moves the engine to the
+// snapshot's revision. It does not call the reload hook (the caller knows).
+// On failure the engine keeps its index and revision. Errors: the store's,
+// ctx.Err(), and an error when the snapshot is older than the engine's
+// revision (a replica reading behind the index: the engine never goes
+// back).
+func (e *Engine) Reload(ctx context.Context) error {
+	e.apply.Lock()
+	defer e.apply.Unlock()
+	from := e.Revision()
+	var ix *index
+	var rev cabinet.Revision
+	err := view(ctx, e.store, func(snap cabinet.Revision, r readers) error {
+		if snap < from {
+			return fmt.Errorf("policy: the store's snapshot (revision %d) is older than the index (revision %d)", snap, from)
+		}
+		var err error
+		ix, err = load(ctx, r)
+		rev = snap
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.ix, e.rev = ix, rev
+	e.mu.Unlock()
+	return nil
+}
+
+// Check answers whether subject s may perform a on r (POL-1), from the index
+// as it is (Decision.Revision says at which revision; CheckAt asks for a
+// fresher one). Deny by default: an unknown subject, action or resource is
+// a denial with a reason (POL-4), never an error and never an allow. Every
+// decision explains itself (POL-2). During impersonation the decision is
+// the contact's and records the acting collaborator (POL-5). The error is
+// non-nil only when ctx is done. Check does not allocate on its common
+// paths.
 func (e *Engine) Check(ctx context.Context, s Subject, a Action, r Resource) (Decision, error) {
 	if err := ctx.Err(); err != nil {
 		return Decision{}, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if e.err != nil {
-		return Decision{}, e.err
-	}
 	return e.ix.check(s, a, r, e.clock, e.rev), nil
 }
 
 // Dossiers streams the IDs of the dossiers s may act on with q.Action
 // (view by default), in no particular order, each once (POL-3): exactly
-// those Check allows. Its cost is proportional to the
-// answer and to the subject's memberships, not to the number of dossiers.
-// An error is yielded (and the stream ends) when the question cannot be
-// answered: ctx done, a stale index, or q.Action not a dossier action
-// (*cabinet.InvalidError naming "action"). The answer is computed under the
-// engine's read lock and yielded after it is released.
+// those Check allows, at the freshness q.Consistency asks. Its cost is
+// proportional to the answer and to the subject's memberships, not to the
+// number of dossiers. An error is yielded (and the stream ends) when the
+// question cannot be answered: ctx done, a consistency wait that failed
+// (see Await), or q.Action not a dossier action (*cabinet.InvalidError
+// naming "action"). The answer is computed under the engine's read lock
+// and yielded after it is released.
 func (e *Engine) Dossiers(ctx context.Context, s Subject, q DossierQuery) iter.Seq2[cabinet.DossierID, error] {
 	return func(yield func(cabinet.DossierID, error) bool) {
+		if q.Consistency.wait() {
+			if _, err := e.Await(ctx, q.Consistency); err != nil {
+				yield("", err)
+				return
+			}
+		}
 		ids, err := e.dossiers(ctx, s, q)
 		if err != nil {
 			yield("", err)
@@ -208,12 +331,24 @@ func (e *Engine) Dossiers(ctx context.Context, s Subject, q DossierQuery) iter.S
 }
 
 // Viewers streams every user who can view dossier d, each once with all the
-// routes by which they reach it (POL-3), ordered by user ID. An unknown
-// dossier has no viewers. An error is yielded when the question cannot be
-// answered (ctx done, a stale index). The answer is computed under the
-// engine's read lock and yielded after it is released.
+// routes by which they reach it (POL-3), ordered by user ID, from the index
+// as it is (ViewersAt asks for a fresher one). An unknown dossier has no
+// viewers. An error is yielded when ctx is done. The answer is computed
+// under the engine's read lock and yielded after it is released.
 func (e *Engine) Viewers(ctx context.Context, d cabinet.DossierID) iter.Seq2[Access, error] {
+	return e.ViewersAt(ctx, Consistency{}, d)
+}
+
+// ViewersAt is Viewers at the freshness c asks (see Await, whose error it
+// yields).
+func (e *Engine) ViewersAt(ctx context.Context, c Consistency, d cabinet.DossierID) iter.Seq2[Access, error] {
 	return func(yield func(Access, error) bool) {
+		if c.wait() {
+			if _, err := e.Await(ctx, c); err != nil {
+				yield(Access{}, err)
+				return
+			}
+		}
 		out, err := e.viewers(ctx, d)
 		if err != nil {
 			yield(Access{}, err)

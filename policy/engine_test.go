@@ -39,7 +39,7 @@ func newEngWorld(t testing.TB) *engWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &engWorld{t: t, ctx: ctx, store: memstore.New(memstore.RunTwice()), clock: cabinet.NewManualClock(engT0)}
-	k, err := kit.New(ctx, w.store, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	k, err := kit.New(ctx, w.store, kit.WithClock(w.clock), kit.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func (w *engWorld) subjects() []policy.Subject {
 // (decisions, reasons, reverse queries).
 func (w *engWorld) fresh() {
 	w.t.Helper()
-	loaded, err := policy.New(w.ctx, engSources(w.store), cabinet.WithClock(w.clock))
+	loaded, err := policy.New(w.ctx, engSources(w.store), policy.WithClock(w.clock))
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -285,8 +285,8 @@ func (w *engWorld) fresh() {
 	}
 }
 
-func engSources(s *memstore.Store) policy.Sources {
-	return policy.Sources{Teams: s, Access: s, ClientGroups: s, Contacts: s, Procedures: s}
+func engSources(s *memstore.Store) policy.Store {
+	return s
 }
 
 func engDossiers(t testing.TB, e *policy.Engine, s policy.Subject, q policy.DossierQuery) []cabinet.DossierID {

@@ -143,7 +143,7 @@ func newEscWorld(ctx context.Context) (*escWorld, error) {
 	clock := cabinet.NewManualClock(escT0)
 	store := memstore.New(memstore.RunTwice())
 	ids := &escIDs{}
-	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(ids))
+	k, err := kit.New(ctx, store, kit.WithClock(clock), kit.WithIDs(ids))
 	if err != nil {
 		return nil, err
 	}

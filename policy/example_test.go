@@ -17,7 +17,7 @@ import (
 func exampleOffice() (context.Context, *kit.Kit, cabinet.UserID, cabinet.UserID, cabinet.UserID, cabinet.DossierID) {
 	ctx := context.Background()
 	clock := cabinet.NewManualClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
-	k, err := kit.New(ctx, memstore.New(), cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	k, err := kit.New(ctx, memstore.New(), kit.WithClock(clock), kit.WithIDs(&cabinet.SequentialIDs{}))
 	if err != nil {
 		panic(err)
 	}

@@ -36,22 +36,42 @@ func each[T any](ctx context.Context, list func(after cabinet.Cursor, limit int)
 	}
 }
 
-// load builds a complete index from src and returns it with the revision it
-// reflects: the smallest revision the five Views saw, so that the engine
-// never claims a change it may not hold. Each store is read in its own View
-// (never one store from inside another's callback).
-func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
-	ix := newIndex()
-	var rev cabinet.Revision
-	views := 0
-	saw := func(r cabinet.Revision) {
-		if views == 0 || r < rev {
-			rev = r
+// readers are the five packages' readers of one snapshot of the store.
+type readers struct {
+	teams      team.Reader
+	access     access.Reader
+	groups     clientgroup.Reader
+	contacts   contact.Reader
+	procedures procedure.Reader
+}
+
+// view runs fn on one snapshot of store — one View, the other packages'
+// readers taken from its Tx — with the snapshot's revision.
+func view(ctx context.Context, store Store, fn func(rev cabinet.Revision, r readers) error) error {
+	return store.ViewTeams(ctx, func(tr team.Reader) error {
+		tx := tr.Tx()
+		r := readers{teams: tr}
+		var err error
+		if r.access, err = store.AccessReader(tx); err != nil {
+			return err
 		}
-		views++
-	}
-	err := src.Teams.ViewTeams(ctx, func(r team.Reader) error {
-		saw(r.Revision())
+		if r.groups, err = store.ClientGroupReader(tx); err != nil {
+			return err
+		}
+		if r.contacts, err = store.ContactReader(tx); err != nil {
+			return err
+		}
+		if r.procedures, err = store.ProcedureReader(tx); err != nil {
+			return err
+		}
+		return fn(tx.Revision(), r)
+	})
+}
+
+// load builds a complete index from the readers of one snapshot.
+func load(ctx context.Context, rd readers) (*index, error) {
+	ix := newIndex()
+	err := func(r team.Reader) error {
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
 			return r.ListUsers(ctx, cabinet.Page{After: a, Limit: n})
 		}, func(u cabinet.User) { ix.setUser(u.ID, &u) }); err != nil {
@@ -75,12 +95,11 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 		return each(ctx, func(a cabinet.Cursor, n int) ([]team.DossierConsent, cabinet.Cursor, error) {
 			return r.ListDossierConsents(ctx, team.ConsentFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(c team.DossierConsent) { ix.setConsent(c.Dossier, c.State) })
-	})
+	}(rd.teams)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	err = src.ClientGroups.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
-		saw(r.Revision())
+	err = func(r clientgroup.Reader) error {
 		steps := []func() error{
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Office, cabinet.Cursor, error) {
@@ -129,12 +148,11 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 			}
 		}
 		return nil
-	})
+	}(rd.groups)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	err = src.Access.ViewAccess(ctx, func(r access.Reader) error {
-		saw(r.Revision())
+	err = func(r access.Reader) error {
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
 			return r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(d access.Dossier) { ix.setDossier(d.ID, &d) }); err != nil {
@@ -153,12 +171,11 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 		return each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
 			return r.Grants(ctx, access.GrantFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(g access.Grant) { ix.setGrant(g.ID, &g) })
-	})
+	}(rd.access)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	err = src.Contacts.ViewContacts(ctx, func(r contact.Reader) error {
-		saw(r.Revision())
+	err = func(r contact.Reader) error {
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Contact, cabinet.Cursor, error) {
 			return r.ListContacts(ctx, contact.ContactFilter{IncludeArchived: true}, cabinet.Page{After: a, Limit: n})
 		}, func(c contact.Contact) { ix.contacts[c.ID] = c }); err != nil {
@@ -170,12 +187,11 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 			return err
 		}
 		return loadRecords(ctx, r, ix)
-	})
+	}(rd.contacts)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	err = src.Procedures.ViewProcedures(ctx, func(r procedure.Reader) error {
-		saw(r.Revision())
+	err = func(r procedure.Reader) error {
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]procedure.OfficePlan, cabinet.Cursor, error) {
 			return r.ListPlans(ctx, cabinet.Page{After: a, Limit: n})
 		}, func(p procedure.OfficePlan) { ix.setPlan(p.Office, &p) }); err != nil {
@@ -189,12 +205,12 @@ func load(ctx context.Context, src Sources) (*index, cabinet.Revision, error) {
 		return each(ctx, func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
 			return r.ListCases(ctx, procedure.CaseFilter{}, cabinet.Page{After: a, Limit: n})
 		}, func(c procedure.Case) { ix.cases[c.ID] = c })
-	})
+	}(rd.procedures)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	ix.finalize()
-	return ix, rev, nil
+	return ix, nil
 }
 
 // loadRecords loads the office of every company, project, decision and

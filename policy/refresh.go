@@ -3,7 +3,6 @@ package policy
 import (
 	"context"
 	"errors"
-	"reflect"
 	"slices"
 	"time"
 
@@ -15,144 +14,434 @@ import (
 	"github.com/cabinet-go/cabinet/team"
 )
 
-// touched is the set of entity IDs a batch of events names.
-type touched struct {
-	users     map[cabinet.UserID]struct{}
-	dossiers  map[cabinet.DossierID]struct{}
-	teams     map[cabinet.TeamID]struct{}
-	referrals map[cabinet.ReferralID]struct{}
-	cgs       map[cabinet.ClientGroupID]struct{}
-	colgs     map[cabinet.CollaboratorGroupID]struct{}
-	offices   map[cabinet.OfficeID]struct{}
-	contacts  map[cabinet.ContactID]struct{}
-	sessions  map[contact.SessionID]struct{}
-	procs     map[cabinet.ProcedureID]struct{}
-	cases     map[cabinet.CaseID]struct{}
-	grants    map[access.GrantID]struct{}
-	persons   map[access.PersonID]struct{}
-	advisors  map[access.AdvisorID]struct{}
-	invites   map[team.InvitationID]struct{}
-	records   map[recordKey]struct{}
+// The incremental refresh. A store records, for every record a change
+// writes, the keys of the record as it was and as it is (cabinet.Key): its
+// own key and the keys of the records it refers to. Sync gathers the keys of
+// the changes it applies into a touched set, reads each touched record
+// again from one snapshot (fetch: reads only, the index untouched, so a
+// failed read changes nothing), then applies what it read through the
+// index's setters under the write lock (apply: no errors).
+//
+// Every record the index holds is reached from a key of its own kind —
+// a team from KeyTeam, a grant from KeyGrant, … — except those with a
+// composite identity, which the store writes as the keys of their parts;
+// the refresh reads each from the side that is always among them:
+//
+//   - a collaborator (office, user), a collaborator-group membership
+//     (group, office, user) and a direct assignment (client group, office,
+//     user): from the user, whose three lists are read and synced;
+//   - a collaborator-group assignment (client group, office, collaborator
+//     group): from the client group, whose list is read and synced;
+//   - a placement (dossier, office, client group): from the dossier;
+//   - a consent switch (KeyConsent, by dossier) and a plan (KeyPlan, by
+//     office): from their own kinds.
+//
+// The other keys a record names (a dossier's office and staff, a grant's
+// account, …) are read too — the refresh reloads what the change may have
+// touched, which is a little more than it wrote.
+
+// set is a set of IDs.
+type set[K comparable] map[K]struct{}
+
+// put adds k to the set *s, making it on first use.
+func put[K comparable](s *set[K], k K) {
+	if *s == nil {
+		*s = set[K]{}
+	}
+	(*s)[k] = struct{}{}
 }
 
-func newTouched() *touched {
-	return &touched{
-		users: map[cabinet.UserID]struct{}{}, dossiers: map[cabinet.DossierID]struct{}{},
-		teams: map[cabinet.TeamID]struct{}{}, referrals: map[cabinet.ReferralID]struct{}{},
-		cgs: map[cabinet.ClientGroupID]struct{}{}, colgs: map[cabinet.CollaboratorGroupID]struct{}{},
-		offices: map[cabinet.OfficeID]struct{}{}, contacts: map[cabinet.ContactID]struct{}{},
-		sessions: map[contact.SessionID]struct{}{}, procs: map[cabinet.ProcedureID]struct{}{},
-		cases: map[cabinet.CaseID]struct{}{}, grants: map[access.GrantID]struct{}{},
-		persons: map[access.PersonID]struct{}{}, advisors: map[access.AdvisorID]struct{}{},
-		invites: map[team.InvitationID]struct{}{}, records: map[recordKey]struct{}{},
+// touched is the set of records a run of changes wrote, by kind.
+type touched struct {
+	users     set[cabinet.UserID]
+	teams     set[cabinet.TeamID]
+	invites   set[team.InvitationID]
+	referrals set[cabinet.ReferralID]
+	consents  set[cabinet.DossierID]
+	dossiers  set[cabinet.DossierID]
+	persons   set[access.PersonID]
+	advisors  set[access.AdvisorID]
+	grants    set[access.GrantID]
+	offices   set[cabinet.OfficeID]
+	colgs     set[cabinet.CollaboratorGroupID]
+	cgs       set[cabinet.ClientGroupID]
+	contacts  set[cabinet.ContactID]
+	sessions  set[contact.SessionID]
+	records   set[recordKey]
+	plans     set[cabinet.OfficeID]
+	procs     set[cabinet.ProcedureID]
+	cases     set[cabinet.CaseID]
+}
+
+func newTouched() *touched { return &touched{} }
+
+// addKeys adds the records named by keys (a change's Keys).
+func (t *touched) addKeys(keys []cabinet.Key) {
+	for _, k := range keys {
+		t.add(k)
 	}
 }
 
-var (
-	tUser     = reflect.TypeFor[cabinet.UserID]()
-	tDossier  = reflect.TypeFor[cabinet.DossierID]()
-	tTeam     = reflect.TypeFor[cabinet.TeamID]()
-	tReferral = reflect.TypeFor[cabinet.ReferralID]()
-	tCG       = reflect.TypeFor[cabinet.ClientGroupID]()
-	tColg     = reflect.TypeFor[cabinet.CollaboratorGroupID]()
-	tOffice   = reflect.TypeFor[cabinet.OfficeID]()
-	tContact  = reflect.TypeFor[cabinet.ContactID]()
-	tSession  = reflect.TypeFor[contact.SessionID]()
-	tProc     = reflect.TypeFor[cabinet.ProcedureID]()
-	tCase     = reflect.TypeFor[cabinet.CaseID]()
-	tGrant    = reflect.TypeFor[access.GrantID]()
-	tPerson   = reflect.TypeFor[access.PersonID]()
-	tAdvisor  = reflect.TypeFor[access.AdvisorID]()
-	tInvite   = reflect.TypeFor[team.InvitationID]()
-	tCompany  = reflect.TypeFor[contact.CompanyID]()
-	tProject  = reflect.TypeFor[contact.ProjectID]()
-	tDecision = reflect.TypeFor[contact.DecisionID]()
-	tUnit     = reflect.TypeFor[contact.UnitID]()
-)
-
-// collect adds every ID held by v (struct fields, slices, arrays, maps,
-// pointers and interfaces, recursively) to t.
-func (t *touched) collect(v reflect.Value, depth int) {
-	if !v.IsValid() || depth > 8 {
+// add adds the record named by k. Kinds the index does not hold (and
+// invalid ones) are ignored.
+func (t *touched) add(k cabinet.Key) {
+	id := k.ID
+	if id == "" {
 		return
 	}
-	switch v.Kind() {
-	case reflect.String:
-		s := v.String()
-		if s == "" {
-			return
-		}
-		switch v.Type() {
-		case tUser:
-			t.users[cabinet.UserID(s)] = struct{}{}
-		case tDossier:
-			t.dossiers[cabinet.DossierID(s)] = struct{}{}
-		case tTeam:
-			t.teams[cabinet.TeamID(s)] = struct{}{}
-		case tReferral:
-			t.referrals[cabinet.ReferralID(s)] = struct{}{}
-		case tCG:
-			t.cgs[cabinet.ClientGroupID(s)] = struct{}{}
-		case tColg:
-			t.colgs[cabinet.CollaboratorGroupID(s)] = struct{}{}
-		case tOffice:
-			t.offices[cabinet.OfficeID(s)] = struct{}{}
-		case tContact:
-			t.contacts[cabinet.ContactID(s)] = struct{}{}
-		case tSession:
-			t.sessions[contact.SessionID(s)] = struct{}{}
-		case tProc:
-			t.procs[cabinet.ProcedureID(s)] = struct{}{}
-		case tCase:
-			t.cases[cabinet.CaseID(s)] = struct{}{}
-		case tGrant:
-			t.grants[access.GrantID(s)] = struct{}{}
-		case tPerson:
-			t.persons[access.PersonID(s)] = struct{}{}
-		case tAdvisor:
-			t.advisors[access.AdvisorID(s)] = struct{}{}
-		case tInvite:
-			t.invites[team.InvitationID(s)] = struct{}{}
-		case tCompany:
-			t.records[recordKey{ResourceCompany, s}] = struct{}{}
-		case tProject:
-			t.records[recordKey{ResourceProject, s}] = struct{}{}
-		case tDecision:
-			t.records[recordKey{ResourceDecision, s}] = struct{}{}
-		case tUnit:
-			t.records[recordKey{ResourceUnit, s}] = struct{}{}
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			t.collect(v.Field(i), depth+1)
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			t.collect(v.Index(i), depth+1)
-		}
-	case reflect.Map:
-		it := v.MapRange()
-		for it.Next() {
-			t.collect(it.Key(), depth+1)
-			t.collect(it.Value(), depth+1)
-		}
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			t.collect(v.Elem(), depth+1)
-		}
+	switch k.Kind {
+	case cabinet.KeyUser:
+		put(&t.users, cabinet.UserID(id))
+	case cabinet.KeyTeam:
+		put(&t.teams, cabinet.TeamID(id))
+	case cabinet.KeyInvitation:
+		put(&t.invites, team.InvitationID(id))
+	case cabinet.KeyReferral:
+		put(&t.referrals, cabinet.ReferralID(id))
+	case cabinet.KeyConsent:
+		put(&t.consents, cabinet.DossierID(id))
+	case cabinet.KeyDossier:
+		put(&t.dossiers, cabinet.DossierID(id))
+	case cabinet.KeyPerson:
+		put(&t.persons, access.PersonID(id))
+	case cabinet.KeyAdvisor:
+		put(&t.advisors, access.AdvisorID(id))
+	case cabinet.KeyGrant:
+		put(&t.grants, access.GrantID(id))
+	case cabinet.KeyOffice:
+		put(&t.offices, cabinet.OfficeID(id))
+	case cabinet.KeyCollaboratorGroup:
+		put(&t.colgs, cabinet.CollaboratorGroupID(id))
+	case cabinet.KeyClientGroup:
+		put(&t.cgs, cabinet.ClientGroupID(id))
+	case cabinet.KeyContact:
+		put(&t.contacts, cabinet.ContactID(id))
+	case cabinet.KeyCompany:
+		put(&t.records, recordKey{ResourceCompany, id})
+	case cabinet.KeyProject:
+		put(&t.records, recordKey{ResourceProject, id})
+	case cabinet.KeyDecision:
+		put(&t.records, recordKey{ResourceDecision, id})
+	case cabinet.KeyUnit:
+		put(&t.records, recordKey{ResourceUnit, id})
+	case cabinet.KeySession:
+		put(&t.sessions, contact.SessionID(id))
+	case cabinet.KeyPlan:
+		put(&t.plans, cabinet.OfficeID(id))
+	case cabinet.KeyProcedure:
+		put(&t.procs, cabinet.ProcedureID(id))
+	case cabinet.KeyCase:
+		put(&t.cases, cabinet.CaseID(id))
 	}
-}
-
-func keys[K comparable](m map[K]struct{}) []K {
-	out := make([]K, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // notFound reports whether err says the record does not exist.
 func notFound(err error) bool { return errors.Is(err, cabinet.ErrNotFound) }
+
+// found is one record read again: ok is false when it no longer exists.
+type found[K any, V any] struct {
+	id K
+	v  V
+	ok bool
+}
+
+// ptr returns the record, or nil when it does not exist.
+func (f *found[K, V]) ptr() *V {
+	if !f.ok {
+		return nil
+	}
+	return &f.v
+}
+
+// getAll reads every ID of s with get; a not-found record is !ok.
+func getAll[K comparable, V any](s set[K], get func(K) (V, error)) ([]found[K, V], error) {
+	if len(s) == 0 {
+		return nil, nil
+	}
+	out := make([]found[K, V], 0, len(s))
+	for id := range s {
+		v, err := get(id)
+		switch {
+		case err == nil:
+			out = append(out, found[K, V]{id: id, v: v, ok: true})
+		case notFound(err):
+			out = append(out, found[K, V]{id: id})
+		default:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// listAll returns every record of a cursor listing.
+func listAll[T any](ctx context.Context, list func(after cabinet.Cursor, limit int) ([]T, cabinet.Cursor, error)) ([]T, error) {
+	var out []T
+	err := each(ctx, list, func(v T) { out = append(out, v) })
+	return out, err
+}
+
+// userUpdate is a user read again: the account and the relations read from
+// the user's side.
+type userUpdate struct {
+	id      cabinet.UserID
+	account *cabinet.User
+	collabs []clientgroup.Collaborator
+	groups  []cabinet.CollaboratorGroupID // memberships
+	direct  []cabinet.ClientGroupID       // direct assignments
+}
+
+// dossierUpdate is a dossier read again: its access record and placement.
+type dossierUpdate struct {
+	id    cabinet.DossierID
+	rec   *access.Dossier
+	group cabinet.ClientGroupID // "" when in no group
+}
+
+// cgUpdate is a client group read again, with its collaborator groups.
+type cgUpdate struct {
+	id    cabinet.ClientGroupID
+	rec   *clientgroup.ClientGroup
+	colgs []cabinet.CollaboratorGroupID
+}
+
+// update is what fetch read: every touched record as of one snapshot.
+type update struct {
+	users     []userUpdate
+	teams     []found[cabinet.TeamID, team.Team]
+	invites   []found[team.InvitationID, team.Invitation]
+	referrals []found[cabinet.ReferralID, team.Referral]
+	consents  []found[cabinet.DossierID, team.DossierConsent]
+	dossiers  []dossierUpdate
+	persons   []found[access.PersonID, access.Person]
+	advisors  []found[access.AdvisorID, access.Advisor]
+	grants    []found[access.GrantID, access.Grant]
+	offices   []found[cabinet.OfficeID, clientgroup.Office]
+	colgs     []found[cabinet.CollaboratorGroupID, clientgroup.CollaboratorGroup]
+	cgs       []cgUpdate
+	contacts  []found[cabinet.ContactID, contact.Contact]
+	sessions  []found[contact.SessionID, contact.Session]
+	records   []found[recordKey, cabinet.OfficeID]
+	plans     []found[cabinet.OfficeID, procedure.OfficePlan]
+	procs     []found[cabinet.ProcedureID, procedure.Procedure]
+	cases     []found[cabinet.CaseID, procedure.Case]
+}
+
+// fetch reads every record t names from the readers of one snapshot. It
+// does not touch the index.
+func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
+	up := &update{}
+	var err error
+	for u := range t.users {
+		x := userUpdate{id: u}
+		acc, err := r.teams.User(ctx, u)
+		switch {
+		case err == nil:
+			x.account = &acc
+		case !notFound(err):
+			return nil, err
+		}
+		if x.collabs, err = listAll(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+			return r.groups.Collaborators(ctx, clientgroup.CollaboratorFilter{User: u}, cabinet.Page{After: a, Limit: n})
+		}); err != nil {
+			return nil, err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
+			return r.groups.Members(ctx, clientgroup.MemberFilter{User: u}, cabinet.Page{After: a, Limit: n})
+		}, func(m clientgroup.Member) { x.groups = append(x.groups, m.Group) }); err != nil {
+			return nil, err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+			return r.groups.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{User: u}, cabinet.Page{After: a, Limit: n})
+		}, func(d clientgroup.DirectAssignment) { x.direct = append(x.direct, d.ClientGroup) }); err != nil {
+			return nil, err
+		}
+		up.users = append(up.users, x)
+	}
+	if up.teams, err = getAll(t.teams, func(id cabinet.TeamID) (team.Team, error) { return r.teams.Team(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.invites, err = getAll(t.invites, func(id team.InvitationID) (team.Invitation, error) { return r.teams.Invitation(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.referrals, err = getAll(t.referrals, func(id cabinet.ReferralID) (team.Referral, error) { return r.teams.Referral(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.consents, err = getAll(t.consents, func(id cabinet.DossierID) (team.DossierConsent, error) { return r.teams.DossierConsent(ctx, id) }); err != nil {
+		return nil, err
+	}
+	for d := range t.dossiers {
+		x := dossierUpdate{id: d}
+		rec, err := r.access.Dossier(ctx, d)
+		switch {
+		case err == nil:
+			x.rec = &rec
+		case !notFound(err):
+			return nil, err
+		}
+		p, err := r.groups.Placement(ctx, d)
+		switch {
+		case err == nil:
+			x.group = p.ClientGroup
+		case !notFound(err):
+			return nil, err
+		}
+		up.dossiers = append(up.dossiers, x)
+	}
+	if up.persons, err = getAll(t.persons, func(id access.PersonID) (access.Person, error) { return r.access.Person(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.advisors, err = getAll(t.advisors, func(id access.AdvisorID) (access.Advisor, error) { return r.access.Advisor(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.grants, err = getAll(t.grants, func(id access.GrantID) (access.Grant, error) { return r.access.Grant(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.offices, err = getAll(t.offices, func(id cabinet.OfficeID) (clientgroup.Office, error) { return r.groups.Office(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.colgs, err = getAll(t.colgs, func(id cabinet.CollaboratorGroupID) (clientgroup.CollaboratorGroup, error) {
+		return r.groups.CollaboratorGroup(ctx, id)
+	}); err != nil {
+		return nil, err
+	}
+	for g := range t.cgs {
+		x := cgUpdate{id: g}
+		rec, err := r.groups.ClientGroup(ctx, g)
+		switch {
+		case err == nil:
+			x.rec = &rec
+		case !notFound(err):
+			return nil, err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
+			return r.groups.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
+		}, func(ga clientgroup.GroupAssignment) { x.colgs = append(x.colgs, ga.CollaboratorGroup) }); err != nil {
+			return nil, err
+		}
+		up.cgs = append(up.cgs, x)
+	}
+	if up.contacts, err = getAll(t.contacts, func(id cabinet.ContactID) (contact.Contact, error) { return r.contacts.Contact(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.sessions, err = getAll(t.sessions, func(id contact.SessionID) (contact.Session, error) { return r.contacts.Session(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.records, err = getAll(t.records, func(k recordKey) (cabinet.OfficeID, error) { return recordOffice(ctx, r.contacts, k) }); err != nil {
+		return nil, err
+	}
+	if up.plans, err = getAll(t.plans, func(id cabinet.OfficeID) (procedure.OfficePlan, error) { return r.procedures.Plan(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.procs, err = getAll(t.procs, func(id cabinet.ProcedureID) (procedure.Procedure, error) { return r.procedures.Procedure(ctx, id) }); err != nil {
+		return nil, err
+	}
+	if up.cases, err = getAll(t.cases, func(id cabinet.CaseID) (procedure.Case, error) { return r.procedures.Case(ctx, id) }); err != nil {
+		return nil, err
+	}
+	return up, nil
+}
+
+// apply writes what fetch read into ix, through its setters (which keep
+// both sides of every relation), then recomputes the derived data. The
+// caller holds the engine's write lock.
+func (up *update) apply(ix *index) {
+	for _, u := range up.users {
+		ix.setUser(u.id, u.account)
+		_, ur := ix.internUser(u.id)
+		for _, op := range slices.Clone(ur.offices) {
+			if !slices.ContainsFunc(u.collabs, func(c clientgroup.Collaborator) bool { return c.Office == op.office }) {
+				ix.setCollab(op.office, u.id, cabinet.ProfileInvalid, time.Time{})
+			}
+		}
+		for _, c := range u.collabs {
+			ix.setCollab(c.Office, u.id, c.Profile, c.AddedAt)
+		}
+		syncSorted(ur.cgroups, u.groups, func(g cabinet.CollaboratorGroupID, in bool) { ix.setMember(g, u.id, in) })
+		syncSorted(ix.cgIDs(ur.direct), u.direct, func(g cabinet.ClientGroupID, in bool) { ix.setDirect(g, u.id, in) })
+	}
+	for i := range up.teams {
+		ix.setTeam(up.teams[i].id, up.teams[i].ptr())
+	}
+	for i := range up.invites {
+		ix.setInvitation(up.invites[i].id, up.invites[i].ptr())
+	}
+	for i := range up.referrals {
+		ix.setReferral(up.referrals[i].id, up.referrals[i].ptr())
+	}
+	for _, c := range up.consents {
+		state := team.ConsentGiven // no switch: consent is given (TEAM-9)
+		if c.ok {
+			state = c.v.State
+		}
+		ix.setConsent(c.id, state)
+	}
+	for _, d := range up.dossiers {
+		ix.setDossier(d.id, d.rec)
+		ix.setPlacement(d.id, d.group)
+	}
+	for _, p := range up.persons {
+		if p.ok {
+			ix.persons[p.id] = p.v
+		} else {
+			delete(ix.persons, p.id)
+		}
+	}
+	for i := range up.advisors {
+		ix.setAdvisor(up.advisors[i].id, up.advisors[i].ptr())
+	}
+	for i := range up.grants {
+		ix.setGrant(up.grants[i].id, up.grants[i].ptr())
+	}
+	for _, o := range up.offices {
+		ix.setOfficeExists(o.id, o.ok)
+	}
+	for _, g := range up.colgs {
+		ix.setCollaboratorGroup(g.id, g.ok)
+	}
+	for _, g := range up.cgs {
+		ix.setClientGroup(g.id, g.rec)
+		syncSorted(ix.cg(g.id).colgs, g.colgs, func(c cabinet.CollaboratorGroupID, in bool) { ix.setGroupAssignment(g.id, c, in) })
+	}
+	for _, c := range up.contacts {
+		if c.ok {
+			ix.contacts[c.id] = c.v
+		} else {
+			delete(ix.contacts, c.id)
+		}
+	}
+	for _, s := range up.sessions {
+		if s.ok {
+			ix.sessions[s.id] = s.v
+		} else {
+			delete(ix.sessions, s.id)
+		}
+	}
+	for _, k := range up.records {
+		office := cabinet.OfficeID("")
+		if k.ok {
+			office = k.v
+		}
+		ix.setRecord(k.id, office)
+	}
+	for i := range up.plans {
+		ix.setPlan(up.plans[i].id, up.plans[i].ptr())
+	}
+	for _, p := range up.procs {
+		if p.ok {
+			ix.procedures[p.id] = p.v
+		} else {
+			delete(ix.procedures, p.id)
+		}
+	}
+	for _, c := range up.cases {
+		if c.ok {
+			ix.cases[c.id] = c.v
+		} else {
+			delete(ix.cases, c.id)
+		}
+	}
+	ix.finalize()
+}
 
 // syncSorted makes the relation "owner → others" equal to fresh: set(x, false)
 // for each old x not in fresh, set(x, true) for each of fresh.
@@ -164,453 +453,6 @@ func syncSorted[E comparable](old, fresh []E, set func(E, bool)) {
 	}
 	for _, x := range fresh {
 		set(x, true)
-	}
-}
-
-// refresh reloads from src every entity t names, with its relations from
-// both sides, then recomputes the derived data. The caller holds the write
-// lock. Each store is read in its own View.
-func (ix *index) refresh(ctx context.Context, src Sources, t *touched) error {
-	users := keys(t.users)
-	// Widen: the teams users belonged to, the referrals of touched teams and
-	// dossiers, the dossiers of touched grants.
-	for _, u := range users {
-		if r := ix.user(u); r != nil {
-			for _, tm := range r.teams {
-				t.teams[tm] = struct{}{}
-			}
-		}
-	}
-	for tm := range t.teams {
-		for _, r := range ix.teamRefs[tm] {
-			t.referrals[r] = struct{}{}
-		}
-	}
-	for d := range t.dossiers {
-		if r := ix.dossier(d); r != nil {
-			for _, x := range ix.refsOf(r) {
-				t.referrals[x] = struct{}{}
-			}
-		}
-	}
-	for g := range t.grants {
-		if old, ok := ix.grants[g]; ok {
-			t.dossiers[old.Dossier] = struct{}{}
-		}
-	}
-
-	err := src.Teams.ViewTeams(ctx, func(r team.Reader) error {
-		for _, u := range users {
-			x, err := r.User(ctx, u)
-			switch {
-			case err == nil:
-				ix.setUser(u, &x)
-			case notFound(err):
-				ix.setUser(u, nil)
-			default:
-				return err
-			}
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Team, cabinet.Cursor, error) {
-				return r.ListTeams(ctx, team.TeamFilter{Member: u}, cabinet.Page{After: a, Limit: n})
-			}, func(x team.Team) { t.teams[x.ID] = struct{}{} }); err != nil {
-				return err
-			}
-		}
-		for tm := range t.teams {
-			x, err := r.Team(ctx, tm)
-			switch {
-			case err == nil:
-				ix.setTeam(tm, &x)
-			case notFound(err):
-				ix.setTeam(tm, nil)
-			default:
-				return err
-			}
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-				return r.ListReferrals(ctx, team.ReferralFilter{Team: tm}, cabinet.Page{After: a, Limit: n})
-			}, func(x team.Referral) { t.referrals[x.ID] = struct{}{} }); err != nil {
-				return err
-			}
-			// The team's invitations, those it had (a deleted team's are
-			// gone) and those it has.
-			for _, id := range ix.teamInvites[tm] {
-				t.invites[id] = struct{}{}
-			}
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Invitation, cabinet.Cursor, error) {
-				return r.ListInvitations(ctx, team.InvitationFilter{Team: tm}, cabinet.Page{After: a, Limit: n})
-			}, func(x team.Invitation) { t.invites[x.ID] = struct{}{} }); err != nil {
-				return err
-			}
-		}
-		for id := range t.invites {
-			x, err := r.Invitation(ctx, id)
-			switch {
-			case err == nil:
-				ix.setInvitation(id, &x)
-			case notFound(err):
-				ix.setInvitation(id, nil)
-			default:
-				return err
-			}
-		}
-		for d := range t.dossiers {
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-				return r.ListReferrals(ctx, team.ReferralFilter{Dossier: d}, cabinet.Page{After: a, Limit: n})
-			}, func(x team.Referral) { t.referrals[x.ID] = struct{}{} }); err != nil {
-				return err
-			}
-			c, err := r.DossierConsent(ctx, d)
-			switch {
-			case err == nil:
-				ix.setConsent(d, c.State)
-			case notFound(err):
-				ix.setConsent(d, team.ConsentGiven)
-			default:
-				return err
-			}
-		}
-		for _, u := range users {
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]team.Referral, cabinet.Cursor, error) {
-				return r.ListReferrals(ctx, team.ReferralFilter{Client: u}, cabinet.Page{After: a, Limit: n})
-			}, func(x team.Referral) { t.referrals[x.ID] = struct{}{} }); err != nil {
-				return err
-			}
-		}
-		for id := range t.referrals {
-			x, err := r.Referral(ctx, id)
-			switch {
-			case err == nil:
-				ix.setReferral(id, &x)
-			case notFound(err):
-				ix.setReferral(id, nil)
-			default:
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-
-	err = src.ClientGroups.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
-		for o := range t.offices {
-			_, err := r.Office(ctx, o)
-			switch {
-			case err == nil:
-				ix.setOfficeExists(o, true)
-			case notFound(err):
-				ix.setOfficeExists(o, false)
-			default:
-				return err
-			}
-		}
-		for _, u := range users {
-			var cs []clientgroup.Collaborator
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-				return r.Collaborators(ctx, clientgroup.CollaboratorFilter{User: u}, cabinet.Page{After: a, Limit: n})
-			}, func(c clientgroup.Collaborator) { cs = append(cs, c) }); err != nil {
-				return err
-			}
-			_, ur := ix.internUser(u)
-			for _, op := range slices.Clone(ur.offices) {
-				if !slices.ContainsFunc(cs, func(c clientgroup.Collaborator) bool { return c.Office == op.office }) {
-					ix.setCollab(op.office, u, cabinet.ProfileInvalid, time.Time{})
-				}
-			}
-			for _, c := range cs {
-				ix.setCollab(c.Office, u, c.Profile, c.AddedAt)
-			}
-			var gs []cabinet.CollaboratorGroupID
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
-				return r.Members(ctx, clientgroup.MemberFilter{User: u}, cabinet.Page{After: a, Limit: n})
-			}, func(m clientgroup.Member) { gs = append(gs, m.Group) }); err != nil {
-				return err
-			}
-			syncSorted(ur.cgroups, gs, func(g cabinet.CollaboratorGroupID, in bool) { ix.setMember(g, u, in) })
-			var ds []cabinet.ClientGroupID
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-				return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{User: u}, cabinet.Page{After: a, Limit: n})
-			}, func(d clientgroup.DirectAssignment) { ds = append(ds, d.ClientGroup) }); err != nil {
-				return err
-			}
-			syncSorted(ix.cgIDs(ur.direct), ds, func(g cabinet.ClientGroupID, in bool) { ix.setDirect(g, u, in) })
-		}
-		for g := range t.cgs {
-			x, err := r.ClientGroup(ctx, g)
-			switch {
-			case err == nil:
-				ix.setClientGroup(g, &x)
-			case notFound(err):
-				ix.setClientGroup(g, nil)
-			default:
-				return err
-			}
-			var us []cabinet.UserID
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
-				return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
-			}, func(d clientgroup.DirectAssignment) { us = append(us, d.User) }); err != nil {
-				return err
-			}
-			syncSorted(ix.cg(g).direct, us, func(u cabinet.UserID, in bool) { ix.setDirect(g, u, in) })
-			var cs []cabinet.CollaboratorGroupID
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-				return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
-			}, func(x clientgroup.GroupAssignment) { cs = append(cs, x.CollaboratorGroup) }); err != nil {
-				return err
-			}
-			syncSorted(ix.cg(g).colgs, cs, func(c cabinet.CollaboratorGroupID, in bool) { ix.setGroupAssignment(g, c, in) })
-			// Placements: the dossiers of g now, and those g had (they may
-			// have moved or left).
-			for _, di := range ix.cg(g).dossiers {
-				t.dossiers[ix.dossiers[di].facts.ID] = struct{}{}
-			}
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Placement, cabinet.Cursor, error) {
-				return r.Placements(ctx, clientgroup.PlacementFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
-			}, func(p clientgroup.Placement) { t.dossiers[p.Dossier] = struct{}{} }); err != nil {
-				return err
-			}
-		}
-		for c := range t.colgs {
-			_, err := r.CollaboratorGroup(ctx, c)
-			switch {
-			case err == nil:
-				ix.setCollaboratorGroup(c, true)
-			case notFound(err):
-				ix.setCollaboratorGroup(c, false)
-			default:
-				return err
-			}
-			var us []cabinet.UserID
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.Member, cabinet.Cursor, error) {
-				return r.Members(ctx, clientgroup.MemberFilter{Group: c}, cabinet.Page{After: a, Limit: n})
-			}, func(m clientgroup.Member) { us = append(us, m.User) }); err != nil {
-				return err
-			}
-			syncSorted(ix.colg(c).members, us, func(u cabinet.UserID, in bool) { ix.setMember(c, u, in) })
-			var gs []cabinet.ClientGroupID
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-				return r.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{CollaboratorGroup: c}, cabinet.Page{After: a, Limit: n})
-			}, func(x clientgroup.GroupAssignment) { gs = append(gs, x.ClientGroup) }); err != nil {
-				return err
-			}
-			syncSorted(ix.colg(c).cgs, gs, func(g cabinet.ClientGroupID, in bool) { ix.setGroupAssignment(g, c, in) })
-		}
-		for d := range t.dossiers {
-			p, err := r.Placement(ctx, d)
-			switch {
-			case err == nil:
-				ix.setPlacement(d, p.ClientGroup)
-			case notFound(err):
-				ix.setPlacement(d, "")
-			default:
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-
-	err = src.Access.ViewAccess(ctx, func(r access.Reader) error {
-		for p := range t.persons {
-			x, err := r.Person(ctx, p)
-			switch {
-			case err == nil:
-				ix.persons[p] = x
-			case notFound(err):
-				delete(ix.persons, p)
-			default:
-				return err
-			}
-			g, err := r.GrantOfPerson(ctx, p)
-			if err == nil {
-				t.grants[g.ID] = struct{}{}
-				t.dossiers[g.Dossier] = struct{}{}
-			} else if !notFound(err) {
-				return err
-			}
-		}
-		for d := range t.dossiers {
-			for _, a := range ix.dossAdvisors[d] {
-				t.advisors[a] = struct{}{}
-			}
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Advisor, cabinet.Cursor, error) {
-				return r.Advisors(ctx, access.AdvisorFilter{Dossier: d}, cabinet.Page{After: a, Limit: n})
-			}, func(x access.Advisor) { t.advisors[x.ID] = struct{}{} }); err != nil {
-				return err
-			}
-		}
-		for a := range t.advisors {
-			x, err := r.Advisor(ctx, a)
-			switch {
-			case err == nil:
-				ix.setAdvisor(a, &x)
-			case notFound(err):
-				ix.setAdvisor(a, nil)
-			default:
-				return err
-			}
-			g, err := r.GrantOfAdvisor(ctx, a)
-			if err == nil {
-				t.grants[g.ID] = struct{}{}
-				t.dossiers[g.Dossier] = struct{}{}
-			} else if !notFound(err) {
-				return err
-			}
-		}
-		for d := range t.dossiers {
-			x, err := r.Dossier(ctx, d)
-			switch {
-			case err == nil:
-				ix.setDossier(d, &x)
-			case notFound(err):
-				ix.setDossier(d, nil)
-			default:
-				return err
-			}
-			var gs []access.Grant
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-				return r.Grants(ctx, access.GrantFilter{Dossier: d}, cabinet.Page{After: a, Limit: n})
-			}, func(g access.Grant) { gs = append(gs, g) }); err != nil {
-				return err
-			}
-			di, _ := ix.internDossier(d)
-			ix.syncGrants(ix.dossGrantIDs[di], gs, t)
-		}
-		for _, u := range users {
-			var gs []access.Grant
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-				return r.Grants(ctx, access.GrantFilter{User: u}, cabinet.Page{After: a, Limit: n})
-			}, func(g access.Grant) { gs = append(gs, g) }); err != nil {
-				return err
-			}
-			_, ur := ix.internUser(u)
-			ix.syncGrants(ur.grants, gs, t)
-		}
-		for id := range t.grants {
-			g, err := r.Grant(ctx, id)
-			switch {
-			case err == nil:
-				ix.setGrant(id, &g)
-			case notFound(err):
-				ix.setGrant(id, nil)
-			default:
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-
-	err = src.Contacts.ViewContacts(ctx, func(r contact.Reader) error {
-		for c := range t.contacts {
-			x, err := r.Contact(ctx, c)
-			switch {
-			case err == nil:
-				ix.contacts[c] = x
-			case notFound(err):
-				delete(ix.contacts, c)
-			default:
-				return err
-			}
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]contact.Session, cabinet.Cursor, error) {
-				return r.ListSessions(ctx, contact.SessionFilter{Contact: c}, cabinet.Page{After: a, Limit: n})
-			}, func(s contact.Session) { ix.sessions[s.ID] = s }); err != nil {
-				return err
-			}
-		}
-		for s := range t.sessions {
-			x, err := r.Session(ctx, s)
-			switch {
-			case err == nil:
-				ix.sessions[s] = x
-			case notFound(err):
-				delete(ix.sessions, s)
-			default:
-				return err
-			}
-		}
-		for k := range t.records {
-			office, err := recordOffice(ctx, r, k)
-			switch {
-			case err == nil:
-				ix.setRecord(k, office)
-			case notFound(err):
-				ix.setRecord(k, "")
-			default:
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-
-	err = src.Procedures.ViewProcedures(ctx, func(r procedure.Reader) error {
-		for o := range t.offices {
-			p, err := r.Plan(ctx, o)
-			switch {
-			case err == nil:
-				ix.setPlan(o, &p)
-			case notFound(err):
-				ix.setPlan(o, nil)
-			default:
-				return err
-			}
-		}
-		for p := range t.procs {
-			x, err := r.Procedure(ctx, p)
-			switch {
-			case err == nil:
-				ix.procedures[p] = x
-			case notFound(err):
-				delete(ix.procedures, p)
-			default:
-				return err
-			}
-		}
-		for _, u := range users {
-			if err := each(ctx, func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
-				return r.ListCases(ctx, procedure.CaseFilter{User: u}, cabinet.Page{After: a, Limit: n})
-			}, func(c procedure.Case) { t.cases[c.ID] = struct{}{} }); err != nil {
-				return err
-			}
-		}
-		for c := range t.cases {
-			x, err := r.Case(ctx, c)
-			switch {
-			case err == nil:
-				ix.cases[c] = x
-			case notFound(err):
-				delete(ix.cases, c)
-			default:
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	ix.finalize()
-	return nil
-}
-
-// syncGrants stores fresh, and marks the grants of old that fresh lacks to
-// be fetched again by ID (they were deleted, or moved out of the listing).
-func (ix *index) syncGrants(old []access.GrantID, fresh []access.Grant, t *touched) {
-	for _, id := range old {
-		if !slices.ContainsFunc(fresh, func(g access.Grant) bool { return g.ID == id }) {
-			t.grants[id] = struct{}{}
-		}
-	}
-	for i := range fresh {
-		ix.setGrant(fresh[i].ID, &fresh[i])
 	}
 }
 

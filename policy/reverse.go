@@ -29,9 +29,6 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if e.err != nil {
-		return nil, e.err
-	}
 	ix := e.ix
 	sub := ix.resolve(s, e.clock)
 	if sub.user == nil || (s.Session != "" && !a.Viewing()) {
@@ -120,9 +117,6 @@ func (e *Engine) viewers(ctx context.Context, id cabinet.DossierID) ([]Access, e
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if e.err != nil {
-		return nil, e.err
-	}
 	ix := e.ix
 	d := ix.dossier(id)
 	if d == nil || !d.exists {

@@ -6,12 +6,14 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/memstore"
 	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/procedure"
 	"github.com/cabinet-go/cabinet/team"
@@ -395,7 +397,7 @@ func TestPOL6SameStateSameDecision(t *testing.T) {
 	if after := snapshot(w.engWorld, w.k.Policy); !slices.Equal(before, after) {
 		t.Error("decisions changed after Reload")
 	}
-	second, err := policy.New(w.ctx, engSources(w.store), cabinet.WithClock(w.clock))
+	second, err := policy.New(w.ctx, engSources(w.store), policy.WithClock(w.clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,29 +427,31 @@ func snapshot(w *engWorld, e *policy.Engine) []policy.Decision {
 	return out
 }
 
-// failingTeams is a team store whose reads fail while fail is set.
-type failingTeams struct {
-	team.Store
-	fail bool
+// failingStore is a store whose reads fail while fail is set.
+type failingStore struct {
+	*memstore.Store
+	fail atomic.Bool
 }
 
 var errDown = errors.New("store down")
 
-func (f *failingTeams) ViewTeams(ctx context.Context, fn func(team.Reader) error) error {
-	if f.fail {
+func (f *failingStore) ViewTeams(ctx context.Context, fn func(team.Reader) error) error {
+	if f.fail.Load() {
 		return errDown
 	}
 	return f.Store.ViewTeams(ctx, fn)
 }
 
-// TestPOL6StaleIndexIsAnError: a failed refresh makes Check an error (never
-// a stale answer) until Reload succeeds.
-func TestPOL6StaleIndexIsAnError(t *testing.T) {
+// TestPOL6FailedSyncChangesNothing: a sync that cannot read the store
+// leaves the index and its revision as they were — Check answers from the
+// index at that revision, never claiming the change it could not apply —
+// and a question that asks for the change (AtLeast its revision) gets the
+// store's error instead of a stale answer; once the store is back, Sync
+// (or Reload) applies the change.
+func TestPOL6FailedSyncChangesNothing(t *testing.T) {
 	w := newRich(t)
-	ft := &failingTeams{Store: w.store}
-	src := engSources(w.store)
-	src.Teams = ft
-	e, err := policy.New(w.ctx, src, cabinet.WithClock(w.clock))
+	fs := &failingStore{Store: w.store}
+	e, err := policy.New(w.ctx, fs, policy.WithClock(w.clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,27 +459,40 @@ func TestPOL6StaleIndexIsAnError(t *testing.T) {
 	if loaded != w.store.Revision() {
 		t.Fatalf("New: revision %d, want the store's %d", loaded, w.store.Revision())
 	}
-	ft.fail = true
-	e.Publish(w.ctx, cabinet.Batch{Revision: 99, Events: []cabinet.Event{team.ConsentWithdrawn{Dossier: w.dossier, Referrals: []cabinet.ReferralID{w.referral}, Teams: []cabinet.TeamID{w.tm}}}})
+	fs.fail.Store(true)
+	_, rev, err := w.k.Access.SetAssigned(w.ctx, w.other, w.dossier2, []cabinet.UserID{w.staff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.Sync(w.ctx); !errors.Is(err, errDown) || got != loaded {
+		t.Errorf("Sync while down: %d, %v, want %d and the store's error", got, err, loaded)
+	}
 	if got := e.Revision(); got != loaded {
-		t.Errorf("a failed refresh moved the revision to %d; it must stay %d", got, loaded)
+		t.Errorf("a failed sync moved the revision to %d; it must stay %d", got, loaded)
 	}
-	if _, err := e.Check(w.ctx, u(w.admin), view, dr(w.dossier)); !errors.Is(err, errDown) {
-		t.Fatalf("after a failed refresh: err %v, want the store's error", err)
+	d, err := e.Check(w.ctx, u(w.admin), view, dr(w.dossier))
+	if err != nil || !d.Allowed || d.Revision != loaded {
+		t.Errorf("Check after a failed sync: %+v, %v, want the index's answer at revision %d", d, err, loaded)
 	}
-	if _, err := first(e.Dossiers(w.ctx, u(w.admin), policy.DossierQuery{})); !errors.Is(err, errDown) {
-		t.Errorf("Dossiers after a failed refresh: %v", err)
+	if _, err := e.CheckAt(w.ctx, policy.AtLeast(rev), u(w.admin), view, dr(w.dossier)); !errors.Is(err, errDown) {
+		t.Errorf("CheckAt(AtLeast(%d)) while down: %v, want the store's error", rev, err)
+	}
+	if _, err := first(e.Dossiers(w.ctx, u(w.admin), policy.DossierQuery{Consistency: policy.AtLeast(rev)})); !errors.Is(err, errDown) {
+		t.Errorf("Dossiers at least %d while down: %v", rev, err)
 	}
 	if err := e.Reload(w.ctx); !errors.Is(err, errDown) {
 		t.Errorf("Reload while down: %v", err)
 	}
-	ft.fail = false
-	if err := e.Reload(w.ctx); err != nil {
+	fs.fail.Store(false)
+	if got, err := e.Sync(w.ctx); err != nil || got != rev {
+		t.Fatalf("Sync once the store is back: %d, %v, want %d", got, err, rev)
+	}
+	fresh, err := policy.New(w.ctx, w.store, policy.WithClock(w.clock))
+	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := e.Check(w.ctx, u(w.admin), view, dr(w.dossier))
-	if err != nil || !d.Allowed || e.Revision() != w.store.Revision() {
-		t.Errorf("after Reload: %+v %v, revision %d, want the store's %d", d, err, e.Revision(), w.store.Revision())
+	if got, want := snapshot(w.engWorld, e), snapshot(w.engWorld, fresh); !slices.Equal(got, want) {
+		t.Error("after the sync: the engine's decisions differ from a fresh engine's")
 	}
 }
 

@@ -68,6 +68,8 @@ type genWorld struct {
 	store *memstore.Store
 	kit   *kit.Kit
 
+	emails []string // the pool of addresses (genEmails by default)
+
 	users     []cabinet.UserID
 	offices   []cabinet.OfficeID
 	dossiers  []cabinet.DossierID
@@ -105,25 +107,36 @@ func gpick[T any](xs []T, i int) T { return xs[((i%len(xs))+len(xs))%len(xs)] }
 // buildWorld builds the state described by ints through a fresh kit over a
 // fresh memstore.
 func buildWorld(ctx context.Context, ints genState) (*genWorld, error) {
-	ids := &cabinet.SequentialIDs{}
-	clock := cabinet.NewManualClock(genT0)
-	store := memstore.New(memstore.RunTwice())
-	k, err := kit.New(ctx, store, cabinet.WithClock(clock), cabinet.WithIDs(ids))
+	w, err := newGenWorld(ctx, memstore.New(memstore.RunTwice()), &cabinet.SequentialIDs{}, cabinet.NewManualClock(genT0), genEmails)
 	if err != nil {
 		return nil, err
 	}
-	w := &genWorld{
-		ctx: ctx, clock: clock, ids: ids, store: store, kit: k,
+	w.build(ints)
+	return w, nil
+}
+
+// newGenWorld returns an empty world whose kit (built with opts) runs over
+// store; its users sign up with emails (at least genMaxUsers of them).
+func newGenWorld(ctx context.Context, store *memstore.Store, ids *cabinet.SequentialIDs, clock *cabinet.ManualClock, emails []string, opts ...kit.Option) (*genWorld, error) {
+	k, err := kit.New(ctx, store, append([]kit.Option{kit.WithClock(clock), kit.WithIDs(ids)}, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	return &genWorld{
+		ctx: ctx, clock: clock, ids: ids, store: store, kit: k, emails: emails,
 		roles: map[cabinet.ProcedureID][]procedure.RoleID{},
 		items: map[cabinet.ProcedureID][]procedure.ItemID{},
-	}
+	}, nil
+}
+
+// build runs the bootstrap and the commands described by ints.
+func (w *genWorld) build(ints genState) {
 	boot := make([]int, genBootInts)
 	copy(boot, ints)
 	w.bootstrap(boot)
 	for i := genBootInts; i+genArgsPerCmd <= len(ints); i += genArgsPerCmd {
 		w.command(ints[i : i+genArgsPerCmd])
 	}
-	return w, nil
 }
 
 // note records a command and its outcome.
@@ -149,11 +162,11 @@ func (w *genWorld) createUser() {
 		return
 	}
 	i := len(w.users)
-	u, err := rec(w.kit.Teams.CreateUser(w.ctx, testHost, fmt.Sprintf("User%d", i), genEmails[i]))
+	u, err := rec(w.kit.Teams.CreateUser(w.ctx, testHost, fmt.Sprintf("User%d", i), w.emails[i]))
 	if u.ID != "" {
 		w.users = append(w.users, u.ID)
 	}
-	w.note(fmt.Sprintf("CreateUser(%s) = %s", genEmails[i], u.ID), err)
+	w.note(fmt.Sprintf("CreateUser(%s) = %s", w.emails[i], u.ID), err)
 }
 
 // bootstrap creates 2–4 users, one or two offices and some collaborators,
@@ -532,7 +545,7 @@ func (w *genWorld) command(x []int) {
 		if d%3 == 0 {
 			role = team.RoleAdmin
 		}
-		inv, err := rec(k.Teams.Invite(ctx, actor, t, genEmails[slicesIndex(w.users, invitee)], role))
+		inv, err := rec(k.Teams.Invite(ctx, actor, t, w.emails[slicesIndex(w.users, invitee)], role))
 		if err == nil && d%5 != 0 {
 			_, err = rec(k.Teams.AcceptInvitation(ctx, invitee, inv.ID))
 		}
@@ -566,7 +579,7 @@ func (w *genWorld) command(x []int) {
 		if c%11 == 10 {
 			dos = "dos_elsewhere"
 		}
-		email := gpick(genEmails, d)
+		email := gpick(w.emails, d)
 		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: email, Dossier: dos}))
 		if err == nil {
 			w.referrals = append(w.referrals, r.ID)
@@ -645,7 +658,7 @@ func (w *genWorld) command(x []int) {
 			actor = w.user(b / 7)
 		}
 		level := access.Level(1 + c%2)
-		email := gpick(genEmails, d)
+		email := gpick(w.emails, d)
 		g, err := rec(k.Access.GrantPerson(ctx, actor, pid, access.GrantInput{Email: email, Phone: "+33612345678", Level: level}))
 		if err == nil {
 			w.grants = append(w.grants, g.ID)
@@ -657,7 +670,7 @@ func (w *genWorld) command(x []int) {
 			return
 		}
 		actor := w.dossierActor(dd, b)
-		email := gpick(genEmails, d)
+		email := gpick(w.emails, d)
 		adv, err := rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: email, Phone: "+33612345679", Type: access.AdvisorNotary}))
 		if err == nil {
 			w.advisors = append(w.advisors, adv.ID)
@@ -692,7 +705,7 @@ func (w *genWorld) command(x []int) {
 		o := w.office(a)
 		actor := w.staff(o, false, b)
 		kd := contact.Kind(1 + c%3)
-		f := contact.Fields{FirstName: "First", LastName: "Last", Email: gpick(genEmails, d)}
+		f := contact.Fields{FirstName: "First", LastName: "Last", Email: gpick(w.emails, d)}
 		ct, err := rec(k.Contacts.CreateContact(ctx, actor, o, kd, f))
 		if err == nil {
 			w.contacts = append(w.contacts, ct.ID)
@@ -803,7 +816,7 @@ func (w *genWorld) command(x []int) {
 		if len(w.dossiers) > 0 && c%3 != 0 {
 			dos = gpick(w.dossiers, c)
 		}
-		email := gpick(genEmails, d)
+		email := gpick(w.emails, d)
 		kc, err := rec(k.Procedures.OpenCase(ctx, actor, p, dos, procedure.Invitee{Email: email}))
 		if err == nil {
 			w.cases = append(w.cases, kc.ID)
@@ -823,14 +836,14 @@ func (w *genWorld) command(x []int) {
 		if d%5 == 0 {
 			err = errRev(k.Procedures.RemoveContributor(ctx, actor, kc.ID, role))
 		} else {
-			_, err = rec(k.Procedures.InviteContributor(ctx, actor, kc.ID, role, procedure.Invitee{Email: gpick(genEmails, d/5)}, d%2 == 0))
+			_, err = rec(k.Procedures.InviteContributor(ctx, actor, kc.ID, role, procedure.Invitee{Email: gpick(w.emails, d/5)}, d%2 == 0))
 		}
 		w.note(fmt.Sprintf("Invite/RemoveContributor(%d, %s, %s, %s)", d%5, actor, kc.ID, role), err)
 	case 40, 41: // a whole CON-6 story: a contact for a user, invited (so active), impersonated
 		o := w.office(a)
 		actor := w.staff(o, false, b)
 		u := gpick(w.users, c)
-		f := contact.Fields{FirstName: "First", LastName: "Last", Email: genEmails[slicesIndex(w.users, u)]}
+		f := contact.Fields{FirstName: "First", LastName: "Last", Email: w.emails[slicesIndex(w.users, u)]}
 		ct, err := rec(k.Contacts.CreateContact(ctx, actor, o, contact.Kind(1+d%2), f))
 		if err == nil {
 			w.contacts = append(w.contacts, ct.ID)
@@ -861,14 +874,14 @@ func (w *genWorld) command(x []int) {
 			if err == nil {
 				w.persons = append(w.persons, holder.ID)
 				who := gpick(w.users, c+1)
-				g, err := rec(k.Access.GrantPerson(ctx, actor, holder.ID, access.GrantInput{Email: genEmails[slicesIndex(w.users, who)], Phone: "+33612345688", Level: access.Level(1 + d%2)}))
+				g, err := rec(k.Access.GrantPerson(ctx, actor, holder.ID, access.GrantInput{Email: w.emails[slicesIndex(w.users, who)], Phone: "+33612345688", Level: access.Level(1 + d%2)}))
 				if err == nil {
 					w.grants = append(w.grants, g.ID)
 					client = w.centralOf(dd.ID, c)
 				}
 			}
 		}
-		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: gpick(genEmails, c), Dossier: dd.ID}))
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: gpick(w.emails, c), Dossier: dd.ID}))
 		if err == nil {
 			w.referrals = append(w.referrals, r.ID)
 			if client != "" {
@@ -938,11 +951,11 @@ func (w *genWorld) command(x []int) {
 					dos = dd.ID
 				}
 			}
-			kc, err = rec(k.Procedures.OpenCase(ctx, admin, p.ID, dos, procedure.Invitee{Email: genEmails[(c/5)%len(w.users)]}))
+			kc, err = rec(k.Procedures.OpenCase(ctx, admin, p.ID, dos, procedure.Invitee{Email: w.emails[(c/5)%len(w.users)]}))
 		}
 		if err == nil {
 			w.cases = append(w.cases, kc.ID)
-			_, err = rec(k.Procedures.InviteContributor(ctx, admin, kc.ID, r.ID, procedure.Invitee{Email: genEmails[(c/5+1+d%3)%len(genEmails)]}, d%3 == 0))
+			_, err = rec(k.Procedures.InviteContributor(ctx, admin, kc.ID, r.ID, procedure.Invitee{Email: w.emails[(c/5+1+d%3)%len(w.emails)]}, d%3 == 0))
 		}
 		w.note(fmt.Sprintf("Premium+Procedure+Case+Contributor(%s, %s) = %s, %s", admin, o, p.ID, kc.ID), err)
 	case 45: // the lead of a pending team accepts or declines it (TEAM-1)
@@ -984,7 +997,7 @@ func (w *genWorld) command(x []int) {
 		if len(w.teams) > 0 && c%2 == 0 {
 			t = gpick(w.teams, c)
 		}
-		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Me", ClientEmail: gpick(genEmails, d), Dossier: dd.ID}))
+		r, err := rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Me", ClientEmail: gpick(w.emails, d), Dossier: dd.ID}))
 		if err == nil {
 			w.referrals = append(w.referrals, r.ID)
 		}
@@ -1008,7 +1021,7 @@ func (w *genWorld) command(x []int) {
 		if b%4 == 1 {
 			actor = w.centralOf(g.Dossier, b)
 		}
-		email := gpick(genEmails, c)
+		email := gpick(w.emails, c)
 		err := errOf(k.Access.CorrectGrantContact(ctx, actor, g.ID, access.ContactInput{Email: email, Phone: "+33612340099"}))
 		w.note(fmt.Sprintf("CorrectGrantContact(%s, %s, %s)", actor, g.ID, email), err)
 	case 49: // hand lead status, or change a role (TEAM-2)
@@ -1101,11 +1114,11 @@ func (w *genWorld) command(x []int) {
 			return
 		}
 		actor := w.dossierActor(dd, b)
-		adv, err := rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: gpick(genEmails, c), Phone: "+33612345600", Type: access.AdvisorOther, Label: "banquier privé"}))
+		adv, err := rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: gpick(w.emails, c), Phone: "+33612345600", Type: access.AdvisorOther, Label: "banquier privé"}))
 		if err == nil {
 			w.advisors = append(w.advisors, adv.ID)
 			if d%2 == 0 {
-				err = errOf(k.Access.EditAdvisor(ctx, actor, adv.ID, access.AdvisorInput{Name: "Advisor", Email: gpick(genEmails, d), Phone: "+33612345600", Type: access.AdvisorOther, Label: "avocat"}))
+				err = errOf(k.Access.EditAdvisor(ctx, actor, adv.ID, access.AdvisorInput{Name: "Advisor", Email: gpick(w.emails, d), Phone: "+33612345600", Type: access.AdvisorOther, Label: "avocat"}))
 			}
 		}
 		w.note(fmt.Sprintf("RegisterAdvisor(other)(%s, %s)", actor, dd.ID), err)

@@ -156,7 +156,8 @@
 // # Commands and reads
 //
 // Every command goes through one write path (one UpdateProcedures
-// transaction, events published after the commit), returns the record as
+// transaction, whose events it records in the same transaction for the
+// store's change log, SPEC §3 invariant 13), returns the record as
 // stored and the cabinet.Revision it committed (or 0 and the error), and
 // decides with the exported pure predicates that package policy calls:
 // CanConfigure, PremiumAvailable, CanStartTrial, CanOpenCase,

@@ -48,9 +48,9 @@ func ExampleService_InviteContributor() {
 	f.collaborator("office_1", "alice", cabinet.ProfileAdmin)
 	f.account(cabinet.User{ID: "gina", Email: "gina@example.com"})
 	events := &cabinet.EventLog{}
-	svc := procedure.NewService(memstore.New(), f, f, f, f,
+	svc := procedure.NewService(memstore.New(memstore.Deliver(events)), f, f, f, f,
 		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC))),
-		cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(events))
+		cabinet.WithIDs(&cabinet.SequentialIDs{}))
 
 	_, _, _ = svc.StartTrial(ctx, "alice", "office_1")
 	p, _, _ := svc.CreateProcedure(ctx, "alice", "office_1", "Rental application", "Tenant")

@@ -149,14 +149,15 @@ func newEnv(t *testing.T, opts ...memstore.Option) *env {
 	if opts == nil {
 		opts = []memstore.Option{memstore.RunTwice()}
 	}
-	e := &env{t: t, ctx: context.Background(), store: memstore.New(opts...), f: newFakes(), clock: cabinet.NewManualClock(t0), log: &cabinet.EventLog{}}
+	log := &cabinet.EventLog{}
+	e := &env{t: t, ctx: context.Background(), store: memstore.New(append(opts, memstore.Deliver(log))...), f: newFakes(), clock: cabinet.NewManualClock(t0), log: log}
 	e.f.collaborator("o1", "admin", cabinet.ProfileAdmin)
 	e.f.collaborator("o1", "std", cabinet.ProfileStandard)
 	e.f.collaborator("o1", "std2", cabinet.ProfileStandard)
 	e.f.collaborator("o2", "admin2", cabinet.ProfileAdmin)
 	e.f.dossier("d1", "o1", "admin", "std")
 	e.f.dossier("d2", "o2", "admin2")
-	e.svc = procedure.NewService(e.store, e.f, e.f, e.f, e.f, cabinet.WithClock(e.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(e.log))
+	e.svc = procedure.NewService(e.store, e.f, e.f, e.f, e.f, cabinet.WithClock(e.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	return e
 }
 
@@ -205,21 +206,17 @@ func requireRule(t *testing.T, err error, sentinel error, rule string) {
 
 // signUp plays the part of team.Service.CreateUser for this package alone:
 // it runs svc.AccountCreated inside a transaction of store, as the account's
-// creation would, and publishes the events it returns to log as one batch.
-func signUp(ctx context.Context, store *memstore.Store, svc *procedure.Service, log cabinet.EventSink, u cabinet.User) error {
-	var events []cabinet.Event
-	rev, err := store.UpdateProcedures(ctx, func(w procedure.Writer) error {
-		var err error
-		events, err = svc.AccountCreated(ctx, w.Tx(), u)
-		return err
+// creation would, and emits the events it returns as one batch in that
+// transaction.
+func signUp(ctx context.Context, store *memstore.Store, svc *procedure.Service, u cabinet.User) error {
+	_, err := store.UpdateProcedures(ctx, func(w procedure.Writer) error {
+		events, err := svc.AccountCreated(ctx, w.Tx(), u)
+		if err != nil || len(events) == 0 {
+			return err
+		}
+		return w.Tx().Emit(cabinet.Batch{Actor: u.ID, Events: events})
 	})
-	if err != nil {
-		return err
-	}
-	if len(events) > 0 {
-		log.Publish(ctx, cabinet.Batch{Revision: rev, Actor: u.ID, Events: events})
-	}
-	return nil
+	return err
 }
 
 // premium reports whether the office may use contributor roles now

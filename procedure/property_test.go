@@ -438,7 +438,7 @@ func (w *world) runOp(op int, c cmd) error {
 		// email in the same transaction (team.Service.CreateUser): it
 		// exists only if that transaction commits.
 		u := pick([]cabinet.User{w.pending(), w.pending(), {ID: "u3", Email: "p3@example.com"}, {ID: "u2", Email: "P2@example.com"}, {ID: "u0", Email: "p0@example.com"}}, a)
-		err := signUp(ctx, w.store, w.svc, w.log, u)
+		err := signUp(ctx, w.store, w.svc, u)
 		if err == nil {
 			w.f.account(u)
 		}

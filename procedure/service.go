@@ -68,32 +68,34 @@ var _ cabinet.AccountListener = (*Service)(nil)
 // NewService returns a service keeping its state in store, learning about
 // collaborators from staff, about dossiers from dossiers, about accounts
 // from accounts and about the office's contacts from contacts, all asked
-// inside the command's transaction. opts set the clock, the ID generator
-// and the event sink.
+// inside the command's transaction. opts set the clock and the ID
+// generator.
 func NewService(store Store, staff Staff, dossiers Dossiers, accounts Accounts, contacts Contacts, opts ...cabinet.Option) *Service {
 	return &Service{store: store, staff: staff, dossiers: dossiers, accounts: accounts, contacts: contacts, o: cabinet.NewOptions(opts...)}
 }
 
 // update is the one write path of the service: it runs fn in one
-// UpdateProcedures transaction and, after the commit, publishes the events
-// fn returned as one batch — for actor, or for host when host is set
-// (host-driven work). fn may run more than once (it returns its events
-// instead of collecting them outside). It returns the committed revision
-// (the current one when fn wrote nothing), or 0 and the error.
+// UpdateProcedures transaction and records the events fn returned in that
+// transaction, as one batch — for actor, or for host when host is set
+// (host-driven work) (Options.Emit): the store's change log holds them
+// from the commit on, and the host receives them from it
+// (cabinet.Delivery), so none is lost and none bypasses the log (SPEC §3
+// invariant 13). fn may run more than once (it returns its events instead
+// of collecting them outside). It returns the committed revision (the
+// current one when fn wrote nothing), or 0 and the error.
 func (s *Service) update(ctx context.Context, actor cabinet.UserID, host cabinet.Host, fn func(w Writer) ([]cabinet.Event, error)) (cabinet.Revision, error) {
-	var events []cabinet.Event
 	rev, err := s.store.UpdateProcedures(ctx, func(w Writer) error {
-		var err error
-		events, err = fn(w)
-		return err
+		events, err := fn(w)
+		if err != nil {
+			return err
+		}
+		if host != "" {
+			return s.o.EmitHost(w.Tx(), host, events...)
+		}
+		return s.o.Emit(w.Tx(), actor, events...)
 	})
 	if err != nil {
 		return 0, err
-	}
-	if host != "" {
-		s.o.PublishHost(ctx, rev, host, events...)
-	} else {
-		s.o.Publish(ctx, rev, actor, events...)
 	}
 	return rev, nil
 }

@@ -320,7 +320,7 @@ func TestPROC4Permissions(t *testing.T) {
 	_, _, err = e.svc.SetRolePermissions(e.ctx, "admin", p.ID, p.Roles[0].ID, procedure.PermissionsOf(procedure.PermView, procedure.PermSubmit))
 	require.NoError(t, err)
 	e.f.account(cabinet.User{ID: "u-tenant", Email: "tenant@example.com"})
-	require.NoError(t, signUp(e.ctx, e.store, e.svc, e.log, cabinet.User{ID: "u-tenant", Email: "tenant@example.com"}))
+	require.NoError(t, signUp(e.ctx, e.store, e.svc, cabinet.User{ID: "u-tenant", Email: "tenant@example.com"}))
 	require.ErrorIs(t, err3(e.svc.Submit(e.ctx, "u-tenant", c.ID, p.Items[0].ID)), cabinet.ErrConflict)
 	_, _, err = e.svc.Upload(e.ctx, "u-tenant", c.ID, p.Items[0].ID, "payslip.pdf")
 	requireRule(t, err, cabinet.ErrForbidden, "PROC-4")
@@ -581,7 +581,7 @@ func TestAccountCreatedLinksSeats(t *testing.T) {
 
 	e.log.Reset()
 	u := cabinet.User{ID: "u-ann", Email: "ANN@example.com"}
-	require.NoError(t, signUp(e.ctx, e.store, e.svc, e.log, u))
+	require.NoError(t, signUp(e.ctx, e.store, e.svc, u))
 	assert.Equal(t, []string{"procedure.participant_linked", "procedure.participant_linked"}, e.log.Names())
 	assert.Equal(t, cabinet.UserID("u-ann"), e.getCase(c1.ID).Recipient.User)
 	seat, _ := e.getCase(c2.ID).Contributor(p.Roles[1].ID)
@@ -590,7 +590,7 @@ func TestAccountCreatedLinksSeats(t *testing.T) {
 
 	e.log.Reset()
 	before := e.store.Revision()
-	require.NoError(t, signUp(e.ctx, e.store, e.svc, e.log, u), "idempotent")
+	require.NoError(t, signUp(e.ctx, e.store, e.svc, u), "idempotent")
 	assert.Empty(t, e.log.Names())
 	assert.Equal(t, before, e.store.Revision())
 
@@ -608,5 +608,5 @@ func TestAccountCreatedLinksSeats(t *testing.T) {
 	c3, _, err := e.svc.OpenCase(e.ctx, "admin", p.ID, "", procedure.Invitee{Email: "Cy@example.com"})
 	require.NoError(t, err)
 	assert.Equal(t, cabinet.UserID("u-cy"), c3.Recipient.User)
-	assert.True(t, errors.Is(signUp(e.ctx, e.store, e.svc, e.log, cabinet.User{}), cabinet.ErrInvalid))
+	assert.True(t, errors.Is(signUp(e.ctx, e.store, e.svc, cabinet.User{}), cabinet.ErrInvalid))
 }

@@ -18,8 +18,9 @@
 // twice (memstore.RunTwice, as the library's own fixtures do), with a
 // cabinet.ManualClock starting on Monday 2 March 2026, 09:00 UTC, and
 // cabinet.SequentialIDs, so that a scenario prints the same every time. Every
-// event batch is kept in Scenario.Events (a cabinet.EventLog), after the
-// policy engine has applied it and before the sink given with WithEvents.
+// event batch is delivered from the store's change log (kit.WithSink) to
+// Scenario.Events (a cabinet.EventLog), after the policy engine has applied
+// it and before the sinks given with WithSink.
 // The Scenario embeds the *kit.Kit: s.Teams, s.Access, s.Groups, s.Contacts,
 // s.Procedures and s.Policy are the services, to call for any step the
 // builder has no method for — in particular every step whose outcome is the

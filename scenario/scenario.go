@@ -79,11 +79,11 @@ func (e *Error) Unwrap() error { return e.Err }
 type Option func(*config)
 
 type config struct {
-	ctx    context.Context
-	store  kit.Store
-	start  time.Time
-	events cabinet.EventSink
-	opts   []cabinet.Option
+	ctx   context.Context
+	store kit.Store
+	start time.Time
+	sinks []cabinet.EventSink
+	opts  []kit.Option
 }
 
 // WithStore builds the scenario over store instead of a new
@@ -96,20 +96,22 @@ func WithStore(store kit.Store) Option { return func(c *config) { c.store = stor
 // 2026, 09:00 UTC.
 func WithStart(t time.Time) Option { return func(c *config) { c.start = t } }
 
-// WithEvents gives every committed event batch to sink as well, after the
-// policy engine and the scenario's Events log: e.g. a host's mailer that
-// prints what it would send.
-func WithEvents(sink cabinet.EventSink) Option { return func(c *config) { c.events = sink } }
+// WithSink gives every committed event batch to sink as well (kit.WithSink),
+// after the policy engine and the scenario's Events log: e.g. a host's
+// mailer that prints what it would send.
+func WithSink(sink cabinet.EventSink) Option {
+	return func(c *config) { c.sinks = append(c.sinks, sink) }
+}
 
 // WithContext runs every step with ctx instead of context.Background()
 // (e.g. a test's t.Context()).
 func WithContext(ctx context.Context) Option { return func(c *config) { c.ctx = ctx } }
 
 // WithKitOptions adds opts to those New gives kit.New (after them, so they
-// win): e.g. cabinet.WithIDs(cabinet.RandomIDs{}) or
-// cabinet.WithAccountListeners(…). A cabinet.WithClock given here makes
+// win): e.g. kit.WithIDs(cabinet.RandomIDs{}) or
+// kit.WithAccountListeners(…). A kit.WithClock given here makes
 // Scenario.Clock a clock the services do not read.
-func WithKitOptions(opts ...cabinet.Option) Option {
+func WithKitOptions(opts ...kit.Option) Option {
 	return func(c *config) { c.opts = append(c.opts, opts...) }
 }
 
@@ -126,7 +128,8 @@ type Scenario struct {
 	// Clock is the services' clock: Advance or Set it to let time pass
 	// (reminders, invitation expiry, trials, impersonation sessions).
 	Clock *cabinet.ManualClock
-	// Events holds every committed event batch, in commit order.
+	// Events holds every committed event batch, in revision order, as the
+	// kit delivered it from the store's change log.
 	Events *cabinet.EventLog
 
 	ctx    context.Context
@@ -155,14 +158,10 @@ func New(tb TB, opts ...Option) *Scenario {
 		tb:     tb,
 		emails: map[string]bool{},
 	}
-	sinks := cabinet.MultiSink{s.Events}
-	if c.events != nil {
-		sinks = append(sinks, c.events)
-	}
-	kopts := append([]cabinet.Option{
-		cabinet.WithClock(s.Clock),
-		cabinet.WithIDs(&cabinet.SequentialIDs{}),
-		cabinet.WithEvents(sinks),
+	kopts := append([]kit.Option{
+		kit.WithClock(s.Clock),
+		kit.WithIDs(&cabinet.SequentialIDs{}),
+		kit.WithSink(append([]cabinet.EventSink{s.Events}, c.sinks...)...),
 	}, c.opts...)
 	k, err := kit.New(s.ctx, s.Store, kopts...)
 	if err != nil {

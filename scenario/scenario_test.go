@@ -18,6 +18,7 @@ import (
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/memstore"
 	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/procedure"
@@ -46,7 +47,7 @@ func office(t *testing.T, opts ...scenario.Option) (*scenario.Scenario, clientgr
 
 func TestNewDefaults(t *testing.T) {
 	var sink cabinet.EventLog
-	s, o, _ := office(t, scenario.WithEvents(&sink))
+	s, o, _ := office(t, scenario.WithSink(&sink))
 	assert.Equal(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), s.Clock.Now())
 	assert.Equal(t, cabinet.OfficeID("office_3"), o.ID, "sequential IDs: two users, then the office")
 	assert.Equal(t, s.Events.Names(), sink.Names(), "the host's sink sees every batch the log sees")
@@ -69,7 +70,7 @@ func TestNewWithStoreLoadsItsState(t *testing.T) {
 
 	// A second scenario over the same store sees the office: the engine is
 	// loaded from the store's state.
-	s := scenario.New(t, scenario.WithStore(store), scenario.WithKitOptions(cabinet.WithIDs(cabinet.RandomIDs{})))
+	s := scenario.New(t, scenario.WithStore(store), scenario.WithKitOptions(kit.WithIDs(cabinet.RandomIDs{})))
 	assert.True(t, s.Check(marc.ID, policy.ViewDossier, policy.DossierResource(d.ID)).Allowed)
 	noah := s.Collaborator(o.ID, "Noah", cabinet.ProfileStandard)
 	assert.NotRegexp(t, `^user_\d+$`, string(noah.ID), "WithKitOptions overrides the sequential IDs")

@@ -113,15 +113,19 @@
 //
 // # Events
 //
-// Every command publishes, after its commit, one batch of events naming
-// every record it touched (EventTypes lists them; each EventName is "team."
+// Every command records, in its own transaction, one batch of events
+// naming every record it touched (cabinet.Options.Emit: the store's change
+// log holds it from the commit on, and the host receives it from there,
+// cabinet.Delivery; SPEC §3 invariant 13) (EventTypes lists them; each EventName is "team."
 // and the snake_case of its type's name): UserCreated, DisplayNameChanged,
 // TeamCreated, TeamAccepted, TeamDeclined, TeamRenamed, TeamDeleted,
 // InvitationCreated, InvitationResent, InvitationAccepted,
 // InvitationRevoked, MemberJoined, MemberRemoved, MemberLeft, RoleChanged,
 // LeadTransferred, ReferralCreated, ReferralMoved, ReferralClientLinked,
 // ConsentWithdrawn and ConsentRestored. A failed command, or one that
-// changes nothing, publishes nothing. CreateUser's batch names its host.
+// changes nothing, records nothing. The events account listeners return
+// (access, contact, procedure) are in CreateUser's batch, which names its
+// host.
 //
 // # Shape
 //

@@ -17,10 +17,10 @@ import (
 func newExampleService() (*team.Service, *facts, *cabinet.EventLog, *cabinet.ManualClock) {
 	log := &cabinet.EventLog{}
 	clock := cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	store := memstore.New()
+	store := memstore.New(memstore.Deliver(log)) // the host's sink, fed from the store's change log
 	others := newFacts(store)
 	svc := team.NewService(store, others, others,
-		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(log))
+		cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	return svc, others, log, clock
 }
 

@@ -144,9 +144,10 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts ...cabinet.Option) *fixture {
 	t.Helper()
-	f := &fixture{ctx: context.Background(), store: memstore.New(memstore.RunTwice()), clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}}
+	log := &cabinet.EventLog{}
+	f := &fixture{ctx: context.Background(), store: memstore.New(memstore.RunTwice(), memstore.Deliver(log)), clock: cabinet.NewManualClock(start), log: log}
 	f.facts = newFacts(f.store)
-	opts = append([]cabinet.Option{cabinet.WithClock(f.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(f.log)}, opts...)
+	opts = append([]cabinet.Option{cabinet.WithClock(f.clock), cabinet.WithIDs(&cabinet.SequentialIDs{})}, opts...)
 	f.svc = team.NewService(f.store, f.facts, f.facts, opts...)
 	return f
 }

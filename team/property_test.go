@@ -122,13 +122,14 @@ type world struct {
 // in the run that would commit, so that only the store's error-path
 // rollback stands between a failure and a partial write.
 func newWorld(rerun bool) *world {
-	var opts []memstore.Option
+	log := &cabinet.EventLog{}
+	opts := []memstore.Option{memstore.Deliver(log)}
 	if rerun {
 		opts = append(opts, memstore.RunTwice())
 	}
-	w := &world{ctx: context.Background(), store: memstore.New(opts...), clock: cabinet.NewManualClock(start), log: &cabinet.EventLog{}, refs: map[cabinet.ReferralID]bool{}}
+	w := &world{ctx: context.Background(), store: memstore.New(opts...), clock: cabinet.NewManualClock(start), log: log, refs: map[cabinet.ReferralID]bool{}}
 	w.facts = newFacts(w.store)
-	w.svc = team.NewService(w.store, w.facts, w.facts, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}), cabinet.WithEvents(w.log))
+	w.svc = team.NewService(w.store, w.facts, w.facts, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	must := func(err error) {
 		if err != nil {
 			panic(err)

@@ -45,8 +45,8 @@ type Service struct {
 // NewService returns a service over store. dir (clientgroup.Facts) and
 // dossiers (access.Facts) answer TEAM-8 and TEAM-9 in the service's own
 // transactions; they must read the same store. None may be nil. Options:
-// cabinet.WithClock, cabinet.WithIDs, cabinet.WithEvents,
-// cabinet.WithAccountListeners (told by CreateUser).
+// cabinet.WithClock, cabinet.WithIDs, cabinet.WithAccountListeners (told
+// by CreateUser).
 func NewService(store Store, dir Directory, dossiers Dossiers, opts ...cabinet.Option) *Service {
 	if store == nil || dir == nil || dossiers == nil {
 		panic("team.NewService: nil store, directory or dossiers")
@@ -74,25 +74,27 @@ type by struct {
 }
 
 // update is the one write path of the package: it runs fn in one
-// transaction and, after the commit, publishes the events fn returned as
-// one batch naming the actor or the host. fn may run more than once (see
-// Store.UpdateTeams): it must reset what it collects. A failed fn publishes
-// nothing and returns revision 0; a fn that writes nothing returns the
-// store's current revision.
+// transaction and records the events fn returned (its listeners' included)
+// in that transaction, as one batch naming the actor or the host
+// (Options.Emit): the store's change log holds them from the commit on,
+// and the host receives them from it (cabinet.Delivery) — none is lost,
+// none bypasses the log (SPEC §3 invariant 13). fn may run more than once
+// (see Store.UpdateTeams): it must reset what it collects. A failed fn
+// records nothing and returns revision 0; a fn that writes and emits
+// nothing returns the store's current revision.
 func (s *Service) update(ctx context.Context, who by, fn func(w Writer) ([]cabinet.Event, error)) (cabinet.Revision, error) {
-	var events []cabinet.Event
 	rev, err := s.store.UpdateTeams(ctx, func(w Writer) error {
-		var err error
-		events, err = fn(w)
-		return err
+		events, err := fn(w)
+		if err != nil {
+			return err
+		}
+		if who.host != "" {
+			return s.o.EmitHost(w.Tx(), who.host, events...)
+		}
+		return s.o.Emit(w.Tx(), who.user, events...)
 	})
 	if err != nil {
 		return 0, err
-	}
-	if who.host != "" {
-		s.o.PublishHost(ctx, rev, who.host, events...)
-	} else {
-		s.o.Publish(ctx, rev, who.user, events...)
 	}
 	return rev, nil
 }

@@ -48,7 +48,7 @@ func (mailer) Publish(_ context.Context, b cabinet.Batch) {
 }
 
 func main() {
-	s := scenario.New(scenario.Fatal, scenario.WithEvents(mailer{}))
+	s := scenario.New(scenario.Fatal, scenario.WithSink(mailer{}))
 	ctx := s.Context()
 	alice := s.User("Alice")
 	office := s.Office("Riverside", alice.ID)

@@ -56,7 +56,7 @@ func (mailer) Publish(_ context.Context, b cabinet.Batch) {
 }
 
 func main() {
-	s := scenario.New(scenario.Fatal, scenario.WithEvents(mailer{}))
+	s := scenario.New(scenario.Fatal, scenario.WithSink(mailer{}))
 	ctx := s.Context()
 
 	step("Étude Dupont: Louise (admin) and Claire (standard), who opens the Martins' dossier")

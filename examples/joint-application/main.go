@@ -54,7 +54,7 @@ func (mailer) Publish(_ context.Context, b cabinet.Batch) {
 }
 
 func main() {
-	s := scenario.New(scenario.Fatal, scenario.WithStart(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)), scenario.WithEvents(mailer{}))
+	s := scenario.New(scenario.Fatal, scenario.WithStart(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)), scenario.WithSink(mailer{}))
 	ctx := s.Context()
 	alice := s.User("Alice")
 	office := s.Office("Agence Martin", alice.ID)

@@ -22,7 +22,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/examples/internal/quickstory"
 	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/pgstore"
@@ -114,7 +113,7 @@ func run(ctx context.Context, out io.Writer, conn, schema string) (err error) {
 
 	// The state is in PostgreSQL: services and an engine loaded afresh from
 	// the store (another process would do the same) give the same answer.
-	fresh := must(kit.New(ctx, store, cabinet.WithClock(s.Clock)))
+	fresh := must(kit.New(ctx, store, kit.WithClock(s.Clock)))
 	dec := must(fresh.Policy.Check(ctx, policy.User(paul), policy.ViewDossier, dossier))
 	fmt.Fprintf(out, "\nA policy engine loaded afresh from PostgreSQL agrees: %s\n", dec)
 	return nil

@@ -89,7 +89,7 @@ func load(ctx context.Context, s *state) (*evaluation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("writing the state: %w", err)
 	}
-	e, err := policy.New(ctx, policy.Sources{Teams: m, Access: m, ClientGroups: m, Contacts: m, Procedures: m})
+	e, err := policy.New(ctx, m)
 	if err != nil {
 		return nil, fmt.Errorf("policy.New: %w", err)
 	}

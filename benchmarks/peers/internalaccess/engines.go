@@ -174,7 +174,7 @@ type cabinetEngine struct {
 // LoadCabinet builds cabinet's policy.Engine over s (which holds w, see
 // FillStore) with policy.New.
 func LoadCabinet(ctx context.Context, w *World, s *memstore.Store) (Engine, error) {
-	e, err := policy.New(ctx, policy.Sources{Teams: s, Access: s, ClientGroups: s, Contacts: s, Procedures: s})
+	e, err := policy.New(ctx, s)
 	if err != nil {
 		return nil, err
 	}
