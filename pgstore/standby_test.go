@@ -13,7 +13,9 @@ import (
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/internal/pgtest"
 	"github.com/cabinet-go/cabinet/internal/storetest"
+	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/pgstore"
+	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/team"
 )
 
@@ -52,7 +54,8 @@ func replayed(s, sb *pgstore.Store) storetest.Commit {
 // standby's revision, and its Wait returns once the standby has replayed a
 // commit — woken by the primary's notifications (WithNotifyPool), or by
 // polling the standby — so a follower there reads every change, in order,
-// as on the primary (storetest.ChangeLog).
+// as on the primary (storetest.ChangeLog); a replica's policy engine loads
+// from the standby and answers at a revision committed on the primary.
 func TestHotStandby(t *testing.T) {
 	t.Parallel()
 	// Not parallel: it pauses the standby's replay, which its siblings
@@ -131,6 +134,27 @@ func TestHotStandby(t *testing.T) {
 		s := logged(t, primary)
 		sb := onStandby(t, s, primary, pgstore.WithPollOnly(), pgstore.WithPollInterval(20*time.Millisecond))
 		storetest.ChangeLog(t, sb, replayed(s, sb))
+	})
+	t.Run("a replica's engine on the standby", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		primary := pgtest.Pool(t, 4, nil)
+		s := pgtest.Store(t, primary)
+		kA, err := kit.New(ctx, s)
+		require.NoError(t, err)
+		standby := pgtest.StandbyPool(t, 4)
+		pgtest.CatchUp(t, primary, standby)
+		sb := pgtest.Replica(t, s, standby, pgstore.WithNotifyPool(primary), pgstore.WithPollInterval(time.Minute))
+		kB, err := kit.New(ctx, sb)
+		require.NoError(t, err, "the engine loads from the standby")
+		o, _ := newReplicaOffice(t, kA)
+		rev := o.open(t, kA)
+		d := o.sees(ctx, t, kB, policy.AtLeast(rev))
+		assert.True(t, d.Allowed, "B on the standby at A's revision: %s", d)
+		assert.GreaterOrEqual(t, d.Revision, rev)
+		closed := o.close(t, kA)
+		assert.False(t, o.sees(ctx, t, kB, policy.AtLeast(closed)).Allowed, "B on the standby at A's next revision")
 	})
 	t.Run("reads and writes", func(t *testing.T) {
 		t.Parallel()
