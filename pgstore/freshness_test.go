@@ -10,6 +10,8 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/internal/pgtest"
+	"github.com/cabinet-go/cabinet/internal/storetest"
+	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/pgstore"
 )
 
@@ -19,12 +21,13 @@ import (
 //
 // BenchmarkFreshness measures how soon a commit through replica A is
 // applied on replica B: A and B are two Stores over one schema, each with
-// its own pool, as two processes of a host would have; B follows the
-// change log with a cabinet.Delivery (Changes, then Wait, in a loop, as the
-// policy engine's follow loop and kit's delivery do) to a sink that notes
-// when each batch arrives. Each iteration commits one command on A (a user
-// written and a batch emitted, one at a time: latency, not throughput) and
-// waits until B's sink has it. Modes: B woken by LISTEN/NOTIFY (the
+// its own pool, as two processes of a host would have; B is a kit whose
+// Run follows the change log (Changes, then Wait, in a loop): its policy
+// engine applies each change, then its delivery hands the batch to a host
+// sink (kit.WithSink), which notes when it arrives — so a batch arrives
+// once B's engine has applied it. Each iteration commits one transaction
+// on A (a user written and a batch emitted, one at a time: latency, not
+// throughput) and waits until B's sink has it. Modes: B woken by LISTEN/NOTIFY (the
 // default; polling every DefaultPollInterval as a safety net), B polling
 // only (WithPollOnly, every 100 ms), and B over the hot standby, woken by
 // the primary's notifications (WithNotifyPool) or polling it every 100 ms
@@ -36,7 +39,8 @@ import (
 // DefaultPollInterval, 0.5 s and 1 s).
 //
 // Metrics: p50-ms and p99-ms, the median and 99th percentile of the time
-// from A's Update… returning to B's sink receiving the batch (0 when B had
+// from A's Update… returning to B's engine having applied it and B's sink
+// receiving the batch (0 when B had
 // it first: the notification can overtake A's own return), and early, the
 // share of commits B had applied before A's call returned. ns/op is one
 // commit on A plus that wait.
@@ -88,19 +92,21 @@ func benchFreshness(b *testing.B, standby bool, jitter time.Duration, opts []pgs
 		if len(opts) == 0 {
 			opts = []pgstore.Option{pgstore.WithNotifyPool(primary)}
 		}
-		replica = pgtest.Replica(b, a, pool, opts...)
+		replica = pgtest.Replica(b, a, pool, append([]pgstore.Option{pgstore.WithEventTypes(storetest.Event{})}, opts...)...)
 	} else {
-		replica = pgtest.Replica(b, a, pgtest.Pool(b, 4, nil), opts...)
+		replica = pgtest.Replica(b, a, pgtest.Pool(b, 4, nil), append([]pgstore.Option{pgstore.WithEventTypes(storetest.Event{})}, opts...)...)
 	}
 	seen := make(arrivals, 16)
+	kB, err := kit.New(ctx, replica, kit.WithSink(seen))
+	if err != nil {
+		b.Fatal(err)
+	}
 	done := make(chan error, 1)
-	go func() {
-		done <- cabinet.NewDelivery(replica, cabinet.NewMemoryCursor(0), seen).Run(ctx)
-	}()
+	go func() { done <- kB.Run(ctx) }()
 	defer func() {
 		cancel()
 		if err := <-done; !errors.Is(err, context.Canceled) {
-			b.Errorf("B's delivery: %v", err)
+			b.Errorf("B's kit.Run: %v", err)
 		}
 	}()
 	// One commit seen on B before timing: B's listener is up, the pools warm.
@@ -114,7 +120,7 @@ func benchFreshness(b *testing.B, standby bool, jitter time.Duration, opts []pgs
 					return got.at
 				}
 			case err := <-done:
-				b.Fatalf("B's delivery stopped: %v", err)
+				b.Fatalf("B's kit.Run stopped: %v", err)
 			case <-timeout:
 				b.Fatalf("revision %d not applied on B in 30 s", rev)
 			}
