@@ -140,7 +140,7 @@
 // store poll the standby, from 1 ms backing off to 50 ms, until it has
 // replayed that commit), or WithPollOnly to poll the standby. A reader that
 // must see a command committed on the primary waits for the command's
-// revision (Wait(ctx, rev-1), or the policy engine's at-least option)
+// revision (Wait(ctx, rev-1), or policy.AtLeast(rev) for an engine)
 // before it reads. Run the standby with hot_standby_feedback = on (or a
 // large max_standby_streaming_delay): otherwise replay may cancel a long
 // snapshot, such as an initial load, which then fails with SQLSTATE 40001
