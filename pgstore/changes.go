@@ -99,8 +99,10 @@ func (s *Store) changesPage(ctx context.Context, after, head cabinet.Revision) (
 	var (
 		out    []cabinet.Change
 		pruned int64
+		read   bool
 	)
 	for rows.Next() {
+		read = true
 		var (
 			rev         pgtype.Int8
 			at          pgtype.Timestamptz
@@ -125,7 +127,15 @@ func (s *Store) changesPage(ctx context.Context, after, head cabinet.Revision) (
 		}
 		out = append(out, c)
 	}
-	return out, cabinet.Revision(pruned), rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if !read {
+		// The query yields at least one row while change_log has its one
+		// row; without it the log would look empty.
+		return nil, 0, fmt.Errorf("pgstore: the change_log table of schema %q has no row: the schema is damaged", s.cfg.schema)
+	}
+	return out, cabinet.Revision(pruned), nil
 }
 
 // stale returns the *cabinet.StaleError of a reader positioned at after,
