@@ -1,8 +1,9 @@
 // Package examples_test runs every program under examples/ (issue 12: "the
 // examples run in CI"): it builds them all with the go command, runs each,
 // and checks that it exits with status 0 and prints the lines its entry in
-// expected names. A new example needs an entry; examples/postgres, which
-// needs a PostgreSQL server, is left to the PostgreSQL tests.
+// expected names. A new example needs an entry; examples/postgres and
+// examples/replicas, which need a PostgreSQL server, are left to the
+// PostgreSQL tests (their own main_test.go, run under scripts/with-postgres).
 package examples_test
 
 import (
@@ -57,6 +58,7 @@ var expected = map[string][]string{
 // skipped are the examples this test does not run, and why.
 var skipped = map[string]string{
 	"postgres": "needs a PostgreSQL server; the PostgreSQL tests cover it",
+	"replicas": "needs a PostgreSQL server; the PostgreSQL tests cover it",
 }
 
 // rules are the rule IDs each example's output must name (the v2 rules the

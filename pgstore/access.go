@@ -66,9 +66,10 @@ func scanDossier(r scanner) (access.Dossier, error) {
 	return d, err
 }
 
+const dossierByID = `SELECT ` + dossierCols + ` FROM {schema}.dossiers WHERE id = $1`
+
 func (w accessTx) Dossier(ctx context.Context, id cabinet.DossierID) (access.Dossier, error) {
-	return getOne(ctx, w.txn, "dossier", string(id),
-		`SELECT `+dossierCols+` FROM {schema}.dossiers WHERE id = $1`, []any{string(id)}, scanDossier)
+	return getOne(ctx, w.txn, "dossier", string(id), dossierByID, []any{string(id)}, scanDossier)
 }
 
 func (w accessTx) Dossiers(ctx context.Context, f access.DossierFilter, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
@@ -114,7 +115,7 @@ func (w accessTx) PutDossier(ctx context.Context, d access.Dossier) error {
 	for i, u := range d.Assigned {
 		users[i] = string(u)
 	}
-	_, err = w.exec(ctx,
+	return put(ctx, w.txn, d, before(dossierByID, []any{string(d.ID)}, scanDossier),
 		stmt{`INSERT INTO {schema}.dossiers (id, office_id, name, status, manager_id, assigned, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
 			ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, status = EXCLUDED.status,
@@ -129,7 +130,6 @@ func (w accessTx) PutDossier(ctx context.Context, d access.Dossier) error {
 		stmt{`INSERT INTO {schema}.dossier_assigned (dossier_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
 			[]any{string(d.ID), users}},
 	)
-	return err
 }
 
 // Persons.
@@ -145,9 +145,10 @@ func scanPerson(r scanner) (access.Person, error) {
 	return p, err
 }
 
+const personByID = `SELECT ` + personCols + ` FROM {schema}.persons WHERE id = $1`
+
 func (w accessTx) Person(ctx context.Context, id access.PersonID) (access.Person, error) {
-	return getOne(ctx, w.txn, "person", string(id),
-		`SELECT `+personCols+` FROM {schema}.persons WHERE id = $1`, []any{string(id)}, scanPerson)
+	return getOne(ctx, w.txn, "person", string(id), personByID, []any{string(id)}, scanPerson)
 }
 
 func (w accessTx) Persons(ctx context.Context, f access.PersonFilter, p cabinet.Page) ([]access.Person, cabinet.Cursor, error) {
@@ -176,16 +177,16 @@ func (w accessTx) PutPerson(ctx context.Context, p access.Person) error {
 	if err := checkStorable(p); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.persons (id, dossier_id, name, relation, created_at)
+	return put(ctx, w.txn, p, before(personByID, []any{string(p.ID)}, scanPerson), stmt{`INSERT INTO {schema}.persons (id, dossier_id, name, relation, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET dossier_id = EXCLUDED.dossier_id, name = EXCLUDED.name,
 			relation = EXCLUDED.relation, created_at = EXCLUDED.created_at`,
 		[]any{string(p.ID), string(p.Dossier), p.Name, int16(p.Relation), tsArg(p.CreatedAt)}})
-	return err
 }
 
 func (w accessTx) DeletePerson(ctx context.Context, id access.PersonID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.persons WHERE id = $1`, []any{string(id)}})
+	n, err := w.write(ctx, before(personByID, []any{string(id)}, scanPerson), nil,
+		stmt{`DELETE FROM {schema}.persons WHERE id = $1`, []any{string(id)}})
 	if err != nil {
 		return err
 	}
@@ -208,9 +209,10 @@ func scanAdvisor(r scanner) (access.Advisor, error) {
 	return a, err
 }
 
+const advisorByID = `SELECT ` + advisorCols + ` FROM {schema}.advisors WHERE id = $1`
+
 func (w accessTx) Advisor(ctx context.Context, id access.AdvisorID) (access.Advisor, error) {
-	return getOne(ctx, w.txn, "advisor", string(id),
-		`SELECT `+advisorCols+` FROM {schema}.advisors WHERE id = $1`, []any{string(id)}, scanAdvisor)
+	return getOne(ctx, w.txn, "advisor", string(id), advisorByID, []any{string(id)}, scanAdvisor)
 }
 
 func (w accessTx) Advisors(ctx context.Context, f access.AdvisorFilter, p cabinet.Page) ([]access.Advisor, cabinet.Cursor, error) {
@@ -239,16 +241,16 @@ func (w accessTx) PutAdvisor(ctx context.Context, a access.Advisor) error {
 	if err := checkStorable(a); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.advisors (id, dossier_id, name, email, phone, type, label, created_at)
+	return put(ctx, w.txn, a, before(advisorByID, []any{string(a.ID)}, scanAdvisor), stmt{`INSERT INTO {schema}.advisors (id, dossier_id, name, email, phone, type, label, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (id) DO UPDATE SET dossier_id = EXCLUDED.dossier_id, name = EXCLUDED.name, email = EXCLUDED.email,
 			phone = EXCLUDED.phone, type = EXCLUDED.type, label = EXCLUDED.label, created_at = EXCLUDED.created_at`,
 		[]any{string(a.ID), string(a.Dossier), a.Name, a.Email, a.Phone, int16(a.Type), a.Label, tsArg(a.CreatedAt)}})
-	return err
 }
 
 func (w accessTx) DeleteAdvisor(ctx context.Context, id access.AdvisorID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.advisors WHERE id = $1`, []any{string(id)}})
+	n, err := w.write(ctx, before(advisorByID, []any{string(id)}, scanAdvisor), nil,
+		stmt{`DELETE FROM {schema}.advisors WHERE id = $1`, []any{string(id)}})
 	if err != nil {
 		return err
 	}
@@ -274,9 +276,10 @@ func scanGrant(r scanner) (access.Grant, error) {
 	return g, err
 }
 
+const grantByID = `SELECT ` + grantCols + ` FROM {schema}.grants WHERE id = $1`
+
 func (w accessTx) Grant(ctx context.Context, id access.GrantID) (access.Grant, error) {
-	return getOne(ctx, w.txn, "grant", string(id),
-		`SELECT `+grantCols+` FROM {schema}.grants WHERE id = $1`, []any{string(id)}, scanGrant)
+	return getOne(ctx, w.txn, "grant", string(id), grantByID, []any{string(id)}, scanGrant)
 }
 
 func (w accessTx) GrantOfPerson(ctx context.Context, p access.PersonID) (access.Grant, error) {
@@ -345,7 +348,7 @@ func (w accessTx) PutGrant(ctx context.Context, g access.Grant) error {
 	case !isNoRows(err):
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.grants (id, dossier_id, office_id, kind, person_id, advisor_id, central,
+	return put(ctx, w.txn, g, before(grantByID, []any{string(g.ID)}, scanGrant), stmt{`INSERT INTO {schema}.grants (id, dossier_id, office_id, kind, person_id, advisor_id, central,
 			email, email_key, phone, level, user_id, granted_by, granted_at, invited_at, reminders, awaiting_account)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 		ON CONFLICT (id) DO UPDATE SET dossier_id = EXCLUDED.dossier_id, office_id = EXCLUDED.office_id, kind = EXCLUDED.kind,
@@ -356,11 +359,11 @@ func (w accessTx) PutGrant(ctx context.Context, g access.Grant) error {
 		[]any{string(g.ID), string(g.Dossier), string(g.Office), int16(g.Kind), string(g.Person), string(g.Advisor), g.Central,
 			g.Email, key, g.Phone, int16(g.Level), string(g.User), string(g.GrantedBy),
 			tsArg(g.GrantedAt), tsArg(g.InvitedAt), int16(g.Reminders), g.AwaitingAccount()}})
-	return err
 }
 
 func (w accessTx) DeleteGrant(ctx context.Context, id access.GrantID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.grants WHERE id = $1`, []any{string(id)}})
+	n, err := w.write(ctx, before(grantByID, []any{string(id)}, scanGrant), nil,
+		stmt{`DELETE FROM {schema}.grants WHERE id = $1`, []any{string(id)}})
 	if err != nil {
 		return err
 	}

@@ -65,13 +65,13 @@ func BenchmarkCommands(b *testing.B) {
 // benchCommands is one BenchmarkCommands: b.N commands shared by writers
 // goroutines.
 func benchCommands(b *testing.B, withPolicy bool, name string, writers int) {
-	var inner kit.Store
+	var inner loggedStore
 	if name == "memstore" {
 		inner = memstore.New()
 	} else {
 		inner = pgtest.Store(b, pgtest.Pool(b, int32(writers)+4, nil))
 	}
-	store := &countingRuns{Store: inner}
+	store := &countingRuns{loggedStore: inner}
 	f := newCommandFixture(b, store, writers, withPolicy)
 	store.runs.Store(0)
 	var failed, next atomic.Int64
@@ -95,23 +95,31 @@ func benchCommands(b *testing.B, withPolicy bool, name string, writers int) {
 	b.ReportMetric(float64(failed.Load()), "failed")
 }
 
+// loggedStore is a store with a change log and commit hooks, as kit
+// wants them (memstore and pgstore).
+type loggedStore interface {
+	kit.Store
+	cabinet.ChangeLog
+	OnCommit(func(cabinet.Revision))
+}
+
 // countingRuns counts the runs of the functions given to the Update…
 // methods of a store.
 type countingRuns struct {
-	kit.Store
+	loggedStore
 	runs atomic.Int64
 }
 
 func (s *countingRuns) UpdateTeams(ctx context.Context, fn func(team.Writer) error) (cabinet.Revision, error) {
-	return s.Store.UpdateTeams(ctx, func(w team.Writer) error { s.runs.Add(1); return fn(w) })
+	return s.loggedStore.UpdateTeams(ctx, func(w team.Writer) error { s.runs.Add(1); return fn(w) })
 }
 
 func (s *countingRuns) UpdateAccess(ctx context.Context, fn func(access.Writer) error) (cabinet.Revision, error) {
-	return s.Store.UpdateAccess(ctx, func(w access.Writer) error { s.runs.Add(1); return fn(w) })
+	return s.loggedStore.UpdateAccess(ctx, func(w access.Writer) error { s.runs.Add(1); return fn(w) })
 }
 
 func (s *countingRuns) UpdateClientGroups(ctx context.Context, fn func(clientgroup.Writer) error) (cabinet.Revision, error) {
-	return s.Store.UpdateClientGroups(ctx, func(w clientgroup.Writer) error { s.runs.Add(1); return fn(w) })
+	return s.loggedStore.UpdateClientGroups(ctx, func(w clientgroup.Writer) error { s.runs.Add(1); return fn(w) })
 }
 
 // commandFixture is an office with, per writer, a user to add and remove,

@@ -74,6 +74,8 @@ func deleted[T ~string](n []int64, err error, kind string, id T) error {
 
 const officeCols = `id, name, email, created_by, created_at`
 
+const officeByID = `SELECT ` + officeCols + ` FROM {schema}.offices WHERE id = $1`
+
 func scanOffice(r scanner) (clientgroup.Office, error) {
 	var o clientgroup.Office
 	var created pgtype.Timestamptz
@@ -84,7 +86,7 @@ func scanOffice(r scanner) (clientgroup.Office, error) {
 
 func (w cgTx) Office(ctx context.Context, id cabinet.OfficeID) (clientgroup.Office, error) {
 	return getOne(ctx, w.txn, "office", string(id),
-		`SELECT `+officeCols+` FROM {schema}.offices WHERE id = $1`, []any{string(id)}, scanOffice)
+		officeByID, []any{string(id)}, scanOffice)
 }
 
 func (w cgTx) Offices(ctx context.Context, p cabinet.Page) ([]clientgroup.Office, cabinet.Cursor, error) {
@@ -110,17 +112,18 @@ func (w cgTx) PutOffice(ctx context.Context, o clientgroup.Office) error {
 	if err := checkStorable(o); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.offices (id, name, email, created_by, created_at)
+	return put(ctx, w.txn, o, before(officeByID, []any{string(o.ID)}, scanOffice), stmt{`INSERT INTO {schema}.offices (id, name, email, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email,
 			created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
 		[]any{string(o.ID), o.Name, o.Email, string(o.CreatedBy), tsArg(o.CreatedAt)}})
-	return err
 }
 
 // Collaborators, keyed by (office, user).
 
 const collaboratorCols = `office_id, user_id, profile, added_at`
+
+const collaboratorByKey = `SELECT ` + collaboratorCols + ` FROM {schema}.collaborators WHERE office_id = $1 AND user_id = $2`
 
 func scanCollaborator(r scanner) (clientgroup.Collaborator, error) {
 	var c clientgroup.Collaborator
@@ -133,7 +136,7 @@ func scanCollaborator(r scanner) (clientgroup.Collaborator, error) {
 
 func (w cgTx) Collaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (clientgroup.Collaborator, error) {
 	return getOne(ctx, w.txn, "collaborator", string(user),
-		`SELECT `+collaboratorCols+` FROM {schema}.collaborators WHERE office_id = $1 AND user_id = $2`,
+		collaboratorByKey,
 		[]any{string(office), string(user)}, scanCollaborator)
 }
 
@@ -171,15 +174,14 @@ func (w cgTx) PutCollaborator(ctx context.Context, c clientgroup.Collaborator) e
 	if err := checkStorable(c); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.collaborators (office_id, user_id, profile, added_at)
+	return put(ctx, w.txn, c, before(collaboratorByKey, []any{string(c.Office), string(c.User)}, scanCollaborator), stmt{`INSERT INTO {schema}.collaborators (office_id, user_id, profile, added_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (office_id, user_id) DO UPDATE SET profile = EXCLUDED.profile, added_at = EXCLUDED.added_at`,
 		[]any{string(c.Office), string(c.User), int16(c.Profile), tsArg(c.AddedAt)}})
-	return err
 }
 
 func (w cgTx) DeleteCollaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.collaborators WHERE office_id = $1 AND user_id = $2`,
+	n, err := w.write(ctx, before(collaboratorByKey, []any{string(office), string(user)}, scanCollaborator), nil, stmt{`DELETE FROM {schema}.collaborators WHERE office_id = $1 AND user_id = $2`,
 		[]any{string(office), string(user)}})
 	return deleted(n, err, "collaborator", user)
 }
@@ -187,6 +189,8 @@ func (w cgTx) DeleteCollaborator(ctx context.Context, office cabinet.OfficeID, u
 // Collaborator groups.
 
 const cgroupCols = `id, office_id, name, created_at`
+
+const cgroupByID = `SELECT ` + cgroupCols + ` FROM {schema}.collaborator_groups WHERE id = $1`
 
 func scanCollaboratorGroup(r scanner) (clientgroup.CollaboratorGroup, error) {
 	var g clientgroup.CollaboratorGroup
@@ -198,7 +202,7 @@ func scanCollaboratorGroup(r scanner) (clientgroup.CollaboratorGroup, error) {
 
 func (w cgTx) CollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) (clientgroup.CollaboratorGroup, error) {
 	return getOne(ctx, w.txn, "collaborator group", string(id),
-		`SELECT `+cgroupCols+` FROM {schema}.collaborator_groups WHERE id = $1`, []any{string(id)}, scanCollaboratorGroup)
+		cgroupByID, []any{string(id)}, scanCollaboratorGroup)
 }
 
 func (w cgTx) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, p cabinet.Page) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
@@ -229,21 +233,22 @@ func (w cgTx) PutCollaboratorGroup(ctx context.Context, g clientgroup.Collaborat
 	if err := checkStorable(g); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.collaborator_groups (id, office_id, name, created_at)
+	return put(ctx, w.txn, g, before(cgroupByID, []any{string(g.ID)}, scanCollaboratorGroup), stmt{`INSERT INTO {schema}.collaborator_groups (id, office_id, name, created_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, created_at = EXCLUDED.created_at`,
 		[]any{string(g.ID), string(g.Office), g.Name, tsArg(g.CreatedAt)}})
-	return err
 }
 
 func (w cgTx) DeleteCollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.collaborator_groups WHERE id = $1`, []any{string(id)}})
+	n, err := w.write(ctx, before(cgroupByID, []any{string(id)}, scanCollaboratorGroup), nil, stmt{`DELETE FROM {schema}.collaborator_groups WHERE id = $1`, []any{string(id)}})
 	return deleted(n, err, "collaborator group", id)
 }
 
 // Members of collaborator groups, keyed by (group, user).
 
 const memberCols = `group_id, office_id, user_id`
+
+const memberByKey = `SELECT ` + memberCols + ` FROM {schema}.collaborator_group_members WHERE group_id = $1 AND user_id = $2`
 
 func scanMember(r scanner) (clientgroup.Member, error) {
 	var m clientgroup.Member
@@ -253,7 +258,7 @@ func scanMember(r scanner) (clientgroup.Member, error) {
 
 func (w cgTx) Member(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) (clientgroup.Member, error) {
 	return getOne(ctx, w.txn, "member", string(user),
-		`SELECT `+memberCols+` FROM {schema}.collaborator_group_members WHERE group_id = $1 AND user_id = $2`,
+		memberByKey,
 		[]any{string(group), string(user)}, scanMember)
 }
 
@@ -291,15 +296,14 @@ func (w cgTx) PutMember(ctx context.Context, m clientgroup.Member) error {
 	if err := checkStorable(m); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.collaborator_group_members (group_id, user_id, office_id)
+	return put(ctx, w.txn, m, before(memberByKey, []any{string(m.Group), string(m.User)}, scanMember), stmt{`INSERT INTO {schema}.collaborator_group_members (group_id, user_id, office_id)
 		VALUES ($1, $2, $3)
 		ON CONFLICT (group_id, user_id) DO UPDATE SET office_id = EXCLUDED.office_id`,
 		[]any{string(m.Group), string(m.User), string(m.Office)}})
-	return err
 }
 
 func (w cgTx) DeleteMember(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.collaborator_group_members WHERE group_id = $1 AND user_id = $2`,
+	n, err := w.write(ctx, before(memberByKey, []any{string(group), string(user)}, scanMember), nil, stmt{`DELETE FROM {schema}.collaborator_group_members WHERE group_id = $1 AND user_id = $2`,
 		[]any{string(group), string(user)}})
 	return deleted(n, err, "member", user)
 }
@@ -307,6 +311,8 @@ func (w cgTx) DeleteMember(ctx context.Context, group cabinet.CollaboratorGroupI
 // Client groups.
 
 const clientGroupCols = `id, office_id, name, email, created_at`
+
+const clientGroupByID = `SELECT ` + clientGroupCols + ` FROM {schema}.client_groups WHERE id = $1`
 
 func scanClientGroup(r scanner) (clientgroup.ClientGroup, error) {
 	var g clientgroup.ClientGroup
@@ -318,7 +324,7 @@ func scanClientGroup(r scanner) (clientgroup.ClientGroup, error) {
 
 func (w cgTx) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (clientgroup.ClientGroup, error) {
 	return getOne(ctx, w.txn, "client group", string(id),
-		`SELECT `+clientGroupCols+` FROM {schema}.client_groups WHERE id = $1`, []any{string(id)}, scanClientGroup)
+		clientGroupByID, []any{string(id)}, scanClientGroup)
 }
 
 func (w cgTx) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
@@ -347,22 +353,23 @@ func (w cgTx) PutClientGroup(ctx context.Context, g clientgroup.ClientGroup) err
 	if err := checkStorable(g); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.client_groups (id, office_id, name, email, created_at)
+	return put(ctx, w.txn, g, before(clientGroupByID, []any{string(g.ID)}, scanClientGroup), stmt{`INSERT INTO {schema}.client_groups (id, office_id, name, email, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, email = EXCLUDED.email,
 			created_at = EXCLUDED.created_at`,
 		[]any{string(g.ID), string(g.Office), g.Name, g.Email, tsArg(g.CreatedAt)}})
-	return err
 }
 
 func (w cgTx) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.client_groups WHERE id = $1`, []any{string(id)}})
+	n, err := w.write(ctx, before(clientGroupByID, []any{string(id)}, scanClientGroup), nil, stmt{`DELETE FROM {schema}.client_groups WHERE id = $1`, []any{string(id)}})
 	return deleted(n, err, "client group", id)
 }
 
 // Direct assignments, keyed by (client group, user).
 
 const directCols = `client_group_id, office_id, user_id`
+
+const directByKey = `SELECT ` + directCols + ` FROM {schema}.direct_assignments WHERE client_group_id = $1 AND user_id = $2`
 
 func scanDirect(r scanner) (clientgroup.DirectAssignment, error) {
 	var a clientgroup.DirectAssignment
@@ -372,7 +379,7 @@ func scanDirect(r scanner) (clientgroup.DirectAssignment, error) {
 
 func (w cgTx) DirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) (clientgroup.DirectAssignment, error) {
 	return getOne(ctx, w.txn, "direct assignment", string(user),
-		`SELECT `+directCols+` FROM {schema}.direct_assignments WHERE client_group_id = $1 AND user_id = $2`,
+		directByKey,
 		[]any{string(group), string(user)}, scanDirect)
 }
 
@@ -410,15 +417,14 @@ func (w cgTx) PutDirectAssignment(ctx context.Context, a clientgroup.DirectAssig
 	if err := checkStorable(a); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.direct_assignments (client_group_id, user_id, office_id)
+	return put(ctx, w.txn, a, before(directByKey, []any{string(a.ClientGroup), string(a.User)}, scanDirect), stmt{`INSERT INTO {schema}.direct_assignments (client_group_id, user_id, office_id)
 		VALUES ($1, $2, $3)
 		ON CONFLICT (client_group_id, user_id) DO UPDATE SET office_id = EXCLUDED.office_id`,
 		[]any{string(a.ClientGroup), string(a.User), string(a.Office)}})
-	return err
 }
 
 func (w cgTx) DeleteDirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.direct_assignments WHERE client_group_id = $1 AND user_id = $2`,
+	n, err := w.write(ctx, before(directByKey, []any{string(group), string(user)}, scanDirect), nil, stmt{`DELETE FROM {schema}.direct_assignments WHERE client_group_id = $1 AND user_id = $2`,
 		[]any{string(group), string(user)}})
 	return deleted(n, err, "direct assignment", user)
 }
@@ -426,6 +432,8 @@ func (w cgTx) DeleteDirectAssignment(ctx context.Context, group cabinet.ClientGr
 // Group assignments, keyed by (client group, collaborator group).
 
 const groupAssignmentCols = `client_group_id, office_id, collaborator_group_id`
+
+const groupAssignmentByKey = `SELECT ` + groupAssignmentCols + ` FROM {schema}.group_assignments WHERE client_group_id = $1 AND collaborator_group_id = $2`
 
 func scanGroupAssignment(r scanner) (clientgroup.GroupAssignment, error) {
 	var a clientgroup.GroupAssignment
@@ -435,7 +443,7 @@ func scanGroupAssignment(r scanner) (clientgroup.GroupAssignment, error) {
 
 func (w cgTx) GroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) (clientgroup.GroupAssignment, error) {
 	return getOne(ctx, w.txn, "group assignment", string(cgroup),
-		`SELECT `+groupAssignmentCols+` FROM {schema}.group_assignments WHERE client_group_id = $1 AND collaborator_group_id = $2`,
+		groupAssignmentByKey,
 		[]any{string(group), string(cgroup)}, scanGroupAssignment)
 }
 
@@ -473,15 +481,14 @@ func (w cgTx) PutGroupAssignment(ctx context.Context, a clientgroup.GroupAssignm
 	if err := checkStorable(a); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.group_assignments (client_group_id, collaborator_group_id, office_id)
+	return put(ctx, w.txn, a, before(groupAssignmentByKey, []any{string(a.ClientGroup), string(a.CollaboratorGroup)}, scanGroupAssignment), stmt{`INSERT INTO {schema}.group_assignments (client_group_id, collaborator_group_id, office_id)
 		VALUES ($1, $2, $3)
 		ON CONFLICT (client_group_id, collaborator_group_id) DO UPDATE SET office_id = EXCLUDED.office_id`,
 		[]any{string(a.ClientGroup), string(a.CollaboratorGroup), string(a.Office)}})
-	return err
 }
 
 func (w cgTx) DeleteGroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.group_assignments WHERE client_group_id = $1 AND collaborator_group_id = $2`,
+	n, err := w.write(ctx, before(groupAssignmentByKey, []any{string(group), string(cgroup)}, scanGroupAssignment), nil, stmt{`DELETE FROM {schema}.group_assignments WHERE client_group_id = $1 AND collaborator_group_id = $2`,
 		[]any{string(group), string(cgroup)}})
 	return deleted(n, err, "group assignment", cgroup)
 }
@@ -489,6 +496,8 @@ func (w cgTx) DeleteGroupAssignment(ctx context.Context, group cabinet.ClientGro
 // Placements, keyed by dossier (GRP-4).
 
 const placementCols = `dossier_id, office_id, client_group_id`
+
+const placementByDossier = `SELECT ` + placementCols + ` FROM {schema}.placements WHERE dossier_id = $1`
 
 func scanPlacement(r scanner) (clientgroup.Placement, error) {
 	var p clientgroup.Placement
@@ -498,7 +507,7 @@ func scanPlacement(r scanner) (clientgroup.Placement, error) {
 
 func (w cgTx) Placement(ctx context.Context, dossier cabinet.DossierID) (clientgroup.Placement, error) {
 	return getOne(ctx, w.txn, "placement", string(dossier),
-		`SELECT `+placementCols+` FROM {schema}.placements WHERE dossier_id = $1`, []any{string(dossier)}, scanPlacement)
+		placementByDossier, []any{string(dossier)}, scanPlacement)
 }
 
 func (w cgTx) Placements(ctx context.Context, f clientgroup.PlacementFilter, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
@@ -533,14 +542,13 @@ func (w cgTx) PutPlacement(ctx context.Context, p clientgroup.Placement) error {
 	if err := checkStorable(p); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.placements (dossier_id, office_id, client_group_id)
+	return put(ctx, w.txn, p, before(placementByDossier, []any{string(p.Dossier)}, scanPlacement), stmt{`INSERT INTO {schema}.placements (dossier_id, office_id, client_group_id)
 		VALUES ($1, $2, $3)
 		ON CONFLICT (dossier_id) DO UPDATE SET office_id = EXCLUDED.office_id, client_group_id = EXCLUDED.client_group_id`,
 		[]any{string(p.Dossier), string(p.Office), string(p.ClientGroup)}})
-	return err
 }
 
 func (w cgTx) DeletePlacement(ctx context.Context, dossier cabinet.DossierID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.placements WHERE dossier_id = $1`, []any{string(dossier)}})
+	n, err := w.write(ctx, before(placementByDossier, []any{string(dossier)}, scanPlacement), nil, stmt{`DELETE FROM {schema}.placements WHERE dossier_id = $1`, []any{string(dossier)}})
 	return deleted(n, err, "placement", dossier)
 }

@@ -64,6 +64,8 @@ func idRequired[T ~string](kind string, id T) error {
 const contactCols = `id, office_id, kind, status, first_name, last_name, email, phone, company_id, user_id, archived,
 	dossier_id, person_id, created_at, updated_at, invited_at`
 
+const contactByID = `SELECT ` + contactCols + ` FROM {schema}.contacts WHERE id = $1`
+
 func scanContact(r scanner) (contact.Contact, error) {
 	var c contact.Contact
 	var kind, status int16
@@ -77,7 +79,7 @@ func scanContact(r scanner) (contact.Contact, error) {
 
 func (w contactTx) Contact(ctx context.Context, id cabinet.ContactID) (contact.Contact, error) {
 	return getOne(ctx, w.txn, "contact", string(id),
-		`SELECT `+contactCols+` FROM {schema}.contacts WHERE id = $1`, []any{string(id)}, scanContact)
+		contactByID, []any{string(id)}, scanContact)
 }
 
 func (w contactTx) ContactByEmail(ctx context.Context, office cabinet.OfficeID, email string) (contact.Contact, error) {
@@ -170,7 +172,7 @@ func (w contactTx) PutContact(ctx context.Context, c contact.Contact) error {
 			return err
 		}
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.contacts (id, office_id, kind, status, first_name, last_name, email,
+	return put(ctx, w.txn, c, before(contactByID, []any{string(c.ID)}, scanContact), stmt{`INSERT INTO {schema}.contacts (id, office_id, kind, status, first_name, last_name, email,
 			email_key, phone, company_id, user_id, archived, dossier_id, person_id, created_at, updated_at, invited_at,
 			first_name_search, last_name_search, email_search)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
@@ -185,7 +187,6 @@ func (w contactTx) PutContact(ctx context.Context, c contact.Contact) error {
 			key, c.Phone, string(c.Company), string(c.User), c.Archived, string(c.Dossier), string(c.Person),
 			tsArg(c.CreatedAt), tsArg(c.UpdatedAt), tsArg(c.InvitedAt),
 			strings.ToLower(c.FirstName), strings.ToLower(c.LastName), strings.ToLower(c.Email)}})
-	return err
 }
 
 // inOffice adds the office filter of the office-scoped listings ("" = every
@@ -217,6 +218,8 @@ func withPartner(q *sel, col string, id cabinet.ContactID) *sel {
 
 const companyCols = `id, office_id, name, created_at`
 
+const companyByID = `SELECT ` + companyCols + ` FROM {schema}.companies WHERE id = $1`
+
 func scanCompany(r scanner) (contact.Company, error) {
 	var c contact.Company
 	var created pgtype.Timestamptz
@@ -227,7 +230,7 @@ func scanCompany(r scanner) (contact.Company, error) {
 
 func (w contactTx) Company(ctx context.Context, id contact.CompanyID) (contact.Company, error) {
 	return getOne(ctx, w.txn, "company", string(id),
-		`SELECT `+companyCols+` FROM {schema}.companies WHERE id = $1`, []any{string(id)}, scanCompany)
+		companyByID, []any{string(id)}, scanCompany)
 }
 
 func (w contactTx) ListCompanies(ctx context.Context, office cabinet.OfficeID, p cabinet.Page) ([]contact.Company, cabinet.Cursor, error) {
@@ -253,15 +256,16 @@ func (w contactTx) PutCompany(ctx context.Context, c contact.Company) error {
 	if err := checkStorable(c); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.companies (id, office_id, name, created_at) VALUES ($1, $2, $3, $4)
+	return put(ctx, w.txn, c, before(companyByID, []any{string(c.ID)}, scanCompany), stmt{`INSERT INTO {schema}.companies (id, office_id, name, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, created_at = EXCLUDED.created_at`,
 		[]any{string(c.ID), string(c.Office), c.Name, tsArg(c.CreatedAt)}})
-	return err
 }
 
 // Projects.
 
 const projectCols = `id, office_id, name, partners, created_at`
+
+const projectByID = `SELECT ` + projectCols + ` FROM {schema}.projects WHERE id = $1`
 
 func scanProject(r scanner) (contact.Project, error) {
 	var p contact.Project
@@ -278,7 +282,7 @@ func scanProject(r scanner) (contact.Project, error) {
 
 func (w contactTx) Project(ctx context.Context, id contact.ProjectID) (contact.Project, error) {
 	return getOne(ctx, w.txn, "project", string(id),
-		`SELECT `+projectCols+` FROM {schema}.projects WHERE id = $1`, []any{string(id)}, scanProject)
+		projectByID, []any{string(id)}, scanProject)
 }
 
 func (w contactTx) ListProjects(ctx context.Context, f contact.PartnerFilter, p cabinet.Page) ([]contact.Project, cabinet.Cursor, error) {
@@ -308,17 +312,18 @@ func (w contactTx) PutProject(ctx context.Context, p contact.Project) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.exec(ctx, stmt{`INSERT INTO {schema}.projects (id, office_id, name, partners, created_at)
+	return put(ctx, w.txn, p, before(projectByID, []any{string(p.ID)}, scanProject), stmt{`INSERT INTO {schema}.projects (id, office_id, name, partners, created_at)
 		VALUES ($1, $2, $3, $4::jsonb, $5)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, partners = EXCLUDED.partners,
 			created_at = EXCLUDED.created_at`,
 		[]any{string(p.ID), string(p.Office), p.Name, partners, tsArg(p.CreatedAt)}})
-	return err
 }
 
 // Decisions.
 
 const decisionCols = `id, office_id, title, partners, created_at`
+
+const decisionByID = `SELECT ` + decisionCols + ` FROM {schema}.decisions WHERE id = $1`
 
 func scanDecision(r scanner) (contact.Decision, error) {
 	var d contact.Decision
@@ -335,7 +340,7 @@ func scanDecision(r scanner) (contact.Decision, error) {
 
 func (w contactTx) Decision(ctx context.Context, id contact.DecisionID) (contact.Decision, error) {
 	return getOne(ctx, w.txn, "decision", string(id),
-		`SELECT `+decisionCols+` FROM {schema}.decisions WHERE id = $1`, []any{string(id)}, scanDecision)
+		decisionByID, []any{string(id)}, scanDecision)
 }
 
 func (w contactTx) ListDecisions(ctx context.Context, f contact.PartnerFilter, p cabinet.Page) ([]contact.Decision, cabinet.Cursor, error) {
@@ -365,17 +370,18 @@ func (w contactTx) PutDecision(ctx context.Context, d contact.Decision) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.exec(ctx, stmt{`INSERT INTO {schema}.decisions (id, office_id, title, partners, created_at)
+	return put(ctx, w.txn, d, before(decisionByID, []any{string(d.ID)}, scanDecision), stmt{`INSERT INTO {schema}.decisions (id, office_id, title, partners, created_at)
 		VALUES ($1, $2, $3, $4::jsonb, $5)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, title = EXCLUDED.title, partners = EXCLUDED.partners,
 			created_at = EXCLUDED.created_at`,
 		[]any{string(d.ID), string(d.Office), d.Title, partners, tsArg(d.CreatedAt)}})
-	return err
 }
 
 // Units.
 
 const unitCols = `id, office_id, name, status, leads, buyers, created_at, sold_at`
+
+const unitByID = `SELECT ` + unitCols + ` FROM {schema}.units WHERE id = $1`
 
 func scanUnit(r scanner) (contact.Unit, error) {
 	var u contact.Unit
@@ -396,7 +402,7 @@ func scanUnit(r scanner) (contact.Unit, error) {
 
 func (w contactTx) Unit(ctx context.Context, id contact.UnitID) (contact.Unit, error) {
 	return getOne(ctx, w.txn, "unit", string(id),
-		`SELECT `+unitCols+` FROM {schema}.units WHERE id = $1`, []any{string(id)}, scanUnit)
+		unitByID, []any{string(id)}, scanUnit)
 }
 
 func (w contactTx) ListUnits(ctx context.Context, f contact.UnitFilter, p cabinet.Page) ([]contact.Unit, cabinet.Cursor, error) {
@@ -433,17 +439,18 @@ func (w contactTx) PutUnit(ctx context.Context, u contact.Unit) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.exec(ctx, stmt{`INSERT INTO {schema}.units (id, office_id, name, status, leads, buyers, created_at, sold_at)
+	return put(ctx, w.txn, u, before(unitByID, []any{string(u.ID)}, scanUnit), stmt{`INSERT INTO {schema}.units (id, office_id, name, status, leads, buyers, created_at, sold_at)
 		VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, status = EXCLUDED.status,
 			leads = EXCLUDED.leads, buyers = EXCLUDED.buyers, created_at = EXCLUDED.created_at, sold_at = EXCLUDED.sold_at`,
 		[]any{string(u.ID), string(u.Office), u.Name, int16(u.Status), leads, buyers, tsArg(u.CreatedAt), tsArg(u.SoldAt)}})
-	return err
 }
 
 // Impersonation sessions (CON-6).
 
 const sessionCols = `id, office_id, actor_id, contact_id, contact_user_id, started_at, expires_at, stopped_at`
+
+const sessionByID = `SELECT ` + sessionCols + ` FROM {schema}.contact_sessions WHERE id = $1`
 
 func scanSession(r scanner) (contact.Session, error) {
 	var s contact.Session
@@ -455,7 +462,7 @@ func scanSession(r scanner) (contact.Session, error) {
 
 func (w contactTx) Session(ctx context.Context, id contact.SessionID) (contact.Session, error) {
 	return getOne(ctx, w.txn, "session", string(id),
-		`SELECT `+sessionCols+` FROM {schema}.contact_sessions WHERE id = $1`, []any{string(id)}, scanSession)
+		sessionByID, []any{string(id)}, scanSession)
 }
 
 func (w contactTx) ListSessions(ctx context.Context, f contact.SessionFilter, p cabinet.Page) ([]contact.Session, cabinet.Cursor, error) {
@@ -487,7 +494,7 @@ func (w contactTx) PutSession(ctx context.Context, s contact.Session) error {
 	if err := checkStorable(s); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.contact_sessions
+	return put(ctx, w.txn, s, before(sessionByID, []any{string(s.ID)}, scanSession), stmt{`INSERT INTO {schema}.contact_sessions
 			(id, office_id, actor_id, contact_id, contact_user_id, started_at, expires_at, stopped_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, actor_id = EXCLUDED.actor_id,
@@ -495,5 +502,4 @@ func (w contactTx) PutSession(ctx context.Context, s contact.Session) error {
 			expires_at = EXCLUDED.expires_at, stopped_at = EXCLUDED.stopped_at`,
 		[]any{string(s.ID), string(s.Office), string(s.Actor), string(s.Contact), string(s.ContactUser),
 			tsArg(s.StartedAt), tsArg(s.ExpiresAt), tsArg(s.StoppedAt)}})
-	return err
 }

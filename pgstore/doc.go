@@ -50,14 +50,102 @@
 //
 // The five packages share one revision counter, and revision order is
 // commit order: a reader that sees revision N sees every revision below N.
-// A transaction that wrote something ends with pg_advisory_xact_lock on a
-// key of the schema, then takes nextval of a sequence and inserts it in the
-// changes table (the change log); the lock is held until the commit
-// completes, so the next writer takes its number only after this commit is
-// visible. Revisions can have gaps (a transaction that fails at COMMIT after
-// taking its number), never late arrivals. A reader's Revision is the
-// highest revision in its snapshot's change log. A transaction that wrote
-// nothing returns that revision and takes none.
+// A transaction that wrote something (or emitted a batch) ends with
+// pg_advisory_xact_lock on a key of the schema, then takes nextval of a
+// sequence and inserts it in the changes table (the change log); the lock
+// is held until the commit completes, so the next writer takes its number
+// only after this commit is visible. Revisions can have gaps (a transaction
+// that fails at COMMIT after taking its number), never late arrivals. A
+// reader's Revision is the highest revision in its snapshot's change log. A
+// transaction that wrote nothing returns that revision and takes none.
+//
+// # The change log
+//
+// Store implements cabinet.ChangeLog (SPEC §3 invariant 13). The row a
+// commit inserts in the changes table holds, in the same transaction, the
+// batch its command emitted (cabinet.Tx.Emit: its time, actor or host, and
+// events) and the keys of every record the transaction wrote: every Put
+// and every Delete of every package queues, in the same round trip and
+// before its write, the read of the row it replaces or deletes, and
+// records the keys of the record as it was and as it is (cabinet.Key: old
+// and new foreign IDs alike), so that no consumer depends on an event
+// naming what changed. A commit that dies before COMMIT leaves neither its
+// records nor its change; one that commits leaves both.
+//
+// Events are stored as JSON, each with its EventName, and decoded back to
+// the type registered under that name: the event types of the five domain
+// packages always are, a host's own with WithEventTypes. Tx.Emit refuses
+// an event it could not give back (an *cabinet.InvalidError naming it): a
+// type not registered, text PostgreSQL cannot store. An event this process
+// cannot decode (a newer process emitted it) comes back as a RawEvent.
+//
+// Changes reads the log in pages of 500 changes, each page one statement
+// on the store's pool and no transaction held open in between, so a
+// consumer may take its time over each change (a host's sink sending mail).
+// The log keeps the last WithRetention revisions (DefaultRetention), and
+// the changes younger than WithRetentionAge, and every change after the
+// lowest saved delivery cursor (Store.DeliveryCursor), however old; older
+// changes are deleted by Prune, which the store runs by itself, after the
+// commit of every 128th revision, in a READ COMMITTED transaction of its
+// own — never in a command's transaction, where deleting a row that a
+// concurrent SERIALIZABLE command also deletes would abort one of them. A
+// reader positioned before the retention horizon gets a *cabinet.StaleError
+// and reloads. Migration 0003 puts the horizon at the head of the existing
+// log, whose changes have no events nor keys: a reader starting from 0 on
+// an upgraded schema loads in full.
+//
+// OnCommit registers hooks run in the committing goroutine after each
+// commit through the Store, before the Update… returns (package kit feeds
+// the policy engine and the host's delivery from them, in process).
+//
+// # Waiting for commits
+//
+// Every commit notifies (pg_notify, delivered when the commit is visible)
+// the schema's channel (NotifyChannel) with its revision. Wait listens on
+// it — on one connection per Store, outside the pool, held only while
+// something waits — and polls the head every WithPollInterval
+// (DefaultPollInterval, 1 s) as a safety net; a commit through the same
+// Store wakes its waiters at once. When the listening connection breaks the
+// store reconnects and wakes every waiter, which re-reads the log from its
+// own position: a replica that reconnects reads the backlog first. Behind a
+// connection pooler in transaction mode, where LISTEN does not work, give
+// WithPollOnly: Wait then polls only. A follower over Changes and Wait
+// (cabinet.Delivery.Run, the policy engine's follow loop) therefore sees a
+// commit of another process within a notification's round trip, or within
+// the poll interval when polling only.
+//
+// # Delivery cursors
+//
+// Store.DeliveryCursor(name) is a cabinet.DeliveryCursor kept in the
+// delivery_cursors table, so that a cabinet.Delivery resumes after a crash
+// or on another replica where the last one stopped: each committed batch
+// reaches the host's sinks at least once, even if the process dies right
+// after the commit. Cursor.SaveTx saves it inside the host's own pgx
+// transaction — the one that writes what the batch asks for (an outbox) —
+// so that a batch is handled exactly once.
+//
+// # Hot standby
+//
+// A Store over a hot standby's pool (a streaming replica of the primary's
+// database, same schema) serves View… methods and the change log (Changes,
+// Head, Wait, so the initial load and the follow loop of a policy engine)
+// while commands go to a Store over the primary's pool; its Update…
+// methods fail, as PostgreSQL refuses writes on a standby. Revision order
+// is commit order there too: the standby replays commits in WAL order, and
+// the revision lock orders the commits' WAL records. Its Head is the
+// standby's revision — what it has replayed — and its Wait returns once
+// the standby has replayed a commit after the given revision: give it
+// WithNotifyPool(primaryPool) to be woken by the primary's notifications
+// (PostgreSQL does not run LISTEN on a standby; a notification makes the
+// store poll the standby, from 1 ms backing off to 50 ms, until it has
+// replayed that commit), or WithPollOnly to poll the standby. A reader that
+// must see a command committed on the primary waits for the command's
+// revision (Wait(ctx, rev-1), or policy.AtLeast(rev) for an engine)
+// before it reads. Run the standby with hot_standby_feedback = on (or a
+// large max_standby_streaming_delay): otherwise replay may cancel a long
+// snapshot, such as an initial load, which then fails with SQLSTATE 40001
+// and must be retried. scripts/with-postgres --standby starts such a pair
+// for the tests.
 //
 // # Values
 //

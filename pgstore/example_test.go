@@ -20,4 +20,5 @@ func ExampleMigrations() {
 	// Output:
 	// 1 0001_init.sql
 	// 2 0002_v2.sql
+	// 3 0003_change_log.sql
 }

@@ -8,8 +8,8 @@ import (
 
 // The PostgreSQL driver stays in package pgstore (and its test helper
 // internal/pgtest): no domain package, nor policy, kit or memstore, imports
-// it, in its code or its tests. The one exception is examples/postgres, a
-// host program, which opens the host's own pool.
+// it, in its code or its tests. The exceptions are examples/postgres and
+// examples/replicas, host programs, which open the host's own pools.
 func TestOnlyPgstoreImportsPgx(t *testing.T) {
 	t.Parallel()
 	gobin, err := exec.LookPath("go")
@@ -26,6 +26,7 @@ func TestOnlyPgstoreImportsPgx(t *testing.T) {
 		"github.com/cabinet-go/cabinet/pgstore":           true,
 		"github.com/cabinet-go/cabinet/internal/pgtest":   true,
 		"github.com/cabinet-go/cabinet/examples/postgres": true,
+		"github.com/cabinet-go/cabinet/examples/replicas": true,
 	}
 	checked := 0
 	for line := range strings.Lines(string(out)) {

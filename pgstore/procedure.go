@@ -159,6 +159,8 @@ func (s itemStateJSON) value() procedure.ItemState {
 
 const planCols = `office_id, plan, boosters_from, boosters_until, trial_started_at, trial_started_by`
 
+const planByOffice = `SELECT ` + planCols + ` FROM {schema}.office_plans WHERE office_id = $1`
+
 func scanPlan(r scanner) (procedure.OfficePlan, error) {
 	var p procedure.OfficePlan
 	var plan int16
@@ -171,7 +173,7 @@ func scanPlan(r scanner) (procedure.OfficePlan, error) {
 
 func (w procTx) Plan(ctx context.Context, office cabinet.OfficeID) (procedure.OfficePlan, error) {
 	return getOne(ctx, w.txn, "office plan", string(office),
-		`SELECT `+planCols+` FROM {schema}.office_plans WHERE office_id = $1`, []any{string(office)}, scanPlan)
+		planByOffice, []any{string(office)}, scanPlan)
 }
 
 func (w procTx) ListPlans(ctx context.Context, p cabinet.Page) ([]procedure.OfficePlan, cabinet.Cursor, error) {
@@ -197,7 +199,7 @@ func (w procTx) PutPlan(ctx context.Context, p procedure.OfficePlan) error {
 	if err := checkStorable(p); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.office_plans
+	return put(ctx, w.txn, p, before(planByOffice, []any{string(p.Office)}, scanPlan), stmt{`INSERT INTO {schema}.office_plans
 			(office_id, plan, boosters_from, boosters_until, trial_started_at, trial_started_by)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (office_id) DO UPDATE SET plan = EXCLUDED.plan, boosters_from = EXCLUDED.boosters_from,
@@ -205,12 +207,13 @@ func (w procTx) PutPlan(ctx context.Context, p procedure.OfficePlan) error {
 			trial_started_by = EXCLUDED.trial_started_by`,
 		[]any{string(p.Office), int16(p.Plan), tsArg(p.BoostersFrom), tsArg(p.BoostersUntil), tsArg(p.TrialStartedAt),
 			string(p.TrialStartedBy)}})
-	return err
 }
 
 // Procedures.
 
 const procedureCols = `id, office_id, name, roles, items, automation, created_by, created_at`
+
+const procedureByID = `SELECT ` + procedureCols + ` FROM {schema}.procedures WHERE id = $1`
 
 func scanProcedure(r scanner) (procedure.Procedure, error) {
 	var p procedure.Procedure
@@ -234,7 +237,7 @@ func scanProcedure(r scanner) (procedure.Procedure, error) {
 
 func (w procTx) Procedure(ctx context.Context, id cabinet.ProcedureID) (procedure.Procedure, error) {
 	return getOne(ctx, w.txn, "procedure", string(id),
-		`SELECT `+procedureCols+` FROM {schema}.procedures WHERE id = $1`, []any{string(id)}, scanProcedure)
+		procedureByID, []any{string(id)}, scanProcedure)
 }
 
 func (w procTx) ListProcedures(ctx context.Context, f procedure.ProcedureFilter, p cabinet.Page) ([]procedure.Procedure, cabinet.Cursor, error) {
@@ -270,18 +273,19 @@ func (w procTx) PutProcedure(ctx context.Context, p procedure.Procedure) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.exec(ctx, stmt{`INSERT INTO {schema}.procedures (id, office_id, name, roles, items, automation, created_by, created_at)
+	return put(ctx, w.txn, p, before(procedureByID, []any{string(p.ID)}, scanProcedure), stmt{`INSERT INTO {schema}.procedures (id, office_id, name, roles, items, automation, created_by, created_at)
 		VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, roles = EXCLUDED.roles,
 			items = EXCLUDED.items, automation = EXCLUDED.automation, created_by = EXCLUDED.created_by,
 			created_at = EXCLUDED.created_at`,
 		[]any{string(p.ID), string(p.Office), p.Name, roles, items, p.Automation, string(p.CreatedBy), tsArg(p.CreatedAt)}})
-	return err
 }
 
 // Cases, with their seats indexed in case_seats.
 
 const caseCols = `id, office_id, procedure_id, dossier_id, opened_by, opened_at, recipient, contributors, items`
+
+const caseByID = `SELECT ` + caseCols + ` FROM {schema}.cases WHERE id = $1`
 
 func scanCase(r scanner) (procedure.Case, error) {
 	var c procedure.Case
@@ -308,7 +312,7 @@ func scanCase(r scanner) (procedure.Case, error) {
 
 func (w procTx) Case(ctx context.Context, id cabinet.CaseID) (procedure.Case, error) {
 	return getOne(ctx, w.txn, "case", string(id),
-		`SELECT `+caseCols+` FROM {schema}.cases WHERE id = $1`, []any{string(id)}, scanCase)
+		caseByID, []any{string(id)}, scanCase)
 }
 
 func (w procTx) ListCases(ctx context.Context, f procedure.CaseFilter, p cabinet.Page) ([]procedure.Case, cabinet.Cursor, error) {
@@ -387,7 +391,7 @@ func (w procTx) PutCase(ctx context.Context, c procedure.Case) error {
 	for i, p := range seats {
 		users[i], emails[i] = string(p.User), cabinet.EmailKey(p.Email)
 	}
-	_, err = w.exec(ctx,
+	return put(ctx, w.txn, c, before(caseByID, []any{string(c.ID)}, scanCase),
 		stmt{`INSERT INTO {schema}.cases (id, office_id, procedure_id, dossier_id, opened_by, opened_at, recipient, contributors, items)
 			VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb)
 			ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, procedure_id = EXCLUDED.procedure_id,
@@ -400,5 +404,4 @@ func (w procTx) PutCase(ctx context.Context, c procedure.Case) error {
 			SELECT $1, s.n - 1, s.user_id, s.email_key FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS s (user_id, email_key, n)`,
 			[]any{string(c.ID), users, emails}},
 	)
-	return err
 }

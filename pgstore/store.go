@@ -22,17 +22,30 @@ import (
 type Store struct {
 	pool        *pgxpool.Pool
 	cfg         config
-	revisionKey int64    // advisory lock taken at the tail of every writing transaction
-	queries     sync.Map // query template → SQL with the schema substituted
+	revisionKey int64      // advisory lock taken at the tail of every writing transaction
+	pruneKey    int64      // advisory lock of Prune
+	channel     string     // the NOTIFY channel of the schema's commits
+	events      eventTypes // the event types the change log decodes
+	queries     sync.Map   // query template → SQL with the schema substituted
+
+	waits waiter // Wait's shared listener
+
+	hookMu sync.Mutex
+	hooks  []func(cabinet.Revision) // OnCommit
 }
 
 // New returns a store over pool, in the schema named by WithSchema (default
 // DefaultSchema), after checking that the schema is at exactly the version
 // this code needs. A schema behind or ahead of the code (never migrated:
 // version 0) is a *SchemaVersionError, which matches ErrSchemaVersion and
-// cabinet.ErrConflict; a nil pool, an invalid schema name or WithMaxAttempts
-// below 1 an *cabinet.InvalidError; a database failure is returned as it is.
-// The host owns the pool: the store never closes it.
+// cabinet.ErrConflict; a nil pool, an invalid schema name or an invalid
+// option (WithMaxAttempts below 1, …) an *cabinet.InvalidError naming it; a
+// database failure is returned as it is. The host owns the pool: the store
+// never closes it.
+//
+// pool may be a hot standby's (see "Hot standby" in the package doc): the
+// store then serves View… methods and the change log, and its Update…
+// methods fail as PostgreSQL refuses to write on a standby.
 func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
 	c, err := newConfig(opts)
 	if err != nil {
@@ -40,6 +53,10 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 	}
 	if pool == nil {
 		return nil, cabinet.Invalid("pool", "is required")
+	}
+	events, err := newEventTypes(c.eventTypes)
+	if err != nil {
+		return nil, err
 	}
 	ms, err := migrations(c)
 	if err != nil {
@@ -52,7 +69,11 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 	if have != len(ms) {
 		return nil, &SchemaVersionError{Schema: c.schema, Have: have, Want: len(ms)}
 	}
-	return &Store{pool: pool, cfg: c, revisionKey: advisoryKey("revision", c.schema)}, nil
+	s := &Store{pool: pool, cfg: c, events: events,
+		revisionKey: advisoryKey("revision", c.schema), pruneKey: advisoryKey("prune", c.schema),
+		channel: fmt.Sprintf("cabinet_changes_%016x", uint64(advisoryKey("changes", c.schema)))}
+	s.waits.init(s)
+	return s, nil
 }
 
 // Schema returns the name of the PostgreSQL schema holding the store's
@@ -84,8 +105,11 @@ const (
 	// commitSQL takes the next revision and records the change; it runs
 	// after pg_advisory_xact_lock(revisionKey), which is held until the
 	// commit, so revisions are taken — and become visible — in commit order.
-	commitSQL = `INSERT INTO {schema}.changes (revision, committed_at)
-		VALUES (nextval('{schema}.revision_seq'), clock_timestamp()) RETURNING revision`
+	commitSQL = `INSERT INTO {schema}.changes (revision, committed_at, batch_at, actor, host, events, keys)
+		VALUES (nextval('{schema}.revision_seq'), clock_timestamp(), $1, $2, $3, $4::jsonb, $5::text[]) RETURNING revision`
+	// notifySQL tells the listeners of the schema's channel the revision
+	// just taken; PostgreSQL delivers it once the transaction commits.
+	notifySQL = `SELECT pg_notify($1, currval('{schema}.revision_seq')::text)`
 )
 
 // view runs fn in a REPEATABLE READ READ ONLY transaction: one snapshot,
@@ -185,6 +209,9 @@ func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Rev
 		return 0, err
 	}
 	committed = true
+	if t.wrote {
+		s.committed(ctx, rev)
+	}
 	return rev, nil
 }
 

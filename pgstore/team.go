@@ -68,9 +68,10 @@ func scanUser(r scanner) (cabinet.User, error) {
 	return u, err
 }
 
+const userByID = `SELECT ` + userCols + ` FROM {schema}.users WHERE id = $1`
+
 func (w teamTx) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
-	return getOne(ctx, w.txn, "user", string(id),
-		`SELECT `+userCols+` FROM {schema}.users WHERE id = $1`, []any{string(id)}, scanUser)
+	return getOne(ctx, w.txn, "user", string(id), userByID, []any{string(id)}, scanUser)
 }
 
 func (w teamTx) UserByEmail(ctx context.Context, email string) (cabinet.User, error) {
@@ -109,12 +110,11 @@ func (w teamTx) PutUser(ctx context.Context, u cabinet.User) error {
 	case !isNoRows(err):
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
+	return put(ctx, w.txn, u, before(userByID, []any{string(u.ID)}, scanUser), stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, email = EXCLUDED.email,
 			email_key = EXCLUDED.email_key, created_at = EXCLUDED.created_at`,
 		[]any{string(u.ID), u.DisplayName, u.Email, key, tsArg(u.CreatedAt)}})
-	return err
 }
 
 // Teams.
@@ -136,9 +136,10 @@ func scanTeam(r scanner) (team.Team, error) {
 	return tm, err
 }
 
+const teamByID = `SELECT ` + teamCols + ` FROM {schema}.teams WHERE id = $1`
+
 func (w teamTx) Team(ctx context.Context, id cabinet.TeamID) (team.Team, error) {
-	return getOne(ctx, w.txn, "team", string(id),
-		`SELECT `+teamCols+` FROM {schema}.teams WHERE id = $1`, []any{string(id)}, scanTeam)
+	return getOne(ctx, w.txn, "team", string(id), teamByID, []any{string(id)}, scanTeam)
 }
 
 func (w teamTx) PersonalTeam(ctx context.Context, owner cabinet.UserID) (team.Team, error) {
@@ -195,7 +196,7 @@ func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
 	for i, m := range tm.Members {
 		users[i] = string(m.User)
 	}
-	_, err = w.exec(ctx,
+	return put(ctx, w.txn, tm, before(teamByID, []any{string(tm.ID)}, scanTeam),
 		stmt{`INSERT INTO {schema}.teams (id, name, personal, pending, owner_id, lead_id, created_by, created_at, members, first_team)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
 			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, personal = EXCLUDED.personal, pending = EXCLUDED.pending,
@@ -207,11 +208,10 @@ func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
 		stmt{`INSERT INTO {schema}.team_members (team_id, user_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
 			[]any{string(tm.ID), users}},
 	)
-	return err
 }
 
 func (w teamTx) DeleteTeam(ctx context.Context, id cabinet.TeamID) error {
-	n, err := w.exec(ctx,
+	n, err := w.write(ctx, before(teamByID, []any{string(id)}, scanTeam), nil,
 		stmt{`DELETE FROM {schema}.teams WHERE id = $1`, []any{string(id)}},
 		stmt{`DELETE FROM {schema}.team_members WHERE team_id = $1`, []any{string(id)}})
 	if err != nil {
@@ -237,9 +237,10 @@ func scanInvitation(r scanner) (team.Invitation, error) {
 	return inv, err
 }
 
+const invitationByID = `SELECT ` + invitationCols + ` FROM {schema}.invitations WHERE id = $1`
+
 func (w teamTx) Invitation(ctx context.Context, id team.InvitationID) (team.Invitation, error) {
-	return getOne(ctx, w.txn, "invitation", string(id),
-		`SELECT `+invitationCols+` FROM {schema}.invitations WHERE id = $1`, []any{string(id)}, scanInvitation)
+	return getOne(ctx, w.txn, "invitation", string(id), invitationByID, []any{string(id)}, scanInvitation)
 }
 
 func (w teamTx) ListInvitations(ctx context.Context, f team.InvitationFilter, p cabinet.Page) ([]team.Invitation, cabinet.Cursor, error) {
@@ -274,7 +275,7 @@ func (w teamTx) PutInvitation(ctx context.Context, inv team.Invitation) error {
 	if err := checkStorable(inv); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.invitations
+	return put(ctx, w.txn, inv, before(invitationByID, []any{string(inv.ID)}, scanInvitation), stmt{`INSERT INTO {schema}.invitations
 			(id, team_id, email, email_key, role, invited_by, status, created_at, expires_at, accepted_by, closed_at, resent_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, email = EXCLUDED.email, email_key = EXCLUDED.email_key,
@@ -284,11 +285,11 @@ func (w teamTx) PutInvitation(ctx context.Context, inv team.Invitation) error {
 		[]any{string(inv.ID), string(inv.Team), inv.Email, cabinet.EmailKey(inv.Email), int16(inv.Role), string(inv.InvitedBy),
 			int16(inv.Status), tsArg(inv.CreatedAt), tsArg(inv.ExpiresAt), string(inv.AcceptedBy), tsArg(inv.ClosedAt),
 			tsArg(inv.ResentAt)}})
-	return err
 }
 
 func (w teamTx) DeleteInvitation(ctx context.Context, id team.InvitationID) error {
-	n, err := w.exec(ctx, stmt{`DELETE FROM {schema}.invitations WHERE id = $1`, []any{string(id)}})
+	n, err := w.write(ctx, before(invitationByID, []any{string(id)}, scanInvitation), nil,
+		stmt{`DELETE FROM {schema}.invitations WHERE id = $1`, []any{string(id)}})
 	if err != nil {
 		return err
 	}
@@ -322,9 +323,10 @@ func scanReferral(r scanner) (team.Referral, error) {
 	return ref, err
 }
 
+const referralByID = `SELECT ` + referralCols + ` FROM ` + referralFrom + ` WHERE r.id = $1`
+
 func (w teamTx) Referral(ctx context.Context, id cabinet.ReferralID) (team.Referral, error) {
-	return getOne(ctx, w.txn, "referral", string(id),
-		`SELECT `+referralCols+` FROM `+referralFrom+` WHERE r.id = $1`, []any{string(id)}, scanReferral)
+	return getOne(ctx, w.txn, "referral", string(id), referralByID, []any{string(id)}, scanReferral)
 }
 
 func (w teamTx) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
@@ -371,7 +373,7 @@ func (w teamTx) PutReferral(ctx context.Context, r team.Referral) error {
 	if err := checkStorable(r); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.referrals
+	return put(ctx, w.txn, r, before(referralByID, []any{string(r.ID)}, scanReferral), stmt{`INSERT INTO {schema}.referrals
 			(id, team_id, referrer_id, client_name, client_email, client_email_key, client_id, dossier_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET team_id = EXCLUDED.team_id, referrer_id = EXCLUDED.referrer_id,
@@ -380,7 +382,6 @@ func (w teamTx) PutReferral(ctx context.Context, r team.Referral) error {
 			created_at = EXCLUDED.created_at`,
 		[]any{string(r.ID), string(r.Team), string(r.Referrer), r.ClientName, r.ClientEmail, cabinet.EmailKey(r.ClientEmail),
 			string(r.Client), string(r.Dossier), tsArg(r.CreatedAt)}})
-	return err
 }
 
 // Dossier consents (TEAM-9 v2), keyed by dossier.
@@ -396,9 +397,10 @@ func scanConsent(r scanner) (team.DossierConsent, error) {
 	return c, err
 }
 
+const consentByDossier = `SELECT ` + consentCols + ` FROM {schema}.dossier_consents WHERE dossier_id = $1`
+
 func (w teamTx) DossierConsent(ctx context.Context, dossier cabinet.DossierID) (team.DossierConsent, error) {
-	return getOne(ctx, w.txn, "consent of dossier", string(dossier),
-		`SELECT `+consentCols+` FROM {schema}.dossier_consents WHERE dossier_id = $1`, []any{string(dossier)}, scanConsent)
+	return getOne(ctx, w.txn, "consent of dossier", string(dossier), consentByDossier, []any{string(dossier)}, scanConsent)
 }
 
 func (w teamTx) ListDossierConsents(ctx context.Context, f team.ConsentFilter, p cabinet.Page) ([]team.DossierConsent, cabinet.Cursor, error) {
@@ -426,10 +428,9 @@ func (w teamTx) PutDossierConsent(ctx context.Context, c team.DossierConsent) er
 	if err := checkStorable(c); err != nil {
 		return err
 	}
-	_, err := w.exec(ctx, stmt{`INSERT INTO {schema}.dossier_consents (dossier_id, state, changed_by, changed_at)
+	return put(ctx, w.txn, c, before(consentByDossier, []any{string(c.Dossier)}, scanConsent), stmt{`INSERT INTO {schema}.dossier_consents (dossier_id, state, changed_by, changed_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (dossier_id) DO UPDATE SET state = EXCLUDED.state, changed_by = EXCLUDED.changed_by,
 			changed_at = EXCLUDED.changed_at`,
 		[]any{string(c.Dossier), int16(c.State), string(c.ChangedBy), tsArg(c.ChangedAt)}})
-	return err
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/cabinet-go/cabinet"
 )
@@ -31,8 +32,9 @@ type txn struct {
 	revKnown bool
 	open     bool // false once the View's or Update's function returned
 
-	batch   cabinet.Batch // Emit: the command's events, for the change log
-	emitted bool
+	batch  cabinet.Batch // Emit: the command's batch, for the change log
+	events []byte        // its events, encoded (nil: none)
+	keys   []cabinet.Key // every record written, as it was and as it is
 }
 
 var _ cabinet.Tx = (*txn)(nil)
@@ -62,28 +64,52 @@ func (t *txn) Revision() cabinet.Revision {
 func (t *txn) Writable() bool { return t.writable }
 
 // Emit implements cabinet.Tx: it records the command's batch; the commit
-// writes it into the change log with the revision.
+// writes it into the change log with the revision. Its events are encoded
+// at once: an event whose type is not registered (WithEventTypes), or
+// that holds a string PostgreSQL cannot store, is an *cabinet.InvalidError
+// naming it, and the batch is not recorded.
 func (t *txn) Emit(b cabinet.Batch) error {
 	if !t.writable || !t.open {
 		return cabinet.Invalid("tx", "is read-only or no longer open")
 	}
+	if !storable(string(b.Actor)) || !storable(string(b.Host)) {
+		return cabinet.Invalid("batch", "names an actor or a host that PostgreSQL cannot store")
+	}
+	events, err := t.s.events.encode(b.Events)
+	if err != nil {
+		return err
+	}
 	b.Events = append([]cabinet.Event(nil), b.Events...)
-	t.batch, t.emitted, t.wrote = b, true, true
+	t.batch, t.events, t.wrote = b, events, true
 	return nil
 }
 
 // commitRevision takes the transaction's revision at its tail: under the
 // revision advisory lock, held until the commit, the next value of the
-// sequence, recorded in the change log.
+// sequence, recorded in the change log with the batch and the keys, and
+// notified to the listeners (delivered once the transaction commits).
 func (t *txn) commitRevision(ctx context.Context) (cabinet.Revision, error) {
+	var events any
+	if t.events != nil {
+		events = string(t.events)
+	}
+	keys := cabinet.NormalizeKeys(t.keys)
+	texts := make([]string, len(keys))
+	for i, k := range keys {
+		texts[i] = k.String()
+	}
 	b := &pgx.Batch{}
 	b.Queue("SELECT pg_advisory_xact_lock($1)", t.s.revisionKey)
-	b.Queue(t.s.sql(commitSQL))
+	b.Queue(t.s.sql(commitSQL), tsArg(t.batch.At), string(t.batch.Actor), string(t.batch.Host), events, texts)
+	b.Queue(t.s.sql(notifySQL), t.s.channel)
 	br := t.tx.SendBatch(ctx, b)
 	var rev int64
 	_, err := br.Exec()
 	if err == nil {
 		err = br.QueryRow().Scan(&rev)
+	}
+	if err == nil {
+		_, err = br.Exec()
 	}
 	if cerr := br.Close(); err == nil {
 		err = cerr
@@ -201,9 +227,42 @@ type stmt struct {
 	args []any
 }
 
-// exec runs write statements, in one round trip when there are several, and
-// returns the number of rows each changed. It refuses to write in a View.
-func (t *txn) exec(ctx context.Context, stmts ...stmt) ([]int64, error) {
+// keyed is a record that names its change-log keys (cabinet.Key).
+type keyed interface{ Keys() []cabinet.Key }
+
+// prior is the read of the row that a Put replaces or a Delete removes,
+// sent in the same round trip as the write, before it: the change log
+// records the keys of the record as it was (old foreign keys included).
+type prior struct {
+	q    string
+	args []any
+	keys func(scanner) ([]cabinet.Key, error)
+}
+
+// before returns the prior read of the record that the query template q
+// selects (one row at most, in the columns scan reads).
+func before[T keyed](q string, args []any, scan func(scanner) (T, error)) *prior {
+	return &prior{q: q, args: args, keys: func(r scanner) ([]cabinet.Key, error) {
+		v, err := scan(r)
+		if err != nil {
+			return nil, err
+		}
+		return v.Keys(), nil
+	}}
+}
+
+// put runs the write statements of a Put of v, after reading the row it
+// replaces with old, in one round trip, and records the keys of both.
+func put[T keyed](ctx context.Context, t *txn, v T, old *prior, stmts ...stmt) error {
+	_, err := t.write(ctx, old, v.Keys(), stmts...)
+	return err
+}
+
+// write runs the read old (if any) and the write statements, in one round
+// trip when there are several, and returns the number of rows each
+// statement changed; it records for the change log the keys of the row old
+// read and the keys now. It refuses to write in a View.
+func (t *txn) write(ctx context.Context, old *prior, now []cabinet.Key, stmts ...stmt) ([]int64, error) {
 	if err := t.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -213,14 +272,19 @@ func (t *txn) exec(ctx context.Context, stmts ...stmt) ([]int64, error) {
 	n := make([]int64, len(stmts))
 	// Puts check their records first (checkStorable); a key that PostgreSQL
 	// cannot hold is in no row, so a delete of it deletes nothing.
-	for _, s := range stmts {
+	all := stmts
+	if old != nil {
+		all = append([]stmt{{old.q, old.args}}, stmts...)
+	}
+	for _, s := range all {
 		for _, a := range s.args {
 			if v, ok := a.(string); ok && !storable(v) {
 				return n, nil
 			}
 		}
 	}
-	if len(stmts) == 1 {
+	var was []cabinet.Key
+	if old == nil && len(stmts) == 1 {
 		tag, err := t.tx.Exec(ctx, t.s.sql(stmts[0].q), stmts[0].args...)
 		if err != nil {
 			return nil, t.fail(err)
@@ -228,17 +292,23 @@ func (t *txn) exec(ctx context.Context, stmts ...stmt) ([]int64, error) {
 		n[0] = tag.RowsAffected()
 	} else {
 		b := &pgx.Batch{}
+		if old != nil {
+			b.Queue(t.s.sql(old.q), old.args...)
+		}
 		for _, s := range stmts {
 			b.Queue(t.s.sql(s.q), s.args...)
 		}
 		br := t.tx.SendBatch(ctx, b)
 		var err error
+		if old != nil {
+			was, err = readKeys(br, old)
+		}
 		for i := range stmts {
-			tag, e := br.Exec()
-			if e != nil {
-				err = e
+			if err != nil {
 				break
 			}
+			var tag pgconn.CommandTag
+			tag, err = br.Exec()
 			n[i] = tag.RowsAffected()
 		}
 		if cerr := br.Close(); err == nil {
@@ -253,7 +323,27 @@ func (t *txn) exec(ctx context.Context, stmts ...stmt) ([]int64, error) {
 			t.wrote = true
 		}
 	}
+	t.keys = append(t.keys, was...)
+	t.keys = append(t.keys, now...)
 	return n, nil
+}
+
+// readKeys reads the result of old in br: the keys of its row, if any.
+func readKeys(br pgx.BatchResults, old *prior) ([]cabinet.Key, error) {
+	rows, err := br.Query()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []cabinet.Key
+	for rows.Next() {
+		ks, err := old.keys(rows)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, ks...)
+	}
+	return keys, rows.Err()
 }
 
 // page is a listing request after cabinet.Page's contract was applied: the
