@@ -77,7 +77,7 @@ func (l symList) has(x memdb.Sym) bool {
 	return false
 }
 
-// ids returns the IDs of l as a new slice; nil for an empty list unless
+// idsOf returns the IDs of l as a new slice; nil for an empty list unless
 // empty is set (the record held an empty, non-nil slice).
 func idsOf[T ~string](syms *memdb.Symbols, l symList, empty bool) []T {
 	if l.len() == 0 {
