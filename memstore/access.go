@@ -2,7 +2,7 @@ package memstore
 
 import (
 	"context"
-	"slices"
+	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -11,40 +11,72 @@ import (
 
 var _ access.Store = (*Store)(nil)
 
-// accessTables holds the access package's rows.
+// accessTables holds the access package's rows. Dossiers, the largest
+// table, are stored as dossierRows; the indexes by office, manager,
+// assigned collaborator and user are keyed by Syms (sym.go).
 type accessTables struct {
-	dossiers       *memdb.Table[cabinet.DossierID, access.Dossier]
-	byOffice       *memdb.Index[cabinet.OfficeID, cabinet.DossierID]
-	byManager      *memdb.Index[cabinet.UserID, cabinet.DossierID]
-	byAssigned     *memdb.Index[cabinet.UserID, cabinet.DossierID]
+	dossiers       *memdb.Table[cabinet.DossierID, dossierRow]
+	byOffice       *memdb.SymIndex[cabinet.DossierID]
+	byManager      *memdb.SymIndex[cabinet.DossierID]
+	byAssigned     *memdb.SymIndex[cabinet.DossierID]
 	persons        *memdb.Table[access.PersonID, access.Person]
 	personsOf      *memdb.Index[cabinet.DossierID, access.PersonID]
 	advisors       *memdb.Table[access.AdvisorID, access.Advisor]
 	advisorsOf     *memdb.Index[cabinet.DossierID, access.AdvisorID]
 	grants         *memdb.Table[access.GrantID, access.Grant]
 	grantsOf       *memdb.Index[cabinet.DossierID, access.GrantID]
-	grantsByUser   *memdb.Index[cabinet.UserID, access.GrantID]
+	grantsByUser   *memdb.SymIndex[access.GrantID]
 	grantsByEmail  *memdb.Index[string, access.GrantID]
 	grantByPerson  *memdb.Index[access.PersonID, access.GrantID]
 	grantByAdvisor *memdb.Index[access.AdvisorID, access.GrantID]
 	awaiting       *memdb.Index[uint8, access.GrantID] // key 1: grants awaiting an account
 }
 
+// dossierRow is an access.Dossier as the table stores it, keyed by its ID:
+// 72 bytes against 136, the IDs it repeats interned, its assigned
+// collaborators packed.
+type dossierRow struct {
+	name      string
+	assigned  symList // Assigned, in order
+	createdAt time.Time
+	office    memdb.Sym
+	manager   memdb.Sym
+	createdBy memdb.Sym
+	status    cabinet.DossierStatus
+	// emptyAssigned records an Assigned that was empty but not nil, so that
+	// the dossier comes back as it went in.
+	emptyAssigned bool
+}
+
+func dossierRowOf(t *txn, d access.Dossier) dossierRow {
+	return dossierRow{
+		name: d.Name, assigned: packSyms(t, d.Assigned), createdAt: d.CreatedAt,
+		office: intern(t, d.Office), manager: intern(t, d.Manager), createdBy: intern(t, d.CreatedBy),
+		status: d.Status, emptyAssigned: d.Assigned != nil && len(d.Assigned) == 0,
+	}
+}
+
+func (r *dossierRow) dossier(syms *memdb.Symbols, id cabinet.DossierID) access.Dossier {
+	return access.Dossier{
+		ID: id, Office: idOf[cabinet.OfficeID](syms, r.office), Name: r.name, Status: r.status,
+		Manager:   idOf[cabinet.UserID](syms, r.manager),
+		Assigned:  idsOf[cabinet.UserID](syms, r.assigned, r.emptyAssigned),
+		CreatedBy: idOf[cabinet.UserID](syms, r.createdBy), CreatedAt: r.createdAt,
+	}
+}
+
 func (t *accessTables) init() {
-	t.dossiers = memdb.NewTable[cabinet.DossierID](func(d access.Dossier) access.Dossier {
-		d.Assigned = slices.Clone(d.Assigned)
-		return d
-	})
-	t.byOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.DossierID]()
-	t.byManager = memdb.NewIndex[cabinet.UserID, cabinet.DossierID]()
-	t.byAssigned = memdb.NewIndex[cabinet.UserID, cabinet.DossierID]()
+	t.dossiers = memdb.NewTable[cabinet.DossierID, dossierRow](nil)
+	t.byOffice = memdb.NewSymIndex[cabinet.DossierID]()
+	t.byManager = memdb.NewSymIndex[cabinet.DossierID]()
+	t.byAssigned = memdb.NewSymIndex[cabinet.DossierID]()
 	t.persons = memdb.NewTable[access.PersonID, access.Person](nil)
 	t.personsOf = memdb.NewIndex[cabinet.DossierID, access.PersonID]()
 	t.advisors = memdb.NewTable[access.AdvisorID, access.Advisor](nil)
 	t.advisorsOf = memdb.NewIndex[cabinet.DossierID, access.AdvisorID]()
 	t.grants = memdb.NewTable[access.GrantID, access.Grant](nil)
 	t.grantsOf = memdb.NewIndex[cabinet.DossierID, access.GrantID]()
-	t.grantsByUser = memdb.NewIndex[cabinet.UserID, access.GrantID]()
+	t.grantsByUser = memdb.NewSymIndex[access.GrantID]()
 	t.grantsByEmail = memdb.NewIndex[string, access.GrantID]()
 	t.grantByPerson = memdb.NewIndex[access.PersonID, access.GrantID]()
 	t.grantByAdvisor = memdb.NewIndex[access.AdvisorID, access.GrantID]()
@@ -107,35 +139,54 @@ func (r accessReader) Dossier(ctx context.Context, id cabinet.DossierID) (access
 	if err := ctx.Err(); err != nil {
 		return access.Dossier{}, err
 	}
-	d, ok := r.t.dossiers.Get(id)
+	d, ok := r.dossier(id)
 	if !ok {
 		return d, cabinet.NotFound("dossier", id)
 	}
 	return d, nil
 }
 
+func (r accessReader) dossier(id cabinet.DossierID) (access.Dossier, bool) {
+	row, ok := r.t.dossiers.Get(id)
+	if !ok {
+		return access.Dossier{}, false
+	}
+	return row.dossier(r.x.s.syms, id), true
+}
+
 // Dossiers implements access.Reader: it walks the narrowest index the
 // filter names (manager, assigned collaborator, office) and keeps the rows
-// that match every field.
+// that match every field, deciding on the stored row before building the
+// dossier.
 func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
+	syms := r.x.s.syms
 	var ids memdb.Keys[cabinet.DossierID]
 	switch {
 	case f.Manager != "":
-		ids = r.t.byManager.View(f.Manager)
+		ids = viewOf(syms, r.t.byManager, f.Manager)
 	case f.Assigned != "":
-		ids = r.t.byAssigned.View(f.Assigned)
+		ids = viewOf(syms, r.t.byAssigned, f.Assigned)
 	case f.Office != "":
-		ids = r.t.byOffice.View(f.Office)
+		ids = viewOf(syms, r.t.byOffice, f.Office)
 	default:
 		ids = r.t.dossiers.View()
 	}
-	keep := func(d access.Dossier) bool {
-		return (f.Office == "" || d.Office == f.Office) &&
-			(f.Manager == "" || d.Manager == f.Manager) &&
-			(f.Assigned == "" || slices.Contains(d.Assigned, f.Assigned)) &&
-			(f.Status == cabinet.DossierStatusInvalid || d.Status == f.Status)
+	// An ID no record names matches no row (its Sym is absent: ok false).
+	office, okOffice := syms.Lookup(string(f.Office))
+	manager, okManager := syms.Lookup(string(f.Manager))
+	assigned, okAssigned := syms.Lookup(string(f.Assigned))
+	get := func(id cabinet.DossierID) (access.Dossier, bool) {
+		row, ok := r.t.dossiers.Get(id)
+		if !ok ||
+			(f.Office != "" && (!okOffice || row.office != office)) ||
+			(f.Manager != "" && (!okManager || row.manager != manager)) ||
+			(f.Assigned != "" && (!okAssigned || !row.assigned.has(assigned))) ||
+			(f.Status != cabinet.DossierStatusInvalid && row.status != f.Status) {
+			return access.Dossier{}, false
+		}
+		return row.dossier(syms, id), true
 	}
-	return page(ctx, ids, r.t.dossiers.Get, keep, p)
+	return page(ctx, ids, get, nil, p)
 }
 
 func (r accessReader) Person(ctx context.Context, id access.PersonID) (access.Person, error) {
@@ -213,7 +264,7 @@ func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, p cabine
 	case f.Dossier != "":
 		ids = r.t.grantsOf.View(f.Dossier)
 	case f.User != "":
-		ids = r.t.grantsByUser.View(f.User)
+		ids = viewOf(r.x.s.syms, r.t.grantsByUser, f.User)
 	case f.Email != "":
 		ids = r.t.grantsByEmail.View(cabinet.EmailKey(f.Email))
 	case f.AwaitingAccount:
@@ -230,30 +281,37 @@ func (r accessReader) Grants(ctx context.Context, f access.GrantFilter, p cabine
 	return page(ctx, ids, r.t.grants.Get, keep, p)
 }
 
+// PutDossier implements access.Writer: one lookup of the row it replaces,
+// whose index entries it removes by Sym, then the row and its entries.
 func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
-	touchPut(w.x, w.t.dossiers, d.ID, d)
+	old, had := w.t.dossiers.Get(d.ID)
+	if had {
+		w.x.touch(old.dossier(w.x.s.syms, d.ID).Keys()...)
+	}
+	w.x.touch(d.Keys()...)
 	if d.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
-	if old, ok := w.t.dossiers.Get(d.ID); ok {
-		w.t.byOffice.Remove(w.tx, old.Office, d.ID)
-		if old.Manager != "" {
-			w.t.byManager.Remove(w.tx, old.Manager, d.ID)
+	if had {
+		w.t.byOffice.Remove(w.tx, old.office, d.ID)
+		if old.manager != 0 {
+			w.t.byManager.Remove(w.tx, old.manager, d.ID)
 		}
-		for _, u := range old.Assigned {
-			w.t.byAssigned.Remove(w.tx, u, d.ID)
+		for i := range old.assigned.len() {
+			w.t.byAssigned.Remove(w.tx, old.assigned.at(i), d.ID)
 		}
 	}
-	w.t.dossiers.Put(w.tx, d.ID, d)
-	w.t.byOffice.Add(w.tx, d.Office, d.ID)
-	if d.Manager != "" {
-		w.t.byManager.Add(w.tx, d.Manager, d.ID)
+	row := dossierRowOf(w.x, d)
+	w.t.dossiers.Put(w.tx, d.ID, row)
+	w.t.byOffice.Add(w.tx, row.office, d.ID)
+	if row.manager != 0 {
+		w.t.byManager.Add(w.tx, row.manager, d.ID)
 	}
-	for _, u := range d.Assigned {
-		w.t.byAssigned.Add(w.tx, u, d.ID)
+	for i := range row.assigned.len() {
+		w.t.byAssigned.Add(w.tx, row.assigned.at(i), d.ID)
 	}
 	return nil
 }
@@ -321,7 +379,7 @@ func (w accessWriter) DeleteAdvisor(ctx context.Context, id access.AdvisorID) er
 func (w accessWriter) unindexGrant(g access.Grant) {
 	w.t.grantsOf.Remove(w.tx, g.Dossier, g.ID)
 	if g.User != "" {
-		w.t.grantsByUser.Remove(w.tx, g.User, g.ID)
+		unindex(w.x, w.t.grantsByUser, g.User, g.ID)
 	}
 	w.t.grantsByEmail.Remove(w.tx, cabinet.EmailKey(g.Email), g.ID)
 	if g.Person != "" {
@@ -347,7 +405,7 @@ func (w accessWriter) PutGrant(ctx context.Context, g access.Grant) error {
 	w.t.grants.Put(w.tx, g.ID, g)
 	w.t.grantsOf.Add(w.tx, g.Dossier, g.ID)
 	if g.User != "" {
-		w.t.grantsByUser.Add(w.tx, g.User, g.ID)
+		index(w.x, w.t.grantsByUser, g.User, g.ID)
 	}
 	w.t.grantsByEmail.Add(w.tx, cabinet.EmailKey(g.Email), g.ID)
 	if g.Person != "" {

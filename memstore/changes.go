@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"iter"
@@ -16,9 +17,18 @@ var _ cabinet.ChangeLog = (*Store)(nil)
 // default (WithRetention).
 const DefaultRetention = 100_000
 
+// DefaultRetainedItems is how many keys and events, counted together, a
+// Store's change log keeps at most by default (WithRetainedItems): about
+// DefaultRetention commands of a few keys and events each, and, after a
+// bulk import of batches of 10,000 records, its last few dozen batches
+// rather than all of them (a batch of dossiers holds some 20,000 keys and
+// 20,000 events).
+const DefaultRetainedItems = 1_000_000
+
 // WithRetention makes the store keep the last n changes of its change log
-// (n < 1: DefaultRetention). A reader asking for changes older than that
-// gets a *cabinet.StaleError and reloads.
+// (n < 1: DefaultRetention), within the bound of WithRetainedItems. A
+// reader asking for changes older than that gets a *cabinet.StaleError and
+// reloads.
 func WithRetention(n int) Option {
 	return func(s *Store) {
 		if n < 1 {
@@ -28,40 +38,78 @@ func WithRetention(n int) Option {
 	}
 }
 
+// WithRetainedItems bounds what the change log keeps by size: the keys and
+// events of its changes, counted together, are at most n (n < 1:
+// DefaultRetainedItems) — except that the last change is always kept,
+// whatever its size. The oldest changes go first, as with WithRetention.
+func WithRetainedItems(n int) Option {
+	return func(s *Store) {
+		if n < 1 {
+			n = DefaultRetainedItems
+		}
+		s.log.budget = n
+	}
+}
+
 // changeLog is the store's in-memory change log: the last retention
-// changes in revision order. It is appended under the store's write lock
-// (memdb.Tx.OnCommit), so revision order and log order are one; its own
-// mutex lets readers stream it without the store's lock.
-//
-// A reader keeps the slice it took under the mutex and streams it
-// unlocked, so the log never rewrites an element it has published: it
-// appends past the end (beyond every reader's length) and trims by
-// reslicing the front; append moves the retained changes to a new array
-// when the old one is full, and the old one is freed once its last reader
-// is done.
+// changes in revision order, within budget keys and events. It is appended
+// under the store's write lock (memdb.Tx.OnCommit), so revision order and
+// log order are one; its own mutex lets readers stream it without the
+// store's lock.
 type changeLog struct {
 	mu        sync.Mutex
-	retention int
-	changes   []cabinet.Change // ascending by revision
-	head      cabinet.Revision
-	wake      chan struct{} // closed and replaced at every append
-	hooks     []func(cabinet.Revision)
+	retention int // changes kept
+	budget    int // keys and events kept
+	// entries[start:] are the changes kept, ascending by revision. An
+	// entry is never written once appended, so a reader iterates the slice
+	// it took under mu without the lock; dropped entries are released by
+	// copying the kept ones to a new array.
+	entries []logEntry
+	start   int
+	items   int // keys and events of entries[start:]
+	head    cabinet.Revision
+	wake    chan struct{} // closed and replaced at every append
+	hooks   []func(cabinet.Revision)
+}
+
+// logEntry is one change as the log keeps it: its batch (whose Revision is
+// the change's) and its keys in compact form.
+type logEntry struct {
+	batch cabinet.Batch
+	keys  logKeys
+}
+
+func (e *logEntry) items() int { return e.keys.n + len(e.batch.Events) }
+
+func (e *logEntry) change() cabinet.Change {
+	b := e.batch
+	b.Events = slices.Clone(b.Events)
+	return cabinet.Change{Revision: b.Revision, Batch: b, Keys: e.keys.decode()}
 }
 
 func (l *changeLog) init() {
 	l.retention = DefaultRetention
+	l.budget = DefaultRetainedItems
 	l.wake = make(chan struct{})
 }
 
-func (l *changeLog) append(c cabinet.Change) {
+func (l *changeLog) append(e logEntry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.changes = append(l.changes, c)
-	if n := len(l.changes) - l.retention; n > 0 {
-		// Drop the oldest without moving the others (see changeLog).
-		l.changes = l.changes[n:]
+	l.entries = append(l.entries, e)
+	l.items += e.items()
+	for kept := len(l.entries) - l.start; kept > 1 && (kept > l.retention || l.items > l.budget); kept-- {
+		l.items -= l.entries[l.start].items()
+		l.start++
 	}
-	l.head = c.Revision
+	if kept := len(l.entries) - l.start; l.start > 0 && l.start >= kept/4 {
+		// Release the dropped entries: at most a quarter of the kept ones
+		// wait for it, and each copy follows as many drops (amortized O(1)
+		// per append).
+		l.entries = append(make([]logEntry, 0, kept+kept/4+1), l.entries[l.start:]...)
+		l.start = 0
+	}
+	l.head = e.batch.Revision
 	close(l.wake)
 	l.wake = make(chan struct{})
 }
@@ -75,7 +123,7 @@ func (s *Store) Changes(ctx context.Context, after cabinet.Revision) iter.Seq2[c
 		}
 		l := &s.log
 		l.mu.Lock()
-		cs := l.changes
+		cs := l.entries[l.start:]
 		head := l.head
 		l.mu.Unlock()
 		if after >= head {
@@ -83,33 +131,27 @@ func (s *Store) Changes(ctx context.Context, after cabinet.Revision) iter.Seq2[c
 		}
 		// The changes after `after` are all retained when the oldest
 		// retained one is at most after+1 (revisions are consecutive).
-		if len(cs) == 0 || cs[0].Revision > after+1 {
+		if len(cs) == 0 || cs[0].batch.Revision > after+1 {
 			oldest := head + 1
 			if len(cs) > 0 {
-				oldest = cs[0].Revision
+				oldest = cs[0].batch.Revision
 			}
 			yield(cabinet.Change{}, &cabinet.StaleError{After: after, Oldest: oldest})
 			return
 		}
-		i, _ := slices.BinarySearchFunc(cs, after+1, func(c cabinet.Change, r cabinet.Revision) int {
-			return int(c.Revision) - int(r)
+		i, _ := slices.BinarySearchFunc(cs, after+1, func(e logEntry, r cabinet.Revision) int {
+			return cmp.Compare(e.batch.Revision, r)
 		})
-		for _, c := range cs[i:] {
+		for j := range cs[i:] {
 			if err := ctx.Err(); err != nil {
 				yield(cabinet.Change{}, err)
 				return
 			}
-			if !yield(copyChange(c), nil) {
+			if !yield(cs[i+j].change(), nil) {
 				return
 			}
 		}
 	}
-}
-
-func copyChange(c cabinet.Change) cabinet.Change {
-	c.Keys = slices.Clone(c.Keys)
-	c.Batch.Events = slices.Clone(c.Batch.Events)
-	return c
 }
 
 // Head implements cabinet.ChangeLog.

@@ -4,10 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/gen"
+	"github.com/leanovate/gopter/prop"
+
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/internal/storetest"
 	"github.com/cabinet-go/cabinet/memstore"
 	"github.com/cabinet-go/cabinet/team"
@@ -170,5 +179,172 @@ func TestChangeLogTrimmingKeepsReadersConsistent(t *testing.T) {
 			}
 			prev = c.Revision
 		}
+	}
+}
+
+// The change log records, for every transaction, the keys of every record
+// it wrote, before and after, normalized (issue 14): the property writes
+// random dossiers and placements — IDs repeated, long (a two-byte length in
+// the log's encoding) and with arbitrary bytes — and compares each
+// change's keys with cabinet.NormalizeKeys over the records' own Keys.
+func TestPropertyChangeKeysAreTheRecordsKeysNormalized(t *testing.T) {
+	params := gopter.DefaultTestParameters()
+	params.MinSuccessfulTests = 1000
+	if testing.Short() {
+		params.MinSuccessfulTests = 100
+	}
+	params.MaxSize = 30
+	type op struct{ Kind, Dossier, Office, Manager, Assigned, Group int }
+	dossier := func(i int) cabinet.DossierID {
+		switch i % 10 {
+		case 8:
+			return cabinet.DossierID(fmt.Sprintf("d%d-%s", i, strings.Repeat("x", 140)))
+		case 9:
+			return cabinet.DossierID(fmt.Sprintf("d\x00\xff%d", i))
+		}
+		return cabinet.DossierID(fmt.Sprintf("d%02d", i))
+	}
+	user := func(i int) cabinet.UserID {
+		if i == 0 {
+			return ""
+		}
+		return cabinet.UserID(fmt.Sprintf("u%d", i))
+	}
+	opGen := gen.Struct(reflect.TypeOf(op{}), map[string]gopter.Gen{
+		"Kind":     gen.IntRange(0, 2), // put dossier, put placement, delete placement
+		"Dossier":  gen.IntRange(0, 29),
+		"Office":   gen.IntRange(0, 2),
+		"Manager":  gen.IntRange(0, 7),
+		"Assigned": gen.IntRange(0, 255), // a bit set of users 1..8
+		"Group":    gen.IntRange(0, 4),
+	})
+	props := gopter.NewProperties(params)
+	props.Property("keys of a change = NormalizeKeys(keys of the records written, before and after)", prop.ForAll(func(txs [][]op) string {
+		ctx := context.Background()
+		s := memstore.New()
+		dossiers := map[cabinet.DossierID]access.Dossier{}
+		placements := map[cabinet.DossierID]clientgroup.Placement{}
+		for n, ops := range txs {
+			var want []cabinet.Key
+			before := s.Revision()
+			rev, err := s.UpdateAccess(ctx, func(w access.Writer) error {
+				cw, err := s.ClientGroupWriter(w.Tx())
+				if err != nil {
+					return err
+				}
+				want = nil
+				for _, o := range ops {
+					id := dossier(o.Dossier)
+					switch o.Kind {
+					case 0:
+						d := access.Dossier{ID: id, Office: cabinet.OfficeID(fmt.Sprintf("o%d", o.Office)), Name: "n",
+							Status: cabinet.DossierActivated, Manager: user(o.Manager), CreatedBy: user(o.Manager)}
+						for u := 1; u <= 8; u++ {
+							if o.Assigned&(1<<(u-1)) != 0 && user(u) != d.Manager {
+								d.Assigned = append(d.Assigned, user(u))
+							}
+						}
+						if old, ok := dossiers[id]; ok {
+							want = append(want, old.Keys()...)
+						}
+						want = append(want, d.Keys()...)
+						dossiers[id] = d
+						if err := w.PutDossier(ctx, d); err != nil {
+							return err
+						}
+					case 1:
+						p := clientgroup.Placement{Dossier: id, Office: cabinet.OfficeID(fmt.Sprintf("o%d", o.Office)),
+							ClientGroup: cabinet.ClientGroupID(fmt.Sprintf("g%d", o.Group))}
+						if old, ok := placements[id]; ok {
+							want = append(want, old.Keys()...)
+						}
+						want = append(want, p.Keys()...)
+						placements[id] = p
+						if err := cw.PutPlacement(ctx, p); err != nil {
+							return err
+						}
+					case 2:
+						old, ok := placements[id]
+						if !ok {
+							continue
+						}
+						want = append(want, old.Keys()...)
+						delete(placements, id)
+						if err := cw.DeletePlacement(ctx, id); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Sprintf("transaction %d: %v", n, err)
+			}
+			want = cabinet.NormalizeKeys(want)
+			if rev == before { // nothing written: no change
+				continue
+			}
+			for c, err := range s.Changes(ctx, before) {
+				if err != nil {
+					return err.Error()
+				}
+				if c.Revision != rev || !slices.Equal(c.Keys, want) {
+					return fmt.Sprintf("transaction %d: change %d has keys %v, want %d with %v", n, c.Revision, c.Keys, rev, want)
+				}
+				break
+			}
+		}
+		return ""
+	}, gen.SliceOf(gen.SliceOf(opGen))))
+	props.TestingRun(t)
+}
+
+// WithRetainedItems bounds the log by its keys and events: the oldest
+// changes go first, and the last change stays whatever its size.
+func TestChangeLogRetainedItems(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New(memstore.WithRetainedItems(10))
+	put := func(n int) cabinet.Revision {
+		t.Helper()
+		rev, err := s.UpdateTeams(ctx, func(w team.Writer) error {
+			for i := range n {
+				id := cabinet.UserID(fmt.Sprintf("u%d-%d", n, i))
+				if err := w.PutUser(ctx, cabinet.User{ID: id, DisplayName: "x", Email: string(id) + "@example.com"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rev
+	}
+	changes := func(after cabinet.Revision) ([]cabinet.Revision, error) {
+		var revs []cabinet.Revision
+		for c, err := range s.Changes(ctx, after) {
+			if err != nil {
+				return revs, err
+			}
+			revs = append(revs, c.Revision)
+		}
+		return revs, nil
+	}
+	for range 4 {
+		put(3) // 3 keys each: the log holds the last 3 (9 keys)
+	}
+	if revs, err := changes(1); err != nil || !slices.Equal(revs, []cabinet.Revision{2, 3, 4}) {
+		t.Fatalf("changes after 1: %v, %v; want [2 3 4]", revs, err)
+	}
+	var stale *cabinet.StaleError
+	if _, err := changes(0); !errors.As(err, &stale) || stale.Oldest != 2 {
+		t.Fatalf("changes after 0: %v, want a StaleError with oldest 2", err)
+	}
+	big := put(25) // more than the whole budget: kept alone
+	if revs, err := changes(big - 1); err != nil || !slices.Equal(revs, []cabinet.Revision{big}) {
+		t.Fatalf("changes after %d: %v, %v; want [%d]", big-1, revs, err, big)
+	}
+	if _, err := changes(big - 2); !errors.As(err, &stale) || stale.Oldest != big {
+		t.Fatalf("changes after %d: %v, want a StaleError with oldest %d", big-2, err, big)
 	}
 }

@@ -13,59 +13,72 @@ var _ clientgroup.Store = (*Store)(nil)
 
 // clientgroupTables holds the clientgroup package's rows. Composite keys join
 // their parts with a NUL byte, so that key order is (first, second) order.
+// Every index is keyed by the Sym of an office, user or group (sym.go);
+// placements, the largest table, are stored as placementRows.
 type clientgroupTables struct {
 	offices *memdb.Table[cabinet.OfficeID, clientgroup.Office]
 
 	collaborators       *memdb.Table[string, clientgroup.Collaborator] // office\x00user
-	collaboratorsOffice *memdb.Index[cabinet.OfficeID, string]
-	collaboratorsUser   *memdb.Index[cabinet.UserID, string]
+	collaboratorsOffice *memdb.SymIndex[string]
+	collaboratorsUser   *memdb.SymIndex[string]
 
 	cgroups       *memdb.Table[cabinet.CollaboratorGroupID, clientgroup.CollaboratorGroup]
-	cgroupsOffice *memdb.Index[cabinet.OfficeID, cabinet.CollaboratorGroupID]
+	cgroupsOffice *memdb.SymIndex[cabinet.CollaboratorGroupID]
 
 	members      *memdb.Table[string, clientgroup.Member] // group\x00user
-	membersGroup *memdb.Index[cabinet.CollaboratorGroupID, string]
-	membersUser  *memdb.Index[cabinet.UserID, string]
+	membersGroup *memdb.SymIndex[string]
+	membersUser  *memdb.SymIndex[string]
 
 	groups       *memdb.Table[cabinet.ClientGroupID, clientgroup.ClientGroup]
-	groupsOffice *memdb.Index[cabinet.OfficeID, cabinet.ClientGroupID]
+	groupsOffice *memdb.SymIndex[cabinet.ClientGroupID]
 
 	direct      *memdb.Table[string, clientgroup.DirectAssignment] // client group\x00user
-	directGroup *memdb.Index[cabinet.ClientGroupID, string]
-	directUser  *memdb.Index[cabinet.UserID, string]
+	directGroup *memdb.SymIndex[string]
+	directUser  *memdb.SymIndex[string]
 
 	gassign       *memdb.Table[string, clientgroup.GroupAssignment] // client group\x00collaborator group
-	gassignGroup  *memdb.Index[cabinet.ClientGroupID, string]
-	gassignCGroup *memdb.Index[cabinet.CollaboratorGroupID, string]
+	gassignGroup  *memdb.SymIndex[string]
+	gassignCGroup *memdb.SymIndex[string]
 
 	// placements is keyed by dossier: a dossier has at most one client
 	// group (GRP-4).
-	placements       *memdb.Table[cabinet.DossierID, clientgroup.Placement]
-	placementsGroup  *memdb.Index[cabinet.ClientGroupID, cabinet.DossierID]
-	placementsOffice *memdb.Index[cabinet.OfficeID, cabinet.DossierID]
+	placements       *memdb.Table[cabinet.DossierID, placementRow]
+	placementsGroup  *memdb.SymIndex[cabinet.DossierID]
+	placementsOffice *memdb.SymIndex[cabinet.DossierID]
+}
+
+// placementRow is a clientgroup.Placement as the table stores it, keyed by
+// its dossier: 8 bytes against 48.
+type placementRow struct {
+	office, group memdb.Sym
+}
+
+func (r placementRow) placement(syms *memdb.Symbols, dossier cabinet.DossierID) clientgroup.Placement {
+	return clientgroup.Placement{Dossier: dossier, Office: idOf[cabinet.OfficeID](syms, r.office),
+		ClientGroup: idOf[cabinet.ClientGroupID](syms, r.group)}
 }
 
 func (t *clientgroupTables) init() {
 	t.offices = memdb.NewTable[cabinet.OfficeID, clientgroup.Office](nil)
 	t.collaborators = memdb.NewTable[string, clientgroup.Collaborator](nil)
-	t.collaboratorsOffice = memdb.NewIndex[cabinet.OfficeID, string]()
-	t.collaboratorsUser = memdb.NewIndex[cabinet.UserID, string]()
+	t.collaboratorsOffice = memdb.NewSymIndex[string]()
+	t.collaboratorsUser = memdb.NewSymIndex[string]()
 	t.cgroups = memdb.NewTable[cabinet.CollaboratorGroupID, clientgroup.CollaboratorGroup](nil)
-	t.cgroupsOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.CollaboratorGroupID]()
+	t.cgroupsOffice = memdb.NewSymIndex[cabinet.CollaboratorGroupID]()
 	t.members = memdb.NewTable[string, clientgroup.Member](nil)
-	t.membersGroup = memdb.NewIndex[cabinet.CollaboratorGroupID, string]()
-	t.membersUser = memdb.NewIndex[cabinet.UserID, string]()
+	t.membersGroup = memdb.NewSymIndex[string]()
+	t.membersUser = memdb.NewSymIndex[string]()
 	t.groups = memdb.NewTable[cabinet.ClientGroupID, clientgroup.ClientGroup](nil)
-	t.groupsOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.ClientGroupID]()
+	t.groupsOffice = memdb.NewSymIndex[cabinet.ClientGroupID]()
 	t.direct = memdb.NewTable[string, clientgroup.DirectAssignment](nil)
-	t.directGroup = memdb.NewIndex[cabinet.ClientGroupID, string]()
-	t.directUser = memdb.NewIndex[cabinet.UserID, string]()
+	t.directGroup = memdb.NewSymIndex[string]()
+	t.directUser = memdb.NewSymIndex[string]()
 	t.gassign = memdb.NewTable[string, clientgroup.GroupAssignment](nil)
-	t.gassignGroup = memdb.NewIndex[cabinet.ClientGroupID, string]()
-	t.gassignCGroup = memdb.NewIndex[cabinet.CollaboratorGroupID, string]()
-	t.placements = memdb.NewTable[cabinet.DossierID, clientgroup.Placement](nil)
-	t.placementsGroup = memdb.NewIndex[cabinet.ClientGroupID, cabinet.DossierID]()
-	t.placementsOffice = memdb.NewIndex[cabinet.OfficeID, cabinet.DossierID]()
+	t.gassignGroup = memdb.NewSymIndex[string]()
+	t.gassignCGroup = memdb.NewSymIndex[string]()
+	t.placements = memdb.NewTable[cabinet.DossierID, placementRow](nil)
+	t.placementsGroup = memdb.NewSymIndex[cabinet.DossierID]()
+	t.placementsOffice = memdb.NewSymIndex[cabinet.DossierID]()
 }
 
 func pairKey[A, B ~string](a A, b B) string { return string(a) + "\x00" + string(b) }
@@ -157,9 +170,9 @@ func (r cgReader) Collaborators(ctx context.Context, f clientgroup.CollaboratorF
 	var keys memdb.Keys[string]
 	switch {
 	case f.Office != "":
-		keys = r.t.collaboratorsOffice.View(f.Office)
+		keys = viewOf(r.x.s.syms, r.t.collaboratorsOffice, f.Office)
 	case f.User != "":
-		keys = r.t.collaboratorsUser.View(f.User)
+		keys = viewOf(r.x.s.syms, r.t.collaboratorsUser, f.User)
 	default:
 		keys = r.t.collaborators.View()
 	}
@@ -175,7 +188,7 @@ func (r cgReader) CollaboratorGroup(ctx context.Context, id cabinet.Collaborator
 func (r cgReader) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, p cabinet.Page) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
 	keys := r.t.cgroups.View()
 	if f.Office != "" {
-		keys = r.t.cgroupsOffice.View(f.Office)
+		keys = viewOf(r.x.s.syms, r.t.cgroupsOffice, f.Office)
 	}
 	return page(ctx, keys, r.t.cgroups.Get, nil, p)
 }
@@ -188,9 +201,9 @@ func (r cgReader) Members(ctx context.Context, f clientgroup.MemberFilter, p cab
 	var keys memdb.Keys[string]
 	switch {
 	case f.Group != "":
-		keys = r.t.membersGroup.View(f.Group)
+		keys = viewOf(r.x.s.syms, r.t.membersGroup, f.Group)
 	case f.User != "":
-		keys = r.t.membersUser.View(f.User)
+		keys = viewOf(r.x.s.syms, r.t.membersUser, f.User)
 	default:
 		keys = r.t.members.View()
 	}
@@ -206,7 +219,7 @@ func (r cgReader) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (cl
 func (r cgReader) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
 	keys := r.t.groups.View()
 	if f.Office != "" {
-		keys = r.t.groupsOffice.View(f.Office)
+		keys = viewOf(r.x.s.syms, r.t.groupsOffice, f.Office)
 	}
 	return page(ctx, keys, r.t.groups.Get, nil, p)
 }
@@ -219,9 +232,9 @@ func (r cgReader) DirectAssignments(ctx context.Context, f clientgroup.DirectAss
 	var keys memdb.Keys[string]
 	switch {
 	case f.ClientGroup != "":
-		keys = r.t.directGroup.View(f.ClientGroup)
+		keys = viewOf(r.x.s.syms, r.t.directGroup, f.ClientGroup)
 	case f.User != "":
-		keys = r.t.directUser.View(f.User)
+		keys = viewOf(r.x.s.syms, r.t.directUser, f.User)
 	default:
 		keys = r.t.direct.View()
 	}
@@ -238,9 +251,9 @@ func (r cgReader) GroupAssignments(ctx context.Context, f clientgroup.GroupAssig
 	var keys memdb.Keys[string]
 	switch {
 	case f.ClientGroup != "":
-		keys = r.t.gassignGroup.View(f.ClientGroup)
+		keys = viewOf(r.x.s.syms, r.t.gassignGroup, f.ClientGroup)
 	case f.CollaboratorGroup != "":
-		keys = r.t.gassignCGroup.View(f.CollaboratorGroup)
+		keys = viewOf(r.x.s.syms, r.t.gassignCGroup, f.CollaboratorGroup)
 	default:
 		keys = r.t.gassign.View()
 	}
@@ -250,22 +263,38 @@ func (r cgReader) GroupAssignments(ctx context.Context, f clientgroup.GroupAssig
 }
 
 func (r cgReader) Placement(ctx context.Context, dossier cabinet.DossierID) (clientgroup.Placement, error) {
-	return get(ctx, r.t.placements, "placement", dossier, string(dossier))
+	if err := ctx.Err(); err != nil {
+		return clientgroup.Placement{}, err
+	}
+	row, ok := r.t.placements.Get(dossier)
+	if !ok {
+		return clientgroup.Placement{}, cabinet.NotFound("placement", dossier)
+	}
+	return row.placement(r.x.s.syms, dossier), nil
 }
 
 func (r cgReader) Placements(ctx context.Context, f clientgroup.PlacementFilter, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
+	syms := r.x.s.syms
 	var keys memdb.Keys[cabinet.DossierID]
 	switch {
 	case f.ClientGroup != "":
-		keys = r.t.placementsGroup.View(f.ClientGroup)
+		keys = viewOf(syms, r.t.placementsGroup, f.ClientGroup)
 	case f.Office != "":
-		keys = r.t.placementsOffice.View(f.Office)
+		keys = viewOf(syms, r.t.placementsOffice, f.Office)
 	default:
 		keys = r.t.placements.View()
 	}
-	return page(ctx, keys, r.t.placements.Get, func(p clientgroup.Placement) bool {
-		return (f.ClientGroup == "" || p.ClientGroup == f.ClientGroup) && (f.Office == "" || p.Office == f.Office)
-	}, p)
+	group, okGroup := syms.Lookup(string(f.ClientGroup))
+	office, okOffice := syms.Lookup(string(f.Office))
+	get := func(d cabinet.DossierID) (clientgroup.Placement, bool) {
+		row, ok := r.t.placements.Get(d)
+		if !ok || (f.ClientGroup != "" && (!okGroup || row.group != group)) ||
+			(f.Office != "" && (!okOffice || row.office != office)) {
+			return clientgroup.Placement{}, false
+		}
+		return row.placement(syms, d), true
+	}
+	return page(ctx, keys, get, nil, p)
 }
 
 func required[T ~string](field string, id T) error {
@@ -300,8 +329,8 @@ func (w cgWriter) PutCollaborator(ctx context.Context, c clientgroup.Collaborato
 	}
 	k := pairKey(c.Office, c.User)
 	w.t.collaborators.Put(w.tx, k, c)
-	w.t.collaboratorsOffice.Add(w.tx, c.Office, k)
-	w.t.collaboratorsUser.Add(w.tx, c.User, k)
+	index(w.x, w.t.collaboratorsOffice, c.Office, k)
+	index(w.x, w.t.collaboratorsUser, c.User, k)
 	return nil
 }
 
@@ -314,8 +343,8 @@ func (w cgWriter) DeleteCollaborator(ctx context.Context, office cabinet.OfficeI
 	if !w.t.collaborators.Delete(w.tx, k) {
 		return nf(ctx, "collaborator", user)
 	}
-	w.t.collaboratorsOffice.Remove(w.tx, office, k)
-	w.t.collaboratorsUser.Remove(w.tx, user, k)
+	unindex(w.x, w.t.collaboratorsOffice, office, k)
+	unindex(w.x, w.t.collaboratorsUser, user, k)
 	return nil
 }
 
@@ -328,10 +357,10 @@ func (w cgWriter) PutCollaboratorGroup(ctx context.Context, g clientgroup.Collab
 		return err
 	}
 	if old, ok := w.t.cgroups.Get(g.ID); ok {
-		w.t.cgroupsOffice.Remove(w.tx, old.Office, g.ID)
+		unindex(w.x, w.t.cgroupsOffice, old.Office, g.ID)
 	}
 	w.t.cgroups.Put(w.tx, g.ID, g)
-	w.t.cgroupsOffice.Add(w.tx, g.Office, g.ID)
+	index(w.x, w.t.cgroupsOffice, g.Office, g.ID)
 	return nil
 }
 
@@ -345,7 +374,7 @@ func (w cgWriter) DeleteCollaboratorGroup(ctx context.Context, id cabinet.Collab
 		return nf(ctx, "collaborator group", id)
 	}
 	w.t.cgroups.Delete(w.tx, id)
-	w.t.cgroupsOffice.Remove(w.tx, old.Office, id)
+	unindex(w.x, w.t.cgroupsOffice, old.Office, id)
 	return nil
 }
 
@@ -362,8 +391,8 @@ func (w cgWriter) PutMember(ctx context.Context, m clientgroup.Member) error {
 	}
 	k := pairKey(m.Group, m.User)
 	w.t.members.Put(w.tx, k, m)
-	w.t.membersGroup.Add(w.tx, m.Group, k)
-	w.t.membersUser.Add(w.tx, m.User, k)
+	index(w.x, w.t.membersGroup, m.Group, k)
+	index(w.x, w.t.membersUser, m.User, k)
 	return nil
 }
 
@@ -376,8 +405,8 @@ func (w cgWriter) DeleteMember(ctx context.Context, group cabinet.CollaboratorGr
 	if !w.t.members.Delete(w.tx, k) {
 		return nf(ctx, "member", user)
 	}
-	w.t.membersGroup.Remove(w.tx, group, k)
-	w.t.membersUser.Remove(w.tx, user, k)
+	unindex(w.x, w.t.membersGroup, group, k)
+	unindex(w.x, w.t.membersUser, user, k)
 	return nil
 }
 
@@ -390,10 +419,10 @@ func (w cgWriter) PutClientGroup(ctx context.Context, g clientgroup.ClientGroup)
 		return err
 	}
 	if old, ok := w.t.groups.Get(g.ID); ok {
-		w.t.groupsOffice.Remove(w.tx, old.Office, g.ID)
+		unindex(w.x, w.t.groupsOffice, old.Office, g.ID)
 	}
 	w.t.groups.Put(w.tx, g.ID, g)
-	w.t.groupsOffice.Add(w.tx, g.Office, g.ID)
+	index(w.x, w.t.groupsOffice, g.Office, g.ID)
 	return nil
 }
 
@@ -407,7 +436,7 @@ func (w cgWriter) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupI
 		return nf(ctx, "client group", id)
 	}
 	w.t.groups.Delete(w.tx, id)
-	w.t.groupsOffice.Remove(w.tx, old.Office, id)
+	unindex(w.x, w.t.groupsOffice, old.Office, id)
 	return nil
 }
 
@@ -424,8 +453,8 @@ func (w cgWriter) PutDirectAssignment(ctx context.Context, a clientgroup.DirectA
 	}
 	k := pairKey(a.ClientGroup, a.User)
 	w.t.direct.Put(w.tx, k, a)
-	w.t.directGroup.Add(w.tx, a.ClientGroup, k)
-	w.t.directUser.Add(w.tx, a.User, k)
+	index(w.x, w.t.directGroup, a.ClientGroup, k)
+	index(w.x, w.t.directUser, a.User, k)
 	return nil
 }
 
@@ -438,8 +467,8 @@ func (w cgWriter) DeleteDirectAssignment(ctx context.Context, group cabinet.Clie
 	if !w.t.direct.Delete(w.tx, k) {
 		return nf(ctx, "direct assignment", user)
 	}
-	w.t.directGroup.Remove(w.tx, group, k)
-	w.t.directUser.Remove(w.tx, user, k)
+	unindex(w.x, w.t.directGroup, group, k)
+	unindex(w.x, w.t.directUser, user, k)
 	return nil
 }
 
@@ -456,8 +485,8 @@ func (w cgWriter) PutGroupAssignment(ctx context.Context, a clientgroup.GroupAss
 	}
 	k := pairKey(a.ClientGroup, a.CollaboratorGroup)
 	w.t.gassign.Put(w.tx, k, a)
-	w.t.gassignGroup.Add(w.tx, a.ClientGroup, k)
-	w.t.gassignCGroup.Add(w.tx, a.CollaboratorGroup, k)
+	index(w.x, w.t.gassignGroup, a.ClientGroup, k)
+	index(w.x, w.t.gassignCGroup, a.CollaboratorGroup, k)
 	return nil
 }
 
@@ -470,29 +499,37 @@ func (w cgWriter) DeleteGroupAssignment(ctx context.Context, group cabinet.Clien
 	if !w.t.gassign.Delete(w.tx, k) {
 		return nf(ctx, "group assignment", cgroup)
 	}
-	w.t.gassignGroup.Remove(w.tx, group, k)
-	w.t.gassignCGroup.Remove(w.tx, cgroup, k)
+	unindex(w.x, w.t.gassignGroup, group, k)
+	unindex(w.x, w.t.gassignCGroup, cgroup, k)
 	return nil
 }
 
+// PutPlacement implements clientgroup.Writer: one lookup of the row it
+// replaces, whose index entries it removes by Sym, then the row and its
+// entries.
 func (w cgWriter) PutPlacement(ctx context.Context, p clientgroup.Placement) error {
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
-	touchPut(w.x, w.t.placements, p.Dossier, p)
+	old, had := w.t.placements.Get(p.Dossier)
+	if had {
+		w.x.touch(old.placement(w.x.s.syms, p.Dossier).Keys()...)
+	}
+	w.x.touch(p.Keys()...)
 	if err := required("dossier", p.Dossier); err != nil {
 		return err
 	}
 	if err := required("client_group", p.ClientGroup); err != nil {
 		return err
 	}
-	if old, ok := w.t.placements.Get(p.Dossier); ok {
-		w.t.placementsGroup.Remove(w.tx, old.ClientGroup, p.Dossier)
-		w.t.placementsOffice.Remove(w.tx, old.Office, p.Dossier)
+	if had {
+		w.t.placementsGroup.Remove(w.tx, old.group, p.Dossier)
+		w.t.placementsOffice.Remove(w.tx, old.office, p.Dossier)
 	}
-	w.t.placements.Put(w.tx, p.Dossier, p)
-	w.t.placementsGroup.Add(w.tx, p.ClientGroup, p.Dossier)
-	w.t.placementsOffice.Add(w.tx, p.Office, p.Dossier)
+	row := placementRow{office: intern(w.x, p.Office), group: intern(w.x, p.ClientGroup)}
+	w.t.placements.Put(w.tx, p.Dossier, row)
+	w.t.placementsGroup.Add(w.tx, row.group, p.Dossier)
+	w.t.placementsOffice.Add(w.tx, row.office, p.Dossier)
 	return nil
 }
 
@@ -500,13 +537,13 @@ func (w cgWriter) DeletePlacement(ctx context.Context, dossier cabinet.DossierID
 	if err := w.x.write(ctx); err != nil {
 		return err
 	}
-	touchDelete(w.x, w.t.placements, dossier)
 	old, ok := w.t.placements.Get(dossier)
 	if !ok {
 		return nf(ctx, "placement", dossier)
 	}
+	w.x.touch(old.placement(w.x.s.syms, dossier).Keys()...)
 	w.t.placements.Delete(w.tx, dossier)
-	w.t.placementsGroup.Remove(w.tx, old.ClientGroup, dossier)
-	w.t.placementsOffice.Remove(w.tx, old.Office, dossier)
+	w.t.placementsGroup.Remove(w.tx, old.group, dossier)
+	w.t.placementsOffice.Remove(w.tx, old.office, dossier)
 	return nil
 }

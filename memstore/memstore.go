@@ -9,6 +9,13 @@
 // write lock and returns the new cabinet.Revision; every View… method runs
 // under the read lock and sees a consistent snapshot. Values go in and come
 // out as copies: no caller ever holds a pointer into the store.
+//
+// Memory: the IDs that records repeat (offices, users, groups) are interned
+// once for the whole store (memdb.Symbols), so the largest tables, dossiers
+// and placements, store 4-byte symbols in rows of their own shape, and the
+// indexes by those IDs are memdb.SymIndexes of 24 bytes a pair. The change
+// log keeps each change's keys in a compact string and is bounded by
+// changes (WithRetention) and by keys and events (WithRetainedItems).
 package memstore
 
 import (
@@ -19,7 +26,8 @@ import (
 // Store holds the state of every cabinet package in memory. Create it with
 // New; the zero value is not usable.
 type Store struct {
-	db memdb.DB
+	db   memdb.DB
+	syms *memdb.Symbols // the IDs records repeat (sym.go)
 
 	team        teamTables
 	access      accessTables
@@ -46,7 +54,7 @@ func RunTwice() Option { return func(s *Store) { s.db.SetRerun(true) } }
 
 // New returns an empty store.
 func New(opts ...Option) *Store {
-	s := &Store{}
+	s := &Store{syms: memdb.NewSymbols()}
 	s.log.init()
 	for _, o := range opts {
 		if o != nil {

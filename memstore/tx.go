@@ -23,7 +23,7 @@ type txn struct {
 	writes int // Put and Delete calls so far
 
 	batch cabinet.Batch // Emit
-	keys  []cabinet.Key // touch: every record written, before and after
+	keys  keyRecorder   // touch: every record written, before and after
 }
 
 var _ cabinet.Tx = (*txn)(nil)
@@ -47,7 +47,11 @@ func (t *txn) Emit(b cabinet.Batch) error {
 
 // touch records keys of a record the transaction writes, for the change
 // log.
-func (t *txn) touch(keys ...cabinet.Key) { t.keys = append(t.keys, keys...) }
+func (t *txn) touch(keys ...cabinet.Key) {
+	for _, k := range keys {
+		t.keys.add(k)
+	}
+}
 
 // view runs fn on a read transaction under the read lock.
 func (s *Store) view(ctx context.Context, fn func(t *txn) error) error {
@@ -71,9 +75,9 @@ func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revi
 			return err
 		}
 		tx.OnCommit(func(rev uint64) {
-			c := cabinet.Change{Revision: cabinet.Revision(rev), Batch: t.batch, Keys: cabinet.NormalizeKeys(t.keys)}
-			c.Batch.Revision = c.Revision
-			s.log.append(c)
+			e := logEntry{batch: t.batch, keys: t.keys.encode()}
+			e.batch.Revision = cabinet.Revision(rev)
+			s.log.append(e)
 		})
 		return nil
 	})

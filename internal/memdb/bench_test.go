@@ -403,3 +403,56 @@ func BenchmarkIndexPage(b *testing.B) {
 		}
 	})
 }
+
+// symShapes are the shapes of BenchmarkSymIndexAdd: 1,000,000 dossier IDs
+// (in ascending order, as a bulk import sends them) indexed by one office,
+// by one of 10,000 managers picked at random, and by random IDs under
+// 1,000 groups.
+func symShapes() []indexShape {
+	random, sorted := benchIDs()
+	rng := rand.New(rand.NewPCG(7, 7))
+	managers := make([]string, benchN)
+	for i := range managers {
+		managers[i] = fmt.Sprintf("u%06d", rng.IntN(10_000))
+	}
+	groups := make([]string, 1000)
+	for i := range groups {
+		groups[i] = fmt.Sprintf("cgroup_%04d", i)
+	}
+	return []indexShape{
+		{"office", func(int) string { return "o_bench" }, func(i int) string { return sorted[i] }},
+		{"manager", func(i int) string { return managers[i] }, func(i int) string { return sorted[i] }},
+		{"1kkeys", func(i int) string { return groups[i%1000] }, func(i int) string { return random[i] }},
+	}
+}
+
+// BenchmarkSymIndexAdd adds 1,000,000 pairs to a SymIndex in transactions
+// of 1,000, the keys interned by a Symbols table (interned beforehand, so
+// that the benchmark measures the index).
+func BenchmarkSymIndexAdd(b *testing.B) {
+	for _, s := range symShapes() {
+		b.Run(s.name, func(b *testing.B) {
+			var db memdb.DB
+			syms := memdb.NewSymbols()
+			keys := make([]memdb.Sym, benchN)
+			_, _ = db.Write(context.Background(), func(tx *memdb.Tx) error {
+				for i := range keys {
+					keys[i] = syms.Intern(tx, s.key(i))
+				}
+				return nil
+			})
+			benchLoad(b, func() *memdb.SymIndex[string] {
+				x := memdb.NewSymIndex[string]()
+				for lo := 0; lo < benchN; lo += batch {
+					_, _ = db.Write(context.Background(), func(tx *memdb.Tx) error {
+						for i := lo; i < lo+batch; i++ {
+							x.Add(tx, keys[i], s.mem(i))
+						}
+						return nil
+					})
+				}
+				return x
+			}, nil)
+		})
+	}
+}

@@ -1,9 +1,17 @@
 package memdb
 
-// This file holds the ordered structure under Table and Index: an in-memory
-// B-tree of (key, value) items, values stored inline, with the size of every
-// child subtree kept in its parent so that the rank of a key (how many items
-// sort before it) costs O(log n).
+// This file holds the ordered structure under Table, Index and SymIndex: an
+// in-memory B-tree of (key, value) items, values stored inline, with the
+// size of every child subtree kept in its parent so that the rank of a key
+// (how many items sort before it) costs O(log n).
+//
+// Every item carries a summary, an integer ordered like the keys (see
+// key.go): items are ordered by summary first, and two items of equal
+// summary by the tree's tie function. A node keeps its summaries in an array
+// of their own, so that a search compares integers held in a few cache
+// lines of the node and reads a key itself (a string's bytes, outside the
+// node) only when two summaries are equal. A tree whose summaries are exact
+// (a SymIndex with integer members) has no tie function.
 //
 // Shape: every leaf is at the same depth; a node holds at most maxItems
 // items at rest (one more while an insertion overflows it, before its parent
@@ -18,29 +26,38 @@ package memdb
 // Vacated slots are zeroed so that the tree never keeps a deleted key or
 // value alive for the garbage collector.
 
-// slots is the capacity of a node. 63 makes a leaf of (string, string)
-// pairs — an index of string IDs — 2,032 bytes, just inside Go's 2,048-byte
-// size class.
+// slots is the capacity of a node. 63 makes a leaf of a SymIndex of string
+// members 1,528 bytes (summaries and string headers), inside Go's
+// 1,536-byte size class.
 const (
 	slots    = 63
 	maxItems = slots - 1
 	minItems = maxItems / 2
 )
 
-// btree is an ordered map from K to V under the order less. The zero value
-// with less set is an empty tree. It is not safe for concurrent writes; reads
-// (lookup, ascend, rank, seek) never modify it.
+// btree is an ordered map from (summary, K) to V: items are ordered by
+// summary, then by tie. The zero value with tie and stable set is an empty
+// tree. It is not safe for concurrent writes; reads (lookup, ascend, rank,
+// seek) never modify it.
 type btree[K, V any] struct {
 	root *node[K, V]
 	len  int
 	// mods counts insertions and removals (not values replaced in place): an
 	// iteration that sees it change resumes after the last key it yielded.
 	mods uint64
-	less func(a, b K) bool
+	// tie orders two keys whose summaries are equal (it reports a < b);
+	// nil when equal summaries mean equal keys.
+	tie func(a, b K) bool
+	// stable masks the bits of a summary that never change while the item
+	// is stored (a SymIndex's key); the other bits are recomputed when a
+	// table's common prefix shrinks, so an iteration resuming after a write
+	// compares only the stable bits, then the keys with tie.
+	stable uint64
 }
 
 type node[K, V any] struct {
-	n    int // items in use: keys[:n], vals[:n]
+	n    int // items in use: sums[:n], keys[:n], vals[:n]
+	sums [slots]uint64
 	keys [slots]K
 	vals [slots]V
 	kids *kids[K, V] // nil in a leaf
@@ -64,28 +81,29 @@ func (n *node[K, V]) count() int {
 	return c
 }
 
-// find returns the position of the first key of n not less than k, and
-// whether that key is k.
-func (t *btree[K, V]) find(n *node[K, V], k K) (int, bool) {
+// find returns the position of the first item of n not less than (s, k),
+// and whether that item is (s, k). It compares summaries inline and calls
+// tie only between equal summaries.
+func (t *btree[K, V]) find(n *node[K, V], s uint64, k K) (int, bool) {
 	lo, hi := 0, n.n
 	for lo < hi {
 		h := int(uint(lo+hi) >> 1)
-		if t.less(n.keys[h], k) {
+		if c := n.sums[h]; c < s || (c == s && t.tie != nil && t.tie(n.keys[h], k)) {
 			lo = h + 1
 		} else {
 			hi = h
 		}
 	}
-	return lo, lo < n.n && !t.less(k, n.keys[lo])
+	return lo, lo < n.n && n.sums[lo] == s && (t.tie == nil || !t.tie(k, n.keys[lo]))
 }
 
-// lowerBound returns the position of the first key of n for which below is
+// lowerBound returns the position of the first item of n for which below is
 // false. below must be true for a prefix of the order and false after it.
-func lowerBound[K, V any](n *node[K, V], below func(K) bool) int {
+func lowerBound[K, V any](n *node[K, V], below func(s uint64, k K) bool) int {
 	lo, hi := 0, n.n
 	for lo < hi {
 		h := int(uint(lo+hi) >> 1)
-		if below(n.keys[h]) {
+		if below(n.sums[h], n.keys[h]) {
 			lo = h + 1
 		} else {
 			hi = h
@@ -94,11 +112,11 @@ func lowerBound[K, V any](n *node[K, V], below func(K) bool) int {
 	return lo
 }
 
-// lookup returns a pointer to the value stored under k, or nil. The pointer
-// is valid until the next write.
-func (t *btree[K, V]) lookup(k K) *V {
+// lookup returns a pointer to the value stored under (s, k), or nil. The
+// pointer is valid until the next write.
+func (t *btree[K, V]) lookup(s uint64, k K) *V {
 	for n := t.root; n != nil; {
-		i, found := t.find(n, k)
+		i, found := t.find(n, s, k)
 		if found {
 			return &n.vals[i]
 		}
@@ -110,21 +128,21 @@ func (t *btree[K, V]) lookup(k K) *V {
 	return nil
 }
 
-// set stores v under k, returning the value it replaces, if any.
-func (t *btree[K, V]) set(k K, v V) (old V, had bool) {
+// set stores v under (s, k), returning the value it replaces, if any.
+func (t *btree[K, V]) set(s uint64, k K, v V) (old V, had bool) {
 	if t.root == nil {
 		t.root = new(node[K, V])
 	}
-	old, had, appended := t.insert(t.root, k, v, true)
+	old, had, appended := t.insert(t.root, s, k, v, true)
 	if had {
 		return old, true
 	}
 	t.len++
 	t.mods++
 	if l := t.root; l.n > maxItems {
-		sk, sv, r := split(l, splitPoint(l, appended))
+		ss, sk, sv, r := split(l, splitPoint(l, appended))
 		root := &node[K, V]{n: 1, kids: new(kids[K, V])}
-		root.keys[0], root.vals[0] = sk, sv
+		root.sums[0], root.keys[0], root.vals[0] = ss, sk, sv
 		root.kids.at[0], root.kids.at[1] = l, r
 		root.kids.size[0], root.kids.size[1] = l.count(), r.count()
 		t.root = root
@@ -132,26 +150,27 @@ func (t *btree[K, V]) set(k K, v V) (old V, had bool) {
 	return old, false
 }
 
-// insert puts (k, v) in n's subtree. It leaves n with maxItems+1 items when
-// n overflows: n's parent (or set, for the root) then splits it. edge tells
-// whether n is the last node of its level; appended reports an insertion
-// after every key of the tree.
-func (t *btree[K, V]) insert(n *node[K, V], k K, v V, edge bool) (old V, had, appended bool) {
-	i, found := t.find(n, k)
+// insert puts ((s, k), v) in n's subtree. It leaves n with maxItems+1 items
+// when n overflows: n's parent (or set, for the root) then splits it. edge
+// tells whether n is the last node of its level; appended reports an
+// insertion after every key of the tree.
+func (t *btree[K, V]) insert(n *node[K, V], s uint64, k K, v V, edge bool) (old V, had, appended bool) {
+	i, found := t.find(n, s, k)
 	if found {
 		old, n.vals[i] = n.vals[i], v
 		return old, true, false
 	}
 	if n.kids == nil {
 		appended = edge && i == n.n
+		copy(n.sums[i+1:n.n+1], n.sums[i:n.n])
 		copy(n.keys[i+1:n.n+1], n.keys[i:n.n])
 		copy(n.vals[i+1:n.n+1], n.vals[i:n.n])
-		n.keys[i], n.vals[i] = k, v
+		n.sums[i], n.keys[i], n.vals[i] = s, k, v
 		n.n++
 		return old, false, appended
 	}
 	c := n.kids.at[i]
-	old, had, appended = t.insert(c, k, v, edge && i == n.n)
+	old, had, appended = t.insert(c, s, k, v, edge && i == n.n)
 	if had {
 		return old, true, false
 	}
@@ -190,12 +209,13 @@ func overflow[K, V any](p *node[K, V], i int, appended bool) {
 			}
 		}
 	}
-	sk, sv, r := split(c, splitPoint(c, appended))
+	ss, sk, sv, r := split(c, splitPoint(c, appended))
+	copy(p.sums[i+1:p.n+1], p.sums[i:p.n])
 	copy(p.keys[i+1:p.n+1], p.keys[i:p.n])
 	copy(p.vals[i+1:p.n+1], p.vals[i:p.n])
 	copy(p.kids.at[i+2:p.n+2], p.kids.at[i+1:p.n+1])
 	copy(p.kids.size[i+2:p.n+2], p.kids.size[i+1:p.n+1])
-	p.keys[i], p.vals[i] = sk, sv
+	p.sums[i], p.keys[i], p.vals[i] = ss, sk, sv
 	p.kids.at[i+1] = r
 	p.kids.size[i], p.kids.size[i+1] = c.count(), r.count()
 	p.n++
@@ -203,9 +223,10 @@ func overflow[K, V any](p *node[K, V], i int, appended bool) {
 
 // split moves the items of n after position mid into a new node and returns
 // the item at mid (the separator, which n's parent takes) and the new node.
-func split[K, V any](n *node[K, V], mid int) (K, V, *node[K, V]) {
-	sk, sv := n.keys[mid], n.vals[mid]
+func split[K, V any](n *node[K, V], mid int) (uint64, K, V, *node[K, V]) {
+	ss, sk, sv := n.sums[mid], n.keys[mid], n.vals[mid]
 	r := &node[K, V]{n: n.n - mid - 1}
+	copy(r.sums[:], n.sums[mid+1:n.n])
 	copy(r.keys[:], n.keys[mid+1:n.n])
 	copy(r.vals[:], n.vals[mid+1:n.n])
 	if n.kids != nil {
@@ -215,22 +236,26 @@ func split[K, V any](n *node[K, V], mid int) (K, V, *node[K, V]) {
 		clear(n.kids.at[mid+1 : n.n+1])
 		clear(n.kids.size[mid+1 : n.n+1])
 	}
+	clear(n.sums[mid:n.n])
 	clear(n.keys[mid:n.n])
 	clear(n.vals[mid:n.n])
 	n.n = mid
-	return sk, sv, r
+	return ss, sk, sv, r
 }
 
 // moveLeft moves k items from p's child i to its left sibling, through the
 // separator between them (k >= 1).
 func moveLeft[K, V any](p *node[K, V], i, k int) {
 	l, r := p.kids.at[i-1], p.kids.at[i]
-	l.keys[l.n], l.vals[l.n] = p.keys[i-1], p.vals[i-1]
+	l.sums[l.n], l.keys[l.n], l.vals[l.n] = p.sums[i-1], p.keys[i-1], p.vals[i-1]
+	copy(l.sums[l.n+1:], r.sums[:k-1])
 	copy(l.keys[l.n+1:], r.keys[:k-1])
 	copy(l.vals[l.n+1:], r.vals[:k-1])
-	p.keys[i-1], p.vals[i-1] = r.keys[k-1], r.vals[k-1]
+	p.sums[i-1], p.keys[i-1], p.vals[i-1] = r.sums[k-1], r.keys[k-1], r.vals[k-1]
+	copy(r.sums[:], r.sums[k:r.n])
 	copy(r.keys[:], r.keys[k:r.n])
 	copy(r.vals[:], r.vals[k:r.n])
+	clear(r.sums[r.n-k : r.n])
 	clear(r.keys[r.n-k : r.n])
 	clear(r.vals[r.n-k : r.n])
 	if r.kids != nil {
@@ -250,12 +275,15 @@ func moveLeft[K, V any](p *node[K, V], i, k int) {
 // separator between them (k >= 1).
 func moveRight[K, V any](p *node[K, V], i, k int) {
 	l, r := p.kids.at[i], p.kids.at[i+1]
+	copy(r.sums[k:], r.sums[:r.n])
 	copy(r.keys[k:], r.keys[:r.n])
 	copy(r.vals[k:], r.vals[:r.n])
-	r.keys[k-1], r.vals[k-1] = p.keys[i], p.vals[i]
+	r.sums[k-1], r.keys[k-1], r.vals[k-1] = p.sums[i], p.keys[i], p.vals[i]
+	copy(r.sums[:k-1], l.sums[l.n-k+1:l.n])
 	copy(r.keys[:k-1], l.keys[l.n-k+1:l.n])
 	copy(r.vals[:k-1], l.vals[l.n-k+1:l.n])
-	p.keys[i], p.vals[i] = l.keys[l.n-k], l.vals[l.n-k]
+	p.sums[i], p.keys[i], p.vals[i] = l.sums[l.n-k], l.keys[l.n-k], l.vals[l.n-k]
+	clear(l.sums[l.n-k : l.n])
 	clear(l.keys[l.n-k : l.n])
 	clear(l.vals[l.n-k : l.n])
 	if l.kids != nil {
@@ -275,7 +303,8 @@ func moveRight[K, V any](p *node[K, V], i, k int) {
 // drops both from p.
 func merge[K, V any](p *node[K, V], i int) {
 	l, r := p.kids.at[i], p.kids.at[i+1]
-	l.keys[l.n], l.vals[l.n] = p.keys[i], p.vals[i]
+	l.sums[l.n], l.keys[l.n], l.vals[l.n] = p.sums[i], p.keys[i], p.vals[i]
+	copy(l.sums[l.n+1:], r.sums[:r.n])
 	copy(l.keys[l.n+1:], r.keys[:r.n])
 	copy(l.vals[l.n+1:], r.vals[:r.n])
 	if l.kids != nil {
@@ -283,6 +312,7 @@ func merge[K, V any](p *node[K, V], i int) {
 		copy(l.kids.size[l.n+1:], r.kids.size[:r.n+1])
 	}
 	l.n += r.n + 1
+	copy(p.sums[i:], p.sums[i+1:p.n])
 	copy(p.keys[i:], p.keys[i+1:p.n])
 	copy(p.vals[i:], p.vals[i+1:p.n])
 	copy(p.kids.at[i+1:], p.kids.at[i+2:p.n+1])
@@ -290,7 +320,7 @@ func merge[K, V any](p *node[K, V], i int) {
 	p.n--
 	var zk K
 	var zv V
-	p.keys[p.n], p.vals[p.n] = zk, zv
+	p.sums[p.n], p.keys[p.n], p.vals[p.n] = 0, zk, zv
 	p.kids.at[p.n+1], p.kids.size[p.n+1] = nil, 0
 	p.kids.size[i] = l.count()
 }
@@ -314,12 +344,12 @@ func underflow[K, V any](p *node[K, V], i int) {
 	}
 }
 
-// delete removes k, returning its value if it was present.
-func (t *btree[K, V]) delete(k K) (old V, had bool) {
+// delete removes (s, k), returning its value if it was present.
+func (t *btree[K, V]) delete(s uint64, k K) (old V, had bool) {
 	if t.root == nil {
 		return old, false
 	}
-	old, had = t.remove(t.root, k)
+	old, had = t.remove(t.root, s, k)
 	if !had {
 		return old, false
 	}
@@ -335,27 +365,28 @@ func (t *btree[K, V]) delete(k K) (old V, had bool) {
 	return old, true
 }
 
-// remove deletes k from n's subtree, leaving n with fewer than minItems
-// items if it underflows: n's parent fixes it.
-func (t *btree[K, V]) remove(n *node[K, V], k K) (old V, had bool) {
-	i, found := t.find(n, k)
+// remove deletes (s, k) from n's subtree, leaving n with fewer than
+// minItems items if it underflows: n's parent fixes it.
+func (t *btree[K, V]) remove(n *node[K, V], s uint64, k K) (old V, had bool) {
+	i, found := t.find(n, s, k)
 	if n.kids == nil {
 		if !found {
 			return old, false
 		}
 		old = n.vals[i]
+		copy(n.sums[i:], n.sums[i+1:n.n])
 		copy(n.keys[i:], n.keys[i+1:n.n])
 		copy(n.vals[i:], n.vals[i+1:n.n])
 		n.n--
 		var zk K
 		var zv V
-		n.keys[n.n], n.vals[n.n] = zk, zv
+		n.sums[n.n], n.keys[n.n], n.vals[n.n] = 0, zk, zv
 		return old, true
 	}
 	if found {
 		old = n.vals[i]
-		n.keys[i], n.vals[i] = removeMax(n.kids.at[i])
-	} else if old, had = t.remove(n.kids.at[i], k); !had {
+		n.sums[i], n.keys[i], n.vals[i] = removeMax(n.kids.at[i])
+	} else if old, had = t.remove(n.kids.at[i], s, k); !had {
 		return old, false
 	}
 	n.kids.size[i]--
@@ -364,20 +395,20 @@ func (t *btree[K, V]) remove(n *node[K, V], k K) (old V, had bool) {
 }
 
 // removeMax removes and returns the last item of n's (non-empty) subtree.
-func removeMax[K, V any](n *node[K, V]) (K, V) {
+func removeMax[K, V any](n *node[K, V]) (uint64, K, V) {
 	if n.kids == nil {
 		n.n--
-		k, v := n.keys[n.n], n.vals[n.n]
+		s, k, v := n.sums[n.n], n.keys[n.n], n.vals[n.n]
 		var zk K
 		var zv V
-		n.keys[n.n], n.vals[n.n] = zk, zv
-		return k, v
+		n.sums[n.n], n.keys[n.n], n.vals[n.n] = 0, zk, zv
+		return s, k, v
 	}
 	i := n.n
-	k, v := removeMax(n.kids.at[i])
+	s, k, v := removeMax(n.kids.at[i])
 	n.kids.size[i]--
 	underflow(n, i)
-	return k, v
+	return s, k, v
 }
 
 // Results of walk.
@@ -391,24 +422,33 @@ const (
 // when below is nil), in ascending order, until yield returns false. If the
 // tree changes while yield runs (the caller wrote to it), the walk resumes
 // after the last key yielded, in the tree as it is then.
-func (t *btree[K, V]) ascend(below func(K) bool, yield func(K, V) bool) {
+func (t *btree[K, V]) ascend(below func(s uint64, k K) bool, yield func(s uint64, k K, v V) bool) {
 	for t.root != nil {
+		var lastS uint64
 		var last K
-		if t.walk(t.root, below, yield, t.mods, &last) != walkMoved {
+		if t.walk(t.root, below, yield, t.mods, &lastS, &last) != walkMoved {
 			return
 		}
-		below = func(k K) bool { return !t.less(last, k) }
+		// The summaries may have been recomputed since: compare their
+		// stable bits, then the keys.
+		ls := lastS & t.stable
+		below = func(s uint64, k K) bool {
+			if s &= t.stable; s != ls {
+				return s < ls
+			}
+			return t.tie == nil || !t.tie(last, k)
+		}
 	}
 }
 
-func (t *btree[K, V]) walk(n *node[K, V], below func(K) bool, yield func(K, V) bool, mods uint64, last *K) int {
+func (t *btree[K, V]) walk(n *node[K, V], below func(uint64, K) bool, yield func(uint64, K, V) bool, mods uint64, lastS *uint64, last *K) int {
 	i := 0
 	if below != nil {
 		i = lowerBound(n, below)
 	}
 	for ; ; i++ {
 		if n.kids != nil {
-			if r := t.walk(n.kids.at[i], below, yield, mods, last); r != walkDone {
+			if r := t.walk(n.kids.at[i], below, yield, mods, lastS, last); r != walkDone {
 				return r
 			}
 			below = nil // every later child is past the bound
@@ -416,8 +456,8 @@ func (t *btree[K, V]) walk(n *node[K, V], below func(K) bool, yield func(K, V) b
 		if i >= n.n {
 			return walkDone
 		}
-		*last = n.keys[i]
-		if !yield(n.keys[i], n.vals[i]) {
+		*lastS, *last = n.sums[i], n.keys[i]
+		if !yield(n.sums[i], n.keys[i], n.vals[i]) {
 			return walkStop
 		}
 		if t.mods != mods {
@@ -426,11 +466,15 @@ func (t *btree[K, V]) walk(n *node[K, V], below func(K) bool, yield func(K, V) b
 	}
 }
 
-// seek returns the first key for which below is false.
-func (t *btree[K, V]) seek(below func(K) bool) (K, bool) {
+// seek returns the first key for which below is false (every key when below
+// is nil).
+func (t *btree[K, V]) seek(below func(uint64, K) bool) (K, bool) {
 	var best *K
 	for n := t.root; n != nil; {
-		i := lowerBound(n, below)
+		i := 0
+		if below != nil {
+			i = lowerBound(n, below)
+		}
 		if i < n.n {
 			best = &n.keys[i]
 		}
@@ -447,7 +491,7 @@ func (t *btree[K, V]) seek(below func(K) bool) (K, bool) {
 }
 
 // rank returns the number of keys for which below is true.
-func (t *btree[K, V]) rank(below func(K) bool) int {
+func (t *btree[K, V]) rank(below func(uint64, K) bool) int {
 	r := 0
 	for n := t.root; n != nil; {
 		i := lowerBound(n, below)
@@ -463,9 +507,9 @@ func (t *btree[K, V]) rank(below func(K) bool) int {
 	return r
 }
 
-// each calls f with a pointer to every key, in ascending order. f may
-// change a key only in a way that keeps the order.
-func (t *btree[K, V]) each(f func(*K)) {
+// each calls f with a pointer to the summary of every key, in ascending
+// order. f may change a summary only in a way that keeps the order.
+func (t *btree[K, V]) each(f func(s *uint64, k K)) {
 	var walk func(n *node[K, V])
 	walk = func(n *node[K, V]) {
 		for i := 0; i <= n.n; i++ {
@@ -473,7 +517,7 @@ func (t *btree[K, V]) each(f func(*K)) {
 				walk(n.kids.at[i])
 			}
 			if i < n.n {
-				f(&n.keys[i])
+				f(&n.sums[i], n.keys[i])
 			}
 		}
 	}

@@ -27,13 +27,18 @@ func TestReadsDoNotAllocate(t *testing.T) {
 	var db memdb.DB
 	tab := memdb.NewTable[string, int](nil)
 	idx := memdb.NewIndex[string, string]()
+	syms := memdb.NewSymbols()
+	sidx := memdb.NewSymIndex[string]()
 	keys, missing := make([]string, 5000), make([]string, 5000)
+	var g3 memdb.Sym
 	write(t, &db, func(tx *memdb.Tx) {
 		for i := range keys {
 			keys[i], missing[i] = fmt.Sprintf("d%d", i), fmt.Sprintf("d%d-", i)
 			tab.Put(tx, keys[i], i)
 			idx.Add(tx, fmt.Sprintf("g%d", i%10), keys[i])
+			sidx.Add(tx, syms.Intern(tx, fmt.Sprintf("g%d", i%10)), keys[i])
 		}
+		g3 = syms.Intern(tx, "g3")
 	})
 	cases := []struct {
 		name string
@@ -45,6 +50,9 @@ func TestReadsDoNotAllocate(t *testing.T) {
 		{"Index.Has", func(i int) { _ = idx.Has("g3", keys[i]) }},
 		{"Index.Count", func(int) { _ = idx.Count("g3") }},
 		{"Table.View().First", func(int) { _, _ = tab.View().First() }},
+		{"SymIndex.Has", func(i int) { _ = sidx.Has(g3, keys[i]) }},
+		{"SymIndex.Count", func(int) { _ = sidx.Count(g3) }},
+		{"Symbols.Lookup", func(int) { _, _ = syms.Lookup("g3") }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -54,6 +62,13 @@ func TestReadsDoNotAllocate(t *testing.T) {
 			}
 		})
 	}
+	// Interning a known string is a lookup: what a store does for every ID
+	// of every record it writes.
+	write(t, &db, func(tx *memdb.Tx) {
+		if n := testing.AllocsPerRun(100, func() { _ = syms.Intern(tx, "g3") }); n != 0 {
+			t.Errorf("Symbols.Intern of a known string allocates %.1f times per call, want 0", n)
+		}
+	})
 }
 
 // TestWriteThroughAClosedTxPanics: a *Tx is only valid while its Write runs;
@@ -256,4 +271,26 @@ func TestConcurrentReadersShareViews(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestInterningAloneWritesNothing: a transaction that only interns strings
+// commits no revision (it changed no record), and keeps what it interned.
+func TestInterningAloneWritesNothing(t *testing.T) {
+	var db memdb.DB
+	syms := memdb.NewSymbols()
+	rev, err := db.Write(context.Background(), func(tx *memdb.Tx) error {
+		if s := syms.Intern(tx, "u1"); s != 1 {
+			t.Errorf(`Intern("u1") = %d, want 1`, s)
+		}
+		if s := syms.Intern(tx, ""); s != 0 {
+			t.Errorf(`Intern("") = %d, want 0`, s)
+		}
+		return nil
+	})
+	if err != nil || rev != 0 || db.Revision() != 0 {
+		t.Fatalf("Write = %d, %v; revision %d, want 0", rev, err, db.Revision())
+	}
+	if s, ok := syms.Lookup("u1"); !ok || s != 1 || syms.String(s) != "u1" {
+		t.Fatalf(`Lookup("u1") = %d %v after the commit`, s, ok)
+	}
 }

@@ -1,6 +1,7 @@
 package memdb
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -15,24 +16,35 @@ func (t *Table[K, V]) Check() error {
 	if t.tx != nil || len(t.log) != 0 || len(t.olds) != 0 {
 		return errors.New("journal left open after the transaction")
 	}
-	var err error
-	t.rows.each(func(k *tkey[K]) {
-		switch {
-		case err != nil:
-		case t.sum.str == nil:
-			if k.sum != 0 {
-				err = fmt.Errorf("numeric key %v has summary %x", k.k, k.sum)
-			}
-		case !strings.HasPrefix(t.sum.str(k.k), t.sum.prefix):
-			err = fmt.Errorf("key %v lacks the common prefix %q", k.k, t.sum.prefix)
-		case k.sum != summary(t.sum.str(k.k)[len(t.sum.prefix):]):
-			err = fmt.Errorf("key %v has a stale summary %x (prefix %q)", k.k, k.sum, t.sum.prefix)
-		}
-	})
-	if err != nil {
+	if err := checkSums(&t.rows, &t.sum, func(k K) K { return k }, 0); err != nil {
 		return err
 	}
 	return t.rows.check()
+}
+
+// checkSums verifies that every summary of tree is the one sum computes for
+// the part of its key that key returns, under high (the stable bits).
+func checkSums[K, V any, S cmp.Ordered](tree *btree[K, V], sum *summarizer[S], key func(K) S, shift int) error {
+	var err error
+	tree.each(func(s *uint64, k K) {
+		part := key(k)
+		low := *s
+		if shift > 0 {
+			low = *s & (1<<shift - 1)
+		}
+		switch {
+		case err != nil:
+		case sum.str == nil:
+			if low != 0 {
+				err = fmt.Errorf("numeric key %v has summary %x", part, low)
+			}
+		case !strings.HasPrefix(sum.str(part), sum.prefix):
+			err = fmt.Errorf("key %v lacks the common prefix %q", part, sum.prefix)
+		case low != sum.of(part)>>shift:
+			err = fmt.Errorf("key %v has a stale summary %x (prefix %q)", part, low, sum.prefix)
+		}
+	})
+	return err
 }
 
 // Check verifies the index's B-tree invariants and that no journal is left
@@ -41,7 +53,22 @@ func (x *Index[K, M]) Check() error {
 	if x.tx != nil || len(x.log) != 0 {
 		return errors.New("journal left open after the transaction")
 	}
+	if err := checkSums(&x.pairs, &x.sum, func(p pair[K, M]) K { return p.k }, 0); err != nil {
+		return err
+	}
 	return x.pairs.check()
+}
+
+// Check verifies the index's B-tree invariants, its summaries and that no
+// journal is left open outside a Write.
+func (x *SymIndex[M]) Check() error {
+	if x.tx != nil || len(x.log) != 0 {
+		return errors.New("journal left open after the transaction")
+	}
+	if err := checkSums(&x.items, &x.sum, func(m M) M { return m }, symShift); err != nil {
+		return err
+	}
+	return x.items.check()
 }
 
 // Fill returns the number of nodes of the table's tree and the share of
@@ -84,14 +111,23 @@ func (t *btree[K, V]) check() error {
 	var (
 		leafDepth = -1
 		prev      *K
+		prevS     uint64
 	)
+	// after reports whether the item (s, k) sorts strictly after the
+	// previous one.
+	after := func(s uint64, k K) bool {
+		if s != prevS {
+			return s > prevS
+		}
+		return t.tie != nil && t.tie(*prev, k)
+	}
 	var walk func(n *node[K, V], depth int, root bool) (int, error)
 	walk = func(n *node[K, V], depth int, root bool) (int, error) {
 		if n.n > maxItems || (!root && n.n < 1) {
 			return 0, fmt.Errorf("node with %d items at depth %d", n.n, depth)
 		}
 		for i := n.n; i < slots; i++ {
-			if !reflect.ValueOf(&n.keys[i]).Elem().IsZero() || !reflect.ValueOf(&n.vals[i]).Elem().IsZero() {
+			if n.sums[i] != 0 || !reflect.ValueOf(&n.keys[i]).Elem().IsZero() || !reflect.ValueOf(&n.vals[i]).Elem().IsZero() {
 				return 0, fmt.Errorf("slot %d of a node with %d items is not cleared", i, n.n)
 			}
 		}
@@ -102,10 +138,10 @@ func (t *btree[K, V]) check() error {
 				return 0, fmt.Errorf("leaves at depths %d and %d", leafDepth, depth)
 			}
 			for i := range n.n {
-				if prev != nil && !t.less(*prev, n.keys[i]) {
+				if prev != nil && !after(n.sums[i], n.keys[i]) {
 					return 0, fmt.Errorf("keys out of order: %v then %v", *prev, n.keys[i])
 				}
-				prev = &n.keys[i]
+				prev, prevS = &n.keys[i], n.sums[i]
 			}
 			return n.n, nil
 		}
@@ -124,10 +160,10 @@ func (t *btree[K, V]) check() error {
 			}
 			total += got
 			if i < n.n {
-				if !t.less(*prev, n.keys[i]) {
+				if !after(n.sums[i], n.keys[i]) {
 					return 0, fmt.Errorf("separator %v not after %v", n.keys[i], *prev)
 				}
-				prev = &n.keys[i]
+				prev, prevS = &n.keys[i], n.sums[i]
 			}
 		}
 		for i := n.n + 1; i <= slots; i++ {

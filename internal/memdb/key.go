@@ -26,20 +26,11 @@ import (
 // maxPrefix bounds the common prefix a table tracks.
 const maxPrefix = 32
 
-// tkey is a table's key as its B-tree stores it.
-type tkey[K cmp.Ordered] struct {
-	sum uint64 // 0 for keys that are not strings
-	k   K
-}
+// less orders two keys: the tie function of a table's tree.
+func less[K cmp.Ordered](a, b K) bool { return a < b }
 
-func tkeyLess[K cmp.Ordered](a, b tkey[K]) bool {
-	if a.sum != b.sum {
-		return a.sum < b.sum
-	}
-	return a.k < b.k
-}
-
-// summarizer computes the summaries of one table's keys.
+// summarizer computes the summaries of one table's keys (or one index's
+// keys or members).
 type summarizer[K cmp.Ordered] struct {
 	// str returns the bytes of a key whose kind is string (named string
 	// types included); it is nil for numeric keys, whose summary is 0.
@@ -59,25 +50,25 @@ func newSummarizer[K cmp.Ordered]() summarizer[K] {
 	return summarizer[K]{str: func(k K) string { return reflect.ValueOf(k).String() }}
 }
 
-// probe returns the stored form of k, for a lookup, or false if no key of
-// the table can equal k (k lacks the common prefix).
-func (s *summarizer[K]) probe(k K) (tkey[K], bool) {
+// probe returns the summary of k, for a lookup, or false if no key of the
+// table can equal k (k lacks the common prefix).
+func (s *summarizer[K]) probe(k K) (uint64, bool) {
 	if s.str == nil || !s.set {
-		return tkey[K]{k: k}, true
+		return 0, true
 	}
 	b := s.str(k)
 	if !strings.HasPrefix(b, s.prefix) {
-		return tkey[K]{}, false
+		return 0, false
 	}
-	return tkey[K]{sum: summary(b[len(s.prefix):]), k: k}, true
+	return summary(b[len(s.prefix):]), true
 }
 
-// admit returns the stored form of k, about to be inserted, shrinking the
+// admit returns the summary of k, about to be inserted, shrinking the
 // prefix (and reporting that every stored summary must be recomputed) if k
 // lacks it.
-func (s *summarizer[K]) admit(k K) (key tkey[K], resum bool) {
+func (s *summarizer[K]) admit(k K) (sum uint64, resum bool) {
 	if s.str == nil {
-		return tkey[K]{k: k}, false
+		return 0, false
 	}
 	b := s.str(k)
 	if !s.set {
@@ -89,12 +80,15 @@ func (s *summarizer[K]) admit(k K) (key tkey[K], resum bool) {
 		}
 		s.prefix, resum = s.prefix[:n], true
 	}
-	return tkey[K]{sum: summary(b[len(s.prefix):]), k: k}, resum
+	return summary(b[len(s.prefix):]), resum
 }
 
-// resummarize sets the summary of a stored key for the current prefix.
-func (s *summarizer[K]) resummarize(key *tkey[K]) {
-	key.sum = summary(s.str(key.k)[len(s.prefix):])
+// of returns the summary of a stored key for the current prefix.
+func (s *summarizer[K]) of(k K) uint64 {
+	if s.str == nil {
+		return 0
+	}
+	return summary(s.str(k)[len(s.prefix):])
 }
 
 // summary reads the first 8 bytes of b as a big-endian integer, padding a

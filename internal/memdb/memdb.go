@@ -15,10 +15,18 @@
 // (using the clone function given to NewTable for values that hold slices or
 // maps), so no caller ever holds a pointer into the store.
 //
+// Symbols interns strings as Syms (small integers), journaled like the
+// tables: a store interns the IDs its records repeat, keeps Syms in its
+// rows, and indexes by them with a SymIndex, whose (key, member) pairs cost
+// 24 bytes for a string member and compare as integers.
+//
 // Costs: tables and indexes are B-trees kept in key order, so with n rows
 // (or pairs), Get, Has, Put, Delete, Add, Remove and Count cost O(log n) and
 // allocate nothing beyond the journal entry of a write and, now and then, a
-// node; Len costs O(1). Listings go through a Keys view (Table.View,
+// node; Len costs O(1). Every stored key carries an integer summary ordered
+// like the keys (key.go), so a search compares integers and reads a
+// string key's bytes only between equal summaries. Interning costs one map
+// lookup. Listings go through a Keys view (Table.View,
 // Index.View) or Table.Ascend, which start at a cursor in O(log n) and then
 // cost O(1) per key yielded: a page costs O(log n + page), never O(table).
 // The older Keys and Members methods copy every key and cost O(n).
@@ -185,6 +193,12 @@ func (tx *Tx) check() {
 // on its first write in tx.
 func (tx *Tx) enlist(owner *Tx, j journal) {
 	tx.wrote = true
+	tx.join(owner, j)
+}
+
+// join is enlist for a journal whose writes alone do not make a revision
+// (Symbols: interning a string changes no record).
+func (tx *Tx) join(owner *Tx, j journal) {
 	if owner != tx {
 		tx.journals = append(tx.journals, j)
 	}
@@ -216,7 +230,7 @@ type Keys[K cmp.Ordered] interface {
 // *Tx. It must only be used under its DB's lock (reads under Read or Write,
 // writes under Write).
 type Table[K cmp.Ordered, V any] struct {
-	rows  btree[tkey[K], V]
+	rows  btree[K, V]
 	sum   summarizer[K]
 	clone func(V) V
 
@@ -241,55 +255,36 @@ func NewTable[K cmp.Ordered, V any](clone func(V) V) *Table[K, V] {
 	if clone == nil {
 		clone = func(v V) V { return v }
 	}
-	return &Table[K, V]{rows: btree[tkey[K], V]{less: tkeyLess[K]}, sum: newSummarizer[K](), clone: clone}
+	return &Table[K, V]{rows: btree[K, V]{tie: less[K]}, sum: newSummarizer[K](), clone: clone}
 }
 
-// lookup returns a pointer to the value stored under k, or nil. It is the
-// B-tree's lookup with the comparison of tkeys written inline: the read path
-// of every command, so it avoids a call through rows.less per comparison.
+// lookup returns a pointer to the value stored under k, or nil: the read
+// path of every command. The pointer is valid until the next write.
 func (t *Table[K, V]) lookup(k K) *V {
-	key, ok := t.sum.probe(k)
+	s, ok := t.sum.probe(k)
 	if !ok {
 		return nil
 	}
-	for n := t.rows.root; n != nil; {
-		lo, hi := 0, n.n
-		for lo < hi {
-			h := int(uint(lo+hi) >> 1)
-			if c := &n.keys[h]; c.sum < key.sum || (c.sum == key.sum && c.k < key.k) {
-				lo = h + 1
-			} else {
-				hi = h
-			}
-		}
-		if lo < n.n && n.keys[lo].sum == key.sum && n.keys[lo].k == key.k {
-			return &n.vals[lo]
-		}
-		if n.kids == nil {
-			return nil
-		}
-		n = n.kids.at[lo]
-	}
-	return nil
+	return t.rows.lookup(s, k)
 }
 
 // set stores v under k, returning the value it replaces, if any.
 func (t *Table[K, V]) set(k K, v V) (V, bool) {
-	key, resum := t.sum.admit(k)
+	s, resum := t.sum.admit(k)
 	if resum {
-		t.rows.each(t.sum.resummarize)
+		t.rows.each(func(s *uint64, k K) { *s = t.sum.of(k) })
 	}
-	return t.rows.set(key, v)
+	return t.rows.set(s, k, v)
 }
 
 // delete removes k, returning its value if it was present.
 func (t *Table[K, V]) delete(k K) (V, bool) {
-	key, ok := t.sum.probe(k)
+	s, ok := t.sum.probe(k)
 	if !ok {
 		var zero V
 		return zero, false
 	}
-	old, had := t.rows.delete(key)
+	old, had := t.rows.delete(s, k)
 	if t.rows.len == 0 {
 		t.sum = newSummarizer[K]() // the next key chooses the prefix afresh
 	}
@@ -380,8 +375,8 @@ func (t *Table[K, V]) View() Keys[K] { return tableKeys[K, V]{t} }
 // deprecated function.)
 func (t *Table[K, V]) Keys() []K {
 	keys := make([]K, 0, t.rows.len)
-	t.rows.ascend(nil, func(k tkey[K], _ V) bool {
-		keys = append(keys, k.k)
+	t.rows.ascend(nil, func(_ uint64, k K, _ V) bool {
+		keys = append(keys, k)
 		return true
 	})
 	return keys
@@ -391,7 +386,7 @@ func (t *Table[K, V]) Keys() []K {
 // (plus clone), and no copy of the key list.
 func (t *Table[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		t.rows.ascend(nil, func(k tkey[K], v V) bool { return yield(k.k, t.clone(v)) })
+		t.rows.ascend(nil, func(_ uint64, k K, v V) bool { return yield(k, t.clone(v)) })
 	}
 }
 
@@ -400,7 +395,7 @@ func (t *Table[K, V]) All() iter.Seq2[K, V] {
 // the building block of cursor pagination.
 func (t *Table[K, V]) Ascend(after K) iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		t.rows.ascend(notAfter(after), func(k tkey[K], v V) bool { return yield(k.k, t.clone(v)) })
+		t.rows.ascend(notAfter[V](after), func(_ uint64, k K, v V) bool { return yield(k, t.clone(v)) })
 	}
 }
 
@@ -414,8 +409,10 @@ func (t *Table[K, V]) After(after K) iter.Seq2[K, V] {
 }
 
 // notAfter is the bound of an iteration that starts after the key after.
-func notAfter[K cmp.Ordered](after K) func(tkey[K]) bool {
-	return func(k tkey[K]) bool { return k.k <= after }
+// The order of a table is the order of its keys, so the bound compares
+// keys, whatever the summaries.
+func notAfter[V any, K cmp.Ordered](after K) func(uint64, K) bool {
+	return func(_ uint64, k K) bool { return k <= after }
 }
 
 // tableKeys is the Keys view of a table.
@@ -423,30 +420,30 @@ type tableKeys[K cmp.Ordered, V any] struct{ t *Table[K, V] }
 
 func (v tableKeys[K, V]) Len() int { return v.t.rows.len }
 
-func (v tableKeys[K, V]) First() (K, bool) {
-	k, ok := v.t.rows.seek(func(tkey[K]) bool { return false })
-	return k.k, ok
-}
+func (v tableKeys[K, V]) First() (K, bool) { return v.t.rows.seek(nil) }
 
 func (v tableKeys[K, V]) All() iter.Seq[K] {
 	return func(yield func(K) bool) {
-		v.t.rows.ascend(nil, func(k tkey[K], _ V) bool { return yield(k.k) })
+		v.t.rows.ascend(nil, func(_ uint64, k K, _ V) bool { return yield(k) })
 	}
 }
 
 func (v tableKeys[K, V]) After(after K) iter.Seq[K] {
 	return func(yield func(K) bool) {
-		v.t.rows.ascend(notAfter(after), func(k tkey[K], _ V) bool { return yield(k.k) })
+		v.t.rows.ascend(notAfter[V](after), func(_ uint64, k K, _ V) bool { return yield(k) })
 	}
 }
 
 // Index is a journaled one-to-many relation: for each key, an ordered set of
 // members. Use it for secondary lookups (teams of a user, dossiers of a
 // group, …). It is one B-tree of (key, member) pairs, so a key with one
-// member costs one pair, not a set of its own. It must only be used under
-// its DB's lock.
+// member costs one pair, not a set of its own; a pair of string keys is
+// summarized by its key (see key.go). A relation whose keys are few and
+// repeated (users, offices, groups) is cheaper as a SymIndex. It must only
+// be used under its DB's lock.
 type Index[K, M cmp.Ordered] struct {
 	pairs btree[pair[K, M], struct{}]
+	sum   summarizer[K]
 
 	tx  *Tx
 	log []indexUndo[K, M] // the open transaction's writes, oldest first
@@ -468,14 +465,35 @@ type indexUndo[K, M cmp.Ordered] struct {
 
 // NewIndex returns an empty index.
 func NewIndex[K, M cmp.Ordered]() *Index[K, M] {
-	return &Index[K, M]{pairs: btree[pair[K, M], struct{}]{less: pairLess[K, M]}}
+	return &Index[K, M]{pairs: btree[pair[K, M], struct{}]{tie: pairLess[K, M]}, sum: newSummarizer[K]()}
+}
+
+func (x *Index[K, M]) set(p pair[K, M]) bool {
+	s, resum := x.sum.admit(p.k)
+	if resum {
+		x.pairs.each(func(s *uint64, p pair[K, M]) { *s = x.sum.of(p.k) })
+	}
+	_, had := x.pairs.set(s, p, struct{}{})
+	return !had
+}
+
+func (x *Index[K, M]) delete(p pair[K, M]) bool {
+	s, ok := x.sum.probe(p.k)
+	if !ok {
+		return false
+	}
+	_, had := x.pairs.delete(s, p)
+	if x.pairs.len == 0 {
+		x.sum = newSummarizer[K]()
+	}
+	return had
 }
 
 // Add puts m in k's set, in O(log n).
 func (x *Index[K, M]) Add(tx *Tx, k K, m M) {
 	tx.check()
 	p := pair[K, M]{k, m}
-	if _, had := x.pairs.set(p, struct{}{}); !had {
+	if x.set(p) {
 		x.record(tx, p, true)
 	}
 }
@@ -484,7 +502,7 @@ func (x *Index[K, M]) Add(tx *Tx, k K, m M) {
 func (x *Index[K, M]) Remove(tx *Tx, k K, m M) {
 	tx.check()
 	p := pair[K, M]{k, m}
-	if _, had := x.pairs.delete(p); had {
+	if x.delete(p) {
 		x.record(tx, p, false)
 	}
 }
@@ -498,9 +516,9 @@ func (x *Index[K, M]) record(tx *Tx, p pair[K, M], added bool) {
 func (x *Index[K, M]) rollback() {
 	for i := len(x.log) - 1; i >= 0; i-- {
 		if u := x.log[i]; u.added {
-			x.pairs.delete(u.p)
+			x.delete(u.p)
 		} else {
-			x.pairs.set(u.p, struct{}{})
+			x.set(u.p)
 		}
 	}
 }
@@ -511,12 +529,15 @@ func (x *Index[K, M]) reset() {
 }
 
 // Has reports whether m is in k's set, in O(log n).
-func (x *Index[K, M]) Has(k K, m M) bool { return x.pairs.lookup(pair[K, M]{k, m}) != nil }
+func (x *Index[K, M]) Has(k K, m M) bool {
+	s, ok := x.sum.probe(k)
+	return ok && x.pairs.lookup(s, pair[K, M]{k, m}) != nil
+}
 
 // Count returns the size of k's set, in O(log n).
 func (x *Index[K, M]) Count(k K) int {
-	return x.pairs.rank(func(p pair[K, M]) bool { return p.k <= k }) -
-		x.pairs.rank(func(p pair[K, M]) bool { return p.k < k })
+	return x.pairs.rank(func(_ uint64, p pair[K, M]) bool { return p.k <= k }) -
+		x.pairs.rank(func(_ uint64, p pair[K, M]) bool { return p.k < k })
 }
 
 // View returns k's set as a live ordered view: what a listing iterates from
@@ -546,7 +567,7 @@ type memberKeys[K, M cmp.Ordered] struct {
 func (v memberKeys[K, M]) Len() int { return v.x.Count(v.k) }
 
 func (v memberKeys[K, M]) First() (M, bool) {
-	p, ok := v.x.pairs.seek(func(p pair[K, M]) bool { return p.k < v.k })
+	p, ok := v.x.pairs.seek(func(_ uint64, p pair[K, M]) bool { return p.k < v.k })
 	if !ok || p.k != v.k {
 		var zero M
 		return zero, false
@@ -555,18 +576,18 @@ func (v memberKeys[K, M]) First() (M, bool) {
 }
 
 func (v memberKeys[K, M]) All() iter.Seq[M] {
-	return v.from(func(p pair[K, M]) bool { return p.k < v.k })
+	return v.from(func(_ uint64, p pair[K, M]) bool { return p.k < v.k })
 }
 
 func (v memberKeys[K, M]) After(after M) iter.Seq[M] {
-	return v.from(func(p pair[K, M]) bool { return p.k < v.k || (p.k == v.k && p.m <= after) })
+	return v.from(func(_ uint64, p pair[K, M]) bool { return p.k < v.k || (p.k == v.k && p.m <= after) })
 }
 
 // from yields the members of v.k from the first pair for which below is
 // false.
-func (v memberKeys[K, M]) from(below func(pair[K, M]) bool) iter.Seq[M] {
+func (v memberKeys[K, M]) from(below func(uint64, pair[K, M]) bool) iter.Seq[M] {
 	return func(yield func(M) bool) {
-		v.x.pairs.ascend(below, func(p pair[K, M], _ struct{}) bool {
+		v.x.pairs.ascend(below, func(_ uint64, p pair[K, M], _ struct{}) bool {
 			return p.k == v.k && yield(p.m)
 		})
 	}

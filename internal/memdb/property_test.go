@@ -16,8 +16,10 @@ import (
 	"github.com/cabinet-go/cabinet/internal/memdb"
 )
 
-// The property compares a Table and an Index with a plain map model over
-// random sequences of transactions. A sequence is a list of operations; the
+// The property compares a Table, an Index and a SymIndex (keyed by the
+// Syms of the Index's keys) with a plain map model over random sequences
+// of transactions; the Symbols table that interns the keys and members is
+// compared with the set of strings interned by committed transactions. A sequence is a list of operations; the
 // markers opCommit, opFail and opPanic end a transaction (the last one
 // commits). Bulk operations grow the tree to three levels, so splits,
 // spills, merges and redistributions at every level are exercised, and a
@@ -56,11 +58,12 @@ func group(i int) string { return fmt.Sprintf("g%d", i%8) }
 type model struct {
 	rows    map[string]int
 	members map[string]map[string]bool
-	next    int // counter of opAppend's keys
+	syms    map[string]bool // the strings interned
+	next    int             // counter of opAppend's keys
 }
 
 func (m model) clone() model {
-	c := model{rows: maps.Clone(m.rows), members: map[string]map[string]bool{}, next: m.next}
+	c := model{rows: maps.Clone(m.rows), members: map[string]map[string]bool{}, syms: maps.Clone(m.syms), next: m.next}
 	for k, s := range m.members {
 		c.members[k] = maps.Clone(s)
 	}
@@ -93,19 +96,52 @@ func after(keys []string, c string, n int) []string {
 }
 
 type world struct {
-	db  memdb.DB
-	tab *memdb.Table[string, []int]
-	idx *memdb.Index[string, string]
-	m   model
+	db   memdb.DB
+	tab  *memdb.Table[string, []int]
+	idx  *memdb.Index[string, string]
+	sidx *memdb.SymIndex[string]
+	syms *memdb.Symbols
+	m    model
+}
+
+// add adds member k to key g of the Index and of the SymIndex, interning
+// g and k.
+func (w *world) add(tx *memdb.Tx, m model, g, k string) {
+	w.idx.Add(tx, g, k)
+	w.sidx.Add(tx, w.intern(tx, m, g), k)
+	w.intern(tx, m, k)
+	m.add(g, k)
+}
+
+func (w *world) remove(tx *memdb.Tx, m model, g, k string) {
+	w.idx.Remove(tx, g, k)
+	w.sidx.Remove(tx, w.intern(tx, m, g), k)
+	m.remove(g, k)
+}
+
+func (w *world) intern(tx *memdb.Tx, m model, s string) memdb.Sym {
+	m.syms[s] = true
+	return w.syms.Intern(tx, s)
+}
+
+// symView is the SymIndex's view of key g: empty when g was never
+// interned.
+func (w *world) symView(g string) memdb.Keys[string] {
+	if s, ok := w.syms.Lookup(g); ok {
+		return w.sidx.View(s)
+	}
+	return memdb.NoKeys[string]()
 }
 
 func cloneInts(v []int) []int { return append([]int(nil), v...) }
 
 func newWorld(rerun bool) *world {
 	w := &world{
-		tab: memdb.NewTable[string](cloneInts),
-		idx: memdb.NewIndex[string, string](),
-		m:   model{rows: map[string]int{}, members: map[string]map[string]bool{}},
+		tab:  memdb.NewTable[string](cloneInts),
+		idx:  memdb.NewIndex[string, string](),
+		sidx: memdb.NewSymIndex[string](),
+		syms: memdb.NewSymbols(),
+		m:    model{rows: map[string]int{}, members: map[string]map[string]bool{}, syms: map[string]bool{}},
 	}
 	w.db.SetRerun(rerun)
 	return w
@@ -194,33 +230,34 @@ func (w *world) apply(tx *memdb.Tx, m model, o op) string {
 			delete(m.rows, k)
 		}
 	case opAdd:
-		w.idx.Add(tx, group(o.B), key(o.A))
-		m.add(group(o.B), key(o.A))
+		w.add(tx, m, group(o.B), key(o.A))
 	case opRemove:
-		w.idx.Remove(tx, group(o.B), key(o.A))
-		m.remove(group(o.B), key(o.A))
+		w.remove(tx, m, group(o.B), key(o.A))
 	case opAddRange:
-		span(func(k string) { w.idx.Add(tx, group(o.C), k); m.add(group(o.C), k) })
+		span(func(k string) { w.add(tx, m, group(o.C), k) })
 	case opRemoveRange:
-		span(func(k string) { w.idx.Remove(tx, group(o.C), k); m.remove(group(o.C), k) })
+		span(func(k string) { w.remove(tx, m, group(o.C), k) })
 	case opIterWrite:
 		return w.iterWrite(tx, m, o)
 	case opIterRemove:
 		g := group(o.B)
 		want := sortedKeys(m.members[g])[:min(len(m.members[g]), 50)]
-		var got []string
-		for k := range w.idx.View(g).All() {
-			if len(got) == 50 {
-				break
+		for _, v := range []memdb.Keys[string]{w.idx.View(g), w.symView(g)} {
+			var got []string
+			for k := range v.All() {
+				if len(got) == 50 {
+					break
+				}
+				got = append(got, k)
+				if len(got)%o.C == 0 {
+					w.remove(tx, m, g, k)
+				}
 			}
-			got = append(got, k)
-			if len(got)%o.C == 0 {
-				w.idx.Remove(tx, g, k)
-				m.remove(g, k)
+			if !slices.Equal(got, want) {
+				return fmt.Sprintf("%T View(%s).All() while removing = %v, want %v", v, g, got, want)
 			}
-		}
-		if !slices.Equal(got, want) {
-			return fmt.Sprintf("View(%s).All() while removing = %v, want %v", g, got, want)
+			// The second view sees what the first one left.
+			want = sortedKeys(m.members[g])[:min(len(m.members[g]), 50)]
 		}
 	case opCursors:
 		return w.compareCursors(m, key(o.A), key(o.B), o.C)
@@ -229,6 +266,31 @@ func (w *world) apply(tx *memdb.Tx, m model, o op) string {
 }
 
 func hasKey[V any](m map[string]V, k string) bool { _, ok := m[k]; return ok }
+
+// compareSyms checks that the Symbols table holds exactly the strings
+// interned by committed transactions, each under one Sym.
+func (w *world) compareSyms() string {
+	if got, want := w.syms.Len(), len(w.m.syms)+1; got != want {
+		return fmt.Sprintf("Symbols.Len() = %d, want %d (\"\" and %d interned)", got, want, len(w.m.syms))
+	}
+	seen := map[memdb.Sym]bool{}
+	for str := range w.m.syms {
+		s, ok := w.syms.Lookup(str)
+		if !ok || w.syms.String(s) != str || seen[s] || s == 0 {
+			return fmt.Sprintf("Symbols.Lookup(%s) = %d %v (String %q)", str, s, ok, w.syms.String(s))
+		}
+		seen[s] = true
+	}
+	for _, str := range []string{"g8x", "never", "k"} {
+		if _, ok := w.syms.Lookup(str); ok != w.m.syms[str] {
+			return fmt.Sprintf("Symbols.Lookup(%s) = %v", str, ok)
+		}
+	}
+	if s, ok := w.syms.Lookup(""); !ok || s != 0 {
+		return fmt.Sprintf(`Symbols.Lookup("") = %d %v`, s, ok)
+	}
+	return ""
+}
 
 // iterWrite iterates the table from a cursor, deleting some of the keys it
 // is given and putting keys that sort after them, and compares what it saw
@@ -318,6 +380,9 @@ func (w *world) compareCursors(m model, a, b string, n int) string {
 			if got, want := take(w.idx.View(g).After(c), n), after(members, c, n); !slices.Equal(got, want) {
 				return fmt.Sprintf("Index.View(%s).After(%s) = %v, want %v", g, c, got, want)
 			}
+			if got, want := take(w.symView(g).After(c), n), after(members, c, n); !slices.Equal(got, want) {
+				return fmt.Sprintf("SymIndex.View(%s).After(%s) = %v, want %v", g, c, got, want)
+			}
 		}
 	}
 	return ""
@@ -342,6 +407,12 @@ func (w *world) compare() string {
 	}
 	if err := w.idx.Check(); err != nil {
 		return "index: " + err.Error()
+	}
+	if err := w.sidx.Check(); err != nil {
+		return "sym index: " + err.Error()
+	}
+	if d := w.compareSyms(); d != "" {
+		return d
 	}
 	keys := sortedKeys(w.m.rows)
 	if w.tab.Len() != len(keys) || w.tab.View().Len() != len(keys) {
@@ -391,6 +462,27 @@ func (w *world) compare() string {
 		for i := range 50 {
 			if k := key(i * 113); w.idx.Has(g, k) != w.m.members[g][k] {
 				return fmt.Sprintf("Has(%s, %s) = %v", g, k, !w.m.members[g][k])
+			}
+		}
+	}
+	for gi := range 9 {
+		g := group(gi)
+		want := sortedKeys(w.m.members[g])
+		v := w.symView(g)
+		if got := take(v.All(), len(want)+1); !slices.Equal(got, want) {
+			return fmt.Sprintf("SymIndex.View(%s).All() = %v, want %v", g, got, want)
+		}
+		if v.Len() != len(want) {
+			return fmt.Sprintf("SymIndex.View(%s).Len() = %d, want %d", g, v.Len(), len(want))
+		}
+		first, ok := v.First()
+		if ok != (len(want) > 0) || (ok && first != want[0]) {
+			return fmt.Sprintf("SymIndex.View(%s).First() = %s %v", g, first, ok)
+		}
+		s, interned := w.syms.Lookup(g)
+		for i := range 50 {
+			if k := key(i * 113); interned && w.sidx.Has(s, k) != w.m.members[g][k] {
+				return fmt.Sprintf("SymIndex.Has(%s, %s) = %v", g, k, !w.m.members[g][k])
 			}
 		}
 	}
