@@ -381,12 +381,21 @@ func CanRevokeGrant(d Dossier, a Actor, g Grant, target Relation) error {
 // (ACC-6), by the manager only. Checks: ACC-12 (conflict); for an
 // advisor's grant CanManageAdvisorAccess (ACC-9); for a person's
 // CanManagePersonAccess(target, level) (ACC-1, ACC-7: a central person sets
-// at most their own level).
+// at most their own level); then ACC-7 v2 — nobody raises their own
+// grant, the manager included (a *cabinet.ForbiddenError: a grant is the
+// access of someone outside the office, and one raised by its own holder
+// would outlive their office membership, GRP-11; lowering it is allowed).
 func CanChangeLevel(d Dossier, a Actor, g Grant, target Relation, level Level) error {
 	if err := CheckWritable(d); err != nil {
 		return err
 	}
-	return canManageGrant(d, a, g, target, level)
+	if err := canManageGrant(d, a, g, target, level); err != nil {
+		return err
+	}
+	if a.ID != "" && g.User == a.ID && level > g.Level {
+		return cabinet.Forbidden("ACC-7", "nobody raises their own grant")
+	}
+	return nil
 }
 
 // CanCorrectContact is the predicate of Service.CorrectGrantContact (and of

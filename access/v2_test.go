@@ -866,3 +866,23 @@ func wantRule(t *testing.T, err, sentinel error, rule string) {
 	require.ErrorIs(t, err, sentinel)
 	assert.Equal(t, rule, cabinet.RuleOf(err), "rule of %v", err)
 }
+
+// ACC-7 v2: nobody raises their own grant — not even the dossier's
+// manager, whose grant (a relative's, at the address of their account)
+// would outlive their office membership (GRP-11). Another entitled granter
+// may raise it, and its holder may lower it.
+func TestACC7NobodyRaisesTheirOwnGrant(t *testing.T) {
+	w := newWorld(t)
+	kid, _, err := w.svc.AddPerson(w.ctx, uMgr, w.dossier.ID, access.PersonInput{Name: "Paul Martin", Relation: access.RelationChild})
+	require.NoError(t, err)
+	g, _, err := w.svc.GrantPerson(w.ctx, uHolder, kid.ID, access.GrantInput{Email: string(uMgr) + "@staff.example", Phone: phone, Level: access.LevelReadOnly})
+	require.NoError(t, err)
+	require.Equal(t, uMgr, g.User, "the grant is linked to the manager's account")
+
+	_, _, err = w.svc.ChangeLevel(w.ctx, uMgr, g.ID, access.LevelReadWrite)
+	wantRule(t, err, cabinet.ErrForbidden, "ACC-7")
+	_, _, err = w.svc.ChangeLevel(w.ctx, uHolder, g.ID, access.LevelReadWrite)
+	require.NoError(t, err, "the holder, read_write, raises it")
+	_, _, err = w.svc.ChangeLevel(w.ctx, uMgr, g.ID, access.LevelReadOnly)
+	require.NoError(t, err, "its holder lowers it")
+}

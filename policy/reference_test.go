@@ -1121,6 +1121,9 @@ func (s *refSnapshot) onDossier(u cabinet.UserID, a policy.Action, res policy.Re
 				return cabinet.NoRoutes
 			}
 			level = res.Level
+			if u != "" && grant.User == u && level > grant.Level {
+				return cabinet.NoRoutes // ACC-7 v2: nobody raises their own grant
+			}
 		case policy.CorrectGrantContact:
 			if grant.User != "" {
 				return cabinet.NoRoutes // ACC-3 v2: linked details are fixed
