@@ -420,6 +420,18 @@
 // and yield after releasing it (the caller may call the engine while
 // iterating).
 //
+// # Batches
+//
+// CheckBatch answers many (action, resource) questions of one subject at
+// one revision, under one read lock, resolving the subject once; each
+// answer is Check's (property TestBatchAgreesWithCheck). AllowedActions is
+// the set of actions of a resource's kind that Check allows the subject on
+// that resource as given, for a UI's buttons (the actions that need a
+// refinement the resource lacks are not in it). CheckBatch appends to the
+// caller's buffer and does not allocate on the internal-route path;
+// BenchmarkCheckBatch and BenchmarkAllowedActions compare their
+// ns/decision with Check's.
+//
 // # Freshness
 //
 // Engine implements cabinet.EventSink: wire it into every service (package
