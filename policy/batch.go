@@ -46,6 +46,7 @@ func (e *Engine) CheckBatch(ctx context.Context, s Subject, qs []Question, dst [
 		dst = append(dst, ix.answer(&sub, s, qs[i].Action, qs[i].Resource, e.clock, rev))
 	}
 	e.mu.RUnlock()
+	e.logBatch(ctx, s, qs, dst[start:])
 	return dst, nil
 }
 
@@ -139,6 +140,8 @@ func (e *Engine) AllowedActions(ctx context.Context, s Subject, r Resource) (Act
 	if r.Kind.Valid() {
 		acts = actionsOf[r.Kind]
 	}
+	logged := e.decisionLog()
+	var decided []Decision // kept only for a decision log
 	var set ActionSet
 	e.mu.RLock()
 	if e.err != nil {
@@ -153,7 +156,13 @@ func (e *Engine) AllowedActions(ctx context.Context, s Subject, r Resource) (Act
 		if d.Allowed {
 			set.add(a)
 		}
+		if logged != nil {
+			decided = append(decided, d)
+		}
 	}
 	e.mu.RUnlock()
+	for i, d := range decided {
+		logged(ctx, DecisionRecord{Subject: s, Action: acts[i], Resource: r, Decision: d})
+	}
 	return set, nil
 }

@@ -10,6 +10,8 @@ package policy_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"testing"
 
 	"github.com/cabinet-go/cabinet/policy"
@@ -107,6 +109,51 @@ func BenchmarkAllowedActions(b *testing.B) {
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/decision")
 			})
+		})
+	}
+}
+
+// BenchmarkCheckLogged asks BenchmarkCheck's repeated question without a
+// decision log ("none": the hot path pays one atomic load), with a log that
+// counts ("hook"), and with one that writes JSON lines to io.Discard
+// ("json"), to show what the log costs when set and that it costs nothing
+// when not.
+func BenchmarkCheckLogged(b *testing.B) {
+	for _, sz := range benchSizes {
+		b.Run("size="+sz.name, func(b *testing.B) {
+			skipLarge(b, sz)
+			fx := getFixture(b, sz)
+			ctx := context.Background()
+			r := fx.repeated
+			n := 0
+			enc := json.NewEncoder(io.Discard)
+			for _, tc := range []struct {
+				name string
+				log  policy.DecisionLog
+			}{
+				{"none", nil},
+				{"hook", func(context.Context, policy.DecisionRecord) { n++ }},
+				{"json", func(_ context.Context, rec policy.DecisionRecord) {
+					if err := enc.Encode(rec); err != nil {
+						panic(err)
+					}
+				}},
+			} {
+				b.Run(tc.name, func(b *testing.B) {
+					fx.engine.SetDecisionLog(tc.log)
+					defer fx.engine.SetDecisionLog(nil)
+					b.ReportAllocs()
+					for b.Loop() {
+						d, err := fx.engine.Check(ctx, r.subject, policy.ViewDossier, r.res)
+						if err != nil || !d.Allowed {
+							b.Fatal(d, err)
+						}
+					}
+				})
+			}
+			if n == 0 {
+				b.Fatal("the hook was never called")
+			}
 		})
 	}
 }

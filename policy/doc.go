@@ -432,6 +432,20 @@
 // BenchmarkCheckBatch and BenchmarkAllowedActions compare their
 // ns/decision with Check's.
 //
+// # Decision log
+//
+// SetDecisionLog installs a DecisionLog that receives every decision of
+// Check, CheckBatch and AllowedActions as a DecisionRecord: the subject as
+// asked, whose rights decided and the collaborator behind an impersonation
+// (POL-5), the action, the resource, allowed, routes, rule and revision.
+// It is called after the engine's lock is released, in the caller's
+// goroutine; listings and Explain are not logged. DecisionRecord marshals
+// to one flat JSON object (ExampleEngine_SetDecisionLog writes JSON lines).
+// Unset, it costs Check one atomic load and no allocation
+// (BenchmarkCheckLogged). Decision: a setter rather than an option of New,
+// because New takes the cabinet.Option every service shares and kit builds
+// the engine; the host installs the log on kit.Kit.Policy.
+//
 // # Freshness
 //
 // Engine implements cabinet.EventSink: wire it into every service (package

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -69,6 +70,8 @@ type Engine struct {
 	reloads    int
 	pending    []*touched
 	pendingRev cabinet.Revision
+
+	declog atomic.Pointer[DecisionLog] // SetDecisionLog; nil when none
 }
 
 var _ cabinet.EventSink = (*Engine)(nil)
@@ -173,6 +176,15 @@ func (e *Engine) Revision() cabinet.Revision {
 // the acting collaborator (POL-5). The error is non-nil only when the
 // question could not be answered (ctx done, a store failure, a stale index).
 func (e *Engine) Check(ctx context.Context, s Subject, a Action, r Resource) (Decision, error) {
+	d, err := e.check(ctx, s, a, r)
+	if l := e.declog.Load(); l != nil && err == nil {
+		(*l)(ctx, DecisionRecord{Subject: s, Action: a, Resource: r, Decision: d})
+	}
+	return d, err
+}
+
+// check is Check without the decision log.
+func (e *Engine) check(ctx context.Context, s Subject, a Action, r Resource) (Decision, error) {
 	if err := ctx.Err(); err != nil {
 		return Decision{}, err
 	}
