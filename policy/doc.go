@@ -446,6 +446,21 @@
 // because New takes the cabinet.Option every service shares and kit builds
 // the engine; the host installs the log on kit.Kit.Policy.
 //
+// # Explain
+//
+// Explain answers a question as Check does and returns a Trace: the
+// Decision (Check's) and the steps considered, in order, each with its
+// outcome and the rule that decided it. The gates come first (the subject,
+// POL-4, CON-6); for a dossier's content (ViewDossier, EditSection,
+// UseSimulations, UseReports) every route follows in Check's order:
+// ACC-12, each internal route (GRP-2, GRP-3, GRP-11), the team route
+// through each referral in the subject's teams (TEAM-8, TEAM-9), each grant
+// the subject holds (ACC-10, ACC-11). Every other action has one step, its
+// predicate's verdict. Explain is a separate call: Check never builds a
+// trace. Property TestExplainAgreesWithCheck: the decision is Check's, the
+// allowed steps open exactly its routes, a denial's rule is a refused
+// step's.
+//
 // # Freshness
 //
 // Engine implements cabinet.EventSink: wire it into every service (package
