@@ -461,6 +461,17 @@
 // allowed steps open exactly its routes, a denial's rule is a refused
 // step's.
 //
+// # Hygiene reports
+//
+// The admins' hygiene reports of an office (dossiers in no client group,
+// GRP-2; without a manager or whose manager left, GRP-11; grants waiting
+// for an account over 30 days, ACC-5; duplicate client-group names, GRP-6;
+// teams whose only admin is the lead, TEAM-2) are not policy's: package
+// hygiene computes them from the stores and asks this engine ManageOffice
+// for permission. Decision: they are rare admin reads over records the
+// index does not keep (names, invitation times), proportional to the
+// office; the index stays what the decisions need.
+//
 // # Freshness
 //
 // Engine implements cabinet.EventSink: wire it into every service (package
