@@ -17,21 +17,28 @@ import (
 	"github.com/cabinet-go/cabinet/policy"
 )
 
-// TestBatchAgreesWithCheck: on 1,000 random states (100 with -short), for
-// every subject (users, sessions, unknown subjects), CheckBatch over every
-// question of the state returns, question by question, the very Decision
-// Check returns (allowed, routes, rule, reason, user, actor, contact,
-// revision); and AllowedActions on every resource asked is exactly the set
-// of actions of its kind that Check allows there.
-func TestBatchAgreesWithCheck(t *testing.T) {
+// TestBatchAndLogAgreeWithCheck: on 1,000 random states (100 with -short),
+// for every subject (users, sessions, unknown subjects), CheckBatch over
+// every question of the state returns, question by question, the very
+// Decision Check returns (allowed, routes, rule, reason, user, actor,
+// contact, revision); AllowedActions on every dossier resource asked, and
+// on every third other resource, is exactly the set of actions of its kind
+// that Check allows there. With a decision log set on the engine (POL-5),
+// every Check and every batched question is logged once, in order, with
+// the question as asked and the very Decision returned — under
+// impersonation its Actor the session's collaborator.
+func TestBatchAndLogAgreeWithCheck(t *testing.T) {
 	ctx := context.Background()
 	var mu syncCounter
-	var decisions, allowed, sets, nonEmpty int
+	var decisions, allowed, sets, nonEmpty, impersonated int
 	p := prop.ForAll(func(ints genState) string {
 		c, err := newDiffCase(ctx, ints)
 		if err != nil {
 			return "building the state: " + err.Error()
 		}
+		log := &recorder{}
+		c.eng.SetDecisionLog(log.log)
+		defer c.eng.SetDecisionLog(nil)
 		qs := c.questions()
 		batch := make([]policy.Question, len(qs))
 		var resources []policy.Resource
@@ -40,10 +47,12 @@ func TestBatchAgreesWithCheck(t *testing.T) {
 			batch[i] = policy.Question{Action: q.a, Resource: q.r}
 			if !seen[q.r] {
 				seen[q.r] = true
-				resources = append(resources, q.r)
+				if q.r.Kind == policy.ResourceDossier || len(seen)%3 == 0 {
+					resources = append(resources, q.r)
+				}
 			}
 		}
-		nd, na, ns, nn := 0, 0, 0, 0
+		nd, na, ns, nn, ni := 0, 0, 0, 0, 0
 		var buf []policy.Decision
 		for _, s := range c.subjects() {
 			buf, err = c.eng.CheckBatch(ctx, s, batch, buf[:0])
@@ -53,6 +62,15 @@ func TestBatchAgreesWithCheck(t *testing.T) {
 			if len(buf) != len(batch) {
 				return c.fail("CheckBatch(%s): %d decisions for %d questions", s, len(buf), len(batch))
 			}
+			recs := log.take()
+			if len(recs) != len(buf) {
+				return c.fail("CheckBatch(%s): %d records for %d decisions", s, len(recs), len(buf))
+			}
+			for i := range buf {
+				if want := (policy.DecisionRecord{Subject: s, Action: batch[i].Action, Resource: batch[i].Resource, Decision: buf[i]}); recs[i] != want {
+					return c.fail("CheckBatch(%s)[%d] logged %+v, want %+v", s, i, recs[i], want)
+				}
+			}
 			for i, q := range qs {
 				want, err := c.eng.Check(ctx, s, q.a, q.r)
 				if err != nil {
@@ -60,6 +78,16 @@ func TestBatchAgreesWithCheck(t *testing.T) {
 				}
 				if buf[i] != want {
 					return c.fail("CheckBatch(%s)[%d] %s = %+v, Check = %+v", s, i, q, buf[i], want)
+				}
+				recs := log.take()
+				if len(recs) != 1 || recs[0] != (policy.DecisionRecord{Subject: s, Action: q.a, Resource: q.r, Decision: want}) {
+					return c.fail("Check(%s, %s) = %+v logged %+v", s, q, want, recs)
+				}
+				if s.Session != "" && want.Actor != "" {
+					if ses, ok := c.snap.sessions[s.Session]; !ok || want.Actor != ses.Actor {
+						return c.fail("POL-5: %s decided with actor %q", s, want.Actor)
+					}
+					ni++
 				}
 				nd++
 				if want.Allowed {
@@ -71,6 +99,7 @@ func TestBatchAgreesWithCheck(t *testing.T) {
 				if err != nil {
 					return c.fail("AllowedActions(%s, %s): %v", s, r, err)
 				}
+				log.take()
 				var want []policy.Action
 				for _, a := range policy.Actions() {
 					if !a.AppliesTo(r.Kind) {
@@ -84,6 +113,7 @@ func TestBatchAgreesWithCheck(t *testing.T) {
 						want = append(want, a)
 					}
 				}
+				log.take()
 				if gotList := slices.Collect(got.All()); !slices.Equal(gotList, want) || got.Len() != len(want) {
 					return c.fail("AllowedActions(%s, %s) = %s, Check allows %v", s, r, got, want)
 				}
@@ -93,13 +123,15 @@ func TestBatchAgreesWithCheck(t *testing.T) {
 				}
 			}
 		}
-		mu.add(func() { decisions += nd; allowed += na; sets += ns; nonEmpty += nn })
+		mu.add(func() { decisions += nd; allowed += na; sets += ns; nonEmpty += nn; impersonated += ni })
 		return ""
 	}, genStates())
 	report(t, p, diffParams())
-	t.Logf("%d batched decisions (%d allowed); %d action sets (%d not empty)", decisions, allowed, sets, nonEmpty)
-	if allowed == 0 || allowed == decisions || nonEmpty == 0 || nonEmpty == sets {
-		t.Errorf("vacuous: %d of %d decisions allowed, %d of %d sets not empty", allowed, decisions, nonEmpty, sets)
+	t.Logf("%d batched and logged decisions (%d allowed, %d under impersonation); %d action sets (%d not empty)",
+		decisions, allowed, impersonated, sets, nonEmpty)
+	if allowed == 0 || allowed == decisions || nonEmpty == 0 || nonEmpty == sets || impersonated == 0 {
+		t.Errorf("vacuous: %d of %d decisions allowed, %d under impersonation, %d of %d sets not empty",
+			allowed, decisions, impersonated, nonEmpty, sets)
 	}
 }
 
@@ -172,8 +204,7 @@ func TestAllowedActionsButtons(t *testing.T) {
 	}
 }
 
-// CheckBatch answers the questions of one page at one revision;
-// AllowedActions gives the buttons to show.
+// CheckBatch answers the questions of one page at one revision.
 func ExampleEngine_CheckBatch() {
 	ctx, k, _, sam, _, d := exampleOffice()
 	qs := []policy.Question{
@@ -188,14 +219,24 @@ func ExampleEngine_CheckBatch() {
 	for i, dec := range decisions {
 		fmt.Printf("%s: %s\n", qs[i].Action, dec)
 	}
-	buttons, err := k.Policy.AllowedActions(ctx, policy.User(sam), policy.DossierResource(d))
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(buttons)
 	// Output:
 	// view_dossier: allow via group_direct (GRP-3)
 	// use_reports: allow via group_direct (GRP-3)
 	// set_status: deny: only an office admin or the dossier's manager organises the dossier (ACC-1)
-	// view_dossier|use_simulations|use_reports|edit_family_tree|view_access_rights|read_contact_address|view_routes|refer
+}
+
+// AllowedActions gives the buttons of a dossier page: a collaborator of
+// its client group (GRP-3) and an external advisor (ACC-10).
+func ExampleEngine_AllowedActions() {
+	ctx, k, _, sam, abe, d := exampleOffice()
+	for _, who := range []cabinet.UserID{sam, abe} {
+		buttons, err := k.Policy.AllowedActions(ctx, policy.User(who), policy.DossierResource(d))
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(who, buttons.Has(policy.UseReports), buttons)
+	}
+	// Output:
+	// user_3 true view_dossier|use_simulations|use_reports|edit_family_tree|view_access_rights|read_contact_address|view_routes|refer
+	// user_5 false view_dossier|read_contact_address|view_routes
 }

@@ -18,7 +18,9 @@ import (
 )
 
 // TestExplainAgreesWithCheck: on random states (the differential
-// properties' count), for every subject and question, Explain's Decision is
+// properties' count), for every subject and every question of a dossier's
+// content (the route-by-route traces) and every fourth other question
+// (one-step traces, from the same code path), Explain's Decision is
 // exactly Check's; the routes of its allowed steps are exactly the
 // decision's routes; a denial's rule is the rule of one of its refused
 // steps; and every trace has a step.
@@ -32,8 +34,19 @@ func TestExplainAgreesWithCheck(t *testing.T) {
 			return "building the state: " + err.Error()
 		}
 		nt, ns, nr, nx := 0, 0, 0, 0
+		var qs []question
+		for i, q := range c.questions() {
+			switch q.a {
+			case policy.ViewDossier, policy.EditSection, policy.UseSimulations, policy.UseReports:
+				qs = append(qs, q)
+			default:
+				if i%4 == 0 {
+					qs = append(qs, q)
+				}
+			}
+		}
 		for _, s := range c.subjects() {
-			for _, q := range c.questions() {
+			for _, q := range qs {
 				want, err := c.eng.Check(ctx, s, q.a, q.r)
 				if err != nil {
 					return c.fail("Check(%s, %s): %v", s, q, err)
