@@ -19,7 +19,9 @@
 //   - policy.Engine.Check answers every question; every command and every
 //     permission-checked read of the services has its policy.Action, and the
 //     services accept exactly what Check allows (property-tested).
-//   - Package bulk imports and exports a practice's state.
+//   - Package bulk imports and exports a practice's state; package hygiene
+//     gives an office's admins its lint-style reports (GRP-2, GRP-6, GRP-11,
+//     ACC-5, TEAM-2).
 //
 // # The model (SPEC §1)
 //
@@ -167,7 +169,8 @@
 // declares the small interface it needs where it is used (access.Directory,
 // procedure.Staff, …), expressed in this package's types, so domain
 // packages do not import one another; only policy (which composes their
-// predicates) and kit (which wires them) import them all. The rule and the
+// predicates) and kit (which wires them) import them all, and hygiene
+// (read-only reports) reads three of their stores. The rule and the
 // write see one state, and a command commits whole or not at all, whatever
 // packages it touches (SPEC §3 invariant 8). Nothing is passed through
 // context and there is no package-level state.

@@ -1148,6 +1148,11 @@ func (ix *index) resolve(s Subject, clock cabinet.Clock) subject {
 // check is Check under the read lock.
 func (ix *index) check(s Subject, a Action, r Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
 	sub := ix.resolve(s, clock)
+	return ix.answer(&sub, s, a, r, clock, rev)
+}
+
+// answer is check for s already resolved to sub (CheckBatch resolves once).
+func (ix *index) answer(sub *subject, s Subject, a Action, r Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
 	var v verdict
 	switch {
 	case sub.user == nil:

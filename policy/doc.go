@@ -426,6 +426,58 @@
 // and yield after releasing it (the caller may call the engine while
 // iterating).
 //
+// # Batches
+//
+// CheckBatch answers many (action, resource) questions of one subject at
+// one revision, under one read lock, resolving the subject once; each
+// answer is Check's (property TestBatchAgreesWithCheck). AllowedActions is
+// the set of actions of a resource's kind that Check allows the subject on
+// that resource as given, for a UI's buttons (the actions that need a
+// refinement the resource lacks are not in it). CheckBatch appends to the
+// caller's buffer and does not allocate on the internal-route path;
+// BenchmarkCheckBatch and BenchmarkAllowedActions compare their
+// ns/decision with Check's.
+//
+// # Decision log
+//
+// SetDecisionLog installs a DecisionLog that receives every decision of
+// Check, CheckBatch and AllowedActions as a DecisionRecord: the subject as
+// asked, whose rights decided and the collaborator behind an impersonation
+// (POL-5), the action, the resource, allowed, routes, rule and revision.
+// It is called after the engine's lock is released, in the caller's
+// goroutine; listings and Explain are not logged. DecisionRecord marshals
+// to one flat JSON object (ExampleEngine_SetDecisionLog writes JSON lines).
+// Unset, it costs Check one atomic load and no allocation
+// (BenchmarkCheckLogged). Decision: a setter rather than an option of New,
+// because New takes the cabinet.Option every service shares and kit builds
+// the engine; the host installs the log on kit.Kit.Policy.
+//
+// # Explain
+//
+// Explain answers a question as Check does and returns a Trace: the
+// Decision (Check's) and the steps considered, in order, each with its
+// outcome and the rule that decided it. The gates come first (the subject,
+// POL-4, CON-6); for a dossier's content (ViewDossier, EditSection,
+// UseSimulations, UseReports) every route follows in Check's order:
+// ACC-12, each internal route (GRP-2, GRP-3, GRP-11), the team route
+// through each referral in the subject's teams (TEAM-8, TEAM-9), each grant
+// the subject holds (ACC-10, ACC-11). Every other action has one step, its
+// predicate's verdict. Explain is a separate call: Check never builds a
+// trace. Property TestExplainAgreesWithCheck: the decision is Check's, the
+// allowed steps open exactly its routes, a denial's rule is a refused
+// step's.
+//
+// # Hygiene reports
+//
+// The admins' hygiene reports of an office (dossiers in no client group,
+// GRP-2; without a manager or whose manager left, GRP-11; grants waiting
+// for an account over 30 days, ACC-5; duplicate client-group names, GRP-6;
+// teams whose only admin is the lead, TEAM-2) are not policy's: package
+// hygiene computes them from the stores and asks this engine ManageOffice
+// for permission. Decision: they are rare admin reads over records the
+// index does not keep (names, invitation times), proportional to the
+// office; the index stays what the decisions need.
+//
 // # Freshness
 //
 // The engine follows the store's change log (cabinet.ChangeLog, SPEC §3

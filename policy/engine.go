@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -99,6 +100,8 @@ type Engine struct {
 	mu  sync.RWMutex
 	ix  *index
 	rev cabinet.Revision // the index holds every change up to rev
+
+	declog atomic.Pointer[DecisionLog] // SetDecisionLog; nil when none
 }
 
 // New loads the whole state of store, from one snapshot, into a new engine
@@ -292,6 +295,15 @@ func (e *Engine) Reload(ctx context.Context) error {
 // non-nil only when ctx is done. Check does not allocate on its common
 // paths.
 func (e *Engine) Check(ctx context.Context, s Subject, a Action, r Resource) (Decision, error) {
+	d, err := e.check(ctx, s, a, r)
+	if l := e.declog.Load(); l != nil && err == nil {
+		(*l)(ctx, DecisionRecord{Subject: s, Action: a, Resource: r, Decision: d})
+	}
+	return d, err
+}
+
+// check is Check without the decision log.
+func (e *Engine) check(ctx context.Context, s Subject, a Action, r Resource) (Decision, error) {
 	if err := ctx.Err(); err != nil {
 		return Decision{}, err
 	}

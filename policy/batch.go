@@ -1,0 +1,157 @@
+package policy
+
+import (
+	"context"
+	"iter"
+	"math/bits"
+	"strings"
+)
+
+// Question is one (action, resource) pair of a batch (Engine.CheckBatch).
+type Question struct {
+	Action   Action
+	Resource Resource
+}
+
+// CheckBatch answers every question of qs for subject s at one revision,
+// under one read lock, resolving the subject once (the buttons of a dossier
+// page, a page of dossiers). It appends one Decision per question to dst,
+// in the order of qs, and returns the extended slice: pass dst[:0] to reuse
+// a buffer, nil to allocate one. Each decision is exactly what Check(ctx,
+// s, q.Action, q.Resource) says at the same revision (the clock is read as
+// Check reads it; an impersonation session is judged once, at the start).
+// Any caller may ask; an empty qs returns dst unchanged.
+//
+// The error is non-nil only when the batch could not be answered: ctx
+// done. dst is then returned unchanged; no decision is partial.
+func (e *Engine) CheckBatch(ctx context.Context, s Subject, qs []Question, dst []Decision) ([]Decision, error) {
+	if err := ctx.Err(); err != nil {
+		return dst, err
+	}
+	if len(qs) == 0 {
+		return dst, nil
+	}
+	start := len(dst)
+	dst = growDecisions(dst, len(qs))
+	e.mu.RLock()
+	ix, rev := e.ix, e.rev
+	sub := ix.resolve(s, e.clock)
+	for i := range qs {
+		dst = append(dst, ix.answer(&sub, s, qs[i].Action, qs[i].Resource, e.clock, rev))
+	}
+	e.mu.RUnlock()
+	e.logBatch(ctx, s, qs, dst[start:])
+	return dst, nil
+}
+
+// growDecisions makes room for n more decisions in dst with at most one
+// allocation.
+func growDecisions(dst []Decision, n int) []Decision {
+	if cap(dst)-len(dst) >= n {
+		return dst
+	}
+	out := make([]Decision, len(dst), len(dst)+n)
+	copy(out, dst)
+	return out
+}
+
+// ActionSet is a set of actions, the answer of Engine.AllowedActions. The
+// zero value is the empty set. It is a value: copy it freely.
+type ActionSet struct{ bits [2]uint64 }
+
+// Every action fits in an ActionSet (a compile-time check).
+var _ [128 - int(actionCount)]struct{}
+
+// Has reports whether a is in the set.
+func (s ActionSet) Has(a Action) bool {
+	return a.Valid() && s.bits[a>>6]&(1<<(a&63)) != 0
+}
+
+// add puts a in the set.
+func (s *ActionSet) add(a Action) { s.bits[a>>6] |= 1 << (a & 63) }
+
+// Len returns the number of actions in the set.
+func (s ActionSet) Len() int { return bits.OnesCount64(s.bits[0]) + bits.OnesCount64(s.bits[1]) }
+
+// All yields the actions of the set in ascending order (the order of
+// Actions()).
+func (s ActionSet) All() iter.Seq[Action] {
+	return func(yield func(Action) bool) {
+		for w, word := range s.bits {
+			for word != 0 {
+				b := bits.TrailingZeros64(word)
+				word &= word - 1
+				if !yield(Action(w*64 + b)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// String returns the actions' names joined by "|", e.g.
+// "view_dossier|edit_section", or "none".
+func (s ActionSet) String() string {
+	var names []string
+	for a := range s.All() {
+		names = append(names, a.String())
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, "|")
+}
+
+// actionsOf lists, per resource kind, the actions that apply to it, in
+// ascending order.
+var actionsOf = func() (out [resourceKindCount][]Action) {
+	for a := ActionInvalid + 1; a < actionCount; a++ {
+		for k := ResourceKind(1); k < resourceKindCount; k++ {
+			if a.AppliesTo(k) {
+				out[k] = append(out[k], a)
+			}
+		}
+	}
+	return out
+}()
+
+// AllowedActions returns the set of actions subject s may take on r, for a
+// UI's buttons: every action that applies to r's kind (Action.AppliesTo)
+// and that Check(ctx, s, a, r) allows, all at one revision and with the
+// subject resolved once. Each action is asked of r exactly as given: the
+// actions that need a refinement r does not carry (a person, a grant, a
+// level, a status…) are denied by Check and so are not in the set; ask
+// with the refined resource for those. A resource of an invalid kind gives
+// the empty set. Any caller may ask.
+//
+// The error is non-nil only when the question could not be answered: ctx
+// done.
+func (e *Engine) AllowedActions(ctx context.Context, s Subject, r Resource) (ActionSet, error) {
+	if err := ctx.Err(); err != nil {
+		return ActionSet{}, err
+	}
+	var acts []Action
+	if r.Kind.Valid() {
+		acts = actionsOf[r.Kind]
+	}
+	logged := e.decisionLog()
+	var decided []Decision // kept only for a decision log
+	var set ActionSet
+	e.mu.RLock()
+	ix, rev := e.ix, e.rev
+	sub := ix.resolve(s, e.clock)
+	for _, a := range acts {
+		d := ix.answer(&sub, s, a, r, e.clock, rev)
+		if d.Allowed {
+			set.add(a)
+		}
+		if logged != nil {
+			decided = append(decided, d)
+		}
+	}
+	e.mu.RUnlock()
+	for i, d := range decided {
+		logged(ctx, DecisionRecord{Subject: s, Action: acts[i], Resource: r, Decision: d})
+	}
+	return set, nil
+}
