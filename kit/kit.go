@@ -19,6 +19,7 @@ import (
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/due"
 	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/procedure"
 	"github.com/cabinet-go/cabinet/team"
@@ -43,10 +44,13 @@ type Kit struct {
 	Procedures *procedure.Service
 	// Policy answers can-X-do-Y; it is fed by every service's events.
 	Policy *policy.Engine
+	// Due lists every time-driven obligation at an instant, on the kit's
+	// clock (package due).
+	Due *due.Service
 }
 
 // New builds the policy engine from the store's current state, then the five
-// services. opts are given to every service and to the engine; an event sink
+// services and the due list. opts are given to every service and to the engine; an event sink
 // given with cabinet.WithEvents receives every batch after the engine has
 // applied it. It returns the engine's loading error, if any.
 func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error) {
@@ -66,7 +70,7 @@ func New(ctx context.Context, store Store, opts ...cabinet.Option) (*Kit, error)
 	groups := clientgroup.NewFacts(store, dossiers)
 	accounts := team.NewFacts(store, groups, dossiers)
 	contacts := contact.NewFacts(store)
-	k := &Kit{Policy: engine}
+	k := &Kit{Policy: engine, Due: due.NewService(store, cabinet.WithClock(o.Clock))}
 	k.Access = access.NewService(store, groups, accounts, shared...)
 	k.Contacts = contact.NewService(store, groups, accounts, dossiers, shared...)
 	k.Groups = clientgroup.NewService(store, accounts, dossiers, append(shared, cabinet.WithCollaboratorListeners(k.Contacts))...)
