@@ -39,7 +39,9 @@
 //     first ACC-5 delay) after it. "Answered" is read from the records that
 //     exist: a document, a comment or a submission on the case by the
 //     contributor's account (procedure.ItemState Documents[].By,
-//     Comments[].By, SubmittedBy). A contributor without an account has
+//     Comments[].By, SubmittedBy) at or after their invitation (NotifiedAt;
+//     what the person did on an earlier seat of the case does not answer
+//     this one). A contributor without an account has
 //     not answered (they cannot act before signing up); signing up alone
 //     is not an answer. Contributors added silently (PROC-6) were not
 //     invited and are never listed; nor are those whose role carries only

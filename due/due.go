@@ -356,7 +356,7 @@ func appendContributors(ctx context.Context, out []Obligation, r procedure.Reade
 				continue
 			}
 			dueAt := p.NotifiedAt.Add(window)
-			if at.Before(dueAt) || answered(c, p.User) {
+			if at.Before(dueAt) || answered(c, p.User, p.NotifiedAt) {
 				continue
 			}
 			proc, ok := procs[c.Procedure]
@@ -387,22 +387,23 @@ func canAnswer(perms procedure.Permissions) bool {
 }
 
 // answered reports whether user ("" answers nothing) uploaded, commented
-// or submitted anything on case c.
-func answered(c procedure.Case, user cabinet.UserID) bool {
+// or submitted anything on case c at or after since (their invitation: what
+// they did on an earlier seat of the case does not answer this one).
+func answered(c procedure.Case, user cabinet.UserID, since time.Time) bool {
 	if user == "" {
 		return false
 	}
 	for _, st := range c.Items {
-		if st.SubmittedBy == user {
+		if st.SubmittedBy == user && !st.SubmittedAt.Before(since) {
 			return true
 		}
 		for _, d := range st.Documents {
-			if d.By == user {
+			if d.By == user && !d.At.Before(since) {
 				return true
 			}
 		}
 		for _, cm := range st.Comments {
-			if cm.By == user {
+			if cm.By == user && !cm.At.Before(since) {
 				return true
 			}
 		}

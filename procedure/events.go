@@ -235,7 +235,8 @@ type TrialEnded struct {
 
 // ContributorUnanswered: Contributor was sent the invitation to the case
 // (PROC-6, Contributor.NotifiedAt) and has not answered by DueAt: no
-// document, comment or submission on the case is by their account (PROC-5).
+// document, comment or submission on the case since then is by their
+// account (PROC-5).
 // No command publishes it: it is the event of a due.Obligation; the host
 // may remind them.
 type ContributorUnanswered struct {
