@@ -20,6 +20,10 @@
 //     permission-checked read of the services has its policy.Action, and the
 //     services accept exactly what Check allows (property-tested).
 //   - Package bulk imports and exports a practice's state.
+//   - due.Service.Due (Kit.Due) lists, in one host-driven call, every
+//     time-driven obligation at an instant: ACC-5 reminders, team
+//     invitations expiring or expired (TEAM-3), trials ending or ended
+//     (PROC-1), invited contributors who have not answered (PROC-5).
 //
 // # The model (SPEC §1)
 //

@@ -127,6 +127,9 @@
 // LeadTransferred, ReferralCreated, ReferralMoved, ReferralClientLinked,
 // ConsentWithdrawn and ConsentRestored. A failed command, or one that
 // changes nothing, publishes nothing. CreateUser's batch names its host.
+// Two more event types are not published by any command: InvitationExpiring
+// and InvitationExpired are the events of the TEAM-3 obligations that
+// package due lists (EventTypes holds them too).
 //
 // # Shape
 //
