@@ -84,4 +84,9 @@
 // ProcedureReader), so the answer is one state, never a mix of two. It is
 // a package rather than a kit method so that a host that wires services by
 // hand uses it too; kit.New builds one (Kit.Due) on the kit's clock.
+//
+// A call reads every grant awaiting an account, every pending team
+// invitation, every stored office plan and every case: it is a periodic
+// job's read (the host calls it every few minutes or hours), not a request
+// path, and it is not paged.
 package due
