@@ -22,6 +22,10 @@
 //   - Package bulk imports and exports a practice's state; package hygiene
 //     gives an office's admins its lint-style reports (GRP-2, GRP-6, GRP-11,
 //     ACC-5, TEAM-2).
+//   - due.Service.Due (Kit.Due) lists, in one host-driven call, every
+//     time-driven obligation at an instant: ACC-5 reminders, team
+//     invitations expiring or expired (TEAM-3), trials ending or ended
+//     (PROC-1), invited contributors who have not answered (PROC-5).
 //
 // # The model (SPEC §1)
 //

@@ -52,6 +52,8 @@
 //     ReminderDue events 7 and 30 days later (SendDueReminders, host-driven)
 //     while the grantee has no account and the grant exists.
 //     AccountCreated links the grant and stops the reminders.
+//     DueRemindersAt is the same computation over a Reader at a given
+//     instant, for package due's one-snapshot list of obligations.
 //   - ACC-6 CanRevoke: a grant to a central person is never revoked, by
 //     anyone; its level can change. Revoke, RemovePerson and demoting a
 //     granted central person (EditPerson) fail with a *cabinet.ConflictError

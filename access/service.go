@@ -1265,6 +1265,18 @@ func dueReminders(ctx context.Context, r Reader, now time.Time) ([]ReminderDue, 
 	return due, sent, nil
 }
 
+// DueRemindersAt returns, without changing anything, the reminders that
+// SendDueReminders would send if it ran at instant at over the records r
+// reads (ACC-5), ordered by grant ID: the computation DueReminders and
+// SendDueReminders use, for a read that gathers several packages'
+// obligations in one snapshot (package due). Any caller holding a Reader
+// may call it; at is the instant asked about, not a command's time. It
+// returns r's errors as they are.
+func DueRemindersAt(ctx context.Context, r Reader, at time.Time) ([]ReminderDue, error) {
+	due, _, err := dueReminders(ctx, r, at)
+	return due, err
+}
+
 // DueReminders returns, without changing anything, the reminders that
 // SendDueReminders would send now, at the service clock's time (ACC-5),
 // ordered by grant ID. It is host-driven: host names the component asking

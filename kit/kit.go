@@ -48,6 +48,7 @@ import (
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/contact"
+	"github.com/cabinet-go/cabinet/due"
 	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/procedure"
 	"github.com/cabinet-go/cabinet/team"
@@ -74,6 +75,9 @@ type Kit struct {
 	Procedures *procedure.Service
 	// Policy answers can-X-do-Y; it follows the store's change log.
 	Policy *policy.Engine
+	// Due lists every time-driven obligation at an instant, on the kit's
+	// clock (package due).
+	Due *due.Service
 
 	delivery *cabinet.Delivery // nil without host sinks
 	onError  func(error)
@@ -178,6 +182,7 @@ func New(ctx context.Context, store Store, opts ...Option) (*Kit, error) {
 	groups := clientgroup.NewFacts(store, dossiers)
 	accounts := team.NewFacts(store, groups, dossiers)
 	contacts := contact.NewFacts(store)
+	k.Due = due.NewService(store, shared...)
 	k.Access = access.NewService(store, groups, accounts, shared...)
 	k.Contacts = contact.NewService(store, groups, accounts, dossiers, shared...)
 	k.Groups = clientgroup.NewService(store, accounts, dossiers, append(shared, cabinet.WithCollaboratorListeners(k.Contacts))...)

@@ -184,4 +184,7 @@
 // ItemSubmitted, ItemReviewed, ParticipantLinked (EventTypes). Each names
 // the office, procedure, case and dossier it touches and carries the new
 // values; EventName is "procedure." + the snake_case type name.
+// TrialEnding, TrialEnded and ContributorUnanswered (also in EventTypes)
+// are published by no command: they are the events of the PROC-1 and
+// PROC-5 obligations that package due lists.
 package procedure

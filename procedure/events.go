@@ -212,6 +212,42 @@ type ParticipantLinked struct {
 	User      cabinet.UserID
 }
 
+// TrialEnding: the office's free trial of the contributors option ends at
+// EndsAt, within the window the host asked package due about, and neither
+// the platinum plan nor the boosters add-on will cover that instant
+// (PROC-1). No command publishes it: it is the event of a due.Obligation.
+type TrialEnding struct {
+	Office    cabinet.OfficeID
+	StartedAt time.Time
+	EndsAt    time.Time // first instant outside the trial
+}
+
+// TrialEnded: the office's free trial ended at EndedAt and the office has
+// the contributors option neither by plan nor by boosters (PROC-1):
+// configuring roles and inviting contributors is refused; existing
+// contributors keep what they had. No command publishes it: it is the
+// event of a due.Obligation, reported until the office gets the option.
+type TrialEnded struct {
+	Office    cabinet.OfficeID
+	StartedAt time.Time
+	EndedAt   time.Time
+}
+
+// ContributorUnanswered: Contributor was sent the invitation to the case
+// (PROC-6, Contributor.NotifiedAt) and has not answered by DueAt: no
+// document, comment or submission on the case since then is by their
+// account (PROC-5).
+// No command publishes it: it is the event of a due.Obligation; the host
+// may remind them.
+type ContributorUnanswered struct {
+	Office      cabinet.OfficeID
+	Procedure   cabinet.ProcedureID
+	Case        cabinet.CaseID
+	Dossier     cabinet.DossierID
+	Contributor Participant
+	DueAt       time.Time
+}
+
 // EventName implements cabinet.Event.
 func (PlanChanged) EventName() string { return "procedure.plan_changed" }
 
@@ -272,14 +308,26 @@ func (ItemReviewed) EventName() string { return "procedure.item_reviewed" }
 // EventName implements cabinet.Event.
 func (ParticipantLinked) EventName() string { return "procedure.participant_linked" }
 
+// EventName implements cabinet.Event.
+func (TrialEnding) EventName() string { return "procedure.trial_ending" }
+
+// EventName implements cabinet.Event.
+func (TrialEnded) EventName() string { return "procedure.trial_ended" }
+
+// EventName implements cabinet.Event.
+func (ContributorUnanswered) EventName() string { return "procedure.contributor_unanswered" }
+
 // EventTypes returns the zero value of every event type of the package, in
 // declaration order: hosts use it to register decoders, tests to check that
-// every EventName is "procedure." + the snake_case type name.
+// every EventName is "procedure." + the snake_case type name. It holds the
+// events the package's commands publish and the three that package due
+// reports (TrialEnding, TrialEnded, ContributorUnanswered).
 func EventTypes() []cabinet.Event {
 	return []cabinet.Event{
 		PlanChanged{}, TrialStarted{}, ProcedureCreated{}, RoleAdded{}, RoleRenamed{}, RoleRemoved{},
 		RolePermissionsChanged{}, ItemAdded{}, ItemReassigned{}, AutomationSet{}, CaseOpened{},
 		ContributorInvited{}, ContributorAddedSilently{}, ContributorRemoved{}, ContributorReplaced{},
 		ItemUploaded{}, ItemCommented{}, ItemSubmitted{}, ItemReviewed{}, ParticipantLinked{},
+		TrialEnding{}, TrialEnded{}, ContributorUnanswered{},
 	}
 }

@@ -557,7 +557,7 @@ func TestEventNamesMatchTypeNames(t *testing.T) {
 		assert.False(t, seen[want], "%s listed twice", want)
 		seen[want] = true
 	}
-	assert.Len(t, seen, 20)
+	assert.Len(t, seen, 23)
 }
 
 // The pure predicates policy calls, with their order of checks.

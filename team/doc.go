@@ -130,7 +130,9 @@
 // ConsentWithdrawn and ConsentRestored. A failed command, or one that
 // changes nothing, records nothing. The events account listeners return
 // (access, contact, procedure) are in CreateUser's batch, which names its
-// host.
+// host. Two more event types are recorded by no command: InvitationExpiring
+// and InvitationExpired are the events of the TEAM-3 obligations that
+// package due lists (EventTypes holds them too).
 //
 // # Shape
 //

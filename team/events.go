@@ -216,9 +216,38 @@ type ConsentRestored struct {
 	Teams     []cabinet.TeamID
 }
 
+// InvitationExpiring: a pending invitation expires at ExpiresAt, within
+// the window the host asked package due about (TEAM-3); the host may remind
+// the invitee or have an admin resend it. No command publishes it: it is
+// the event of a due.Obligation, reported while the invitation is pending
+// and not yet expired.
+type InvitationExpiring struct {
+	Invitation InvitationID
+	Team       cabinet.TeamID
+	Email      string
+	Role       Role
+	InvitedBy  cabinet.UserID
+	ExpiresAt  time.Time
+}
+
+// InvitationExpired: a pending invitation's lifetime ended at ExpiresAt
+// and it can no longer be accepted (TEAM-3); an admin may resend or revoke
+// it. No command publishes it: it is the event of a due.Obligation,
+// reported while the invitation stays pending.
+type InvitationExpired struct {
+	Invitation InvitationID
+	Team       cabinet.TeamID
+	Email      string
+	Role       Role
+	InvitedBy  cabinet.UserID
+	ExpiresAt  time.Time
+}
+
 // EventTypes returns the zero value of every event type of the package, in
 // declaration order, so that hosts and tests can enumerate them (each
-// EventName is "team." followed by the snake_case of the type's name).
+// EventName is "team." followed by the snake_case of the type's name):
+// those its commands publish, and the two that package due reports
+// (InvitationExpiring, InvitationExpired).
 func EventTypes() []cabinet.Event {
 	return []cabinet.Event{
 		UserCreated{}, DisplayNameChanged{}, TeamCreated{}, TeamAccepted{}, TeamDeclined{},
@@ -226,6 +255,7 @@ func EventTypes() []cabinet.Event {
 		InvitationAccepted{}, InvitationRevoked{}, MemberJoined{}, MemberRemoved{},
 		MemberLeft{}, RoleChanged{}, LeadTransferred{}, ReferralCreated{}, ReferralMoved{},
 		ReferralClientLinked{}, ConsentWithdrawn{}, ConsentRestored{},
+		InvitationExpiring{}, InvitationExpired{},
 	}
 }
 
@@ -291,3 +321,9 @@ func (ConsentWithdrawn) EventName() string { return "team.consent_withdrawn" }
 
 // EventName implements cabinet.Event.
 func (ConsentRestored) EventName() string { return "team.consent_restored" }
+
+// EventName implements cabinet.Event.
+func (InvitationExpiring) EventName() string { return "team.invitation_expiring" }
+
+// EventName implements cabinet.Event.
+func (InvitationExpired) EventName() string { return "team.invitation_expired" }

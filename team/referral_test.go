@@ -695,7 +695,7 @@ func TestEventNamesMatchTypes(t *testing.T) {
 		assert.False(t, seen[e.EventName()], "duplicate event name %s", e.EventName())
 		seen[e.EventName()] = true
 	}
-	assert.Len(t, seen, 21)
+	assert.Len(t, seen, 23)
 }
 
 func snake(s string) string {
