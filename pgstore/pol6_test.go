@@ -139,6 +139,9 @@ type both struct {
 	pg    *pgstore.Store
 	kits  [2]*kit.Kit         // the services only (servicesWithoutPolicy)
 	last  [2]cabinet.Revision // the change log of each store read up to
+	// follower is an engine loaded from the empty pgstore before the first
+	// command, which then follows its change log (SPEC §3 invariant 13).
+	follower *policy.Engine
 
 	users    []cabinet.UserID
 	offices  []cabinet.OfficeID
@@ -219,6 +222,11 @@ func buildBoth(ctx context.Context, pg *pgstore.Store, ints []int) (*both, strin
 	for i, s := range []kit.Store{w.mem, w.pg} {
 		w.kits[i] = servicesWithoutPolicy(s, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
 	}
+	f, err := policy.New(ctx, pg, policy.WithClock(w.clock))
+	if err != nil {
+		return w, "loading the follower: " + err.Error()
+	}
+	w.follower = f
 	boot := make([]int, 8)
 	copy(boot, ints)
 	if msg := w.bootstrap(boot); msg != "" {
@@ -937,6 +945,14 @@ func sameDecisions(ctx context.Context, w *both) (n, allowed int, msg string) {
 		}
 		engines[i] = e
 	}
+	// The engine that followed the log from the empty store answers like
+	// the one loaded afresh (invariant 13), at the same revision.
+	if _, err := w.follower.Sync(ctx); err != nil {
+		return 0, 0, "syncing the follower: " + err.Error()
+	}
+	if got, want := w.follower.Revision(), engines[1].Revision(); got != want {
+		return 0, 0, fmt.Sprintf("the follower synced to revision %d, the fresh engine loaded %d", got, want)
+	}
 	rs, msg := resources(ctx, w)
 	if msg != "" {
 		return 0, 0, msg
@@ -968,12 +984,16 @@ func sameDecisions(ctx context.Context, w *both) (n, allowed int, msg string) {
 				if d := cmp.Diff(m, p); d != "" {
 					return n, allowed, fmt.Sprintf("Check(%s, %s, %s) differs (-memstore +pgstore):\n%s", s, a, r, d)
 				}
+				f, errF := w.follower.Check(ctx, s, a, r)
+				if d := cmp.Diff(p, f); d != "" || fmt.Sprint(errF) != fmt.Sprint(errP) {
+					return n, allowed, fmt.Sprintf("Check(%s, %s, %s) differs (-fresh +follower of the log):\n%s (errors %v, %v)", s, a, r, d, errP, errF)
+				}
 			}
 		}
 	}
 	for _, d := range append(w.dossiers, "dos_unknown") {
-		var viewers [2][]string
-		for i, e := range engines {
+		var viewers [3][]string
+		for i, e := range append(engines[:], w.follower) {
 			for v, err := range e.Viewers(ctx, d) {
 				viewers[i] = append(viewers[i], fmt.Sprintf("%s %s %v", v.User, v.Routes, err))
 			}
@@ -981,6 +1001,9 @@ func sameDecisions(ctx context.Context, w *both) (n, allowed int, msg string) {
 		n++
 		if diff := cmp.Diff(viewers[0], viewers[1]); diff != "" {
 			return n, allowed, fmt.Sprintf("Viewers(%s) differ (-memstore +pgstore):\n%s", d, diff)
+		}
+		if diff := cmp.Diff(viewers[1], viewers[2]); diff != "" {
+			return n, allowed, fmt.Sprintf("Viewers(%s) differ (-fresh +follower of the log):\n%s", d, diff)
 		}
 	}
 	return n, allowed, ""
