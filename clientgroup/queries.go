@@ -662,9 +662,18 @@ func (s *Service) DuplicateNames(ctx context.Context, actor cabinet.UserID, offi
 	if err != nil {
 		return nil, err
 	}
+	return DuplicateNamesOf(gs), nil
+}
+
+// DuplicateNamesOf returns the names used by more than one of groups
+// (GRP-6), compared ignoring case and surrounding space, each with its
+// groups in the order given, in the order of their first use. It is the
+// pure part of Service.DuplicateNames, for reports over records already
+// read (package hygiene); it checks no permission.
+func DuplicateNamesOf(groups []ClientGroup) []DuplicateName {
 	idx := map[string]int{}
 	var out []DuplicateName
-	for _, g := range gs { // ascending ID
+	for _, g := range groups {
 		k := strings.ToLower(strings.TrimSpace(g.Name))
 		if i, ok := idx[k]; ok {
 			out[i].Groups = append(out[i].Groups, g.ID)
@@ -673,5 +682,5 @@ func (s *Service) DuplicateNames(ctx context.Context, actor cabinet.UserID, offi
 		idx[k] = len(out)
 		out = append(out, DuplicateName{Name: g.Name, Groups: []cabinet.ClientGroupID{g.ID}})
 	}
-	return slices.DeleteFunc(out, func(d DuplicateName) bool { return len(d.Groups) < 2 }), nil
+	return slices.DeleteFunc(out, func(d DuplicateName) bool { return len(d.Groups) < 2 })
 }

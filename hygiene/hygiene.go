@@ -22,19 +22,21 @@
 //     teams an office's admins have a stake in; teams belong to people, not
 //     to offices.
 //
-// Only the office's admins may ask: the service asks the policy engine
-// ManageOffice on the office (GRP-5). Decision: reports live in this small
-// package over the stores, not in policy's index: they are rare admin
-// reads that need records the index does not keep (dossier names, grants'
-// invitation times, every team's roles), their cost is proportional to the
-// office, not to a question, and policy stays the one place that answers
-// "can X do Y on Z". Each store is read in its own View (clientgroup, then
-// access, then team), never one inside another; Report.Revision is the
-// smallest revision of those reads.
+// Only the office's admins may ask (GRP-5, clientgroup.CanAdminister: what
+// policy answers for ManageOffice), checked in the report's own snapshot,
+// so a collaborator removed or demoted a moment before reads nothing.
+// Decision: reports live in this small package over the stores, not in
+// policy's index: they are rare admin reads that need records the index
+// does not keep (dossier names, grants' invitation times, every team's
+// roles), and their cost is proportional to the office, not to a question.
+// Everything is read in one snapshot: one View of the client-group store,
+// the access and team records through the same transaction
+// (AccessReader, TeamReader); Report.Revision is that snapshot's.
 package hygiene
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -42,7 +44,6 @@ import (
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/clientgroup"
-	"github.com/cabinet-go/cabinet/policy"
 	"github.com/cabinet-go/cabinet/team"
 )
 
@@ -50,28 +51,30 @@ import (
 // account is reported (ACC-5's second reminder).
 const StaleAfter = 30 * 24 * time.Hour
 
-// Service computes the reports. It is safe for concurrent use.
-type Service struct {
-	teams  team.Store
-	access access.Store
-	groups clientgroup.Store
-	engine *policy.Engine
-	clock  cabinet.Clock
+// Store is what the reports read: the team, access and client-group
+// stores of one backing store (memstore.Store and pgstore.Store are), so
+// that one transaction reads all three.
+type Store interface {
+	team.Store
+	access.Store
+	clientgroup.Store
 }
 
-// New returns a Service reading store's team, access and client-group
-// records and asking eng who may read the reports. Options: WithClock (the
-// time StaleGrants is computed at); the others are ignored. It returns an
-// *cabinet.InvalidError naming "store" or "engine" when one is missing.
-func New(store policy.Store, eng *policy.Engine, opts ...cabinet.Option) (*Service, error) {
+// Service computes the reports. It is safe for concurrent use.
+type Service struct {
+	store Store
+	clock cabinet.Clock
+}
+
+// New returns a Service reading store. Options: WithClock (the time
+// StaleGrants is computed at); the others are ignored. It returns an
+// *cabinet.InvalidError naming "store" when store is nil.
+func New(store Store, opts ...cabinet.Option) (*Service, error) {
 	if store == nil {
 		return nil, cabinet.Invalid("store", "is required")
 	}
-	if eng == nil {
-		return nil, cabinet.Invalid("engine", "is required")
-	}
 	o := cabinet.NewOptions(opts...)
-	return &Service{teams: store, access: store, groups: store, engine: eng, clock: o.Clock}, nil
+	return &Service{store: store, clock: o.Clock}, nil
 }
 
 // Why a dossier is in Report.Unmanaged.
@@ -118,7 +121,7 @@ type StaleGrant struct {
 type Report struct {
 	Office         cabinet.OfficeID
 	At             time.Time        // the clock's time StaleGrants is computed at
-	Revision       cabinet.Revision // the smallest revision of the stores' reads
+	Revision       cabinet.Revision // the revision of the snapshot read
 	Ungrouped      []cabinet.DossierID
 	Unmanaged      []UnmanagedDossier
 	StaleGrants    []StaleGrant
@@ -129,8 +132,9 @@ type Report struct {
 // Report returns the hygiene report of office for actor, one of its admins.
 // Errors: *cabinet.InvalidError naming "actor" or "office" when empty;
 // cabinet.ErrNotFound for an unknown office; *cabinet.ForbiddenError
-// naming the engine's rule (GRP-5) when actor is not an admin of the
-// office; a store's error, or ctx.Err(). It changes nothing.
+// naming GRP-5 when actor is not an admin of the office (a collaborator
+// who left, or never was, included); a store's error, or ctx.Err(). It
+// changes nothing.
 func (s *Service) Report(ctx context.Context, actor cabinet.UserID, office cabinet.OfficeID) (Report, error) {
 	if actor == "" {
 		return Report{}, cabinet.Invalid("actor", "is required")
@@ -138,88 +142,88 @@ func (s *Service) Report(ctx context.Context, actor cabinet.UserID, office cabin
 	if office == "" {
 		return Report{}, cabinet.Invalid("office", "is required")
 	}
-	d, err := s.engine.Check(ctx, policy.User(actor), policy.ManageOffice, policy.OfficeResource(office))
-	if err != nil {
-		return Report{}, err
-	}
-	if !d.Allowed {
-		if d.Rule == "POL-4" { // an office the engine does not know
-			return Report{}, cabinet.NotFound("office", office)
-		}
-		return Report{}, cabinet.Forbidden(d.Rule, "only the office's admins read its hygiene report")
-	}
-	rep := Report{Office: office, At: s.clock.Now().UTC()}
-	revs := make([]cabinet.Revision, 0, 3)
-
-	// Client groups: collaborators, groups, placements.
-	collabs := map[cabinet.UserID]bool{}
-	placed := map[cabinet.DossierID]bool{}
-	var groups []clientgroup.ClientGroup
-	err = s.groups.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
-		revs = append(revs[:0], r.Revision())
-		clear(collabs)
-		clear(placed)
-		if _, err := r.Office(ctx, office); err != nil {
-			return err
-		}
-		for c, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
-			return r.Collaborators(ctx, clientgroup.CollaboratorFilter{Office: office}, p)
-		}) {
-			if err != nil {
-				return err
-			}
-			collabs[c.User] = true
-		}
-		for pl, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
-			return r.Placements(ctx, clientgroup.PlacementFilter{Office: office}, p)
-		}) {
-			if err != nil {
-				return err
-			}
-			placed[pl.Dossier] = true
-		}
+	var rep Report
+	err := s.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
 		var err error
-		groups, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
-			return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{Office: office}, p)
-		})
+		rep, err = s.report(ctx, r, actor, office)
 		return err
 	})
 	if err != nil {
 		return Report{}, err
 	}
-	rep.DuplicateNames = duplicateNames(groups)
+	return rep, nil
+}
+
+// report reads the report in r's snapshot.
+func (s *Service) report(ctx context.Context, r clientgroup.Reader, actor cabinet.UserID, office cabinet.OfficeID) (Report, error) {
+	if _, err := r.Office(ctx, office); err != nil {
+		return Report{}, err
+	}
+	profile := cabinet.ProfileInvalid
+	switch c, err := r.Collaborator(ctx, office, actor); {
+	case err == nil:
+		profile = c.Profile
+	case !errors.Is(err, cabinet.ErrNotFound):
+		return Report{}, err
+	}
+	if err := clientgroup.CanAdminister(profile); err != nil {
+		return Report{}, err
+	}
+	ar, err := s.store.AccessReader(r.Tx())
+	if err != nil {
+		return Report{}, err
+	}
+	tr, err := s.store.TeamReader(r.Tx())
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Office: office, At: s.clock.Now().UTC(), Revision: r.Revision()}
+
+	// Client groups: collaborators, groups, placements.
+	collabs := map[cabinet.UserID]bool{}
+	for c, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
+		return r.Collaborators(ctx, clientgroup.CollaboratorFilter{Office: office}, p)
+	}) {
+		if err != nil {
+			return Report{}, err
+		}
+		collabs[c.User] = true
+	}
+	placed := map[cabinet.DossierID]bool{}
+	for pl, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
+		return r.Placements(ctx, clientgroup.PlacementFilter{Office: office}, p)
+	}) {
+		if err != nil {
+			return Report{}, err
+		}
+		placed[pl.Dossier] = true
+	}
+	groups, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
+		return r.ClientGroups(ctx, clientgroup.ClientGroupFilter{Office: office}, p)
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	rep.DuplicateNames = clientgroup.DuplicateNamesOf(groups) // ascending by ID
 
 	// Dossiers and their grants.
-	var dossiers []access.Dossier
-	err = s.access.ViewAccess(ctx, func(r access.Reader) error {
-		revs = append(revs[:1], r.Revision())
-		rep.Unmanaged, rep.Ungrouped, rep.StaleGrants = nil, nil, nil
-		var err error
-		dossiers, err = cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
-			return r.Dossiers(ctx, access.DossierFilter{Office: office}, p)
-		})
-		if err != nil {
-			return err
-		}
-		for _, d := range dossiers {
-			grants, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
-				return r.Grants(ctx, access.GrantFilter{Dossier: d.ID}, p)
-			})
-			if err != nil {
-				return err
-			}
-			for _, g := range grants {
-				if g.User == "" && !g.InvitedAt.IsZero() && rep.At.Sub(g.InvitedAt) > StaleAfter {
-					rep.StaleGrants = append(rep.StaleGrants, StaleGrant{Grant: g.ID, Dossier: d.ID, Email: g.Email, InvitedAt: g.InvitedAt, Waiting: rep.At.Sub(g.InvitedAt)})
-				}
-			}
-		}
-		return nil
+	dossiers, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
+		return ar.Dossiers(ctx, access.DossierFilter{Office: office}, p)
 	})
 	if err != nil {
 		return Report{}, err
 	}
 	for _, d := range dossiers { // ascending ID
+		for g, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
+			return ar.Grants(ctx, access.GrantFilter{Dossier: d.ID}, p)
+		}) {
+			if err != nil {
+				return Report{}, err
+			}
+			if g.User == "" && !g.InvitedAt.IsZero() && rep.At.Sub(g.InvitedAt) > StaleAfter {
+				rep.StaleGrants = append(rep.StaleGrants, StaleGrant{Grant: g.ID, Dossier: d.ID, Email: g.Email, InvitedAt: g.InvitedAt, Waiting: rep.At.Sub(g.InvitedAt)})
+			}
+		}
 		if d.Status == cabinet.DossierActivated && !placed[d.ID] {
 			rep.Ungrouped = append(rep.Ungrouped, d.ID)
 		}
@@ -237,74 +241,48 @@ func (s *Service) Report(ctx context.Context, actor cabinet.UserID, office cabin
 
 	// Teams: those with a referral of the office's dossiers, and those
 	// led by its collaborators.
-	err = s.teams.ViewTeams(ctx, func(r team.Reader) error {
-		revs = append(revs[:2], r.Revision())
-		rep.LeadOnlyAdmin = nil
-		seen := map[cabinet.TeamID]bool{}
-		check := func(t team.Team) {
-			if seen[t.ID] {
-				return
-			}
-			seen[t.ID] = true
-			if t.Personal || t.Pending {
-				return
-			}
-			if admins := t.Admins(); len(admins) == 1 && admins[0] == t.Lead {
-				rep.LeadOnlyAdmin = append(rep.LeadOnlyAdmin, t.ID)
-			}
+	seen := map[cabinet.TeamID]bool{}
+	check := func(t team.Team) {
+		if seen[t.ID] {
+			return
 		}
-		for _, d := range dossiers {
-			for ref, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
-				return r.ListReferrals(ctx, team.ReferralFilter{Dossier: d.ID}, p)
-			}) {
-				if err != nil {
-					return err
-				}
-				if seen[ref.Team] {
-					continue
-				}
-				t, err := r.Team(ctx, ref.Team)
-				if err != nil {
-					return err
-				}
+		seen[t.ID] = true
+		if t.Personal || t.Pending {
+			return
+		}
+		if admins := t.Admins(); len(admins) == 1 && admins[0] == t.Lead {
+			rep.LeadOnlyAdmin = append(rep.LeadOnlyAdmin, t.ID)
+		}
+	}
+	for _, d := range dossiers {
+		for ref, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]team.Referral, cabinet.Cursor, error) {
+			return tr.ListReferrals(ctx, team.ReferralFilter{Dossier: d.ID}, p)
+		}) {
+			if err != nil {
+				return Report{}, err
+			}
+			if seen[ref.Team] {
+				continue
+			}
+			t, err := tr.Team(ctx, ref.Team)
+			if err != nil {
+				return Report{}, err
+			}
+			check(t)
+		}
+	}
+	for u := range collabs {
+		for t, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
+			return tr.ListTeams(ctx, team.TeamFilter{Member: u}, p)
+		}) {
+			if err != nil {
+				return Report{}, err
+			}
+			if t.Lead == u {
 				check(t)
 			}
 		}
-		for u := range collabs {
-			for t, err := range cabinet.Each(ctx, func(ctx context.Context, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
-				return r.ListTeams(ctx, team.TeamFilter{Member: u}, p)
-			}) {
-				if err != nil {
-					return err
-				}
-				if t.Lead == u {
-					check(t)
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return Report{}, err
 	}
 	slices.Sort(rep.LeadOnlyAdmin)
-	rep.Revision = slices.Min(revs)
 	return rep, nil
-}
-
-// duplicateNames is clientgroup.Service.DuplicateNames over groups, which
-// are ascending by ID (GRP-6).
-func duplicateNames(groups []clientgroup.ClientGroup) []clientgroup.DuplicateName {
-	idx := map[string]int{}
-	var out []clientgroup.DuplicateName
-	for _, g := range groups {
-		k := strings.ToLower(strings.TrimSpace(g.Name))
-		if i, ok := idx[k]; ok {
-			out[i].Groups = append(out[i].Groups, g.ID)
-			continue
-		}
-		idx[k] = len(out)
-		out = append(out, clientgroup.DuplicateName{Name: g.Name, Groups: []cabinet.ClientGroupID{g.ID}})
-	}
-	return slices.DeleteFunc(out, func(d clientgroup.DuplicateName) bool { return len(d.Groups) < 2 })
 }

@@ -71,7 +71,7 @@ func newOffice(t fatalf) *office {
 		t(err)
 	}
 	w.k = k
-	if w.svc, err = hygiene.New(w.store, k.Policy, cabinet.WithClock(w.clock)); err != nil {
+	if w.svc, err = hygiene.New(w.store, cabinet.WithClock(w.clock)); err != nil {
 		t(err)
 	}
 	user := func(name string) cabinet.UserID {
@@ -213,6 +213,7 @@ func TestHygieneReportGRP5OnlyAdmins(t *testing.T) {
 	}{
 		{"GRP-5 standard collaborator", w.staff, w.office, cabinet.ErrForbidden, "GRP-5"},
 		{"GRP-5 outsider", w.outsider, w.office, cabinet.ErrForbidden, "GRP-5"},
+		{"GRP-5 a collaborator who left (GRP-11)", w.leaver, w.office, cabinet.ErrForbidden, "GRP-5"},
 		{"unknown office", w.admin, "office_unknown", cabinet.ErrNotFound, ""},
 		{"empty actor", "", w.office, cabinet.ErrInvalid, "actor"},
 		{"empty office", w.admin, "", cabinet.ErrInvalid, "office"},

@@ -473,8 +473,9 @@
 // GRP-2; without a manager or whose manager left, GRP-11; grants waiting
 // for an account over 30 days, ACC-5; duplicate client-group names, GRP-6;
 // teams whose only admin is the lead, TEAM-2) are not policy's: package
-// hygiene computes them from the stores and asks this engine ManageOffice
-// for permission. Decision: they are rare admin reads over records the
+// hygiene computes them from one snapshot of the stores and checks, in
+// that snapshot, the predicate this engine answers ManageOffice with
+// (clientgroup.CanAdminister, GRP-5). Decision: they are rare admin reads over records the
 // index does not keep (names, invitation times), proportional to the
 // office; the index stays what the decisions need.
 //
