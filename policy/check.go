@@ -327,15 +327,7 @@ func (ix *index) teamRoute(u *userRec, d *dossRec, act access.Action) (cabinet.R
 		if !known {
 			central, known = access.HoldsCentralGrant(d.facts.ID, u.id, ix.grantsOf(d)), true
 		}
-		ref.Consent = team.ConsentGiven
-		if d.consentRevoked {
-			ref.Consent = team.ConsentRevoked
-		}
-		entitled := false
-		if r := ix.user(ref.Referrer); r != nil {
-			entitled = ix.internal(r, d) != 0 || centralAllows(r.id, ix.grantsOf(d), act)
-		}
-		err := team.CanReachDossier(ix.teams[ref.Team], ref, u.id, team.RouteFacts{Central: central, ReferrerEntitled: entitled})
+		err := ix.referralOpens(u, d, ref, central, act)
 		if err == nil {
 			return cabinet.RouteTeam, nil
 		}
@@ -344,6 +336,22 @@ func (ix *index) teamRoute(u *userRec, d *dossRec, act access.Action) (cabinet.R
 		}
 	}
 	return 0, first
+}
+
+// referralOpens is team.CanReachDossier for referral ref of d in one of
+// u's teams (central: u is d's granted central person), with d's consent
+// and whether ref's referrer may take act themselves (TEAM-8 v2). teamRoute
+// and Explain's trace both ask it.
+func (ix *index) referralOpens(u *userRec, d *dossRec, ref team.Referral, central bool, act access.Action) error {
+	ref.Consent = team.ConsentGiven
+	if d.consentRevoked {
+		ref.Consent = team.ConsentRevoked
+	}
+	entitled := false
+	if r := ix.user(ref.Referrer); r != nil {
+		entitled = ix.internal(r, d) != 0 || centralAllows(r.id, ix.grantsOf(d), act)
+	}
+	return team.CanReachDossier(ix.teams[ref.Team], ref, u.id, team.RouteFacts{Central: central, ReferrerEntitled: entitled})
 }
 
 // centralAllows reports whether u holds a grant to a central person of the

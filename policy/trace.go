@@ -6,7 +6,6 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
-	"github.com/cabinet-go/cabinet/team"
 )
 
 // Step is one route, or one gate, that Explain considered.
@@ -174,7 +173,7 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 	}
 
 	// The team route, through each referral in one of u's teams (TEAM-8,
-	// TEAM-9; teamRoute in check.go).
+	// TEAM-9; referralOpens, as teamRoute asks it).
 	tried := false
 	known, central := false, false
 	for _, id := range ix.refsOf(d) {
@@ -186,16 +185,8 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 		if !known {
 			central, known = access.HoldsCentralGrant(f.ID, u.id, ix.grantsOf(d)), true
 		}
-		ref.Consent = team.ConsentGiven
-		if d.consentRevoked {
-			ref.Consent = team.ConsentRevoked
-		}
-		entitled := false
-		if rr := ix.user(ref.Referrer); rr != nil {
-			entitled = ix.internal(rr, d) != 0 || centralAllows(rr.id, ix.grantsOf(d), act) // TEAM-8 v2: no more than the referrer holds
-		}
 		via := "referral " + string(ref.ID) + " in team " + string(ref.Team)
-		if err := team.CanReachDossier(ix.teams[ref.Team], ref, u.id, team.RouteFacts{Central: central, ReferrerEntitled: entitled}); err != nil {
+		if err := ix.referralOpens(u, d, ref, central, act); err != nil {
 			v := denyErr(err, "TEAM-8")
 			closed(cabinet.RouteTeam, via, v.rule, v.reason)
 			continue
