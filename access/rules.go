@@ -333,6 +333,22 @@ func CanManagePersonAccess(d Dossier, a Actor, target Relation, level Level) err
 	return cabinet.Forbidden("ACC-1", "only the dossier's manager manages the access of people outside the office")
 }
 
+// CentralGrantAllows reports whether one of held is a grant on dossier d to
+// a central person, linked to user u, that allows act (ACC-7, ACC-11): what
+// a referrer who is the dossier's client may share with a team (TEAM-8 v2).
+func CentralGrantAllows(d cabinet.DossierID, u cabinet.UserID, held []Grant, act Action) bool {
+	if u == "" {
+		return false
+	}
+	for i := range held {
+		g := &held[i]
+		if g.Dossier == d && g.User == u && g.Kind == GranteePerson && g.Central && GrantAllows(*g, act) == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // HoldsCentralGrant reports whether one of held is a grant on dossier d to a
 // central person, linked to user u (ACC-7).
 func HoldsCentralGrant(d cabinet.DossierID, u cabinet.UserID, held []Grant) bool {

@@ -187,10 +187,8 @@ func (s *Service) teamRoute(ctx context.Context, r Reader, d Dossier, actor cabi
 		if err != nil {
 			return false, err
 		}
-		for i := range held {
-			if g := &held[i]; g.Kind == GranteePerson && g.Central && GrantAllows(*g, act) == nil {
-				return true, nil
-			}
+		if CentralGrantAllows(d.ID, ref, held, act) {
+			return true, nil
 		}
 	}
 	return false, nil

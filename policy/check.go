@@ -349,20 +349,9 @@ func (ix *index) referralOpens(u *userRec, d *dossRec, ref team.Referral, centra
 	}
 	entitled := false
 	if r := ix.user(ref.Referrer); r != nil {
-		entitled = ix.internal(r, d) != 0 || centralAllows(r.id, ix.grantsOf(d), act)
+		entitled = ix.internal(r, d) != 0 || access.CentralGrantAllows(d.facts.ID, r.id, ix.grantsOf(d), act)
 	}
 	return team.CanReachDossier(ix.teams[ref.Team], ref, u.id, team.RouteFacts{Central: central, ReferrerEntitled: entitled})
-}
-
-// centralAllows reports whether u holds a grant to a central person of the
-// dossier that allows act (ACC-7, ACC-11).
-func centralAllows(u cabinet.UserID, grants []access.Grant, act access.Action) bool {
-	for i := range grants {
-		if g := &grants[i]; u != "" && g.User == u && g.Kind == access.GranteePerson && g.Central && access.GrantAllows(*g, act) == nil {
-			return true
-		}
-	}
-	return false
 }
 
 // grantRoute is the route a grant opens.
