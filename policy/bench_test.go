@@ -51,10 +51,14 @@ type fixture struct {
 	store    *memstore.Store
 	engine   *policy.Engine
 	base     *baseline
-	random   []request // random (standard collaborator, dossier) pairs
-	repeated request   // one request allowed through a collaborator group
-	lister   cabinet.UserID
-	viewed   cabinet.DossierID
+	ibase    *intBaseline // the same question over dense integer indexes
+	random   []request    // random (standard collaborator, dossier) pairs
+	repeated request      // one request allowed through a collaborator group
+	// irandom and irepeated are random and repeated interned for ibase.
+	irandom   []intRequest
+	irepeated intRequest
+	lister    cabinet.UserID
+	viewed    cabinet.DossierID
 }
 
 type fixtureOnce struct {
@@ -99,6 +103,12 @@ func buildFixture(sz benchSize) (*fixture, error) {
 		fx.random[i] = newRequest(w.standard[r.IntN(len(w.standard))], w.dossiers[r.IntN(len(w.dossiers))].ID)
 	}
 	fx.repeated = repeatedRequest(w, fx.base)
+	fx.ibase = newIntBaseline(w)
+	fx.irandom = make([]intRequest, len(fx.random))
+	for i, q := range fx.random {
+		fx.irandom[i] = fx.ibase.intern(q)
+	}
+	fx.irepeated = fx.ibase.intern(fx.repeated)
 	fx.lister = medianLister(w, fx.base)
 	fx.viewed = viewedDossier(w)
 	if sz.name != sizeSmall.name {
