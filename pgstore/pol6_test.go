@@ -117,9 +117,12 @@ func emptyStore(ctx context.Context, pool *pgxpool.Pool, s *pgstore.Store) error
 }
 
 // genCommands generates the ints a state is decoded from: a few for the
-// bootstrap, then five per command.
-func genCommands() gopter.Gen {
-	return gen.IntRange(4, 40).FlatMap(func(v any) gopter.Gen {
+// bootstrap, then five per command, 4 to 40 commands.
+func genCommands() gopter.Gen { return genCommandsOf(4, 40) }
+
+// genCommandsOf is genCommands with lo to hi commands.
+func genCommandsOf(lo, hi int) gopter.Gen {
+	return gen.IntRange(lo, hi).FlatMap(func(v any) gopter.Gen {
 		return gen.SliceOfN(8+v.(int)*5, gen.IntRange(0, 1<<20))
 	}, reflect.TypeOf([]int(nil)))
 }
@@ -137,8 +140,16 @@ type both struct {
 	clock *cabinet.ManualClock
 	mem   *memstore.Store
 	pg    *pgstore.Store
-	kits  [2]*kit.Kit         // the services only (servicesWithoutPolicy)
-	last  [2]cabinet.Revision // the change log of each store read up to
+	// emails are the addresses of the state (pol6Emails unless another
+	// world shares the pgstore: each world has its own).
+	emails []string
+	// shared is set when another world commits to the same pgstore
+	// concurrently (TestINV13…): do then compares the errors and records
+	// only, not each command's batches, since the pgstore's log
+	// interleaves both worlds' (the test compares the logs as a whole).
+	shared bool
+	kits   [2]*kit.Kit         // the services only (servicesWithoutPolicy)
+	last   [2]cabinet.Revision // the change log of each store read up to
 	// follower is an engine loaded from the empty pgstore before the first
 	// command, which then follows its change log (SPEC §3 invariant 13).
 	follower *policy.Engine
@@ -187,7 +198,11 @@ func do[T any](w *both, desc string, cmd func(k *kit.Kit) (T, error)) (T, bool, 
 		return a, false, fmt.Sprintf("%s: the records differ (-memstore +pgstore):\n%s", desc, d)
 	}
 	var batches [2][]cabinet.Batch
-	for i, log := range []cabinet.ChangeLog{w.mem, w.pg} {
+	logs := []cabinet.ChangeLog{w.mem, w.pg}
+	if w.shared {
+		logs = nil
+	}
+	for i, log := range logs {
 		for c, err := range log.Changes(w.ctx, w.last[i]) {
 			if err != nil {
 				return a, false, fmt.Sprintf("%s: reading the change log: %v", desc, err)
@@ -217,7 +232,7 @@ func rec[T any](v T, _ cabinet.Revision, err error) (T, error) { return v, err }
 
 // buildBoth builds the state of ints on a fresh memstore and on pg (empty).
 func buildBoth(ctx context.Context, pg *pgstore.Store, ints []int) (*both, string) {
-	w := &both{ctx: ctx, clock: cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), mem: memstore.New(), pg: pg,
+	w := &both{ctx: ctx, clock: cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), mem: memstore.New(), pg: pg, emails: pol6Emails,
 		roles: map[cabinet.ProcedureID][]procedure.RoleID{}, items: map[cabinet.ProcedureID][]procedure.ItemID{}}
 	for i, s := range []kit.Store{w.mem, w.pg} {
 		w.kits[i] = servicesWithoutPolicy(s, cabinet.WithClock(w.clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
@@ -245,8 +260,8 @@ func (w *both) createUser() string {
 		return ""
 	}
 	i := len(w.users)
-	u, ok, msg := do(w, "CreateUser "+pol6Emails[i], func(k *kit.Kit) (cabinet.User, error) {
-		return rec(k.Teams.CreateUser(w.ctx, "signup", fmt.Sprintf("User%d", i), pol6Emails[i]))
+	u, ok, msg := do(w, "CreateUser "+w.emails[i], func(k *kit.Kit) (cabinet.User, error) {
+		return rec(k.Teams.CreateUser(w.ctx, "signup", fmt.Sprintf("User%d", i), w.emails[i]))
 	})
 	if ok {
 		w.users = append(w.users, u.ID)
@@ -658,8 +673,8 @@ func (w *both) command(x []int) string {
 		if d%3 == 0 {
 			role = team.RoleAdmin
 		}
-		inv, ok, msg := do(w, fmt.Sprintf("Invite %s %s %s %s", actor, t, pol6Emails[i], role), func(k *kit.Kit) (team.Invitation, error) {
-			return rec(k.Teams.Invite(ctx, actor, t, pol6Emails[i], role))
+		inv, ok, msg := do(w, fmt.Sprintf("Invite %s %s %s %s", actor, t, w.emails[i], role), func(k *kit.Kit) (team.Invitation, error) {
+			return rec(k.Teams.Invite(ctx, actor, t, w.emails[i], role))
 		})
 		if !ok || msg != "" || d%5 == 0 {
 			return msg
@@ -694,7 +709,7 @@ func (w *both) command(x []int) string {
 		if len(w.teams) > 0 && b%3 != 0 {
 			t = pick(w.teams, b)
 		}
-		email := pick(pol6Emails, d)
+		email := pick(w.emails, d)
 		_, _, msg := do(w, fmt.Sprintf("Refer %s team %q %s %s", actor, t, email, dd.ID), func(k *kit.Kit) (team.Referral, error) {
 			return rec(k.Teams.Refer(ctx, actor, team.ReferInput{Team: t, ClientName: "Client", ClientEmail: email, Dossier: dd.ID}))
 		})
@@ -741,7 +756,7 @@ func (w *both) command(x []int) string {
 				actor = w.centralOf(dd.ID, b)
 			}
 		}
-		email := pick(pol6Emails, c)
+		email := pick(w.emails, c)
 		level := access.Level(1 + d%2)
 		g, ok, msg := do(w, fmt.Sprintf("GrantPerson %s %s %s %s", actor, p, email, level), func(k *kit.Kit) (access.Grant, error) {
 			return rec(k.Access.GrantPerson(ctx, actor, p, access.GrantInput{Email: email, Phone: "0612345678", Level: level}))
@@ -755,7 +770,7 @@ func (w *both) command(x []int) string {
 		if !ok {
 			return ""
 		}
-		actor, email := w.dossierActor(dd, b), pick(pol6Emails, c)
+		actor, email := w.dossierActor(dd, b), pick(w.emails, c)
 		adv, ok, msg := do(w, fmt.Sprintf("RegisterAdvisor %s %s %s", actor, dd.ID, email), func(k *kit.Kit) (access.Advisor, error) {
 			return rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Advisor", Email: email, Phone: "0123456789", Type: access.AdvisorNotary}))
 		})
@@ -797,7 +812,7 @@ func (w *both) command(x []int) string {
 		kind := contact.Kind(1 + c%3)
 		f := contact.Fields{FirstName: "First", LastName: fmt.Sprintf("Last%d", len(w.contacts))}
 		if kind != contact.KindLead {
-			f.Email = pick(pol6Emails, c/3)
+			f.Email = pick(w.emails, c/3)
 		}
 		ct, ok, msg := do(w, fmt.Sprintf("CreateContact %s %s %s %s", actor, o, kind, f.Email), func(k *kit.Kit) (contact.Contact, error) {
 			return rec(k.Contacts.CreateContact(ctx, actor, o, kind, f))
@@ -883,7 +898,7 @@ func (w *both) command(x []int) string {
 			actor := w.staff(pick(w.offices, b), false, b/2)
 			c2, _ := w.caseRec(cs)
 			role := pick(append(w.roles[c2.Procedure], "role_unknown"), c)
-			email := pick(pol6Emails, c/5)
+			email := pick(w.emails, c/5)
 			_, _, msg := do(w, fmt.Sprintf("InviteContributor %s %s %s %s", actor, cs, role, email), func(k *kit.Kit) (procedure.Participant, error) {
 				return rec(k.Procedures.InviteContributor(ctx, actor, cs, role, procedure.Invitee{Email: email}, d%3 == 0))
 			})
@@ -894,7 +909,7 @@ func (w *both) command(x []int) string {
 		if !ok {
 			return ""
 		}
-		actor, email := w.dossierActor(dd, c), pick(pol6Emails, d)
+		actor, email := w.dossierActor(dd, c), pick(w.emails, d)
 		k1, ok, msg := do(w, fmt.Sprintf("OpenCase %s %s %s %s", actor, p, dd.ID, email), func(k *kit.Kit) (procedure.Case, error) {
 			return rec(k.Procedures.OpenCase(ctx, actor, p, dd.ID, procedure.Invitee{Email: email}))
 		})
