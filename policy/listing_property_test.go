@@ -112,9 +112,11 @@ func pageAll[T any](limit int, rev cabinet.Revision, list func(cabinet.Page) ([]
 //     over every resource of the kind in the state, in order, each once;
 //   - DossiersPage(s, q) with a random client group and status filter lists
 //     exactly the allowed dossiers that pass it;
-//   - Who(a, r) for every such resource and action lists exactly
-//     {u : Check(User(u), a, r) allowed}, in order, with the decision's
-//     Routes and Rule.
+//   - Who(a, r) for every such resource and action, and for three random
+//     resources with the refinements the action reads (persons, grants,
+//     advisors, levels, statuses, groups, teams, users) or unknown IDs,
+//     lists exactly {u : Check(User(u), a, r) allowed}, in order, with the
+//     decision's Routes and Rule.
 //
 // Half the states are asked of the kit's engine (kept current from the
 // change log), half of one loaded afresh from the store, so that both ways
@@ -199,7 +201,15 @@ func TestPOL3PagedListingsAgreeWithCheck(t *testing.T) {
 						return c.fail("POL-3: DossiersPage(%s, %+v) = %v, Check allows %v", s, dq, gotIDs, wantIDs)
 					}
 				}
-				for _, r := range universe {
+				// Who is also asked of resources with the refinements the
+				// action reads, and of unknown ones: a few at random.
+				asked := slices.Clone(universe)
+				if refined := c.snap.refResources(a); len(refined) > 0 {
+					for range 3 {
+						asked = append(asked, refined[rng.IntN(len(refined))])
+					}
+				}
+				for _, r := range asked {
 					var want []policy.Permit
 					for _, u := range sortedKeys(c.snap.users) {
 						dec, err := eng.Check(ctx, policy.User(u), a, r)
