@@ -55,8 +55,14 @@
 //     decision and names the same rule (TestPOL2SameQuestionSameRule).
 //   - POL-3: Engine.Dossiers lists the dossiers a subject can act on with a
 //     dossier action (ViewDossier by default), filterable by client group
-//     and status; Engine.Viewers lists who can view a dossier with their
-//     routes. Both agree exactly with Check.
+//     and status (DossiersPage pages it); Engine.Viewers lists who can view
+//     a dossier with their routes; Engine.Resources lists the dossiers,
+//     teams, cases or items a subject may take any action of their kind
+//     on, and Engine.Who who may take an action on one of them, with the
+//     decision's routes and rule. Every listing agrees exactly with Check
+//     (TestPOL3ReverseQueriesAgreeWithCheck,
+//     TestPOL3PagedListingsAgreeWithCheck), is ordered by ID and pages
+//     with a cursor, never truncating silently (see Reverse queries).
 //   - POL-4: an unknown subject (no account, no session), an invalid action,
 //     a resource of a kind the action does not apply to, a refinement the
 //     action does not take or a missing one it needs, an invalid section,
@@ -424,7 +430,57 @@
 // direct collaborators and collaborator-group members, the referral teams'
 // members and the grantees. Both compute their answer under the read lock
 // and yield after releasing it (the caller may call the engine while
-// iterating).
+// iterating). For Resources and Who the index also links each pending team
+// to its lead and creator, and each case to its dossier (or, unattached,
+// its office) and to whoever opened it or holds a seat on it.
+//
+// # Reverse queries
+//
+// Four listings answer the reverse questions of POL-3, each exactly the
+// set Check allows (they ask the same decision functions of every
+// candidate):
+//
+//   - Dossiers (an iterator) and DossiersPage: the dossiers subject s may
+//     take a dossier action on (ViewDossier by default; EditSection of a
+//     section), filtered by client group and status.
+//   - Resources: the resources of the action's kind s may take it on, for
+//     the actions of dossiers, teams, cases and items, asked of the plain
+//     resource (DossierResource or SectionResource, TeamResource,
+//     CaseResource, ItemResource): the actions that need a refinement list
+//     nothing. Candidates come from s's memberships: the dossiers as above;
+//     the teams s is a member of and the pending ones naming s lead or
+//     creator (TEAM-1); the cases attached to the dossiers s reaches
+//     internally, the unattached cases of the offices s administers and
+//     the cases s opened or holds a seat on (PROC-3, PROC-7); the items of
+//     those cases. One action is answered for every dossier: ViewRoutes of
+//     one's own routes, which any account may ask (GRP-3).
+//   - Viewers and Who: the users whom Check allows an action on a dossier
+//     (any dossier action, on the dossier, a section or a refinement), a
+//     team, a case or an item, each with the decision's routes (Who: and
+//     rule). Candidates come from the resource's side: for a dossier as
+//     Viewers; for a team its members, lead, creator and owner; for a case
+//     or an item its opener, participants, office admins and those who
+//     reach its dossier internally.
+//
+// Order and pages: DossiersPage, Resources and Who take a cabinet.Page and
+// return their records in ID order (items by case ID, then item ID), at
+// most Page.Size() of them, with the cursor of the next page — "" when no
+// allowed record follows, never "" when the page left one out. Each
+// candidate after the cursor is decided in order, and a page stops when
+// full: its cost is the subject's (or the resource's) memberships plus the
+// candidates decided. A cursor is opaque and bound to its query: a cursor
+// of another listing, subject, action, filter or resource is an
+// *cabinet.InvalidError naming "cursor"; a negative limit names "limit".
+//
+// Revisions: a page is decided under one read lock, at the revision it
+// carries (Revision). A cursor taken at revision r and used after the
+// index has moved continues on the newer index, in ID order — Zanzibar's
+// "at least as fresh": each record appears at most once in a walk, decided
+// at the revision of its page; a walk that stays at one revision lists
+// exactly what Check allows at it. A cursor is never resumed on an older
+// index: on a replica behind r the listing first waits until it has
+// applied r (Await). The query's Consistency asks for more freshness, as
+// for Check.
 //
 // # Batches
 //
@@ -535,6 +591,7 @@
 // a reference evaluator restated from the SPEC text agrees on every random
 // state and question), TestINV12NoEscalation (invariant 12: over random
 // sequences by every kind of actor, every new route was opened by an
-// entitled actor), TestPOL2SameQuestionSameRule, TestPOL3…, the invariant 9
+// entitled actor), TestPOL2SameQuestionSameRule, TestPOL3… (the reverse
+// queries and their pages), the invariant 9
 // and 10 properties, one test per v2 rule (rules_v2_test.go) and FuzzCheck.
 package policy

@@ -313,7 +313,8 @@ func (e *Engine) check(ctx context.Context, s Subject, a Action, r Resource) (De
 }
 
 // Dossiers streams the IDs of the dossiers s may act on with q.Action
-// (view by default), in no particular order, each once (POL-3): exactly
+// (view by default), in ID order, each once (POL-3; DossiersPage pages
+// the same answer with a cursor): exactly
 // those Check allows, at the freshness q.Consistency asks. Its cost is
 // proportional to the answer and to the subject's memberships, not to the
 // number of dossiers. An error is yielded (and the stream ends) when the

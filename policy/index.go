@@ -145,6 +145,8 @@ type index struct {
 
 	dirtyUsers    map[uint32]struct{} // via sets to recompute
 	dirtyDossiers map[uint32]struct{} // grant lists to recompute
+
+	links reverseLinks // for the reverse queries only (reverselinks.go)
 }
 
 func newIndex() *index {
@@ -505,12 +507,14 @@ func (ix *index) setTeam(id cabinet.TeamID, t *team.Team) {
 				u.personal = ""
 			}
 		}
+		ix.links.linkTeam(old, false)
 		delete(ix.teams, id)
 	}
 	if t == nil {
 		return
 	}
 	ix.teams[id] = *t
+	ix.links.linkTeam(*t, true)
 	for _, m := range t.Members {
 		_, u := ix.internUser(m.User)
 		u.teams = insertSorted(u.teams, id)

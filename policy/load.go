@@ -204,7 +204,7 @@ func load(ctx context.Context, rd readers) (*index, error) {
 		}
 		return each(ctx, func(a cabinet.Cursor, n int) ([]procedure.Case, cabinet.Cursor, error) {
 			return r.ListCases(ctx, procedure.CaseFilter{}, cabinet.Page{After: a, Limit: n})
-		}, func(c procedure.Case) { ix.cases[c.ID] = c })
+		}, func(c procedure.Case) { ix.setCase(c.ID, &c) })
 	}(rd.procedures)
 	if err != nil {
 		return nil, err

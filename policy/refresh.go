@@ -435,9 +435,9 @@ func (up *update) apply(ix *index) {
 	}
 	for _, c := range up.cases {
 		if c.ok {
-			ix.cases[c.id] = c.v
+			ix.setCase(c.id, &c.v)
 		} else {
-			delete(ix.cases, c.id)
+			ix.setCase(c.id, nil)
 		}
 	}
 	ix.finalize()

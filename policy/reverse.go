@@ -1,91 +1,88 @@
 package policy
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/procedure"
 )
 
-// dossiers answers Dossiers under the read lock and returns a copy.
-//
-// Candidates come from the subject's memberships only: every dossier of the
-// offices where the user is an admin, the dossiers they manage or are
-// assigned to, the dossiers of the client groups they reach (directly or
-// through a collaborator group), the referral dossiers of their teams and
-// the dossiers of their grants. Every route of POL-1 starts from one of
-// these, so no other dossier can be allowed. Each candidate is then decided
-// exactly as Check would, and filtered.
-func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cabinet.DossierID, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	a := q.Action
-	if a == ActionInvalid {
-		a = ViewDossier
-	}
-	if !a.AppliesTo(ResourceDossier) {
-		return nil, cabinet.Invalid("action", "%s is not a dossier action", a)
-	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	ix := e.ix
-	sub := ix.resolve(s, e.clock)
-	if sub.user == nil || (s.Session != "" && !a.Viewing()) {
-		return nil, nil // as Check: nothing is allowed (POL-4, CON-6)
-	}
-	u := sub.user
-	var qg uint32 // q.ClientGroup interned, when set
-	if q.ClientGroup != "" {
-		g := ix.cgs[q.ClientGroup]
-		if g == nil {
-			return nil, nil // no dossier is in an unknown group
+// The reverse queries (POL-3) take their candidates from one side of the
+// question — the subject's memberships for "which resources", the
+// resource's records for "who" — and decide each candidate exactly as
+// Check would (the same decision functions), in key order, so that every
+// answer equals Check by construction and a page stops as soon as it is
+// full.
+
+// pick decides keys (sorted by compare, without duplicates) in order,
+// starting after *after when it is not nil, and returns the answers of the
+// first limit keys decide allows (limit < 0: all of them), the key of the
+// last one, and whether an allowed key follows it.
+func pick[K, T any](keys []K, compare func(a, b K) int, after *K, limit int, decide func(K) (T, bool)) (out []T, last K, more bool) {
+	start := 0
+	if after != nil {
+		start, _ = slices.BinarySearchFunc(keys, *after, compare)
+		if start < len(keys) && compare(keys[start], *after) == 0 {
+			start++
 		}
-		qg = g.idx
 	}
-	seen := map[uint32]struct{}{}
+	for _, k := range keys[start:] {
+		t, ok := decide(k)
+		if !ok {
+			continue
+		}
+		if len(out) == limit {
+			return out, last, true
+		}
+		out = append(out, t)
+		last = k
+	}
+	return out, last, false
+}
+
+// sortedUnique sorts s and removes its duplicates.
+func sortedUnique[S ~[]E, E cmp.Ordered](s S) S {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// listSubject resolves s for a listing of a: its user record, or nil when
+// Check allows s nothing of a (an unknown subject, an unusable session, a
+// session asking for a non-viewing action: POL-4, CON-6).
+func (ix *index) listSubject(s Subject, a Action, clock cabinet.Clock) *userRec {
+	sub := ix.resolve(s, clock)
+	if sub.user == nil || (s.Session != "" && !a.Viewing()) {
+		return nil
+	}
+	return sub.user
+}
+
+// dossierCandidates returns the IDs of the existing dossiers (of interned
+// client group qg when not 0) that u may reach by a route of POL-1, sorted:
+// every dossier of the offices where u is an admin, the dossiers u manages
+// or is assigned to, the dossiers of the client groups u reaches (directly
+// or through a collaborator group), the referral dossiers of u's teams and
+// the dossiers of u's grants. Every route of a dossier action starts from
+// one of these, but ViewRoutes of one's own routes, which any account may
+// ask of any dossier (GRP-3): for it, every existing dossier.
+func (ix *index) dossierCandidates(u *userRec, a Action, qg uint32) []cabinet.DossierID {
 	var out []cabinet.DossierID
 	consider := func(di uint32) {
-		if _, ok := seen[di]; ok {
-			return
-		}
-		seen[di] = struct{}{}
 		d := &ix.dossiers[di]
-		if !d.exists {
-			return
-		}
-		if qg != 0 && d.group != qg {
-			return
-		}
-		if q.Status.Valid() && d.facts.Status != q.Status {
-			return
-		}
-		dq := decision{ix: ix, u: u, a: a, r: SectionResource(d.facts.ID, q.Section), clock: e.clock}
-		if dq.dossierAt(d.facts.ID, d).routes != 0 {
+		if d.exists && (qg == 0 || d.group == qg) {
 			out = append(out, d.facts.ID)
 		}
 	}
-	for _, op := range u.offices {
-		if op.profile == cabinet.ProfileAdmin {
-			if o := ix.offices[op.office]; o != nil {
-				for _, di := range o.dossiers {
-					consider(di)
-				}
-			}
+	if a == ViewRoutes {
+		for di := range ix.dossiers {
+			consider(uint32(di))
 		}
+		return sortedUnique(out)
 	}
-	for _, di := range u.staff {
+	for _, di := range ix.internalCandidates(u, qg) {
 		consider(di)
-	}
-	for _, groups := range [2][]uint32{u.direct, u.via} {
-		for _, g := range groups {
-			if qg != 0 && g != qg {
-				continue
-			}
-			for _, di := range ix.cgRecs[g].dossiers {
-				consider(di)
-			}
-		}
 	}
 	for _, t := range u.teams {
 		for _, rid := range ix.teamRefs[t] {
@@ -101,84 +98,280 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cab
 			consider(di)
 		}
 	}
+	return sortedUnique(out)
+}
+
+// internalCandidates returns the indexes of the dossiers u may reach
+// internally (GRP-3), with duplicates, in client group qg when not 0: the
+// dossiers of the offices where u is an admin, those u manages or is
+// assigned to, and those of the client groups u reaches.
+func (ix *index) internalCandidates(u *userRec, qg uint32) []uint32 {
+	var out []uint32
+	for _, op := range u.offices {
+		if op.profile == cabinet.ProfileAdmin {
+			if o := ix.offices[op.office]; o != nil {
+				out = append(out, o.dossiers...)
+			}
+		}
+	}
+	out = append(out, u.staff...)
+	for _, groups := range [2][]uint32{u.direct, u.via} {
+		for _, g := range groups {
+			if qg == 0 || g == qg {
+				out = append(out, ix.cgRecs[g].dossiers...)
+			}
+		}
+	}
+	return out
+}
+
+// dossierPage answers a page of DossiersPage (and Dossiers, with limit <
+// 0) under the read lock: the dossiers after `after` (nil: from the start)
+// that s may act on with q.Action (validated), in ID order.
+func (e *Engine) dossierPage(s Subject, q DossierQuery, after *cabinet.DossierID, limit int) ([]cabinet.DossierID, bool) {
+	ix, a := e.ix, q.Action
+	u := ix.listSubject(s, a, e.clock)
+	if u == nil {
+		return nil, false // as Check: nothing is allowed (POL-4, CON-6)
+	}
+	var qg uint32 // q.ClientGroup interned, when set
+	if q.ClientGroup != "" {
+		g := ix.cgs[q.ClientGroup]
+		if g == nil {
+			return nil, false // no dossier is in an unknown group
+		}
+		qg = g.idx
+	}
+	cands := ix.dossierCandidates(u, a, qg)
+	out, _, more := pick(cands, cmp.Compare, after, limit, func(id cabinet.DossierID) (cabinet.DossierID, bool) {
+		d := ix.dossier(id)
+		if q.Status.Valid() && d.facts.Status != q.Status {
+			return "", false
+		}
+		dq := decision{ix: ix, u: u, a: a, r: SectionResource(id, q.Section), clock: e.clock}
+		return id, dq.dossierAt(id, d).routes != 0
+	})
+	return out, more
+}
+
+// dossierAction validates the action of a DossierQuery: ViewDossier when
+// zero, else a dossier action.
+func dossierAction(a Action) (Action, error) {
+	if a == ActionInvalid {
+		return ViewDossier, nil
+	}
+	if !a.AppliesTo(ResourceDossier) {
+		return a, cabinet.Invalid("action", "%s is not a dossier action", a)
+	}
+	return a, nil
+}
+
+// dossiers answers Dossiers under the read lock and returns a copy, in ID
+// order.
+func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cabinet.DossierID, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	a, err := dossierAction(q.Action)
+	if err != nil {
+		return nil, err
+	}
+	q.Action = a
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out, _ := e.dossierPage(s, q, nil, -1)
 	return out, nil
 }
 
-// viewers answers Viewers under the read lock and returns a copy.
+// teamCandidates returns the teams u may act on, sorted: the teams u is a
+// member of and the pending teams naming u their lead or creator (TEAM-1).
+// Every route of a team action (team_admin, team_member, self) starts from
+// one of these.
+func (ix *index) teamCandidates(u *userRec) []cabinet.TeamID {
+	out := slices.Concat(u.teams, ix.links.pendingTeams[u.id])
+	return sortedUnique(out)
+}
+
+// caseCandidates returns the cases u may act on, sorted: the cases
+// attached to the dossiers u may reach internally (staff, PROC-7), the
+// unattached cases of the offices where u is an admin, and the cases u
+// opened or holds a seat on (PROC-3). Every route of a case or item action
+// (case_staff, main_recipient, contributor) starts from one of these.
+func (ix *index) caseCandidates(u *userRec) []cabinet.CaseID {
+	var out []cabinet.CaseID
+	for _, di := range ix.internalCandidates(u, 0) {
+		out = append(out, ix.links.dossCases[ix.dossiers[di].facts.ID]...)
+	}
+	for _, op := range u.offices {
+		if op.profile == cabinet.ProfileAdmin {
+			out = append(out, ix.links.looseCases[op.office]...)
+		}
+	}
+	out = append(out, ix.links.userCases[u.id]...)
+	return sortedUnique(out)
+}
+
+// itemKey is the key of a document item: its case, then its item ID.
+type itemKey struct {
+	c    cabinet.CaseID
+	item procedure.ItemID
+}
+
+func compareItemKeys(a, b itemKey) int {
+	if c := cmp.Compare(a.c, b.c); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.item, b.item)
+}
+
+// itemsOf returns the keys of every item of the cases cs (sorted), those
+// of the case's procedure, sorted by case then item.
+func (ix *index) itemsOf(cs []cabinet.CaseID) []itemKey {
+	var out []itemKey
+	for _, c := range cs {
+		p, ok := ix.procedures[ix.cases[c].Procedure]
+		if !ok {
+			continue
+		}
+		from := len(out)
+		for _, it := range p.Items {
+			out = append(out, itemKey{c, it.ID})
+		}
+		slices.SortFunc(out[from:], compareItemKeys)
+		out = slices.CompactFunc(out, func(a, b itemKey) bool { return a == b })
+	}
+	return out
+}
+
+// dossierUsers adds to cands the users who may reach dossier d (by its
+// record; nil or not existing adds nothing) internally: the admins of its
+// office, its manager and assigned collaborators, the direct collaborators
+// of its client group and the members of the collaborator groups assigned
+// to it (GRP-3).
+func (ix *index) dossierUsers(d *dossRec, cands []cabinet.UserID) []cabinet.UserID {
+	if d == nil || !d.exists {
+		return cands
+	}
+	if o := ix.offices[d.facts.Office]; o != nil {
+		for u, p := range o.collabs {
+			if p == cabinet.ProfileAdmin {
+				cands = append(cands, u)
+			}
+		}
+	}
+	cands = append(cands, d.facts.Manager)
+	cands = append(cands, d.facts.Assigned...)
+	if d.group != 0 {
+		if g := ix.cgRecs[d.group]; g != nil {
+			cands = append(cands, g.direct...)
+			for _, c := range g.colgs {
+				if cr := ix.colgs[c]; cr != nil {
+					cands = append(cands, cr.members...)
+				}
+			}
+		}
+	}
+	return cands
+}
+
+// whoCandidates returns the users who may take a on r (of a kind Who
+// answers for), sorted, from r's side:
 //
-// Candidates come from the dossier's side: the admins of its office, its
-// manager and assigned collaborators, the direct collaborators of its client
-// group and the members of the collaborator groups assigned to it, the
-// members of the teams holding its referrals, and its grantees. Each is then
-// decided exactly as Check would.
+//   - a dossier: those who reach it internally (dossierUsers), the members
+//     of the teams holding its referrals and its grantees; for ViewRoutes,
+//     which any account may ask of its own routes (GRP-3), every account
+//     when r.User is "" (else r.User and the office's admins);
+//   - a team: its members, its lead, its creator and its owner;
+//   - a case or an item of it: whoever opened it, its participants, the
+//     admins of its office and those who reach its dossier internally.
+func (ix *index) whoCandidates(a Action, r Resource) []cabinet.UserID {
+	var out []cabinet.UserID
+	switch r.Kind {
+	case ResourceDossier:
+		d := ix.dossier(cabinet.DossierID(r.ID))
+		if d == nil || !d.exists {
+			return nil // every dossier action denies an unknown dossier (POL-4, TEAM-8, TEAM-9)
+		}
+		if a == ViewRoutes {
+			if r.User == "" {
+				for _, u := range ix.users {
+					out = append(out, u.id)
+				}
+				return sortedUnique(out)
+			}
+			out = append(out, r.User)
+		}
+		out = ix.dossierUsers(d, out)
+		for _, rid := range ix.refsOf(d) {
+			for _, m := range ix.teams[ix.referrals[rid].Team].Members {
+				out = append(out, m.User)
+			}
+		}
+		for _, g := range ix.grantsOf(d) {
+			out = append(out, g.User)
+		}
+	case ResourceTeam:
+		t, ok := ix.teams[cabinet.TeamID(r.ID)]
+		if !ok {
+			return nil
+		}
+		out = append(out, t.Lead, t.CreatedBy, t.Owner)
+		for _, m := range t.Members {
+			out = append(out, m.User)
+		}
+	case ResourceCase, ResourceItem:
+		k, ok := ix.cases[cabinet.CaseID(r.ID)]
+		if !ok {
+			return nil
+		}
+		out = append(out, caseUsers(k)...)
+		if o := ix.offices[k.Office]; o != nil {
+			for u, p := range o.collabs {
+				if p == cabinet.ProfileAdmin {
+					out = append(out, u)
+				}
+			}
+		}
+		if k.Dossier != "" {
+			out = ix.dossierUsers(ix.dossier(k.Dossier), out)
+		}
+	}
+	out = sortedUnique(out)
+	if len(out) > 0 && out[0] == "" {
+		out = out[1:]
+	}
+	return out
+}
+
+// whoPage answers a page of Who (and Viewers, with limit < 0) under the
+// read lock: the users after `after` (nil: from the start) whom Check
+// allows a on r (both validated), in ID order, each with the decision's
+// routes and rule.
+func (e *Engine) whoPage(a Action, r Resource, after *cabinet.UserID, limit int) ([]Permit, bool) {
+	ix := e.ix
+	out, _, more := pick(ix.whoCandidates(a, r), cmp.Compare, after, limit, func(id cabinet.UserID) (Permit, bool) {
+		u := ix.user(id)
+		if u == nil || !u.exists {
+			return Permit{}, false
+		}
+		v := ix.decide(u, a, r, e.clock)
+		return Permit{User: id, Routes: v.routes, Rule: v.rule}, v.routes != 0
+	})
+	return out, more
+}
+
+// viewers answers Viewers under the read lock and returns a copy: Who's
+// answer for ViewDossier on the dossier.
 func (e *Engine) viewers(ctx context.Context, id cabinet.DossierID) ([]Access, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	ix := e.ix
-	d := ix.dossier(id)
-	if d == nil || !d.exists {
-		return nil, nil
-	}
-	cands := map[cabinet.UserID]struct{}{}
-	add := func(u cabinet.UserID) {
-		if u != "" {
-			cands[u] = struct{}{}
-		}
-	}
-	if o := ix.offices[d.facts.Office]; o != nil {
-		for u, p := range o.collabs {
-			if p == cabinet.ProfileAdmin {
-				add(u)
-			}
-		}
-	}
-	add(d.facts.Manager)
-	for _, u := range d.facts.Assigned {
-		add(u)
-	}
-	if d.group != 0 {
-		if g := ix.cgRecs[d.group]; g != nil {
-			for _, u := range g.direct {
-				add(u)
-			}
-			for _, c := range g.colgs {
-				if cr := ix.colgs[c]; cr != nil {
-					for _, u := range cr.members {
-						add(u)
-					}
-				}
-			}
-		}
-	}
-	for _, rid := range ix.refsOf(d) {
-		for _, m := range ix.teams[ix.referrals[rid].Team].Members {
-			add(m.User)
-		}
-	}
-	for _, g := range ix.grantsOf(d) {
-		add(g.User)
-	}
+	ps, _ := e.whoPage(ViewDossier, DossierResource(id), nil, -1)
 	var out []Access
-	for uid := range cands {
-		u := ix.user(uid)
-		if u == nil || !u.exists {
-			continue
-		}
-		if r := ix.decide(u, ViewDossier, DossierResource(id), e.clock).routes; r != 0 {
-			out = append(out, Access{User: uid, Routes: r})
-		}
+	for _, p := range ps {
+		out = append(out, Access{User: p.User, Routes: p.Routes})
 	}
-	slices.SortFunc(out, func(a, b Access) int {
-		switch {
-		case a.User < b.User:
-			return -1
-		case a.User > b.User:
-			return 1
-		}
-		return 0
-	})
 	return out, nil
 }
