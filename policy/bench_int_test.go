@@ -339,3 +339,58 @@ func median(xs []float64) float64 {
 	slices.Sort(ys)
 	return ys[len(ys)/2]
 }
+
+// BenchmarkAdminDossiers drains Engine.Dossiers for an admin of the whole
+// office, against a plain scan of the int-indexed table asking canView of
+// every dossier (the scale issue's goal: within 2×). Metrics, from one
+// interleaved run: engine-ms, scan-ms and engine/scan.
+func BenchmarkAdminDossiers(b *testing.B) {
+	for _, sz := range benchSizes {
+		b.Run("size="+sz.name, func(b *testing.B) {
+			skipLarge(b, sz)
+			fx := getFixture(b, sz)
+			ctx := context.Background()
+			admin := userID(0) // isAdminIndex(0)
+			ai := fx.ibase.userIdx[admin]
+			engine := func() int {
+				n := 0
+				for _, err := range fx.engine.Dossiers(ctx, policy.User(admin), policy.DossierQuery{}) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				return n
+			}
+			scan := func() int {
+				n := 0
+				for d := range fx.ibase.dossiers {
+					if fx.ibase.canView(ai, int32(d)) {
+						n++
+					}
+				}
+				return n
+			}
+			if e, s := engine(), scan(); e != s || e != sz.dossiers {
+				b.Fatalf("engine lists %d dossiers, the scan %d, the office has %d", e, s, sz.dossiers)
+			}
+			var te, ts []float64
+			for range 5 {
+				start := time.Now()
+				engine()
+				te = append(te, float64(time.Since(start).Nanoseconds()))
+				start = time.Now()
+				scan()
+				ts = append(ts, float64(time.Since(start).Nanoseconds()))
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				engine()
+			}
+			e, s := median(te), median(ts)
+			b.ReportMetric(e/1e6, "engine-ms")
+			b.ReportMetric(s/1e6, "scan-ms")
+			b.ReportMetric(e/s, "engine/scan")
+		})
+	}
+}

@@ -92,8 +92,12 @@ type officeRec struct {
 	exists   bool
 	collabs  map[cabinet.UserID]cabinet.Profile
 	dossiers []uint32 // every dossier of the office, sorted
-	plan     procedure.OfficePlan
-	hasPlan  bool
+	// byID holds the same dossiers ordered by ID, for an admin's listing
+	// (reverse.go: adminStream), which pages the office in ID order
+	// without sorting it.
+	byID    []uint32
+	plan    procedure.OfficePlan
+	hasPlan bool
 }
 
 type cgRec struct {
@@ -434,6 +438,7 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 		if rec == nil || rec.Office != d.facts.Office {
 			o := ix.office(d.facts.Office)
 			o.dossiers = removeSorted(o.dossiers, di)
+			o.byID = ix.removeByID(o.byID, id)
 		}
 	}
 	if rec == nil {
@@ -445,6 +450,7 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 	d.facts = cabinet.DossierFacts{ID: rec.ID, Office: rec.Office, Status: rec.Status, Manager: rec.Manager, Assigned: rec.Assigned}
 	o := ix.office(rec.Office)
 	o.dossiers = insertSorted(o.dossiers, di)
+	o.byID = ix.insertByID(o.byID, id, di)
 	if rec.Manager != "" {
 		_, u := ix.internUser(rec.Manager)
 		u.staff = insertSorted(u.staff, di)
@@ -453,6 +459,31 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 		_, u := ix.internUser(a)
 		u.staff = insertSorted(u.staff, di)
 	}
+}
+
+// searchByID returns where dossier id is, or would be, in byID (sorted
+// by ID), and whether it is there.
+func (ix *index) searchByID(byID []uint32, id cabinet.DossierID) (int, bool) {
+	return slices.BinarySearchFunc(byID, id, func(di uint32, id cabinet.DossierID) int {
+		return cmp.Compare(ix.dossiers[di].facts.ID, id)
+	})
+}
+
+// insertByID adds dossier di, whose ID is id, to byID unless it is there.
+func (ix *index) insertByID(byID []uint32, id cabinet.DossierID, di uint32) []uint32 {
+	i, ok := ix.searchByID(byID, id)
+	if ok {
+		return byID
+	}
+	return slices.Insert(byID, i, di)
+}
+
+// removeByID removes dossier id from byID when it is there.
+func (ix *index) removeByID(byID []uint32, id cabinet.DossierID) []uint32 {
+	if i, ok := ix.searchByID(byID, id); ok {
+		return slices.Delete(byID, i, i+1)
+	}
+	return byID
 }
 
 func (ix *index) unlinkStaff(di uint32, old cabinet.DossierFacts) {

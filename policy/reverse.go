@@ -84,6 +84,14 @@ func (ix *index) dossierCandidates(u *userRec, a Action, qg uint32) []cabinet.Do
 	for _, di := range ix.internalCandidates(u, qg) {
 		consider(di)
 	}
+	ix.outwardCandidates(u, consider)
+	return sortedUnique(out)
+}
+
+// outwardCandidates calls consider with the indexes of the dossiers u may
+// reach from outside the office: the referral dossiers of u's teams
+// (TEAM-8) and the dossiers of u's grants (ACC-6, ACC-10).
+func (ix *index) outwardCandidates(u *userRec, consider func(di uint32)) {
 	for _, t := range u.teams {
 		for _, rid := range ix.teamRefs[t] {
 			if d := ix.referrals[rid].Dossier; d != "" {
@@ -98,7 +106,6 @@ func (ix *index) dossierCandidates(u *userRec, a Action, qg uint32) []cabinet.Do
 			consider(di)
 		}
 	}
-	return sortedUnique(out)
 }
 
 // internalCandidates returns the indexes of the dossiers u may reach
@@ -142,16 +149,136 @@ func (e *Engine) dossierPage(s Subject, q DossierQuery, after *cabinet.DossierID
 		}
 		qg = g.idx
 	}
-	cands := ix.dossierCandidates(u, a, qg)
-	out, _, more := pick(cands, cmp.Compare, after, limit, func(id cabinet.DossierID) (cabinet.DossierID, bool) {
+	decide := func(id cabinet.DossierID) (cabinet.DossierID, bool) {
 		d := ix.dossier(id)
 		if q.Status.Valid() && d.facts.Status != q.Status {
 			return "", false
 		}
 		dq := decision{ix: ix, u: u, a: a, r: SectionResource(id, q.Section), clock: e.clock}
 		return id, dq.dossierAt(id, d).routes != 0
-	})
+	}
+	if qg == 0 && a != ViewRoutes {
+		if admin := ix.adminOffices(u); len(admin) > 0 {
+			return ix.adminDossierPage(u, a, q.Status, admin, after, limit, decide)
+		}
+	}
+	cands := ix.dossierCandidates(u, a, qg)
+	out, _, more := pick(cands, cmp.Compare, after, limit, decide)
 	return out, more
+}
+
+// adminOffices returns the records of the offices where u is an admin.
+func (ix *index) adminOffices(u *userRec) []*officeRec {
+	var out []*officeRec
+	for _, op := range u.offices {
+		if op.profile == cabinet.ProfileAdmin {
+			if o := ix.offices[op.office]; o != nil {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// adminDossierPage is dossierPage for a subject who administers offices
+// (issue 15: an admin's listing costs its page, not the office): the
+// dossiers of those offices are read in ID order from each office's byID,
+// from the cursor on, merged with the subject's other candidates (outside
+// those offices: staff, client groups, teams, grants), and decided in
+// order until the page is full. An admin views every dossier of their
+// office (GRP-3, and ACC-12 leaves viewing open), so for ViewDossier the
+// office's dossiers are allowed without deciding each; every other action
+// is decided as Check would.
+func (ix *index) adminDossierPage(u *userRec, a Action, status cabinet.DossierStatus, admin []*officeRec, after *cabinet.DossierID, limit int, decide func(cabinet.DossierID) (cabinet.DossierID, bool)) ([]cabinet.DossierID, bool) {
+	administered := func(o cabinet.OfficeID) bool { return u.profile(o) == cabinet.ProfileAdmin }
+	var rest []cabinet.DossierID // the other candidates, outside the administered offices
+	for _, id := range ix.dossierCandidatesOutside(u, administered) {
+		if after == nil || id > *after {
+			rest = append(rest, id)
+		}
+	}
+	pos := make([]int, len(admin)) // each office's next position in byID
+	if after != nil {
+		for k, o := range admin {
+			i, found := ix.searchByID(o.byID, *after)
+			if found {
+				i++
+			}
+			pos[k] = i
+		}
+	}
+	n := len(rest) // the page's capacity: every candidate, or the limit
+	for _, o := range admin {
+		n += len(o.byID)
+	}
+	if limit >= 0 {
+		n = min(n, limit)
+	}
+	out := make([]cabinet.DossierID, 0, n)
+	for {
+		// The smallest next ID among the offices' streams and rest.
+		best, from := cabinet.DossierID(""), -2
+		for k, o := range admin {
+			if pos[k] < len(o.byID) {
+				if id := ix.dossiers[o.byID[pos[k]]].facts.ID; from == -2 || id < best {
+					best, from = id, k
+				}
+			}
+		}
+		if len(rest) > 0 && (from == -2 || rest[0] < best) {
+			best, from = rest[0], -1
+		}
+		if from == -2 {
+			return out, false
+		}
+		var ok bool
+		if from == -1 {
+			rest = rest[1:]
+			_, ok = decide(best)
+		} else {
+			d := &ix.dossiers[admin[from].byID[pos[from]]]
+			pos[from]++
+			if a == ViewDossier {
+				ok = d.exists && (!status.Valid() || d.facts.Status == status)
+			} else {
+				_, ok = decide(best)
+			}
+		}
+		if !ok {
+			continue
+		}
+		if len(out) == limit {
+			return out, true
+		}
+		out = append(out, best)
+	}
+}
+
+// dossierCandidatesOutside is dossierCandidates (for any action but
+// ViewRoutes, in no client-group filter) without the dossiers of the
+// offices skip reports: u's staff dossiers, the dossiers of the client
+// groups u reaches, the referral dossiers of u's teams and the dossiers of
+// u's grants, sorted, each once.
+func (ix *index) dossierCandidatesOutside(u *userRec, skip func(cabinet.OfficeID) bool) []cabinet.DossierID {
+	var out []cabinet.DossierID
+	consider := func(di uint32) {
+		d := &ix.dossiers[di]
+		if d.exists && !skip(d.facts.Office) {
+			out = append(out, d.facts.ID)
+		}
+	}
+	for _, di := range u.staff {
+		consider(di)
+	}
+	for _, groups := range [2][]uint32{u.direct, u.via} {
+		for _, g := range groups {
+			for _, di := range ix.cgRecs[g].dossiers {
+				consider(di)
+			}
+		}
+	}
+	ix.outwardCandidates(u, consider)
+	return sortedUnique(out)
 }
 
 // dossierAction validates the action of a DossierQuery: ViewDossier when
