@@ -684,19 +684,20 @@ func (q *decision) content(d *dossRec) verdict {
 		return allowBy(tabContent, routes)
 	}
 	profile := u.profile(d.facts.Office)
-	switch {
-	case gerr != nil:
+	if gerr != nil {
 		return denyErr(gerr, "POL-1")
-	case terr != nil:
-		return denyErr(terr, "TEAM-8")
 	}
-	if g, ok := ix.expiredGrantOf(u.id, d); ok { // issue 16
+	// Issue 16: an expired grant names its rule, before the team route's
+	// refusal (the access service names it the same way on its reads).
+	if g, ok := ix.expiredGrantOf(u.id, d); ok {
 		if g.Kind == access.GranteeAdvisor {
 			return deny("ACC-10", reasonGrantExpired)
 		}
 		return deny("ACC-4", reasonGrantExpired)
 	}
 	switch {
+	case terr != nil:
+		return denyErr(terr, "TEAM-8")
 	case profile.Valid() && ix.expiredDirect(u, d.group): // issue 16
 		return deny("GRP-3", reasonDirectExpired)
 	case profile.Valid() && d.group == 0:
