@@ -145,7 +145,8 @@
 //     nor made non-central (ErrConflict ACC-6). When the manager makes a
 //     granted non-central person central, the grant becomes irrevocable.
 //   - Decision: one grant per person and per advisor; granting again is an
-//     ErrConflict (ACC-4) — change the level instead.
+//     ErrConflict (ACC-4) — change the level instead (an advisor's expired
+//     grant is replaced, issue 16).
 //   - Decision: a correction that leaves email and phone unchanged is a
 //     no-op (it does not resend the invitation). A corrected email that
 //     already has an account links the grant at once and notifies that
@@ -183,6 +184,40 @@
 //     clientgroup.Service.MoveDossier); for a dossier reactivated from the
 //     archive it places it when it is in no group, and is a GRP-5 conflict
 //     when it is in another one.
+//
+// # Time-bound access (issue 16)
+//
+// SPEC v2 is silent on expiry; this is an extension of it, asked by issue
+// 16. An external advisor's grant may carry an expiry (Grant.ExpiresAt;
+// the zero time is none): a notary during a succession, a banker for a
+// loan file. It is set by GrantAdvisorUntil (GrantAdvisor grants with
+// none) and changed — extended, shortened, cleared, or set anew on an
+// expired grant, which opens it again — by SetGrantExpiry, with the
+// entitlement of ChangeLevel on an advisor's grant: the manager while a
+// collaborator (ACC-9; package policy answers it as ChangeGrantLevel). An
+// expiry not after the service clock's now is invalid input naming
+// "expires_at" (CheckExpiry); a person's grant never expires (invalid
+// "grant").
+//
+//   - The grant is live iff now < ExpiresAt (Grant.Expired, at the
+//     injected clock): at that instant it stops allowing anything, with no
+//     command. An expired grant is as if not held (LiveGrants): the
+//     service's predicates, Facts.HoldsGrant (GRP-7) and TEAM-8 v2's bound
+//     (a referrer's grant that expired shares nothing) all see it so, and
+//     so does package policy at decision time. A read refused to the
+//     holder of an expired grant names its rule, ACC-10, with a reason
+//     saying it expired (ExpiredRefusal).
+//   - Decision: an expired grant stays stored — listed, with its expiry,
+//     in the "Droits d'accès" tab and by Grant — until it is revoked or
+//     replaced; while stored it still counts for one grant per email and
+//     per account (ACC-7). Granting an advisor whose grant has expired
+//     replaces it in one command (a GrantRevoked event, then GrantCreated
+//     and the invitation or notification); granting over a live grant is
+//     still an ACC-4 conflict.
+//   - Events: GrantCreated carries the expiry; SetGrantExpiry publishes
+//     GrantExpiryChanged. AdvisorAccessExpiring and AdvisorAccessExpired
+//     are not recorded by a command: package due lists them (within its
+//     window, 7 days by default; then until the grant is removed).
 //
 // # Storage and events
 //

@@ -114,6 +114,43 @@ type GrantLevelChanged struct {
 	From, To Level
 }
 
+// GrantExpiryChanged: an external advisor's grant's expiry changed from
+// From to To (the zero time: none), by Service.SetGrantExpiry (issue 16).
+type GrantExpiryChanged struct {
+	Grant    GrantID
+	Dossier  cabinet.DossierID
+	Office   cabinet.OfficeID
+	Advisor  AdvisorID
+	User     cabinet.UserID
+	From, To time.Time
+}
+
+// AdvisorAccessExpiring: an external advisor's grant expires at ExpiresAt,
+// within the window package due lists it in (issue 16). Not recorded by a
+// command: package due returns it for the host to act on (warn the
+// manager, extend it with Service.SetGrantExpiry).
+type AdvisorAccessExpiring struct {
+	Grant     GrantID
+	Dossier   cabinet.DossierID
+	Office    cabinet.OfficeID
+	Advisor   AdvisorID
+	User      cabinet.UserID
+	ExpiresAt time.Time
+}
+
+// AdvisorAccessExpired: an external advisor's grant expired at ExpiresAt
+// and is still stored (issue 16): the advisor's access closed at that
+// instant, with no command. Not recorded by a command: package due returns
+// it until the grant is revoked, replaced or given a new expiry.
+type AdvisorAccessExpired struct {
+	Grant     GrantID
+	Dossier   cabinet.DossierID
+	Office    cabinet.OfficeID
+	Advisor   AdvisorID
+	User      cabinet.UserID
+	ExpiresAt time.Time
+}
+
 // GrantRevoked: a grant was revoked and deleted (the grant as it was).
 type GrantRevoked struct {
 	Grant Grant
@@ -193,6 +230,7 @@ func EventTypes() []cabinet.Event {
 		PersonAdded{}, PersonEdited{}, PersonRemoved{}, AdvisorRegistered{}, AdvisorRemoved{}, AdvisorEdited{},
 		GrantCreated{}, GrantLevelChanged{}, GrantRevoked{}, GrantContactCorrected{},
 		InvitationSent{}, AccessNotified{}, ReminderDue{}, GranteeLinked{},
+		GrantExpiryChanged{}, AdvisorAccessExpiring{}, AdvisorAccessExpired{},
 	}
 }
 
@@ -215,3 +253,6 @@ func (InvitationSent) EventName() string         { return "access.invitation_sen
 func (AccessNotified) EventName() string         { return "access.access_notified" }
 func (ReminderDue) EventName() string            { return "access.reminder_due" }
 func (GranteeLinked) EventName() string          { return "access.grantee_linked" }
+func (GrantExpiryChanged) EventName() string     { return "access.grant_expiry_changed" }
+func (AdvisorAccessExpiring) EventName() string  { return "access.advisor_access_expiring" }
+func (AdvisorAccessExpired) EventName() string   { return "access.advisor_access_expired" }

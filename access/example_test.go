@@ -113,3 +113,23 @@ func ExampleService_CorrectGrantContact() {
 	// linked to u_anne
 	// cabinet: conflict: grant "grant_3" is linked to an account: its email and phone are fixed (ACC-3)
 }
+
+// An external advisor's grant until an instant (issue 16): it allows
+// nothing from that instant on, with no command; the grant stays stored,
+// with its expiry, until revoked or replaced.
+func ExampleGrant_Expired() {
+	until := time.Date(2026, 6, 30, 18, 0, 0, 0, time.UTC)
+	notary := access.Grant{ID: "grant_1", Kind: access.GranteeAdvisor, Level: access.LevelReadOnly, User: "u_notary", ExpiresAt: until}
+	for _, now := range []time.Time{until.Add(-time.Second), until, until.Add(time.Hour)} {
+		live := access.LiveGrants([]access.Grant{notary}, now)
+		fmt.Printf("%s expired=%v live grants=%d\n", now.Format(time.TimeOnly), notary.Expired(now), len(live))
+	}
+	fmt.Println(access.ExpiredRefusal(notary))
+	fmt.Println(access.CheckExpiry("expires_at", until, until))
+	// Output:
+	// 17:59:59 expired=false live grants=1
+	// 18:00:00 expired=true live grants=0
+	// 19:00:00 expired=true live grants=0
+	// cabinet: forbidden: grant "grant_1" expired at 2026-06-30T18:00:00Z (ACC-10)
+	// cabinet: invalid expires_at: 2026-06-30T18:00:00Z is not after now (2026-06-30T18:00:00Z)
+}

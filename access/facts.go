@@ -16,15 +16,20 @@ import (
 // being placed can never commit the placement. It needs only the store, so
 // it can be built before any service (package kit does). It is safe for
 // concurrent use.
-type Facts struct{ store Store }
+type Facts struct {
+	store Store
+	o     cabinet.Options
+}
 
 // NewFacts returns the dossier facts of store. store must not be nil; it
 // must be the store whose transactions are passed to Facts' methods.
-func NewFacts(store Store) *Facts {
+// Options: cabinet.WithClock, the instant at which a grant's expiry is
+// judged (issue 16); the others are ignored.
+func NewFacts(store Store, opts ...cabinet.Option) *Facts {
 	if store == nil {
 		panic("access.NewFacts: nil store")
 	}
-	return &Facts{store: store}
+	return &Facts{store: store, o: cabinet.NewOptions(opts...)}
 }
 
 // DossierFacts returns the facts of dossier id as seen by tx (Assigned
@@ -58,7 +63,7 @@ func (f *Facts) HoldsCentralGrant(ctx context.Context, tx cabinet.Tx, user cabin
 	if _, err := r.Dossier(ctx, dossier); err != nil {
 		return false, err
 	}
-	held, err := heldGrants(ctx, r, dossier, user)
+	held, err := heldGrants(ctx, r, dossier, user, f.o.Now())
 	if err != nil {
 		return false, err
 	}
@@ -66,7 +71,8 @@ func (f *Facts) HoldsCentralGrant(ctx context.Context, tx cabinet.Tx, user cabin
 }
 
 // HoldsGrant reports whether user holds, as seen by tx, any grant on
-// dossier (a person's or an advisor's). clientgroup asks it for GRP-7's
+// dossier (a person's or an advisor's) live at the clock's instant (an
+// expired grant is not held, issue 16). clientgroup asks it for GRP-7's
 // ContactAddress read. Errors: ErrNotFound (dossier); ErrInvalid ("tx").
 func (f *Facts) HoldsGrant(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (bool, error) {
 	r, err := f.store.AccessReader(tx)
@@ -76,7 +82,7 @@ func (f *Facts) HoldsGrant(ctx context.Context, tx cabinet.Tx, user cabinet.User
 	if _, err := r.Dossier(ctx, dossier); err != nil {
 		return false, err
 	}
-	held, err := heldGrants(ctx, r, dossier, user)
+	held, err := heldGrants(ctx, r, dossier, user, f.o.Now())
 	return len(held) > 0, err
 }
 

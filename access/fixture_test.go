@@ -53,8 +53,8 @@ func putCollaborator(ctx context.Context, store *memstore.Store, office cabinet.
 // newAccessService builds an access service (and the clientgroup service
 // that removes collaborators) over store, with the real facts.
 func newAccessService(store *memstore.Store, opts ...cabinet.Option) (*access.Service, *clientgroup.Service) {
-	dossiers := access.NewFacts(store)
-	dir := clientgroup.NewFacts(store, dossiers)
+	dossiers := access.NewFacts(store, opts...)
+	dir := clientgroup.NewFacts(store, dossiers, opts...)
 	accounts := team.NewFacts(store, dir, dossiers)
 	return access.NewService(store, dir, accounts, opts...), clientgroup.NewService(store, accounts, dossiers, opts...)
 }

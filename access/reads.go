@@ -44,7 +44,7 @@ func (s *Service) Dossier(ctx context.Context, actor cabinet.UserID, id cabinet.
 		if err != nil {
 			return err
 		}
-		if err := CanViewDossier(d, a); err != nil {
+		if err := s.refused(ctx, r, d, actor, CanViewDossier(d, a)); err != nil {
 			return err
 		}
 		out = d
@@ -73,7 +73,7 @@ func (s *Service) Person(ctx context.Context, actor cabinet.UserID, id PersonID)
 		if err != nil {
 			return err
 		}
-		if err := CanViewDossier(d, a); err != nil {
+		if err := s.refused(ctx, r, d, actor, CanViewDossier(d, a)); err != nil {
 			return err
 		}
 		out = p
@@ -103,7 +103,7 @@ func (s *Service) Persons(ctx context.Context, actor cabinet.UserID, f PersonFil
 		if err != nil {
 			return err
 		}
-		if err := CanViewDossier(d, a); err != nil {
+		if err := s.refused(ctx, r, d, actor, CanViewDossier(d, a)); err != nil {
 			return err
 		}
 		out, next, err = r.Persons(ctx, PersonFilter{Dossier: d.ID}, p)

@@ -141,7 +141,7 @@ func (s *Service) actorOn(ctx context.Context, r Reader, d Dossier, actor cabine
 	if a.Profile, err = s.profile(ctx, r.Tx(), d.Office, actor); err != nil {
 		return a, err
 	}
-	if a.Held, err = heldGrants(ctx, r, d.ID, actor); err != nil {
+	if a.Held, err = heldGrants(ctx, r, d.ID, actor, s.o.Now()); err != nil {
 		return a, err
 	}
 	if rf == noRoutes {
@@ -183,7 +183,7 @@ func (s *Service) teamRoute(ctx context.Context, r Reader, d Dossier, actor cabi
 		if in&cabinet.InternalRoutes != 0 {
 			return true, nil
 		}
-		held, err := heldGrants(ctx, r, d.ID, ref)
+		held, err := heldGrants(ctx, r, d.ID, ref, s.o.Now())
 		if err != nil {
 			return false, err
 		}
@@ -194,13 +194,56 @@ func (s *Service) teamRoute(ctx context.Context, r Reader, d Dossier, actor cabi
 	return false, nil
 }
 
-func heldGrants(ctx context.Context, r Reader, d cabinet.DossierID, actor cabinet.UserID) ([]Grant, error) {
+// heldGrants returns the grants actor holds on d that are live at now:
+// an expired grant (Grant.Expired) is as if not held (issue 16).
+func heldGrants(ctx context.Context, r Reader, d cabinet.DossierID, actor cabinet.UserID, now time.Time) ([]Grant, error) {
+	all, err := allHeldGrants(ctx, r, d, actor)
+	if err != nil {
+		return nil, err
+	}
+	return LiveGrants(all, now), nil
+}
+
+// allHeldGrants returns every grant actor holds on d, expired or not.
+func allHeldGrants(ctx context.Context, r Reader, d cabinet.DossierID, actor cabinet.UserID) ([]Grant, error) {
 	if actor == "" {
 		return nil, nil
 	}
 	return cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]Grant, cabinet.Cursor, error) {
 		return r.Grants(ctx, GrantFilter{Dossier: d, User: actor}, p)
 	})
+}
+
+// refused returns err, except that a denial (ErrForbidden) of an actor who
+// holds an expired grant on d becomes the denial of that grant's rule
+// (ACC-10 for an external advisor) saying it expired (issue 16).
+func (s *Service) refused(ctx context.Context, r Reader, d Dossier, actor cabinet.UserID, err error) error {
+	if err == nil || !errors.Is(err, cabinet.ErrForbidden) {
+		return err
+	}
+	all, lerr := allHeldGrants(ctx, r, d.ID, actor)
+	if lerr != nil {
+		return lerr
+	}
+	now := s.o.Now()
+	for _, g := range all {
+		if g.Expired(now) {
+			return ExpiredRefusal(g)
+		}
+	}
+	return err
+}
+
+// ExpiredRefusal is the denial of an action that grant g would have
+// allowed had it not expired: a *cabinet.ForbiddenError naming ACC-10 (an
+// external advisor's grant; ACC-4 for any other) whose reason says
+// "expired" (issue 16).
+func ExpiredRefusal(g Grant) error {
+	rule := "ACC-4"
+	if g.Kind == GranteeAdvisor {
+		rule = "ACC-10"
+	}
+	return cabinet.Forbidden(rule, "grant %q expired at %s", g.ID, g.ExpiresAt.UTC().Format(time.RFC3339))
 }
 
 func dossierGrants(ctx context.Context, r Reader, d cabinet.DossierID) ([]Grant, error) {
@@ -968,17 +1011,34 @@ func (s *Service) GrantPerson(ctx context.Context, actor cabinet.UserID, id Pers
 
 // GrantAdvisor gives registered external advisor id access to their
 // dossier at level, reachable at the email and phone given at registration
-// (ACC-8). Only the manager, while a collaborator, may call it (ACC-9).
-// Invitation or notification as for GrantPerson (ACC-5); one grant per
-// account (ACC-7). It returns the grant. Errors: ErrInvalid (actor,
-// level); ErrNotFound (advisor); ErrConflict (ACC-12; ACC-4, already
-// granted; ACC-7); ErrForbidden (ACC-9, ACC-7).
+// (ACC-8), with no expiry: GrantAdvisorUntil with the zero time. Callers,
+// result and errors: as GrantAdvisorUntil.
 func (s *Service) GrantAdvisor(ctx context.Context, actor cabinet.UserID, id AdvisorID, level Level) (Grant, cabinet.Revision, error) {
+	return s.GrantAdvisorUntil(ctx, actor, id, level, time.Time{})
+}
+
+// GrantAdvisorUntil gives registered external advisor id access to their
+// dossier at level, reachable at the email and phone given at registration
+// (ACC-8), until expiresAt (issue 16: from that instant the grant allows
+// nothing, with no command; the zero time is no expiry). Only the manager,
+// while a collaborator, may call it (ACC-9). Invitation or notification as
+// for GrantPerson (ACC-5); one grant per account (ACC-7). An advisor whose
+// grant has expired may be granted again: the expired grant is revoked (a
+// GrantRevoked event) and replaced by a new one in the same command; a
+// live grant is a conflict. It returns the grant. Errors: ErrInvalid
+// (actor, level, expires_at when not after the service clock's now);
+// ErrNotFound (advisor); ErrConflict (ACC-12; ACC-4, already granted;
+// ACC-7); ErrForbidden (ACC-9, ACC-7).
+func (s *Service) GrantAdvisorUntil(ctx context.Context, actor cabinet.UserID, id AdvisorID, level Level, expiresAt time.Time) (Grant, cabinet.Revision, error) {
 	if err := checkActor(actor); err != nil {
 		return Grant{}, 0, err
 	}
 	if !level.Valid() {
 		return Grant{}, 0, cabinet.Invalid("level", "%v is not read_only or read_write", level)
+	}
+	now := s.o.Now()
+	if err := CheckExpiry("expires_at", expiresAt, now); err != nil {
+		return Grant{}, 0, err
 	}
 	gid := cabinet.NewID[GrantID](s.o.IDs, "grant")
 	var out Grant
@@ -998,17 +1058,69 @@ func (s *Service) GrantAdvisor(ctx context.Context, actor cabinet.UserID, id Adv
 		if err := CanManageAdvisorAccess(d, a); err != nil {
 			return nil, err
 		}
+		var events []cabinet.Event
 		if g, err := grantOfAdvisor(ctx, w, id); err != nil {
 			return nil, err
-		} else if g.ID != "" {
+		} else if g.ID != "" && !g.Expired(now) {
 			return nil, cabinet.Conflict("ACC-4", "advisor %q already has access (grant %q); change its level instead", id, g.ID)
+		} else if g.ID != "" {
+			// An expired grant is replaced (issue 16).
+			if err := w.DeleteGrant(ctx, g.ID); err != nil {
+				return nil, err
+			}
+			events = append(events, GrantRevoked{Grant: g})
 		}
-		g, events, err := s.issue(ctx, w, a, Grant{
+		g, more, err := s.issue(ctx, w, a, Grant{
 			ID: gid, Dossier: d.ID, Office: d.Office, Kind: GranteeAdvisor, Advisor: id,
-			Email: adv.Email, Phone: adv.Phone, Level: level,
+			Email: adv.Email, Phone: adv.Phone, Level: level, ExpiresAt: expiresAt,
 		})
 		out = g
-		return events, err
+		return append(events, more...), err
+	})
+	if err != nil {
+		return Grant{}, 0, err
+	}
+	return out, rev, nil
+}
+
+// SetGrantExpiry sets when external advisor's grant id expires (issue 16):
+// extends, shortens or, with the zero time, clears it; an expired grant can
+// be given a new expiry too, which opens it again. It is changing the
+// grant, with the entitlement of ChangeLevel on an advisor's grant: only
+// the manager, while a collaborator (ACC-9; policy's ChangeGrantLevel
+// action answers for it). Setting the current expiry changes nothing;
+// otherwise a GrantExpiryChanged event is published. It returns the grant
+// as stored. Errors: ErrInvalid (actor; expires_at when not after the
+// service clock's now; grant when id is a person's grant, which never
+// expires); ErrNotFound; ErrConflict (ACC-12); ErrForbidden (ACC-1, ACC-9).
+func (s *Service) SetGrantExpiry(ctx context.Context, actor cabinet.UserID, id GrantID, expiresAt time.Time) (Grant, cabinet.Revision, error) {
+	if err := checkActor(actor); err != nil {
+		return Grant{}, 0, err
+	}
+	now := s.o.Now()
+	if err := CheckExpiry("expires_at", expiresAt, now); err != nil {
+		return Grant{}, 0, err
+	}
+	var out Grant
+	rev, err := s.update(ctx, actor, "", func(w Writer) ([]cabinet.Event, error) {
+		g, d, a, rel, err := s.grantTarget(ctx, w, id, actor)
+		if err != nil {
+			return nil, err
+		}
+		if err := CanChangeLevel(d, a, g, rel, g.Level); err != nil {
+			return nil, err
+		}
+		if g.Kind != GranteeAdvisor {
+			return nil, cabinet.Invalid("grant", "grant %q is a person's: only an external advisor's grant expires", id)
+		}
+		out = g
+		if g.ExpiresAt.Equal(expiresAt) {
+			return nil, nil
+		}
+		ev := GrantExpiryChanged{Grant: id, Dossier: g.Dossier, Office: g.Office, Advisor: g.Advisor, User: g.User, From: g.ExpiresAt, To: expiresAt}
+		g.ExpiresAt = expiresAt
+		out = g
+		return []cabinet.Event{ev}, w.PutGrant(ctx, g)
 	})
 	if err != nil {
 		return Grant{}, 0, err

@@ -350,6 +350,49 @@ type Grant struct {
 	// Reminders is the number of the last reminder handled: 0 none, 1 the
 	// 7-day one, 2 the 30-day one.
 	Reminders uint8
+	// ExpiresAt is when an external advisor's grant stops opening any
+	// route (issue 16, an extension of SPEC v2): the grant allows nothing
+	// from that instant on (Expired), with no command. Zero means no
+	// expiry; a person's grant never has one. An expired grant stays
+	// stored, and listed with its expiry, until it is revoked or replaced
+	// (GrantAdvisorUntil).
+	ExpiresAt time.Time
+}
+
+// Expired reports whether g has an expiry and now is at or after it: the
+// grant then opens no route and allows nothing (issue 16). A grant is live
+// iff its ExpiresAt is zero or now is before it.
+func (g Grant) Expired(now time.Time) bool {
+	return !g.ExpiresAt.IsZero() && !now.Before(g.ExpiresAt)
+}
+
+// LiveGrants returns the grants of gs that have not expired at now (see
+// Grant.Expired): gs itself when none has, else a new slice. Package policy
+// and the service filter the grants a subject holds with it.
+func LiveGrants(gs []Grant, now time.Time) []Grant {
+	for i := range gs {
+		if gs[i].Expired(now) {
+			out := slices.Clone(gs[:i])
+			for _, g := range gs[i+1:] {
+				if !g.Expired(now) {
+					out = append(out, g)
+				}
+			}
+			return out
+		}
+	}
+	return gs
+}
+
+// CheckExpiry validates an expiry asked for at now (issue 16): the zero
+// time (no expiry) or an instant after now. Otherwise it returns an
+// *cabinet.InvalidError naming field. Package bulk validates imported
+// expiries with it.
+func CheckExpiry(field string, expiresAt, now time.Time) error {
+	if expiresAt.IsZero() || expiresAt.After(now) {
+		return nil
+	}
+	return cabinet.Invalid(field, "%s is not after now (%s)", expiresAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 }
 
 // State returns AccessActive when an account is linked to g, else

@@ -307,18 +307,23 @@ func (r ClientGroup) apply(a *applier) error {
 	return nil
 }
 
-func (r DirectAssignment) prepare(*Importer) (Record, error) {
+func (r DirectAssignment) prepare(im *Importer) (Record, error) {
 	if err := checkID("client_group", r.ClientGroup); err != nil {
 		return nil, err
 	}
 	if err := checkID("user", r.User); err != nil {
 		return nil, err
 	}
+	if err := clientgroup.CheckExpiry("expires_at", r.ExpiresAt, im.o.Now()); err != nil {
+		return nil, err
+	}
+	r.ExpiresAt = stamp(r.ExpiresAt, r.ExpiresAt)
 	return r, nil
 }
 
 // apply assigns the collaborator as clientgroup.Service.AssignCollaborator
-// does: a collaborator of the group's office (GRP-1; not found otherwise).
+// does: a collaborator of the group's office (GRP-1; not found otherwise),
+// until r.ExpiresAt when set (issue 16).
 func (r DirectAssignment) apply(a *applier) error {
 	ctx := a.ctx
 	g, err := a.groups.ClientGroup(ctx, r.ClientGroup)
@@ -333,10 +338,10 @@ func (r DirectAssignment) apply(a *applier) error {
 	if ok, err := found(a.groups.DirectAssignment(ctx, r.ClientGroup, r.User)); err != nil || ok {
 		return orTaken(err, "user", KindDirectAssignment, r.Key())
 	}
-	if err := a.groups.PutDirectAssignment(ctx, clientgroup.DirectAssignment{ClientGroup: r.ClientGroup, Office: g.Office, User: r.User}); err != nil {
+	if err := a.groups.PutDirectAssignment(ctx, clientgroup.DirectAssignment{ClientGroup: r.ClientGroup, Office: g.Office, User: r.User, ExpiresAt: r.ExpiresAt}); err != nil {
 		return err
 	}
-	a.emit(clientgroup.CollaboratorAssigned{Office: g.Office, ClientGroup: r.ClientGroup, User: r.User})
+	a.emit(clientgroup.CollaboratorAssigned{Office: g.Office, ClientGroup: r.ClientGroup, User: r.User, ExpiresAt: r.ExpiresAt})
 	return nil
 }
 
@@ -604,8 +609,15 @@ func (r Grant) prepare(im *Importer) (Record, error) {
 	if r.Reminders > 2 {
 		return nil, cabinet.Invalid("reminders", "is %d: 0 none, 1 the 7-day, 2 the 30-day reminder (ACC-5)", r.Reminders)
 	}
+	if r.Person != "" && !r.ExpiresAt.IsZero() {
+		return nil, cabinet.Invalid("expires_at", "only an external advisor's grant expires (issue 16)")
+	}
+	if err := access.CheckExpiry("expires_at", r.ExpiresAt, im.o.Now()); err != nil {
+		return nil, err
+	}
 	r.GrantedAt = stamp(r.GrantedAt, im.o.Now())
 	r.InvitedAt = stamp(r.InvitedAt, r.InvitedAt)
+	r.ExpiresAt = stamp(r.ExpiresAt, r.ExpiresAt)
 	return r, nil
 }
 
@@ -620,7 +632,7 @@ func (r Grant) apply(a *applier) error {
 		return orTaken(err, "id", KindGrant, r.Key())
 	}
 	g := access.Grant{ID: r.ID, Email: r.Email, Phone: r.Phone, Level: r.Level, GrantedBy: r.GrantedBy,
-		GrantedAt: r.GrantedAt, InvitedAt: r.InvitedAt, Reminders: r.Reminders}
+		GrantedAt: r.GrantedAt, InvitedAt: r.InvitedAt, Reminders: r.Reminders, ExpiresAt: r.ExpiresAt}
 	var prev access.Grant
 	var err error
 	if r.Person != "" {

@@ -383,7 +383,7 @@ func (x *exporter) clientGroup(g clientgroup.ClientGroup) error {
 	err := each(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
 		return x.groups.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{ClientGroup: g.ID}, p)
 	}, func(a clientgroup.DirectAssignment) error {
-		return x.emit(DirectAssignment{ClientGroup: a.ClientGroup, User: a.User})
+		return x.emit(DirectAssignment{ClientGroup: a.ClientGroup, User: a.User, ExpiresAt: a.ExpiresAt})
 	})
 	if err != nil {
 		return err
@@ -431,7 +431,7 @@ func (x *exporter) dossier(d access.Dossier) error {
 	}
 	err = each(ctx, x.grants(d.ID), func(g access.Grant) error {
 		r := Grant{ID: g.ID, Person: g.Person, Advisor: g.Advisor, Level: g.Level, GrantedBy: g.GrantedBy,
-			GrantedAt: g.GrantedAt, InvitedAt: g.InvitedAt, Reminders: g.Reminders}
+			GrantedAt: g.GrantedAt, InvitedAt: g.InvitedAt, Reminders: g.Reminders, ExpiresAt: g.ExpiresAt}
 		if g.Kind == access.GranteePerson {
 			r.Email, r.Phone = g.Email, g.Phone
 		}

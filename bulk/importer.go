@@ -56,8 +56,8 @@ func NewImporter(store Store, opts ...cabinet.Option) *Importer {
 	}
 	o := cabinet.NewOptions(opts...)
 	quiet := []cabinet.Option{cabinet.WithClock(o.Clock), cabinet.WithIDs(o.IDs)}
-	dossiers := access.NewFacts(store)
-	groups := clientgroup.NewFacts(store, dossiers)
+	dossiers := access.NewFacts(store, quiet...)
+	groups := clientgroup.NewFacts(store, dossiers, quiet...)
 	accounts := team.NewFacts(store, groups, dossiers)
 	contacts := contact.NewFacts(store)
 	listeners := []cabinet.AccountListener{

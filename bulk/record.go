@@ -148,10 +148,13 @@ type ClientGroup struct {
 }
 
 // DirectAssignment assigns a collaborator of the group's office directly to
-// a client group (GRP-3 group_direct route).
+// a client group (GRP-3 group_direct route), until ExpiresAt when set
+// (issue 16; it must then be after the import's clock, as
+// clientgroup.Service.AssignCollaboratorUntil requires).
 type DirectAssignment struct {
 	ClientGroup cabinet.ClientGroupID `json:"client_group"`
 	User        cabinet.UserID        `json:"user"`
+	ExpiresAt   time.Time             `json:"expires_at,omitzero"`
 }
 
 // GroupAssignment assigns a collaborator group to a client group of the
@@ -219,6 +222,10 @@ type Grant struct {
 	// InvitedAt means never invited (see Importer.WithInvitations).
 	InvitedAt time.Time `json:"invited_at,omitzero"`
 	Reminders uint8     `json:"reminders,omitempty"` // 0, 1 or 2
+	// ExpiresAt is when an advisor's grant expires (issue 16; zero: never).
+	// It must be after the import's clock, as
+	// access.Service.GrantAdvisorUntil requires; a person's grant has none.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
 
 // Consent is a dossier's consent switch (TEAM-9). A dossier without one has

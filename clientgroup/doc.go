@@ -29,6 +29,35 @@
 // office: a user with no profile there gets no route at all, even if a
 // dossier still names them manager or assigned collaborator (GRP-11).
 //
+// # Time-bound direct assignments (issue 16)
+//
+// SPEC v2 is silent on expiry; this is an extension of it, asked by issue
+// 16. A direct assignment may carry an expiry
+// (DirectAssignment.ExpiresAt; the zero time is none), set by
+// AssignCollaboratorUntil (AssignCollaborator assigns with none). The
+// group_direct route it opens is live iff now < ExpiresAt
+// (DirectAssignment.Expired, at the injected clock): at that instant it
+// closes with no command, in Service.Routes, ReachesDossier, the dossier
+// listing (GRP-9), Facts.Routes (which the access, team, contact and
+// procedure services ask) and package policy, whose denial names GRP-3
+// with a reason saying it expired. RouteFactsIn takes the instant: an
+// expired assignment is not RouteFacts.Direct.
+//
+//   - The expiry is the admins' (GRP-5), the entitlement of assigning:
+//     assigning again replaces it — extends, shortens, clears it (the zero
+//     time), or reopens an expired assignment — with an
+//     AssignmentExpiryChanged event; the same expiry again is a no-op. An
+//     expiry not after the service clock's now is invalid input naming
+//     "expires_at" (CheckExpiry). SetCollaboratorClientGroups keeps the
+//     expiry of the assignments it keeps, and adds new ones without.
+//   - Decision: an expired assignment stays stored, listed with its expiry
+//     (DirectAssignments, ClientGroupsOf), until it is removed or assigned
+//     again.
+//   - Events: CollaboratorAssigned carries the expiry.
+//     AssignmentExpiring and AssignmentExpired are not recorded by a
+//     command: package due lists them (within its window, 7 days by
+//     default; then until the assignment is removed).
+//
 // # Rules enforced
 //
 // Every permission decision is one exported pure predicate (CanAdminister,

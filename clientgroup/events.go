@@ -1,6 +1,10 @@
 package clientgroup
 
-import "github.com/cabinet-go/cabinet"
+import (
+	"time"
+
+	"github.com/cabinet-go/cabinet"
+)
 
 // Events recorded by Service with each committed command (the store's
 // change log holds them; the host receives them through cabinet.Delivery).
@@ -127,6 +131,38 @@ type CollaboratorAssigned struct {
 	Office      cabinet.OfficeID
 	ClientGroup cabinet.ClientGroupID
 	User        cabinet.UserID
+	ExpiresAt   time.Time // the assignment's expiry, zero for none (issue 16)
+}
+
+// AssignmentExpiryChanged: an existing direct assignment was assigned
+// again with another expiry, From to To (the zero time: none), by
+// Service.AssignCollaboratorUntil (issue 16).
+type AssignmentExpiryChanged struct {
+	Office      cabinet.OfficeID
+	ClientGroup cabinet.ClientGroupID
+	User        cabinet.UserID
+	From, To    time.Time
+}
+
+// AssignmentExpiring: a direct assignment expires at ExpiresAt, within the
+// window package due lists it in (issue 16). Not recorded by a command:
+// package due returns it for the host to act on.
+type AssignmentExpiring struct {
+	Office      cabinet.OfficeID
+	ClientGroup cabinet.ClientGroupID
+	User        cabinet.UserID
+	ExpiresAt   time.Time
+}
+
+// AssignmentExpired: a direct assignment expired at ExpiresAt and is still
+// stored (issue 16): the direct route closed at that instant, with no
+// command. Not recorded by a command: package due returns it until the
+// assignment is removed or assigned again.
+type AssignmentExpired struct {
+	Office      cabinet.OfficeID
+	ClientGroup cabinet.ClientGroupID
+	User        cabinet.UserID
+	ExpiresAt   time.Time
 }
 
 // CollaboratorUnassigned: a collaborator's direct assignment to a client
@@ -164,6 +200,7 @@ func EventTypes() []cabinet.Event {
 		ClientGroupCreated{}, ClientGroupRenamed{}, ClientGroupEmailChanged{}, ClientGroupDeleted{},
 		DossierMoved{}, CollaboratorAssigned{}, CollaboratorUnassigned{},
 		CollaboratorGroupAssigned{}, CollaboratorGroupUnassigned{},
+		AssignmentExpiryChanged{}, AssignmentExpiring{}, AssignmentExpired{},
 	}
 }
 
@@ -220,6 +257,15 @@ func (DossierMoved) EventName() string { return "clientgroup.dossier_moved" }
 
 // EventName implements cabinet.Event.
 func (CollaboratorAssigned) EventName() string { return "clientgroup.collaborator_assigned" }
+
+// EventName implements cabinet.Event.
+func (AssignmentExpiryChanged) EventName() string { return "clientgroup.assignment_expiry_changed" }
+
+// EventName implements cabinet.Event.
+func (AssignmentExpiring) EventName() string { return "clientgroup.assignment_expiring" }
+
+// EventName implements cabinet.Event.
+func (AssignmentExpired) EventName() string { return "clientgroup.assignment_expired" }
 
 // EventName implements cabinet.Event.
 func (CollaboratorUnassigned) EventName() string { return "clientgroup.collaborator_unassigned" }

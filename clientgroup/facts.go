@@ -19,15 +19,18 @@ import (
 type Facts struct {
 	store    Store
 	dossiers Dossiers
+	o        cabinet.Options
 }
 
 // NewFacts returns the directory facts of store, reading dossiers' facts
 // from dossiers (access.Facts) in the same transactions. Neither may be nil.
-func NewFacts(store Store, dossiers Dossiers) *Facts {
+// Options: cabinet.WithClock, the instant at which a direct assignment's
+// expiry is judged (issue 16); the others are ignored.
+func NewFacts(store Store, dossiers Dossiers, opts ...cabinet.Option) *Facts {
 	if store == nil || dossiers == nil {
 		panic("clientgroup.NewFacts: nil store or dossiers")
 	}
-	return &Facts{store: store, dossiers: dossiers}
+	return &Facts{store: store, dossiers: dossiers, o: cabinet.NewOptions(opts...)}
 }
 
 // Profile returns user's profile in office as seen by tx. Errors:
@@ -43,14 +46,15 @@ func (f *Facts) Profile(ctx context.Context, tx cabinet.Tx, office cabinet.Offic
 }
 
 // Routes returns the internal routes by which user reaches dossier as seen
-// by tx (GRP-2, GRP-3, GRP-11; cabinet.NoRoutes for a user who is not a collaborator
+// by tx at the clock's instant (GRP-2, GRP-3, GRP-11; an expired direct
+// assignment opens nothing, issue 16; cabinet.NoRoutes for a user who is not a collaborator
 // of the dossier's office). Errors: ErrNotFound (dossier); ErrInvalid ("tx").
 func (f *Facts) Routes(ctx context.Context, tx cabinet.Tx, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
 	r, err := f.store.ClientGroupReader(tx)
 	if err != nil {
 		return cabinet.NoRoutes, err
 	}
-	return routesIn(ctx, r, f.dossiers, user, dossier)
+	return routesIn(ctx, r, f.dossiers, user, dossier, f.o.Now())
 }
 
 // ReachesDossier reports whether user reaches dossier through at least one

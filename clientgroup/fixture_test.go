@@ -68,6 +68,7 @@ type env struct {
 	store  *memstore.Store
 	users  *fakeUsers
 	log    *cabinet.EventLog
+	clock  *cabinet.ManualClock // the service's (issue 16's expiries)
 	office cabinet.OfficeID
 }
 
@@ -83,13 +84,14 @@ func newEnvOn(t testing.TB, opts ...memstore.Option) *env {
 		t.Helper()
 	}
 	log := &cabinet.EventLog{}
-	e := &env{store: memstore.New(append(opts, memstore.Deliver(log))...), users: &fakeUsers{}, log: log}
+	e := &env{store: memstore.New(append(opts, memstore.Deliver(log))...), users: &fakeUsers{}, log: log,
+		clock: cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))}
 	for _, u := range []cabinet.UserID{"ann", "bob", "sam", "tia", "ugo", "vic", "fam", "adv", "con"} {
 		e.users.add(u, string(u)+"@example.com")
 	}
 	e.svc = clientgroup.NewService(e.store, e.users, access.NewFacts(e.store),
 		cabinet.WithIDs(&cabinet.SequentialIDs{}),
-		cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))))
+		cabinet.WithClock(e.clock))
 	o, _, err := e.svc.CreateOffice(ctx, "ann", "Ann & Co", "office@example.com")
 	must(t, err)
 	e.office = o.ID

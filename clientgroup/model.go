@@ -62,6 +62,20 @@ type DirectAssignment struct {
 	ClientGroup cabinet.ClientGroupID
 	Office      cabinet.OfficeID
 	User        cabinet.UserID
+	// ExpiresAt is when the assignment stops opening the direct route
+	// (issue 16, an extension of SPEC v2): from that instant the user
+	// reaches the group's dossiers no more through it (Expired), with no
+	// command. Zero means no expiry. An expired assignment stays stored,
+	// and listed with its expiry, until it is removed or assigned again
+	// (AssignCollaboratorUntil replaces its expiry).
+	ExpiresAt time.Time
+}
+
+// Expired reports whether a has an expiry and now is at or after it: the
+// assignment then opens no route (GRP-3, issue 16). It is live iff its
+// ExpiresAt is zero or now is before it.
+func (a DirectAssignment) Expired(now time.Time) bool {
+	return !a.ExpiresAt.IsZero() && !now.Before(a.ExpiresAt)
 }
 
 // GroupAssignment records that a collaborator group is assigned to a client

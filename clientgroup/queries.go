@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cabinet-go/cabinet"
 )
@@ -339,9 +340,10 @@ func profileOf(ctx context.Context, r Reader, office cabinet.OfficeID, user cabi
 
 // RouteFactsIn fills the part of RouteFacts that this package owns (profile,
 // client group, memberships) for user and the dossier described by d, from
-// a snapshot r. Package policy may use it, or compute the same from its own
-// index.
-func RouteFactsIn(ctx context.Context, r Reader, user cabinet.UserID, d cabinet.DossierFacts) (RouteFacts, error) {
+// a snapshot r, at instant now: a direct assignment expired at now
+// (DirectAssignment.Expired, issue 16) is not Direct. Package policy may
+// use it, or compute the same from its own index.
+func RouteFactsIn(ctx context.Context, r Reader, user cabinet.UserID, d cabinet.DossierFacts, now time.Time) (RouteFacts, error) {
 	f := RouteFacts{Dossier: d}
 	var err error
 	if f.Profile, err = profileIn(ctx, r, d.Office, user); err != nil {
@@ -358,8 +360,8 @@ func RouteFactsIn(ctx context.Context, r Reader, user cabinet.UserID, d cabinet.
 		return f, nil
 	}
 	f.ClientGroup = p.ClientGroup
-	if _, err := r.DirectAssignment(ctx, p.ClientGroup, user); err == nil {
-		f.Direct = true
+	if a, err := r.DirectAssignment(ctx, p.ClientGroup, user); err == nil {
+		f.Direct = !a.Expired(now)
 	} else if !isNotFound(err) {
 		return f, err
 	}
@@ -400,7 +402,7 @@ func (s *Service) Routes(ctx context.Context, actor, user cabinet.UserID, dossie
 		if err := CanViewRoutes(actor, user, prof); err != nil {
 			return err
 		}
-		f, err := RouteFactsIn(ctx, r, user, d)
+		f, err := RouteFactsIn(ctx, r, user, d, s.o.Now())
 		if err != nil {
 			return err
 		}
@@ -414,13 +416,14 @@ func (s *Service) Routes(ctx context.Context, actor, user cabinet.UserID, dossie
 }
 
 // routesIn computes the internal routes of user to dossier in r's
-// transaction, the dossier's facts read from dossiers in the same one.
-func routesIn(ctx context.Context, r Reader, dossiers Dossiers, user cabinet.UserID, dossier cabinet.DossierID) (cabinet.Routes, error) {
+// transaction at instant now, the dossier's facts read from dossiers in the
+// same one.
+func routesIn(ctx context.Context, r Reader, dossiers Dossiers, user cabinet.UserID, dossier cabinet.DossierID, now time.Time) (cabinet.Routes, error) {
 	d, err := dossiers.DossierFacts(ctx, r.Tx(), dossier)
 	if err != nil {
 		return cabinet.NoRoutes, err
 	}
-	f, err := RouteFactsIn(ctx, r, user, d)
+	f, err := RouteFactsIn(ctx, r, user, d, now)
 	if err != nil {
 		return cabinet.NoRoutes, err
 	}
@@ -449,7 +452,7 @@ func (s *Service) ContactAddress(ctx context.Context, actor cabinet.UserID, doss
 		if err != nil {
 			return err
 		}
-		routes, err := routesIn(ctx, r, s.dossiers, actor, dossier)
+		routes, err := routesIn(ctx, r, s.dossiers, actor, dossier, s.o.Now())
 		if err != nil {
 			return err
 		}
@@ -627,7 +630,7 @@ func (s *Service) keep(ctx context.Context, r Reader, actor cabinet.UserID, prof
 	if f.Manager != "" && d.Manager != f.Manager {
 		return e, false, nil
 	}
-	rf, err := RouteFactsIn(ctx, r, actor, d)
+	rf, err := RouteFactsIn(ctx, r, actor, d, s.o.Now())
 	if err != nil {
 		return e, false, err
 	}

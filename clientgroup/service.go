@@ -3,6 +3,7 @@ package clientgroup
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/cabinet-go/cabinet"
 )
@@ -818,14 +819,31 @@ func (s *Service) move(ctx context.Context, w Writer, actor cabinet.UserID, id c
 // ---- assignments (GRP-1, GRP-8, GRP-10) ----
 
 // AssignCollaborator assigns a collaborator of the group's office directly to
-// a client group (GRP-1, GRP-8); assigning twice is a no-op. Admins only
-// (GRP-5). It returns the assignment. Errors: ErrInvalid, ErrNotFound
-// (group, or user not a collaborator of the office), ErrForbidden (GRP-5).
+// a client group (GRP-1, GRP-8), with no expiry: AssignCollaboratorUntil
+// with the zero time (which also clears the expiry of an existing
+// assignment). Callers, result and errors: as AssignCollaboratorUntil.
 func (s *Service) AssignCollaborator(ctx context.Context, actor cabinet.UserID, group cabinet.ClientGroupID, user cabinet.UserID) (DirectAssignment, cabinet.Revision, error) {
+	return s.AssignCollaboratorUntil(ctx, actor, group, user, time.Time{})
+}
+
+// AssignCollaboratorUntil assigns a collaborator of the group's office
+// directly to a client group (GRP-1, GRP-8) until expiresAt (issue 16: from
+// that instant the direct route closes, with no command; the zero time is
+// no expiry). Assigning again replaces the expiry of the existing
+// assignment — extends, shortens or clears it, and reopens an expired one
+// (an AssignmentExpiryChanged event); with the same expiry it is a no-op.
+// Admins only (GRP-5), the entitlement of AssignCollaborator. It returns
+// the assignment as stored. Errors: ErrInvalid (actor, group, user;
+// expires_at when not after the service clock's now), ErrNotFound (group,
+// or user not a collaborator of the office), ErrForbidden (GRP-5).
+func (s *Service) AssignCollaboratorUntil(ctx context.Context, actor cabinet.UserID, group cabinet.ClientGroupID, user cabinet.UserID, expiresAt time.Time) (DirectAssignment, cabinet.Revision, error) {
 	if err := checkID("group", group); err != nil {
 		return DirectAssignment{}, 0, err
 	}
 	if err := checkID("user", user); err != nil {
+		return DirectAssignment{}, 0, err
+	}
+	if err := CheckExpiry("expires_at", expiresAt, s.o.Now()); err != nil {
 		return DirectAssignment{}, 0, err
 	}
 	var a DirectAssignment
@@ -834,13 +852,43 @@ func (s *Service) AssignCollaborator(ctx context.Context, actor cabinet.UserID, 
 		if err != nil {
 			return nil, err
 		}
-		a = DirectAssignment{ClientGroup: group, Office: g.Office, User: user}
-		return s.setDirect(ctx, w, actor, g.Office, user, []cabinet.ClientGroupID{group}, false)
+		a = DirectAssignment{ClientGroup: group, Office: g.Office, User: user, ExpiresAt: expiresAt}
+		events, err := s.setDirect(ctx, w, actor, g.Office, user, []cabinet.ClientGroupID{group}, false)
+		if err != nil {
+			return nil, err
+		}
+		if len(events) > 0 { // a new assignment
+			if err := w.PutDirectAssignment(ctx, a); err != nil {
+				return nil, err
+			}
+			events[0] = CollaboratorAssigned{Office: g.Office, ClientGroup: group, User: user, ExpiresAt: expiresAt}
+			return events, nil
+		}
+		cur, err := w.DirectAssignment(ctx, group, user)
+		if err != nil {
+			return nil, err
+		}
+		if cur.ExpiresAt.Equal(expiresAt) {
+			return nil, nil
+		}
+		return []cabinet.Event{AssignmentExpiryChanged{Office: g.Office, ClientGroup: group, User: user, From: cur.ExpiresAt, To: expiresAt}},
+			w.PutDirectAssignment(ctx, a)
 	})
 	if err != nil {
 		return DirectAssignment{}, 0, err
 	}
 	return a, rev, nil
+}
+
+// CheckExpiry validates an expiry asked for at now (issue 16): the zero
+// time (no expiry) or an instant after now. Otherwise it returns an
+// *cabinet.InvalidError naming field. Package bulk validates imported
+// expiries with it.
+func CheckExpiry(field string, expiresAt, now time.Time) error {
+	if expiresAt.IsZero() || expiresAt.After(now) {
+		return nil
+	}
+	return cabinet.Invalid(field, "%s is not after now (%s)", expiresAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 }
 
 // UnassignCollaborator removes a collaborator's direct assignment to a client

@@ -16,23 +16,28 @@
 //     access.Service.SendDueReminders (which marks it sent and publishes the
 //     event), the grantee creates an account, or the grant is revoked or its
 //     contact corrected (the reminders restart).
+//
 //   - KindTeamInvitationExpiring (TEAM-3): a pending team invitation that
 //     expires within Windows.InvitationExpiring (default 48 hours), due
 //     that long before its ExpiresAt. Event: team.InvitationExpiring.
+//
 //   - KindTeamInvitationExpired (TEAM-3): a pending invitation whose
 //     lifetime is over (team.Invitation.Expired), due at its ExpiresAt,
 //     listed while it stays pending. Event: team.InvitationExpired.
 //     Both team kinds disappear when the invitation is accepted, revoked,
 //     resent (its lifetime restarts) or deleted with its team.
+//
 //   - KindTrialEnding (PROC-1): an office's free trial of the contributors
 //     option ends within Windows.TrialEnding (default 48 hours), due that
 //     long before its end, unless the platinum plan or an active boosters
 //     add-on will still give the option at the trial's end. Event:
 //     procedure.TrialEnding.
+//
 //   - KindTrialEnded (PROC-1): the trial is over and the office has the
 //     option neither by plan nor by boosters (procedure.PremiumAvailable
 //     without the trial), due at the trial's end, listed until it gets the
 //     option. Event: procedure.TrialEnded.
+//
 //   - KindContributorUnanswered (PROC-5, PROC-6): a contributor seated on
 //     a case and sent the invitation (Participant.Invited, NotifiedAt) who
 //     has not answered Windows.ContributorAnswer (default 7 days, the
@@ -50,10 +55,22 @@
 //     someone else (whose own invitation then counts). Event:
 //     procedure.ContributorUnanswered.
 //
-// Time-bound access (an expiry on a grant or an assignment, issue 16) is
-// not built yet; when it is, its expiries plug in as a Source
-// (Service.WithSources), read in the same snapshot, with kinds of their
-// own. Package due invents no expiry field.
+//   - KindAccessExpiring (ACC-10, GRP-3; issue 16, an extension of SPEC
+//     v2): an external advisor's grant (access.Grant.ExpiresAt, Rule
+//     "ACC-10", ID the grant) or a direct assignment to a client group
+//     (clientgroup.DirectAssignment.ExpiresAt, Rule "GRP-3", ID
+//     "<client group>/<user>") expires within Windows.AccessExpiring
+//     (default 7 days), due that long before its ExpiresAt. Events:
+//     access.AdvisorAccessExpiring, clientgroup.AssignmentExpiring.
+//
+//   - KindAccessExpired (ACC-10, GRP-3; issue 16): the grant or the
+//     assignment has expired — its route closed at ExpiresAt with no
+//     command (the services and package policy follow their clock) — and
+//     is still stored; due at its ExpiresAt, listed until it is revoked,
+//     removed, replaced or given a new expiry. Events:
+//     access.AdvisorAccessExpired, clientgroup.AssignmentExpired.
+//     An expiry changed before the window or the instant moves both kinds
+//     with it; a cleared expiry lists nothing.
 //
 // # Instants and order
 //
@@ -75,17 +92,18 @@
 //
 // # Why a package
 //
-// The obligations belong to three packages (access, team, procedure) that
-// do not import one another; a read of all three in one snapshot needs
-// their stores together. Package due is that small read: it opens one View
-// of its Store (any store that is an access.Store, a team.Store and a
-// procedure.Store, such as memstore.Store or pgstore.Store) and reads the
-// other packages' records through the Tx accessors (TeamReader,
+// The obligations belong to four packages (access, clientgroup, team,
+// procedure) that do not import one another; a read of all four in one
+// snapshot needs their stores together. Package due is that small read: it
+// opens one View of its Store (any store that is an access.Store, a
+// clientgroup.Store, a team.Store and a procedure.Store, such as
+// memstore.Store or pgstore.Store) and reads the other packages' records
+// through the Tx accessors (ClientGroupReader, TeamReader,
 // ProcedureReader), so the answer is one state, never a mix of two. It is
 // a package rather than a kit method so that a host that wires services by
 // hand uses it too; kit.New builds one (Kit.Due) on the kit's clock.
 //
-// A call reads every grant awaiting an account, every pending team
+// A call reads every grant, every direct assignment, every pending team
 // invitation, every stored office plan and every case: it is a periodic
 // job's read (the host calls it every few minutes or hours), not a request
 // path, and it is not paged.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/procedure"
 	"github.com/cabinet-go/cabinet/team"
 )
@@ -27,6 +28,8 @@ const (
 	KindTrialEnding            Kind = "trial_ending"             // PROC-1
 	KindTrialEnded             Kind = "trial_ended"              // PROC-1
 	KindContributorUnanswered  Kind = "contributor_unanswered"   // PROC-5, PROC-6
+	KindAccessExpiring         Kind = "access_expiring"          // ACC-10, GRP-3 (issue 16)
+	KindAccessExpired          Kind = "access_expired"           // ACC-10, GRP-3 (issue 16)
 )
 
 // The default windows (see Windows).
@@ -34,6 +37,7 @@ const (
 	DefaultInvitationExpiring = 48 * time.Hour
 	DefaultTrialEnding        = 48 * time.Hour
 	DefaultContributorAnswer  = access.FirstReminderDelay
+	DefaultAccessExpiring     = 7 * 24 * time.Hour
 )
 
 // Windows are the delays the package's kinds depend on. A zero or negative
@@ -48,6 +52,10 @@ type Windows struct {
 	// ContributorAnswer: an invited contributor who has not answered this
 	// long after their invitation is listed (default 7 days, PROC-5/6).
 	ContributorAnswer time.Duration
+	// AccessExpiring: an external advisor's grant or a direct assignment
+	// is "expiring" from this long before its ExpiresAt (default 7 days,
+	// issue 16).
+	AccessExpiring time.Duration
 }
 
 func (w Windows) withDefaults() Windows {
@@ -60,32 +68,37 @@ func (w Windows) withDefaults() Windows {
 	if w.ContributorAnswer <= 0 {
 		w.ContributorAnswer = DefaultContributorAnswer
 	}
+	if w.AccessExpiring <= 0 {
+		w.AccessExpiring = DefaultAccessExpiring
+	}
 	return w
 }
 
 // Subject holds the IDs of the records an obligation is about; the fields
 // that do not apply to its kind are empty.
 type Subject struct {
-	Office     cabinet.OfficeID    // the office (ACC-5, PROC-1, PROC-5); "" for a team invitation
-	Dossier    cabinet.DossierID   // the grant's dossier (ACC-5), the case's if attached (PROC-5)
-	Grant      access.GrantID      // ACC-5
-	Team       cabinet.TeamID      // TEAM-3
-	Invitation team.InvitationID   // TEAM-3
-	Procedure  cabinet.ProcedureID // PROC-5
-	Case       cabinet.CaseID      // PROC-5
-	Role       procedure.RoleID    // the contributor's role (PROC-5)
-	User       cabinet.UserID      // the contributor's account, "" while they have none (PROC-5)
+	Office      cabinet.OfficeID      // the office (ACC-5, PROC-1, PROC-5, issue 16); "" for a team invitation
+	Dossier     cabinet.DossierID     // the grant's dossier (ACC-5, ACC-10), the case's if attached (PROC-5)
+	Grant       access.GrantID        // ACC-5, ACC-10 (issue 16)
+	Advisor     access.AdvisorID      // the expiring grant's advisor (ACC-10, issue 16)
+	ClientGroup cabinet.ClientGroupID // the expiring direct assignment's group (GRP-3, issue 16)
+	Team        cabinet.TeamID        // TEAM-3
+	Invitation  team.InvitationID     // TEAM-3
+	Procedure   cabinet.ProcedureID   // PROC-5
+	Case        cabinet.CaseID        // PROC-5
+	Role        procedure.RoleID      // the contributor's role (PROC-5)
+	User        cabinet.UserID        // the contributor's account, "" while they have none (PROC-5); the grantee's or assignee's (issue 16)
 }
 
 // Obligation is one thing due at the instant asked about.
 type Obligation struct {
 	Kind Kind
 	// Rule is the ID of the SPEC rule behind the obligation ("ACC-5",
-	// "TEAM-3", "PROC-1", "PROC-5").
+	// "TEAM-3", "PROC-1", "PROC-5"; "ACC-10" or "GRP-3" for an expiry).
 	Rule string
-	// ID names the subject within its kind: the grant ID (ACC-5), the
-	// invitation ID (TEAM-3), the office ID (PROC-1), "<case>/<role>"
-	// (PROC-5).
+	// ID names the subject within its kind: the grant ID (ACC-5, ACC-10),
+	// the invitation ID (TEAM-3), the office ID (PROC-1), "<case>/<role>"
+	// (PROC-5), "<client group>/<user>" (GRP-3).
 	ID      string
 	Subject Subject
 	// DueAt is the instant the obligation became due (never after the
@@ -93,22 +106,24 @@ type Obligation struct {
 	DueAt time.Time
 	// Event is what the host acts on: access.ReminderDue,
 	// team.InvitationExpiring, team.InvitationExpired,
-	// procedure.TrialEnding, procedure.TrialEnded or
-	// procedure.ContributorUnanswered (or a Source's own).
+	// procedure.TrialEnding, procedure.TrialEnded,
+	// procedure.ContributorUnanswered, access.AdvisorAccessExpiring,
+	// access.AdvisorAccessExpired, clientgroup.AssignmentExpiring or
+	// clientgroup.AssignmentExpired (or a Source's own).
 	Event cabinet.Event
 }
 
 // Store is a backend that holds the records due reads: any store that is an
-// access.Store, a team.Store and a procedure.Store, such as
-// *memstore.Store, *pgstore.Store or a kit.Store.
+// access.Store, a clientgroup.Store, a team.Store and a procedure.Store,
+// such as *memstore.Store, *pgstore.Store or a kit.Store.
 type Store interface {
 	access.Store
+	clientgroup.Store
 	team.Store
 	procedure.Store
 }
 
-// Source is an extension point: another kind of time-driven obligation
-// (the time-bound access expiries of issue 16, when they exist) listed in
+// Source is an extension point: another kind of time-driven obligation listed in
 // the same call and the same snapshot. Obligations is called inside the
 // View that Service.DueAt opens; tx is that View's transaction (pass it to
 // a store's …Reader accessor) and at the instant asked about. It returns
@@ -208,6 +223,10 @@ func (s *Service) DueAt(ctx context.Context, host cabinet.Host, at time.Time) ([
 		if err != nil {
 			return err
 		}
+		gr, err := s.store.ClientGroupReader(ar.Tx())
+		if err != nil {
+			return err
+		}
 		if out, err = appendReminders(ctx, out, ar, at); err != nil {
 			return err
 		}
@@ -218,6 +237,12 @@ func (s *Service) DueAt(ctx context.Context, host cabinet.Host, at time.Time) ([
 			return err
 		}
 		if out, err = appendContributors(ctx, out, pr, at, s.windows.ContributorAnswer); err != nil {
+			return err
+		}
+		if out, err = appendGrantExpiries(ctx, out, ar, at, s.windows.AccessExpiring); err != nil {
+			return err
+		}
+		if out, err = appendAssignmentExpiries(ctx, out, gr, at, s.windows.AccessExpiring); err != nil {
 			return err
 		}
 		for _, src := range s.sources {
@@ -327,6 +352,73 @@ func appendTrials(ctx context.Context, out []Obligation, r procedure.Reader, at 
 		} else {
 			o.Kind, o.DueAt = KindTrialEnded, end
 			o.Event = procedure.TrialEnded{Office: p.Office, StartedAt: p.TrialStartedAt, EndedAt: end}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// expiryKind says whether an access expiring at expiresAt is listed at at
+// with window (issue 16): expired (due at expiresAt) from expiresAt on,
+// expiring (due window before it) from then until it; ok is false before.
+func expiryKind(expiresAt, at time.Time, window time.Duration) (kind Kind, dueAt time.Time, ok bool) {
+	switch warn := expiresAt.Add(-window); {
+	case expiresAt.IsZero():
+		return "", time.Time{}, false
+	case !at.Before(expiresAt):
+		return KindAccessExpired, expiresAt, true
+	case !at.Before(warn):
+		return KindAccessExpiring, warn, true
+	}
+	return "", time.Time{}, false
+}
+
+// appendGrantExpiries adds the external advisors' grants expiring within
+// window or expired and still stored (ACC-10, issue 16).
+func appendGrantExpiries(ctx context.Context, out []Obligation, r access.Reader, at time.Time, window time.Duration) ([]Obligation, error) {
+	grants, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]access.Grant, cabinet.Cursor, error) {
+		return r.Grants(ctx, access.GrantFilter{}, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grants {
+		kind, dueAt, ok := expiryKind(g.ExpiresAt, at, window)
+		if !ok {
+			continue
+		}
+		o := Obligation{Kind: kind, Rule: "ACC-10", ID: string(g.ID), DueAt: dueAt,
+			Subject: Subject{Office: g.Office, Dossier: g.Dossier, Grant: g.ID, Advisor: g.Advisor, User: g.User}}
+		if kind == KindAccessExpired {
+			o.Event = access.AdvisorAccessExpired{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Advisor: g.Advisor, User: g.User, ExpiresAt: g.ExpiresAt}
+		} else {
+			o.Event = access.AdvisorAccessExpiring{Grant: g.ID, Dossier: g.Dossier, Office: g.Office, Advisor: g.Advisor, User: g.User, ExpiresAt: g.ExpiresAt}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// appendAssignmentExpiries adds the direct assignments expiring within
+// window or expired and still stored (GRP-3, issue 16).
+func appendAssignmentExpiries(ctx context.Context, out []Obligation, r clientgroup.Reader, at time.Time, window time.Duration) ([]Obligation, error) {
+	das, err := cabinet.All(ctx, func(ctx context.Context, p cabinet.Page) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+		return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range das {
+		kind, dueAt, ok := expiryKind(a.ExpiresAt, at, window)
+		if !ok {
+			continue
+		}
+		o := Obligation{Kind: kind, Rule: "GRP-3", ID: string(a.ClientGroup) + "/" + string(a.User), DueAt: dueAt,
+			Subject: Subject{Office: a.Office, ClientGroup: a.ClientGroup, User: a.User}}
+		if kind == KindAccessExpired {
+			o.Event = clientgroup.AssignmentExpired{Office: a.Office, ClientGroup: a.ClientGroup, User: a.User, ExpiresAt: a.ExpiresAt}
+		} else {
+			o.Event = clientgroup.AssignmentExpiring{Office: a.Office, ClientGroup: a.ClientGroup, User: a.User, ExpiresAt: a.ExpiresAt}
 		}
 		out = append(out, o)
 	}

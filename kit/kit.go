@@ -178,8 +178,8 @@ func New(ctx context.Context, store Store, opts ...Option) (*Kit, error) {
 		}
 		k.delivery = cabinet.NewDelivery(log, c.cursor, append([]cabinet.EventSink{engineFirst{engine, k}}, c.sinks...)...)
 	}
-	dossiers := access.NewFacts(store)
-	groups := clientgroup.NewFacts(store, dossiers)
+	dossiers := access.NewFacts(store, shared...)
+	groups := clientgroup.NewFacts(store, dossiers, shared...)
 	accounts := team.NewFacts(store, groups, dossiers)
 	contacts := contact.NewFacts(store)
 	k.Due = due.NewService(store, shared...)

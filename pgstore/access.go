@@ -263,16 +263,16 @@ func (w accessTx) DeleteAdvisor(ctx context.Context, id access.AdvisorID) error 
 // Grants.
 
 const grantCols = `id, dossier_id, office_id, kind, person_id, advisor_id, central, email, phone, level,
-	user_id, granted_by, granted_at, invited_at, reminders`
+	user_id, granted_by, granted_at, invited_at, reminders, expires_at`
 
 func scanGrant(r scanner) (access.Grant, error) {
 	var g access.Grant
 	var kind, level, reminders int16
-	var granted, invited pgtype.Timestamptz
+	var granted, invited, expires pgtype.Timestamptz
 	err := r.Scan(&g.ID, &g.Dossier, &g.Office, &kind, &g.Person, &g.Advisor, &g.Central, &g.Email, &g.Phone, &level,
-		&g.User, &g.GrantedBy, &granted, &invited, &reminders)
+		&g.User, &g.GrantedBy, &granted, &invited, &reminders, &expires)
 	g.Kind, g.Level, g.Reminders = access.GranteeKind(kind), access.Level(level), uint8(reminders)
-	g.GrantedAt, g.InvitedAt = tsVal(granted), tsVal(invited)
+	g.GrantedAt, g.InvitedAt, g.ExpiresAt = tsVal(granted), tsVal(invited), tsVal(expires)
 	return g, err
 }
 
@@ -349,16 +349,17 @@ func (w accessTx) PutGrant(ctx context.Context, g access.Grant) error {
 		return err
 	}
 	return put(ctx, w.txn, g, before(grantByID, []any{string(g.ID)}, scanGrant), stmt{`INSERT INTO {schema}.grants (id, dossier_id, office_id, kind, person_id, advisor_id, central,
-			email, email_key, phone, level, user_id, granted_by, granted_at, invited_at, reminders, awaiting_account)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			email, email_key, phone, level, user_id, granted_by, granted_at, invited_at, reminders, awaiting_account, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		ON CONFLICT (id) DO UPDATE SET dossier_id = EXCLUDED.dossier_id, office_id = EXCLUDED.office_id, kind = EXCLUDED.kind,
 			person_id = EXCLUDED.person_id, advisor_id = EXCLUDED.advisor_id, central = EXCLUDED.central,
 			email = EXCLUDED.email, email_key = EXCLUDED.email_key, phone = EXCLUDED.phone, level = EXCLUDED.level,
 			user_id = EXCLUDED.user_id, granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at,
-			invited_at = EXCLUDED.invited_at, reminders = EXCLUDED.reminders, awaiting_account = EXCLUDED.awaiting_account`,
+			invited_at = EXCLUDED.invited_at, reminders = EXCLUDED.reminders, awaiting_account = EXCLUDED.awaiting_account,
+			expires_at = EXCLUDED.expires_at`,
 		[]any{string(g.ID), string(g.Dossier), string(g.Office), int16(g.Kind), string(g.Person), string(g.Advisor), g.Central,
 			g.Email, key, g.Phone, int16(g.Level), string(g.User), string(g.GrantedBy),
-			tsArg(g.GrantedAt), tsArg(g.InvitedAt), int16(g.Reminders), g.AwaitingAccount()}})
+			tsArg(g.GrantedAt), tsArg(g.InvitedAt), int16(g.Reminders), g.AwaitingAccount(), tsArg(g.ExpiresAt)}})
 }
 
 func (w accessTx) DeleteGrant(ctx context.Context, id access.GrantID) error {

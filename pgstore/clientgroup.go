@@ -367,13 +367,15 @@ func (w cgTx) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupID) e
 
 // Direct assignments, keyed by (client group, user).
 
-const directCols = `client_group_id, office_id, user_id`
+const directCols = `client_group_id, office_id, user_id, expires_at`
 
 const directByKey = `SELECT ` + directCols + ` FROM {schema}.direct_assignments WHERE client_group_id = $1 AND user_id = $2`
 
 func scanDirect(r scanner) (clientgroup.DirectAssignment, error) {
 	var a clientgroup.DirectAssignment
-	err := r.Scan(&a.ClientGroup, &a.Office, &a.User)
+	var expires pgtype.Timestamptz
+	err := r.Scan(&a.ClientGroup, &a.Office, &a.User, &expires)
+	a.ExpiresAt = tsVal(expires)
 	return a, err
 }
 
@@ -417,10 +419,10 @@ func (w cgTx) PutDirectAssignment(ctx context.Context, a clientgroup.DirectAssig
 	if err := checkStorable(a); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, a, before(directByKey, []any{string(a.ClientGroup), string(a.User)}, scanDirect), stmt{`INSERT INTO {schema}.direct_assignments (client_group_id, user_id, office_id)
-		VALUES ($1, $2, $3)
-		ON CONFLICT (client_group_id, user_id) DO UPDATE SET office_id = EXCLUDED.office_id`,
-		[]any{string(a.ClientGroup), string(a.User), string(a.Office)}})
+	return put(ctx, w.txn, a, before(directByKey, []any{string(a.ClientGroup), string(a.User)}, scanDirect), stmt{`INSERT INTO {schema}.direct_assignments (client_group_id, user_id, office_id, expires_at)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (client_group_id, user_id) DO UPDATE SET office_id = EXCLUDED.office_id, expires_at = EXCLUDED.expires_at`,
+		[]any{string(a.ClientGroup), string(a.User), string(a.Office), tsArg(a.ExpiresAt)}})
 }
 
 func (w cgTx) DeleteDirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) error {

@@ -16,7 +16,9 @@
 // A host with its own migration tool applies Migrations() instead. The
 // migrations are the numbered files under migrations/, embedded in the
 // binary; each runs in its own transaction while Migrate holds a session
-// advisory lock, so replicas starting together are safe.
+// advisory lock, so replicas starting together are safe. Migration 0004
+// (issue 16) adds the nullable expires_at columns of grants and direct
+// assignments (NULL: no expiry, as every earlier row).
 //
 // # Transactions
 //

@@ -21,4 +21,5 @@ func ExampleMigrations() {
 	// 1 0001_init.sql
 	// 2 0002_v2.sql
 	// 3 0003_change_log.sql
+	// 4 0004_expiry.sql
 }

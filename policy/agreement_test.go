@@ -558,6 +558,17 @@ func (v *agreeView) grantsOn(d cabinet.DossierID) []access.Grant {
 // grantTo is the oracle of access.CanGrantTo (ACC-7 v2): another grant on
 // d to the same email key, or held by the email's account, is a conflict;
 // the actor's own account is forbidden.
+// expiredGrantOf returns the ID of advisor a's grant when it has expired
+// (granting again replaces it, issue 16), else "".
+func (v *agreeView) expiredGrantOf(a access.AdvisorID) access.GrantID {
+	for _, g := range v.s.grants {
+		if g.Kind == access.GranteeAdvisor && g.Advisor == a && g.Expired(v.s.now) {
+			return g.ID
+		}
+	}
+	return ""
+}
+
 func (v *agreeView) grantTo(d cabinet.DossierID, actor cabinet.UserID, email string, except access.GrantID) string {
 	acct := v.accountOf(email)
 	for _, g := range v.grantsOn(d) {
@@ -940,7 +951,28 @@ var agreeOps = []agreeOp{
 		l := access.Level(1 + b%2)
 		return askAs(actor, policy.GrantAccess, policy.AdvisorResource(adv.Dossier, adv.ID).WithLevel(l), func() error {
 			return errOf(w.k.Access.GrantAdvisor(w.ctx, actor, adv.ID, l))
-		}, func() string { return v.grantTo(adv.Dossier, actor, adv.Email, "") })
+		}, func() string { return v.grantTo(adv.Dossier, actor, adv.Email, v.expiredGrantOf(adv.ID)) })
+	}},
+	// Issue 16: a grant until an instant (GrantAccess, as GrantAdvisor; an
+	// expired grant is replaced), its expiry changed or cleared
+	// (ChangeGrantLevel at the grant's level: the same entitlement, ACC-9).
+	{"GrantAdvisorUntil", func(w *agreeWorld, v *agreeView, actor cabinet.UserID, a, b int) agreeStep {
+		adv := v.s.advisors[pk(v.advisors, a)]
+		l := access.Level(1 + b%2)
+		at := v.s.now.Add(time.Duration(1+b%30) * time.Hour)
+		return askAs(actor, policy.GrantAccess, policy.AdvisorResource(adv.Dossier, adv.ID).WithLevel(l), func() error {
+			return errOf(w.k.Access.GrantAdvisorUntil(w.ctx, actor, adv.ID, l, at))
+		}, func() string { return v.grantTo(adv.Dossier, actor, adv.Email, v.expiredGrantOf(adv.ID)) })
+	}},
+	{"SetGrantExpiry", func(w *agreeWorld, v *agreeView, actor cabinet.UserID, a, b int) agreeStep {
+		g := pk(v.grants, a)
+		at := time.Time{}
+		if b%4 != 0 {
+			at = v.s.now.Add(time.Duration(b%30) * time.Hour) // b%30 == 0: now itself, invalid
+		}
+		return askAs(actor, policy.ChangeGrantLevel, policy.GrantResource(g.Dossier, g.ID).WithLevel(g.Level), func() error {
+			return errOf(w.k.Access.SetGrantExpiry(w.ctx, actor, g.ID, at))
+		}, nil)
 	}},
 	{"ChangeLevel", func(w *agreeWorld, v *agreeView, actor cabinet.UserID, a, b int) agreeStep {
 		g := pk(v.grants, a)
@@ -1124,7 +1156,12 @@ var agreeOps = []agreeOp{
 		cg := v.s.cgroups[pk(v.cgroups, b)]
 		u := w.actor(a + b)
 		run := map[int]func() error{
-			0: func() error { return errOf(w.k.Groups.AssignCollaborator(w.ctx, actor, g.ID, u)) },
+			0: func() error {
+				if a%2 == 1 { // issue 16: until an instant (the same entitlement, GRP-5)
+					return errOf(w.k.Groups.AssignCollaboratorUntil(w.ctx, actor, g.ID, u, w.clock.Now().Add(time.Duration(1+a%30)*time.Hour)))
+				}
+				return errOf(w.k.Groups.AssignCollaborator(w.ctx, actor, g.ID, u))
+			},
 			1: func() error { return errRev(w.k.Groups.UnassignCollaborator(w.ctx, actor, g.ID, u)) },
 			2: func() error { return errOf(w.k.Groups.AssignCollaboratorGroup(w.ctx, actor, g.ID, cg.ID)) },
 			3: func() error { return errRev(w.k.Groups.UnassignCollaboratorGroup(w.ctx, actor, g.ID, cg.ID)) },

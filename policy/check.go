@@ -41,6 +41,8 @@ const (
 	reasonOwnSession      = "only the collaborator who started the session uses it (CON-6)"
 	reasonAlreadyGranted  = "the person or advisor already holds a grant: change its level instead (ACC-4)"
 	reasonPlacedElsewhere = "the dossier is already activated: placing it in a client group is admin work (GRP-5)"
+	reasonGrantExpired    = "the subject's grant on the dossier expired: it allows nothing from its expiry on (issue 16)"
+	reasonDirectExpired   = "the collaborator's direct assignment to the dossier's client group expired (GRP-3, issue 16)"
 )
 
 // verdict is a decision without its subject fields.
@@ -303,7 +305,7 @@ func (q *decision) referral() verdict {
 func (ix *index) internal(u *userRec, d *dossRec) cabinet.Routes {
 	f := clientgroup.RouteFacts{Dossier: d.facts, Profile: u.profile(d.facts.Office), ClientGroup: ix.cgID(d.group)}
 	if d.group != 0 {
-		f.Direct = hasSorted(u.direct, d.group)
+		f.Direct = ix.liveDirect(u, d.group) // an expired assignment is no route (issue 16)
 		f.ThroughCollaboratorGroup = hasSorted(u.via, d.group)
 	}
 	return clientgroup.InternalRoutes(u.id, f) & cabinet.InternalRoutes
@@ -682,11 +684,22 @@ func (q *decision) content(d *dossRec) verdict {
 		return allowBy(tabContent, routes)
 	}
 	profile := u.profile(d.facts.Office)
-	switch {
-	case gerr != nil:
+	if gerr != nil {
 		return denyErr(gerr, "POL-1")
+	}
+	// Issue 16: an expired grant names its rule, before the team route's
+	// refusal (the access service names it the same way on its reads).
+	if g, ok := ix.expiredGrantOf(u.id, d); ok {
+		if g.Kind == access.GranteeAdvisor {
+			return deny("ACC-10", reasonGrantExpired)
+		}
+		return deny("ACC-4", reasonGrantExpired)
+	}
+	switch {
 	case terr != nil:
 		return denyErr(terr, "TEAM-8")
+	case profile.Valid() && ix.expiredDirect(u, d.group): // issue 16
+		return deny("GRP-3", reasonDirectExpired)
 	case profile.Valid() && d.group == 0:
 		return deny("GRP-2", reasonNoGroup)
 	case profile.Valid():

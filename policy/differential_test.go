@@ -128,6 +128,7 @@ var diffFeatures = []string{
 	"a dossier with consent revoked", "a pending team", "an archived dossier", "a removed collaborator",
 	"a session whose collaborator left", "an advisor with a label", "a team route", "a self-referral", "a team route that views only (TEAM-8 v2: a read_only referrer)",
 	"an unlinked grant", "a linked contact", "a sold unit", "a reviewed item", "an expired session",
+	"an expired route (issue 16: an advisor's grant)", "an expired route (issue 16: a direct assignment)",
 }
 
 // features says which of diffFeatures the state holds.
@@ -172,6 +173,14 @@ func (c *diffCase) features() map[string]bool {
 	}
 	for _, g := range s.grants {
 		f["an unlinked grant"] = f["an unlinked grant"] || g.User == ""
+		if g.User != "" && g.Expired(s.now) {
+			f["an expired route (issue 16: an advisor's grant)"] = true
+		}
+	}
+	for _, a := range s.directs {
+		if a.Expired(s.now) {
+			f["an expired route (issue 16: a direct assignment)"] = true
+		}
 	}
 	for _, x := range s.contacts {
 		f["a linked contact"] = f["a linked contact"] || x.Dossier != ""

@@ -47,10 +47,13 @@
 //     service that owns the rule, so that both name the same one. For a
 //     dossier's content (view, edit, tools) the denial names, in this
 //     priority: ACC-12 for an archived dossier (every action but viewing); a
-//     grant's refusal (access.GrantAllows, e.g. ACC-10, ACC-11); a team
-//     route's refusal (TEAM-8, TEAM-9); a collaborator of the office without
-//     internal route (GRP-2 when the dossier is in no client group, else
-//     GRP-3); else POL-1 "no route". The same question asked through
+//     grant's refusal (access.GrantAllows, e.g. ACC-10, ACC-11); an expired
+//     grant (ACC-10 for an advisor's, "expired", issue 16); a team route's
+//     refusal (TEAM-8, TEAM-9); a collaborator of the office whose direct
+//     assignment to the dossier's client group expired (GRP-3, "expired",
+//     issue 16); a collaborator of the office without internal route (GRP-2
+//     when the dossier is in no client group, else GRP-3); else POL-1 "no
+//     route". The same question asked through
 //     DossierResource, PersonResource or AdvisorResource gets the same
 //     decision and names the same rule (TestPOL2SameQuestionSameRule).
 //   - POL-3: Engine.Dossiers lists the dossiers a subject can act on with a
@@ -396,8 +399,23 @@
 //     rule (a status move, a contact already unlinked) names the action's
 //     governing rule (ACC-1, CON-1).
 //   - Decision: the clock (cabinet.WithClock) decides session expiry,
-//     invitation expiry and the premium option's availability at question
-//     time; the index does not need a refresh when time passes.
+//     invitation expiry, the premium option's availability and the
+//     expiry of time-bound access at question time; the index does not need
+//     a refresh when time passes.
+//   - Time-bound access (issue 16, an extension of SPEC v2, which is
+//     silent on expiry): an external advisor's grant
+//     (access.Grant.ExpiresAt) and a direct assignment
+//     (clientgroup.DirectAssignment.ExpiresAt) open their route iff now <
+//     ExpiresAt at the engine's clock, on every path — Check, CheckBatch,
+//     AllowedActions, Explain, Dossiers, Viewers — and for TEAM-8 v2's
+//     bound (a referrer whose only route expired shares nothing): an
+//     expired grant is as if not held (access.LiveGrants), an expired
+//     assignment opens no group_direct route. The grant's expiry is
+//     changed by whoever may change its level (access.Service.
+//     SetGrantExpiry answers as ChangeGrantLevel, ACC-9); an expired
+//     advisor may be granted again (GrantAccess: the expired grant is
+//     replaced); the assignment's by whoever may assign (assigning again,
+//     AdministerClientGroups, GRP-5). No action is added.
 //
 // # The index
 //
@@ -413,7 +431,9 @@
 // groups (sorted slices, binary search), teams, managed/assigned dossiers
 // and grants; per office its collaborators, dossiers and plan; per client
 // group its dossiers, direct collaborators and collaborator groups; per
-// collaborator group its members and client groups; and the team
+// collaborator group its members and client groups; the expiry of each
+// direct assignment that has one, and per dossier whether one of its
+// grants has an expiry (the clock is read only then); and the team
 // invitations, persons, contacts and the office of each of contact's
 // records, sessions, procedures and cases. Common denials reuse static
 // reason strings, and the reasons of every combination of routes an action
@@ -593,5 +613,10 @@
 // sequences by every kind of actor, every new route was opened by an
 // entitled actor), TestPOL2SameQuestionSameRule, TestPOL3… (the reverse
 // queries and their pages), the invariant 9
-// and 10 properties, one test per v2 rule (rules_v2_test.go) and FuzzCheck.
+// and 10 properties, one test per v2 rule (rules_v2_test.go), issue 16's
+// expiries before, at and after the instant on every path
+// (expiry_test.go: TestACC10AdvisorGrantExpires,
+// TestGRP3DirectAssignmentExpires, TestTEAM8ExpiredReferrerSharesNothing;
+// the random states grant and assign with expiries and move the clock to
+// them, and the differential requires expired routes) and FuzzCheck.
 package policy

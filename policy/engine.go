@@ -131,7 +131,7 @@ func New(ctx context.Context, store Store, opts ...Option) (*Engine, error) {
 	}
 	e := &Engine{store: store, log: log, clock: c.clock, onReload: c.onReload}
 	err := view(ctx, store, func(rev cabinet.Revision, r readers) error {
-		ix, err := load(ctx, r)
+		ix, err := load(ctx, r, e.clock)
 		e.ix, e.rev = ix, rev
 		return err
 	})
@@ -195,7 +195,7 @@ func (e *Engine) syncTo(ctx context.Context, target cabinet.Revision) (cabinet.R
 				if !isStale(err) {
 					return err
 				}
-				ix, err := load(ctx, r)
+				ix, err := load(ctx, r, e.clock)
 				if err != nil {
 					return err
 				}
@@ -273,7 +273,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 			return fmt.Errorf("policy: the store's snapshot (revision %d) is older than the index (revision %d)", snap, from)
 		}
 		var err error
-		ix, err = load(ctx, r)
+		ix, err = load(ctx, r, e.clock)
 		rev = snap
 		return err
 	})

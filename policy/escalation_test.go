@@ -971,6 +971,50 @@ var escMoves = []escMove{
 		w.clock.Advance(d)
 		return "", "clock +" + d.String(), nil
 	}},
+	// Issue 16: time-bound access. An expiry only closes a route at its
+	// instant (AdvanceClock); setting one again reopens it, by the same
+	// entitled actors as granting or assigning.
+	{"GrantAdvisorUntil", 1, "A: a registered advisor; B: level and hours; Actor: the manager of record (one in three: anyone)", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		ids := escSorted(s.advisors)
+		if len(ids) == 0 {
+			return "", "no advisor", nil
+		}
+		a := s.advisors[ids[c.A%len(ids)]]
+		actor := w.anyone(s, c.Actor)
+		if c.Actor%3 != 2 {
+			actor = s.dossiers[a.Dossier].Manager
+		}
+		lv, at := access.Level(1+c.B%2), w.clock.Now().Add(time.Duration(1+c.B%48)*time.Hour)
+		_, err := rec(w.k.Access.GrantAdvisorUntil(ctx, actor, a.ID, lv, at))
+		return actor, fmt.Sprintf("GrantAdvisorUntil(%s of %s, %s, %s)", a.Email, a.Dossier, lv, at.Format(time.RFC3339)), err
+	}},
+	{"SetGrantExpiry", 1, "A: a grant; B: hours (0: clear); Actor: hol, coh, kid, the manager of record, or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		g, ok := w.anyGrant(s, c.A)
+		if !ok {
+			return "", "no grant", nil
+		}
+		for _, id := range escSorted(s.grants) { // most of the time, a grant with an expiry
+			if x := s.grants[id]; !x.ExpiresAt.IsZero() && c.A%4 != 0 {
+				g = x
+			}
+		}
+		actor := w.familyActor(s, g.Dossier, c.Actor)
+		if now := w.clock.Now(); g.ExpiresAt.After(now) && c.B%2 == 0 {
+			w.clock.Advance(g.ExpiresAt.Sub(now)) // the route closes; who may reopen it?
+		}
+		var at time.Time
+		if c.B%48 != 0 {
+			at = w.clock.Now().Add(time.Duration(c.B%48) * time.Hour)
+		}
+		return actor, fmt.Sprintf("SetGrantExpiry(%s of %s on %s, %s)", g.ID, g.Email, g.Dossier, at.Format(time.RFC3339)), errOf(w.k.Access.SetGrantExpiry(ctx, actor, g.ID, at))
+	}},
+	{"AssignCollaboratorUntil", 1, "A: client group; B: a collaborator (or anyone) and hours; Actor: an admin, a collaborator or anyone", func(ctx context.Context, w *escWorld, s *escSnap, c escCmd) (cabinet.UserID, string, error) {
+		g := w.groups[c.A%len(w.groups)]
+		actor := w.insider(s, w.o1, w.adminOf(s, w.o1, c.Actor), c.Actor)
+		target := w.colleague(s, w.o1, c.B)
+		at := w.clock.Now().Add(time.Duration(1+c.B%48) * time.Hour)
+		return actor, fmt.Sprintf("AssignCollaboratorUntil(%s, %s, %s)", g, target, at.Format(time.RFC3339)), errOf(w.k.Groups.AssignCollaboratorUntil(ctx, actor, g, target, at))
+	}},
 }
 
 // ---- move helpers ----
@@ -1531,7 +1575,7 @@ var escProperties = []escProperty{
 		"RemoveCollaborator": 5, "ExManagerGrantsOwnAddress": 5, "RemoveImpersonator": 5, "StartImpersonation": 5,
 		"CentralGrantsControlledAddress": 5, "EditPerson": 5, "AddPerson": 3, "RemovePerson": 3,
 		"CorrectGrantToControlledAddress": 5, "EditAdvisorToControlledAddress": 3, "AnswerTeam": 3,
-		"SignUp": 3, "CreateDossier": 3,
+		"SignUp": 3, "CreateDossier": 3, "GrantAdvisorUntil": 3, "SetGrantExpiry": 5,
 	}},
 }
 

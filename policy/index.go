@@ -76,6 +76,9 @@ type dossRec struct {
 	exists    bool
 	hasGrants bool // dossGrantIDs[idx] is not empty
 	hasRefs   bool // dossRefs[idx] is not empty
+	// expiring: one of the dossier's grants has an expiry (issue 16), so
+	// grantsOf reads the clock to leave out the expired ones.
+	expiring bool
 	// consentRevoked: the dossier's consent is revoked (TEAM-9 v2: one
 	// switch per dossier, team.DossierConsent).
 	consentRevoked bool
@@ -151,6 +154,18 @@ type index struct {
 	dirtyDossiers map[uint32]struct{} // grant lists to recompute
 
 	links reverseLinks // for the reverse queries only (reverselinks.go)
+
+	// Issue 16: time-bound access. directUntil holds the expiry of every
+	// direct assignment that has one (a whatif clone must copy it); clock
+	// is the engine's, read at decision time by grantsOf and liveDirect.
+	directUntil map[directKey]time.Time
+	clock       cabinet.Clock
+}
+
+// directKey names a direct assignment: the user, the interned client group.
+type directKey struct {
+	user  cabinet.UserID
+	group uint32
 }
 
 func newIndex() *index {
@@ -180,6 +195,8 @@ func newIndex() *index {
 		records:       map[recordKey]cabinet.OfficeID{},
 		dirtyUsers:    map[uint32]struct{}{},
 		dirtyDossiers: map[uint32]struct{}{},
+		directUntil:   map[directKey]time.Time{},
+		clock:         cabinet.SystemClock{},
 	}
 }
 
@@ -248,12 +265,53 @@ func (ix *index) internDossier(id cabinet.DossierID) (uint32, *dossRec) {
 	return i, &ix.dossiers[i]
 }
 
-// grantsOf returns the grants on d (nil for most dossiers).
+// grantsOf returns the grants on d (nil for most dossiers) that are live
+// at the engine's clock: an expired grant opens no route and is as if not
+// held (access.LiveGrants, issue 16). The clock is read only when one of
+// d's grants has an expiry.
 func (ix *index) grantsOf(d *dossRec) []access.Grant {
 	if !d.hasGrants {
 		return nil
 	}
+	if d.expiring {
+		return access.LiveGrants(ix.dossGrants[d.idx], ix.clock.Now())
+	}
 	return ix.dossGrants[d.idx]
+}
+
+// expiredGrantOf returns a grant of u on d that has expired at the
+// engine's clock (issue 16), or false.
+func (ix *index) expiredGrantOf(u cabinet.UserID, d *dossRec) (access.Grant, bool) {
+	if !d.hasGrants || !d.expiring || u == "" {
+		return access.Grant{}, false
+	}
+	now := ix.clock.Now()
+	for _, g := range ix.dossGrants[d.idx] {
+		if g.User == u && g.Expired(now) {
+			return g, true
+		}
+	}
+	return access.Grant{}, false
+}
+
+// liveDirect reports whether u is directly assigned to interned client
+// group g and the assignment has not expired at the engine's clock (GRP-3,
+// issue 16). The clock is read only for an assignment with an expiry.
+func (ix *index) liveDirect(u *userRec, g uint32) bool {
+	if !hasSorted(u.direct, g) {
+		return false
+	}
+	if len(ix.directUntil) == 0 {
+		return true
+	}
+	t, ok := ix.directUntil[directKey{u.id, g}]
+	return !ok || ix.clock.Now().Before(t)
+}
+
+// expiredDirect reports whether u's direct assignment to interned client
+// group g exists and has expired at the engine's clock (issue 16).
+func (ix *index) expiredDirect(u *userRec, g uint32) bool {
+	return g != 0 && hasSorted(u.direct, g) && !ix.liveDirect(u, g)
 }
 
 // refsOf returns the referrals of d (nil for most dossiers).
@@ -377,7 +435,19 @@ func (ix *index) setDirect(g cabinet.ClientGroupID, id cabinet.UserID, in bool) 
 	} else {
 		gr.direct = removeSorted(gr.direct, id)
 		u.direct = removeSorted(u.direct, gr.idx)
+		delete(ix.directUntil, directKey{id, gr.idx})
 	}
+}
+
+// setDirectExpiry records when id's direct assignment to g expires (the
+// zero time: never, issue 16).
+func (ix *index) setDirectExpiry(g cabinet.ClientGroupID, id cabinet.UserID, at time.Time) {
+	k := directKey{id, ix.cg(g).idx}
+	if at.IsZero() {
+		delete(ix.directUntil, k)
+		return
+	}
+	ix.directUntil[k] = at
 }
 
 func (ix *index) setGroupAssignment(g cabinet.ClientGroupID, c cabinet.CollaboratorGroupID, in bool) {
@@ -669,10 +739,14 @@ func (ix *index) finalize() {
 	for di := range ix.dirtyDossiers {
 		ids := ix.dossGrantIDs[di]
 		gs := ix.dossGrants[di][:0]
+		expiring := false
 		for _, id := range ids {
-			gs = append(gs, ix.grants[id])
+			g := ix.grants[id]
+			gs = append(gs, g)
+			expiring = expiring || !g.ExpiresAt.IsZero()
 		}
 		setSide(ix.dossGrants, di, gs)
+		ix.dossiers[di].expiring = expiring
 	}
 	clear(ix.dirtyDossiers)
 }

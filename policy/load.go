@@ -68,9 +68,11 @@ func view(ctx context.Context, store Store, fn func(rev cabinet.Revision, r read
 	})
 }
 
-// load builds a complete index from the readers of one snapshot.
-func load(ctx context.Context, rd readers) (*index, error) {
+// load builds a complete index from the readers of one snapshot; its
+// decisions read clock (issue 16's expiries).
+func load(ctx context.Context, rd readers, clock cabinet.Clock) (*index, error) {
 	ix := newIndex()
+	ix.clock = clock
 	err := func(r team.Reader) error {
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
 			return r.ListUsers(ctx, cabinet.Page{After: a, Limit: n})
@@ -129,7 +131,10 @@ func load(ctx context.Context, rd readers) (*index, error) {
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
 					return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, cabinet.Page{After: a, Limit: n})
-				}, func(d clientgroup.DirectAssignment) { ix.setDirect(d.ClientGroup, d.User, true) })
+				}, func(d clientgroup.DirectAssignment) {
+					ix.setDirect(d.ClientGroup, d.User, true)
+					ix.setDirectExpiry(d.ClientGroup, d.User, d.ExpiresAt)
+				})
 			},
 			func() error {
 				return each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {

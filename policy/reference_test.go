@@ -414,7 +414,8 @@ func (s *refSnapshot) internal(u cabinet.UserID, d access.Dossier) cabinet.Route
 		return r
 	}
 	for _, a := range s.directs {
-		if a.ClientGroup == g && a.User == u {
+		// Issue 16: the direct route is open iff now < ExpiresAt (or none).
+		if a.ClientGroup == g && a.User == u && (a.ExpiresAt.IsZero() || s.now.Before(a.ExpiresAt)) {
 			r |= cabinet.RouteGroupDirect
 		}
 	}
@@ -462,11 +463,12 @@ func isCentral(rel access.Relation) bool {
 	return rel == access.RelationHolder || rel == access.RelationCoHolder
 }
 
-// grantsOf are the grants u holds on dossier d.
+// grantsOf are the grants u holds on dossier d and that have not expired
+// (issue 16: a grant is held iff now < ExpiresAt, or it has none).
 func (s *refSnapshot) grantsOf(u cabinet.UserID, d cabinet.DossierID) []access.Grant {
 	var out []access.Grant
 	for _, g := range s.grants {
-		if u != "" && g.User == u && g.Dossier == d {
+		if u != "" && g.User == u && g.Dossier == d && (g.ExpiresAt.IsZero() || s.now.Before(g.ExpiresAt)) {
 			out = append(out, g)
 		}
 	}
@@ -928,9 +930,10 @@ func (s *refSnapshot) grantOfPerson(p access.PersonID) (access.Grant, bool) {
 	return access.Grant{}, false
 }
 
+// An expired grant does not count (issue 16: granting again replaces it).
 func (s *refSnapshot) grantOfAdvisor(a access.AdvisorID) (access.Grant, bool) {
 	for _, g := range s.grants {
-		if g.Kind == access.GranteeAdvisor && g.Advisor == a {
+		if g.Kind == access.GranteeAdvisor && g.Advisor == a && (g.ExpiresAt.IsZero() || s.now.Before(g.ExpiresAt)) {
 			return g, true
 		}
 	}

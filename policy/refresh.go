@@ -186,8 +186,9 @@ type userUpdate struct {
 	id      cabinet.UserID
 	account *cabinet.User
 	collabs []clientgroup.Collaborator
-	groups  []cabinet.CollaboratorGroupID // memberships
-	direct  []cabinet.ClientGroupID       // direct assignments
+	groups  []cabinet.CollaboratorGroupID       // memberships
+	direct  []cabinet.ClientGroupID             // direct assignments
+	until   map[cabinet.ClientGroupID]time.Time // their expiries, when set (issue 16)
 }
 
 // dossierUpdate is a dossier read again: its access record and placement.
@@ -252,7 +253,15 @@ func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 		}
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
 			return r.groups.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{User: u}, cabinet.Page{After: a, Limit: n})
-		}, func(d clientgroup.DirectAssignment) { x.direct = append(x.direct, d.ClientGroup) }); err != nil {
+		}, func(d clientgroup.DirectAssignment) {
+			x.direct = append(x.direct, d.ClientGroup)
+			if !d.ExpiresAt.IsZero() {
+				if x.until == nil {
+					x.until = map[cabinet.ClientGroupID]time.Time{}
+				}
+				x.until[d.ClientGroup] = d.ExpiresAt
+			}
+		}); err != nil {
 			return nil, err
 		}
 		up.users = append(up.users, x)
@@ -358,6 +367,9 @@ func (up *update) apply(ix *index) {
 		}
 		syncSorted(ur.cgroups, u.groups, func(g cabinet.CollaboratorGroupID, in bool) { ix.setMember(g, u.id, in) })
 		syncSorted(ix.cgIDs(ur.direct), u.direct, func(g cabinet.ClientGroupID, in bool) { ix.setDirect(g, u.id, in) })
+		for _, g := range u.direct {
+			ix.setDirectExpiry(g, u.id, u.until[g])
+		}
 	}
 	for i := range up.teams {
 		ix.setTeam(up.teams[i].id, up.teams[i].ptr())

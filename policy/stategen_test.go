@@ -15,7 +15,9 @@ package policy_test
 // impersonation sessions (some stopped or expired through the
 // ManualClock), contact records (units with leads, sold), procedures with
 // roles, items, cases, contributors, uploads, submissions and reviews,
-// plans and trials.
+// plans and trials; issue 16's time-bound access: advisors' grants and
+// direct assignments with an expiry (set, changed, cleared, re-granted)
+// and the clock advanced to, or past, an expiry.
 //
 // A state is decoded from a slice of ints chosen by gopter: a few ints for
 // the bootstrap, then five ints per command (kind and four arguments),
@@ -47,7 +49,7 @@ const (
 	genBootInts    = 8
 	genArgsPerCmd  = 5
 	genMaxCommands = 40
-	genCommandKind = 57
+	genCommandKind = 60
 )
 
 // genEmails is the pool of addresses: user i signs up with genEmails[i], so
@@ -1197,7 +1199,109 @@ func (w *genWorld) command(x []int) {
 			}
 		}
 		w.note(fmt.Sprintf("HolderSelfRefer(%s, %s, %s, client %s %s, mate %s) = %s", actor, dd.ID, holder.ID, client, level, mate, r.ID), err)
+	case 57: // issue 16: an advisor granted until an instant; an advisor's grant's expiry changed or cleared; an expired one granted again
+		at := w.expiry(c)
+		if g, ok := w.grant(a); ok && d%3 != 0 {
+			dd, _ := w.dossier(slicesIndex(w.dossiers, g.Dossier))
+			actor := w.dossierActor(dd, b)
+			if d%3 == 1 {
+				_, err := rec(k.Access.SetGrantExpiry(ctx, actor, g.ID, at))
+				w.note(fmt.Sprintf("SetGrantExpiry(%s, %s, %s)", actor, g.ID, at.Format(time.RFC3339)), err)
+				return
+			}
+			ng, err := rec(k.Access.GrantAdvisorUntil(ctx, actor, g.Advisor, access.Level(1+c%2), at))
+			if err == nil {
+				w.grants = append(w.grants, ng.ID)
+			}
+			w.note(fmt.Sprintf("GrantAdvisorUntil again(%s, %s, %s) = %s", actor, g.Advisor, at.Format(time.RFC3339), ng.ID), err)
+			return
+		}
+		dd, ok := w.dossier(a)
+		if !ok {
+			return
+		}
+		actor := w.dossierActor(dd, b)
+		email := gpick(w.emails[:len(w.users)], d) // an account's: the grant is linked
+		adv, err := rec(k.Access.RegisterAdvisor(ctx, actor, dd.ID, access.AdvisorInput{Name: "Notary", Email: email, Phone: "+33612345670", Type: access.AdvisorNotary}))
+		var g access.Grant
+		if err == nil {
+			w.advisors = append(w.advisors, adv.ID)
+			if g, err = rec(k.Access.GrantAdvisorUntil(ctx, actor, adv.ID, access.Level(1+c%2), at)); err == nil {
+				w.grants = append(w.grants, g.ID)
+			}
+		}
+		w.note(fmt.Sprintf("RegisterAdvisor+GrantUntil(%s, %s, %s, %s) = %s", actor, dd.ID, email, at.Format(time.RFC3339), g.ID), err)
+		if err == nil && d%2 == 0 {
+			w.advanceNear(at, b)
+		}
+	case 58: // issue 16: a collaborator assigned directly to a group until an instant (again: the expiry replaced)
+		if len(w.groups) == 0 {
+			return
+		}
+		g := gpick(w.groups, a)
+		o := w.office(b)
+		actor := w.staff(o, true, b/2)
+		u := w.staff(o, false, c+1)
+		at := w.expiry(d)
+		err := errOf(k.Groups.AssignCollaboratorUntil(ctx, actor, g, u, at))
+		w.note(fmt.Sprintf("AssignCollaboratorUntil(%s, %s, %s, %s)", actor, g, u, at.Format(time.RFC3339)), err)
+		if err == nil && c%2 == 0 {
+			w.advanceNear(at, a)
+		}
+	case 59: // issue 16: time passes to the instant an access expires, or just before or after it
+		var next time.Time
+		now := w.clock.Now()
+		_ = w.store.ViewAccess(ctx, func(r access.Reader) error {
+			gs, err := refListAll(func(x cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
+				return r.Grants(ctx, access.GrantFilter{}, cabinet.Page{After: x, Limit: n})
+			})
+			for _, g := range gs {
+				if g.ExpiresAt.After(now) && (next.IsZero() || g.ExpiresAt.Before(next)) {
+					next = g.ExpiresAt
+				}
+			}
+			return err
+		})
+		_ = w.store.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
+			das, err := refListAll(func(x cabinet.Cursor, n int) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
+				return r.DirectAssignments(ctx, clientgroup.DirectAssignmentFilter{}, cabinet.Page{After: x, Limit: n})
+			})
+			for _, da := range das {
+				if da.ExpiresAt.After(now) && (next.IsZero() || da.ExpiresAt.Before(next)) {
+					next = da.ExpiresAt
+				}
+			}
+			return err
+		})
+		w.advanceNear(next, a)
 	}
+}
+
+// advanceNear advances the clock to just before at, at it or just after it
+// (by i), when that is later than now (issue 16's boundaries); the zero
+// time does nothing.
+func (w *genWorld) advanceNear(at time.Time, i int) {
+	if at.IsZero() {
+		return
+	}
+	at = at.Add(time.Duration(i%3-1) * time.Second)
+	if now := w.clock.Now(); at.After(now) {
+		w.clock.Advance(at.Sub(now))
+		w.note(fmt.Sprintf("AdvanceTo(%s)", at.Format(time.RFC3339)), nil)
+	}
+}
+
+// expiry returns an instant of issue 16's expiries from now: usually soon
+// (so that the clock reaches it), sometimes none (the zero time) or now
+// itself (refused: invalid input).
+func (w *genWorld) expiry(i int) time.Time {
+	switch i % 7 {
+	case 0:
+		return time.Time{}
+	case 1:
+		return w.clock.Now()
+	}
+	return w.clock.Now().Add(gpick([]time.Duration{30 * time.Minute, 2 * time.Hour, 3 * 24 * time.Hour, 9 * 24 * time.Hour}, i/7))
 }
 
 // centralOf returns, most of the time, a user holding a grant to a central

@@ -214,6 +214,14 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 		}
 		open(route, via)
 	}
+	if g, ok := ix.expiredGrantOf(u.id, d); ok && !held { // issue 16
+		held = true
+		v := deny("ACC-4", reasonGrantExpired)
+		if g.Kind == access.GranteeAdvisor {
+			v.rule = "ACC-10"
+		}
+		closed(grantRoute(&g), "grant "+string(g.ID), v.rule, v.reason)
+	}
 	if !held {
 		closed(cabinet.RouteCentralPerson|cabinet.RouteFamily|cabinet.RouteExternalAdvisor, "", "POL-1", "the subject holds no grant on the dossier (POL-1)")
 	}
@@ -241,6 +249,8 @@ func (ix *index) internalRefusal(u *userRec, d *dossRec, prof cabinet.Profile, b
 		switch {
 		case d.group == 0:
 			return "GRP-2", "the dossier is in no client group (GRP-2)"
+		case b == cabinet.RouteGroupDirect && ix.expiredDirect(u, d.group):
+			return "GRP-3", "the direct assignment to the dossier's client group " + string(ix.cgID(d.group)) + " expired (GRP-3, issue 16)"
 		case b == cabinet.RouteGroupDirect && !hasSorted(u.direct, d.group):
 			return "GRP-3", "not a direct collaborator of the dossier's client group " + string(ix.cgID(d.group)) + " (GRP-3)"
 		case b == cabinet.RouteCollaboratorGroup && !hasSorted(u.via, d.group):

@@ -137,7 +137,8 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) access.Store) {
 		a := advisor("a1", "d1")
 		g := personGrant("g1", "d1", "p1", "Holder@Example.com", "")
 		ga := access.Grant{ID: "g2", Dossier: "d1", Office: "o1", Kind: access.GranteeAdvisor, Advisor: "a1",
-			Email: a.Email, Phone: a.Phone, Level: access.LevelReadWrite, User: "u_notary", GrantedAt: t0}
+			Email: a.Email, Phone: a.Phone, Level: access.LevelReadWrite, User: "u_notary", GrantedAt: t0,
+			ExpiresAt: t0.Add(30 * 24 * time.Hour)} // issue 16: the expiry round-trips
 		rev := put(t, s, func(ctx context.Context, w access.Writer) error {
 			return errors.Join(w.PutDossier(ctx, d), w.PutDossier(ctx, dossier("d2", "o2")), w.PutPerson(ctx, p),
 				w.PutAdvisor(ctx, a), w.PutGrant(ctx, g), w.PutGrant(ctx, ga))

@@ -132,7 +132,8 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 		cg := clientgroup.CollaboratorGroup{ID: "c1", Office: "o1", Name: "Team", CreatedAt: t0}
 		m := clientgroup.Member{Group: "c1", Office: "o1", User: "u1"}
 		g := clientgroup.ClientGroup{ID: "g1", Office: "o1", Name: "General", Email: "g@b.be", CreatedAt: t0}
-		da := clientgroup.DirectAssignment{ClientGroup: "g1", Office: "o1", User: "u1"}
+		da := clientgroup.DirectAssignment{ClientGroup: "g1", Office: "o1", User: "u1",
+			ExpiresAt: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)} // issue 16: the expiry round-trips
 		ga := clientgroup.GroupAssignment{ClientGroup: "g1", Office: "o1", CollaboratorGroup: "c1"}
 		p := clientgroup.Placement{Dossier: "d1", Office: "o1", ClientGroup: "g1"}
 		rev1 := update(t, s, func(w clientgroup.Writer) error {
