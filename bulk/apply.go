@@ -314,9 +314,9 @@ func (r DirectAssignment) prepare(im *Importer) (Record, error) {
 	if err := checkID("user", r.User); err != nil {
 		return nil, err
 	}
-	if err := clientgroup.CheckExpiry("expires_at", r.ExpiresAt, im.o.Now()); err != nil {
-		return nil, err
-	}
+	// An expiry may be past: an import restores a state as it was
+	// exported, and an expired assignment is one (issue 16; the services
+	// refuse a past expiry for a new assignment, which would open nothing).
 	r.ExpiresAt = stamp(r.ExpiresAt, r.ExpiresAt)
 	return r, nil
 }
@@ -612,9 +612,8 @@ func (r Grant) prepare(im *Importer) (Record, error) {
 	if r.Person != "" && !r.ExpiresAt.IsZero() {
 		return nil, cabinet.Invalid("expires_at", "only an external advisor's grant expires (issue 16)")
 	}
-	if err := access.CheckExpiry("expires_at", r.ExpiresAt, im.o.Now()); err != nil {
-		return nil, err
-	}
+	// An advisor's grant may have expired already: the import restores
+	// it as exported (issue 16).
 	r.GrantedAt = stamp(r.GrantedAt, im.o.Now())
 	r.InvitedAt = stamp(r.InvitedAt, r.InvitedAt)
 	r.ExpiresAt = stamp(r.ExpiresAt, r.ExpiresAt)

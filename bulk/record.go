@@ -149,8 +149,9 @@ type ClientGroup struct {
 
 // DirectAssignment assigns a collaborator of the group's office directly to
 // a client group (GRP-3 group_direct route), until ExpiresAt when set
-// (issue 16; it must then be after the import's clock, as
-// clientgroup.Service.AssignCollaboratorUntil requires).
+// (issue 16). A past expiry is imported as it is — an assignment that has
+// expired, as an export holds it — whereas
+// clientgroup.Service.AssignCollaboratorUntil refuses one.
 type DirectAssignment struct {
 	ClientGroup cabinet.ClientGroupID `json:"client_group"`
 	User        cabinet.UserID        `json:"user"`
@@ -223,8 +224,9 @@ type Grant struct {
 	InvitedAt time.Time `json:"invited_at,omitzero"`
 	Reminders uint8     `json:"reminders,omitempty"` // 0, 1 or 2
 	// ExpiresAt is when an advisor's grant expires (issue 16; zero: never).
-	// It must be after the import's clock, as
-	// access.Service.GrantAdvisorUntil requires; a person's grant has none.
+	// A past expiry is imported as it is (a grant that has expired, as an
+	// export holds it), whereas access.Service.GrantAdvisorUntil refuses
+	// one; a person's grant has none.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
 
