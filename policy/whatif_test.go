@@ -17,8 +17,6 @@ import (
 	"github.com/cabinet-go/cabinet/team"
 )
 
-
-
 // answersOf loads a fresh engine over store and asks it, for every account
 // and every dossier of the store, every action of policy.DiffActions.
 func answersOf(ctx context.Context, store policy.Store, clock cabinet.Clock) (map[[3]string]cabinet.Routes, error) {
