@@ -6,11 +6,13 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
+	"github.com/cabinet-go/cabinet/clientgroup"
 	"github.com/cabinet-go/cabinet/kit"
 	"github.com/cabinet-go/cabinet/memstore"
 	"github.com/cabinet-go/cabinet/policy"
@@ -376,4 +378,42 @@ func TestWhatIfConflictWhenTheStateMoved(t *testing.T) {
 		t.Fatalf("a refused Apply committed: revision %d, was %d", w.store.Revision(), head)
 	}
 	previewApplyExact(t, w.ctx, w.store, w.k, w.clock, cmd)
+}
+
+// TestWhatIfBoundUpdateRacesACommit: on memstore, an Update bound to the
+// head revision r (cabinet.AtRevision) checks it under the write lock, so
+// a command that tries to commit meanwhile waits for it: the bound update
+// commits r+1, the other r+2. One bound to a revision the store moved past
+// runs nothing and is a conflict.
+func TestWhatIfBoundUpdateRacesACommit(t *testing.T) {
+	w := newEngWorld(t)
+	r := w.store.Revision()
+	opened := make(chan struct{})
+	var once sync.Once
+	other := make(chan cabinet.Revision, 1)
+	go func() {
+		<-opened
+		g, rev, err := w.k.Groups.CreateCollaboratorGroup(w.ctx, w.admin, w.office, "Tax")
+		if err != nil || g.ID == "" {
+			t.Errorf("the other command: %v", err)
+		}
+		other <- rev
+	}()
+	rev, err := w.store.UpdateClientGroups(cabinet.AtRevision(w.ctx, r), func(cw clientgroup.Writer) error {
+		once.Do(func() { close(opened) })
+		time.Sleep(100 * time.Millisecond) // the other command commits now, if it can
+		return cw.Tx().Emit(cabinet.Batch{Actor: w.admin})
+	})
+	engOK(t, err)
+	if o := <-other; rev != r+1 || o != r+2 {
+		t.Fatalf("bound update committed %d, the other %d; head was %d", rev, o, r)
+	}
+	ran := false
+	_, err = w.store.UpdateClientGroups(cabinet.AtRevision(w.ctx, r), func(clientgroup.Writer) error {
+		ran = true
+		return nil
+	})
+	if !errors.Is(err, cabinet.ErrConflict) || ran {
+		t.Fatalf("an update bound to a past revision: ran %v, %v", ran, err)
+	}
 }
