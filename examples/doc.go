@@ -18,7 +18,7 @@
 //     and shown exact, and a stale preview refused.
 //
 // Each (but access-review, which uses package kit directly) builds its
-// world with package scenario and prints every step and
-// the policy engine's decisions. This package itself holds no code: its
-// test builds and runs every program above and checks its output.
+// world with package scenario and prints every step and the policy
+// engine's decisions. This package itself holds no code: its test builds
+// and runs every program above and checks its output.
 package examples
