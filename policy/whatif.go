@@ -40,9 +40,11 @@ func DiffActions() []Action { return []Action{ViewDossier, UseReports, SetManage
 //	}
 //
 // Every command of the five services writes in exactly one Update… (each
-// service has one write path), so any of them is a Command. A closure that
-// runs several commands previews only the first: its Update… returns
-// cabinet.ErrDryRun, which the closure must return.
+// service has one write path), so any of them is a Command. In a preview
+// the command returns cabinet.ErrDryRun (its Update… was rolled back); the
+// closure returns it, or nil. A closure that runs several commands is
+// refused by Preview: it would see the first one's diff only, the others
+// running against a state that was rolled back.
 type Command func(ctx context.Context) (cabinet.Revision, error)
 
 // Diff is the access a command would change, computed by Preview at one
@@ -114,8 +116,9 @@ const previewAttempts = 5
 // the command itself checks its actor's rights, and a denied or failed
 // command returns its own error (the diff is nil). Other errors: an
 // *cabinet.InvalidError naming "command" when cmd is nil or ran no
-// Update…; a *cabinet.ConflictError when the engine kept lagging the store
-// (commits from other processes) after a few syncs; the store's, ctx's.
+// Update… or more than one; a *cabinet.ConflictError when the engine kept
+// lagging the store (commits from other processes) after a few syncs; the
+// store's, ctx's.
 //
 // The engine syncs to the store's head first (Sync); the dry run then
 // compares the engine's index, which must be exactly at the transaction's
