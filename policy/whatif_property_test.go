@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -107,11 +108,21 @@ func TestWhatIfPropertyApplyIsThePreview(t *testing.T) {
 			return 0, nil
 		}
 		d, err := w.kit.Policy.Preview(ctx, cmd)
-		if err != nil {
-			return "" // a failed command, or none (time passing): nothing to apply
+		if w.store.Revision() != head {
+			return fmt.Sprintf("a preview moved the store from %d to %d (%v)\n%s", head, w.store.Revision(), err, w)
 		}
-		if w.store.Revision() != head || d.Revision != head {
-			return fmt.Sprintf("a preview at %d moved the store from %d to %d\n%s", d.Revision, head, w.store.Revision(), w)
+		if err != nil {
+			// genWorld.command keeps a command's error to itself: a failed
+			// command, or none (time passing), ran no Update…; a world step
+			// of several commands is refused. Anything else is Preview's.
+			var inv *cabinet.InvalidError
+			if errors.As(err, &inv) && inv.Field == "command" {
+				return ""
+			}
+			return fmt.Sprintf("Preview: %v\n%s", err, w)
+		}
+		if d.Revision != head {
+			return fmt.Sprintf("a preview at %d, the store at %d", d.Revision, head)
 		}
 		at := cabinet.NewManualClock(d.At)
 		before, err := answersOf(ctx, w.store, at)
