@@ -129,7 +129,8 @@ const previewAttempts = 5
 // users). Every dossier is compared, so the diff is complete whatever the
 // command touches; it is meant for an admin's confirmation screen, not for
 // a hot path. On PostgreSQL the load runs inside the command's SERIALIZABLE
-// transaction, which is rolled back.
+// transaction, which is rolled back. The answers compared are not
+// decisions: the decision log (SetDecisionLog) does not receive them.
 func (e *Engine) Preview(ctx context.Context, cmd Command) (*Diff, error) {
 	if cmd == nil {
 		return nil, cabinet.Invalid("command", "is required")
