@@ -63,8 +63,9 @@
 // host-driven work, domain events with the change log (Key, Change,
 // ChangeLog, Delivery), the User account with AccountListener and
 // CollaboratorListener, the two enums more than one package reads (Profile,
-// DossierStatus) with DossierFacts, and the validators of names, free text,
-// emails and phones.
+// DossierStatus) with DossierFacts, the validators of names, free text,
+// emails and phones, and the what-if context markers every store honours
+// (DryRun, AtRevision, ErrDryRun; policy.Engine.Preview builds on them).
 //
 // # Threat model
 //

@@ -6,9 +6,9 @@ import (
 )
 
 // Sentinel errors. Every error returned by a cabinet package wraps exactly one
-// of them; match with errors.Is. The concrete error types below carry the
-// details (which field, which rule, which record) and are matched with
-// errors.As.
+// of them (but ErrDryRun, which only the caller of a dry run sees); match
+// with errors.Is. The concrete error types below carry the details (which
+// field, which rule, which record) and are matched with errors.As.
 var (
 	// ErrNotFound: an ID or email names nothing in the store.
 	ErrNotFound = errors.New("cabinet: not found")

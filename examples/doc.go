@@ -12,9 +12,13 @@
 //   - client-groups (seed 003): client and collaborator groups, activation
 //     into a group, the active-clients monitor;
 //   - joint-application (seed 004): a procedure with contributor roles,
-//     premium gating, participants' views and staff review.
+//     premium gating, participants' views and staff review;
+//   - access-review (issue 16): who can do what on a dossier and why, a
+//     what-if preview of removing a collaborator, applied at its revision
+//     and shown exact, and a stale preview refused.
 //
-// Each builds its world with package scenario and prints every step and
-// the policy engine's decisions. This package itself holds no code: its
-// test builds and runs every program above and checks its output.
+// Each (but access-review, which uses package kit directly) builds its
+// world with package scenario and prints every step and the policy
+// engine's decisions. This package itself holds no code: its test builds
+// and runs every program above and checks its output.
 package examples

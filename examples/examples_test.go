@@ -48,6 +48,11 @@ var expected = map[string][]string{
 		"Chloé moves Dupont SA: refused: cabinet: forbidden:",
 		"Dupont SA has no manager now",
 	},
+	"access-review": {
+		"Noah: view_dossier loses group_direct (no longer allowed)",
+		"The reviews differ by exactly the 2 previewed changes: the preview was exact.",
+		"Applying the preview of revision 28: refused: cabinet: conflict: the state moved since revision 28",
+	},
 	"joint-application": {
 		`Gina Moreau (Garant) sees: "Pièce d'identité du garant", "Avis d'imposition du garant"`,
 		"Gina submits it: refused: cabinet: forbidden:",
@@ -70,6 +75,7 @@ var rules = map[string][]string{
 	"client-groups":     {"(GRP-2)", "(GRP-3)", "(GRP-5)"},
 	"joint-application": {"(PROC-1)", "(PROC-3)", "(PROC-4)", "(PROC-5)"},
 	"quickstart":        {"(GRP-3)", "(TEAM-9)"},
+	"access-review":     {"(GRP-3)", "(GRP-11)", "(ACC-1)", "(TEAM-8)", "(ACC-10)"},
 }
 
 func TestExamplesRun(t *testing.T) {

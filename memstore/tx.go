@@ -66,13 +66,32 @@ func (s *Store) view(ctx context.Context, fn func(t *txn) error) error {
 // commits, the change (the emitted batch and the keys written) is appended
 // to the change log under the same lock, and the commit hooks run once the
 // lock is released.
+//
+// The context's markers (package cabinet's what-if support): under
+// cabinet.AtRevision(r), fn does not run and the update is a
+// *cabinet.ConflictError unless the head revision — read under the write
+// lock, which every commit holds — is r; under cabinet.DryRun, once fn
+// succeeded the inspection runs on the open transaction with the keys
+// written, and the transaction is rolled back: cabinet.ErrDryRun (or the
+// inspection's error), nothing logged, no hook.
 func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revision, error) {
 	before := s.Revision()
+	want, bound := cabinet.RequiredRevision(ctx)
+	inspect, dry := cabinet.DryRunOf(ctx)
 	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
 		t := &txn{s: s, rev: cabinet.Revision(tx.Revision()), w: tx, open: true}
 		defer func() { t.open = false }()
+		if bound && t.rev != want {
+			return cabinet.Moved(want, t.rev)
+		}
 		if err := fn(t); err != nil {
 			return err
+		}
+		if dry {
+			if err := inspect(ctx, t, t.keys.encode().decode()); err != nil {
+				return err
+			}
+			return cabinet.ErrDryRun
 		}
 		tx.OnCommit(func(rev uint64) {
 			e := logEntry{batch: t.batch, keys: t.keys.encode()}

@@ -61,6 +61,18 @@
 // reader's Revision is the highest revision in its snapshot's change log. A
 // transaction that wrote nothing returns that revision and takes none.
 //
+// What-if (cabinet.DryRun, cabinet.AtRevision, used by policy.Engine.Preview
+// and Apply): a dry run runs the Update's function, hands the open
+// transaction to the inspection and rolls it back — no revision, no row in
+// the change log, no notification. An Update bound to revision r begins
+// with LOCK TABLE on the changes table in SHARE ROW EXCLUSIVE mode, before
+// its snapshot (LOCK takes none): once it holds the lock no other
+// transaction can insert into the change log, and its snapshot sees every
+// commit before it, so the head it reads first is the true head; it runs
+// the function only if that is r (a *cabinet.ConflictError otherwise), and
+// takes its revision without the advisory lock, which a waiting committer
+// may hold. Concurrent writers wait for it, like for any commit.
+//
 // # The change log
 //
 // Store implements cabinet.ChangeLog (SPEC §3 invariant 13). The row a

@@ -172,9 +172,35 @@ func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revi
 // encouraging index scans). A query no index serves still scans the table.
 const beginUpdateSQL = "BEGIN ISOLATION LEVEL SERIALIZABLE READ WRITE; SET LOCAL enable_seqscan = off"
 
+// lockChangesSQL is appended to beginUpdateSQL for an Update… bound to a
+// revision (cabinet.AtRevision): LOCK TABLE takes no snapshot, so the
+// transaction's snapshot, taken by its first query after the lock is
+// granted, sees every commit before it, and no other transaction inserts
+// into the change log — takes a revision — until this one ends. SHARE ROW
+// EXCLUSIVE conflicts with the inserts' ROW EXCLUSIVE and with itself, not
+// with reads (see "Explicit Locking" in PostgreSQL's manual, which
+// recommends taking such a lock before the snapshot of a REPEATABLE READ
+// or SERIALIZABLE transaction).
+const lockChangesSQL = "; LOCK TABLE {schema}.changes IN SHARE ROW EXCLUSIVE MODE"
+
 // attempt runs fn once in its own transaction and commits it.
+//
+// The context's markers (package cabinet's what-if support): under
+// cabinet.AtRevision(r) the transaction locks the change log against
+// commits before its snapshot (lockChangesSQL), and runs fn only if the
+// head revision it then reads is r — a *cabinet.ConflictError otherwise;
+// under cabinet.DryRun, once fn succeeded the inspection runs on the open
+// transaction with the keys written, and the transaction is rolled back:
+// cabinet.ErrDryRun (or the inspection's error), no revision taken,
+// nothing notified.
 func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Revision, error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: beginUpdateSQL})
+	want, bound := cabinet.RequiredRevision(ctx)
+	inspect, dry := cabinet.DryRunOf(ctx)
+	begin := beginUpdateSQL
+	if bound {
+		begin += s.sql(lockChangesSQL)
+	}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
 	if err != nil {
 		return 0, err
 	}
@@ -184,7 +210,14 @@ func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Rev
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	t := &txn{s: s, tx: tx, ctx: ctx, writable: true, open: true}
+	t := &txn{s: s, tx: tx, ctx: ctx, writable: true, open: true, locked: bound}
+	if bound {
+		if head := t.Revision(); t.failed != nil {
+			return 0, t.failed
+		} else if head != want {
+			return 0, cabinet.Moved(want, head)
+		}
+	}
 	ferr := func() error {
 		defer func() { t.open = false }() // what runs below is the store's, not fn's
 		return fn(t)
@@ -196,6 +229,18 @@ func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Rev
 	}
 	if ferr != nil {
 		return 0, ferr
+	}
+	if dry {
+		t.open = true
+		ierr := inspect(ctx, t, cabinet.NormalizeKeys(t.keys))
+		t.open = false
+		if t.failed != nil && (retryable(t.failed) || ierr == nil) {
+			return 0, t.failed
+		}
+		if ierr != nil {
+			return 0, ierr
+		}
+		return 0, cabinet.ErrDryRun
 	}
 	var rev cabinet.Revision
 	if t.wrote {

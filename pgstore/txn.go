@@ -31,6 +31,7 @@ type txn struct {
 	rev      cabinet.Revision
 	revKnown bool
 	open     bool // false once the View's or Update's function returned
+	locked   bool // the change log is locked against commits (lockChangesSQL)
 
 	batch  cabinet.Batch // Emit: the command's batch, for the change log
 	events []byte        // its events, encoded (nil: none)
@@ -87,7 +88,11 @@ func (t *txn) Emit(b cabinet.Batch) error {
 // commitRevision takes the transaction's revision at its tail: under the
 // revision advisory lock, held until the commit, the next value of the
 // sequence, recorded in the change log with the batch and the keys, and
-// notified to the listeners (delivered once the transaction commits).
+// notified to the listeners (delivered once the transaction commits). A
+// transaction that locked the change log (lockChangesSQL) skips the
+// advisory lock: no other transaction can insert into the log before it
+// ends, and a committer holding the advisory lock waits for the table
+// lock — taking the advisory lock here would deadlock with it.
 func (t *txn) commitRevision(ctx context.Context) (cabinet.Revision, error) {
 	var events any
 	if t.events != nil {
@@ -99,12 +104,17 @@ func (t *txn) commitRevision(ctx context.Context) (cabinet.Revision, error) {
 		texts[i] = k.String()
 	}
 	b := &pgx.Batch{}
-	b.Queue("SELECT pg_advisory_xact_lock($1)", t.s.revisionKey)
+	if !t.locked {
+		b.Queue("SELECT pg_advisory_xact_lock($1)", t.s.revisionKey)
+	}
 	b.Queue(t.s.sql(commitSQL), tsArg(t.batch.At), string(t.batch.Actor), string(t.batch.Host), events, texts)
 	b.Queue(t.s.sql(notifySQL), t.s.channel)
 	br := t.tx.SendBatch(ctx, b)
 	var rev int64
-	_, err := br.Exec()
+	var err error
+	if !t.locked {
+		_, err = br.Exec()
+	}
 	if err == nil {
 		err = br.QueryRow().Scan(&rev)
 	}

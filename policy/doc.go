@@ -604,6 +604,37 @@
 // store's commit hooks), so a command returns with the engine up to date;
 // Follow (and kit.Run) syncs as commits arrive from other processes.
 //
+// # What-if
+//
+// Engine.Preview runs a command (any closure over the services: a Command)
+// in a dry run of the store (cabinet.DryRun: the command's transaction is
+// handed, still open, to the engine and rolled back — no revision, no
+// change-log entry, no event delivered) and returns the access diff it
+// would cause: for every dossier, every account and each action of
+// DiffActions (ViewDossier, UseReports, SetManager), the routes before and
+// after, wherever they differ, sorted by dossier, user and action. Before
+// is the engine's index, which must be exactly at the transaction's
+// snapshot revision (Preview syncs first, and again if a commit slipped
+// in); after is an index loaded from the transaction's uncommitted state,
+// the same load New does — so the diff is complete and exact by
+// construction, whatever the command touches, at the cost of one full
+// load through the transaction plus one Check per dossier, account and
+// action on both sides: O(dossiers × users), for an admin's confirmation
+// screen, not a hot path. Both sides are answered at one instant (Diff.At).
+//
+// The diff is bound to its revision (Diff.Revision): Engine.Apply runs the
+// command under cabinet.AtRevision, and the store commits it only if its
+// head is still that revision, checked under its commit serialisation
+// (memstore: the write lock; pgstore: the change log locked before the
+// snapshot) — else a *cabinet.ConflictError, and nothing changes. Applied,
+// the command changes exactly the previewed access (property-tested
+// against fresh engines), provided it draws the same new IDs and reads the
+// same time as in its preview: a command that creates records names, in
+// its preview, IDs that its commit will not reuse, and access that depends
+// on time (a trial, a session) is as of Diff.At. Every service command
+// writes in one Update…, so each is previewable; a closure that runs two
+// is refused (*cabinet.InvalidError naming "command").
+//
 // # Tests
 //
 // TestPOL1ServicesAgreeWithCheck (services and Check agree on every
