@@ -204,13 +204,19 @@ func (e *Engine) diffIn(ctx context.Context, tx cabinet.Tx) (*Diff, error) {
 		e.mu.RUnlock()
 		return nil, errBehind
 	}
-	before := answersOf(e.ix, clock)
+	// Both sides answer at the one frozen instant, the expiries (issue 16)
+	// included, which the index reads from its own clock: before through a
+	// shallow copy of the index carrying the frozen clock (answersOf only
+	// reads), after through the index loaded with it.
+	view := *e.ix
+	view.clock = clock
+	before := answersOf(&view, clock)
 	e.mu.RUnlock()
 	r, err := readersOf(e.store, tx)
 	if err != nil {
 		return nil, err
 	}
-	ix, err := load(ctx, r)
+	ix, err := load(ctx, r, clock)
 	if err != nil {
 		return nil, err
 	}
