@@ -405,9 +405,10 @@ func (ix *index) dossierUsers(d *dossRec, cands []cabinet.UserID) []cabinet.User
 // answers for), sorted, from r's side:
 //
 //   - a dossier: those who reach it internally (dossierUsers), the members
-//     of the teams holding its referrals and its grantees; for ViewRoutes,
-//     which any account may ask of its own routes (GRP-3), every account
-//     when r.User is "" (else r.User and the office's admins);
+//     of the teams holding its referrals and its grantees (those of expired
+//     grants too); for ViewRoutes, which any account may ask of its own
+//     routes (GRP-3), every account when r.User is "" (else r.User and the
+//     office's admins);
 //   - a team: its members, its lead, its creator and its owner;
 //   - a case or an item of it: whoever opened it, its participants, the
 //     admins of its office and those who reach its dossier internally.
@@ -434,8 +435,12 @@ func (ix *index) whoCandidates(a Action, r Resource) []cabinet.UserID {
 				out = append(out, m.User)
 			}
 		}
-		for _, g := range ix.grantsOf(d) {
-			out = append(out, g.User)
+		if d.hasGrants {
+			// Every grantee, an expired grant's too (issue 16): its holder
+			// still views the grant itself (ACC-7).
+			for _, g := range ix.dossGrants[d.idx] {
+				out = append(out, g.User)
+			}
 		}
 	case ResourceTeam:
 		t, ok := ix.teams[cabinet.TeamID(r.ID)]
