@@ -1028,14 +1028,30 @@ func escJustifyOneGrant(s0 *escSnap, st escStep, led *escLedger, u cabinet.UserI
 	}
 	j := escOK("grant: unchanged")
 	if old.User == "" && g.User == u {
-		if _, had := s0.users[u]; had {
+		_, had := s0.users[u]
+		switch {
+		case had && old.Email == g.Email:
 			return escJust{rule: "ACC-5", why: fmt.Sprintf("grant %s was linked to the existing account %s outside its sign-up", g.ID, u)}
+		case had:
+			// ACC-3 v2: the unlinked grant's email was corrected to the
+			// address of an existing account, which links it (ACC-5: that
+			// account is notified): a grant of that account by the
+			// corrector, judged as one — never the corrector's own
+			// account (ACC-7 v2), and by someone who may grant it.
+			if g.User == st.actor {
+				return escJust{rule: "ACC-7", why: fmt.Sprintf("%s corrected grant %s to the email of their own account and gained access through it (ACC-7 v2)", st.actor, g.ID)}
+			}
+			if ok, rule, why := s0.mayGrant(st.actor, g, g.Level); !ok {
+				return escJust{rule: rule, why: fmt.Sprintf("grant %s was corrected to the email of the existing account %s by %s: %s (%s)", g.ID, u, st.actor, why, rule)}
+			}
+			j = escOK("grant corrected to an existing account by an entitled corrector")
+		default:
+			p, ok := led.grants[g.ID]
+			if !ok || !p.ok {
+				return escJust{rule: p.rule, why: fmt.Sprintf("%s signed up with the email of grant %s (%s, %s), whose granter was not entitled: %s (%s)", u, g.ID, r, g.Level, p.why, p.rule)}
+			}
+			j = escJust{ok: true, ownAct: true, how: "grant linked at sign-up"}
 		}
-		p, ok := led.grants[g.ID]
-		if !ok || !p.ok {
-			return escJust{rule: p.rule, why: fmt.Sprintf("%s signed up with the email of grant %s (%s, %s), whose granter was not entitled: %s (%s)", u, g.ID, r, g.Level, p.why, p.rule)}
-		}
-		j = escJust{ok: true, ownAct: true, how: "grant linked at sign-up"}
 	}
 	if old.Level < g.Level {
 		if g.User == st.actor {
