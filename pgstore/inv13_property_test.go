@@ -186,12 +186,11 @@ func (r *reports) all() []cabinet.Revision {
 // delivery cursor start at that revision.
 //
 // Cases: 2 writers × 8-15 commands each, after a bootstrap of a few
-// commands each. 250 by default, not the house's 1,000: a case costs about
-// a third of a second under -race (measured on the 2 shared cores, load
-// average 7-8: 100 cases in 35 s, 250 in 81 s; of a case, the commands
-// take about half, comparing the engines a third), so 1,000 would take
-// some 5-6 minutes of the CI's budget. 50 under -short; INV13_STATES
-// overrides the number.
+// commands each. 1,000 by default, the house's count (a case costs about
+// a third of a second under -race on the 2 shared cores at a load average
+// of 7-8: 100 cases in 35 s, 250 in 81 s; of a case, the commands take
+// about half, comparing the engines a third). 50 under -short;
+// INV13_STATES overrides the number.
 func TestINV13ConcurrentWritersChangeLogOnPostgres(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -200,8 +199,8 @@ func TestINV13ConcurrentWritersChangeLogOnPostgres(t *testing.T) {
 	storeB := pgtest.Replica(t, storeA, poolB)
 	storeF := pgtest.Replica(t, storeA, pgtest.Pool(t, 3, nil)) // the follower's, and the fresh engines'
 	storeD := pgtest.Replica(t, storeA, pgtest.Pool(t, 2, nil)) // the delivery's
-	// See above: what fits in ~90 s under -race.
-	cases := 250
+	// See above.
+	cases := 1000
 	if testing.Short() {
 		cases = 50
 	}
