@@ -133,3 +133,35 @@ func ExampleGrant_Expired() {
 	// cabinet: forbidden: grant "grant_1" expired at 2026-06-30T18:00:00Z (ACC-10)
 	// cabinet: invalid expires_at: 2026-06-30T18:00:00Z is not after now (2026-06-30T18:00:00Z)
 }
+
+// A notary's access during a succession, until an instant (issue 16): from
+// ExpiresAt on the grant allows nothing, with no command; the manager may
+// extend it (SetGrantExpiry, ACC-9), which opens it again.
+func ExampleService_GrantAdvisorUntil() {
+	ctx := context.Background()
+	clock := cabinet.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	store := memstore.New()
+	svc, _ := newAccessService(store, cabinet.WithClock(clock), cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	_ = putCollaborator(ctx, store, "o1", "u_manager", cabinet.ProfileStandard)
+	_ = signUp(ctx, store, svc, cabinet.User{ID: "u_notary", Email: "notary@example.com"})
+
+	d, _, _ := svc.CreateDossier(ctx, "u_manager", "o1", "Martin succession")
+	adv, _, _ := svc.RegisterAdvisor(ctx, "u_manager", d.ID, access.AdvisorInput{Name: "Maître Roux", Email: "notary@example.com", Phone: "06 12 34 56 78", Type: access.AdvisorNotary})
+	g, _, err := svc.GrantAdvisorUntil(ctx, "u_manager", adv.ID, access.LevelReadOnly, clock.Now().Add(30*24*time.Hour))
+	fmt.Println(g.User, "until", g.ExpiresAt.Format(time.DateOnly), err)
+
+	_, err = svc.Dossier(ctx, "u_notary", d.ID)
+	fmt.Println("day 0:", err)
+	clock.Advance(30 * 24 * time.Hour)
+	_, err = svc.Dossier(ctx, "u_notary", d.ID)
+	fmt.Println("day 30:", err)
+
+	_, _, _ = svc.SetGrantExpiry(ctx, "u_manager", g.ID, clock.Now().Add(7*24*time.Hour))
+	_, err = svc.Dossier(ctx, "u_notary", d.ID)
+	fmt.Println("extended:", err)
+	// Output:
+	// u_notary until 2026-04-01 <nil>
+	// day 0: <nil>
+	// day 30: cabinet: forbidden: grant "grant_3" expired at 2026-04-01T09:00:00Z (ACC-10)
+	// extended: <nil>
+}

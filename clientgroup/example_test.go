@@ -2,6 +2,7 @@ package clientgroup_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/clientgroup"
@@ -60,4 +61,29 @@ func ExampleService_DuplicateNames() {
 	}
 	// Output:
 	// General [group_2 group_4]
+}
+
+// A direct assignment until an instant (issue 16): the group_direct route
+// closes at ExpiresAt, with no command, at the service's clock.
+func ExampleService_AssignCollaboratorUntil() {
+	e := newEnv(nil)
+	g, _, _ := e.svc.CreateClientGroup(ctx, "ann", e.office, "Succession Roux", "")
+	_, _ = e.svc.MoveDossier(ctx, "ann", "act3", g.ID)
+	until := e.clock.Now().Add(72 * time.Hour)
+	a, _, err := e.svc.AssignCollaboratorUntil(ctx, "ann", g.ID, "ugo", until)
+	fmt.Println(a.User, a.ExpiresAt.Format(time.RFC3339), err)
+
+	routes, _ := e.svc.Routes(ctx, "ugo", "ugo", "act3")
+	fmt.Println("before:", routes)
+	e.clock.Advance(72 * time.Hour)
+	routes, _ = e.svc.Routes(ctx, "ugo", "ugo", "act3")
+	fmt.Println("at the expiry:", routes)
+
+	_, _, err = e.svc.AssignCollaboratorUntil(ctx, "ann", g.ID, "ugo", e.clock.Now())
+	fmt.Println(err)
+	// Output:
+	// ugo 2026-03-04T09:00:00Z <nil>
+	// before: group_direct
+	// at the expiry: none
+	// cabinet: invalid expires_at: 2026-03-04T09:00:00Z is not after now (2026-03-04T09:00:00Z)
 }
