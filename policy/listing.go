@@ -106,6 +106,17 @@ func (e *Engine) ready(ctx context.Context, c Consistency, p cabinet.Page, fp ui
 	}
 	if e.Revision() < cur.rev {
 		// A cursor of a fresher engine (another replica's): never go back.
+		// A cursor is not signed: one whose revision is past the head of
+		// the log this engine reads was edited (or comes from a fresher
+		// source than this engine's), and is refused rather than waited for
+		// until ctx ends.
+		head, err := e.log.Head(ctx)
+		if err != nil {
+			return 0, nil, err
+		}
+		if cur.rev > head {
+			return 0, nil, cabinet.Invalid("cursor", "is at revision %d, past the store's head %d", cur.rev, head)
+		}
 		if _, err := e.Await(ctx, AtLeast(cur.rev)); err != nil {
 			return 0, nil, err
 		}
@@ -176,10 +187,11 @@ func (e *Engine) DossiersPage(ctx context.Context, s Subject, q DossierQuery, p 
 // DossiersPage; the teams s is a member of and the pending teams naming s
 // lead or creator; the cases attached to the dossiers s reaches
 // internally, the unattached cases of the offices s administers and the
-// cases s opened or holds a seat on; the items of those cases. (The one
-// exception is ViewRoutes: any account may view its own routes to any
-// dossier, GRP-3, so it lists every dossier.) During impersonation only
-// viewing actions list anything (CON-6).
+// cases s opened or holds a seat on; the items of those cases. ViewRoutes is
+// not listed (invalid "action"): any account may ask its own routes to any
+// existing dossier (GRP-3), one at a time, and a listing would hand it the
+// IDs of every office's dossiers. During impersonation only viewing
+// actions list anything (CON-6).
 //
 // Pages, cursors and revisions are as DossiersPage's. Errors: ctx's;
 // Await's; an *cabinet.InvalidError naming "action" when q.Action does not
@@ -187,6 +199,9 @@ func (e *Engine) DossiersPage(ctx context.Context, s Subject, q DossierQuery, p 
 // "cursor" for a cursor of another query.
 func (e *Engine) Resources(ctx context.Context, s Subject, q ResourceQuery, p cabinet.Page) (ResourcePage, error) {
 	a := q.Action
+	if a == ViewRoutes {
+		return ResourcePage{}, errViewRoutesListed
+	}
 	kind := ResourceKindOf(a)
 	switch kind {
 	case ResourceDossier, ResourceTeam, ResourceCase, ResourceItem:

@@ -2,9 +2,12 @@ package policy_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/kit"
@@ -110,6 +113,20 @@ func TestPOL3ListingsRejectBadInput(t *testing.T) {
 		{"a negative limit (Who)", func() error { _, err := e.Who(ctx, whoQ, cabinet.Page{Limit: -1}); return err }, "limit"},
 		{"not a cursor", func() error { _, err := e.Resources(ctx, sam, view, after("dos_1")); return err }, "cursor"},
 		{"a truncated cursor", func() error { _, err := e.Resources(ctx, sam, view, after(samView[:len(samView)-3])); return err }, "cursor"},
+		{"a cursor edited past the store's head", func() error {
+			// The reviewer's forgery: the revision of a real cursor raised
+			// to 2^62. Refused at once, not waited for until ctx ends.
+			b, err := base64.RawURLEncoding.DecodeString(string(samView))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, n := binary.Uvarint(b[9:])
+			forged := append(binary.AppendUvarint(slices.Clone(b[:9]), 1<<62), b[9+n:]...)
+			tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			_, err = e.Resources(tctx, sam, view, after(cabinet.Cursor(base64.RawURLEncoding.EncodeToString(forged))))
+			return err
+		}, "cursor"},
 		{"another subject's cursor", func() error { _, err := e.Resources(ctx, admin, view, after(samView)); return err }, "cursor"},
 		{"another action's cursor", func() error {
 			_, err := e.Resources(ctx, sam, policy.ResourceQuery{Action: policy.UseReports}, after(samView))
@@ -133,6 +150,14 @@ func TestPOL3ListingsRejectBadInput(t *testing.T) {
 		}, "cursor"},
 		{"an office action in Resources", func() error {
 			_, err := e.Resources(ctx, sam, policy.ResourceQuery{Action: policy.ViewOffice}, first)
+			return err
+		}, "action"},
+		{"view_routes in Resources (it would enumerate every office's dossiers)", func() error {
+			_, err := e.Resources(ctx, sam, policy.ResourceQuery{Action: policy.ViewRoutes}, first)
+			return err
+		}, "action"},
+		{"view_routes in DossiersPage", func() error {
+			_, err := e.DossiersPage(ctx, sam, policy.DossierQuery{Action: policy.ViewRoutes}, first)
 			return err
 		}, "action"},
 		{"no action in Resources", func() error { _, err := e.Resources(ctx, sam, policy.ResourceQuery{}, first); return err }, "action"},
