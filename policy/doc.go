@@ -472,8 +472,11 @@
 //     creator (TEAM-1); the cases attached to the dossiers s reaches
 //     internally, the unattached cases of the offices s administers and
 //     the cases s opened or holds a seat on (PROC-3, PROC-7); the items of
-//     those cases. One action is answered for every dossier: ViewRoutes of
-//     one's own routes, which any account may ask (GRP-3).
+//     those cases. ViewRoutes is not listed (Resources and DossiersPage
+//     refuse it, naming "action"): any account may ask its own routes to
+//     any existing dossier (GRP-3), one at a time, and a listing would hand
+//     anyone the IDs of every office's dossiers (an outside review's
+//     finding).
 //   - Viewers and Who: the users whom Check allows an action on a dossier
 //     (any dossier action, on the dossier, a section or a refinement), a
 //     team, a case or an item, each with the decision's routes (Who: and
@@ -491,6 +494,10 @@
 // candidates decided. A cursor is opaque and bound to its query: a cursor
 // of another listing, subject, action, filter or resource is an
 // *cabinet.InvalidError naming "cursor"; a negative limit names "limit".
+// A cursor is not signed: the subject always comes from the call, so a
+// forged one reads nothing another subject's listing would; one whose
+// revision is past the head of the log the engine reads is refused
+// ("cursor") rather than waited for.
 //
 // Revisions: a page is decided under one read lock, at the revision it
 // carries (Revision). A cursor taken at revision r and used after the

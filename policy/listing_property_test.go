@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -166,6 +167,16 @@ func TestPOL3PagedListingsAgreeWithCheck(t *testing.T) {
 							want = append(want, r)
 							allowed[r] = true
 						}
+					}
+					if a == policy.ViewRoutes {
+						// Not listed (any account asks it of any dossier):
+						// refused, naming the action.
+						_, rerr := eng.Resources(ctx, s, policy.ResourceQuery{Action: a}, cabinet.Page{})
+						_, derr := eng.DossiersPage(ctx, s, policy.DossierQuery{Action: a}, cabinet.Page{})
+						if !errors.Is(rerr, cabinet.ErrInvalid) || !errors.Is(derr, cabinet.ErrInvalid) {
+							return c.fail("Resources/DossiersPage(%s, view_routes) = %v / %v, want invalid action", s, rerr, derr)
+						}
+						continue
 					}
 					q := policy.ResourceQuery{Action: a, Section: section}
 					got, err := pageAll(size(), rev, func(p cabinet.Page) ([]policy.Resource, cabinet.Cursor, cabinet.Revision, error) {

@@ -65,8 +65,8 @@ func (ix *index) listSubject(s Subject, a Action, clock cabinet.Clock) *userRec 
 // or is assigned to, the dossiers of the client groups u reaches (directly
 // or through a collaborator group), the referral dossiers of u's teams and
 // the dossiers of u's grants. Every route of a dossier action starts from
-// one of these, but ViewRoutes of one's own routes, which any account may
-// ask of any dossier (GRP-3): for it, every existing dossier.
+// one of these (ViewRoutes, which any account may ask of any dossier, is
+// not listed: errViewRoutesListed).
 func (ix *index) dossierCandidates(u *userRec, a Action, qg uint32) []cabinet.DossierID {
 	var out []cabinet.DossierID
 	consider := func(di uint32) {
@@ -74,12 +74,6 @@ func (ix *index) dossierCandidates(u *userRec, a Action, qg uint32) []cabinet.Do
 		if d.exists && (qg == 0 || d.group == qg) {
 			out = append(out, d.facts.ID)
 		}
-	}
-	if a == ViewRoutes {
-		for di := range ix.dossiers {
-			consider(uint32(di))
-		}
-		return sortedUnique(out)
 	}
 	for _, di := range ix.internalCandidates(u, qg) {
 		consider(di)
@@ -157,7 +151,7 @@ func (e *Engine) dossierPage(s Subject, q DossierQuery, after *cabinet.DossierID
 		dq := decision{ix: ix, u: u, a: a, r: SectionResource(id, q.Section), clock: e.clock}
 		return id, dq.dossierAt(id, d).routes != 0
 	}
-	if qg == 0 && a != ViewRoutes {
+	if qg == 0 {
 		if admin := ix.adminOffices(u); len(admin) > 0 {
 			return ix.adminDossierPage(u, a, q.Status, admin, after, limit, decide)
 		}
@@ -290,8 +284,17 @@ func dossierAction(a Action) (Action, error) {
 	if !a.AppliesTo(ResourceDossier) {
 		return a, cabinet.Invalid("action", "%s is not a dossier action", a)
 	}
+	if a == ViewRoutes {
+		return a, errViewRoutesListed
+	}
 	return a, nil
 }
+
+// errViewRoutesListed refuses to list ViewRoutes: any account may ask its
+// own routes to any existing dossier (GRP-3), one dossier at a time, so
+// that a listing would hand anyone the IDs of every office's dossiers (an
+// outside review's finding).
+var errViewRoutesListed = cabinet.Invalid("action", "view_routes is asked of one dossier, not listed: any account may ask its own routes to any dossier (GRP-3), and a listing would enumerate every office's dossiers")
 
 // dossiers answers Dossiers under the read lock and returns a copy, in ID
 // order.
