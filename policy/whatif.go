@@ -44,7 +44,10 @@ func DiffActions() []Action { return []Action{ViewDossier, UseReports, SetManage
 // the command returns cabinet.ErrDryRun (its Update… was rolled back); the
 // closure returns it, or nil. A closure that runs several commands is
 // refused by Preview: it would see the first one's diff only, the others
-// running against a state that was rolled back.
+// running against a state that was rolled back. The dry run travels in the
+// context: a closure that calls the services with another context (an
+// outer one it captured) is not previewed — its command commits, and
+// Preview can only say it saw no Update….
 type Command func(ctx context.Context) (cabinet.Revision, error)
 
 // Diff is the access a command would change, computed by Preview at one
@@ -112,9 +115,18 @@ const previewAttempts = 5
 
 // Preview runs cmd in a dry run and returns the access diff it would cause,
 // bound to the revision it was computed at; nothing is committed — no
-// revision, no change-log entry, no event delivered. Any caller may ask:
-// the command itself checks its actor's rights, and a denied or failed
-// command returns its own error (the diff is nil). Other errors: an
+// revision, no change-log entry, no event delivered. The command itself
+// checks its actor's rights, and a denied or failed command returns its
+// own error (the diff is nil).
+//
+// Preview is a host API: show its diff only to someone entitled to see
+// it (e.g. an office's admin confirming a change to the office). The diff
+// covers every account and every dossier, not only what the command's
+// actor may view, and a dry run leaves no trace — no event, no invitation
+// — so a host that handed any actor their own previews would let them
+// learn, silently and repeatedly, e.g. whether an email has an account
+// (a GrantPerson previewed to it shows that account gaining a route).
+// Other errors: an
 // *cabinet.InvalidError naming "command" when cmd is nil or ran no
 // Update… or more than one; a *cabinet.ConflictError when the engine kept
 // lagging the store (commits from other processes) after a few syncs; the
@@ -168,7 +180,7 @@ func (e *Engine) Preview(ctx context.Context, cmd Command) (*Diff, error) {
 		case err != nil && !errors.Is(err, cabinet.ErrDryRun):
 			return nil, err
 		case diff == nil:
-			return nil, cabinet.Invalid("command", "ran no Update… of the engine's store: nothing to preview")
+			return nil, cabinet.Invalid("command", "ran no Update… of the engine's store under the context it was given: nothing to preview — a command run with another context is not a dry run and may have committed")
 		}
 		return diff, nil
 	}
