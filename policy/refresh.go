@@ -456,15 +456,22 @@ func (up *update) apply(ix *index) {
 }
 
 // syncSorted makes the relation "owner → others" equal to fresh: set(x, false)
-// for each old x not in fresh, set(x, true) for each of fresh.
+// for each old x not in fresh, set(x, true) for each x of fresh not in old.
+// The setters keep both sides of a relation together, so an x in both is
+// left alone: setting it again would mark its users for the via
+// recomputation (finalize) for nothing — for every placement, the members
+// of every collaborator group assigned to the client group (issue 15).
 func syncSorted[E comparable](old, fresh []E, set func(E, bool)) {
-	for _, x := range slices.Clone(old) {
+	prev := slices.Clone(old) // the setters may change old's array
+	for _, x := range prev {
 		if !slices.Contains(fresh, x) {
 			set(x, false)
 		}
 	}
 	for _, x := range fresh {
-		set(x, true)
+		if !slices.Contains(prev, x) {
+			set(x, true)
+		}
 	}
 }
 
