@@ -3,6 +3,7 @@ package cabinet
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -359,4 +360,17 @@ func ParseText(field, s string, max int) (string, error) {
 		return "", Invalid(field, "has no letter, digit, punctuation or symbol")
 	}
 	return s, nil
+}
+
+// CheckExpiry validates an expiry asked for at now (issue 16: an external
+// advisor's grant, a direct assignment to a client group): the zero time
+// (no expiry) or an instant after now. Otherwise it returns an
+// *InvalidError naming field. The services refuse a past expiry for a new
+// grant or assignment, which would open nothing; an import restores one as
+// exported (package bulk).
+func CheckExpiry(field string, expiresAt, now time.Time) error {
+	if expiresAt.IsZero() || expiresAt.After(now) {
+		return nil
+	}
+	return Invalid(field, "%s is not after now (%s)", expiresAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 }

@@ -125,7 +125,7 @@ func ExampleGrant_Expired() {
 		fmt.Printf("%s expired=%v live grants=%d\n", now.Format(time.TimeOnly), notary.Expired(now), len(live))
 	}
 	fmt.Println(access.ExpiredRefusal(notary))
-	fmt.Println(access.CheckExpiry("expires_at", until, until))
+	fmt.Println(cabinet.CheckExpiry("expires_at", until, until))
 	// Output:
 	// 17:59:59 expired=false live grants=1
 	// 18:00:00 expired=true live grants=0

@@ -1037,7 +1037,7 @@ func (s *Service) GrantAdvisorUntil(ctx context.Context, actor cabinet.UserID, i
 		return Grant{}, 0, cabinet.Invalid("level", "%v is not read_only or read_write", level)
 	}
 	now := s.o.Now()
-	if err := CheckExpiry("expires_at", expiresAt, now); err != nil {
+	if err := cabinet.CheckExpiry("expires_at", expiresAt, now); err != nil {
 		return Grant{}, 0, err
 	}
 	gid := cabinet.NewID[GrantID](s.o.IDs, "grant")
@@ -1098,7 +1098,7 @@ func (s *Service) SetGrantExpiry(ctx context.Context, actor cabinet.UserID, id G
 		return Grant{}, 0, err
 	}
 	now := s.o.Now()
-	if err := CheckExpiry("expires_at", expiresAt, now); err != nil {
+	if err := cabinet.CheckExpiry("expires_at", expiresAt, now); err != nil {
 		return Grant{}, 0, err
 	}
 	var out Grant

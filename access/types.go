@@ -384,17 +384,6 @@ func LiveGrants(gs []Grant, now time.Time) []Grant {
 	return gs
 }
 
-// CheckExpiry validates an expiry asked for at now (issue 16): the zero
-// time (no expiry) or an instant after now. Otherwise it returns an
-// *cabinet.InvalidError naming field. Package bulk validates imported
-// expiries with it.
-func CheckExpiry(field string, expiresAt, now time.Time) error {
-	if expiresAt.IsZero() || expiresAt.After(now) {
-		return nil
-	}
-	return cabinet.Invalid(field, "%s is not after now (%s)", expiresAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-}
-
 // State returns AccessActive when an account is linked to g, else
 // AccessInvited.
 func (g Grant) State() AccessState {

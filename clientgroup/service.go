@@ -843,7 +843,7 @@ func (s *Service) AssignCollaboratorUntil(ctx context.Context, actor cabinet.Use
 	if err := checkID("user", user); err != nil {
 		return DirectAssignment{}, 0, err
 	}
-	if err := CheckExpiry("expires_at", expiresAt, s.o.Now()); err != nil {
+	if err := cabinet.CheckExpiry("expires_at", expiresAt, s.o.Now()); err != nil {
 		return DirectAssignment{}, 0, err
 	}
 	var a DirectAssignment
@@ -878,17 +878,6 @@ func (s *Service) AssignCollaboratorUntil(ctx context.Context, actor cabinet.Use
 		return DirectAssignment{}, 0, err
 	}
 	return a, rev, nil
-}
-
-// CheckExpiry validates an expiry asked for at now (issue 16): the zero
-// time (no expiry) or an instant after now. Otherwise it returns an
-// *cabinet.InvalidError naming field. Package bulk validates imported
-// expiries with it.
-func CheckExpiry(field string, expiresAt, now time.Time) error {
-	if expiresAt.IsZero() || expiresAt.After(now) {
-		return nil
-	}
-	return cabinet.Invalid(field, "%s is not after now (%s)", expiresAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 }
 
 // UnassignCollaborator removes a collaborator's direct assignment to a client
