@@ -124,6 +124,16 @@ func (e *Engine) ready(ctx context.Context, c Consistency, p cabinet.Page, fp ui
 	return limit, &cur, nil
 }
 
+// afterKey returns the key a page resumes after: the cursor's first key,
+// or nil at the start (no cursor).
+func afterKey[K ~string](cur *cursor) *K {
+	if cur == nil {
+		return nil
+	}
+	k := K(cur.key[0])
+	return &k
+}
+
 // next returns the cursor after key k of a page at rev, or "" when no
 // record follows.
 func next(more bool, fp uint64, rev cabinet.Revision, k0, k1 string) cabinet.Cursor {
@@ -164,11 +174,7 @@ func (e *Engine) DossiersPage(ctx context.Context, s Subject, q DossierQuery, p 
 	if err != nil {
 		return DossierPage{}, err
 	}
-	var after *cabinet.DossierID
-	if cur != nil {
-		id := cabinet.DossierID(cur.key[0])
-		after = &id
-	}
+	after := afterKey[cabinet.DossierID](cur)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	ids, more := e.dossierPage(s, q, after, limit)
@@ -223,11 +229,7 @@ func (e *Engine) Resources(ctx context.Context, s Subject, q ResourceQuery, p ca
 	var last [2]string
 	switch kind {
 	case ResourceDossier:
-		var after *cabinet.DossierID
-		if cur != nil {
-			id := cabinet.DossierID(cur.key[0])
-			after = &id
-		}
+		after := afterKey[cabinet.DossierID](cur)
 		var ids []cabinet.DossierID
 		ids, more = e.dossierPage(s, DossierQuery{Action: a, Section: q.Section}, after, limit)
 		for _, id := range ids {
@@ -323,11 +325,7 @@ func (e *Engine) Who(ctx context.Context, q WhoQuery, p cabinet.Page) (WhoPage, 
 	if err != nil {
 		return WhoPage{}, err
 	}
-	var after *cabinet.UserID
-	if cur != nil {
-		id := cabinet.UserID(cur.key[0])
-		after = &id
-	}
+	after := afterKey[cabinet.UserID](cur)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	ps, more := e.whoPage(a, r, after, limit)
