@@ -727,11 +727,13 @@ func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) v
 	}
 	// Issue 16: an expired grant names its rule, before the team route's
 	// refusal (the access service names it the same way on its reads).
-	if g, ok := ix.expiredGrantOf(u.id, d); ok {
-		if g.Kind == access.GranteeAdvisor {
-			return deny("ACC-10", reasonGrantExpired)
+	if d.hasGrants && d.expiring { // as expiredGrantOf, without copying a zero Grant on the common path
+		if g, ok := ix.expiredGrantOf(u.id, d); ok {
+			if g.Kind == access.GranteeAdvisor {
+				return deny("ACC-10", reasonGrantExpired)
+			}
+			return deny("ACC-4", reasonGrantExpired)
 		}
-		return deny("ACC-4", reasonGrantExpired)
 	}
 	switch {
 	case terr != nil:
