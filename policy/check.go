@@ -337,12 +337,27 @@ func (q *decision) referral() verdict {
 // clientgroup.InternalRoutes over the index's facts (GRP-11: only while a
 // collaborator of d's office).
 func (ix *index) internal(u *userRec, d *dossRec) cabinet.Routes {
+	return ix.internalAt(u, d, u.profile(d.facts.Office))
+}
+
+// internalAt is internal for u's profile p in d's office, which the caller
+// has already read.
+func (ix *index) internalAt(u *userRec, d *dossRec, p cabinet.Profile) cabinet.Routes {
+	facts := &d.facts
+	var bare cabinet.DossierFacts
+	if !hasSorted(u.staff, d.idx) {
+		// u neither manages d nor is assigned to it (u.staff, kept by
+		// setDossier): the facts without d's staff give the same routes
+		// without reading their IDs (a cache miss each on a large index).
+		bare = cabinet.DossierFacts{ID: facts.ID, Office: facts.Office, Status: facts.Status}
+		facts = &bare
+	}
 	direct, through := false, false
 	if d.group != 0 {
 		direct = ix.liveDirect(u, d.group) // an expired assignment is no route (issue 16)
 		through = hasSorted(u.via, d.group)
 	}
-	return clientgroup.InternalRoutesOf(u.id, &d.facts, u.profile(d.facts.Office), d.group != 0, direct, through) & cabinet.InternalRoutes
+	return clientgroup.InternalRoutesOf(u.id, facts, p, d.group != 0, direct, through) & cabinet.InternalRoutes
 }
 
 // teamRoute returns cabinet.RouteTeam when one of d's referrals lives in a
@@ -715,13 +730,13 @@ func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) v
 	if a != ViewDossier && d.facts.Status == cabinet.DossierArchived {
 		return deny("ACC-12", reasonArchived)
 	}
-	in := ix.internal(u, d)
+	profile := u.profile(d.facts.Office)
+	in := ix.internalAt(u, d, profile)
 	tr, terr := ix.teamRoute(u, d, act)
 	gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
 	if routes := in | tr | gr; routes != 0 {
 		return allowBy(tabContent, routes)
 	}
-	profile := u.profile(d.facts.Office)
 	if gerr != nil {
 		return denyErr(gerr, "POL-1")
 	}
