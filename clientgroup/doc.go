@@ -22,8 +22,10 @@
 // collaborator_group (member of a collaborator group assigned to it). A
 // dossier in no client group has only the first three (GRP-2).
 // InternalRoutes is the pure, allocation-free function deciding it from a
-// RouteFacts value; Service.Routes fills RouteFacts from the store, and
-// package policy can fill it from its own index.
+// RouteFacts value; Service.Routes fills RouteFacts from the store.
+// InternalRoutesOf is the same function with the facts passed apart (the
+// dossier's by pointer), which package policy calls from its own index on
+// every check; InternalRoutes calls it, so the rule has one source.
 //
 // InternalRoutes requires the user to be a collaborator of the dossier's
 // office: a user with no profile there gets no route at all, even if a
@@ -71,7 +73,7 @@
 //     naming GRP-1. For a placement (CanMoveDossier) it is checked before
 //     the actor's admin profile; for assignments, after it. A collaborator
 //     of another office is simply not found in this one (ErrNotFound).
-//   - GRP-2, GRP-3: InternalRoutes, Service.Routes, Service.ReachesDossier.
+//   - GRP-2, GRP-3: InternalRoutes, InternalRoutesOf, Service.Routes, Service.ReachesDossier.
 //   - GRP-4: a dossier has at most one Placement: the store keys placements by
 //     dossier, and Writer.PutPlacement replaces the previous one in the same
 //     transaction (Service.MoveDossier, MoveDossiers).

@@ -25,6 +25,17 @@ func ExampleInternalRoutes() {
 	// none
 }
 
+// InternalRoutesOf takes the same facts apart, the dossier's by pointer:
+// for an index that holds them in its own records.
+func ExampleInternalRoutesOf() {
+	d := cabinet.DossierFacts{ID: "d1", Office: "o1", Status: cabinet.DossierActivated, Manager: "mia"}
+	fmt.Println(clientgroup.InternalRoutesOf("mia", &d, cabinet.ProfileStandard, true, true, false))
+	fmt.Println(clientgroup.InternalRoutesOf("mia", &d, cabinet.ProfileStandard, false, true, false)) // no client group (GRP-2)
+	// Output:
+	// manager|group_direct
+	// manager
+}
+
 func ExampleService_MoveDossier() {
 	e := newEnv(nil)
 	g1, _, _ := e.svc.CreateClientGroup(ctx, "ann", e.office, "General", "")

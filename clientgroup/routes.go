@@ -37,27 +37,40 @@ type RouteFacts struct {
 // only when f.ClientGroup is set (GRP-2). The dossier's status plays no
 // part (Decision: archived and draft dossiers stay reachable internally).
 func InternalRoutes(user cabinet.UserID, f RouteFacts) cabinet.Routes {
-	if user == "" || f.Dossier.Office == "" || !f.Profile.Valid() {
+	return InternalRoutesOf(user, &f.Dossier, f.Profile, f.ClientGroup != "", f.Direct, f.ThroughCollaboratorGroup)
+}
+
+// InternalRoutesOf is InternalRoutes with the facts passed apart, for a
+// caller that holds the dossier's facts in its own records (package
+// policy's index, on every Check): d is RouteFacts.Dossier (read, never
+// kept or changed; it must not be nil), profile RouteFacts.Profile,
+// grouped whether the dossier is in a client group (RouteFacts.ClientGroup
+// set), direct and through RouteFacts.Direct and
+// RouteFacts.ThroughCollaboratorGroup. Any caller may use it; it returns
+// exactly what InternalRoutes returns for the same facts (GRP-2, GRP-3,
+// GRP-11), has no error and does not allocate.
+func InternalRoutesOf(user cabinet.UserID, d *cabinet.DossierFacts, profile cabinet.Profile, grouped, direct, through bool) cabinet.Routes {
+	if user == "" || d.Office == "" || !profile.Valid() {
 		return cabinet.NoRoutes
 	}
 	var r cabinet.Routes
-	if f.Profile == cabinet.ProfileAdmin {
+	if profile == cabinet.ProfileAdmin {
 		r |= cabinet.RouteAdmin
 	}
-	if f.Dossier.Manager == user {
+	if d.Manager == user {
 		r |= cabinet.RouteManager
 	}
-	for _, a := range f.Dossier.Assigned {
+	for _, a := range d.Assigned {
 		if a == user {
 			r |= cabinet.RouteAssigned
 			break
 		}
 	}
-	if f.ClientGroup != "" {
-		if f.Direct {
+	if grouped {
+		if direct {
 			r |= cabinet.RouteGroupDirect
 		}
-		if f.ThroughCollaboratorGroup {
+		if through {
 			r |= cabinet.RouteCollaboratorGroup
 		}
 	}

@@ -24,6 +24,10 @@ func TestInternalRoutesMatrix(t *testing.T) {
 		if got := clientgroup.InternalRoutes(w.user, f); got != want {
 			t.Errorf("%s (%v, direct=%v, viaCG=%v) group %q: %v, want %v", w.user, w.profile, w.direct, w.viaCG, group, got, want)
 		}
+		// InternalRoutesOf, the same rule with the facts passed apart.
+		if got := clientgroup.InternalRoutesOf(w.user, &f.Dossier, w.profile, group != "", w.direct, w.viaCG); got != want {
+			t.Errorf("InternalRoutesOf: %s (%v, direct=%v, viaCG=%v) group %q: %v, want %v", w.user, w.profile, w.direct, w.viaCG, group, got, want)
+		}
 	}
 	std := cabinet.ProfileStandard
 	check(who{"adm", cabinet.ProfileAdmin, false, false}, "", cabinet.RouteAdmin)
@@ -41,6 +45,9 @@ func TestInternalRoutesMatrix(t *testing.T) {
 	// unknown dossier (no office): no route.
 	if got := clientgroup.InternalRoutes("adm", clientgroup.RouteFacts{Profile: cabinet.ProfileAdmin}); got != cabinet.NoRoutes {
 		t.Errorf("no office: %v", got)
+	}
+	if got := clientgroup.InternalRoutesOf("adm", &cabinet.DossierFacts{}, cabinet.ProfileAdmin, true, true, true); got != cabinet.NoRoutes {
+		t.Errorf("InternalRoutesOf, no office: %v", got)
 	}
 }
 
@@ -88,6 +95,7 @@ func TestHotPathAllocations(t *testing.T) {
 	var sink cabinet.Routes
 	n := testing.AllocsPerRun(1000, func() {
 		sink |= clientgroup.InternalRoutes("c", f)
+		sink |= clientgroup.InternalRoutesOf("c", &f.Dossier, f.Profile, true, true, true)
 		if clientgroup.CanAdminister(cabinet.ProfileAdmin) != nil || clientgroup.CanPlace(f.Dossier, g) != nil {
 			panic("denied")
 		}

@@ -37,7 +37,7 @@ func (e *Engine) CheckBatch(ctx context.Context, s Subject, qs []Question, dst [
 	ix, rev := e.ix, e.rev
 	sub := ix.resolve(s, e.clock)
 	for i := range qs {
-		dst = append(dst, ix.answer(&sub, s, qs[i].Action, qs[i].Resource, e.clock, rev))
+		dst = append(dst, ix.answerRef(&sub, &s, qs[i].Action, &qs[i].Resource, e.clock, rev))
 	}
 	e.mu.RUnlock()
 	e.logBatch(ctx, s, qs, dst[start:])
@@ -141,7 +141,7 @@ func (e *Engine) AllowedActions(ctx context.Context, s Subject, r Resource) (Act
 	ix, rev := e.ix, e.rev
 	sub := ix.resolve(s, e.clock)
 	for _, a := range acts {
-		d := ix.answer(&sub, s, a, r, e.clock, rev)
+		d := ix.answerRef(&sub, &s, a, &r, e.clock, rev)
 		if d.Allowed {
 			set.add(a)
 		}

@@ -216,11 +216,14 @@ func BenchmarkIntBaseline(b *testing.B) {
 
 // BenchmarkVersusBaselines times, interleaved in one run, the engine and
 // both baselines on the same questions — random pairs, the repeated pair,
-// and pages of 50 questions for one collaborator (CheckBatch against the
-// baselines answering the 50) — and reports the ratios the scale issue
-// sets goals for: engine/string and engine/int, with the engine's
-// ns/decision. Its own ns/op is one engine call of the shape timed: a
-// Check, or a CheckBatch of a page.
+// pages of 50 questions for one collaborator (CheckBatch against the
+// baselines answering the 50), and a dossier page's buttons (AllowedActions
+// over every dossier action, for the random pairs the collaborator
+// reaches, against the baselines answering their one question as many
+// times on the same pair) — and reports the ratios the scale issue sets
+// goals for: engine/string and engine/int, with the engine's ns/decision.
+// Its own ns/op is one engine call of the shape timed: a Check, a
+// CheckBatch of a page, or an AllowedActions.
 func BenchmarkVersusBaselines(b *testing.B) {
 	const rounds, perRound = 7, 1 << 16
 	for _, sz := range benchSizes {
@@ -243,6 +246,24 @@ func BenchmarkVersusBaselines(b *testing.B) {
 				}
 			}
 			buf := make([]policy.Decision, 0, pageSize)
+			// buttons: the random pairs the collaborator reaches (a dossier
+			// page they opened), each asked every dossier action at once.
+			var reached []request
+			var ireached []intRequest
+			for i, r := range fx.random {
+				if fx.base.canView(r.user, r.dossier) {
+					reached, ireached = append(reached, r), append(ireached, fx.irandom[i])
+				}
+			}
+			if len(reached) == 0 {
+				b.Fatal("no random request is allowed")
+			}
+			buttons := 0
+			for _, a := range policy.Actions() {
+				if a.AppliesTo(policy.ResourceDossier) {
+					buttons++
+				}
+			}
 			shapes := []shape{
 				{"random", 1,
 					func(n int) {
@@ -301,6 +322,37 @@ func BenchmarkVersusBaselines(b *testing.B) {
 							u := fx.irandom[i&(randomRequests-1)].user
 							for j := range pageSize {
 								sink = fx.ibase.canView(u, fx.irandom[(i&63*pageSize+j)&(randomRequests-1)].dossier)
+							}
+						}
+					}},
+				// One dossier page's buttons: AllowedActions asks every
+				// dossier action (buttons of them) of one (user, dossier)
+				// pair the user reaches; each baseline answers its own
+				// question as many times on that same pair, so the
+				// per-decision figures compare one question on a warm
+				// dossier.
+				{"buttons", buttons,
+					func(n int) {
+						for i := range n / buttons {
+							r := &reached[i%len(reached)]
+							if set, err := fx.engine.AllowedActions(ctx, r.subject, r.res); err != nil || !set.Has(policy.ViewDossier) {
+								b.Fatal(set, err)
+							}
+						}
+					},
+					func(n int) {
+						for i := range n / buttons {
+							r := &reached[i%len(reached)]
+							for range buttons {
+								sink = fx.base.canView(r.user, r.dossier)
+							}
+						}
+					},
+					func(n int) {
+						for i := range n / buttons {
+							r := ireached[i%len(ireached)]
+							for range buttons {
+								sink = fx.ibase.canView(r.user, r.dossier)
 							}
 						}
 					}},

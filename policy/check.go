@@ -107,13 +107,47 @@ func (q *decision) or(routes cabinet.Routes, err error, fallback string) verdict
 // decide answers for user record u (an existing account). The caller holds
 // the read lock.
 func (ix *index) decide(u *userRec, a Action, r Resource, clock cabinet.Clock) verdict {
+	return ix.decideRef(u, a, &r, clock)
+}
+
+// isContent reports whether a is one of the actions on a dossier's content
+// (ViewDossier, EditSection, UseSimulations, UseReports), which content
+// answers.
+func isContent(a Action) bool { return a >= ViewDossier && a <= UseReports }
+
+// contentQuestion reports whether a on r is a content action on a dossier
+// without a person, advisor or grant: the questions dossierAt hands to
+// content without resolving anything else, which decideRef answers
+// directly (the hot path of Check, CheckBatch and the listings).
+func contentQuestion(a Action, r *Resource) bool {
+	return isContent(a) && r.Kind == ResourceDossier && r.Person == "" && r.Advisor == "" && r.Grant == ""
+}
+
+// decideRef is decide for a resource the caller keeps: the hot path (a
+// content question, contentQuestion) goes straight to content, without the
+// copies of a decision; every other question goes through decide's
+// dispatch. The answers are the same either way (dossierAt sends the same
+// questions to the same content).
+func (ix *index) decideRef(u *userRec, a Action, r *Resource, clock cabinet.Clock) verdict {
+	if contentQuestion(a, r) {
+		d := ix.dossier(cabinet.DossierID(r.ID))
+		if d == nil || !d.exists {
+			return deny("POL-4", reasonUnknownResource)
+		}
+		return ix.content(u, d, a, r.Section)
+	}
+	return ix.dispatch(u, a, r, clock)
+}
+
+// dispatch answers a question by the resource's kind.
+func (ix *index) dispatch(u *userRec, a Action, r *Resource, clock cabinet.Clock) verdict {
 	if !a.Valid() {
 		return deny("POL-4", reasonBadAction)
 	}
 	if !a.AppliesTo(r.Kind) {
 		return deny("POL-4", reasonWrongKind)
 	}
-	q := &decision{ix: ix, u: u, a: a, r: r, clock: clock}
+	q := &decision{ix: ix, u: u, a: a, r: *r, clock: clock}
 	switch r.Kind {
 	case ResourceDossier:
 		return q.dossier()
@@ -303,12 +337,27 @@ func (q *decision) referral() verdict {
 // clientgroup.InternalRoutes over the index's facts (GRP-11: only while a
 // collaborator of d's office).
 func (ix *index) internal(u *userRec, d *dossRec) cabinet.Routes {
-	f := clientgroup.RouteFacts{Dossier: d.facts, Profile: u.profile(d.facts.Office), ClientGroup: ix.cgID(d.group)}
-	if d.group != 0 {
-		f.Direct = ix.liveDirect(u, d.group) // an expired assignment is no route (issue 16)
-		f.ThroughCollaboratorGroup = hasSorted(u.via, d.group)
+	return ix.internalAt(u, d, u.profile(d.facts.Office))
+}
+
+// internalAt is internal for u's profile p in d's office, which the caller
+// has already read.
+func (ix *index) internalAt(u *userRec, d *dossRec, p cabinet.Profile) cabinet.Routes {
+	facts := &d.facts
+	var bare cabinet.DossierFacts
+	if !hasSorted(u.staff, d.idx) {
+		// u neither manages d nor is assigned to it (u.staff, kept by
+		// setDossier): the facts without d's staff give the same routes
+		// without reading their IDs (a cache miss each on a large index).
+		bare = cabinet.DossierFacts{ID: facts.ID, Office: facts.Office, Status: facts.Status}
+		facts = &bare
 	}
-	return clientgroup.InternalRoutes(u.id, f) & cabinet.InternalRoutes
+	direct, through := false, false
+	if d.group != 0 {
+		direct = ix.liveDirect(u, d.group) // an expired assignment is no route (issue 16)
+		through = hasSorted(u.via, d.group)
+	}
+	return clientgroup.InternalRoutesOf(u.id, facts, p, d.group != 0, direct, through) & cabinet.InternalRoutes
 }
 
 // teamRoute returns cabinet.RouteTeam when one of d's referrals lives in a
@@ -660,40 +709,46 @@ func (q *decision) organisers(o *onDossier) cabinet.Routes {
 // content answers ViewDossier, EditSection, UseSimulations and UseReports:
 // internal ∪ team ∪ allowing grants (grants never use the tools). On an
 // archived dossier every action but viewing is denied first (ACC-12).
-func (q *decision) content(d *dossRec) verdict {
+func (q *decision) content(d *dossRec) verdict { return q.ix.content(q.u, d, q.a, q.r.Section) }
+
+// content is decision.content for user record u, dossier record d
+// (existing), content action a (isContent) and, for EditSection, the
+// section sec.
+func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) verdict {
 	var act access.Action
-	switch q.a {
+	switch a {
 	case ViewDossier:
 		act = access.View()
 	case EditSection:
-		if !q.r.Section.Valid() {
+		if !sec.Valid() {
 			return deny("POL-4", reasonBadSection)
 		}
-		act = access.Edit(q.r.Section)
+		act = access.Edit(sec)
 	default:
-		act = access.UseTool(dossierTool[q.a-UseSimulations])
+		act = access.UseTool(dossierTool[a-UseSimulations])
 	}
-	if q.a != ViewDossier && d.facts.Status == cabinet.DossierArchived {
+	if a != ViewDossier && d.facts.Status == cabinet.DossierArchived {
 		return deny("ACC-12", reasonArchived)
 	}
-	ix, u := q.ix, q.u
-	in := ix.internal(u, d)
+	profile := u.profile(d.facts.Office)
+	in := ix.internalAt(u, d, profile)
 	tr, terr := ix.teamRoute(u, d, act)
 	gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
 	if routes := in | tr | gr; routes != 0 {
 		return allowBy(tabContent, routes)
 	}
-	profile := u.profile(d.facts.Office)
 	if gerr != nil {
 		return denyErr(gerr, "POL-1")
 	}
 	// Issue 16: an expired grant names its rule, before the team route's
 	// refusal (the access service names it the same way on its reads).
-	if g, ok := ix.expiredGrantOf(u.id, d); ok {
-		if g.Kind == access.GranteeAdvisor {
-			return deny("ACC-10", reasonGrantExpired)
+	if d.hasGrants && d.expiring { // as expiredGrantOf, without copying a zero Grant on the common path
+		if g, ok := ix.expiredGrantOf(u.id, d); ok {
+			if g.Kind == access.GranteeAdvisor {
+				return deny("ACC-10", reasonGrantExpired)
+			}
+			return deny("ACC-4", reasonGrantExpired)
 		}
-		return deny("ACC-4", reasonGrantExpired)
 	}
 	switch {
 	case terr != nil:
@@ -1155,14 +1210,31 @@ func (ix *index) resolve(s Subject, clock cabinet.Clock) subject {
 	return out
 }
 
-// check is Check under the read lock.
-func (ix *index) check(s Subject, a Action, r Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
-	sub := ix.resolve(s, clock)
-	return ix.answer(&sub, s, a, r, clock, rev)
+// check is Check under the read lock. A user acting as themself (no
+// session) is resolved here with one lookup, as resolve would; answer then
+// adds nothing but the decision's fields.
+func (ix *index) check(s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
+	if s.Session != "" {
+		sub := ix.resolve(*s, clock)
+		return ix.answerRef(&sub, s, a, r, clock, rev)
+	}
+	v := deny("POL-4", reasonUnknownUser)
+	if u := ix.user(s.User); u != nil && u.exists {
+		v = ix.decideRef(u, a, r, clock) // decide denies an invalid action as answer does
+	}
+	return Decision{
+		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.reason,
+		User: s.User, Actor: s.User, Revision: rev,
+	}
 }
 
 // answer is check for s already resolved to sub (CheckBatch resolves once).
 func (ix *index) answer(sub *subject, s Subject, a Action, r Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
+	return ix.answerRef(sub, &s, a, &r, clock, rev)
+}
+
+// answerRef is answer for a subject and a resource the caller keeps.
+func (ix *index) answerRef(sub *subject, s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
 	var v verdict
 	switch {
 	case sub.user == nil:
@@ -1172,7 +1244,7 @@ func (ix *index) answer(sub *subject, s Subject, a Action, r Resource, clock cab
 	case s.Session != "" && !actionInfos[a].viewing:
 		v = deny("CON-6", reasonOnlyViewing) // CON-6 v2: impersonation only views
 	default:
-		v = ix.decide(sub.user, a, r, clock)
+		v = ix.decideRef(sub.user, a, r, clock)
 	}
 	return Decision{
 		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.reason,

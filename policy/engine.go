@@ -309,7 +309,7 @@ func (e *Engine) check(ctx context.Context, s Subject, a Action, r Resource) (De
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return e.ix.check(s, a, r, e.clock, e.rev), nil
+	return e.ix.check(&s, a, &r, e.clock, e.rev), nil
 }
 
 // Dossiers streams the IDs of the dossiers s may act on with q.Action

@@ -13,8 +13,8 @@ import (
 // reasons of every combination of routes it is used with, built once so
 // that allows do not allocate.
 type ruleTab struct {
-	def     string         // the rule of every route not in byRoute
-	byRoute map[int]string // route bit → rule
+	def     string     // the rule of every route not in byRoute
+	byRoute [33]string // route bit → rule ("": def); 33 so that TrailingZeros32(0) is in range
 	reasons map[cabinet.Routes]string
 	low     []string // reasons indexed by routes, when every prepared mask is below lowRoutes
 }
@@ -28,7 +28,7 @@ func one(rule string) *ruleTab { return &ruleTab{def: rule} }
 
 // byRule is a table with a rule per route (def for the others).
 func byRule(def string, rules map[cabinet.Routes]string) *ruleTab {
-	t := &ruleTab{def: def, byRoute: map[int]string{}}
+	t := &ruleTab{def: def}
 	for r, rule := range rules {
 		r.Each(func(b cabinet.Routes) { t.byRoute[bits.TrailingZeros32(uint32(b))] = rule })
 	}
@@ -76,7 +76,7 @@ func init() {
 
 // rule returns the rule by which the single route b allows.
 func (t *ruleTab) rule(b cabinet.Routes) string {
-	if rule, ok := t.byRoute[bits.TrailingZeros32(uint32(b))]; ok {
+	if rule := t.byRoute[bits.TrailingZeros32(uint32(b))]; rule != "" {
 		return rule
 	}
 	return t.def
