@@ -344,12 +344,12 @@ func (ix *index) internal(u *userRec, d *dossRec) cabinet.Routes {
 // has already read.
 func (ix *index) internalAt(u *userRec, d *dossRec, p cabinet.Profile) cabinet.Routes {
 	facts := &d.facts
-	var bare cabinet.DossierFacts
 	if !hasSorted(u.staff, d.idx) {
 		// u neither manages d nor is assigned to it (u.staff, kept by
 		// setDossier): the facts without d's staff give the same routes
 		// without reading their IDs (a cache miss each on a large index).
-		bare = cabinet.DossierFacts{ID: facts.ID, Office: facts.Office, Status: facts.Status}
+		// InternalRoutesOf reads only the office, manager and assigned.
+		bare := cabinet.DossierFacts{Office: facts.Office}
 		facts = &bare
 	}
 	direct, through := false, false

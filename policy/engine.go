@@ -295,21 +295,21 @@ func (e *Engine) Reload(ctx context.Context) error {
 // non-nil only when ctx is done. Check does not allocate on its common
 // paths.
 func (e *Engine) Check(ctx context.Context, s Subject, a Action, r Resource) (Decision, error) {
-	d, err := e.check(ctx, s, a, r)
-	if l := e.declog.Load(); l != nil && err == nil {
-		(*l)(ctx, DecisionRecord{Subject: s, Action: a, Resource: r, Decision: d})
-	}
-	return d, err
-}
-
-// check is Check without the decision log.
-func (e *Engine) check(ctx context.Context, s Subject, a Action, r Resource) (Decision, error) {
 	if err := ctx.Err(); err != nil {
 		return Decision{}, err
 	}
+	d := e.checkLocked(&s, a, &r)
+	if l := e.declog.Load(); l != nil {
+		(*l)(ctx, DecisionRecord{Subject: s, Action: a, Resource: r, Decision: d})
+	}
+	return d, nil
+}
+
+// checkLocked answers under the read lock.
+func (e *Engine) checkLocked(s *Subject, a Action, r *Resource) Decision {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return e.ix.check(&s, a, &r, e.clock, e.rev), nil
+	return e.ix.check(s, a, r, e.clock, e.rev)
 }
 
 // Dossiers streams the IDs of the dossiers s may act on with q.Action
