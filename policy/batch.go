@@ -5,6 +5,8 @@ import (
 	"iter"
 	"math/bits"
 	"strings"
+
+	"github.com/cabinet-go/cabinet"
 )
 
 // Question is one (action, resource) pair of a batch (Engine.CheckBatch).
@@ -140,8 +142,17 @@ func (e *Engine) AllowedActions(ctx context.Context, s Subject, r Resource) (Act
 	e.mu.RLock()
 	ix, rev := e.ix, e.rev
 	sub := ix.resolve(s, e.clock)
+	var rec *dossRec // a dossier's record, looked up once for every action
+	if r.Kind == ResourceDossier {
+		rec = ix.dossier(cabinet.DossierID(r.ID))
+	}
 	for _, a := range acts {
-		d := ix.answerRef(&sub, &s, a, &r, e.clock, rev)
+		var d Decision
+		if r.Kind == ResourceDossier {
+			d = ix.answerAt(&sub, &s, a, &r, rec, e.clock, rev)
+		} else {
+			d = ix.answerRef(&sub, &s, a, &r, e.clock, rev)
+		}
 		if d.Allowed {
 			set.add(a)
 		}

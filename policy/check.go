@@ -139,6 +139,27 @@ func (ix *index) decideRef(u *userRec, a Action, r *Resource, clock cabinet.Cloc
 	return ix.dispatch(u, a, r, clock)
 }
 
+// decideAt is decideRef for a dossier resource r (r.Kind is
+// ResourceDossier) whose record d the caller looked up once for several
+// actions (ix.dossier of r.ID: nil when unknown): the same answer as
+// dispatch's, without looking the dossier up again.
+func (ix *index) decideAt(u *userRec, a Action, r *Resource, d *dossRec, clock cabinet.Clock) verdict {
+	if !a.Valid() {
+		return deny("POL-4", reasonBadAction)
+	}
+	if !a.AppliesTo(ResourceDossier) {
+		return deny("POL-4", reasonWrongKind)
+	}
+	if contentQuestion(a, r) {
+		if d == nil || !d.exists {
+			return deny("POL-4", reasonUnknownResource)
+		}
+		return ix.content(u, d, a, r.Section)
+	}
+	q := &decision{ix: ix, u: u, a: a, r: *r, clock: clock}
+	return q.dossierAt(cabinet.DossierID(r.ID), d)
+}
+
 // dispatch answers a question by the resource's kind.
 func (ix *index) dispatch(u *userRec, a Action, r *Resource, clock cabinet.Clock) verdict {
 	if !a.Valid() {
@@ -1235,17 +1256,40 @@ func (ix *index) answer(sub *subject, s Subject, a Action, r Resource, clock cab
 
 // answerRef is answer for a subject and a resource the caller keeps.
 func (ix *index) answerRef(sub *subject, s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
-	var v verdict
-	switch {
-	case sub.user == nil:
-		v = sub.denied
-	case !a.Valid():
-		v = deny("POL-4", reasonBadAction)
-	case s.Session != "" && !actionInfos[a].viewing:
-		v = deny("CON-6", reasonOnlyViewing) // CON-6 v2: impersonation only views
-	default:
+	v, gated := gate(sub, s, a)
+	if !gated {
 		v = ix.decideRef(sub.user, a, r, clock)
 	}
+	return sub.decided(v, rev)
+}
+
+// answerAt is answerRef for a dossier resource r whose record d the caller
+// looked up once (see decideAt).
+func (ix *index) answerAt(sub *subject, s *Subject, a Action, r *Resource, d *dossRec, clock cabinet.Clock, rev cabinet.Revision) Decision {
+	v, gated := gate(sub, s, a)
+	if !gated {
+		v = ix.decideAt(sub.user, a, r, d, clock)
+	}
+	return sub.decided(v, rev)
+}
+
+// gate is the part of an answer that does not depend on the resource: the
+// subject's denial, an invalid action, and impersonation's viewing-only
+// rule (CON-6 v2). It reports whether it decided.
+func gate(sub *subject, s *Subject, a Action) (verdict, bool) {
+	switch {
+	case sub.user == nil:
+		return sub.denied, true
+	case !a.Valid():
+		return deny("POL-4", reasonBadAction), true
+	case s.Session != "" && !actionInfos[a].viewing:
+		return deny("CON-6", reasonOnlyViewing), true
+	}
+	return verdict{}, false
+}
+
+// decided is the Decision of v for sub at revision rev.
+func (sub *subject) decided(v verdict, rev cabinet.Revision) Decision {
 	return Decision{
 		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.reason,
 		User: sub.userID, Actor: sub.actor, Contact: sub.contact, Revision: rev,
