@@ -355,8 +355,8 @@ func (q *decision) referral() verdict {
 // ---- dossiers ----
 
 // internal returns u's internal routes to d (GRP-3), by
-// clientgroup.InternalRoutes over the index's facts (GRP-11: only while a
-// collaborator of d's office).
+// clientgroup.InternalRoutesOf (InternalRoutes' rule) over the index's
+// facts (GRP-11: only while a collaborator of d's office).
 func (ix *index) internal(u *userRec, d *dossRec) cabinet.Routes {
 	return ix.internalAt(u, d, u.profile(d.facts.Office))
 }
