@@ -43,14 +43,14 @@ func InternalRoutes(user cabinet.UserID, f RouteFacts) cabinet.Routes {
 // InternalRoutesOf is InternalRoutes with the facts passed apart, for a
 // caller that holds the dossier's facts in its own records (package
 // policy's index, on every Check): d is RouteFacts.Dossier (read, never
-// kept or changed; it must not be nil), profile RouteFacts.Profile,
+// kept or changed), profile RouteFacts.Profile,
 // grouped whether the dossier is in a client group (RouteFacts.ClientGroup
 // set), direct and through RouteFacts.Direct and
 // RouteFacts.ThroughCollaboratorGroup. Any caller may use it; it returns
 // exactly what InternalRoutes returns for the same facts (GRP-2, GRP-3,
-// GRP-11), has no error and does not allocate.
+// GRP-11), no route for a nil d, has no error and does not allocate.
 func InternalRoutesOf(user cabinet.UserID, d *cabinet.DossierFacts, profile cabinet.Profile, grouped, direct, through bool) cabinet.Routes {
-	if user == "" || d.Office == "" || !profile.Valid() {
+	if user == "" || d == nil || d.Office == "" || !profile.Valid() {
 		return cabinet.NoRoutes
 	}
 	var r cabinet.Routes

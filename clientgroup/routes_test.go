@@ -49,6 +49,9 @@ func TestInternalRoutesMatrix(t *testing.T) {
 	if got := clientgroup.InternalRoutesOf("adm", &cabinet.DossierFacts{}, cabinet.ProfileAdmin, true, true, true); got != cabinet.NoRoutes {
 		t.Errorf("InternalRoutesOf, no office: %v", got)
 	}
+	if got := clientgroup.InternalRoutesOf("adm", nil, cabinet.ProfileAdmin, true, true, true); got != cabinet.NoRoutes {
+		t.Errorf("InternalRoutesOf, nil facts: %v", got)
+	}
 }
 
 // GRP-5, GRP-1 predicates.

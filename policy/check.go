@@ -130,11 +130,7 @@ func contentQuestion(a Action, r *Resource) bool {
 // questions to the same content).
 func (ix *index) decideRef(u *userRec, a Action, r *Resource, clock cabinet.Clock) verdict {
 	if contentQuestion(a, r) {
-		d := ix.dossier(cabinet.DossierID(r.ID))
-		if d == nil || !d.exists {
-			return deny("POL-4", reasonUnknownResource)
-		}
-		return ix.content(u, d, a, r.Section)
+		return ix.content(u, ix.dossier(cabinet.DossierID(r.ID)), a, r.Section)
 	}
 	return ix.dispatch(u, a, r, clock)
 }
@@ -151,9 +147,6 @@ func (ix *index) decideAt(u *userRec, a Action, r *Resource, d *dossRec, clock c
 		return deny("POL-4", reasonWrongKind)
 	}
 	if contentQuestion(a, r) {
-		if d == nil || !d.exists {
-			return deny("POL-4", reasonUnknownResource)
-		}
 		return ix.content(u, d, a, r.Section)
 	}
 	q := &decision{ix: ix, u: u, a: a, r: *r, clock: clock}
@@ -732,10 +725,13 @@ func (q *decision) organisers(o *onDossier) cabinet.Routes {
 // archived dossier every action but viewing is denied first (ACC-12).
 func (q *decision) content(d *dossRec) verdict { return q.ix.content(q.u, d, q.a, q.r.Section) }
 
-// content is decision.content for user record u, dossier record d
-// (existing), content action a (isContent) and, for EditSection, the
-// section sec.
+// content is decision.content for user record u, dossier record d (nil or
+// not existing when the dossier is unknown: POL-4), content action a
+// (isContent) and, for EditSection, the section sec.
 func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) verdict {
+	if d == nil || !d.exists {
+		return deny("POL-4", reasonUnknownResource)
+	}
 	var act access.Action
 	switch a {
 	case ViewDossier:
@@ -1243,10 +1239,8 @@ func (ix *index) check(s *Subject, a Action, r *Resource, clock cabinet.Clock, r
 	if u := ix.user(s.User); u != nil && u.exists {
 		v = ix.decideRef(u, a, r, clock) // decide denies an invalid action as answer does
 	}
-	return Decision{
-		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.reason,
-		User: s.User, Actor: s.User, Revision: rev,
-	}
+	sub := subject{userID: s.User, actor: s.User}
+	return sub.decided(v, rev)
 }
 
 // answer is check for s already resolved to sub (CheckBatch resolves once).
