@@ -294,7 +294,7 @@ func TestPOL1DifferentialAgainstReference(t *testing.T) {
 	// says nothing about it.
 	for i := 0; cabinet.Routes(1<<i) < cabinet.RouteSelf<<1; i++ {
 		t.Logf("route %-18s allowed %d decisions", cabinet.Routes(1<<i), perRoute[i])
-		if perRoute[i] == 0 {
+		if perRoute[i] == 0 && !testing.Short() { // as above: 100 states may miss a rare route
 			t.Errorf("vacuous: no decision was allowed through route %s", cabinet.Routes(1<<i))
 		}
 	}
