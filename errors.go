@@ -60,8 +60,13 @@ func (e *InvalidError) Error() string {
 func (e *InvalidError) Unwrap() error { return ErrInvalid }
 
 // Invalid returns an *InvalidError for field with a formatted reason.
+// Without args, format is the reason as it is (not passed through fmt).
 func Invalid(field, format string, args ...any) error {
-	return &InvalidError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	reason := format // a fixed sentence, as most are: no copy, no allocation
+	if len(args) > 0 {
+		reason = fmt.Sprintf(format, args...)
+	}
+	return &InvalidError{Field: field, Reason: reason}
 }
 
 // ForbiddenError reports that a rule of the specification forbids the
@@ -80,8 +85,13 @@ func (e *ForbiddenError) Error() string {
 func (e *ForbiddenError) Unwrap() error { return ErrForbidden }
 
 // Forbidden returns a *ForbiddenError for rule with a formatted reason.
+// Without args, format is the reason as it is (not passed through fmt).
 func Forbidden(rule, format string, args ...any) error {
-	return &ForbiddenError{Rule: rule, Reason: fmt.Sprintf(format, args...)}
+	reason := format // a fixed sentence, as most are: no copy, no allocation
+	if len(args) > 0 {
+		reason = fmt.Sprintf(format, args...)
+	}
+	return &ForbiddenError{Rule: rule, Reason: reason}
 }
 
 // ConflictError reports that the command collides with the current state:
@@ -106,8 +116,13 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 
 // Conflict returns a *ConflictError for rule (may be empty) with a formatted
 // reason.
+// Without args, format is the reason as it is (not passed through fmt).
 func Conflict(rule, format string, args ...any) error {
-	return &ConflictError{Rule: rule, Reason: fmt.Sprintf(format, args...)}
+	reason := format // a fixed sentence, as most are: no copy, no allocation
+	if len(args) > 0 {
+		reason = fmt.Sprintf(format, args...)
+	}
+	return &ConflictError{Rule: rule, Reason: reason}
 }
 
 // RuleOf returns the rule ID carried by err (a *ForbiddenError or a

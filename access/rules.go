@@ -160,8 +160,9 @@ func (a Actor) centralLevel(d cabinet.DossierID) Level {
 // every action other than viewing is refused by the predicates of the
 // commands (ACC-12, CheckWritable). An invalid grant (unknown kind or
 // level) or an invalid action is denied (POL-4) with an
-// *cabinet.InvalidError naming "grant" or "action". The allow path does not
-// allocate. g's User and dossier are not checked: the caller asks about the
+// *cabinet.InvalidError naming "grant" or "action". For a valid grant and
+// action neither path allocates: the denials are built once and shared
+// (read them, do not modify them). g's User and dossier are not checked: the caller asks about the
 // grants the subject holds on the dossier at hand.
 func GrantAllows(g Grant, a Action) error {
 	if !g.Kind.Valid() || !g.Level.Valid() {
@@ -170,30 +171,30 @@ func GrantAllows(g Grant, a Action) error {
 	if !a.Valid() {
 		return cabinet.Invalid("action", "%v is not a valid action", a)
 	}
-	rule, who := "ACC-11", "family members"
+	k := 0 // grantDenied's index of g.Kind
 	if g.Kind == GranteeAdvisor {
-		rule, who = "ACC-10", "external advisors"
+		k = 1
 	}
 	switch a.Kind {
 	case ActionView:
 		return nil
 	case ActionEdit:
 		if !a.Section.OpenTo(g.Kind) {
-			return cabinet.Forbidden(rule, "%s cannot edit %s", who, a.Section)
+			return grantDenied.edit[k][a.Section]
 		}
 		if g.Level != LevelReadWrite {
-			return cabinet.Forbidden(rule, "read_only access lets %s only view", who)
+			return grantDenied.readOnly[k]
 		}
 		return nil
 	case ActionUseTool:
-		return cabinet.Forbidden(rule, "%s cannot use %s", who, a.Tool)
+		return grantDenied.tool[k][a.Tool]
 	case ActionManageFamily:
 		if g.Kind == GranteePerson && g.Central {
 			return nil
 		}
-		return cabinet.Forbidden("ACC-7", "only the manager and granted central persons manage family access")
+		return errNotFamilyManager
 	default: // ActionManageAdvisors
-		return cabinet.Forbidden("ACC-9", "only the dossier's manager manages external advisors' access")
+		return errNotAdvisorManager
 	}
 }
 
@@ -237,7 +238,7 @@ func canOrganise(d Dossier, a Actor) error {
 	if a.ID != "" && (a.Profile == cabinet.ProfileAdmin || a.isManager(d)) {
 		return nil
 	}
-	return cabinet.Forbidden("ACC-1", "only an office admin or the dossier's manager organises the dossier")
+	return errNotOrganiser
 }
 
 // CanSetStatus reports whether a may move d to status to. Who: an admin of
@@ -281,7 +282,7 @@ func CanManageExternalAccess(d Dossier, a Actor) error {
 	if a.isManager(d) {
 		return nil
 	}
-	return cabinet.Forbidden("ACC-1", "only the dossier's manager manages the access of people outside the office")
+	return errNotPersonManager
 }
 
 // CanManageAdvisorAccess reports whether a may register, edit or remove
@@ -296,7 +297,7 @@ func CanManageAdvisorAccess(d Dossier, a Actor) error {
 	if a.isManager(d) {
 		return nil
 	}
-	return cabinet.Forbidden("ACC-9", "only the dossier's manager manages external advisors' access")
+	return errNotAdvisorManager
 }
 
 // CanManagePersonAccess reports whether a may grant, change, correct or
@@ -330,7 +331,7 @@ func CanManagePersonAccess(d Dossier, a Actor, target Relation, level Level) err
 		}
 		return nil
 	}
-	return cabinet.Forbidden("ACC-1", "only the dossier's manager manages the access of people outside the office")
+	return errNotPersonManager
 }
 
 // CentralGrantAllows reports whether one of held is a grant on dossier d to
@@ -496,7 +497,7 @@ func CanEditFamilyTree(d Dossier, a Actor) error {
 			}
 		}
 	}
-	return cabinet.Forbidden("ACC-11", "only the dossier's collaborators and read_write grantees edit the family structure")
+	return errNotTreeEditor
 }
 
 // CanEditPerson is the predicate of AddPerson (from = RelationInvalid),
@@ -575,7 +576,7 @@ func CanViewAccessRights(d Dossier, a Actor) error {
 	if err := CanViewDossier(d, a); err != nil {
 		return err
 	}
-	return cabinet.Forbidden("ACC-7", "only the office and the granted central persons see the dossier's access rights")
+	return errNotAccessViewer
 }
 
 // CanViewGrant is the predicate of Service.Grant: CanViewAccessRights, or
@@ -586,3 +587,37 @@ func CanViewGrant(d Dossier, a Actor, g Grant) error {
 	}
 	return CanViewAccessRights(d, a)
 }
+
+// The fixed denials of the predicates policy asks for every dossier page's
+// buttons, built once so that a denial allocates nothing. Callers only read
+// them (errors.As, Error).
+var (
+	errNotOrganiser      error = &cabinet.ForbiddenError{Rule: "ACC-1", Reason: "only an office admin or the dossier's manager organises the dossier"}
+	errNotAdvisorManager error = &cabinet.ForbiddenError{Rule: "ACC-9", Reason: "only the dossier's manager manages external advisors' access"}
+	errNotPersonManager  error = &cabinet.ForbiddenError{Rule: "ACC-1", Reason: "only the dossier's manager manages the access of people outside the office"}
+	errNotFamilyManager  error = &cabinet.ForbiddenError{Rule: "ACC-7", Reason: "only the manager and granted central persons manage family access"}
+	errNotAccessViewer   error = &cabinet.ForbiddenError{Rule: "ACC-7", Reason: "only the office and the granted central persons see the dossier's access rights"}
+	errNotTreeEditor     error = &cabinet.ForbiddenError{Rule: "ACC-11", Reason: "only the dossier's collaborators and read_write grantees edit the family structure"}
+)
+
+// grantDenied holds GrantAllows's denials for each grantee kind (index 0
+// a person of the family tree, ACC-11; 1 an external advisor, ACC-10) and
+// each section or tool, built once. A valid action's section and tool are
+// valid, so GrantAllows indexes them directly.
+var grantDenied = func() (t struct {
+	edit     [2][SectionNotes + 1]error
+	readOnly [2]error
+	tool     [2][ToolReports + 1]error
+}) {
+	for k, who := range [2]string{"family members", "external advisors"} {
+		rule := [2]string{"ACC-11", "ACC-10"}[k]
+		for s := range t.edit[k] {
+			t.edit[k][s] = cabinet.Forbidden(rule, "%s cannot edit %s", who, Section(s))
+		}
+		t.readOnly[k] = cabinet.Forbidden(rule, "read_only access lets %s only view", who)
+		for tl := range t.tool[k] {
+			t.tool[k][tl] = cabinet.Forbidden(rule, "%s cannot use %s", who, Tool(tl))
+		}
+	}
+	return t
+}()

@@ -81,12 +81,13 @@ func InternalRoutesOf(user cabinet.UserID, d *cabinet.DossierFacts, profile cabi
 // *cabinet.ForbiddenError for GRP-5: only admins create, edit and delete
 // client groups and collaborator groups, place dossiers in groups, and manage
 // the office's collaborators. Pass cabinet.ProfileInvalid for a user who is
-// not a collaborator of the office. No allocation on the allow path.
+// not a collaborator of the office. No allocation on either path: the
+// denial is built once and shared (read it, do not modify it).
 func CanAdminister(profile cabinet.Profile) error {
 	if profile == cabinet.ProfileAdmin {
 		return nil
 	}
-	return cabinet.Forbidden("GRP-5", "only an admin of the office may do this")
+	return errNotAdmin
 }
 
 // CanPlace returns nil when the dossier described by d may be put into the
@@ -229,3 +230,8 @@ func ContactAddress(managerEmail, groupEmail, officeEmail string) string {
 		return officeEmail
 	}
 }
+
+// errNotAdmin is CanAdminister's denial, built once: policy asks the
+// predicate for every dossier page's buttons, and a fixed sentence needs no
+// allocation per denial. Callers only read it.
+var errNotAdmin error = &cabinet.ForbiddenError{Rule: "GRP-5", Reason: "only an admin of the office may do this"}

@@ -147,17 +147,19 @@ func (e *Engine) AllowedActions(ctx context.Context, s Subject, r Resource) (Act
 		rec = ix.dossier(cabinet.DossierID(r.ID))
 	}
 	for _, a := range acts {
-		var d Decision
-		if r.Kind == ResourceDossier {
-			d = ix.answerAt(&sub, &s, a, &r, rec, e.clock, rev)
-		} else {
-			d = ix.answerRef(&sub, &s, a, &r, e.clock, rev)
+		v, gated := gate(&sub, &s, a)
+		switch {
+		case gated:
+		case r.Kind == ResourceDossier:
+			v = ix.decideAt(sub.user, a, &r, rec, e.clock)
+		default:
+			v = ix.decideRef(sub.user, a, &r, e.clock)
 		}
-		if d.Allowed {
+		if v.routes != 0 {
 			set.add(a)
 		}
-		if logged != nil {
-			decided = append(decided, d)
+		if logged != nil { // the Decision (and its Reason) only for the log
+			decided = append(decided, sub.decided(v, rev))
 		}
 	}
 	e.mu.RUnlock()

@@ -240,3 +240,29 @@ func ExampleEngine_AllowedActions() {
 	// user_3 true view_dossier|use_simulations|use_reports|edit_family_tree|view_access_rights|read_contact_address|view_routes|refer
 	// user_5 false view_dossier|read_contact_address|view_routes
 }
+
+// Issue 15: a dossier page's buttons allocate nothing — the subject
+// resolved once, the dossier looked up once, and no denial building an
+// error value or a sentence (TEAM-9, ACC-1, ACC-9, GRP-5 deny with shared
+// errors; the Reason is joined only for a Decision someone reads).
+func TestAllowedActionsAllocations(t *testing.T) {
+	ctx, k, admin, sam, abe, d := exampleOffice()
+	for _, tc := range []struct {
+		name string
+		who  cabinet.UserID
+	}{
+		{"GRP-3 admin", admin},
+		{"GRP-3 group collaborator", sam},
+		{"ACC-10 advisor", abe},
+		{"POL-4 unknown", "nobody"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := testing.AllocsPerRun(200, func() {
+				_, _ = k.Policy.AllowedActions(ctx, policy.User(tc.who), policy.DossierResource(d))
+			})
+			if n != 0 {
+				t.Errorf("%v allocations per AllowedActions, want 0", n)
+			}
+		})
+	}
+}

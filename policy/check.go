@@ -45,11 +45,25 @@ const (
 	reasonDirectExpired   = "the collaborator's direct assignment to the dossier's client group expired (GRP-3, issue 16)"
 )
 
-// verdict is a decision without its subject fields.
+// verdict is a decision without its subject fields. A denial taken from a
+// predicate's error keeps the error's own sentence in reason and sets
+// named: the Decision's Reason is then reason followed by " (rule)", joined
+// only when a Decision is built (sentence), so a question whose answer
+// only needs Allowed (AllowedActions without a decision log) joins no
+// string.
 type verdict struct {
 	routes cabinet.Routes
 	rule   string
 	reason string
+	named  bool // reason does not end with the rule yet
+}
+
+// sentence is the verdict's Reason: reason, ending with its rule.
+func (v *verdict) sentence() string {
+	if v.named {
+		return v.reason + " (" + v.rule + ")"
+	}
+	return v.reason
 }
 
 // allowBy allows via routes, naming their rules in tab.
@@ -60,24 +74,44 @@ func allowBy(tab *ruleTab, r cabinet.Routes) verdict {
 func deny(rule, reason string) verdict { return verdict{rule: rule, reason: reason} }
 
 // denyErr turns a predicate's error into a denial naming its rule;
-// fallback is the rule when the error names none.
+// fallback is the rule when the error names none. The predicates return
+// their *cabinet.ForbiddenError or *cabinet.ConflictError unwrapped, which
+// the type switch takes without errors.As; a wrapped one is still found.
 func denyErr(err error, fallback string) verdict {
+	switch e := err.(type) {
+	case *cabinet.ForbiddenError:
+		return verdict{rule: e.Rule, reason: e.Reason, named: true}
+	case *cabinet.ConflictError:
+		return conflictVerdict(e, fallback)
+	}
+	return denyWrapped(err, fallback)
+}
+
+// conflictVerdict is denyErr for a conflict.
+func conflictVerdict(c *cabinet.ConflictError, fallback string) verdict {
+	rule := c.Rule
+	if rule == "" {
+		rule = fallback
+	}
+	return verdict{rule: rule, reason: c.Reason, named: true}
+}
+
+// denyWrapped is denyErr for an error that is not itself a forbidden or
+// conflict error (kept apart so that errors.As's targets escape to the
+// heap on this path only).
+func denyWrapped(err error, fallback string) verdict {
 	var f *cabinet.ForbiddenError
 	if errors.As(err, &f) {
-		return verdict{rule: f.Rule, reason: f.Reason + " (" + f.Rule + ")"}
+		return verdict{rule: f.Rule, reason: f.Reason, named: true}
 	}
 	var c *cabinet.ConflictError
 	if errors.As(err, &c) {
-		rule := c.Rule
-		if rule == "" {
-			rule = fallback
-		}
-		return verdict{rule: rule, reason: c.Reason + " (" + rule + ")"}
+		return conflictVerdict(c, fallback)
 	}
 	if errors.Is(err, cabinet.ErrNotFound) || errors.Is(err, cabinet.ErrInvalid) {
-		return verdict{rule: "POL-4", reason: err.Error() + " (POL-4)"}
+		return verdict{rule: "POL-4", reason: err.Error(), named: true}
 	}
-	return verdict{rule: fallback, reason: err.Error() + " (" + fallback + ")"}
+	return verdict{rule: fallback, reason: err.Error(), named: true}
 }
 
 // decision holds what one question needs: the index, the subject's record,
@@ -1285,7 +1319,7 @@ func gate(sub *subject, s *Subject, a Action) (verdict, bool) {
 // decided is the Decision of v for sub at revision rev.
 func (sub *subject) decided(v verdict, rev cabinet.Revision) Decision {
 	return Decision{
-		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.reason,
+		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.sentence(),
 		User: sub.userID, Actor: sub.actor, Contact: sub.contact, Revision: rev,
 	}
 }

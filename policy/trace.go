@@ -188,7 +188,7 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 		via := "referral " + string(ref.ID) + " in team " + string(ref.Team)
 		if err := ix.referralOpens(u, d, ref, central, act); err != nil {
 			v := denyErr(err, "TEAM-8")
-			closed(cabinet.RouteTeam, via, v.rule, v.reason)
+			closed(cabinet.RouteTeam, via, v.rule, v.sentence())
 			continue
 		}
 		open(cabinet.RouteTeam, via)
@@ -209,7 +209,7 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 		route, via := grantRoute(g), "grant "+string(g.ID)
 		if err := access.GrantAllows(*g, act); err != nil {
 			v := denyErr(err, "POL-1")
-			closed(route, via, v.rule, v.reason)
+			closed(route, via, v.rule, v.sentence())
 			continue
 		}
 		open(route, via)
@@ -220,7 +220,7 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 		if g.Kind == access.GranteeAdvisor {
 			v.rule = "ACC-10"
 		}
-		closed(grantRoute(&g), "grant "+string(g.ID), v.rule, v.reason)
+		closed(grantRoute(&g), "grant "+string(g.ID), v.rule, v.sentence())
 	}
 	if !held {
 		closed(cabinet.RouteCentralPerson|cabinet.RouteFamily|cabinet.RouteExternalAdvisor, "", "POL-1", "the subject holds no grant on the dossier (POL-1)")

@@ -283,7 +283,7 @@ func CanRefer(t Team, u cabinet.UserID, d DossierReach) error {
 // canShare is TEAM-8's condition on the referrer, then ACC-12.
 func canShare(d DossierReach) error {
 	if !d.Entitled() {
-		return cabinet.Forbidden("TEAM-8", "a referrer shares only a dossier they already reach internally or whose central person they are")
+		return errNotEntitled
 	}
 	if d.Archived {
 		return cabinet.Conflict("ACC-12", "the dossier is archived: nobody opens it to a team")
@@ -385,5 +385,14 @@ func CanManageConsent(central bool) error {
 	if central {
 		return nil
 	}
-	return cabinet.Forbidden("TEAM-9", "only the dossier's granted central persons change its consent")
+	return errConsentNotCentral
 }
+
+// errConsentNotCentral is CanManageConsent's denial, built once: policy
+// asks the predicate for every dossier page's buttons, and a fixed
+// sentence needs no allocation per denial. Callers only read it.
+var errConsentNotCentral error = &cabinet.ForbiddenError{Rule: "TEAM-9", Reason: "only the dossier's granted central persons change its consent"}
+
+// errNotEntitled is canShare's TEAM-8 denial, built once for the same
+// reason.
+var errNotEntitled error = &cabinet.ForbiddenError{Rule: "TEAM-8", Reason: "a referrer shares only a dossier they already reach internally or whose central person they are"}
