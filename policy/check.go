@@ -1291,16 +1291,6 @@ func (ix *index) answerRef(sub *subject, s *Subject, a Action, r *Resource, cloc
 	return sub.decided(v, rev)
 }
 
-// answerAt is answerRef for a dossier resource r whose record d the caller
-// looked up once (see decideAt).
-func (ix *index) answerAt(sub *subject, s *Subject, a Action, r *Resource, d *dossRec, clock cabinet.Clock, rev cabinet.Revision) Decision {
-	v, gated := gate(sub, s, a)
-	if !gated {
-		v = ix.decideAt(sub.user, a, r, d, clock)
-	}
-	return sub.decided(v, rev)
-}
-
 // gate is the part of an answer that does not depend on the resource: the
 // subject's denial, an invalid action, and impersonation's viewing-only
 // rule (CON-6 v2). It reports whether it decided.
