@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -287,7 +288,10 @@ func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 	if up.consents, err = getAll(t.consents, func(id cabinet.DossierID) (team.DossierConsent, error) { return r.teams.DossierConsent(ctx, id) }); err != nil {
 		return nil, err
 	}
-	for d := range t.dossiers {
+	// In ID order: apply interns the new ones in that order, so that the
+	// index's sorted lists (the office's, in index and in ID order) grow
+	// by appends when a batch creates dossiers (issue 15).
+	for _, d := range sortedIDs(t.dossiers) {
 		x := dossierUpdate{id: d}
 		rec, err := r.access.Dossier(ctx, d)
 		switch {
@@ -398,8 +402,8 @@ func (up *update) apply(ix *index) {
 	}
 	for _, d := range up.dossiers {
 		ix.setDossier(d.id, d.rec)
-		ix.setPlacement(d.id, d.group)
 	}
+	ix.placeAll(up.dossiers)
 	for _, p := range up.persons {
 		if p.ok {
 			ix.persons[p.id] = p.v
@@ -462,6 +466,108 @@ func (up *update) apply(ix *index) {
 		}
 	}
 	ix.finalize()
+}
+
+// sortedIDs returns the IDs of s, sorted.
+func sortedIDs[K cmp.Ordered](s set[K]) []K {
+	out := make([]K, 0, len(s))
+	for k := range s {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// placeAll is setPlacement for every dossier of ds, in one pass: the
+// dossiers leaving and joining each client group are gathered first, and
+// a group's sorted list is then rebuilt in one merge when many change —
+// one removal per dossier moved every later entry each time, so deleting
+// a client group of 10,000 dossiers with its placements cost O(n²)
+// (issue 15). A group with few changes takes them one at a time.
+func (ix *index) placeAll(ds []dossierUpdate) {
+	type delta struct{ in, out []uint32 }
+	var deltas map[uint32]*delta
+	at := func(g uint32) *delta {
+		if deltas == nil {
+			deltas = map[uint32]*delta{}
+		}
+		d := deltas[g]
+		if d == nil {
+			d = &delta{}
+			deltas[g] = d
+		}
+		return d
+	}
+	for _, u := range ds {
+		var gi uint32
+		if u.group != "" {
+			gi = ix.cg(u.group).idx
+		}
+		di, d := ix.internDossier(u.id)
+		if d.group == gi {
+			continue
+		}
+		if d.group != 0 {
+			x := at(d.group)
+			x.out = append(x.out, di)
+		}
+		d.group = gi
+		if gi != 0 {
+			x := at(gi)
+			x.in = append(x.in, di)
+		}
+	}
+	for g, x := range deltas {
+		r := ix.cgRecs[g]
+		if len(x.in)+len(x.out) <= mergeAbove {
+			for _, di := range x.out {
+				r.dossiers = removeSorted(r.dossiers, di)
+			}
+			for _, di := range x.in {
+				r.dossiers = insertSorted(r.dossiers, di)
+			}
+			continue
+		}
+		r.dossiers = mergeSorted(r.dossiers, x.in, x.out)
+	}
+}
+
+// mergeAbove is the number of changes to one sorted list above which
+// placeAll rebuilds it in one merge rather than inserting and removing
+// each.
+const mergeAbove = 16
+
+// mergeSorted returns sorted list s without the values of out and with
+// those of in (neither need be sorted; out's values absent from s and in's
+// present in s are ignored), in one pass over s. It sorts in and out.
+func mergeSorted(s, in, out []uint32) []uint32 {
+	slices.Sort(in)
+	slices.Sort(out)
+	res := make([]uint32, 0, len(s)+len(in))
+	i, j := 0, 0
+	keep := func(v uint32) {
+		for j < len(out) && out[j] < v {
+			j++
+		}
+		if j < len(out) && out[j] == v {
+			return
+		}
+		if n := len(res); n > 0 && res[n-1] == v {
+			return
+		}
+		res = append(res, v)
+	}
+	for _, v := range s {
+		for i < len(in) && in[i] < v {
+			keep(in[i])
+			i++
+		}
+		keep(v)
+	}
+	for ; i < len(in); i++ {
+		keep(in[i])
+	}
+	return res
 }
 
 // syncSorted makes the relation "owner → others" equal to fresh: set(x, false)
