@@ -401,7 +401,7 @@ func (up *update) apply(ix *index) {
 		ix.setConsent(c.id, state)
 	}
 	for _, d := range up.dossiers {
-		ix.setDossier(d.id, d.rec)
+		ix.refreshDossier(d.id, d.rec)
 	}
 	ix.placeAll(up.dossiers)
 	for _, p := range up.persons {
@@ -466,6 +466,53 @@ func (up *update) apply(ix *index) {
 		}
 	}
 	ix.finalize()
+}
+
+// refreshDossier is setDossier for the refresh. A dossier that exists and
+// stays in its office keeps its place in the office's lists, and only the
+// staff it gains or loses is linked or unlinked: setDossier unlinks every
+// old staff member and links every new one, a removal and an insertion in
+// each one's sorted staff list, and searches the office's two lists of
+// every dossier — for each of the 10,000 dossiers a group deletion names
+// with their placements, although none of that changed (issue 15). Other
+// cases (a new dossier, one that moves office, one that no longer exists)
+// go through setDossier.
+func (ix *index) refreshDossier(id cabinet.DossierID, rec *access.Dossier) {
+	di, ok := ix.dossIdx[id]
+	if !ok || rec == nil || !ix.dossiers[di].exists || ix.dossiers[di].facts.Office != rec.Office {
+		ix.setDossier(id, rec)
+		return
+	}
+	d := &ix.dossiers[di] // internUser below does not move the dossiers
+	old := d.facts
+	d.facts = cabinet.DossierFacts{ID: rec.ID, Office: rec.Office, Status: rec.Status, Manager: rec.Manager, Assigned: rec.Assigned}
+	inStaff := func(f *cabinet.DossierFacts, u cabinet.UserID) bool {
+		return u == f.Manager || slices.Contains(f.Assigned, u)
+	}
+	eachStaff(&old, func(u cabinet.UserID) {
+		if !inStaff(&d.facts, u) {
+			if r := ix.user(u); r != nil {
+				r.staff = removeSorted(r.staff, di)
+			}
+		}
+	})
+	eachStaff(&d.facts, func(u cabinet.UserID) {
+		if !inStaff(&old, u) {
+			_, r := ix.internUser(u)
+			r.staff = insertSorted(r.staff, di)
+		}
+	})
+}
+
+// eachStaff calls fn with the manager (when set) and each assigned
+// collaborator of f.
+func eachStaff(f *cabinet.DossierFacts, fn func(cabinet.UserID)) {
+	if f.Manager != "" {
+		fn(f.Manager)
+	}
+	for _, u := range f.Assigned {
+		fn(u)
+	}
 }
 
 // sortedIDs returns the IDs of s, sorted.
