@@ -13,7 +13,14 @@ import (
 type KeyKind uint8
 
 // Key kinds: one per record of the five packages that a consumer of the
-// change log may have to reload.
+// change log may have to reload. KeyUser names a user that a record refers
+// to (a dossier's manager, a grant's holder, a team's member, …, and the
+// account itself); KeyAccount names a user whose own records changed — the
+// account and the records read from the user's side (office memberships,
+// collaborator-group memberships, direct assignments) — so that a consumer
+// reads those again only when one of them was written, not for every record
+// that merely names the user (issue 15). New kinds are added at the end: a
+// kind's number is part of memstore's log encoding.
 const (
 	KeyInvalid           KeyKind = iota
 	KeyUser                      // "user": an account (team)
@@ -37,6 +44,7 @@ const (
 	KeyPlan                      // "plan": an office's plan (procedure)
 	KeyProcedure                 // "procedure" (procedure)
 	KeyCase                      // "case" (procedure)
+	KeyAccount                   // "account": a user's own records — account, collaborator, membership, direct assignment (team, clientgroup)
 
 	keyKindEnd
 )
@@ -44,7 +52,7 @@ const (
 var keyKindNames = [...]string{
 	"invalid", "user", "team", "invitation", "referral", "consent", "dossier", "person", "advisor",
 	"grant", "office", "collaborator_group", "client_group", "contact",
-	"company", "project", "decision", "unit", "session", "plan", "procedure", "case",
+	"company", "project", "decision", "unit", "session", "plan", "procedure", "case", "account",
 }
 
 // String returns the kind's name, e.g. "dossier".

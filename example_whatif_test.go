@@ -26,7 +26,7 @@ func ExampleDryRun() {
 	_, _, err = k.Teams.CreateUser(dry, "signup", "Ada", "ada@example.com")
 	fmt.Println(errors.Is(err, cabinet.ErrDryRun), "- the store is at revision", store.Revision())
 	// Output:
-	// inspecting the transaction at revision 0 - it wrote [user:user_1 team:team_2]
+	// inspecting the transaction at revision 0 - it wrote [user:user_1 team:team_2 account:user_1]
 	// true - the store is at revision 0
 }
 

@@ -46,5 +46,6 @@ type CollaboratorListener interface {
 	CollaboratorRemoved(ctx context.Context, tx Tx, office OfficeID, user UserID) ([]Event, error)
 }
 
-// Keys returns the change-log keys of the account (see Key).
-func (u User) Keys() []Key { return []Key{KeyOf(KeyUser, u.ID)} }
+// Keys returns the change-log keys of the account (see Key): the user and
+// its account.
+func (u User) Keys() []Key { return []Key{KeyOf(KeyUser, u.ID), KeyOf(KeyAccount, u.ID)} }

@@ -12,9 +12,10 @@ func (o Office) Keys() []cabinet.Key {
 	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyOffice, o.ID), cabinet.KeyOf(cabinet.KeyUser, o.CreatedBy)}
 }
 
-// Keys returns the office and the user.
+// Keys returns the office, the user and the user's account (a
+// collaborator is one of the user's own records: cabinet.KeyAccount).
 func (c Collaborator) Keys() []cabinet.Key {
-	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyOffice, c.Office), cabinet.KeyOf(cabinet.KeyUser, c.User)}
+	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyOffice, c.Office), cabinet.KeyOf(cabinet.KeyUser, c.User), cabinet.KeyOf(cabinet.KeyAccount, c.User)}
 }
 
 // Keys returns the collaborator group and its office.
@@ -22,9 +23,11 @@ func (g CollaboratorGroup) Keys() []cabinet.Key {
 	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyCollaboratorGroup, g.ID), cabinet.KeyOf(cabinet.KeyOffice, g.Office)}
 }
 
-// Keys returns the collaborator group, its office and the user.
+// Keys returns the collaborator group, its office, the user and the
+// user's account (cabinet.KeyAccount).
 func (m Member) Keys() []cabinet.Key {
-	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyCollaboratorGroup, m.Group), cabinet.KeyOf(cabinet.KeyOffice, m.Office), cabinet.KeyOf(cabinet.KeyUser, m.User)}
+	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyCollaboratorGroup, m.Group), cabinet.KeyOf(cabinet.KeyOffice, m.Office),
+		cabinet.KeyOf(cabinet.KeyUser, m.User), cabinet.KeyOf(cabinet.KeyAccount, m.User)}
 }
 
 // Keys returns the client group and its office.
@@ -32,9 +35,11 @@ func (g ClientGroup) Keys() []cabinet.Key {
 	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyClientGroup, g.ID), cabinet.KeyOf(cabinet.KeyOffice, g.Office)}
 }
 
-// Keys returns the client group, its office and the user.
+// Keys returns the client group, its office, the user and the user's
+// account (cabinet.KeyAccount).
 func (a DirectAssignment) Keys() []cabinet.Key {
-	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyClientGroup, a.ClientGroup), cabinet.KeyOf(cabinet.KeyOffice, a.Office), cabinet.KeyOf(cabinet.KeyUser, a.User)}
+	return []cabinet.Key{cabinet.KeyOf(cabinet.KeyClientGroup, a.ClientGroup), cabinet.KeyOf(cabinet.KeyOffice, a.Office),
+		cabinet.KeyOf(cabinet.KeyUser, a.User), cabinet.KeyOf(cabinet.KeyAccount, a.User)}
 }
 
 // Keys returns the client group, its office and the collaborator group.

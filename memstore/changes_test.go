@@ -303,7 +303,9 @@ func TestPropertyChangeKeysAreTheRecordsKeysNormalized(t *testing.T) {
 // changes go first, and the last change stays whatever its size.
 func TestChangeLogRetainedItems(t *testing.T) {
 	ctx := context.Background()
-	s := memstore.New(memstore.WithRetainedItems(10))
+	// Each account is two keys (cabinet.KeyUser and KeyAccount), so 20
+	// items hold three changes of three accounts and not four.
+	s := memstore.New(memstore.WithRetainedItems(20))
 	put := func(n int) cabinet.Revision {
 		t.Helper()
 		rev, err := s.UpdateTeams(ctx, func(w team.Writer) error {
@@ -331,7 +333,7 @@ func TestChangeLogRetainedItems(t *testing.T) {
 		return revs, nil
 	}
 	for range 4 {
-		put(3) // 3 keys each: the log holds the last 3 (9 keys)
+		put(3) // 6 keys each: the log holds the last 3 (18 keys)
 	}
 	if revs, err := changes(1); err != nil || !slices.Equal(revs, []cabinet.Revision{2, 3, 4}) {
 		t.Fatalf("changes after 1: %v, %v; want [2 3 4]", revs, err)

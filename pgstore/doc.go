@@ -18,7 +18,10 @@
 // binary; each runs in its own transaction while Migrate holds a session
 // advisory lock, so replicas starting together are safe. Migration 0004
 // (issue 16) adds the nullable expires_at columns of grants and direct
-// assignments (NULL: no expiry, as every earlier row).
+// assignments (NULL: no expiry, as every earlier row). Migration 0005
+// (issue 15) gives every retained change that names a user ("user:id")
+// the account key of that user ("account:id", cabinet.KeyAccount), which
+// the policy engine now reads a user's own records from.
 //
 // # Transactions
 //

@@ -22,4 +22,5 @@ func ExampleMigrations() {
 	// 2 0002_v2.sql
 	// 3 0003_change_log.sql
 	// 4 0004_expiry.sql
+	// 5 0005_account_keys.sql
 }

@@ -574,9 +574,10 @@
 // it refers to, recorded by the store's own Put and Delete — no refresh
 // depends on an event naming an ID), reads those records again from one
 // snapshot, and applies them under the write lock. The kinds map one to
-// one onto the index (KeyUser: the account and, read from the user's side,
-// the office profiles, collaborator-group memberships and direct
-// assignments; KeyClientGroup: the group and its collaborator groups;
+// one onto the index (KeyAccount: the account and, read from the user's
+// side, the office profiles, collaborator-group memberships and direct
+// assignments, while a KeyUser alone, a user some record names, reads
+// nothing; KeyClientGroup: the group and its collaborator groups;
 // KeyDossier: the access record and its placement; KeyConsent, KeyPlan,
 // KeyGrant, … their record); the derived data (reach sets, grant lists)
 // are recomputed. Decisions that depend on other users' records — the team

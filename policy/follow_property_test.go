@@ -145,9 +145,13 @@ func (s *batchSink) Publish(_ context.Context, b cabinet.Batch) {
 
 // sameAnswers compares the follower with the fresh engine on the questions
 // of snap for every subject: every stride-th (subject, question) pair from
-// offset, and each subject's reverse listing of the dossiers it can view.
-// It returns "" when they agree.
+// offset, and each subject's reverse listing of the dossiers it can view;
+// and their indexes structurally (policy.IndexDiff: a link the refresh
+// left behind may change no answer). It returns "" when they agree.
 func sameAnswers(ctx context.Context, follower, fresh *policy.Engine, snap *refSnapshot, stride, offset int) string {
+	if msg := policy.IndexDiff(follower, fresh); msg != "" {
+		return "the indexes differ: " + msg
+	}
 	c := &diffCase{snap: snap}
 	qs := c.questions()
 	n := 0

@@ -66,7 +66,15 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) clientgroup.Store) 
 				return err
 			}
 			return w.DeleteCollaborator(ctx, "o1", "u1")
-		}), cabinet.KeyOf(cabinet.KeyOffice, "o1"), cabinet.KeyOf(cabinet.KeyUser, "u1"))
+		}), cabinet.KeyOf(cabinet.KeyOffice, "o1"), cabinet.KeyOf(cabinet.KeyUser, "u1"), cabinet.KeyOf(cabinet.KeyAccount, "u1"))
+		// A membership and a direct assignment are the user's own records
+		// too: the change names its account (issue 15).
+		storetest.Keys(t, s, upd(func(ctx context.Context, w clientgroup.Writer) error {
+			if err := w.PutMember(ctx, clientgroup.Member{Group: "k1", Office: "o1", User: "u2"}); err != nil {
+				return err
+			}
+			return w.PutDirectAssignment(ctx, clientgroup.DirectAssignment{ClientGroup: "g1", Office: "o1", User: "u3"})
+		}), cabinet.KeyOf(cabinet.KeyAccount, "u2"), cabinet.KeyOf(cabinet.KeyAccount, "u3"))
 	})
 	t.Run("Transactions", func(t *testing.T) {
 		s := newStore(t)

@@ -49,6 +49,10 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) team.Store) {
 			}
 			return w.DeleteTeam(ctx, "tp")
 		}), cabinet.KeyOf(cabinet.KeyTeam, "tp"), cabinet.KeyOf(cabinet.KeyUser, "u9"))
+		// An account names the user and its account (issue 15).
+		storetest.Keys(t, s, upd(func(ctx context.Context, w team.Writer) error {
+			return w.PutUser(ctx, user("u8", "u8@example.com"))
+		}), cabinet.KeyOf(cabinet.KeyUser, "u8"), cabinet.KeyOf(cabinet.KeyAccount, "u8"))
 	})
 	t.Run("Transactions", func(t *testing.T) {
 		s := newStore(t)
