@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -69,7 +70,23 @@ func scanDossier(r scanner) (access.Dossier, error) {
 const dossierByID = `SELECT ` + dossierCols + ` FROM {schema}.dossiers WHERE id = $1`
 
 func (w accessTx) Dossier(ctx context.Context, id cabinet.DossierID) (access.Dossier, error) {
-	return getOne(ctx, w.txn, "dossier", string(id), dossierByID, []any{string(id)}, scanDossier)
+	if b := w.bulk; b != nil {
+		if d, found, ok := known(b.dossiers, id); ok {
+			d.Assigned = slices.Clone(d.Assigned) // the caller's own, as a row read
+			return answer(ctx, w.txn, d, found, "dossier", string(id))
+		}
+	}
+	d, err := getOne(ctx, w.txn, "dossier", string(id), dossierByID, []any{string(id)}, scanDossier)
+	if w.bulk != nil {
+		remember(w.bulk.dossiers, id, cloneDossier(d), err)
+	}
+	return d, err
+}
+
+// cloneDossier returns d with its own Assigned list.
+func cloneDossier(d access.Dossier) access.Dossier {
+	d.Assigned = slices.Clone(d.Assigned)
+	return d
 }
 
 func (w accessTx) Dossiers(ctx context.Context, f access.DossierFilter, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
@@ -97,7 +114,7 @@ func (w accessTx) listDossiers(ctx context.Context, f access.DossierFilter, pg p
 	return list(ctx, w.txn, q, pg, scanDossier, func(d access.Dossier) cabinet.Cursor { return keyCursor(string(d.ID)) })
 }
 
-func (w accessTx) PutDossier(ctx context.Context, d access.Dossier) error {
+func (w accessTx) PutDossier(ctx context.Context, d access.Dossier) (err error) {
 	if err := w.ready(ctx); err != nil {
 		return err
 	}
@@ -114,6 +131,20 @@ func (w accessTx) PutDossier(ctx context.Context, d access.Dossier) error {
 	users := make([]string, len(d.Assigned))
 	for i, u := range d.Assigned {
 		users[i] = string(u)
+	}
+	if b := w.bulk; b != nil && absent(b.dossiers, d.ID) {
+		d = cloneDossier(d)
+		b.qDossiers = append(b.qDossiers, d)
+		b.dossiers[d.ID] = stored(d)
+		w.queue(d.Keys())
+		return nil
+	}
+	if w.bulk != nil {
+		defer func() {
+			if err == nil {
+				w.bulk.dossiers[d.ID] = stored(cloneDossier(d))
+			}
+		}()
 	}
 	return put(ctx, w.txn, d, before(dossierByID, []any{string(d.ID)}, scanDossier),
 		stmt{`INSERT INTO {schema}.dossiers (id, office_id, name, status, manager_id, assigned, created_by, created_at)
@@ -148,7 +179,16 @@ func scanPerson(r scanner) (access.Person, error) {
 const personByID = `SELECT ` + personCols + ` FROM {schema}.persons WHERE id = $1`
 
 func (w accessTx) Person(ctx context.Context, id access.PersonID) (access.Person, error) {
-	return getOne(ctx, w.txn, "person", string(id), personByID, []any{string(id)}, scanPerson)
+	if b := w.bulk; b != nil {
+		if p, found, ok := known(b.persons, id); ok {
+			return answer(ctx, w.txn, p, found, "person", string(id))
+		}
+	}
+	p, err := getOne(ctx, w.txn, "person", string(id), personByID, []any{string(id)}, scanPerson)
+	if w.bulk != nil {
+		remember(w.bulk.persons, id, p, err)
+	}
+	return p, err
 }
 
 func (w accessTx) Persons(ctx context.Context, f access.PersonFilter, p cabinet.Page) ([]access.Person, cabinet.Cursor, error) {
@@ -177,11 +217,21 @@ func (w accessTx) PutPerson(ctx context.Context, p access.Person) error {
 	if err := checkStorable(p); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, p, before(personByID, []any{string(p.ID)}, scanPerson), stmt{`INSERT INTO {schema}.persons (id, dossier_id, name, relation, created_at)
+	if b := w.bulk; b != nil && absent(b.persons, p.ID) {
+		b.qPersons = append(b.qPersons, p)
+		b.persons[p.ID] = stored(p)
+		w.queue(p.Keys())
+		return nil
+	}
+	err := put(ctx, w.txn, p, before(personByID, []any{string(p.ID)}, scanPerson), stmt{`INSERT INTO {schema}.persons (id, dossier_id, name, relation, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET dossier_id = EXCLUDED.dossier_id, name = EXCLUDED.name,
 			relation = EXCLUDED.relation, created_at = EXCLUDED.created_at`,
 		[]any{string(p.ID), string(p.Dossier), p.Name, int16(p.Relation), tsArg(p.CreatedAt)}})
+	if err == nil && w.bulk != nil {
+		w.bulk.persons[p.ID] = stored(p)
+	}
+	return err
 }
 
 func (w accessTx) DeletePerson(ctx context.Context, id access.PersonID) error {

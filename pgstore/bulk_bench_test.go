@@ -231,26 +231,32 @@ func importScale(b *testing.B, s bulk.Store, z scaleSize) int {
 
 // BenchmarkImport imports a generated practice into an empty pgstore schema
 // with bulk.Importer (its default batch size; CABINET_BENCH_BATCH=n sets
-// another). Metrics: records/s, records, and the memory of the import (see
-// the file's doc).
+// another). Metrics: records/s, records, trips/record (round trips to
+// PostgreSQL per record imported: a statement, a batch of statements or a
+// COPY each count one) and the memory of the import (see the file's doc).
 func BenchmarkImport(b *testing.B) {
 	for _, z := range scaleSizes() {
 		b.Run("size="+z.name, func(b *testing.B) {
-			pool := pgtest.Pool(b, 4, nil)
+			tr := &pageTracer{}
+			pool := pgtest.Pool(b, 4, func(c *pgxpool.Config) { c.ConnConfig.Tracer = tr })
 			var n int
+			var queries int64
 			var m memStep
 			for b.Loop() {
 				b.StopTimer()
 				s := pgtest.Store(b, pool)
+				tr.reset()
 				m.start()
 				b.StartTimer()
 				n = importScale(b, s, z)
 				b.StopTimer()
+				queries = tr.count()
 				m.stop()
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 			b.ReportMetric(float64(n), "records")
+			b.ReportMetric(float64(queries)/float64(n), "trips/record")
 			m.report(b)
 		})
 	}
@@ -298,8 +304,9 @@ func BenchmarkLoadAtScale(b *testing.B) {
 	}
 }
 
-// pageTracer is a pgx tracer counting statements and keeping, for each
-// query text, the arguments of its second run.
+// pageTracer is a pgx tracer counting round trips (statements, batches and
+// COPYs) and keeping, for each listing query's text, the arguments of its
+// second run.
 type pageTracer struct {
 	mu    sync.Mutex
 	n     int64
@@ -334,6 +341,30 @@ func (p *pageTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Tra
 }
 
 func (p *pageTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TraceBatchStart counts a batch as one round trip; its statements are
+// not counted again (pgx traces them with TraceBatchQuery, not
+// TraceQueryStart).
+func (p *pageTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	return ctx
+}
+
+func (p *pageTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (p *pageTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+// TraceCopyFromStart counts a COPY as one round trip.
+func (p *pageTracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceCopyFromStartData) context.Context {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	return ctx
+}
+
+func (p *pageTracer) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
 
 // explain logs the EXPLAIN ANALYZE of every second page kept, on a pool
 // without the tracer's bookkeeping (the tracer is reset to nil first).

@@ -85,8 +85,17 @@ func scanOffice(r scanner) (clientgroup.Office, error) {
 }
 
 func (w cgTx) Office(ctx context.Context, id cabinet.OfficeID) (clientgroup.Office, error) {
-	return getOne(ctx, w.txn, "office", string(id),
+	if b := w.bulk; b != nil {
+		if o, found, ok := known(b.offices, id); ok {
+			return answer(ctx, w.txn, o, found, "office", string(id))
+		}
+	}
+	o, err := getOne(ctx, w.txn, "office", string(id),
 		officeByID, []any{string(id)}, scanOffice)
+	if w.bulk != nil {
+		remember(w.bulk.offices, id, o, err)
+	}
+	return o, err
 }
 
 func (w cgTx) Offices(ctx context.Context, p cabinet.Page) ([]clientgroup.Office, cabinet.Cursor, error) {
@@ -112,11 +121,15 @@ func (w cgTx) PutOffice(ctx context.Context, o clientgroup.Office) error {
 	if err := checkStorable(o); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, o, before(officeByID, []any{string(o.ID)}, scanOffice), stmt{`INSERT INTO {schema}.offices (id, name, email, created_by, created_at)
+	err := put(ctx, w.txn, o, before(officeByID, []any{string(o.ID)}, scanOffice), stmt{`INSERT INTO {schema}.offices (id, name, email, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email,
 			created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
 		[]any{string(o.ID), o.Name, o.Email, string(o.CreatedBy), tsArg(o.CreatedAt)}})
+	if err == nil && w.bulk != nil {
+		w.bulk.offices[o.ID] = stored(o)
+	}
+	return err
 }
 
 // Collaborators, keyed by (office, user).
@@ -135,9 +148,19 @@ func scanCollaborator(r scanner) (clientgroup.Collaborator, error) {
 }
 
 func (w cgTx) Collaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (clientgroup.Collaborator, error) {
-	return getOne(ctx, w.txn, "collaborator", string(user),
+	k := collabKey{office, user}
+	if b := w.bulk; b != nil {
+		if c, found, ok := known(b.collabs, k); ok || b.collabsOf[user] {
+			return answer(ctx, w.txn, c, found, "collaborator", string(user))
+		}
+	}
+	c, err := getOne(ctx, w.txn, "collaborator", string(user),
 		collaboratorByKey,
 		[]any{string(office), string(user)}, scanCollaborator)
+	if w.bulk != nil {
+		remember(w.bulk.collabs, k, c, err)
+	}
+	return c, err
 }
 
 func (w cgTx) Collaborators(ctx context.Context, f clientgroup.CollaboratorFilter, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
@@ -174,10 +197,14 @@ func (w cgTx) PutCollaborator(ctx context.Context, c clientgroup.Collaborator) e
 	if err := checkStorable(c); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, c, before(collaboratorByKey, []any{string(c.Office), string(c.User)}, scanCollaborator), stmt{`INSERT INTO {schema}.collaborators (office_id, user_id, profile, added_at)
+	err := put(ctx, w.txn, c, before(collaboratorByKey, []any{string(c.Office), string(c.User)}, scanCollaborator), stmt{`INSERT INTO {schema}.collaborators (office_id, user_id, profile, added_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (office_id, user_id) DO UPDATE SET profile = EXCLUDED.profile, added_at = EXCLUDED.added_at`,
 		[]any{string(c.Office), string(c.User), int16(c.Profile), tsArg(c.AddedAt)}})
+	if err == nil && w.bulk != nil {
+		w.bulk.collabs[collabKey{c.Office, c.User}] = stored(c)
+	}
+	return err
 }
 
 func (w cgTx) DeleteCollaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) error {
@@ -323,6 +350,20 @@ func scanClientGroup(r scanner) (clientgroup.ClientGroup, error) {
 }
 
 func (w cgTx) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (clientgroup.ClientGroup, error) {
+	if b := w.bulk; b != nil {
+		if g, found, ok := known(b.groups, id); ok {
+			return answer(ctx, w.txn, g, found, "client group", string(id))
+		}
+	}
+	g, err := w.clientGroup(ctx, id)
+	if w.bulk != nil {
+		remember(w.bulk.groups, id, g, err)
+	}
+	return g, err
+}
+
+// clientGroup reads the client group id from PostgreSQL.
+func (w cgTx) clientGroup(ctx context.Context, id cabinet.ClientGroupID) (clientgroup.ClientGroup, error) {
 	return getOne(ctx, w.txn, "client group", string(id),
 		clientGroupByID, []any{string(id)}, scanClientGroup)
 }
@@ -353,11 +394,15 @@ func (w cgTx) PutClientGroup(ctx context.Context, g clientgroup.ClientGroup) err
 	if err := checkStorable(g); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, g, before(clientGroupByID, []any{string(g.ID)}, scanClientGroup), stmt{`INSERT INTO {schema}.client_groups (id, office_id, name, email, created_at)
+	err := put(ctx, w.txn, g, before(clientGroupByID, []any{string(g.ID)}, scanClientGroup), stmt{`INSERT INTO {schema}.client_groups (id, office_id, name, email, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, email = EXCLUDED.email,
 			created_at = EXCLUDED.created_at`,
 		[]any{string(g.ID), string(g.Office), g.Name, g.Email, tsArg(g.CreatedAt)}})
+	if err == nil && w.bulk != nil {
+		w.bulk.groups[g.ID] = stored(g)
+	}
+	return err
 }
 
 func (w cgTx) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupID) error {
@@ -508,8 +553,17 @@ func scanPlacement(r scanner) (clientgroup.Placement, error) {
 }
 
 func (w cgTx) Placement(ctx context.Context, dossier cabinet.DossierID) (clientgroup.Placement, error) {
-	return getOne(ctx, w.txn, "placement", string(dossier),
+	if b := w.bulk; b != nil {
+		if p, found, ok := known(b.placements, dossier); ok {
+			return answer(ctx, w.txn, p, found, "placement", string(dossier))
+		}
+	}
+	p, err := getOne(ctx, w.txn, "placement", string(dossier),
 		placementByDossier, []any{string(dossier)}, scanPlacement)
+	if w.bulk != nil {
+		remember(w.bulk.placements, dossier, p, err)
+	}
+	return p, err
 }
 
 func (w cgTx) Placements(ctx context.Context, f clientgroup.PlacementFilter, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
@@ -544,10 +598,20 @@ func (w cgTx) PutPlacement(ctx context.Context, p clientgroup.Placement) error {
 	if err := checkStorable(p); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, p, before(placementByDossier, []any{string(p.Dossier)}, scanPlacement), stmt{`INSERT INTO {schema}.placements (dossier_id, office_id, client_group_id)
+	if b := w.bulk; b != nil && absent(b.placements, p.Dossier) {
+		b.qPlacements = append(b.qPlacements, p)
+		b.placements[p.Dossier] = stored(p)
+		w.queue(p.Keys())
+		return nil
+	}
+	err := put(ctx, w.txn, p, before(placementByDossier, []any{string(p.Dossier)}, scanPlacement), stmt{`INSERT INTO {schema}.placements (dossier_id, office_id, client_group_id)
 		VALUES ($1, $2, $3)
 		ON CONFLICT (dossier_id) DO UPDATE SET office_id = EXCLUDED.office_id, client_group_id = EXCLUDED.client_group_id`,
 		[]any{string(p.Dossier), string(p.Office), string(p.ClientGroup)}})
+	if err == nil && w.bulk != nil {
+		w.bulk.placements[p.Dossier] = stored(p)
+	}
+	return err
 }
 
 func (w cgTx) DeletePlacement(ctx context.Context, dossier cabinet.DossierID) error {

@@ -71,7 +71,16 @@ func scanUser(r scanner) (cabinet.User, error) {
 const userByID = `SELECT ` + userCols + ` FROM {schema}.users WHERE id = $1`
 
 func (w teamTx) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
-	return getOne(ctx, w.txn, "user", string(id), userByID, []any{string(id)}, scanUser)
+	if b := w.bulk; b != nil {
+		if u, found, ok := known(b.users, id); ok {
+			return answer(ctx, w.txn, u, found, "user", string(id))
+		}
+	}
+	u, err := getOne(ctx, w.txn, "user", string(id), userByID, []any{string(id)}, scanUser)
+	if w.bulk != nil {
+		remember(w.bulk.users, id, u, err)
+	}
+	return u, err
 }
 
 func (w teamTx) UserByEmail(ctx context.Context, email string) (cabinet.User, error) {
@@ -110,11 +119,15 @@ func (w teamTx) PutUser(ctx context.Context, u cabinet.User) error {
 	case !isNoRows(err):
 		return err
 	}
-	return put(ctx, w.txn, u, before(userByID, []any{string(u.ID)}, scanUser), stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
+	err := put(ctx, w.txn, u, before(userByID, []any{string(u.ID)}, scanUser), stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, email = EXCLUDED.email,
 			email_key = EXCLUDED.email_key, created_at = EXCLUDED.created_at`,
 		[]any{string(u.ID), u.DisplayName, u.Email, key, tsArg(u.CreatedAt)}})
+	if err == nil && w.bulk != nil {
+		w.bulk.users[u.ID] = stored(u)
+	}
+	return err
 }
 
 // Teams.
