@@ -71,21 +71,25 @@ func scanUser(r scanner) (cabinet.User, error) {
 const userByID = `SELECT ` + userCols + ` FROM {schema}.users WHERE id = $1`
 
 func (w teamTx) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
-	if b := w.bulk; b != nil {
-		if u, found, ok := known(b.users, id); ok {
-			return answer(ctx, w.txn, u, found, "user", string(id))
-		}
-	}
-	u, err := getOne(ctx, w.txn, "user", string(id), userByID, []any{string(id)}, scanUser)
-	if w.bulk != nil {
-		remember(w.bulk.users, id, u, err)
-	}
-	return u, err
+	return lookup(ctx, w.txn, bulkUsers, id, "", "user", string(id), func() (cabinet.User, error) {
+		return getOne(ctx, w.txn, "user", string(id), userByID, []any{string(id)}, scanUser)
+	})
 }
 
 func (w teamTx) UserByEmail(ctx context.Context, email string) (cabinet.User, error) {
-	return getOne(ctx, w.txn, "user", email,
-		`SELECT `+userCols+` FROM {schema}.users WHERE email_key = $1`, []any{cabinet.EmailKey(email)}, scanUser)
+	key := cabinet.EmailKey(email)
+	return lookup(ctx, w.txn, bulkByEmail, key, "", "user", email, func() (cabinet.User, error) {
+		return getOne(ctx, w.txn, "user", email,
+			`SELECT `+userCols+` FROM {schema}.users WHERE email_key = $1`, []any{key}, scanUser)
+	})
+}
+
+// bulkEmail returns what bulk mode knows of the account of email key key.
+func (w teamTx) bulkEmail(key string) (u cabinet.User, found, ok bool) {
+	if w.bulk == nil {
+		return u, false, false
+	}
+	return w.bulk.byEmail.known(key, "")
 }
 
 func (w teamTx) ListUsers(ctx context.Context, p cabinet.Page) ([]cabinet.User, cabinet.Cursor, error) {
@@ -101,7 +105,7 @@ func (w teamTx) listUsers(ctx context.Context, pg page) ([]cabinet.User, cabinet
 	return list(ctx, w.txn, q, pg, scanUser, func(u cabinet.User) cabinet.Cursor { return keyCursor(string(u.ID)) })
 }
 
-func (w teamTx) PutUser(ctx context.Context, u cabinet.User) error {
+func (w teamTx) PutUser(ctx context.Context, u cabinet.User) (err error) {
 	if err := w.ready(ctx); err != nil {
 		return err
 	}
@@ -113,21 +117,38 @@ func (w teamTx) PutUser(ctx context.Context, u cabinet.User) error {
 	}
 	key := cabinet.EmailKey(u.Email)
 	var other string
-	switch err := w.row(ctx, `SELECT id FROM {schema}.users WHERE email_key = $1 AND id <> $2`, []any{key, string(u.ID)}, &other); {
-	case err == nil:
-		return cabinet.Conflict("", "user %s already has this email", other)
-	case !isNoRows(err):
-		return err
+	if o, found, ok := w.bulkEmail(key); ok {
+		// Bulk mode knows the account of key, if any.
+		if found && o.ID != u.ID {
+			return cabinet.Conflict("", "user %s already has this email", o.ID)
+		}
+	} else {
+		switch err := w.row(ctx, `SELECT id FROM {schema}.users WHERE email_key = $1 AND id <> $2`, []any{key, string(u.ID)}, &other); {
+		case err == nil:
+			return cabinet.Conflict("", "user %s already has this email", other)
+		case !isNoRows(err):
+			return err
+		}
 	}
-	err := put(ctx, w.txn, u, before(userByID, []any{string(u.ID)}, scanUser), stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
+	if b := w.bulk; b != nil {
+		fresh := b.users.absent(u.ID, "")
+		defer func() {
+			switch {
+			case err != nil:
+			case fresh:
+				b.byEmail.rows[key] = &u
+			default: // its email may have changed
+				b.byEmail.forget()
+			}
+		}()
+	}
+	return putNew(w.txn, bulkUsers, u.ID, "", u, func() error {
+		return put(ctx, w.txn, u, before(userByID, []any{string(u.ID)}, scanUser), stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, email = EXCLUDED.email,
 			email_key = EXCLUDED.email_key, created_at = EXCLUDED.created_at`,
-		[]any{string(u.ID), u.DisplayName, u.Email, key, tsArg(u.CreatedAt)}})
-	if err == nil && w.bulk != nil {
-		w.bulk.users[u.ID] = stored(u)
-	}
-	return err
+			[]any{string(u.ID), u.DisplayName, u.Email, key, tsArg(u.CreatedAt)}})
+	})
 }
 
 // Teams.
