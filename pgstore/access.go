@@ -334,6 +334,10 @@ func (w accessTx) Grants(ctx context.Context, f access.GrantFilter, p cabinet.Pa
 	if err != nil {
 		return nil, "", err
 	}
+	if f.Email != "" && f == (access.GrantFilter{Email: f.Email}) &&
+		w.none(func(b *bulkState) map[string]bool { return b.none.grants }, cabinet.EmailKey(f.Email)) {
+		return nil, "", noneCursor(pg.after)
+	}
 	if b := w.bulk; b != nil && f.Dossier != "" && f == (access.GrantFilter{Dossier: f.Dossier}) {
 		if out, next, ok, err := b.grantsOf.page(string(f.Dossier), pg); ok {
 			return out, next, err
@@ -370,6 +374,7 @@ func (w accessTx) PutGrant(ctx context.Context, g access.Grant) (err error) {
 		return err
 	}
 	if b := w.bulk; b != nil {
+		delete(b.none.grants, cabinet.EmailKey(g.Email))
 		if b.grantFree(g) {
 			// A new grant that bulk mode knows breaks no unique index: COPY.
 			b.grants.queue = append(b.grants.queue, g)

@@ -13,6 +13,7 @@ import (
 	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/bulk"
 	"github.com/cabinet-go/cabinet/clientgroup"
+	"github.com/cabinet-go/cabinet/team"
 )
 
 var _ bulk.BatchPreparer = (*Store)(nil)
@@ -72,14 +73,15 @@ func (s *Store) PrepareBatch(ctx context.Context, tx cabinet.Tx, batch []bulk.Re
 
 // wanted is what a batch's checks will look up by key.
 type wanted struct {
-	users, offices, groups, cgroups, dossiers, persons, grants, emails []string
-	personDossier                                                      map[access.PersonID]cabinet.DossierID // of the batch's persons
+	users, offices, groups, cgroups, dossiers, persons, grants, emails, teams []string
+	personDossier                                                             map[access.PersonID]cabinet.DossierID // of the batch's persons
 }
 
 func (w *wanted) add(r bulk.Record) {
 	switch r := r.(type) {
 	case bulk.User:
 		w.users = append(w.users, string(r.ID))
+		w.teams = append(w.teams, string(r.PersonalTeam))
 		w.emails = append(w.emails, cabinet.EmailKey(r.Email))
 	case bulk.Office:
 		w.offices = append(w.offices, string(r.ID))
@@ -147,6 +149,7 @@ func (w *wanted) add(r bulk.Record) {
 			w.dossiers = append(w.dossiers, string(r.Dossier))
 		}
 	case bulk.Team:
+		w.teams = append(w.teams, string(r.ID))
 		w.users = append(w.users, string(r.Lead), string(r.CreatedBy))
 		for _, m := range r.Members {
 			w.users = append(w.users, string(m.User))
@@ -249,6 +252,12 @@ type bulkState struct {
 	grantOf    kept[access.PersonID, access.Grant] // the grant of a person
 	personsOf  listsOf[access.Person]              // by dossier
 	grantsOf   listsOf[access.Grant]               // by dossier
+	teams      kept[cabinet.TeamID, team.Team]
+	personal   kept[cabinet.UserID, team.Team] // the personal team of an account
+
+	// Email keys that no row of a table holds (referrals' client email,
+	// grants, contacts, case seats): those listings by email are empty.
+	none struct{ referrals, grants, contacts, cases map[string]bool }
 }
 
 // listsOf is what bulk mode knows of the rows of a table by one parent
@@ -338,6 +347,14 @@ func newBulkState() *bulkState {
 			g.Email, cabinet.EmailKey(g.Email), g.Phone, int16(g.Level), string(g.User), string(g.GrantedBy),
 			tsArg(g.GrantedAt), tsArg(g.InvitedAt), int16(g.Reminders), g.AwaitingAccount(), tsArg(g.ExpiresAt)}
 	}
+	b.teams.table, b.teams.cols = "teams", []string{"id", "name", "personal", "pending", "owner_id", "lead_id", "created_by", "created_at", "members", "first_team"}
+	b.teams.row = func(tm team.Team) []any {
+		members, _ := jsonArg(mapSlice(tm.Members, func(m team.Member) memberJSON { // a list of plain values always encodes
+			return memberJSON{User: m.User, Role: m.Role, JoinedAt: jtime(m.JoinedAt)}
+		}))
+		return []any{string(tm.ID), tm.Name, tm.Personal, tm.Pending, string(tm.Owner), string(tm.Lead), string(tm.CreatedBy),
+			tsArg(tm.CreatedAt), members, string(tm.FirstTeam)}
+	}
 	b.personsOf.key = func(p access.Person) string { return string(p.ID) }
 	b.grantsOf.key = func(g access.Grant) string { return string(g.ID) }
 	b.forget()
@@ -362,6 +379,9 @@ func (b *bulkState) forget() {
 	b.grantOf.forget()
 	b.personsOf.m = map[string][]access.Person{}
 	b.grantsOf.m = map[string][]access.Grant{}
+	b.teams.forget()
+	b.personal.forget()
+	b.none.referrals, b.none.grants, b.none.contacts, b.none.cases = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 }
 
 // flushers are the tables with a queue.
@@ -370,13 +390,13 @@ func (b *bulkState) flushers() []interface {
 } {
 	return []interface {
 		flush(context.Context, *txn) error
-	}{&b.users, &b.groups, &b.cgroups, &b.collabs, &b.members, &b.directs, &b.gassigns, &b.dossiers, &b.placements, &b.persons, &b.grants}
+	}{&b.users, &b.teams, &b.groups, &b.cgroups, &b.collabs, &b.members, &b.directs, &b.gassigns, &b.dossiers, &b.placements, &b.persons, &b.grants}
 }
 
 func (b *bulkState) queued() bool {
 	return len(b.groups.queue)+len(b.cgroups.queue)+len(b.collabs.queue)+len(b.members.queue)+len(b.directs.queue)+
 		len(b.gassigns.queue)+len(b.dossiers.queue)+len(b.placements.queue)+len(b.persons.queue)+
-		len(b.users.queue)+len(b.grants.queue) > 0
+		len(b.users.queue)+len(b.grants.queue)+len(b.teams.queue) > 0
 }
 
 // lookup answers the lookup of k (parent: see kept.known) from what bulk
@@ -437,7 +457,13 @@ func putNew[K comparable, V keyed](t *txn, pick func(*bulkState) *kept[K, V], k 
 func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 	users, offices, groups := keys(want.users), keys(want.offices), keys(want.groups)
 	cgroups, dossiers, persons := keys(want.cgroups), keys(want.dossiers), keys(want.persons)
-	grants, emails := keys(want.grants), keys(want.emails)
+	grants, emails, teams := keys(want.grants), keys(want.emails), keys(want.teams)
+	for _, t := range teams {
+		b.teams.rows[cabinet.TeamID(t)] = nil
+	}
+	for _, e := range emails {
+		b.none.referrals[e], b.none.grants[e], b.none.contacts[e], b.none.cases[e] = true, true, true, true
+	}
 	for _, g := range grants {
 		b.grants.rows[access.GrantID(g)] = nil
 	}
@@ -446,6 +472,7 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 	}
 	for _, u := range users {
 		b.users.rows[cabinet.UserID(u)] = nil
+		b.personal.rows[cabinet.UserID(u)] = nil
 		b.collabs.complete[u] = true
 	}
 	for _, o := range offices {
@@ -549,6 +576,40 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 			b.grantOf.rows[g.Person] = &g
 			return err
 		}},
+		{`SELECT ` + teamCols + ` FROM {schema}.teams WHERE id = ANY ($1::text[])`, teams, func(r scanner) error {
+			t, err := scanTeam(r)
+			b.teams.rows[t.ID] = &t
+			return err
+		}},
+		{`SELECT ` + teamCols + ` FROM {schema}.teams WHERE owner_id = ANY ($1::text[]) AND personal`, users, func(r scanner) error {
+			t, err := scanTeam(r)
+			b.personal.rows[t.Owner] = &t
+			return err
+		}},
+		{`SELECT DISTINCT client_email_key FROM {schema}.referrals WHERE client_email_key = ANY ($1::text[])`, emails, func(r scanner) error {
+			var k string
+			err := r.Scan(&k)
+			delete(b.none.referrals, k)
+			return err
+		}},
+		{`SELECT DISTINCT email_key FROM {schema}.grants WHERE email_key = ANY ($1::text[])`, emails, func(r scanner) error {
+			var k string
+			err := r.Scan(&k)
+			delete(b.none.grants, k)
+			return err
+		}},
+		{`SELECT DISTINCT email_key FROM {schema}.contacts WHERE email_key = ANY ($1::text[]) AND email_key <> ''`, emails, func(r scanner) error {
+			var k string
+			err := r.Scan(&k)
+			delete(b.none.contacts, k)
+			return err
+		}},
+		{`SELECT DISTINCT email_key FROM {schema}.case_seats WHERE email_key = ANY ($1::text[])`, emails, func(r scanner) error {
+			var k string
+			err := r.Scan(&k)
+			delete(b.none.cases, k)
+			return err
+		}},
 		{`SELECT ` + userCols + `, email_key FROM {schema}.users WHERE email_key = ANY ($1::text[])`, emails, func(r scanner) error {
 			var u cabinet.User
 			var created pgtype.Timestamptz
@@ -609,12 +670,29 @@ func (t *txn) flushBulk(ctx context.Context) error {
 	}
 	var assigned [][]any
 	for _, d := range b.dossiers.queue {
-		for _, u := range d.Assigned {
-			assigned = append(assigned, []any{string(d.ID), string(u)})
+		for i, u := range d.Assigned {
+			if !slices.Contains(d.Assigned[:i], u) { // as INSERT … ON CONFLICT DO NOTHING
+				assigned = append(assigned, []any{string(d.ID), string(u)})
+			}
+		}
+	}
+	var members [][]any
+	for _, tm := range b.teams.queue {
+		seen := map[cabinet.UserID]bool{}
+		for _, m := range tm.Members {
+			if !seen[m.User] { // as INSERT … ON CONFLICT DO NOTHING
+				seen[m.User] = true
+				members = append(members, []any{string(tm.ID), string(m.User)})
+			}
 		}
 	}
 	for _, f := range b.flushers() {
 		if err := f.flush(ctx, t); err != nil {
+			return t.fail(err)
+		}
+	}
+	if len(members) > 0 {
+		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{t.s.cfg.schema, "team_members"}, []string{"team_id", "user_id"}, pgx.CopyFromRows(members)); err != nil {
 			return t.fail(err)
 		}
 	}
@@ -673,4 +751,21 @@ func (b *bulkState) grantFree(g access.Grant) bool {
 		}
 	}
 	return true
+}
+func bulkTeams(b *bulkState) *kept[cabinet.TeamID, team.Team]    { return &b.teams }
+func bulkPersonal(b *bulkState) *kept[cabinet.UserID, team.Team] { return &b.personal }
+
+// none reports whether bulk mode knows that no row of the table set
+// selects holds email key key.
+func (t *txn) none(set func(*bulkState) map[string]bool, key string) bool {
+	return t.bulk != nil && set(t.bulk)[key]
+}
+
+// noneCursor returns the error list gives for cursor after on an empty
+// listing: an *cabinet.InvalidError for a cursor no key can be.
+func noneCursor(after cabinet.Cursor) error {
+	if !storable(string(after)) {
+		return cabinet.Invalid("after", "is not a cursor of this listing")
+	}
+	return nil
 }

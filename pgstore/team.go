@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -173,12 +174,16 @@ func scanTeam(r scanner) (team.Team, error) {
 const teamByID = `SELECT ` + teamCols + ` FROM {schema}.teams WHERE id = $1`
 
 func (w teamTx) Team(ctx context.Context, id cabinet.TeamID) (team.Team, error) {
-	return getOne(ctx, w.txn, "team", string(id), teamByID, []any{string(id)}, scanTeam)
+	return lookup(ctx, w.txn, bulkTeams, id, "", "team", string(id), func() (team.Team, error) {
+		return getOne(ctx, w.txn, "team", string(id), teamByID, []any{string(id)}, scanTeam)
+	})
 }
 
 func (w teamTx) PersonalTeam(ctx context.Context, owner cabinet.UserID) (team.Team, error) {
-	return getOne(ctx, w.txn, "personal team of user", string(owner),
-		`SELECT `+teamCols+` FROM {schema}.teams WHERE owner_id = $1 AND personal`, []any{string(owner)}, scanTeam)
+	return lookup(ctx, w.txn, bulkPersonal, owner, "", "personal team of user", string(owner), func() (team.Team, error) {
+		return getOne(ctx, w.txn, "personal team of user", string(owner),
+			`SELECT `+teamCols+` FROM {schema}.teams WHERE owner_id = $1 AND personal`, []any{string(owner)}, scanTeam)
+	})
 }
 
 func (w teamTx) ListTeams(ctx context.Context, f team.TeamFilter, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
@@ -200,7 +205,7 @@ func (w teamTx) listTeams(ctx context.Context, f team.TeamFilter, pg page) ([]te
 	return list(ctx, w.txn, q, pg, scanTeam, func(t team.Team) cabinet.Cursor { return keyCursor(string(t.ID)) })
 }
 
-func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
+func (w teamTx) PutTeam(ctx context.Context, tm team.Team) (err error) {
 	if err := w.ready(ctx); err != nil {
 		return err
 	}
@@ -210,7 +215,13 @@ func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
 	if err := checkStorable(tm); err != nil {
 		return err
 	}
-	if tm.Personal {
+	var personal *team.Team
+	if w.bulk != nil && tm.Personal {
+		if p, found, ok := w.bulk.personal.known(tm.Owner, ""); ok && (!found || p.ID == tm.ID) {
+			personal = &p // bulk mode knows the owner has no other personal team
+		}
+	}
+	if tm.Personal && personal == nil {
 		var other string
 		switch err := w.row(ctx, `SELECT id FROM {schema}.teams WHERE owner_id = $1 AND personal AND id <> $2`,
 			[]any{string(tm.Owner), string(tm.ID)}, &other); {
@@ -230,6 +241,25 @@ func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
 	for i, m := range tm.Members {
 		users[i] = string(m.User)
 	}
+	tm.Members = slices.Clone(tm.Members) // bulk mode keeps tm
+	if b := w.bulk; b != nil {
+		fresh := b.teams.absent(tm.ID, "")
+		defer func() {
+			switch {
+			case err != nil:
+			case fresh && tm.Personal:
+				b.personal.rows[tm.Owner] = &tm
+			case !fresh: // it may have been another account's personal team
+				b.personal.forget()
+			}
+		}()
+	}
+	return putNew(w.txn, bulkTeams, tm.ID, "", tm, func() error { return w.putTeam(ctx, tm, members, users) })
+}
+
+// putTeam writes tm with its member rows (members: tm.Members as jsonArg
+// gives them; users: their IDs), after reading the row it replaces.
+func (w teamTx) putTeam(ctx context.Context, tm team.Team, members any, users []string) error {
 	return put(ctx, w.txn, tm, before(teamByID, []any{string(tm.ID)}, scanTeam),
 		stmt{`INSERT INTO {schema}.teams (id, name, personal, pending, owner_id, lead_id, created_by, created_at, members, first_team)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
@@ -368,6 +398,10 @@ func (w teamTx) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabi
 	if err != nil {
 		return nil, "", err
 	}
+	if f.ClientEmail != "" && f == (team.ReferralFilter{ClientEmail: f.ClientEmail}) &&
+		w.none(func(b *bulkState) map[string]bool { return b.none.referrals }, cabinet.EmailKey(f.ClientEmail)) {
+		return nil, "", noneCursor(pg.after)
+	}
 	return w.listReferrals(ctx, f, pg)
 }
 
@@ -406,6 +440,9 @@ func (w teamTx) PutReferral(ctx context.Context, r team.Referral) error {
 	}
 	if err := checkStorable(r); err != nil {
 		return err
+	}
+	if w.bulk != nil {
+		delete(w.bulk.none.referrals, cabinet.EmailKey(r.ClientEmail))
 	}
 	return put(ctx, w.txn, r, before(referralByID, []any{string(r.ID)}, scanReferral), stmt{`INSERT INTO {schema}.referrals
 			(id, team_id, referrer_id, client_name, client_email, client_email_key, client_id, dossier_id, created_at)
