@@ -366,8 +366,13 @@ func (p *pageTracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.
 
 func (p *pageTracer) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
 
-// explain logs the EXPLAIN ANALYZE of every second page kept, on a pool
-// without the tracer's bookkeeping (the tracer is reset to nil first).
+// explain prints, for every second page kept, the plan PostgreSQL runs
+// for it twice: as a custom plan for its arguments (EXPLAIN ANALYZE of the
+// query), and as the generic plan of a prepared statement — pgx prepares
+// and caches the load's statements, and PostgreSQL may switch a prepared
+// statement to its generic plan after five runs, which no longer knows the
+// cursor nor the limit (PREPARE and EXPLAIN ANALYZE EXECUTE under
+// plan_cache_mode = force_generic_plan).
 func (p *pageTracer) explain(b *testing.B, pool *pgxpool.Pool) {
 	p.mu.Lock()
 	pages := p.pages
@@ -380,18 +385,60 @@ func (p *pageTracer) explain(b *testing.B, pool *pgxpool.Pool) {
 	slices.Sort(qs)
 	ctx := context.Background()
 	for _, q := range qs {
-		rows, err := pool.Query(ctx, "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "+q, pages[q]...)
+		custom, err := explainPlan(ctx, pool, q, pages[q], false)
 		if err != nil {
 			b.Logf("EXPLAIN %s: %v", q, err)
 			continue
 		}
-		plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		generic, err := explainPlan(ctx, pool, q, pages[q], true)
 		if err != nil {
-			b.Logf("EXPLAIN %s: %v", q, err)
+			b.Logf("EXPLAIN (generic) %s: %v", q, err)
 			continue
 		}
 		// Not b.Logf: a benchmark's log is truncated, and the plans are
 		// what this is for.
-		fmt.Fprintf(os.Stderr, "%s: EXPLAIN ANALYZE of a second page:\n%s\n\t%s\n", b.Name(), q, strings.Join(plan, "\n\t"))
+		fmt.Fprintf(os.Stderr, "%s: a second page:\n%s\n  custom plan:\n\t%s\n  generic plan:\n\t%s\n",
+			b.Name(), q, strings.Join(custom, "\n\t"), strings.Join(generic, "\n\t"))
 	}
+}
+
+// explainPlan returns the lines of EXPLAIN ANALYZE of q with args: its
+// custom plan, or with generic its prepared statement's generic plan.
+func explainPlan(ctx context.Context, pool *pgxpool.Pool, q string, args []any, generic bool) ([]string, error) {
+	const opts = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) "
+	if !generic {
+		rows, err := pool.Query(ctx, opts+q, args...)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_generic_plan"); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, "PREPARE bench_page AS "+q); err != nil {
+		return nil, err
+	}
+	// A prepared statement outlives the transaction: drop it (before the
+	// rollback, on the same connection).
+	defer func() { _, _ = tx.Exec(ctx, "DEALLOCATE bench_page") }()
+	lits := make([]string, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			lits[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		default:
+			lits[i] = fmt.Sprint(v)
+		}
+	}
+	rows, err := tx.Query(ctx, opts+"EXECUTE bench_page("+strings.Join(lits, ", ")+")", pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
