@@ -73,8 +73,18 @@ func (s *Store) PrepareBatch(ctx context.Context, tx cabinet.Tx, batch []bulk.Re
 
 // wanted is what a batch's checks will look up by key.
 type wanted struct {
-	users, offices, groups, cgroups, dossiers, persons, grants, emails, teams []string
-	personDossier                                                             map[access.PersonID]cabinet.DossierID // of the batch's persons
+	users       []string // looked up by ID, and their personal teams
+	collabUsers []string // whose collaborator rows are looked up
+	offices     []string
+	groups      []string // client groups, with their assignments
+	cgroups     []string // collaborator groups, with their members
+	dossiers    []string // with their placements, persons and grants
+	persons     []string // with their grants
+	grants      []string
+	emails      []string // email keys: accounts, and the listings by email
+	teams       []string
+
+	personDossier map[access.PersonID]cabinet.DossierID // of the batch's persons
 }
 
 func (w *wanted) add(r bulk.Record) {
@@ -86,21 +96,23 @@ func (w *wanted) add(r bulk.Record) {
 	case bulk.Office:
 		w.offices = append(w.offices, string(r.ID))
 		w.users = append(w.users, string(r.Admin))
+		w.collabUsers = append(w.collabUsers, string(r.Admin))
 	case bulk.Collaborator:
 		w.offices = append(w.offices, string(r.Office))
 		w.users = append(w.users, string(r.User))
+		w.collabUsers = append(w.collabUsers, string(r.User))
 	case bulk.CollaboratorGroup:
 		w.cgroups = append(w.cgroups, string(r.ID))
 		w.offices = append(w.offices, string(r.Office))
 	case bulk.Member:
 		w.cgroups = append(w.cgroups, string(r.Group))
-		w.users = append(w.users, string(r.User))
+		w.collabUsers = append(w.collabUsers, string(r.User))
 	case bulk.ClientGroup:
 		w.groups = append(w.groups, string(r.ID))
 		w.offices = append(w.offices, string(r.Office))
 	case bulk.DirectAssignment:
 		w.groups = append(w.groups, string(r.ClientGroup))
-		w.users = append(w.users, string(r.User))
+		w.collabUsers = append(w.collabUsers, string(r.User))
 	case bulk.GroupAssignment:
 		w.groups = append(w.groups, string(r.ClientGroup))
 		w.cgroups = append(w.cgroups, string(r.CollaboratorGroup))
@@ -108,10 +120,10 @@ func (w *wanted) add(r bulk.Record) {
 		w.dossiers = append(w.dossiers, string(r.ID))
 		w.offices = append(w.offices, string(r.Office))
 		if r.Manager != "" {
-			w.users = append(w.users, string(r.Manager))
+			w.collabUsers = append(w.collabUsers, string(r.Manager))
 		}
 		for _, u := range r.Assigned {
-			w.users = append(w.users, string(u))
+			w.collabUsers = append(w.collabUsers, string(u))
 		}
 		if r.ClientGroup != "" {
 			w.groups = append(w.groups, string(r.ClientGroup))
@@ -473,6 +485,9 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 	for _, u := range users {
 		b.users.rows[cabinet.UserID(u)] = nil
 		b.personal.rows[cabinet.UserID(u)] = nil
+	}
+	collabUsers := keys(want.collabUsers)
+	for _, u := range collabUsers {
 		b.collabs.complete[u] = true
 	}
 	for _, o := range offices {
@@ -506,7 +521,7 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 			b.users.rows[u.ID] = &u
 			return err
 		}},
-		{`SELECT ` + collaboratorCols + ` FROM {schema}.collaborators WHERE user_id = ANY ($1::text[])`, users, func(r scanner) error {
+		{`SELECT ` + collaboratorCols + ` FROM {schema}.collaborators WHERE user_id = ANY ($1::text[])`, collabUsers, func(r scanner) error {
 			c, err := scanCollaborator(r)
 			b.collabs.rows[collabKey{c.Office, c.User}] = &c
 			return err
