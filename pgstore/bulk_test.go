@@ -143,7 +143,7 @@ func tableRows(t *testing.T, pool *pgxpool.Pool, s *pgstore.Store) map[string]st
 
 // streamGen generates the random streams of the test: each stream adds
 // users, an office or two with collaborators, groups, dossiers with trees
-// and grants, and referrals, mostly referring to its own records and
+// and grants, teams and referrals, mostly referring to its own records and
 // sometimes to earlier streams'; about half the streams have one record at
 // fault.
 type streamGen struct {
@@ -207,6 +207,12 @@ func (g *streamGen) stream(n int) []bulk.Record {
 		users = append(users, u)
 	}
 	g.users = append(g.users, users...)
+	// An advisor team of two of them: its member rows, and the first team
+	// of their personal teams (TEAM-7).
+	if g.pick(2) == 0 {
+		add(bulk.Team{ID: cabinet.TeamID(id("t", 0)), Name: "Team", Lead: users[0], CreatedAt: t0,
+			Members: []bulk.TeamMember{{User: users[0], Role: team.RoleAdmin}, {User: users[1], Role: team.RoleMember}}})
+	}
 	// An office, or reuse one of an earlier stream.
 	office := cabinet.OfficeID(id("o", 0))
 	if len(g.offices) > 0 && g.pick(3) == 0 {

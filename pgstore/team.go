@@ -174,16 +174,20 @@ func scanTeam(r scanner) (team.Team, error) {
 const teamByID = `SELECT ` + teamCols + ` FROM {schema}.teams WHERE id = $1`
 
 func (w teamTx) Team(ctx context.Context, id cabinet.TeamID) (team.Team, error) {
-	return lookup(ctx, w.txn, bulkTeams, id, "", "team", string(id), func() (team.Team, error) {
+	tm, err := lookup(ctx, w.txn, bulkTeams, id, "", "team", string(id), func() (team.Team, error) {
 		return getOne(ctx, w.txn, "team", string(id), teamByID, []any{string(id)}, scanTeam)
 	})
+	tm.Members = slices.Clone(tm.Members) // the caller's own: bulk mode keeps tm
+	return tm, err
 }
 
 func (w teamTx) PersonalTeam(ctx context.Context, owner cabinet.UserID) (team.Team, error) {
-	return lookup(ctx, w.txn, bulkPersonal, owner, "", "personal team of user", string(owner), func() (team.Team, error) {
+	tm, err := lookup(ctx, w.txn, bulkPersonal, owner, "", "personal team of user", string(owner), func() (team.Team, error) {
 		return getOne(ctx, w.txn, "personal team of user", string(owner),
 			`SELECT `+teamCols+` FROM {schema}.teams WHERE owner_id = $1 AND personal`, []any{string(owner)}, scanTeam)
 	})
+	tm.Members = slices.Clone(tm.Members) // the caller's own: bulk mode keeps tm
+	return tm, err
 }
 
 func (w teamTx) ListTeams(ctx context.Context, f team.TeamFilter, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
