@@ -345,3 +345,24 @@ func removeString(xs []string, s string) []string {
 	}
 	return xs
 }
+
+// TestPrepareBatchRefusesATransactionItCannotWrite: bulk mode is for a
+// write transaction of the store itself; a View's, or another store's, is
+// an *cabinet.InvalidError naming "tx".
+func TestPrepareBatchRefusesATransactionItCannotWrite(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t, 4, nil)
+	s, other := pgtest.Store(t, pool), pgtest.Store(t, pool)
+	batch := []bulk.Record{bulk.User{ID: "u1", DisplayName: "U", Email: "u1@example.com"}}
+	err := s.ViewTeams(ctx, func(r team.Reader) error { return s.PrepareBatch(ctx, r.Tx(), batch) })
+	if cabinet.FieldOf(err) != "tx" {
+		t.Errorf("in a View: %v, want an invalid tx", err)
+	}
+	_, err = other.UpdateTeams(ctx, func(w team.Writer) error { return s.PrepareBatch(ctx, w.Tx(), batch) })
+	if cabinet.FieldOf(err) != "tx" {
+		t.Errorf("in another store's transaction: %v, want an invalid tx", err)
+	}
+	if _, err := s.UpdateTeams(ctx, func(w team.Writer) error { return s.PrepareBatch(ctx, w.Tx(), batch) }); err != nil {
+		t.Errorf("in its own write transaction: %v", err)
+	}
+}
