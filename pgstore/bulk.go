@@ -22,29 +22,36 @@ var _ bulk.BatchPreparer = (*Store)(nil)
 // transaction of this store, in bulk mode for the batch of an import.
 //
 // In bulk mode the transaction reads ahead, in one round trip, the records
-// the batch's checks look up by key — its users, offices, client groups,
-// the collaborator rows of its users, its dossiers, their placements and
-// its persons — and keeps what it read, found or not, as the transaction
-// sees it (a cache of the transaction's own snapshot, which every Put of
-// those kinds through tx keeps up to date, and every Delete empties). A
-// lookup it holds costs no round trip; one it does not goes to PostgreSQL
-// and is kept too. A Put of a dossier, placement or person that the
-// transaction knows to be absent is queued instead of written: the queue
-// is written with COPY (one round trip per table) before the next
-// statement that reaches PostgreSQL, and at the latest before the commit.
-// Such a Put records the same change-log keys as the record-by-record path
-// (the record's keys; there was no row before it), so the transaction
-// commits exactly the rows and the change-log entry that the same Puts
-// would have written one by one.
+// the batch's checks look up by key — accounts (by ID and by email key) and
+// their personal teams, teams, offices, client and collaborator groups with
+// their assignments and members, the collaborator rows of the accounts the
+// batch places in the office, dossiers with their placements, persons and
+// grants, persons with their grants — and the email keys that no referral,
+// grant, contact or case seat holds. It keeps what it read, found or not,
+// as the transaction sees it (a cache of the transaction's own snapshot,
+// which every Put of those kinds through tx keeps up to date, and every
+// Delete empties). A lookup it holds — or a listing it holds whole: a
+// dossier's persons or grants, an empty listing by email — costs no round
+// trip; one it does not goes to PostgreSQL and is kept too. A Put of a
+// record the transaction knows to be absent (of every kind above but
+// offices, and a grant only when what it holds shows no unique index
+// broken) is queued instead of written: the queue is written with COPY
+// (one round trip per table) before the next statement that reaches
+// PostgreSQL, and at the latest before the commit. Such a Put records the
+// same change-log keys as the record-by-record path (the record's keys;
+// there was no row before it), so the transaction commits exactly the rows
+// and the change-log entry that the same Puts would have written one by
+// one.
 //
 // A transaction in bulk mode is not run again on a serialization failure:
 // its error goes back to the importer, which runs the batch again record
 // by record (in an ordinary transaction, retried as usual), and that run
 // names the record at fault.
 //
-// Decision: dossier_assigned rows exist only for a stored dossier
-// (PutDossier is their only writer, and no dossier is ever deleted), so a
-// queued new dossier writes its assigned rows with no delete of stale ones.
+// Decision: dossier_assigned and team_members rows exist only for a stored
+// dossier or team (PutDossier and PutTeam are their only writers, no
+// dossier is ever deleted and DeleteTeam deletes a team's rows), so a
+// queued new dossier or team writes its rows with no delete of stale ones.
 //
 // Errors: an *cabinet.InvalidError naming "tx" if tx is not an open write
 // transaction of this store; the database's error.
