@@ -28,10 +28,14 @@
 // Importer.Import is host-driven work, like sign-up: it takes a
 // cabinet.Host, not an acting user. Records are read in order and written
 // in batches (WithBatchSize, DefaultBatchSize), one store transaction per
-// batch, through the packages' Store Writers: on memstore.Store and on any
-// other Store (pgstore once it compiles against the v2 interfaces; a
-// PostgreSQL COPY path is a possible later optimisation, not needed for
-// correctness). A batch is all or nothing: the first bad record — invalid,
+// batch, through the packages' Store Writers, on memstore.Store,
+// pgstore.Store or any other Store. A store that implements BatchPreparer
+// (pgstore.Store) is handed each batch's records first, in its
+// transaction, so that it can read ahead what the checks look up and write
+// new records in bulk (COPY); the checks and the events stay the
+// importer's, and a prepared batch that fails for any reason is run again
+// record by record, whose error names the record at fault. A batch is all
+// or nothing: the first bad record — invalid,
 // referring to nothing, breaking an invariant, already in the store — or
 // the first error of the stream stops the import, nothing of its batch is
 // written, and the error is a *RecordError naming the record's position

@@ -224,13 +224,55 @@ func (im *Importer) Import(ctx context.Context, host cabinet.Host, records iter.
 	return res, flush()
 }
 
+// BatchPreparer is an optional interface of a Store that writes a batch
+// faster when told of all its records first (pgstore.Store implements it:
+// it reads ahead what the checks look up and writes new records with
+// COPY). The importer calls PrepareBatch first thing in the transaction of
+// each batch, with the batch's records as their checks normalised them, in
+// stream order, then applies them one by one as it does on any Store.
+//
+// The store must answer every read and take every write through tx's
+// Writers exactly as it would without PrepareBatch — the same records, the
+// same errors, the same change-log keys — so that a batch commits what the
+// record-by-record path commits. It may defer writes to the end of the
+// transaction, so a write error may surface late, at another record than
+// the one at fault: whenever a prepared batch fails, for any reason but
+// ctx's end, the importer runs the batch again record by record in a new
+// transaction without PrepareBatch, whose error names the record at fault
+// (and which the store retries on serialization failures as usual). A
+// store in bulk mode should therefore not retry the transaction itself.
+type BatchPreparer interface {
+	PrepareBatch(ctx context.Context, tx cabinet.Tx, batch []Record) error
+}
+
 // write applies one batch in one transaction, whose events it records in
-// the same transaction (the store's change log holds them).
+// the same transaction (the store's change log holds them): through the
+// store's BatchPreparer first if it has one, record by record if that
+// fails or if it has none.
 func (im *Importer) write(ctx context.Context, host cabinet.Host, first int, batch []Record) (cabinet.Revision, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
+	if bp, ok := im.store.(BatchPreparer); ok {
+		rev, err := im.writeTx(ctx, host, first, batch, bp)
+		if err == nil {
+			return rev, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
+	return im.writeTx(ctx, host, first, batch, nil)
+}
+
+// writeTx is write's transaction, prepared by bp when it is not nil.
+func (im *Importer) writeTx(ctx context.Context, host cabinet.Host, first int, batch []Record, bp BatchPreparer) (cabinet.Revision, error) {
 	rev, err := im.store.UpdateTeams(ctx, func(tw team.Writer) error {
+		if bp != nil {
+			if err := bp.PrepareBatch(ctx, tw.Tx(), batch); err != nil {
+				return err
+			}
+		}
 		a, err := im.applier(ctx, tw)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -69,7 +70,11 @@ func scanDossier(r scanner) (access.Dossier, error) {
 const dossierByID = `SELECT ` + dossierCols + ` FROM {schema}.dossiers WHERE id = $1`
 
 func (w accessTx) Dossier(ctx context.Context, id cabinet.DossierID) (access.Dossier, error) {
-	return getOne(ctx, w.txn, "dossier", string(id), dossierByID, []any{string(id)}, scanDossier)
+	d, err := lookup(ctx, w.txn, bulkDossiers, id, "", "dossier", string(id), func() (access.Dossier, error) {
+		return getOne(ctx, w.txn, "dossier", string(id), dossierByID, []any{string(id)}, scanDossier)
+	})
+	d.Assigned = slices.Clone(d.Assigned) // the caller's own: bulk mode keeps d
+	return d, err
 }
 
 func (w accessTx) Dossiers(ctx context.Context, f access.DossierFilter, p cabinet.Page) ([]access.Dossier, cabinet.Cursor, error) {
@@ -115,6 +120,13 @@ func (w accessTx) PutDossier(ctx context.Context, d access.Dossier) error {
 	for i, u := range d.Assigned {
 		users[i] = string(u)
 	}
+	d.Assigned = slices.Clone(d.Assigned) // bulk mode keeps d
+	return putNew(w.txn, bulkDossiers, d.ID, "", d, func() error { return w.putDossier(ctx, d, assigned, users) })
+}
+
+// putDossier writes d with its assigned rows (assigned: d.Assigned as
+// jsonArg gives it; users: its IDs), after reading the row it replaces.
+func (w accessTx) putDossier(ctx context.Context, d access.Dossier, assigned any, users []string) error {
 	return put(ctx, w.txn, d, before(dossierByID, []any{string(d.ID)}, scanDossier),
 		stmt{`INSERT INTO {schema}.dossiers (id, office_id, name, status, manager_id, assigned, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
@@ -148,13 +160,20 @@ func scanPerson(r scanner) (access.Person, error) {
 const personByID = `SELECT ` + personCols + ` FROM {schema}.persons WHERE id = $1`
 
 func (w accessTx) Person(ctx context.Context, id access.PersonID) (access.Person, error) {
-	return getOne(ctx, w.txn, "person", string(id), personByID, []any{string(id)}, scanPerson)
+	return lookup(ctx, w.txn, bulkPersons, id, "", "person", string(id), func() (access.Person, error) {
+		return getOne(ctx, w.txn, "person", string(id), personByID, []any{string(id)}, scanPerson)
+	})
 }
 
 func (w accessTx) Persons(ctx context.Context, f access.PersonFilter, p cabinet.Page) ([]access.Person, cabinet.Cursor, error) {
 	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
+	}
+	if b := w.bulk; b != nil && f.Dossier != "" {
+		if out, next, ok, err := b.personsOf.page(string(f.Dossier), pg); ok {
+			return out, next, err
+		}
 	}
 	return w.listPersons(ctx, f, pg)
 }
@@ -167,7 +186,7 @@ func (w accessTx) listPersons(ctx context.Context, f access.PersonFilter, pg pag
 	return list(ctx, w.txn, q, pg, scanPerson, func(p access.Person) cabinet.Cursor { return keyCursor(string(p.ID)) })
 }
 
-func (w accessTx) PutPerson(ctx context.Context, p access.Person) error {
+func (w accessTx) PutPerson(ctx context.Context, p access.Person) (err error) {
 	if err := w.ready(ctx); err != nil {
 		return err
 	}
@@ -177,11 +196,25 @@ func (w accessTx) PutPerson(ctx context.Context, p access.Person) error {
 	if err := checkStorable(p); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, p, before(personByID, []any{string(p.ID)}, scanPerson), stmt{`INSERT INTO {schema}.persons (id, dossier_id, name, relation, created_at)
+	if b := w.bulk; b != nil {
+		fresh := b.persons.absent(p.ID, "")
+		defer func() {
+			switch {
+			case err != nil:
+			case fresh:
+				b.personsOf.add(string(p.Dossier), p)
+			default: // it may have left another dossier's tree
+				b.personsOf.m = map[string][]access.Person{}
+			}
+		}()
+	}
+	return putNew(w.txn, bulkPersons, p.ID, "", p, func() error {
+		return put(ctx, w.txn, p, before(personByID, []any{string(p.ID)}, scanPerson), stmt{`INSERT INTO {schema}.persons (id, dossier_id, name, relation, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET dossier_id = EXCLUDED.dossier_id, name = EXCLUDED.name,
 			relation = EXCLUDED.relation, created_at = EXCLUDED.created_at`,
-		[]any{string(p.ID), string(p.Dossier), p.Name, int16(p.Relation), tsArg(p.CreatedAt)}})
+			[]any{string(p.ID), string(p.Dossier), p.Name, int16(p.Relation), tsArg(p.CreatedAt)}})
+	})
 }
 
 func (w accessTx) DeletePerson(ctx context.Context, id access.PersonID) error {
@@ -279,12 +312,16 @@ func scanGrant(r scanner) (access.Grant, error) {
 const grantByID = `SELECT ` + grantCols + ` FROM {schema}.grants WHERE id = $1`
 
 func (w accessTx) Grant(ctx context.Context, id access.GrantID) (access.Grant, error) {
-	return getOne(ctx, w.txn, "grant", string(id), grantByID, []any{string(id)}, scanGrant)
+	return lookup(ctx, w.txn, bulkGrants, id, "", "grant", string(id), func() (access.Grant, error) {
+		return getOne(ctx, w.txn, "grant", string(id), grantByID, []any{string(id)}, scanGrant)
+	})
 }
 
 func (w accessTx) GrantOfPerson(ctx context.Context, p access.PersonID) (access.Grant, error) {
-	return getOne(ctx, w.txn, "grant of person", string(p),
-		`SELECT `+grantCols+` FROM {schema}.grants WHERE person_id = $1 AND person_id <> ''`, []any{string(p)}, scanGrant)
+	return lookup(ctx, w.txn, bulkGrantOf, p, "", "grant of person", string(p), func() (access.Grant, error) {
+		return getOne(ctx, w.txn, "grant of person", string(p),
+			`SELECT `+grantCols+` FROM {schema}.grants WHERE person_id = $1 AND person_id <> ''`, []any{string(p)}, scanGrant)
+	})
 }
 
 func (w accessTx) GrantOfAdvisor(ctx context.Context, a access.AdvisorID) (access.Grant, error) {
@@ -296,6 +333,15 @@ func (w accessTx) Grants(ctx context.Context, f access.GrantFilter, p cabinet.Pa
 	pg, err := w.pageOf(ctx, p)
 	if err != nil {
 		return nil, "", err
+	}
+	if f.Email != "" && f == (access.GrantFilter{Email: f.Email}) &&
+		w.none(func(b *bulkState) map[string]bool { return b.none.grants }, cabinet.EmailKey(f.Email)) {
+		return nil, "", noneCursor(pg.after)
+	}
+	if b := w.bulk; b != nil && f.Dossier != "" && f == (access.GrantFilter{Dossier: f.Dossier}) {
+		if out, next, ok, err := b.grantsOf.page(string(f.Dossier), pg); ok {
+			return out, next, err
+		}
 	}
 	return w.listGrants(ctx, f, pg)
 }
@@ -317,7 +363,7 @@ func (w accessTx) listGrants(ctx context.Context, f access.GrantFilter, pg page)
 	return list(ctx, w.txn, q, pg, scanGrant, func(g access.Grant) cabinet.Cursor { return keyCursor(string(g.ID)) })
 }
 
-func (w accessTx) PutGrant(ctx context.Context, g access.Grant) error {
+func (w accessTx) PutGrant(ctx context.Context, g access.Grant) (err error) {
 	if err := w.ready(ctx); err != nil {
 		return err
 	}
@@ -326,6 +372,35 @@ func (w accessTx) PutGrant(ctx context.Context, g access.Grant) error {
 	}
 	if err := checkStorable(g); err != nil {
 		return err
+	}
+	if b := w.bulk; b != nil {
+		delete(b.none.grants, cabinet.EmailKey(g.Email))
+		if b.grantFree(g) {
+			// A new grant that bulk mode knows breaks no unique index: COPY.
+			b.grants.queue = append(b.grants.queue, g)
+			b.grants.rows[g.ID] = &g
+			b.grantOf.rows[g.Person] = &g
+			b.grantsOf.add(string(g.Dossier), g)
+			w.keys = append(w.keys, g.Keys()...)
+			w.wrote = true
+			return nil
+		}
+		fresh := b.grants.absent(g.ID, "")
+		defer func() {
+			if err != nil {
+				return
+			}
+			b.grants.rows[g.ID] = &g
+			if fresh {
+				if g.Person != "" {
+					b.grantOf.rows[g.Person] = &g
+				}
+				b.grantsOf.add(string(g.Dossier), g)
+			} else { // its person or dossier may have changed
+				b.grantOf.forget()
+				b.grantsOf.m = map[string][]access.Grant{}
+			}
+		}()
 	}
 	// One grant per person, one per advisor (ACC-4), one per email key and
 	// one per account on a dossier (ACC-7 v2): the unique indexes hold

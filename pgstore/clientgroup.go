@@ -85,8 +85,10 @@ func scanOffice(r scanner) (clientgroup.Office, error) {
 }
 
 func (w cgTx) Office(ctx context.Context, id cabinet.OfficeID) (clientgroup.Office, error) {
-	return getOne(ctx, w.txn, "office", string(id),
-		officeByID, []any{string(id)}, scanOffice)
+	return lookup(ctx, w.txn, bulkOffices, id, "", "office", string(id), func() (clientgroup.Office, error) {
+		return getOne(ctx, w.txn, "office", string(id),
+			officeByID, []any{string(id)}, scanOffice)
+	})
 }
 
 func (w cgTx) Offices(ctx context.Context, p cabinet.Page) ([]clientgroup.Office, cabinet.Cursor, error) {
@@ -112,11 +114,13 @@ func (w cgTx) PutOffice(ctx context.Context, o clientgroup.Office) error {
 	if err := checkStorable(o); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, o, before(officeByID, []any{string(o.ID)}, scanOffice), stmt{`INSERT INTO {schema}.offices (id, name, email, created_by, created_at)
+	return putNew(w.txn, bulkOffices, o.ID, "", o, func() error {
+		return put(ctx, w.txn, o, before(officeByID, []any{string(o.ID)}, scanOffice), stmt{`INSERT INTO {schema}.offices (id, name, email, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email,
 			created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
-		[]any{string(o.ID), o.Name, o.Email, string(o.CreatedBy), tsArg(o.CreatedAt)}})
+			[]any{string(o.ID), o.Name, o.Email, string(o.CreatedBy), tsArg(o.CreatedAt)}})
+	})
 }
 
 // Collaborators, keyed by (office, user).
@@ -135,9 +139,11 @@ func scanCollaborator(r scanner) (clientgroup.Collaborator, error) {
 }
 
 func (w cgTx) Collaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) (clientgroup.Collaborator, error) {
-	return getOne(ctx, w.txn, "collaborator", string(user),
-		collaboratorByKey,
-		[]any{string(office), string(user)}, scanCollaborator)
+	return lookup(ctx, w.txn, bulkCollabs, collabKey{office, user}, string(user), "collaborator", string(user), func() (clientgroup.Collaborator, error) {
+		return getOne(ctx, w.txn, "collaborator", string(user),
+			collaboratorByKey,
+			[]any{string(office), string(user)}, scanCollaborator)
+	})
 }
 
 func (w cgTx) Collaborators(ctx context.Context, f clientgroup.CollaboratorFilter, p cabinet.Page) ([]clientgroup.Collaborator, cabinet.Cursor, error) {
@@ -174,10 +180,12 @@ func (w cgTx) PutCollaborator(ctx context.Context, c clientgroup.Collaborator) e
 	if err := checkStorable(c); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, c, before(collaboratorByKey, []any{string(c.Office), string(c.User)}, scanCollaborator), stmt{`INSERT INTO {schema}.collaborators (office_id, user_id, profile, added_at)
+	return putNew(w.txn, bulkCollabs, collabKey{c.Office, c.User}, string(c.User), c, func() error {
+		return put(ctx, w.txn, c, before(collaboratorByKey, []any{string(c.Office), string(c.User)}, scanCollaborator), stmt{`INSERT INTO {schema}.collaborators (office_id, user_id, profile, added_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (office_id, user_id) DO UPDATE SET profile = EXCLUDED.profile, added_at = EXCLUDED.added_at`,
-		[]any{string(c.Office), string(c.User), int16(c.Profile), tsArg(c.AddedAt)}})
+			[]any{string(c.Office), string(c.User), int16(c.Profile), tsArg(c.AddedAt)}})
+	})
 }
 
 func (w cgTx) DeleteCollaborator(ctx context.Context, office cabinet.OfficeID, user cabinet.UserID) error {
@@ -201,8 +209,10 @@ func scanCollaboratorGroup(r scanner) (clientgroup.CollaboratorGroup, error) {
 }
 
 func (w cgTx) CollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) (clientgroup.CollaboratorGroup, error) {
-	return getOne(ctx, w.txn, "collaborator group", string(id),
-		cgroupByID, []any{string(id)}, scanCollaboratorGroup)
+	return lookup(ctx, w.txn, bulkCGroups, id, "", "collaborator group", string(id), func() (clientgroup.CollaboratorGroup, error) {
+		return getOne(ctx, w.txn, "collaborator group", string(id),
+			cgroupByID, []any{string(id)}, scanCollaboratorGroup)
+	})
 }
 
 func (w cgTx) CollaboratorGroups(ctx context.Context, f clientgroup.CollaboratorGroupFilter, p cabinet.Page) ([]clientgroup.CollaboratorGroup, cabinet.Cursor, error) {
@@ -233,10 +243,12 @@ func (w cgTx) PutCollaboratorGroup(ctx context.Context, g clientgroup.Collaborat
 	if err := checkStorable(g); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, g, before(cgroupByID, []any{string(g.ID)}, scanCollaboratorGroup), stmt{`INSERT INTO {schema}.collaborator_groups (id, office_id, name, created_at)
+	return putNew(w.txn, bulkCGroups, g.ID, "", g, func() error {
+		return put(ctx, w.txn, g, before(cgroupByID, []any{string(g.ID)}, scanCollaboratorGroup), stmt{`INSERT INTO {schema}.collaborator_groups (id, office_id, name, created_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, created_at = EXCLUDED.created_at`,
-		[]any{string(g.ID), string(g.Office), g.Name, tsArg(g.CreatedAt)}})
+			[]any{string(g.ID), string(g.Office), g.Name, tsArg(g.CreatedAt)}})
+	})
 }
 
 func (w cgTx) DeleteCollaboratorGroup(ctx context.Context, id cabinet.CollaboratorGroupID) error {
@@ -257,9 +269,11 @@ func scanMember(r scanner) (clientgroup.Member, error) {
 }
 
 func (w cgTx) Member(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) (clientgroup.Member, error) {
-	return getOne(ctx, w.txn, "member", string(user),
-		memberByKey,
-		[]any{string(group), string(user)}, scanMember)
+	return lookup(ctx, w.txn, bulkMembers, memberKey{group, user}, string(group), "member", string(user), func() (clientgroup.Member, error) {
+		return getOne(ctx, w.txn, "member", string(user),
+			memberByKey,
+			[]any{string(group), string(user)}, scanMember)
+	})
 }
 
 func (w cgTx) Members(ctx context.Context, f clientgroup.MemberFilter, p cabinet.Page) ([]clientgroup.Member, cabinet.Cursor, error) {
@@ -296,10 +310,12 @@ func (w cgTx) PutMember(ctx context.Context, m clientgroup.Member) error {
 	if err := checkStorable(m); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, m, before(memberByKey, []any{string(m.Group), string(m.User)}, scanMember), stmt{`INSERT INTO {schema}.collaborator_group_members (group_id, user_id, office_id)
+	return putNew(w.txn, bulkMembers, memberKey{m.Group, m.User}, string(m.Group), m, func() error {
+		return put(ctx, w.txn, m, before(memberByKey, []any{string(m.Group), string(m.User)}, scanMember), stmt{`INSERT INTO {schema}.collaborator_group_members (group_id, user_id, office_id)
 		VALUES ($1, $2, $3)
 		ON CONFLICT (group_id, user_id) DO UPDATE SET office_id = EXCLUDED.office_id`,
-		[]any{string(m.Group), string(m.User), string(m.Office)}})
+			[]any{string(m.Group), string(m.User), string(m.Office)}})
+	})
 }
 
 func (w cgTx) DeleteMember(ctx context.Context, group cabinet.CollaboratorGroupID, user cabinet.UserID) error {
@@ -323,8 +339,10 @@ func scanClientGroup(r scanner) (clientgroup.ClientGroup, error) {
 }
 
 func (w cgTx) ClientGroup(ctx context.Context, id cabinet.ClientGroupID) (clientgroup.ClientGroup, error) {
-	return getOne(ctx, w.txn, "client group", string(id),
-		clientGroupByID, []any{string(id)}, scanClientGroup)
+	return lookup(ctx, w.txn, bulkGroups, id, "", "client group", string(id), func() (clientgroup.ClientGroup, error) {
+		return getOne(ctx, w.txn, "client group", string(id),
+			clientGroupByID, []any{string(id)}, scanClientGroup)
+	})
 }
 
 func (w cgTx) ClientGroups(ctx context.Context, f clientgroup.ClientGroupFilter, p cabinet.Page) ([]clientgroup.ClientGroup, cabinet.Cursor, error) {
@@ -353,11 +371,13 @@ func (w cgTx) PutClientGroup(ctx context.Context, g clientgroup.ClientGroup) err
 	if err := checkStorable(g); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, g, before(clientGroupByID, []any{string(g.ID)}, scanClientGroup), stmt{`INSERT INTO {schema}.client_groups (id, office_id, name, email, created_at)
+	return putNew(w.txn, bulkGroups, g.ID, "", g, func() error {
+		return put(ctx, w.txn, g, before(clientGroupByID, []any{string(g.ID)}, scanClientGroup), stmt{`INSERT INTO {schema}.client_groups (id, office_id, name, email, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET office_id = EXCLUDED.office_id, name = EXCLUDED.name, email = EXCLUDED.email,
 			created_at = EXCLUDED.created_at`,
-		[]any{string(g.ID), string(g.Office), g.Name, g.Email, tsArg(g.CreatedAt)}})
+			[]any{string(g.ID), string(g.Office), g.Name, g.Email, tsArg(g.CreatedAt)}})
+	})
 }
 
 func (w cgTx) DeleteClientGroup(ctx context.Context, id cabinet.ClientGroupID) error {
@@ -380,9 +400,11 @@ func scanDirect(r scanner) (clientgroup.DirectAssignment, error) {
 }
 
 func (w cgTx) DirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) (clientgroup.DirectAssignment, error) {
-	return getOne(ctx, w.txn, "direct assignment", string(user),
-		directByKey,
-		[]any{string(group), string(user)}, scanDirect)
+	return lookup(ctx, w.txn, bulkDirects, directKey{group, user}, string(group), "direct assignment", string(user), func() (clientgroup.DirectAssignment, error) {
+		return getOne(ctx, w.txn, "direct assignment", string(user),
+			directByKey,
+			[]any{string(group), string(user)}, scanDirect)
+	})
 }
 
 func (w cgTx) DirectAssignments(ctx context.Context, f clientgroup.DirectAssignmentFilter, p cabinet.Page) ([]clientgroup.DirectAssignment, cabinet.Cursor, error) {
@@ -419,10 +441,12 @@ func (w cgTx) PutDirectAssignment(ctx context.Context, a clientgroup.DirectAssig
 	if err := checkStorable(a); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, a, before(directByKey, []any{string(a.ClientGroup), string(a.User)}, scanDirect), stmt{`INSERT INTO {schema}.direct_assignments (client_group_id, user_id, office_id, expires_at)
+	return putNew(w.txn, bulkDirects, directKey{a.ClientGroup, a.User}, string(a.ClientGroup), a, func() error {
+		return put(ctx, w.txn, a, before(directByKey, []any{string(a.ClientGroup), string(a.User)}, scanDirect), stmt{`INSERT INTO {schema}.direct_assignments (client_group_id, user_id, office_id, expires_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (client_group_id, user_id) DO UPDATE SET office_id = EXCLUDED.office_id, expires_at = EXCLUDED.expires_at`,
-		[]any{string(a.ClientGroup), string(a.User), string(a.Office), tsArg(a.ExpiresAt)}})
+			[]any{string(a.ClientGroup), string(a.User), string(a.Office), tsArg(a.ExpiresAt)}})
+	})
 }
 
 func (w cgTx) DeleteDirectAssignment(ctx context.Context, group cabinet.ClientGroupID, user cabinet.UserID) error {
@@ -444,9 +468,11 @@ func scanGroupAssignment(r scanner) (clientgroup.GroupAssignment, error) {
 }
 
 func (w cgTx) GroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) (clientgroup.GroupAssignment, error) {
-	return getOne(ctx, w.txn, "group assignment", string(cgroup),
-		groupAssignmentByKey,
-		[]any{string(group), string(cgroup)}, scanGroupAssignment)
+	return lookup(ctx, w.txn, bulkGAssigns, gassignKey{group, cgroup}, string(group), "group assignment", string(cgroup), func() (clientgroup.GroupAssignment, error) {
+		return getOne(ctx, w.txn, "group assignment", string(cgroup),
+			groupAssignmentByKey,
+			[]any{string(group), string(cgroup)}, scanGroupAssignment)
+	})
 }
 
 func (w cgTx) GroupAssignments(ctx context.Context, f clientgroup.GroupAssignmentFilter, p cabinet.Page) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
@@ -483,10 +509,12 @@ func (w cgTx) PutGroupAssignment(ctx context.Context, a clientgroup.GroupAssignm
 	if err := checkStorable(a); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, a, before(groupAssignmentByKey, []any{string(a.ClientGroup), string(a.CollaboratorGroup)}, scanGroupAssignment), stmt{`INSERT INTO {schema}.group_assignments (client_group_id, collaborator_group_id, office_id)
+	return putNew(w.txn, bulkGAssigns, gassignKey{a.ClientGroup, a.CollaboratorGroup}, string(a.ClientGroup), a, func() error {
+		return put(ctx, w.txn, a, before(groupAssignmentByKey, []any{string(a.ClientGroup), string(a.CollaboratorGroup)}, scanGroupAssignment), stmt{`INSERT INTO {schema}.group_assignments (client_group_id, collaborator_group_id, office_id)
 		VALUES ($1, $2, $3)
 		ON CONFLICT (client_group_id, collaborator_group_id) DO UPDATE SET office_id = EXCLUDED.office_id`,
-		[]any{string(a.ClientGroup), string(a.CollaboratorGroup), string(a.Office)}})
+			[]any{string(a.ClientGroup), string(a.CollaboratorGroup), string(a.Office)}})
+	})
 }
 
 func (w cgTx) DeleteGroupAssignment(ctx context.Context, group cabinet.ClientGroupID, cgroup cabinet.CollaboratorGroupID) error {
@@ -508,8 +536,10 @@ func scanPlacement(r scanner) (clientgroup.Placement, error) {
 }
 
 func (w cgTx) Placement(ctx context.Context, dossier cabinet.DossierID) (clientgroup.Placement, error) {
-	return getOne(ctx, w.txn, "placement", string(dossier),
-		placementByDossier, []any{string(dossier)}, scanPlacement)
+	return lookup(ctx, w.txn, bulkPlacements, dossier, "", "placement", string(dossier), func() (clientgroup.Placement, error) {
+		return getOne(ctx, w.txn, "placement", string(dossier),
+			placementByDossier, []any{string(dossier)}, scanPlacement)
+	})
 }
 
 func (w cgTx) Placements(ctx context.Context, f clientgroup.PlacementFilter, p cabinet.Page) ([]clientgroup.Placement, cabinet.Cursor, error) {
@@ -544,10 +574,12 @@ func (w cgTx) PutPlacement(ctx context.Context, p clientgroup.Placement) error {
 	if err := checkStorable(p); err != nil {
 		return err
 	}
-	return put(ctx, w.txn, p, before(placementByDossier, []any{string(p.Dossier)}, scanPlacement), stmt{`INSERT INTO {schema}.placements (dossier_id, office_id, client_group_id)
+	return putNew(w.txn, bulkPlacements, p.Dossier, "", p, func() error {
+		return put(ctx, w.txn, p, before(placementByDossier, []any{string(p.Dossier)}, scanPlacement), stmt{`INSERT INTO {schema}.placements (dossier_id, office_id, client_group_id)
 		VALUES ($1, $2, $3)
 		ON CONFLICT (dossier_id) DO UPDATE SET office_id = EXCLUDED.office_id, client_group_id = EXCLUDED.client_group_id`,
-		[]any{string(p.Dossier), string(p.Office), string(p.ClientGroup)}})
+			[]any{string(p.Dossier), string(p.Office), string(p.ClientGroup)}})
+	})
 }
 
 func (w cgTx) DeletePlacement(ctx context.Context, dossier cabinet.DossierID) error {

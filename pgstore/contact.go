@@ -103,6 +103,9 @@ func (w contactTx) ContactsByEmail(ctx context.Context, email string) ([]contact
 	if key == "" || !storable(key) {
 		return nil, nil
 	}
+	if w.none(func(b *bulkState) map[string]bool { return b.none.contacts }, key) {
+		return nil, nil
+	}
 	return queryAll(ctx, w.txn, `SELECT `+contactCols+` FROM {schema}.contacts
 		WHERE email_key = $1 AND email_key <> '' ORDER BY id`, []any{key}, scanContact)
 }
@@ -160,6 +163,9 @@ func (w contactTx) PutContact(ctx context.Context, c contact.Contact) error {
 		return err
 	}
 	key := cabinet.EmailKey(c.Email)
+	if w.bulk != nil {
+		delete(w.bulk.none.contacts, key)
+	}
 	if key != "" {
 		// CON-7: the unique index holds it; this check names the contact.
 		var other string

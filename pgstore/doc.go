@@ -191,6 +191,23 @@
 // case_seats); lists of contact IDs (a project's or decision's partners, a
 // unit's leads) are matched by jsonb containment through GIN indexes.
 //
+// # Bulk import
+//
+// Store implements bulk.BatchPreparer: in the transaction of each batch of
+// a bulk.Importer, PrepareBatch reads ahead, in one round trip, every
+// record the batch's checks will look up (accounts by ID and email key,
+// offices, groups, collaborators, members, assignments, dossiers,
+// placements, persons, grants, teams) and the email keys no referral,
+// grant, contact or case seat holds, and the transaction then answers those
+// lookups itself; new records are queued and written with COPY (pgx
+// CopyFrom, one round trip per table) before the next statement that
+// reaches PostgreSQL and before the commit. The batch's change-log entry
+// holds the same events and keys as the record-by-record path's
+// (TestBulkImportFastPathWritesWhatSlowPathWrites compares both on random
+// streams). A prepared transaction is not retried: the importer runs a
+// failed batch again record by record, which retries as usual and names
+// the record at fault.
+//
 // # Upgrading from version 1
 //
 // Migration 0002 brings a schema of cabinet's first release to SPEC v2 and

@@ -320,6 +320,10 @@ func (w procTx) ListCases(ctx context.Context, f procedure.CaseFilter, p cabinet
 	if err != nil {
 		return nil, "", err
 	}
+	if f.Email != "" && f == (procedure.CaseFilter{Email: f.Email}) &&
+		w.none(func(b *bulkState) map[string]bool { return b.none.cases }, cabinet.EmailKey(f.Email)) {
+		return nonNil[procedure.Case](nil, "", noneCursor(pg.after))
+	}
 	return nonNil(w.listCases(ctx, f, pg))
 }
 
@@ -390,6 +394,11 @@ func (w procTx) PutCase(ctx context.Context, c procedure.Case) error {
 	users, emails := make([]string, len(seats)), make([]string, len(seats))
 	for i, p := range seats {
 		users[i], emails[i] = string(p.User), cabinet.EmailKey(p.Email)
+	}
+	if w.bulk != nil {
+		for _, e := range emails {
+			delete(w.bulk.none.cases, e)
+		}
 	}
 	return put(ctx, w.txn, c, before(caseByID, []any{string(c.ID)}, scanCase),
 		stmt{`INSERT INTO {schema}.cases (id, office_id, procedure_id, dossier_id, opened_by, opened_at, recipient, contributors, items)

@@ -151,8 +151,10 @@ func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revi
 				return 0, err
 			}
 		}
-		rev, err := s.attempt(ctx, fn)
-		if err == nil || !retryable(err) {
+		rev, bulk, err := s.attempt(ctx, fn)
+		if err == nil || !retryable(err) || bulk {
+			// A transaction in bulk mode is not run again: the importer
+			// runs its batch again record by record (PrepareBatch).
 			return rev, err
 		}
 		last = err
@@ -183,7 +185,8 @@ const beginUpdateSQL = "BEGIN ISOLATION LEVEL SERIALIZABLE READ WRITE; SET LOCAL
 // or SERIALIZABLE transaction).
 const lockChangesSQL = "; LOCK TABLE {schema}.changes IN SHARE ROW EXCLUSIVE MODE"
 
-// attempt runs fn once in its own transaction and commits it.
+// attempt runs fn once in its own transaction and commits it; bulk
+// reports whether fn put the transaction in bulk mode (PrepareBatch).
 //
 // The context's markers (package cabinet's what-if support): under
 // cabinet.AtRevision(r) the transaction locks the change log against
@@ -193,7 +196,13 @@ const lockChangesSQL = "; LOCK TABLE {schema}.changes IN SHARE ROW EXCLUSIVE MOD
 // transaction with the keys written, and the transaction is rolled back:
 // cabinet.ErrDryRun (or the inspection's error), no revision taken,
 // nothing notified.
-func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Revision, error) {
+func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (rev cabinet.Revision, bulk bool, err error) {
+	t, rev, err := s.run(ctx, fn)
+	return rev, t != nil && t.bulk != nil, err
+}
+
+// run is attempt, returning the transaction (nil if none began).
+func (s *Store) run(ctx context.Context, fn func(t *txn) error) (*txn, cabinet.Revision, error) {
 	want, bound := cabinet.RequiredRevision(ctx)
 	inspect, dry := cabinet.DryRunOf(ctx)
 	begin := beginUpdateSQL
@@ -202,7 +211,7 @@ func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Rev
 	}
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	committed := false
 	defer func() {
@@ -213,9 +222,9 @@ func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Rev
 	t := &txn{s: s, tx: tx, ctx: ctx, writable: true, open: true, locked: bound}
 	if bound {
 		if head := t.Revision(); t.failed != nil {
-			return 0, t.failed
+			return t, 0, t.failed
 		} else if head != want {
-			return 0, cabinet.Moved(want, head)
+			return t, 0, cabinet.Moved(want, head)
 		}
 	}
 	ferr := func() error {
@@ -225,39 +234,43 @@ func (s *Store) attempt(ctx context.Context, fn func(t *txn) error) (cabinet.Rev
 	// A failed statement aborted the transaction, whatever fn made of its
 	// error: retry it if it may succeed next time, and never commit it.
 	if t.failed != nil && (retryable(t.failed) || ferr == nil) {
-		return 0, t.failed
+		return t, 0, t.failed
 	}
 	if ferr != nil {
-		return 0, ferr
+		return t, 0, ferr
+	}
+	// Bulk mode's queued records, before the inspection or the commit.
+	if err := t.flushBulk(ctx); err != nil {
+		return t, 0, err
 	}
 	if dry {
 		t.open = true
 		ierr := inspect(ctx, t, cabinet.NormalizeKeys(t.keys))
 		t.open = false
 		if t.failed != nil && (retryable(t.failed) || ierr == nil) {
-			return 0, t.failed
+			return t, 0, t.failed
 		}
 		if ierr != nil {
-			return 0, ierr
+			return t, 0, ierr
 		}
-		return 0, cabinet.ErrDryRun
+		return t, 0, cabinet.ErrDryRun
 	}
 	var rev cabinet.Revision
 	if t.wrote {
 		if rev, err = t.commitRevision(ctx); err != nil {
-			return 0, err
+			return t, 0, err
 		}
 	} else if rev = t.Revision(); t.failed != nil {
-		return 0, t.failed
+		return t, 0, t.failed
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return 0, err
+		return t, 0, err
 	}
 	committed = true
 	if t.wrote {
 		s.committed(ctx, rev)
 	}
-	return rev, nil
+	return t, rev, nil
 }
 
 // retryable reports whether err means that running the transaction again

@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -71,12 +72,25 @@ func scanUser(r scanner) (cabinet.User, error) {
 const userByID = `SELECT ` + userCols + ` FROM {schema}.users WHERE id = $1`
 
 func (w teamTx) User(ctx context.Context, id cabinet.UserID) (cabinet.User, error) {
-	return getOne(ctx, w.txn, "user", string(id), userByID, []any{string(id)}, scanUser)
+	return lookup(ctx, w.txn, bulkUsers, id, "", "user", string(id), func() (cabinet.User, error) {
+		return getOne(ctx, w.txn, "user", string(id), userByID, []any{string(id)}, scanUser)
+	})
 }
 
 func (w teamTx) UserByEmail(ctx context.Context, email string) (cabinet.User, error) {
-	return getOne(ctx, w.txn, "user", email,
-		`SELECT `+userCols+` FROM {schema}.users WHERE email_key = $1`, []any{cabinet.EmailKey(email)}, scanUser)
+	key := cabinet.EmailKey(email)
+	return lookup(ctx, w.txn, bulkByEmail, key, "", "user", email, func() (cabinet.User, error) {
+		return getOne(ctx, w.txn, "user", email,
+			`SELECT `+userCols+` FROM {schema}.users WHERE email_key = $1`, []any{key}, scanUser)
+	})
+}
+
+// bulkEmail returns what bulk mode knows of the account of email key key.
+func (w teamTx) bulkEmail(key string) (u cabinet.User, found, ok bool) {
+	if w.bulk == nil {
+		return u, false, false
+	}
+	return w.bulk.byEmail.known(key, "")
 }
 
 func (w teamTx) ListUsers(ctx context.Context, p cabinet.Page) ([]cabinet.User, cabinet.Cursor, error) {
@@ -92,7 +106,7 @@ func (w teamTx) listUsers(ctx context.Context, pg page) ([]cabinet.User, cabinet
 	return list(ctx, w.txn, q, pg, scanUser, func(u cabinet.User) cabinet.Cursor { return keyCursor(string(u.ID)) })
 }
 
-func (w teamTx) PutUser(ctx context.Context, u cabinet.User) error {
+func (w teamTx) PutUser(ctx context.Context, u cabinet.User) (err error) {
 	if err := w.ready(ctx); err != nil {
 		return err
 	}
@@ -104,17 +118,38 @@ func (w teamTx) PutUser(ctx context.Context, u cabinet.User) error {
 	}
 	key := cabinet.EmailKey(u.Email)
 	var other string
-	switch err := w.row(ctx, `SELECT id FROM {schema}.users WHERE email_key = $1 AND id <> $2`, []any{key, string(u.ID)}, &other); {
-	case err == nil:
-		return cabinet.Conflict("", "user %s already has this email", other)
-	case !isNoRows(err):
-		return err
+	if o, found, ok := w.bulkEmail(key); ok {
+		// Bulk mode knows the account of key, if any.
+		if found && o.ID != u.ID {
+			return cabinet.Conflict("", "user %s already has this email", o.ID)
+		}
+	} else {
+		switch err := w.row(ctx, `SELECT id FROM {schema}.users WHERE email_key = $1 AND id <> $2`, []any{key, string(u.ID)}, &other); {
+		case err == nil:
+			return cabinet.Conflict("", "user %s already has this email", other)
+		case !isNoRows(err):
+			return err
+		}
 	}
-	return put(ctx, w.txn, u, before(userByID, []any{string(u.ID)}, scanUser), stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
+	if b := w.bulk; b != nil {
+		fresh := b.users.absent(u.ID, "")
+		defer func() {
+			switch {
+			case err != nil:
+			case fresh:
+				b.byEmail.rows[key] = &u
+			default: // its email may have changed
+				b.byEmail.forget()
+			}
+		}()
+	}
+	return putNew(w.txn, bulkUsers, u.ID, "", u, func() error {
+		return put(ctx, w.txn, u, before(userByID, []any{string(u.ID)}, scanUser), stmt{`INSERT INTO {schema}.users (id, display_name, email, email_key, created_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET display_name = EXCLUDED.display_name, email = EXCLUDED.email,
 			email_key = EXCLUDED.email_key, created_at = EXCLUDED.created_at`,
-		[]any{string(u.ID), u.DisplayName, u.Email, key, tsArg(u.CreatedAt)}})
+			[]any{string(u.ID), u.DisplayName, u.Email, key, tsArg(u.CreatedAt)}})
+	})
 }
 
 // Teams.
@@ -139,12 +174,20 @@ func scanTeam(r scanner) (team.Team, error) {
 const teamByID = `SELECT ` + teamCols + ` FROM {schema}.teams WHERE id = $1`
 
 func (w teamTx) Team(ctx context.Context, id cabinet.TeamID) (team.Team, error) {
-	return getOne(ctx, w.txn, "team", string(id), teamByID, []any{string(id)}, scanTeam)
+	tm, err := lookup(ctx, w.txn, bulkTeams, id, "", "team", string(id), func() (team.Team, error) {
+		return getOne(ctx, w.txn, "team", string(id), teamByID, []any{string(id)}, scanTeam)
+	})
+	tm.Members = slices.Clone(tm.Members) // the caller's own: bulk mode keeps tm
+	return tm, err
 }
 
 func (w teamTx) PersonalTeam(ctx context.Context, owner cabinet.UserID) (team.Team, error) {
-	return getOne(ctx, w.txn, "personal team of user", string(owner),
-		`SELECT `+teamCols+` FROM {schema}.teams WHERE owner_id = $1 AND personal`, []any{string(owner)}, scanTeam)
+	tm, err := lookup(ctx, w.txn, bulkPersonal, owner, "", "personal team of user", string(owner), func() (team.Team, error) {
+		return getOne(ctx, w.txn, "personal team of user", string(owner),
+			`SELECT `+teamCols+` FROM {schema}.teams WHERE owner_id = $1 AND personal`, []any{string(owner)}, scanTeam)
+	})
+	tm.Members = slices.Clone(tm.Members) // the caller's own: bulk mode keeps tm
+	return tm, err
 }
 
 func (w teamTx) ListTeams(ctx context.Context, f team.TeamFilter, p cabinet.Page) ([]team.Team, cabinet.Cursor, error) {
@@ -166,7 +209,7 @@ func (w teamTx) listTeams(ctx context.Context, f team.TeamFilter, pg page) ([]te
 	return list(ctx, w.txn, q, pg, scanTeam, func(t team.Team) cabinet.Cursor { return keyCursor(string(t.ID)) })
 }
 
-func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
+func (w teamTx) PutTeam(ctx context.Context, tm team.Team) (err error) {
 	if err := w.ready(ctx); err != nil {
 		return err
 	}
@@ -176,7 +219,13 @@ func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
 	if err := checkStorable(tm); err != nil {
 		return err
 	}
-	if tm.Personal {
+	var personal *team.Team
+	if w.bulk != nil && tm.Personal {
+		if p, found, ok := w.bulk.personal.known(tm.Owner, ""); ok && (!found || p.ID == tm.ID) {
+			personal = &p // bulk mode knows the owner has no other personal team
+		}
+	}
+	if tm.Personal && personal == nil {
 		var other string
 		switch err := w.row(ctx, `SELECT id FROM {schema}.teams WHERE owner_id = $1 AND personal AND id <> $2`,
 			[]any{string(tm.Owner), string(tm.ID)}, &other); {
@@ -196,6 +245,25 @@ func (w teamTx) PutTeam(ctx context.Context, tm team.Team) error {
 	for i, m := range tm.Members {
 		users[i] = string(m.User)
 	}
+	tm.Members = slices.Clone(tm.Members) // bulk mode keeps tm
+	if b := w.bulk; b != nil {
+		fresh := b.teams.absent(tm.ID, "")
+		defer func() {
+			switch {
+			case err != nil:
+			case fresh && tm.Personal:
+				b.personal.rows[tm.Owner] = &tm
+			case !fresh: // it may have been another account's personal team
+				b.personal.forget()
+			}
+		}()
+	}
+	return putNew(w.txn, bulkTeams, tm.ID, "", tm, func() error { return w.putTeam(ctx, tm, members, users) })
+}
+
+// putTeam writes tm with its member rows (members: tm.Members as jsonArg
+// gives them; users: their IDs), after reading the row it replaces.
+func (w teamTx) putTeam(ctx context.Context, tm team.Team, members any, users []string) error {
 	return put(ctx, w.txn, tm, before(teamByID, []any{string(tm.ID)}, scanTeam),
 		stmt{`INSERT INTO {schema}.teams (id, name, personal, pending, owner_id, lead_id, created_by, created_at, members, first_team)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
@@ -334,6 +402,10 @@ func (w teamTx) ListReferrals(ctx context.Context, f team.ReferralFilter, p cabi
 	if err != nil {
 		return nil, "", err
 	}
+	if f.ClientEmail != "" && f == (team.ReferralFilter{ClientEmail: f.ClientEmail}) &&
+		w.none(func(b *bulkState) map[string]bool { return b.none.referrals }, cabinet.EmailKey(f.ClientEmail)) {
+		return nil, "", noneCursor(pg.after)
+	}
 	return w.listReferrals(ctx, f, pg)
 }
 
@@ -372,6 +444,9 @@ func (w teamTx) PutReferral(ctx context.Context, r team.Referral) error {
 	}
 	if err := checkStorable(r); err != nil {
 		return err
+	}
+	if w.bulk != nil {
+		delete(w.bulk.none.referrals, cabinet.EmailKey(r.ClientEmail))
 	}
 	return put(ctx, w.txn, r, before(referralByID, []any{string(r.ID)}, scanReferral), stmt{`INSERT INTO {schema}.referrals
 			(id, team_id, referrer_id, client_name, client_email, client_email_key, client_id, dossier_id, created_at)

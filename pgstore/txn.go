@@ -36,6 +36,8 @@ type txn struct {
 	batch  cabinet.Batch // Emit: the command's batch, for the change log
 	events []byte        // its events, encoded (nil: none)
 	keys   []cabinet.Key // every record written, as it was and as it is
+
+	bulk *bulkState // bulk mode (Store.PrepareBatch), nil otherwise
 }
 
 var _ cabinet.Tx = (*txn)(nil)
@@ -173,6 +175,9 @@ func (t *txn) row(ctx context.Context, q string, args []any, dest ...any) error 
 	if err := t.ready(ctx); err != nil {
 		return err
 	}
+	if err := t.flushBulk(ctx); err != nil {
+		return err
+	}
 	err := t.tx.QueryRow(ctx, t.s.sql(q), args...).Scan(dest...)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return t.fail(err)
@@ -187,6 +192,9 @@ func isNoRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 // returns nil when there is no row.
 func queryAll[T any](ctx context.Context, t *txn, q string, args []any, scan func(scanner) (T, error)) ([]T, error) {
 	if err := t.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := t.flushBulk(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := t.tx.Query(ctx, t.s.sql(q), args...)
@@ -292,6 +300,15 @@ func (t *txn) write(ctx context.Context, old *prior, now []cabinet.Key, stmts ..
 				return n, nil
 			}
 		}
+	}
+	if err := t.flushBulk(ctx); err != nil {
+		return nil, err
+	}
+	if t.bulk != nil && now == nil {
+		// A delete: what bulk mode knew may be gone (each Put of a kind it
+		// keeps records its own row again; no other statement writes
+		// those tables).
+		t.bulk.forget()
 	}
 	var was []cabinet.Key
 	if old == nil && len(stmts) == 1 {

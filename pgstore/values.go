@@ -26,10 +26,37 @@ func storable(s string) bool {
 // field of record v (walking nested structs and slices) that PostgreSQL
 // cannot store, or nil.
 func checkStorable(v any) error {
-	if path := badText(reflect.ValueOf(v), ""); path != "" {
+	rv := reflect.ValueOf(v)
+	if allText(rv) {
+		return nil // the common case, without building the field paths
+	}
+	if path := badText(rv, ""); path != "" {
 		return cabinet.Invalid(path, "contains a NUL byte or is not valid UTF-8, which PostgreSQL cannot store")
 	}
 	return nil
+}
+
+// allText reports whether every string of v (walked as badText walks it)
+// is storable.
+func allText(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return storable(v.String())
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() && !allText(v.Field(i)) {
+				return false
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if !allText(v.Index(i)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func badText(v reflect.Value, path string) string {
