@@ -203,7 +203,13 @@ func newIndex() *index {
 // Sorted-slice helpers. The index's slices are private to it and only
 // mutated under the engine's write lock.
 
+// insertSorted adds v to sorted s unless it is there. A v that sorts last
+// is appended without a search: the load interns dossiers in ID order
+// (load.go), so its inserts are appends; a refresh may insert anywhere.
 func insertSorted[S ~[]E, E cmp.Ordered](s S, v E) S {
+	if n := len(s); n == 0 || s[n-1] < v {
+		return append(s, v)
+	}
 	i, ok := slices.BinarySearch(s, v)
 	if ok {
 		return s
@@ -540,7 +546,11 @@ func (ix *index) searchByID(byID []uint32, id cabinet.DossierID) (int, bool) {
 }
 
 // insertByID adds dossier di, whose ID is id, to byID unless it is there.
+// An id that sorts last is appended without a search (the load's case).
 func (ix *index) insertByID(byID []uint32, id cabinet.DossierID, di uint32) []uint32 {
+	if n := len(byID); n == 0 || ix.dossiers[byID[n-1]].facts.ID < id {
+		return append(byID, di)
+	}
 	i, ok := ix.searchByID(byID, id)
 	if ok {
 		return byID

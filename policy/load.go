@@ -73,7 +73,34 @@ func view(ctx context.Context, store Store, fn func(rev cabinet.Revision, r read
 func load(ctx context.Context, rd readers, clock cabinet.Clock) (*index, error) {
 	ix := newIndex()
 	ix.clock = clock
-	err := func(r team.Reader) error {
+	// The dossiers come first, in ID order (every store lists them so):
+	// they are interned in that order, so the index's sorted lists of
+	// dossiers (an office's, a client group's, a user's staff set; by
+	// index or by ID) grow by appends (insertSorted, insertByID).
+	err := func(r access.Reader) error {
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
+			return r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{After: a, Limit: n})
+		}, func(d access.Dossier) { ix.setDossier(d.ID, &d) }); err != nil {
+			return err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
+			return r.Persons(ctx, access.PersonFilter{}, cabinet.Page{After: a, Limit: n})
+		}, func(p access.Person) { ix.persons[p.ID] = p }); err != nil {
+			return err
+		}
+		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Advisor, cabinet.Cursor, error) {
+			return r.Advisors(ctx, access.AdvisorFilter{}, cabinet.Page{After: a, Limit: n})
+		}, func(x access.Advisor) { ix.setAdvisor(x.ID, &x) }); err != nil {
+			return err
+		}
+		return each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
+			return r.Grants(ctx, access.GrantFilter{}, cabinet.Page{After: a, Limit: n})
+		}, func(g access.Grant) { ix.setGrant(g.ID, &g) })
+	}(rd.access)
+	if err != nil {
+		return nil, err
+	}
+	err = func(r team.Reader) error {
 		if err := each(ctx, func(a cabinet.Cursor, n int) ([]cabinet.User, cabinet.Cursor, error) {
 			return r.ListUsers(ctx, cabinet.Page{After: a, Limit: n})
 		}, func(u cabinet.User) { ix.setUser(u.ID, &u) }); err != nil {
@@ -154,29 +181,6 @@ func load(ctx context.Context, rd readers, clock cabinet.Clock) (*index, error) 
 		}
 		return nil
 	}(rd.groups)
-	if err != nil {
-		return nil, err
-	}
-	err = func(r access.Reader) error {
-		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Dossier, cabinet.Cursor, error) {
-			return r.Dossiers(ctx, access.DossierFilter{}, cabinet.Page{After: a, Limit: n})
-		}, func(d access.Dossier) { ix.setDossier(d.ID, &d) }); err != nil {
-			return err
-		}
-		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Person, cabinet.Cursor, error) {
-			return r.Persons(ctx, access.PersonFilter{}, cabinet.Page{After: a, Limit: n})
-		}, func(p access.Person) { ix.persons[p.ID] = p }); err != nil {
-			return err
-		}
-		if err := each(ctx, func(a cabinet.Cursor, n int) ([]access.Advisor, cabinet.Cursor, error) {
-			return r.Advisors(ctx, access.AdvisorFilter{}, cabinet.Page{After: a, Limit: n})
-		}, func(x access.Advisor) { ix.setAdvisor(x.ID, &x) }); err != nil {
-			return err
-		}
-		return each(ctx, func(a cabinet.Cursor, n int) ([]access.Grant, cabinet.Cursor, error) {
-			return r.Grants(ctx, access.GrantFilter{}, cabinet.Page{After: a, Limit: n})
-		}, func(g access.Grant) { ix.setGrant(g.ID, &g) })
-	}(rd.access)
 	if err != nil {
 		return nil, err
 	}
