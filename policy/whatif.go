@@ -285,7 +285,7 @@ func answersOf(ix *index, clock cabinet.Clock) map[accessKey]cabinet.Routes {
 			if !d.exists {
 				continue
 			}
-			id := d.facts.ID
+			id := d.id
 			for _, a := range actions {
 				dec := ix.answer(&sub, s, a, DossierResource(id), clock, 0)
 				if dec.Allowed {
