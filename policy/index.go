@@ -18,9 +18,9 @@ import (
 // through a setter that updates both sides of a relation, so the full build
 // (load.go) and the incremental refresh (refresh.go) share one code path.
 // Users and dossiers are interned to dense uint32 indexes. User records are
-// held by pointer; dossier records (there are many) are held by value in a
-// dense slice, so a *dossRec is valid only until the next internDossier:
-// setters take it after interning and drop it before interning again.
+// held by pointer; dossier records (there are many) are held by value in
+// the chunks of a dossTable (dosstable.go), which never move them: a
+// *dossRec stays valid for the index's life.
 
 // officeProfile is one office a user collaborates in, with the profile.
 type officeProfile struct {
@@ -186,8 +186,7 @@ type colgRec struct {
 type index struct {
 	userIdx  map[cabinet.UserID]uint32
 	users    []*userRec
-	dossIdx  map[cabinet.DossierID]uint32
-	dossiers []dossRec
+	dossiers dossTable // every dossier ID seen, by interned index (dosstable.go)
 	// asg holds the assigned collaborators of every dossier (user indexes
 	// + 1), each dossier's a range (dossRec.asgOff, asgN). setDossier
 	// rewrites a range in place when the new list fits, else appends one:
@@ -243,7 +242,7 @@ type directKey struct {
 func newIndex() *index {
 	return &index{
 		userIdx:       map[cabinet.UserID]uint32{},
-		dossIdx:       map[cabinet.DossierID]uint32{},
+		dossiers:      newDossTable(),
 		dossGrantIDs:  map[uint32][]access.GrantID{},
 		dossGrants:    map[uint32][]access.Grant{},
 		dossRefs:      map[uint32][]cabinet.ReferralID{},
@@ -324,24 +323,20 @@ func (ix *index) internUser(id cabinet.UserID) (uint32, *userRec) {
 }
 
 // dossier returns the record of id, or nil when the ID was never seen.
-// The pointer is valid until the next internDossier.
 func (ix *index) dossier(id cabinet.DossierID) *dossRec {
-	if i, ok := ix.dossIdx[id]; ok {
-		return &ix.dossiers[i]
+	if i, ok := ix.dossiers.find(id); ok {
+		return ix.dossiers.at(i)
 	}
 	return nil
 }
 
-// internDossier returns the index and record of id, creating them. The
-// pointer is valid until the next internDossier.
+// internDossier returns the index and record of id, creating them.
 func (ix *index) internDossier(id cabinet.DossierID) (uint32, *dossRec) {
-	if i, ok := ix.dossIdx[id]; ok {
-		return i, &ix.dossiers[i]
+	if i, ok := ix.dossiers.find(id); ok {
+		return i, ix.dossiers.at(i)
 	}
-	i := uint32(len(ix.dossiers))
-	ix.dossiers = append(ix.dossiers, dossRec{id: id, idx: i})
-	ix.dossIdx[id] = i
-	return i, &ix.dossiers[i]
+	i := ix.dossiers.add(id)
+	return i, ix.dossiers.at(i)
 }
 
 // grantsOf returns the grants on d (nil for most dossiers) that are live
@@ -640,14 +635,14 @@ func (ix *index) storeStaff(d *dossRec, rec *access.Dossier) {
 // by ID), and whether it is there.
 func (ix *index) searchByID(byID []uint32, id cabinet.DossierID) (int, bool) {
 	return slices.BinarySearchFunc(byID, id, func(di uint32, id cabinet.DossierID) int {
-		return cmp.Compare(ix.dossiers[di].id, id)
+		return cmp.Compare(ix.dossiers.at(di).id, id)
 	})
 }
 
 // insertByID adds dossier di, whose ID is id, to byID unless it is there.
 // An id that sorts last is appended without a search (the load's case).
 func (ix *index) insertByID(byID []uint32, id cabinet.DossierID, di uint32) []uint32 {
-	if n := len(byID); n == 0 || ix.dossiers[byID[n-1]].id < id {
+	if n := len(byID); n == 0 || ix.dossiers.at(byID[n-1]).id < id {
 		return append(byID, di)
 	}
 	i, ok := ix.searchByID(byID, id)
@@ -855,7 +850,7 @@ func (ix *index) finalize() {
 			expiring = expiring || !g.ExpiresAt.IsZero()
 		}
 		setSide(ix.dossGrants, di, gs)
-		ix.dossiers[di].expiring = expiring
+		ix.dossiers.at(di).expiring = expiring
 	}
 	clear(ix.dirtyDossiers)
 }

@@ -478,12 +478,12 @@ func (up *update) apply(ix *index) {
 // cases (a new dossier, one that moves office, one that no longer exists)
 // go through setDossier.
 func (ix *index) refreshDossier(id cabinet.DossierID, rec *access.Dossier) {
-	di, ok := ix.dossIdx[id]
-	if !ok || rec == nil || !ix.dossiers[di].exists || ix.officeOf(&ix.dossiers[di]) != rec.Office {
+	di, ok := ix.dossiers.find(id)
+	if !ok || rec == nil || !ix.dossiers.at(di).exists || ix.officeOf(ix.dossiers.at(di)) != rec.Office {
 		ix.setDossier(id, rec)
 		return
 	}
-	d := &ix.dossiers[di] // internUser below does not move the dossiers
+	d := ix.dossiers.at(di) // a dossTable never moves its records
 	old := ix.factsOf(d)
 	d.status = rec.Status
 	ix.storeStaff(d, rec)

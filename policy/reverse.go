@@ -70,7 +70,7 @@ func (ix *index) listSubject(s Subject, a Action, clock cabinet.Clock) *userRec 
 func (ix *index) dossierCandidates(u *userRec, a Action, qg uint32) []cabinet.DossierID {
 	var out []cabinet.DossierID
 	consider := func(di uint32) {
-		d := &ix.dossiers[di]
+		d := ix.dossiers.at(di)
 		if d.exists && (qg == 0 || d.group == qg) {
 			out = append(out, d.id)
 		}
@@ -89,14 +89,14 @@ func (ix *index) outwardCandidates(u *userRec, consider func(di uint32)) {
 	for _, t := range u.teams {
 		for _, rid := range ix.teamRefs[t] {
 			if d := ix.referrals[rid].Dossier; d != "" {
-				if di, ok := ix.dossIdx[d]; ok {
+				if di, ok := ix.dossiers.find(d); ok {
 					consider(di)
 				}
 			}
 		}
 	}
 	for _, gid := range u.grants {
-		if di, ok := ix.dossIdx[ix.grants[gid].Dossier]; ok {
+		if di, ok := ix.dossiers.find(ix.grants[gid].Dossier); ok {
 			consider(di)
 		}
 	}
@@ -217,7 +217,7 @@ func (ix *index) adminDossierPage(u *userRec, a Action, status cabinet.DossierSt
 		best, from := cabinet.DossierID(""), -2
 		for k, o := range admin {
 			if pos[k] < len(o.byID) {
-				if id := ix.dossiers[o.byID[pos[k]]].id; from == -2 || id < best {
+				if id := ix.dossiers.at(o.byID[pos[k]]).id; from == -2 || id < best {
 					best, from = id, k
 				}
 			}
@@ -233,7 +233,7 @@ func (ix *index) adminDossierPage(u *userRec, a Action, status cabinet.DossierSt
 			rest = rest[1:]
 			_, ok = decide(best)
 		} else {
-			d := &ix.dossiers[admin[from].byID[pos[from]]]
+			d := ix.dossiers.at(admin[from].byID[pos[from]])
 			pos[from]++
 			if a == ViewDossier {
 				ok = d.exists && (!status.Valid() || d.status == status)
@@ -286,7 +286,7 @@ func (ix *index) adminViewPage(byID []uint32, rest []cabinet.DossierID, limit in
 // appendIDs appends the IDs of dossiers dis to out.
 func (ix *index) appendIDs(out []cabinet.DossierID, dis []uint32) []cabinet.DossierID {
 	for _, di := range dis {
-		out = append(out, ix.dossiers[di].id)
+		out = append(out, ix.dossiers.at(di).id)
 	}
 	return out
 }
@@ -299,7 +299,7 @@ func (ix *index) appendIDs(out []cabinet.DossierID, dis []uint32) []cabinet.Doss
 func (ix *index) dossierCandidatesOutside(u *userRec, skip func(cabinet.OfficeID) bool) []cabinet.DossierID {
 	var out []cabinet.DossierID
 	consider := func(di uint32) {
-		d := &ix.dossiers[di]
+		d := ix.dossiers.at(di)
 		if d.exists && !skip(ix.officeOf(d)) {
 			out = append(out, d.id)
 		}
@@ -373,7 +373,7 @@ func (ix *index) teamCandidates(u *userRec) []cabinet.TeamID {
 func (ix *index) caseCandidates(u *userRec) []cabinet.CaseID {
 	var out []cabinet.CaseID
 	for _, di := range ix.internalCandidates(u, 0) {
-		out = append(out, ix.links.dossCases[ix.dossiers[di].id]...)
+		out = append(out, ix.links.dossCases[ix.dossiers.at(di).id]...)
 	}
 	for _, op := range u.offices {
 		if op.profile == cabinet.ProfileAdmin {

@@ -280,8 +280,8 @@ func answersOf(ix *index, clock cabinet.Clock) map[accessKey]cabinet.Routes {
 		}
 		s := User(u.id)
 		sub := ix.resolve(s, clock)
-		for i := range ix.dossiers {
-			d := &ix.dossiers[i]
+		for i := range ix.dossiers.len() {
+			d := ix.dossiers.at(i)
 			if !d.exists {
 				continue
 			}
