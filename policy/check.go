@@ -598,7 +598,7 @@ func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 			return q.content(d) // the hot path: no refinement to resolve
 		}
 	}
-	o := &onDossier{d: d, dd: ix.dossierOf(d), grants: ix.grantsOf(d)}
+	o := &onDossier{d: d, dd: ix.dossierFor(q.u, d), grants: ix.grantsOf(d)}
 	set := 0
 	if r.Person != "" {
 		set |= takesPerson

@@ -73,8 +73,9 @@ func (u *userRec) membership(o cabinet.OfficeID) (cabinet.Profile, time.Time) {
 // manager and the assigned collaborators are user indexes plus one (0: no
 // manager), the assigned ones a range of the index's arena (index.asg).
 // The accessors rebuild what the predicates take: factsOf (the
-// cabinet.DossierFacts), dossierOf (the access.Dossier) and routeFacts
-// (the facts InternalRoutesOf needs for one user, without allocating).
+// cabinet.DossierFacts), and, without allocating, dossierFor (the
+// access.Dossier the access predicates see for one actor) and routeFacts
+// (the facts InternalRoutesOf needs for one user).
 // Grants and referrals, which few dossiers have, live in the index's side
 // maps keyed by the dossier's index; hasGrants and hasRefs say whether to
 // look there.
@@ -129,12 +130,20 @@ func (ix *index) factsOf(d *dossRec) cabinet.DossierFacts {
 	return f
 }
 
-// dossierOf returns the access record of d as the access predicates see
-// it (they read its ID, office, status, manager and assigned
-// collaborators): factsOf's.
-func (ix *index) dossierOf(d *dossRec) access.Dossier {
-	f := ix.factsOf(d)
-	return access.Dossier{ID: f.ID, Office: f.Office, Status: f.Status, Manager: f.Manager, Assigned: f.Assigned}
+// dossierFor returns the access record of d as the access predicates see
+// it when u asks (nil u: nobody): its ID, office, status and manager, and
+// as Assigned u alone when u is one of d's assigned collaborators (u.one),
+// else none. The access predicates compare the assigned collaborators with
+// the actor only (access/rules.go: none reads the list otherwise), so this
+// answers as the whole record would, without allocating a list per
+// question: a dossier page's buttons ask a dozen and allocate nothing
+// (issue 15). A predicate that read the whole list would take factsOf's.
+func (ix *index) dossierFor(u *userRec, d *dossRec) access.Dossier {
+	dd := access.Dossier{ID: d.id, Office: ix.officeOf(d), Status: d.status, Manager: ix.managerOf(d)}
+	if u != nil && d.asgN > 0 && hasSorted(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), u.idx+1) {
+		dd.Assigned = u.one[:]
+	}
+	return dd
 }
 
 // routeFacts returns the facts of d that clientgroup.InternalRoutesOf

@@ -24,6 +24,7 @@ func TestGRP3EveryAssignedCollaboratorReaches(t *testing.T) {
 		engMust(rec(k.Groups.AddCollaborator(ctx, w.admin, w.office, u, cabinet.ProfileStandard)))(t)
 		staff = append(staff, u)
 	}
+	engOK(t, errOf(k.Access.SetStatus(ctx, w.admin, w.dossier, cabinet.DossierActivated)))
 	engOK(t, errOf(k.Access.SetManager(ctx, w.admin, w.dossier, w.staff)))
 	assigned := staff[1:]
 	engOK(t, errOf(k.Access.SetAssigned(ctx, w.admin, w.dossier, assigned)))
