@@ -433,3 +433,46 @@ func (w accessWriter) DeleteGrant(ctx context.Context, id access.GrantID) error 
 	w.t.grants.Delete(w.tx, id)
 	return nil
 }
+
+// EachDossier calls fn with every dossier of the snapshot, in ascending ID
+// order, in one pass over the table: the streaming read of a bulk reader
+// such as the policy engine's load (issue 15), which would otherwise copy
+// every dossier into a page. It is not part of access.Reader; a caller
+// type-asserts it and falls back to Dossiers. fn receives one
+// *access.Dossier that the next call overwrites, its Assigned slice
+// included: fn must copy what it keeps beyond the call (the ID strings may
+// be kept: they are immutable). An error of fn stops the walk and is
+// returned; so is ctx's error, checked every 1,024 dossiers.
+func (r accessReader) EachDossier(ctx context.Context, fn func(d *access.Dossier) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	syms := r.x.s.syms
+	var d access.Dossier
+	var assigned []cabinet.UserID
+	n := 0
+	var err error
+	for id, row := range r.t.dossiers.All() {
+		if n++; n%1024 == 0 {
+			if err = ctx.Err(); err != nil {
+				break
+			}
+		}
+		assigned = assigned[:0]
+		for i := range row.assigned.len() {
+			assigned = append(assigned, idOf[cabinet.UserID](syms, row.assigned.at(i)))
+		}
+		d = access.Dossier{
+			ID: id, Office: idOf[cabinet.OfficeID](syms, row.office), Name: row.name, Status: row.status,
+			Manager: idOf[cabinet.UserID](syms, row.manager), Assigned: assigned,
+			CreatedBy: idOf[cabinet.UserID](syms, row.createdBy), CreatedAt: row.createdAt,
+		}
+		if row.assigned.len() == 0 && !row.emptyAssigned {
+			d.Assigned = nil
+		}
+		if err = fn(&d); err != nil {
+			break
+		}
+	}
+	return err
+}

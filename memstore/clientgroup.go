@@ -547,3 +547,30 @@ func (w cgWriter) DeletePlacement(ctx context.Context, dossier cabinet.DossierID
 	w.t.placementsOffice.Remove(w.tx, old.office, dossier)
 	return nil
 }
+
+// EachPlacement calls fn with every placement of the snapshot, in
+// ascending dossier order, in one pass over the table: the streaming read
+// of a bulk reader such as the policy engine's load (issue 15), which
+// would otherwise copy every placement into a page. It is not part of
+// clientgroup.Reader; a caller type-asserts it and falls back to
+// Placements. An error of fn stops the walk and is returned; so is ctx's
+// error, checked every 1,024 placements.
+func (r cgReader) EachPlacement(ctx context.Context, fn func(p clientgroup.Placement) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	syms := r.x.s.syms
+	n := 0
+	var err error
+	for d, row := range r.t.placements.All() {
+		if n++; n%1024 == 0 {
+			if err = ctx.Err(); err != nil {
+				break
+			}
+		}
+		if err = fn(row.placement(syms, d)); err != nil {
+			break
+		}
+	}
+	return err
+}

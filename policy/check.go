@@ -334,12 +334,12 @@ func (ix *index) reach(u *userRec, id cabinet.DossierID) (team.DossierReach, cab
 		return team.DossierReach{}, cabinet.NoRoutes
 	}
 	in := ix.internal(u, d)
-	central := access.HoldsCentralGrant(d.facts.ID, u.id, ix.grantsOf(d))
+	central := access.HoldsCentralGrant(d.id, u.id, ix.grantsOf(d))
 	routes := in
 	if central {
 		routes |= cabinet.RouteCentralPerson
 	}
-	return team.DossierReach{Exists: true, Archived: d.facts.Status == cabinet.DossierArchived, Internal: in != 0, Central: central}, routes
+	return team.DossierReach{Exists: true, Archived: d.status == cabinet.DossierArchived, Internal: in != 0, Central: central}, routes
 }
 
 func (q *decision) referral() verdict {
@@ -363,7 +363,7 @@ func (q *decision) referral() verdict {
 	// ViewReferral.
 	central := false
 	if d := q.ix.dossier(ref.Dossier); d != nil && d.exists {
-		central = access.HoldsCentralGrant(d.facts.ID, u, q.ix.grantsOf(d))
+		central = access.HoldsCentralGrant(d.id, u, q.ix.grantsOf(d))
 	}
 	if err := team.CanViewReferral(from, ref, u, central); err != nil {
 		return denyErr(err, "TEAM-12")
@@ -385,27 +385,22 @@ func (q *decision) referral() verdict {
 // clientgroup.InternalRoutesOf (InternalRoutes' rule) over the index's
 // facts (GRP-11: only while a collaborator of d's office).
 func (ix *index) internal(u *userRec, d *dossRec) cabinet.Routes {
-	return ix.internalAt(u, d, u.profile(d.facts.Office))
+	return ix.internalAt(u, d, u.profile(ix.officeOf(d)))
 }
 
 // internalAt is internal for u's profile p in d's office, which the caller
 // has already read.
 func (ix *index) internalAt(u *userRec, d *dossRec, p cabinet.Profile) cabinet.Routes {
-	facts := &d.facts
-	if !hasSorted(u.staff, d.idx) {
-		// u neither manages d nor is assigned to it (u.staff, kept by
-		// setDossier): the facts without d's staff give the same routes
-		// without reading their IDs (a cache miss each on a large index).
-		// InternalRoutesOf reads only the office, manager and assigned.
-		bare := cabinet.DossierFacts{Office: facts.Office}
-		facts = &bare
-	}
+	// The facts of d for u alone (routeFacts: the office, and u as the
+	// manager or an assigned collaborator when u is one) give the routes
+	// the whole record would, without reading the other staff.
+	facts := ix.routeFacts(u, d)
 	direct, through := false, false
 	if d.group != 0 {
 		direct = ix.liveDirect(u, d.group) // an expired assignment is no route (issue 16)
 		through = hasSorted(u.via, d.group)
 	}
-	return clientgroup.InternalRoutesOf(u.id, facts, p, d.group != 0, direct, through) & cabinet.InternalRoutes
+	return clientgroup.InternalRoutesOf(u.id, &facts, p, d.group != 0, direct, through) & cabinet.InternalRoutes
 }
 
 // teamRoute returns cabinet.RouteTeam when one of d's referrals lives in a
@@ -424,7 +419,7 @@ func (ix *index) teamRoute(u *userRec, d *dossRec, act access.Action) (cabinet.R
 			continue // not one of u's teams: no route to try
 		}
 		if !known {
-			central, known = access.HoldsCentralGrant(d.facts.ID, u.id, ix.grantsOf(d)), true
+			central, known = access.HoldsCentralGrant(d.id, u.id, ix.grantsOf(d)), true
 		}
 		err := ix.referralOpens(u, d, ref, central, act)
 		if err == nil {
@@ -448,7 +443,7 @@ func (ix *index) referralOpens(u *userRec, d *dossRec, ref team.Referral, centra
 	}
 	entitled := false
 	if r := ix.user(ref.Referrer); r != nil {
-		entitled = ix.internal(r, d) != 0 || access.CentralGrantAllows(d.facts.ID, r.id, ix.grantsOf(d), act)
+		entitled = ix.internal(r, d) != 0 || access.CentralGrantAllows(d.id, r.id, ix.grantsOf(d), act)
 	}
 	return team.CanReachDossier(ix.teams[ref.Team], ref, u.id, team.RouteFacts{Central: central, ReferrerEntitled: entitled})
 }
@@ -603,7 +598,7 @@ func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 			return q.content(d) // the hot path: no refinement to resolve
 		}
 	}
-	o := &onDossier{d: d, dd: d.dossier(), grants: ix.grantsOf(d)}
+	o := &onDossier{d: d, dd: ix.dossierFor(q.u, d), grants: ix.grantsOf(d)}
 	set := 0
 	if r.Person != "" {
 		set |= takesPerson
@@ -711,7 +706,7 @@ func (q *decision) dossierAt(id cabinet.DossierID, d *dossRec) verdict {
 			}
 			to = clientgroup.ClientGroup{ID: g.g.ID, Office: g.g.Office}
 		}
-		return q.or(cabinet.RouteAdmin, clientgroup.CanMoveDossier(d.facts, to, q.u.profile(o.dd.Office)), "GRP-5")
+		return q.or(cabinet.RouteAdmin, clientgroup.CanMoveDossier(ix.factsOf(d), to, q.u.profile(o.dd.Office)), "GRP-5")
 	case SetManager:
 		return q.or(q.organisers(o), access.CanManageDossier(o.dd, q.actor(o)), "ACC-1")
 	case SetStatus:
@@ -778,10 +773,10 @@ func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) v
 	default:
 		act = access.UseTool(dossierTool[a-UseSimulations])
 	}
-	if a != ViewDossier && d.facts.Status == cabinet.DossierArchived {
+	if a != ViewDossier && d.status == cabinet.DossierArchived {
 		return deny("ACC-12", reasonArchived)
 	}
-	profile := u.profile(d.facts.Office)
+	profile := u.profile(ix.officeOf(d))
 	in := ix.internalAt(u, d, profile)
 	tr, terr := ix.teamRoute(u, d, act)
 	gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
@@ -918,7 +913,7 @@ func (q *decision) setStatus(o *onDossier) verdict {
 		if cg == nil || !cg.exists {
 			return deny("POL-4", reasonUnknownGroup)
 		}
-		after := o.d.facts
+		after := q.ix.factsOf(o.d)
 		after.Status = cabinet.DossierActivated
 		if err := clientgroup.CanPlaceOnActivation(after, q.ix.cgID(o.d.group), clientgroup.ClientGroup{ID: cg.g.ID, Office: cg.g.Office}); err != nil {
 			return denyErr(err, "GRP-5")
@@ -1038,12 +1033,12 @@ func (q *decision) contactRecord() verdict {
 		if q.r.Person != "" {
 			personDossier = ix.persons[q.r.Person].Dossier
 		}
-		return q.or(cabinet.RouteCollaborator, contact.CanLinkContact(c, d.facts, ix.internal(q.u, d) != 0, q.r.Person, personDossier), "CON-1")
+		return q.or(cabinet.RouteCollaborator, contact.CanLinkContact(c, ix.factsOf(d), ix.internal(q.u, d) != 0, q.r.Person, personDossier), "CON-1")
 	case UnlinkContact:
 		var f cabinet.DossierFacts
 		if c.Dossier != "" {
 			if d := ix.dossier(c.Dossier); d != nil && d.exists {
-				f = d.facts
+				f = ix.factsOf(d)
 			}
 		}
 		return q.or(cabinet.RouteCollaborator, contact.CanUnlinkContact(c, f), "CON-1")
@@ -1128,7 +1123,7 @@ func (q *decision) procedure() verdict {
 		if d == nil || !d.exists {
 			return deny("POL-4", reasonUnknownResource)
 		}
-		f, reaches = d.facts, q.ix.internal(q.u, d) != 0
+		f, reaches = q.ix.factsOf(d), q.ix.internal(q.u, d) != 0
 	}
 	return q.or(cabinet.RouteCaseStaff, procedure.CanOpenCase(p, q.u.id, prof, f, reaches), "PROC-7")
 }
@@ -1145,7 +1140,7 @@ func (q *decision) caseFacts(k procedure.Case) (cabinet.Profile, bool, cabinet.D
 	if d == nil || !d.exists {
 		return prof, false, cabinet.DossierStatusInvalid
 	}
-	return prof, q.ix.internal(q.u, d) != 0, d.facts.Status
+	return prof, q.ix.internal(q.u, d) != 0, d.status
 }
 
 // seatRoute is main_recipient for the case's main recipient, contributor

@@ -160,7 +160,7 @@ func (ix *index) view() indexView {
 		check(what, slices.IsSorted(is))
 		out := make([]cabinet.DossierID, 0, len(is))
 		for _, i := range is {
-			out = append(out, ix.dossiers[i].facts.ID)
+			out = append(out, ix.dossiers.at(i).id)
 		}
 		slices.Sort(out)
 		return nilIfEmpty(out)
@@ -193,9 +193,9 @@ func (ix *index) view() indexView {
 			v.users[u.id] = w
 		}
 	}
-	for i := range ix.dossiers {
-		d := &ix.dossiers[i]
-		f := d.facts
+	for i := range ix.dossiers.len() {
+		d := ix.dossiers.at(i)
+		f := ix.factsOf(d)
 		f.Assigned = nilIfEmpty(f.Assigned)
 		w := dossierView{Exists: d.exists, Facts: f, Group: ix.cgID(d.group), HasGrants: d.hasGrants, HasRefs: d.hasRefs,
 			Expiring: d.expiring, Cons: d.consentRevoked}
@@ -210,7 +210,7 @@ func (ix *index) view() indexView {
 			w.Collabs = nil
 		}
 		for _, di := range o.byID {
-			w.ByID = append(w.ByID, ix.dossiers[di].facts.ID)
+			w.ByID = append(w.ByID, ix.dossiers.at(di).id)
 		}
 		check("the dossiers by ID of office "+string(id), slices.IsSorted(w.ByID))
 		if !reflect.ValueOf(w).IsZero() {

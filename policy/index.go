@@ -18,9 +18,9 @@ import (
 // through a setter that updates both sides of a relation, so the full build
 // (load.go) and the incremental refresh (refresh.go) share one code path.
 // Users and dossiers are interned to dense uint32 indexes. User records are
-// held by pointer; dossier records (there are many) are held by value in a
-// dense slice, so a *dossRec is valid only until the next internDossier:
-// setters take it after interning and drop it before interning again.
+// held by pointer; dossier records (there are many) are held by value in
+// the chunks of a dossTable (dosstable.go), which never move them: a
+// *dossRec stays valid for the index's life.
 
 // officeProfile is one office a user collaborates in, with the profile.
 type officeProfile struct {
@@ -32,6 +32,8 @@ type officeProfile struct {
 // userRec is what the index knows about one user ID.
 type userRec struct {
 	id       cabinet.UserID
+	idx      uint32                        // the interned index (dossRec.manager and the assigned arena hold idx+1)
+	one      [1]cabinet.UserID             // {id}: the Assigned of routeFacts, without allocating
 	exists   bool                          // an account in the team store
 	email    string                        // the account's email
 	personal cabinet.TeamID                // the account's personal team
@@ -66,16 +68,30 @@ func (u *userRec) membership(o cabinet.OfficeID) (cabinet.Profile, time.Time) {
 }
 
 // dossRec is what the index knows about one dossier ID: only what the
-// decisions read (96 bytes on 64-bit platforms). Grants and referrals,
-// which few dossiers have, live in the index's side maps keyed by the
-// dossier's index; hasGrants and hasRefs say whether to look there.
+// decisions read, in 48 bytes on 64-bit platforms (issue 15: dense
+// per-dossier records). The office is interned (index.officeIDs), the
+// manager and the assigned collaborators are user indexes plus one (0: no
+// manager), the assigned ones a range of the index's arena (index.asg).
+// The accessors rebuild what the predicates take: factsOf (the
+// cabinet.DossierFacts), and, without allocating, dossierFor (the
+// access.Dossier the access predicates see for one actor) and routeFacts
+// (the facts InternalRoutesOf needs for one user).
+// Grants and referrals, which few dossiers have, live in the index's side
+// maps keyed by the dossier's index; hasGrants and hasRefs say whether to
+// look there.
 type dossRec struct {
-	facts     cabinet.DossierFacts // the access record's facts (Assigned never mutated)
-	group     uint32               // the interned client group, 0 when none
-	idx       uint32               // the dossier's own index
-	exists    bool
-	hasGrants bool // dossGrantIDs[idx] is not empty
-	hasRefs   bool // dossRefs[idx] is not empty
+	id      cabinet.DossierID
+	office  uint32 // the interned office (index.officeIDs), 0 when none
+	manager uint32 // the manager's user index + 1, 0 when none
+	asgOff  uint32 // the assigned collaborators: index.asg[asgOff:asgOff+asgN], in the record's order
+	asgN    uint32
+	group   uint32 // the interned client group, 0 when none
+	idx     uint32 // the dossier's own index
+	status  cabinet.DossierStatus
+	exists  bool
+	// hasGrants: dossGrantIDs[idx] is not empty; hasRefs: dossRefs[idx]
+	// is not empty.
+	hasGrants, hasRefs bool
 	// expiring: one of the dossier's grants has an expiry (issue 16), so
 	// grantsOf reads the clock to leave out the expired ones.
 	expiring bool
@@ -84,14 +100,72 @@ type dossRec struct {
 	consentRevoked bool
 }
 
-// dossier returns the access record of d as the access predicates see it
-// (they read its ID, office, status, manager and assigned collaborators).
-func (d *dossRec) dossier() access.Dossier {
-	f := &d.facts
-	return access.Dossier{ID: f.ID, Office: f.Office, Status: f.Status, Manager: f.Manager, Assigned: f.Assigned}
+// assignedOf returns the user indexes + 1 of d's assigned collaborators
+// (shared with the index: read only).
+func (ix *index) assignedOf(d *dossRec) []uint32 {
+	return ix.asg[d.asgOff : d.asgOff+d.asgN : d.asgOff+d.asgN]
+}
+
+// managerOf returns the ID of d's manager, "" when none.
+func (ix *index) managerOf(d *dossRec) cabinet.UserID {
+	if d.manager == 0 {
+		return ""
+	}
+	return ix.users[d.manager-1].id
+}
+
+// officeOf returns the ID of d's office, "" when none.
+func (ix *index) officeOf(d *dossRec) cabinet.OfficeID { return ix.officeIDs[d.office] }
+
+// factsOf returns the access record's facts of d as the predicates see
+// them (a new Assigned slice when d has assigned collaborators).
+func (ix *index) factsOf(d *dossRec) cabinet.DossierFacts {
+	f := cabinet.DossierFacts{ID: d.id, Office: ix.officeOf(d), Status: d.status, Manager: ix.managerOf(d)}
+	if d.asgN > 0 {
+		f.Assigned = make([]cabinet.UserID, d.asgN)
+		for k, a := range ix.assignedOf(d) {
+			f.Assigned[k] = ix.users[a-1].id
+		}
+	}
+	return f
+}
+
+// dossierFor returns the access record of d as the access predicates see
+// it when u asks (nil u: nobody): its ID, office, status and manager, and
+// as Assigned u alone when u is one of d's assigned collaborators (u.one),
+// else none. The access predicates compare the assigned collaborators with
+// the actor only (access/rules.go: none reads the list otherwise), so this
+// answers as the whole record would, without allocating a list per
+// question: a dossier page's buttons ask a dozen and allocate nothing
+// (issue 15). A predicate that read the whole list would take factsOf's.
+func (ix *index) dossierFor(u *userRec, d *dossRec) access.Dossier {
+	dd := access.Dossier{ID: d.id, Office: ix.officeOf(d), Status: d.status, Manager: ix.managerOf(d)}
+	if u != nil && d.asgN > 0 && hasSorted(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), u.idx+1) {
+		dd.Assigned = u.one[:]
+	}
+	return dd
+}
+
+// routeFacts returns the facts of d that clientgroup.InternalRoutesOf
+// reads for u — the office, and u as the manager or an assigned
+// collaborator when u is one — without allocating: InternalRoutesOf
+// compares only u with the manager and the assigned, so the other staff
+// IDs change nothing. u's staff set (kept by setDossier) says whether to
+// look at d's assigned range at all (a cache miss on a large index).
+func (ix *index) routeFacts(u *userRec, d *dossRec) cabinet.DossierFacts {
+	f := cabinet.DossierFacts{Office: ix.officeOf(d)}
+	me := u.idx + 1
+	if d.manager == me {
+		f.Manager = u.id
+	}
+	if d.asgN > 0 && hasSorted(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), me) {
+		f.Assigned = u.one[:]
+	}
+	return f
 }
 
 type officeRec struct {
+	idx      uint32 // the interned index (index.officeIDs), never 0
 	exists   bool
 	collabs  map[cabinet.UserID]cabinet.Profile
 	dossiers []uint32 // every dossier of the office, sorted
@@ -121,8 +195,14 @@ type colgRec struct {
 type index struct {
 	userIdx  map[cabinet.UserID]uint32
 	users    []*userRec
-	dossIdx  map[cabinet.DossierID]uint32
-	dossiers []dossRec
+	dossiers dossTable // every dossier ID seen, by interned index (dosstable.go)
+	// asg holds the assigned collaborators of every dossier (user indexes
+	// + 1), each dossier's a range (dossRec.asgOff, asgN). setDossier
+	// rewrites a range in place when the new list fits, else appends one:
+	// what a refresh leaves behind is reclaimed by the next full load.
+	asg []uint32
+	// officeIDs are the interned offices' IDs by index; officeIDs[0] is "".
+	officeIDs []cabinet.OfficeID
 
 	// Side maps of the dossiers, keyed by dossier index; an entry exists
 	// only when its list is not empty.
@@ -171,11 +251,12 @@ type directKey struct {
 func newIndex() *index {
 	return &index{
 		userIdx:       map[cabinet.UserID]uint32{},
-		dossIdx:       map[cabinet.DossierID]uint32{},
+		dossiers:      newDossTable(),
 		dossGrantIDs:  map[uint32][]access.GrantID{},
 		dossGrants:    map[uint32][]access.Grant{},
 		dossRefs:      map[uint32][]cabinet.ReferralID{},
 		offices:       map[cabinet.OfficeID]*officeRec{},
+		officeIDs:     []cabinet.OfficeID{""},
 		cgs:           map[cabinet.ClientGroupID]*cgRec{},
 		cgRecs:        []*cgRec{nil},
 		colgs:         map[cabinet.CollaboratorGroupID]*colgRec{},
@@ -203,7 +284,13 @@ func newIndex() *index {
 // Sorted-slice helpers. The index's slices are private to it and only
 // mutated under the engine's write lock.
 
+// insertSorted adds v to sorted s unless it is there. A v that sorts last
+// is appended without a search: the load interns dossiers in ID order
+// (load.go), so its inserts are appends; a refresh may insert anywhere.
 func insertSorted[S ~[]E, E cmp.Ordered](s S, v E) S {
+	if n := len(s); n == 0 || s[n-1] < v {
+		return append(s, v)
+	}
 	i, ok := slices.BinarySearch(s, v)
 	if ok {
 		return s
@@ -238,31 +325,27 @@ func (ix *index) internUser(id cabinet.UserID) (uint32, *userRec) {
 		return i, ix.users[i]
 	}
 	i := uint32(len(ix.users))
-	u := &userRec{id: id}
+	u := &userRec{id: id, idx: i, one: [1]cabinet.UserID{id}}
 	ix.users = append(ix.users, u)
 	ix.userIdx[id] = i
 	return i, u
 }
 
 // dossier returns the record of id, or nil when the ID was never seen.
-// The pointer is valid until the next internDossier.
 func (ix *index) dossier(id cabinet.DossierID) *dossRec {
-	if i, ok := ix.dossIdx[id]; ok {
-		return &ix.dossiers[i]
+	if i, ok := ix.dossiers.find(id); ok {
+		return ix.dossiers.at(i)
 	}
 	return nil
 }
 
-// internDossier returns the index and record of id, creating them. The
-// pointer is valid until the next internDossier.
+// internDossier returns the index and record of id, creating them.
 func (ix *index) internDossier(id cabinet.DossierID) (uint32, *dossRec) {
-	if i, ok := ix.dossIdx[id]; ok {
-		return i, &ix.dossiers[i]
+	if i, ok := ix.dossiers.find(id); ok {
+		return i, ix.dossiers.at(i)
 	}
-	i := uint32(len(ix.dossiers))
-	ix.dossiers = append(ix.dossiers, dossRec{facts: cabinet.DossierFacts{ID: id}, idx: i})
-	ix.dossIdx[id] = i
-	return i, &ix.dossiers[i]
+	i := ix.dossiers.add(id)
+	return i, ix.dossiers.at(i)
 }
 
 // grantsOf returns the grants on d (nil for most dossiers) that are live
@@ -336,8 +419,9 @@ func setSide[E any](m map[uint32][]E, di uint32, list []E) bool {
 func (ix *index) office(id cabinet.OfficeID) *officeRec {
 	o := ix.offices[id]
 	if o == nil {
-		o = &officeRec{collabs: map[cabinet.UserID]cabinet.Profile{}}
+		o = &officeRec{idx: uint32(len(ix.officeIDs)), collabs: map[cabinet.UserID]cabinet.Profile{}}
 		ix.offices[id] = o
+		ix.officeIDs = append(ix.officeIDs, id)
 	}
 	return o
 }
@@ -504,30 +588,55 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 	di, d := ix.internDossier(id)
 	// Unlink the old staff and office.
 	if d.exists {
-		ix.unlinkStaff(di, d.facts)
-		if rec == nil || rec.Office != d.facts.Office {
-			o := ix.office(d.facts.Office)
+		ix.unlinkStaff(di, d)
+		if rec == nil || rec.Office != ix.officeOf(d) {
+			o := ix.offices[ix.officeOf(d)]
 			o.dossiers = removeSorted(o.dossiers, di)
 			o.byID = ix.removeByID(o.byID, id)
 		}
 	}
 	if rec == nil {
-		d.exists = false
-		d.facts = cabinet.DossierFacts{ID: id}
+		d.exists, d.office, d.manager, d.asgN, d.status = false, 0, 0, 0, cabinet.DossierStatusInvalid
 		return
 	}
-	d.exists = true
-	d.facts = cabinet.DossierFacts{ID: rec.ID, Office: rec.Office, Status: rec.Status, Manager: rec.Manager, Assigned: rec.Assigned}
 	o := ix.office(rec.Office)
-	o.dossiers = insertSorted(o.dossiers, di)
-	o.byID = ix.insertByID(o.byID, id, di)
-	if rec.Manager != "" {
-		_, u := ix.internUser(rec.Manager)
+	d.exists, d.office, d.status = true, o.idx, rec.Status
+	ix.storeStaff(d, rec)
+	if d.manager != 0 {
+		u := ix.users[d.manager-1]
 		u.staff = insertSorted(u.staff, di)
 	}
-	for _, a := range rec.Assigned {
-		_, u := ix.internUser(a)
+	for _, a := range ix.assignedOf(d) {
+		u := ix.users[a-1]
 		u.staff = insertSorted(u.staff, di)
+	}
+	o.dossiers = insertSorted(o.dossiers, di)
+	o.byID = ix.insertByID(o.byID, id, di)
+}
+
+// storeStaff sets d's manager and assigned collaborators to rec's,
+// interning the users; it links nothing. The assigned range is rewritten
+// in place when rec's list fits in it, else a new one is appended to the
+// arena.
+func (ix *index) storeStaff(d *dossRec, rec *access.Dossier) {
+	d.manager = 0
+	if rec.Manager != "" {
+		mi, _ := ix.internUser(rec.Manager)
+		d.manager = mi + 1
+	}
+	n := uint32(len(rec.Assigned))
+	if n > d.asgN || n == 0 {
+		d.asgOff = uint32(len(ix.asg)) // a new range (none when n == 0)
+	}
+	d.asgN = 0
+	for _, a := range rec.Assigned {
+		ai, _ := ix.internUser(a)
+		if k := d.asgOff + d.asgN; int(k) < len(ix.asg) {
+			ix.asg[k] = ai + 1
+		} else {
+			ix.asg = append(ix.asg, ai+1)
+		}
+		d.asgN++
 	}
 }
 
@@ -535,12 +644,16 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 // by ID), and whether it is there.
 func (ix *index) searchByID(byID []uint32, id cabinet.DossierID) (int, bool) {
 	return slices.BinarySearchFunc(byID, id, func(di uint32, id cabinet.DossierID) int {
-		return cmp.Compare(ix.dossiers[di].facts.ID, id)
+		return cmp.Compare(ix.dossiers.at(di).id, id)
 	})
 }
 
 // insertByID adds dossier di, whose ID is id, to byID unless it is there.
+// An id that sorts last is appended without a search (the load's case).
 func (ix *index) insertByID(byID []uint32, id cabinet.DossierID, di uint32) []uint32 {
+	if n := len(byID); n == 0 || ix.dossiers.at(byID[n-1]).id < id {
+		return append(byID, di)
+	}
 	i, ok := ix.searchByID(byID, id)
 	if ok {
 		return byID
@@ -556,16 +669,16 @@ func (ix *index) removeByID(byID []uint32, id cabinet.DossierID) []uint32 {
 	return byID
 }
 
-func (ix *index) unlinkStaff(di uint32, old cabinet.DossierFacts) {
-	if old.Manager != "" {
-		if u := ix.user(old.Manager); u != nil {
-			u.staff = removeSorted(u.staff, di)
-		}
+// unlinkStaff removes dossier di, whose record is d, from the staff sets
+// of its manager and assigned collaborators.
+func (ix *index) unlinkStaff(di uint32, d *dossRec) {
+	if d.manager != 0 {
+		u := ix.users[d.manager-1]
+		u.staff = removeSorted(u.staff, di)
 	}
-	for _, a := range old.Assigned {
-		if u := ix.user(a); u != nil {
-			u.staff = removeSorted(u.staff, di)
-		}
+	for _, a := range ix.assignedOf(d) {
+		u := ix.users[a-1]
+		u.staff = removeSorted(u.staff, di)
 	}
 }
 
@@ -746,7 +859,7 @@ func (ix *index) finalize() {
 			expiring = expiring || !g.ExpiresAt.IsZero()
 		}
 		setSide(ix.dossGrants, di, gs)
-		ix.dossiers[di].expiring = expiring
+		ix.dossiers.at(di).expiring = expiring
 	}
 	clear(ix.dirtyDossiers)
 }

@@ -478,25 +478,27 @@ func (up *update) apply(ix *index) {
 // cases (a new dossier, one that moves office, one that no longer exists)
 // go through setDossier.
 func (ix *index) refreshDossier(id cabinet.DossierID, rec *access.Dossier) {
-	di, ok := ix.dossIdx[id]
-	if !ok || rec == nil || !ix.dossiers[di].exists || ix.dossiers[di].facts.Office != rec.Office {
+	di, ok := ix.dossiers.find(id)
+	if !ok || rec == nil || !ix.dossiers.at(di).exists || ix.officeOf(ix.dossiers.at(di)) != rec.Office {
 		ix.setDossier(id, rec)
 		return
 	}
-	d := &ix.dossiers[di] // internUser below does not move the dossiers
-	old := d.facts
-	d.facts = cabinet.DossierFacts{ID: rec.ID, Office: rec.Office, Status: rec.Status, Manager: rec.Manager, Assigned: rec.Assigned}
+	d := ix.dossiers.at(di) // a dossTable never moves its records
+	old := ix.factsOf(d)
+	d.status = rec.Status
+	ix.storeStaff(d, rec)
+	now := cabinet.DossierFacts{Manager: rec.Manager, Assigned: rec.Assigned}
 	inStaff := func(f *cabinet.DossierFacts, u cabinet.UserID) bool {
 		return u == f.Manager || slices.Contains(f.Assigned, u)
 	}
 	eachStaff(&old, func(u cabinet.UserID) {
-		if !inStaff(&d.facts, u) {
+		if !inStaff(&now, u) {
 			if r := ix.user(u); r != nil {
 				r.staff = removeSorted(r.staff, di)
 			}
 		}
 	})
-	eachStaff(&d.facts, func(u cabinet.UserID) {
+	eachStaff(&now, func(u cabinet.UserID) {
 		if !inStaff(&old, u) {
 			_, r := ix.internUser(u)
 			r.staff = insertSorted(r.staff, di)

@@ -70,9 +70,9 @@ func (ix *index) listSubject(s Subject, a Action, clock cabinet.Clock) *userRec 
 func (ix *index) dossierCandidates(u *userRec, a Action, qg uint32) []cabinet.DossierID {
 	var out []cabinet.DossierID
 	consider := func(di uint32) {
-		d := &ix.dossiers[di]
+		d := ix.dossiers.at(di)
 		if d.exists && (qg == 0 || d.group == qg) {
-			out = append(out, d.facts.ID)
+			out = append(out, d.id)
 		}
 	}
 	for _, di := range ix.internalCandidates(u, qg) {
@@ -89,14 +89,14 @@ func (ix *index) outwardCandidates(u *userRec, consider func(di uint32)) {
 	for _, t := range u.teams {
 		for _, rid := range ix.teamRefs[t] {
 			if d := ix.referrals[rid].Dossier; d != "" {
-				if di, ok := ix.dossIdx[d]; ok {
+				if di, ok := ix.dossiers.find(d); ok {
 					consider(di)
 				}
 			}
 		}
 	}
 	for _, gid := range u.grants {
-		if di, ok := ix.dossIdx[ix.grants[gid].Dossier]; ok {
+		if di, ok := ix.dossiers.find(ix.grants[gid].Dossier); ok {
 			consider(di)
 		}
 	}
@@ -145,7 +145,7 @@ func (e *Engine) dossierPage(s Subject, q DossierQuery, after *cabinet.DossierID
 	}
 	decide := func(id cabinet.DossierID) (cabinet.DossierID, bool) {
 		d := ix.dossier(id)
-		if q.Status.Valid() && d.facts.Status != q.Status {
+		if q.Status.Valid() && d.status != q.Status {
 			return "", false
 		}
 		dq := decision{ix: ix, u: u, a: a, r: SectionResource(id, q.Section), clock: e.clock}
@@ -217,7 +217,7 @@ func (ix *index) adminDossierPage(u *userRec, a Action, status cabinet.DossierSt
 		best, from := cabinet.DossierID(""), -2
 		for k, o := range admin {
 			if pos[k] < len(o.byID) {
-				if id := ix.dossiers[o.byID[pos[k]]].facts.ID; from == -2 || id < best {
+				if id := ix.dossiers.at(o.byID[pos[k]]).id; from == -2 || id < best {
 					best, from = id, k
 				}
 			}
@@ -233,10 +233,10 @@ func (ix *index) adminDossierPage(u *userRec, a Action, status cabinet.DossierSt
 			rest = rest[1:]
 			_, ok = decide(best)
 		} else {
-			d := &ix.dossiers[admin[from].byID[pos[from]]]
+			d := ix.dossiers.at(admin[from].byID[pos[from]])
 			pos[from]++
 			if a == ViewDossier {
-				ok = d.exists && (!status.Valid() || d.facts.Status == status)
+				ok = d.exists && (!status.Valid() || d.status == status)
 			} else {
 				_, ok = decide(best)
 			}
@@ -286,7 +286,7 @@ func (ix *index) adminViewPage(byID []uint32, rest []cabinet.DossierID, limit in
 // appendIDs appends the IDs of dossiers dis to out.
 func (ix *index) appendIDs(out []cabinet.DossierID, dis []uint32) []cabinet.DossierID {
 	for _, di := range dis {
-		out = append(out, ix.dossiers[di].facts.ID)
+		out = append(out, ix.dossiers.at(di).id)
 	}
 	return out
 }
@@ -299,9 +299,9 @@ func (ix *index) appendIDs(out []cabinet.DossierID, dis []uint32) []cabinet.Doss
 func (ix *index) dossierCandidatesOutside(u *userRec, skip func(cabinet.OfficeID) bool) []cabinet.DossierID {
 	var out []cabinet.DossierID
 	consider := func(di uint32) {
-		d := &ix.dossiers[di]
-		if d.exists && !skip(d.facts.Office) {
-			out = append(out, d.facts.ID)
+		d := ix.dossiers.at(di)
+		if d.exists && !skip(ix.officeOf(d)) {
+			out = append(out, d.id)
 		}
 	}
 	for _, di := range u.staff {
@@ -373,7 +373,7 @@ func (ix *index) teamCandidates(u *userRec) []cabinet.TeamID {
 func (ix *index) caseCandidates(u *userRec) []cabinet.CaseID {
 	var out []cabinet.CaseID
 	for _, di := range ix.internalCandidates(u, 0) {
-		out = append(out, ix.links.dossCases[ix.dossiers[di].facts.ID]...)
+		out = append(out, ix.links.dossCases[ix.dossiers.at(di).id]...)
 	}
 	for _, op := range u.offices {
 		if op.profile == cabinet.ProfileAdmin {
@@ -425,15 +425,16 @@ func (ix *index) dossierUsers(d *dossRec, cands []cabinet.UserID) []cabinet.User
 	if d == nil || !d.exists {
 		return cands
 	}
-	if o := ix.offices[d.facts.Office]; o != nil {
+	if o := ix.offices[ix.officeOf(d)]; o != nil {
 		for u, p := range o.collabs {
 			if p == cabinet.ProfileAdmin {
 				cands = append(cands, u)
 			}
 		}
 	}
-	cands = append(cands, d.facts.Manager)
-	cands = append(cands, d.facts.Assigned...)
+	f := ix.factsOf(d)
+	cands = append(cands, f.Manager)
+	cands = append(cands, f.Assigned...)
 	if d.group != 0 {
 		if g := ix.cgRecs[d.group]; g != nil {
 			cands = append(cands, g.direct...)

@@ -143,7 +143,7 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 	default:
 		act = access.UseTool(dossierTool[a-UseSimulations])
 	}
-	if a != ViewDossier && d.facts.Status == cabinet.DossierArchived {
+	if a != ViewDossier && d.status == cabinet.DossierArchived {
 		return []Step{{Rule: "ACC-12", Reason: reasonArchived}}
 	}
 	var steps []Step
@@ -156,7 +156,8 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 
 	// Internal routes (GRP-3, GRP-2, GRP-11).
 	in := ix.internal(u, d)
-	f := &d.facts
+	facts := ix.factsOf(d)
+	f := &facts
 	prof := u.profile(f.Office)
 	staffed := f.Manager == u.id || hasSorted(f.Assigned, u.id)
 	if !prof.Valid() && !staffed {
@@ -231,7 +232,8 @@ func (ix *index) contentSteps(u *userRec, a Action, r Resource, d *dossRec) []St
 // internalRefusal says why internal route b is closed to u on d, whose
 // office profile is prof (GRP-2, GRP-3, GRP-11).
 func (ix *index) internalRefusal(u *userRec, d *dossRec, prof cabinet.Profile, b cabinet.Routes) (rule, reason string) {
-	f := &d.facts
+	facts := ix.factsOf(d)
+	f := &facts
 	switch b {
 	case cabinet.RouteAdmin:
 		if prof.Valid() {

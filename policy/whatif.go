@@ -280,12 +280,12 @@ func answersOf(ix *index, clock cabinet.Clock) map[accessKey]cabinet.Routes {
 		}
 		s := User(u.id)
 		sub := ix.resolve(s, clock)
-		for i := range ix.dossiers {
-			d := &ix.dossiers[i]
+		for i := range ix.dossiers.len() {
+			d := ix.dossiers.at(i)
 			if !d.exists {
 				continue
 			}
-			id := d.facts.ID
+			id := d.id
 			for _, a := range actions {
 				dec := ix.answer(&sub, s, a, DossierResource(id), clock, 0)
 				if dec.Allowed {
