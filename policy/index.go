@@ -170,7 +170,7 @@ type officeRec struct {
 	collabs  map[cabinet.UserID]cabinet.Profile
 	dossiers []uint32 // every dossier of the office, sorted
 	// byID holds the same dossiers ordered by ID, for an admin's listing
-	// (reverse.go: adminStream), which pages the office in ID order
+	// (reverse.go: adminDossierPage, adminViewPage), which pages the office in ID order
 	// without sorting it.
 	byID    []uint32
 	plan    procedure.OfficePlan
