@@ -57,10 +57,16 @@ func dossierRowOf(t *txn, d access.Dossier) dossierRow {
 }
 
 func (r *dossierRow) dossier(syms *memdb.Symbols, id cabinet.DossierID) access.Dossier {
+	return r.dossierWith(syms, id, idsOf[cabinet.UserID](syms, r.assigned, r.emptyAssigned))
+}
+
+// dossierWith is dossier with the Assigned list the caller built from
+// r.assigned (EachDossier builds it in a buffer it reuses).
+func (r *dossierRow) dossierWith(syms *memdb.Symbols, id cabinet.DossierID, assigned []cabinet.UserID) access.Dossier {
 	return access.Dossier{
 		ID: id, Office: idOf[cabinet.OfficeID](syms, r.office), Name: r.name, Status: r.status,
 		Manager:   idOf[cabinet.UserID](syms, r.manager),
-		Assigned:  idsOf[cabinet.UserID](syms, r.assigned, r.emptyAssigned),
+		Assigned:  assigned,
 		CreatedBy: idOf[cabinet.UserID](syms, r.createdBy), CreatedAt: r.createdAt,
 	}
 }
@@ -462,13 +468,9 @@ func (r accessReader) EachDossier(ctx context.Context, fn func(d *access.Dossier
 		for i := range row.assigned.len() {
 			assigned = append(assigned, idOf[cabinet.UserID](syms, row.assigned.at(i)))
 		}
-		d = access.Dossier{
-			ID: id, Office: idOf[cabinet.OfficeID](syms, row.office), Name: row.name, Status: row.status,
-			Manager: idOf[cabinet.UserID](syms, row.manager), Assigned: assigned,
-			CreatedBy: idOf[cabinet.UserID](syms, row.createdBy), CreatedAt: row.createdAt,
-		}
+		d = row.dossierWith(syms, id, assigned)
 		if row.assigned.len() == 0 && !row.emptyAssigned {
-			d.Assigned = nil
+			d.Assigned = nil // as dossier gives it
 		}
 		if err = fn(&d); err != nil {
 			break
