@@ -237,7 +237,8 @@ func (im *Importer) Import(ctx context.Context, host cabinet.Host, records iter.
 // record-by-record path commits. It may defer writes to the end of the
 // transaction, so a write error may surface late, at another record than
 // the one at fault: whenever a prepared batch fails, for any reason but
-// ctx's end, the importer runs the batch again record by record in a new
+// ctx's end or a dry run's ErrDryRun (cabinet.DryRun: the batch went
+// through and was inspected), the importer runs the batch again record by record in a new
 // transaction without PrepareBatch, whose error names the record at fault
 // (and which the store retries on serialization failures as usual). A
 // store in bulk mode should therefore not retry the transaction itself.
@@ -255,8 +256,10 @@ func (im *Importer) write(ctx context.Context, host cabinet.Host, first int, bat
 	}
 	if bp, ok := im.store.(BatchPreparer); ok {
 		rev, err := im.writeTx(ctx, host, first, batch, bp)
-		if err == nil {
-			return rev, nil
+		if err == nil || errors.Is(err, cabinet.ErrDryRun) {
+			// A dry run that went through the batch ends in ErrDryRun
+			// after its inspection: running it again would inspect twice.
+			return rev, err
 		}
 		if err := ctx.Err(); err != nil {
 			return 0, err

@@ -366,3 +366,34 @@ func TestPrepareBatchRefusesATransactionItCannotWrite(t *testing.T) {
 		t.Errorf("in its own write transaction: %v", err)
 	}
 }
+
+// A dry run of an import through the bulk path inspects each batch once:
+// the prepared batch ends in cabinet.ErrDryRun after its inspection, which
+// the importer must not take for a failure to run again record by record
+// (the inspection would run twice), and nothing is written.
+func TestBulkImportDryRunInspectsOnce(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t, 4, nil)
+	s := pgtest.Store(t, pool)
+	im := bulk.NewImporter(s, cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	inspected := 0
+	dry := cabinet.DryRun(ctx, func(context.Context, cabinet.Tx, []cabinet.Key) error {
+		inspected++
+		return nil
+	})
+	_, err := im.Import(dry, "test", bulk.Stream(bulk.User{ID: "u1", DisplayName: "U", Email: "u1@example.com"}))
+	if !errors.Is(err, cabinet.ErrDryRun) {
+		t.Fatalf("Import under DryRun: %v, want ErrDryRun", err)
+	}
+	if inspected != 1 {
+		t.Errorf("the batch was inspected %d times, want 1", inspected)
+	}
+	if err := s.ViewTeams(ctx, func(r team.Reader) error {
+		if _, err := r.User(ctx, "u1"); !errors.Is(err, cabinet.ErrNotFound) {
+			t.Errorf("after the dry run, u1: %v, want not found", err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
