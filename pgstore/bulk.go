@@ -454,6 +454,9 @@ func lookup[K comparable, V any](ctx context.Context, t *txn, pick func(*bulkSta
 // way bulk mode then knows v.
 func putNew[K comparable, V keyed](t *txn, pick func(*bulkState) *kept[K, V], k K, parent string, v V, write func() error) error {
 	if t.bulk != nil {
+		if !t.open { // as Emit: a transaction kept past its function takes no write
+			return cabinet.Invalid("tx", "is read-only or no longer open")
+		}
 		c := pick(t.bulk)
 		if _, found, ok := c.known(k, parent); ok && !found && c.table != "" {
 			c.queue = append(c.queue, v)

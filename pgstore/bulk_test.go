@@ -397,3 +397,25 @@ func TestBulkImportDryRunInspectsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A writer kept past its function takes no write in bulk mode either: a
+// Put that bulk mode would queue for COPY (a new dossier) is refused as
+// every other write of a closed transaction is (Emit's "tx" error), not
+// accepted and lost.
+func TestBulkModeRefusesAWriteAfterItsFunction(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t, 4, nil)
+	s := pgtest.Store(t, pool)
+	batch := []bulk.Record{bulk.Dossier{ID: "d9", Office: "o1", Name: "Nine", Status: cabinet.DossierDraft}}
+	var kept access.Writer
+	if _, err := s.UpdateAccess(ctx, func(w access.Writer) error {
+		kept = w
+		return s.PrepareBatch(ctx, w.Tx(), batch)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err := kept.PutDossier(ctx, access.Dossier{ID: "d9", Office: "o1", Name: "Nine", Status: cabinet.DossierDraft})
+	if cabinet.FieldOf(err) != "tx" {
+		t.Errorf("PutDossier after the function returned: %v, want an invalid tx", err)
+	}
+}
