@@ -145,6 +145,18 @@ func (e *Engine) AllowedActions(ctx context.Context, s Subject, r Resource) (Act
 	var rec *dossRec // a dossier's record, looked up once for every action
 	if r.Kind == ResourceDossier {
 		rec = ix.dossier(cabinet.DossierID(r.ID))
+		if logged == nil && plainDossier(&r) {
+			// A dossier page's buttons, with no Decision to build: the
+			// routes once, each action's answer from them.
+			if sub.user != nil {
+				set = ix.dossierButtons(sub.user, cabinet.DossierID(r.ID), rec)
+				if s.Session != "" {
+					set = set.viewing() // impersonation views only (CON-6 v2), as gate
+				}
+			}
+			e.mu.RUnlock()
+			return set, nil
+		}
 	}
 	for _, a := range acts {
 		v, gated := gate(&sub, &s, a)
