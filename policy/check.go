@@ -394,7 +394,8 @@ func (ix *index) internalAt(u *userRec, d *dossRec, p cabinet.Profile) cabinet.R
 	// The facts of d for u alone (routeFacts: the office, and u as the
 	// manager or an assigned collaborator when u is one) give the routes
 	// the whole record would, without reading the other staff.
-	facts := ix.routeFacts(u, d)
+	var facts cabinet.DossierFacts
+	ix.routeFacts(&facts, u, d)
 	direct, through := false, false
 	if d.group != 0 {
 		direct = ix.liveDirect(u, d.group) // an expired assignment is no route (issue 16)
@@ -778,8 +779,17 @@ func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) v
 	}
 	profile := u.profile(ix.officeOf(d))
 	in := ix.internalAt(u, d, profile)
-	tr, terr := ix.teamRoute(u, d, act)
-	gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
+	// Most dossiers have no referral and no grant: no team route, no
+	// grant route, and no refusal of either (what teamRoute and
+	// grantRoutes return for none), without the calls.
+	var tr, gr cabinet.Routes
+	var terr, gerr error
+	if d.hasRefs {
+		tr, terr = ix.teamRoute(u, d, act)
+	}
+	if d.hasGrants {
+		gr, gerr = grantRoutes(u.id, ix.grantsOf(d), act)
+	}
 	if routes := in | tr | gr; routes != 0 {
 		return allowBy(tabContent, routes)
 	}
@@ -1304,6 +1314,15 @@ func gate(sub *subject, s *Subject, a Action) (verdict, bool) {
 // decided is the Decision of v for sub at revision rev.
 func (sub *subject) decided(v verdict, rev cabinet.Revision) Decision {
 	return Decision{
+		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.sentence(),
+		User: sub.userID, Actor: sub.actor, Contact: sub.contact, Revision: rev,
+	}
+}
+
+// decide sets *d to decided(*v, rev) (CheckBatch fills its buffer in
+// place).
+func (sub *subject) decide(d *Decision, v *verdict, rev cabinet.Revision) {
+	*d = Decision{
 		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.sentence(),
 		User: sub.userID, Actor: sub.actor, Contact: sub.contact, Revision: rev,
 	}
