@@ -309,7 +309,9 @@ func removeSorted[S ~[]E, E cmp.Ordered](s S, v E) S {
 }
 
 // hasSorted reports whether ascending s holds v: a scan of a short s (a
-// user's client groups, most staff lists), else a binary search.
+// user's client groups, most staff lists), else a binary search with the
+// type's own < (slices.BinarySearch's cmp.Compare orders NaNs, which no
+// list here holds, at a cost on every Check).
 func hasSorted[S ~[]E, E cmp.Ordered](s S, v E) bool {
 	if len(s) <= 8 {
 		for _, x := range s {
@@ -319,8 +321,16 @@ func hasSorted[S ~[]E, E cmp.Ordered](s S, v E) bool {
 		}
 		return false
 	}
-	_, ok := slices.BinarySearch(s, v)
-	return ok
+	lo, hi := 0, len(s) // the first index whose element is ≥ v is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(s) && s[lo] == v
 }
 
 // user returns the record of id, or nil when the ID was never seen.
