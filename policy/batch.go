@@ -130,7 +130,10 @@ var actionsOf = func() (out [resourceKindCount][]Action) {
 // actions that need a refinement r does not carry (a person, a grant, a
 // level, a status…) are denied by Check and so are not in the set; ask
 // with the refined resource for those. A resource of an invalid kind gives
-// the empty set. Any caller may ask.
+// the empty set. Any caller may ask. For a dossier named by its ID alone
+// (DossierResource) and no decision log, the routes are worked out once
+// for all its actions (a page's buttons cost about one Check); with a log,
+// each action is decided, and logged, as Check would.
 //
 // The error is non-nil only when the question could not be answered: ctx
 // done.
