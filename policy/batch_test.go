@@ -26,7 +26,8 @@ import (
 // that Check allows there. With a decision log set on the engine (POL-5),
 // every Check and every batched question is logged once, in order, with
 // the question as asked and the very Decision returned — under
-// impersonation its Actor the session's collaborator.
+// impersonation its Actor the session's collaborator. Without the log,
+// AllowedActions gives the same sets.
 func TestBatchAndLogAgreeWithCheck(t *testing.T) {
 	ctx := context.Background()
 	var mu syncCounter
@@ -116,6 +117,14 @@ func TestBatchAndLogAgreeWithCheck(t *testing.T) {
 				log.take()
 				if gotList := slices.Collect(got.All()); !slices.Equal(gotList, want) || got.Len() != len(want) {
 					return c.fail("AllowedActions(%s, %s) = %s, Check allows %v", s, r, got, want)
+				}
+				// Without a decision log, a dossier page's buttons take
+				// their own path (no Decision per action): the same set.
+				c.eng.SetDecisionLog(nil)
+				bare, err := c.eng.AllowedActions(ctx, s, r)
+				c.eng.SetDecisionLog(log.log)
+				if err != nil || bare != got {
+					return c.fail("AllowedActions(%s, %s) without a decision log = %s (%v), Check allows %v", s, r, bare, err, want)
 				}
 				ns++
 				if got.Len() > 0 {

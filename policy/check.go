@@ -394,7 +394,8 @@ func (ix *index) internalAt(u *userRec, d *dossRec, p cabinet.Profile) cabinet.R
 	// The facts of d for u alone (routeFacts: the office, and u as the
 	// manager or an assigned collaborator when u is one) give the routes
 	// the whole record would, without reading the other staff.
-	facts := ix.routeFacts(u, d)
+	var facts cabinet.DossierFacts
+	ix.routeFacts(&facts, u, d)
 	direct, through := false, false
 	if d.group != 0 {
 		direct = ix.liveDirect(u, d.group) // an expired assignment is no route (issue 16)
@@ -778,8 +779,17 @@ func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) v
 	}
 	profile := u.profile(ix.officeOf(d))
 	in := ix.internalAt(u, d, profile)
-	tr, terr := ix.teamRoute(u, d, act)
-	gr, gerr := grantRoutes(u.id, ix.grantsOf(d), act)
+	// Most dossiers have no referral and no grant: no team route, no
+	// grant route, and no refusal of either (what teamRoute and
+	// grantRoutes return for none), without the calls.
+	var tr, gr cabinet.Routes
+	var terr, gerr error
+	if d.hasRefs {
+		tr, terr = ix.teamRoute(u, d, act)
+	}
+	if d.hasGrants {
+		gr, gerr = grantRoutes(u.id, ix.grantsOf(d), act)
+	}
 	if routes := in | tr | gr; routes != 0 {
 		return allowBy(tabContent, routes)
 	}
@@ -1256,20 +1266,26 @@ func (ix *index) resolve(s Subject, clock cabinet.Clock) subject {
 	return out
 }
 
-// check is Check under the read lock. A user acting as themself (no
-// session) is resolved here with one lookup, as resolve would; answer then
-// adds nothing but the decision's fields.
-func (ix *index) check(s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
+// check is Check under the read lock, setting *d (the Decision is 100
+// bytes: written once, where the caller keeps it). A user acting as
+// themself (no session) is resolved here with one lookup, as resolve
+// would; answer then adds nothing but the decision's fields.
+func (ix *index) check(d *Decision, s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) {
 	if s.Session != "" {
 		sub := ix.resolve(*s, clock)
-		return ix.answerRef(&sub, s, a, r, clock, rev)
+		v, gated := gate(&sub, s, a)
+		if !gated {
+			v = ix.decideRef(sub.user, a, r, clock)
+		}
+		sub.decide(d, &v, rev)
+		return
 	}
 	v := deny("POL-4", reasonUnknownUser)
 	if u := ix.user(s.User); u != nil && u.exists {
 		v = ix.decideRef(u, a, r, clock) // decide denies an invalid action as answer does
 	}
 	sub := subject{userID: s.User, actor: s.User}
-	return sub.decided(v, rev)
+	sub.decide(d, &v, rev)
 }
 
 // answer is check for s already resolved to sub (CheckBatch resolves once).
@@ -1304,6 +1320,15 @@ func gate(sub *subject, s *Subject, a Action) (verdict, bool) {
 // decided is the Decision of v for sub at revision rev.
 func (sub *subject) decided(v verdict, rev cabinet.Revision) Decision {
 	return Decision{
+		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.sentence(),
+		User: sub.userID, Actor: sub.actor, Contact: sub.contact, Revision: rev,
+	}
+}
+
+// decide sets *d to decided(*v, rev) (CheckBatch fills its buffer in
+// place).
+func (sub *subject) decide(d *Decision, v *verdict, rev cabinet.Revision) {
+	*d = Decision{
 		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.sentence(),
 		User: sub.userID, Actor: sub.actor, Contact: sub.contact, Revision: rev,
 	}

@@ -298,18 +298,19 @@ func (e *Engine) Check(ctx context.Context, s Subject, a Action, r Resource) (De
 	if err := ctx.Err(); err != nil {
 		return Decision{}, err
 	}
-	d := e.checkLocked(&s, a, &r)
+	var d Decision
+	e.checkLocked(&d, &s, a, &r)
 	if l := e.declog.Load(); l != nil {
 		(*l)(ctx, DecisionRecord{Subject: s, Action: a, Resource: r, Decision: d})
 	}
 	return d, nil
 }
 
-// checkLocked answers under the read lock.
-func (e *Engine) checkLocked(s *Subject, a Action, r *Resource) Decision {
+// checkLocked answers into *d under the read lock.
+func (e *Engine) checkLocked(d *Decision, s *Subject, a Action, r *Resource) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return e.ix.check(s, a, r, e.clock, e.rev)
+	e.ix.check(d, s, a, r, e.clock, e.rev)
 }
 
 // Dossiers streams the IDs of the dossiers s may act on with q.Action

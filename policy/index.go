@@ -146,14 +146,17 @@ func (ix *index) dossierFor(u *userRec, d *dossRec) access.Dossier {
 	return dd
 }
 
-// routeFacts returns the facts of d that clientgroup.InternalRoutesOf
+// routeFacts sets *f to the facts of d that clientgroup.InternalRoutesOf
 // reads for u — the office, and u as the manager or an assigned
 // collaborator when u is one — without allocating: InternalRoutesOf
 // compares only u with the manager and the assigned, so the other staff
 // IDs change nothing. u's staff set (kept by setDossier) says whether to
-// look at d's assigned range at all (a cache miss on a large index).
-func (ix *index) routeFacts(u *userRec, d *dossRec) cabinet.DossierFacts {
-	f := cabinet.DossierFacts{Office: ix.officeOf(d)}
+// look at d's assigned range at all (a cache miss on a large index). It
+// fills the caller's facts rather than returning them: every Check asks,
+// and the copy of a returned DossierFacts was a tenth of a batch's cost
+// (issue 15).
+func (ix *index) routeFacts(f *cabinet.DossierFacts, u *userRec, d *dossRec) {
+	*f = cabinet.DossierFacts{Office: ix.officeOf(d)}
 	me := u.idx + 1
 	if d.manager == me {
 		f.Manager = u.id
@@ -161,7 +164,6 @@ func (ix *index) routeFacts(u *userRec, d *dossRec) cabinet.DossierFacts {
 	if d.asgN > 0 && hasSorted(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), me) {
 		f.Assigned = u.one[:]
 	}
-	return f
 }
 
 type officeRec struct {
@@ -306,9 +308,29 @@ func removeSorted[S ~[]E, E cmp.Ordered](s S, v E) S {
 	return slices.Delete(s, i, i+1)
 }
 
+// hasSorted reports whether ascending s holds v: a scan of a short s (a
+// user's client groups, most staff lists), else a binary search with the
+// type's own < (slices.BinarySearch's cmp.Compare orders NaNs, which no
+// list here holds, at a cost on every Check).
 func hasSorted[S ~[]E, E cmp.Ordered](s S, v E) bool {
-	_, ok := slices.BinarySearch(s, v)
-	return ok
+	if len(s) <= 8 {
+		for _, x := range s {
+			if x >= v {
+				return x == v
+			}
+		}
+		return false
+	}
+	lo, hi := 0, len(s) // the first index whose element is ≥ v is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(s) && s[lo] == v
 }
 
 // user returns the record of id, or nil when the ID was never seen.
@@ -394,7 +416,7 @@ func (ix *index) liveDirect(u *userRec, g uint32) bool {
 // expiredDirect reports whether u's direct assignment to interned client
 // group g exists and has expired at the engine's clock (issue 16).
 func (ix *index) expiredDirect(u *userRec, g uint32) bool {
-	return g != 0 && hasSorted(u.direct, g) && !ix.liveDirect(u, g)
+	return g != 0 && len(ix.directUntil) != 0 && hasSorted(u.direct, g) && !ix.liveDirect(u, g)
 }
 
 // refsOf returns the referrals of d (nil for most dossiers).
