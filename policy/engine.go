@@ -331,16 +331,12 @@ func (e *Engine) Dossiers(ctx context.Context, s Subject, q DossierQuery) iter.S
 				return
 			}
 		}
-		ids, err := e.dossiers(ctx, s, q)
+		l, err := e.dossiers(ctx, s, q)
 		if err != nil {
 			yield("", err)
 			return
 		}
-		for _, id := range ids {
-			if !yield(id, nil) {
-				return
-			}
-		}
+		l.each(func(id cabinet.DossierID) bool { return yield(id, nil) })
 	}
 }
 

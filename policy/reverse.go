@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/procedure"
 )
 
@@ -339,21 +340,90 @@ func dossierAction(a Action) (Action, error) {
 // outside review's finding).
 var errViewRoutesListed = cabinet.Invalid("action", "view_routes is asked of one dossier, not listed: any account may ask its own routes to any dossier (GRP-3), and a listing would enumerate every office's dossiers")
 
-// dossiers answers Dossiers under the read lock and returns a copy, in ID
-// order.
-func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) ([]cabinet.DossierID, error) {
+// dossiers answers Dossiers under the read lock: the whole answer is
+// decided there, at one revision, and returned as a dossierList to be
+// yielded after the lock is released.
+func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) (dossierList, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return dossierList{}, err
 	}
 	a, err := dossierAction(q.Action)
 	if err != nil {
-		return nil, err
+		return dossierList{}, err
 	}
 	q.Action = a
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	ix := e.ix
+	if a == ViewDossier && q.ClientGroup == "" && !q.Status.Valid() {
+		if u := ix.listSubject(s, a, e.clock); u != nil {
+			if admin := ix.adminOffices(u); len(admin) == 1 {
+				return ix.adminViewList(u, admin[0], q.Section, e.clock), nil
+			}
+		}
+	}
 	out, _ := e.dossierPage(s, q, nil, -1)
-	return out, nil
+	return dossierList{ids: out}, nil
+}
+
+// dossierList is an answer of Dossiers, decided under the engine's read
+// lock and yielded after it is released (issue 15: an admin's listing
+// within 2× of a plain scan): the dossiers at slots (the administered
+// office's byID, copied under the lock: every one of them is allowed),
+// merged in ID order with ids (the other allowed dossiers, none at
+// slots, sorted). The IDs of slots are read from the records in chunks (a
+// copy of the dossier table's chunk list) without the lock: a record's ID
+// is written once, when the record is added, into a chunk that never moves
+// (dosstable.go), and is never written again; the refreshes that run
+// meanwhile write other fields of the records, or records after them. So
+// no 16-byte ID is copied per dossier under the lock, and the answer
+// costs a 4-byte slot per dossier of the office.
+type dossierList struct {
+	ids    []cabinet.DossierID
+	slots  []uint32
+	chunks [][]dossRec
+}
+
+// each yields the list's IDs in ID order until yield returns false; it
+// reports whether every ID was yielded.
+func (l *dossierList) each(yield func(cabinet.DossierID) bool) bool {
+	rest := l.ids
+	for _, di := range l.slots {
+		id := l.chunks[di/dossChunk][di%dossChunk].id
+		for len(rest) > 0 && rest[0] < id {
+			if !yield(rest[0]) {
+				return false
+			}
+			rest = rest[1:]
+		}
+		if !yield(id) {
+			return false
+		}
+	}
+	for _, id := range rest {
+		if !yield(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// adminViewList is the whole of Dossiers for ViewDossier, in no filter but
+// the section, for a subject u who administers one office o (the common
+// case, as adminViewPage): every dossier of o.byID is allowed (GRP-3,
+// ACC-12 leaves viewing open) and is copied as a slot; the subject's other
+// candidates (outside o: staff, client groups, teams, grants) are decided
+// as Check would.
+func (ix *index) adminViewList(u *userRec, o *officeRec, section access.Section, clock cabinet.Clock) dossierList {
+	administered := func(id cabinet.OfficeID) bool { return u.profile(id) == cabinet.ProfileAdmin }
+	var ids []cabinet.DossierID
+	for _, id := range ix.dossierCandidatesOutside(u, administered) {
+		dq := decision{ix: ix, u: u, a: ViewDossier, r: SectionResource(id, section), clock: clock}
+		if dq.dossierAt(id, ix.dossier(id)).routes != 0 {
+			ids = append(ids, id)
+		}
+	}
+	return dossierList{ids: ids, slots: slices.Clone(o.byID), chunks: slices.Clone(ix.dossiers.chunks)}
 }
 
 // teamCandidates returns the teams u may act on, sorted: the teams u is a

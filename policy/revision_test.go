@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -243,4 +244,86 @@ func TestStaleEngineReloadsAndSaysSo(t *testing.T) {
 	if _, err := w.e.Sync(w.ctx); err != nil || len(reloads) != 1 {
 		t.Errorf("a sync within the retention: %v, %d reloads, want 1", err, len(reloads))
 	}
+}
+
+// TestPOL3AdminListingIsOneRevision: Dossiers for an admin of one office
+// (whose answer is decided under the read lock and whose IDs are read
+// after it is released) yields the answer at the revision it was asked,
+// even when commands are applied to the index while the caller is still
+// ranging over it: new dossiers, a new manager, an assignment. Run
+// under -race, the writer goroutine also checks that the IDs read after
+// the lock are not written meanwhile.
+func TestPOL3AdminListingIsOneRevision(t *testing.T) {
+	w := newOffline(t, memstore.New())
+	for range 40 {
+		engMust(rec(w.k.Access.CreateDossier(w.ctx, w.admin, w.office, "Martin")))(t)
+	}
+	engMust(w.e.Sync(w.ctx))(t)
+	list := func() []cabinet.DossierID {
+		var out []cabinet.DossierID
+		for id, err := range w.e.Dossiers(w.ctx, policy.User(w.admin), policy.DossierQuery{}) {
+			engOK(t, err)
+			out = append(out, id)
+		}
+		return out
+	}
+	before := list()
+	if len(before) != 41 {
+		t.Fatalf("the admin lists %d dossiers, want 41", len(before))
+	}
+	t.Run("commands applied mid-range", func(t *testing.T) {
+		var got []cabinet.DossierID
+		for id, err := range w.e.Dossiers(w.ctx, policy.User(w.admin), policy.DossierQuery{}) {
+			engOK(t, err)
+			if len(got) == 1 {
+				engMust(rec(w.k.Access.CreateDossier(w.ctx, w.admin, w.office, "Durand")))(t)
+				engMust(rec(w.k.Access.SetManager(w.ctx, w.admin, before[5], w.staff)))(t)
+				engMust(rec(w.k.Access.SetAssigned(w.ctx, w.admin, before[7], []cabinet.UserID{w.staff})))(t)
+				engMust(w.e.Sync(w.ctx))(t)
+			}
+			got = append(got, id)
+		}
+		if !slices.Equal(got, before) {
+			t.Errorf("listing ranged over across commands:\n got %v\nwant %v", got, before)
+		}
+		if after := list(); len(after) != 42 {
+			t.Errorf("the next listing has %d dossiers, want 42", len(after))
+		}
+	})
+	t.Run("a writer runs meanwhile", func(t *testing.T) {
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, _, err := w.k.Access.CreateDossier(w.ctx, w.admin, w.office, "Petit"); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, _, err := w.k.Access.SetAssigned(w.ctx, w.admin, before[i%len(before)], []cabinet.UserID{w.staff}); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := w.e.Sync(w.ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+		for range 50 {
+			got := list()
+			if !slices.IsSorted(got) || len(got) < 42 {
+				t.Errorf("a listing during writes: %d dossiers, sorted %v", len(got), slices.IsSorted(got))
+				break
+			}
+		}
+		close(done)
+		wg.Wait()
+	})
 }
