@@ -672,6 +672,10 @@ func (ix *index) searchByID(byID []uint32, id cabinet.DossierID) (int, bool) {
 
 // insertByID adds dossier di, whose ID is id, to byID unless it is there.
 // An id that sorts last is appended without a search (the load's case).
+// byID is never written in place below its length: an ID that sorts
+// before the last is inserted into a new array (the same O(n) as
+// shifting the tail), so an admin's listing may keep a slice of an
+// office's byID after the read lock is released (dossierList).
 func (ix *index) insertByID(byID []uint32, id cabinet.DossierID, di uint32) []uint32 {
 	if n := len(byID); n == 0 || ix.dossiers.at(byID[n-1]).id < id {
 		return append(byID, di)
@@ -680,13 +684,21 @@ func (ix *index) insertByID(byID []uint32, id cabinet.DossierID, di uint32) []ui
 	if ok {
 		return byID
 	}
-	return slices.Insert(byID, i, di)
+	out := make([]uint32, len(byID)+1, cap(byID)+1)
+	copy(out, byID[:i])
+	out[i] = di
+	copy(out[i+1:], byID[i:])
+	return out
 }
 
-// removeByID removes dossier id from byID when it is there.
+// removeByID removes dossier id from byID when it is there, into a new
+// array (never in place: see insertByID).
 func (ix *index) removeByID(byID []uint32, id cabinet.DossierID) []uint32 {
 	if i, ok := ix.searchByID(byID, id); ok {
-		return slices.Delete(byID, i, i+1)
+		out := make([]uint32, len(byID)-1, cap(byID))
+		copy(out, byID[:i])
+		copy(out[i:], byID[i+1:])
+		return out
 	}
 	return byID
 }

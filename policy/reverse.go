@@ -369,15 +369,15 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) (dossi
 // dossierList is an answer of Dossiers, decided under the engine's read
 // lock and yielded after it is released (issue 15: an admin's listing
 // within 2× of a plain scan): the dossiers at slots (the administered
-// office's byID, copied under the lock: every one of them is allowed),
+// office's byID as it was under the lock — never written in place below
+// its length, see insertByID — every one of them allowed),
 // merged in ID order with ids (the other allowed dossiers, none at
 // slots, sorted). The IDs of slots are read from the records in chunks (a
 // copy of the dossier table's chunk list) without the lock: a record's ID
 // is written once, when the record is added, into a chunk that never moves
 // (dosstable.go), and is never written again; the refreshes that run
 // meanwhile write other fields of the records, or records after them. So
-// no 16-byte ID is copied per dossier under the lock, and the answer
-// costs a 4-byte slot per dossier of the office.
+// nothing is copied per dossier of the office under the lock.
 type dossierList struct {
 	ids    []cabinet.DossierID
 	slots  []uint32
@@ -411,7 +411,7 @@ func (l *dossierList) each(yield func(cabinet.DossierID) bool) bool {
 // adminViewList is the whole of Dossiers for ViewDossier, in no filter but
 // the section, for a subject u who administers one office o (the common
 // case, as adminViewPage): every dossier of o.byID is allowed (GRP-3,
-// ACC-12 leaves viewing open) and is copied as a slot; the subject's other
+// ACC-12 leaves viewing open) and is listed from o.byID; the subject's other
 // candidates (outside o: staff, client groups, teams, grants) are decided
 // as Check would.
 func (ix *index) adminViewList(u *userRec, o *officeRec, section access.Section, clock cabinet.Clock) dossierList {
@@ -423,7 +423,7 @@ func (ix *index) adminViewList(u *userRec, o *officeRec, section access.Section,
 			ids = append(ids, id)
 		}
 	}
-	return dossierList{ids: ids, slots: slices.Clone(o.byID), chunks: slices.Clone(ix.dossiers.chunks)}
+	return dossierList{ids: ids, slots: o.byID, chunks: slices.Clone(ix.dossiers.chunks)}
 }
 
 // teamCandidates returns the teams u may act on, sorted: the teams u is a
