@@ -3,6 +3,7 @@ package policy
 import (
 	"cmp"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/cabinet-go/cabinet"
@@ -174,9 +175,14 @@ type officeRec struct {
 	// byID holds the same dossiers ordered by ID, for an admin's listing
 	// (reverse.go: adminDossierPage, adminViewPage), which pages the office in ID order
 	// without sorting it.
-	byID    []uint32
-	plan    procedure.OfficePlan
-	hasPlan bool
+	byID []uint32
+	// byIDLent: an admin's listing (dossierList) holds byID past the read
+	// lock, so byID must not be written in place below its length (set by
+	// the listing under the read lock, cleared by the writer that copies
+	// byID under the write lock).
+	byIDLent atomic.Bool
+	plan     procedure.OfficePlan
+	hasPlan  bool
 }
 
 type cgRec struct {
@@ -614,7 +620,7 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 		if rec == nil || rec.Office != ix.officeOf(d) {
 			o := ix.offices[ix.officeOf(d)]
 			o.dossiers = removeSorted(o.dossiers, di)
-			o.byID = ix.removeByID(o.byID, id)
+			ix.removeByID(o, id)
 		}
 	}
 	if rec == nil {
@@ -633,7 +639,7 @@ func (ix *index) setDossier(id cabinet.DossierID, rec *access.Dossier) {
 		u.staff = insertSorted(u.staff, di)
 	}
 	o.dossiers = insertSorted(o.dossiers, di)
-	o.byID = ix.insertByID(o.byID, id, di)
+	ix.insertByID(o, id, di)
 }
 
 // storeStaff sets d's manager and assigned collaborators to rec's,
@@ -670,37 +676,51 @@ func (ix *index) searchByID(byID []uint32, id cabinet.DossierID) (int, bool) {
 	})
 }
 
-// insertByID adds dossier di, whose ID is id, to byID unless it is there.
-// An id that sorts last is appended without a search (the load's case).
-// byID is never written in place below its length: an ID that sorts
-// before the last is inserted into a new array (the same O(n) as
-// shifting the tail), so an admin's listing may keep a slice of an
-// office's byID after the read lock is released (dossierList).
-func (ix *index) insertByID(byID []uint32, id cabinet.DossierID, di uint32) []uint32 {
+// insertByID adds dossier di, whose ID is id, to o.byID unless it is
+// there. An id that sorts last is appended without a search (the load's
+// case). While an admin's listing holds o.byID (o.byIDLent, see
+// dossierList), the array is not written below its length: an ID that
+// sorts before the last goes into a new array, once per listing taken;
+// otherwise the tail is shifted in place.
+func (ix *index) insertByID(o *officeRec, id cabinet.DossierID, di uint32) {
+	byID := o.byID
 	if n := len(byID); n == 0 || ix.dossiers.at(byID[n-1]).id < id {
-		return append(byID, di)
+		o.byID = append(byID, di) // writes past every lent slice's length
+		return
 	}
 	i, ok := ix.searchByID(byID, id)
 	if ok {
-		return byID
+		return
+	}
+	if !o.byIDLent.Load() {
+		o.byID = slices.Insert(byID, i, di)
+		return
 	}
 	out := make([]uint32, len(byID)+1, cap(byID)+1)
 	copy(out, byID[:i])
 	out[i] = di
 	copy(out[i+1:], byID[i:])
-	return out
+	o.byID = out
+	o.byIDLent.Store(false)
 }
 
-// removeByID removes dossier id from byID when it is there, into a new
-// array (never in place: see insertByID).
-func (ix *index) removeByID(byID []uint32, id cabinet.DossierID) []uint32 {
-	if i, ok := ix.searchByID(byID, id); ok {
-		out := make([]uint32, len(byID)-1, cap(byID))
-		copy(out, byID[:i])
-		copy(out[i:], byID[i+1:])
-		return out
+// removeByID removes dossier id from o.byID when it is there, into a new
+// array while a listing holds it (see insertByID).
+func (ix *index) removeByID(o *officeRec, id cabinet.DossierID) {
+	byID := o.byID
+	i, ok := ix.searchByID(byID, id)
+	if !ok {
+		return
 	}
-	return byID
+	if !o.byIDLent.Load() {
+		o.byID = slices.Delete(byID, i, i+1)
+		return
+	}
+	out := make([]uint32, len(byID)-1, cap(byID))
+	copy(out, byID[:i])
+	copy(out[i:], byID[i+1:])
+	o.byID = out
+	o.byIDLent.Store(false)
 }
 
 // unlinkStaff removes dossier di, whose record is d, from the staff sets

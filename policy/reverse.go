@@ -369,8 +369,8 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) (dossi
 // dossierList is an answer of Dossiers, decided under the engine's read
 // lock and yielded after it is released (issue 15: an admin's listing
 // within 2× of a plain scan): the dossiers at slots (the administered
-// office's byID as it was under the lock — never written in place below
-// its length, see insertByID — every one of them allowed),
+// office's byID as it was under the lock — lent: not written in place
+// below its length from then on, see insertByID — every one allowed),
 // merged in ID order with ids (the other allowed dossiers, none at
 // slots, sorted). The IDs of slots are read from the records in chunks (a
 // copy of the dossier table's chunk list) without the lock: a record's ID
@@ -423,6 +423,7 @@ func (ix *index) adminViewList(u *userRec, o *officeRec, section access.Section,
 			ids = append(ids, id)
 		}
 	}
+	o.byIDLent.Store(true)
 	return dossierList{ids: ids, slots: o.byID, chunks: slices.Clone(ix.dossiers.chunks)}
 }
 
