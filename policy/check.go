@@ -1273,11 +1273,7 @@ func (ix *index) resolve(s Subject, clock cabinet.Clock) subject {
 func (ix *index) check(d *Decision, s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) {
 	if s.Session != "" {
 		sub := ix.resolve(*s, clock)
-		v, gated := gate(&sub, s, a)
-		if !gated {
-			v = ix.decideRef(sub.user, a, r, clock)
-		}
-		sub.decide(d, &v, rev)
+		ix.answerRef(d, &sub, s, a, r, clock, rev)
 		return
 	}
 	v := deny("POL-4", reasonUnknownUser)
@@ -1288,18 +1284,22 @@ func (ix *index) check(d *Decision, s *Subject, a Action, r *Resource, clock cab
 	sub.decide(d, &v, rev)
 }
 
-// answer is check for s already resolved to sub (CheckBatch resolves once).
+// answer is check for s already resolved to sub (Trace and WhatIf resolve
+// once).
 func (ix *index) answer(sub *subject, s Subject, a Action, r Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
-	return ix.answerRef(sub, &s, a, &r, clock, rev)
+	var d Decision
+	ix.answerRef(&d, sub, &s, a, &r, clock, rev)
+	return d
 }
 
-// answerRef is answer for a subject and a resource the caller keeps.
-func (ix *index) answerRef(sub *subject, s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) Decision {
+// answerRef is answer into *d, for a subject and a resource the caller
+// keeps.
+func (ix *index) answerRef(d *Decision, sub *subject, s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) {
 	v, gated := gate(sub, s, a)
 	if !gated {
 		v = ix.decideRef(sub.user, a, r, clock)
 	}
-	return sub.decided(v, rev)
+	sub.decide(d, &v, rev)
 }
 
 // gate is the part of an answer that does not depend on the resource: the
@@ -1319,14 +1319,14 @@ func gate(sub *subject, s *Subject, a Action) (verdict, bool) {
 
 // decided is the Decision of v for sub at revision rev.
 func (sub *subject) decided(v verdict, rev cabinet.Revision) Decision {
-	return Decision{
-		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.sentence(),
-		User: sub.userID, Actor: sub.actor, Contact: sub.contact, Revision: rev,
-	}
+	var d Decision
+	sub.decide(&d, &v, rev)
+	return d
 }
 
-// decide sets *d to decided(*v, rev) (CheckBatch fills its buffer in
-// place).
+// decide sets *d to the Decision of *v for sub at revision rev, in place
+// (a Decision is 100 bytes: CheckBatch and Check write it where it is
+// kept).
 func (sub *subject) decide(d *Decision, v *verdict, rev cabinet.Revision) {
 	*d = Decision{
 		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.sentence(),
