@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/cabinet-go/cabinet"
-	"github.com/cabinet-go/cabinet/access"
 	"github.com/cabinet-go/cabinet/procedure"
 )
 
@@ -144,14 +143,7 @@ func (e *Engine) dossierPage(s Subject, q DossierQuery, after *cabinet.DossierID
 		}
 		qg = g.idx
 	}
-	decide := func(id cabinet.DossierID) (cabinet.DossierID, bool) {
-		d := ix.dossier(id)
-		if q.Status.Valid() && d.status != q.Status {
-			return "", false
-		}
-		dq := decision{ix: ix, u: u, a: a, r: SectionResource(id, q.Section), clock: e.clock}
-		return id, dq.dossierAt(id, d).routes != 0
-	}
+	decide := ix.dossierDecider(u, q, e.clock)
 	if qg == 0 {
 		if admin := ix.adminOffices(u); len(admin) > 0 {
 			return ix.adminDossierPage(u, a, q.Status, admin, after, limit, decide)
@@ -160,6 +152,20 @@ func (e *Engine) dossierPage(s Subject, q DossierQuery, after *cabinet.DossierID
 	cands := ix.dossierCandidates(u, a, qg)
 	out, _, more := pick(cands, cmp.Compare, after, limit, decide)
 	return out, more
+}
+
+// dossierDecider returns how a listing for user record u decides one
+// candidate of query q (q.Action validated): as Check would, and outside
+// q.Status when set. It reports the ID and whether it is allowed.
+func (ix *index) dossierDecider(u *userRec, q DossierQuery, clock cabinet.Clock) func(cabinet.DossierID) (cabinet.DossierID, bool) {
+	return func(id cabinet.DossierID) (cabinet.DossierID, bool) {
+		d := ix.dossier(id)
+		if q.Status.Valid() && d.status != q.Status {
+			return "", false
+		}
+		dq := decision{ix: ix, u: u, a: q.Action, r: SectionResource(id, q.Section), clock: clock}
+		return id, dq.dossierAt(id, d).routes != 0
+	}
 }
 
 // adminOffices returns the records of the offices where u is an admin.
@@ -358,7 +364,7 @@ func (e *Engine) dossiers(ctx context.Context, s Subject, q DossierQuery) (dossi
 	if a == ViewDossier && q.ClientGroup == "" && !q.Status.Valid() {
 		if u := ix.listSubject(s, a, e.clock); u != nil {
 			if admin := ix.adminOffices(u); len(admin) == 1 {
-				return ix.adminViewList(u, admin[0], q.Section, e.clock), nil
+				return ix.adminViewList(u, admin[0], ix.dossierDecider(u, q, e.clock)), nil
 			}
 		}
 	}
@@ -413,13 +419,12 @@ func (l *dossierList) each(yield func(cabinet.DossierID) bool) bool {
 // case, as adminViewPage): every dossier of o.byID is allowed (GRP-3,
 // ACC-12 leaves viewing open) and is listed from o.byID; the subject's other
 // candidates (outside o: staff, client groups, teams, grants) are decided
-// as Check would.
-func (ix *index) adminViewList(u *userRec, o *officeRec, section access.Section, clock cabinet.Clock) dossierList {
+// by decide (dossierDecider), as adminViewPage's are.
+func (ix *index) adminViewList(u *userRec, o *officeRec, decide func(cabinet.DossierID) (cabinet.DossierID, bool)) dossierList {
 	administered := func(id cabinet.OfficeID) bool { return u.profile(id) == cabinet.ProfileAdmin }
 	var ids []cabinet.DossierID
 	for _, id := range ix.dossierCandidatesOutside(u, administered) {
-		dq := decision{ix: ix, u: u, a: ViewDossier, r: SectionResource(id, section), clock: clock}
-		if dq.dossierAt(id, ix.dossier(id)).routes != 0 {
+		if _, ok := decide(id); ok {
 			ids = append(ids, id)
 		}
 	}
