@@ -96,9 +96,9 @@ func (t *txn) Emit(b cabinet.Batch) error {
 // ends, and a committer holding the advisory lock waits for the table
 // lock — taking the advisory lock here would deadlock with it.
 func (t *txn) commitRevision(ctx context.Context) (cabinet.Revision, error) {
-	var events any
+	var events any // NULL when none
 	if t.events != nil {
-		events = string(t.events)
+		events = t.events // the json column takes the bytes as they are
 	}
 	keys := cabinet.NormalizeKeys(t.keys)
 	texts := make([]string, len(keys))
