@@ -238,18 +238,82 @@ func (c *kept[K, V]) known(k K, parent string) (v V, found, ok bool) {
 	return *p, true, true
 }
 
-// flush writes the queue with one COPY and empties it.
-func (c *kept[K, V]) flush(ctx context.Context, t *txn) error {
+// take returns the queue, for one COPY, and empties it (nil when it is
+// empty). The queue's array goes with it: the COPY may run in the
+// background while the transaction queues more.
+func (c *kept[K, V]) take() pending {
 	if len(c.queue) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(c.queue))
-	for i, v := range c.queue {
-		rows[i] = c.row(v)
-	}
-	c.queue = c.queue[:0]
-	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{t.s.cfg.schema, c.table}, c.cols, pgx.CopyFromRows(rows))
+	q := queuedRows[V]{table: c.table, cols: c.cols, row: c.row, vs: c.queue}
+	c.queue = nil
+	return q
+}
+
+// pending is the rows of one table taken from the queues, to be written
+// with one COPY.
+type pending interface {
+	copyTo(ctx context.Context, tx pgx.Tx, schema string) error
+}
+
+// queuedRows is a table's queue, taken.
+type queuedRows[V any] struct {
+	table string
+	cols  []string
+	row   func(V) []any
+	vs    []V
+}
+
+func (q queuedRows[V]) copyTo(ctx context.Context, tx pgx.Tx, schema string) error {
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, q.table}, q.cols, &rowSource[V]{vs: q.vs, row: q.row})
 	return err
+}
+
+// rowSource is a pgx.CopyFromSource of the values of vs, made as the COPY
+// reads them.
+type rowSource[V any] struct {
+	vs  []V
+	row func(V) []any
+	i   int
+}
+
+func (r *rowSource[V]) Next() bool {
+	r.i++
+	return r.i <= len(r.vs)
+}
+
+func (r *rowSource[V]) Values() ([]any, error) { return r.row(r.vs[r.i-1]), nil }
+
+func (r *rowSource[V]) Err() error { return nil }
+
+// derivedRows is the rows of a table that the taken queue of another
+// implies (dossier_assigned of dossiers, team_members of teams), made when
+// they are written.
+type derivedRows struct {
+	table string
+	cols  []string
+	rows  func() [][]any
+}
+
+func (d derivedRows) copyTo(ctx context.Context, tx pgx.Tx, schema string) error {
+	rows := d.rows()
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, d.table}, d.cols, pgx.CopyFromRows(rows))
+	return err
+}
+
+// writeTaken writes ps in order, one COPY each, and returns the first
+// error. It uses nothing of the transaction but tx, so that it may run in
+// the background while the transaction goes on (see txn.enqueued).
+func writeTaken(ctx context.Context, tx pgx.Tx, schema string, ps []pending) error {
+	for _, p := range ps {
+		if err := p.copyTo(ctx, tx, schema); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bulkState is a transaction's bulk mode: what it knows of the tables its
@@ -277,6 +341,8 @@ type bulkState struct {
 	// Email keys that no row of a table holds (referrals' client email,
 	// grants, contacts, case seats): those listings by email are empty.
 	none struct{ referrals, grants, contacts, cases map[string]bool }
+
+	n int // records queued since the last take
 }
 
 // listsOf is what bulk mode knows of the rows of a table by one parent
@@ -403,13 +469,49 @@ func (b *bulkState) forget() {
 	b.none.referrals, b.none.grants, b.none.contacts, b.none.cases = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 }
 
-// flushers are the tables with a queue.
-func (b *bulkState) flushers() []interface {
-	flush(context.Context, *txn) error
-} {
-	return []interface {
-		flush(context.Context, *txn) error
-	}{&b.users, &b.teams, &b.groups, &b.cgroups, &b.collabs, &b.members, &b.directs, &b.gassigns, &b.dossiers, &b.placements, &b.persons, &b.grants}
+// take empties the queues and returns what they held, in the order the
+// COPYs must run (a row's parent before it), followed by the rows of
+// dossier_assigned and team_members that the taken dossiers and teams
+// imply.
+func (b *bulkState) take() []pending {
+	dossiers, teams := b.dossiers.queue, b.teams.queue
+	var out []pending
+	for _, q := range []interface{ take() pending }{&b.users, &b.teams, &b.groups, &b.cgroups, &b.collabs, &b.members,
+		&b.directs, &b.gassigns, &b.dossiers, &b.placements, &b.persons, &b.grants} {
+		if p := q.take(); p != nil {
+			out = append(out, p)
+		}
+	}
+	if len(teams) > 0 {
+		out = append(out, derivedRows{table: "team_members", cols: []string{"team_id", "user_id"}, rows: func() [][]any {
+			var members [][]any
+			for _, tm := range teams {
+				seen := make(map[cabinet.UserID]bool, len(tm.Members))
+				for _, m := range tm.Members {
+					if !seen[m.User] { // as INSERT … ON CONFLICT DO NOTHING
+						seen[m.User] = true
+						members = append(members, []any{string(tm.ID), string(m.User)})
+					}
+				}
+			}
+			return members
+		}})
+	}
+	if len(dossiers) > 0 {
+		out = append(out, derivedRows{table: "dossier_assigned", cols: []string{"dossier_id", "user_id"}, rows: func() [][]any {
+			var assigned [][]any
+			for _, d := range dossiers {
+				for i, u := range d.Assigned {
+					if !slices.Contains(d.Assigned[:i], u) { // as INSERT … ON CONFLICT DO NOTHING
+						assigned = append(assigned, []any{string(d.ID), string(u)})
+					}
+				}
+			}
+			return assigned
+		}})
+	}
+	b.n = 0
+	return out
 }
 
 func (b *bulkState) queued() bool {
@@ -463,6 +565,7 @@ func putNew[K comparable, V keyed](t *txn, pick func(*bulkState) *kept[K, V], k 
 			c.rows[k] = &v
 			t.keys = append(t.keys, v.Keys()...)
 			t.wrote = true
+			t.enqueued()
 			return nil
 		}
 	}
@@ -682,10 +785,71 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 	return nil
 }
 
-// flushBulk writes the queued records, with COPY, one round trip per table.
-// It runs before any statement reaches PostgreSQL in bulk mode, so that
-// every read sees the transaction's writes.
+// bulkCopyEvery is the number of records queued in bulk mode after which
+// the transaction writes them with COPY in the background.
+const bulkCopyEvery = 2048
+
+// enqueued counts a record just queued in bulk mode. Every bulkCopyEvery
+// records it writes the queues with COPY in a goroutine, while the
+// transaction goes on (the importer checks the next records, answered from
+// what bulk mode keeps): one background COPY at a time — while one runs,
+// the records queue on and go with the next. The transaction's connection
+// is the goroutine's until waitBulk has seen it end, which every statement
+// of the transaction, its commit and its rollback wait for first.
+//
+// Decision: overlapping the COPYs with the checks (issue 15) takes the
+// server's time to write a batch's rows off the importer's path; a COPY
+// error fails the transaction as a COPY run in line would, at the next
+// wait.
+func (t *txn) enqueued() {
+	b := t.bulk
+	b.n++
+	if b.n < bulkCopyEvery {
+		return
+	}
+	if t.copying != nil {
+		select {
+		case err := <-t.copying:
+			t.copying = nil
+			if err != nil {
+				t.fail(err)
+			}
+		default:
+			return // the last one still runs: these go with the next
+		}
+	}
+	if t.failed != nil {
+		return
+	}
+	ps := b.take()
+	done := make(chan error, 1)
+	t.copying = done
+	ctx, tx, schema := t.ctx, t.tx, t.s.cfg.schema
+	go func() { done <- writeTaken(ctx, tx, schema, ps) }()
+}
+
+// waitBulk waits for the background COPY (enqueued), if one runs, and
+// returns its error, which fails the transaction.
+func (t *txn) waitBulk() error {
+	if t.copying == nil {
+		return nil
+	}
+	err := <-t.copying
+	t.copying = nil
+	if err != nil {
+		return t.fail(err)
+	}
+	return nil
+}
+
+// flushBulk writes the queued records, with COPY, one round trip per table,
+// after the background COPY. It runs before any statement reaches
+// PostgreSQL in bulk mode, so that every read sees the transaction's
+// writes.
 func (t *txn) flushBulk(ctx context.Context) error {
+	if err := t.waitBulk(); err != nil {
+		return err
+	}
 	b := t.bulk
 	if b == nil || !b.queued() {
 		return nil
@@ -693,38 +857,8 @@ func (t *txn) flushBulk(ctx context.Context) error {
 	if t.failed != nil {
 		return t.failed
 	}
-	var assigned [][]any
-	for _, d := range b.dossiers.queue {
-		for i, u := range d.Assigned {
-			if !slices.Contains(d.Assigned[:i], u) { // as INSERT … ON CONFLICT DO NOTHING
-				assigned = append(assigned, []any{string(d.ID), string(u)})
-			}
-		}
-	}
-	var members [][]any
-	for _, tm := range b.teams.queue {
-		seen := map[cabinet.UserID]bool{}
-		for _, m := range tm.Members {
-			if !seen[m.User] { // as INSERT … ON CONFLICT DO NOTHING
-				seen[m.User] = true
-				members = append(members, []any{string(tm.ID), string(m.User)})
-			}
-		}
-	}
-	for _, f := range b.flushers() {
-		if err := f.flush(ctx, t); err != nil {
-			return t.fail(err)
-		}
-	}
-	if len(members) > 0 {
-		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{t.s.cfg.schema, "team_members"}, []string{"team_id", "user_id"}, pgx.CopyFromRows(members)); err != nil {
-			return t.fail(err)
-		}
-	}
-	if len(assigned) > 0 {
-		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{t.s.cfg.schema, "dossier_assigned"}, []string{"dossier_id", "user_id"}, pgx.CopyFromRows(assigned)); err != nil {
-			return t.fail(err)
-		}
+	if err := writeTaken(ctx, t.tx, t.s.cfg.schema, b.take()); err != nil {
+		return t.fail(err)
 	}
 	return nil
 }

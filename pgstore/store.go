@@ -213,13 +213,17 @@ func (s *Store) run(ctx context.Context, fn func(t *txn) error) (*txn, cabinet.R
 	if err != nil {
 		return nil, 0, err
 	}
+	t := &txn{s: s, tx: tx, ctx: ctx, writable: true, open: true, locked: bound}
 	committed := false
 	defer func() {
 		if !committed {
+			// A background COPY of bulk mode holds the connection until it
+			// ends: the rollback waits for it (else it would find the
+			// connection busy, and pgx would close it).
+			_ = t.waitBulk()
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	t := &txn{s: s, tx: tx, ctx: ctx, writable: true, open: true, locked: bound}
 	if bound {
 		if head := t.Revision(); t.failed != nil {
 			return t, 0, t.failed
@@ -262,6 +266,9 @@ func (s *Store) run(ctx context.Context, fn func(t *txn) error) (*txn, cabinet.R
 		}
 	} else if rev = t.Revision(); t.failed != nil {
 		return t, 0, t.failed
+	}
+	if err := t.waitBulk(); err != nil { // none runs after flushBulk; kept next to the commit
+		return t, 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return t, 0, err

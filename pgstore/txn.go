@@ -37,7 +37,8 @@ type txn struct {
 	events []byte        // its events, encoded (nil: none)
 	keys   []cabinet.Key // every record written, as it was and as it is
 
-	bulk *bulkState // bulk mode (Store.PrepareBatch), nil otherwise
+	bulk    *bulkState // bulk mode (Store.PrepareBatch), nil otherwise
+	copying chan error // bulk mode's background COPY, nil when none runs (txn.enqueued)
 }
 
 var _ cabinet.Tx = (*txn)(nil)
@@ -96,6 +97,9 @@ func (t *txn) Emit(b cabinet.Batch) error {
 // ends, and a committer holding the advisory lock waits for the table
 // lock — taking the advisory lock here would deadlock with it.
 func (t *txn) commitRevision(ctx context.Context) (cabinet.Revision, error) {
+	if err := t.waitBulk(); err != nil {
+		return 0, err
+	}
 	var events any // NULL when none
 	if t.events != nil {
 		events = t.events // the json column takes the bytes as they are
