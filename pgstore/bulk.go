@@ -67,7 +67,9 @@ func (s *Store) PrepareBatch(ctx context.Context, tx cabinet.Tx, batch []bulk.Re
 		return err
 	}
 	b := newBulkState()
-	var want wanted
+	want := newWanted(len(batch))
+	// Every record queued records its keys: room for a few each.
+	t.keys = slices.Grow(t.keys, 4*len(batch))
 	for _, r := range batch {
 		want.add(r)
 	}
@@ -92,6 +94,14 @@ type wanted struct {
 	teams       []string
 
 	personDossier map[access.PersonID]cabinet.DossierID // of the batch's persons
+}
+
+// newWanted returns an empty wanted with room for a batch of n records in
+// the lists most records add to (a dossier adds its ID, its office and its
+// manager; the keys are sorted and deduplicated after).
+func newWanted(n int) wanted {
+	return wanted{dossiers: make([]string, 0, n), offices: make([]string, 0, n), collabUsers: make([]string, 0, n),
+		groups: make([]string, 0, n)}
 }
 
 func (w *wanted) add(r bulk.Record) {
@@ -246,7 +256,9 @@ func (c *kept[K, V]) take() pending {
 		return nil
 	}
 	q := queuedRows[V]{table: c.table, cols: c.cols, row: c.row, vs: c.queue}
-	c.queue = nil
+	// The array goes with the COPY; the next one is as large (a batch
+	// queues its kinds in runs), without growing from nothing again.
+	c.queue = make([]V, 0, min(len(q.vs), bulkCopyEvery))
 	return q
 }
 

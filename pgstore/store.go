@@ -106,7 +106,7 @@ const (
 	// after pg_advisory_xact_lock(revisionKey), which is held until the
 	// commit, so revisions are taken — and become visible — in commit order.
 	commitSQL = `INSERT INTO {schema}.changes (revision, committed_at, batch_at, actor, host, events, keys)
-		VALUES (nextval('{schema}.revision_seq'), clock_timestamp(), $1, $2, $3, $4::json, $5::text[]) RETURNING revision`
+		VALUES (nextval('{schema}.revision_seq'), clock_timestamp(), $1, $2, $3, $4::json, $5::text::text[]) RETURNING revision`
 	// notifySQL tells the listeners of the schema's channel the revision
 	// just taken; PostgreSQL delivers it once the transaction commits.
 	notifySQL = `SELECT pg_notify($1, currval('{schema}.revision_seq')::text)`
