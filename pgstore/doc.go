@@ -24,7 +24,8 @@
 // the policy engine now reads a user's own records from. Migration 0006
 // (issue 15) stores the change log's events as json instead of jsonb (no
 // query looks inside them: the server no longer parses each batch's events
-// into jsonb on insert), compressed with lz4 where the server offers it.
+// into jsonb on insert), and compresses them and the keys with lz4 where
+// the server offers it.
 //
 // # Transactions
 //

@@ -17,9 +17,9 @@ import (
 
 // Migration 0006 (issue 15) stores the change log's events as json instead
 // of jsonb — kept as the store wrote them, not parsed into jsonb's form and
-// printed again — compressed with lz4 where the server offers it: the
-// events of a version-5 change still read back, and a commit afterwards
-// stores exactly the text the store encoded.
+// printed again — compressed with lz4 where the server offers it (the
+// keys too): the events of a version-5 change still read back, and a
+// commit afterwards stores exactly the text the store encoded.
 func TestMigration0006StoresEventsAsJSON(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -48,15 +48,18 @@ func TestMigration0006StoresEventsAsJSON(t *testing.T) {
 	st, err := pgstore.New(ctx, pool, pgstore.WithSchema(name))
 	require.NoError(t, err)
 
-	var typ, compression string
+	var typ, compression, keysCompression string
 	require.NoError(t, pool.QueryRow(ctx, `SELECT format_type(atttypid, atttypmod), attcompression::text FROM pg_attribute
 		WHERE attrelid = $1::regclass AND attname = 'events'`, s+".changes").Scan(&typ, &compression))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT attcompression::text FROM pg_attribute
+		WHERE attrelid = $1::regclass AND attname = 'keys'`, s+".changes").Scan(&keysCompression))
 	assert.Equal(t, "json", typ)
 	var lz4 bool
 	require.NoError(t, pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_settings
 		WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals))`).Scan(&lz4))
 	if lz4 {
 		assert.Equal(t, "l", compression, "the server offers lz4: the events are compressed with it")
+		assert.Equal(t, "l", keysCompression, "the server offers lz4: the keys are compressed with it")
 	} else {
 		t.Logf("this server has no lz4: the column keeps the default compression (%q)", compression)
 	}

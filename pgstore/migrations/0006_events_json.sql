@@ -12,15 +12,15 @@
 -- same).
 ALTER TABLE {schema}.changes ALTER COLUMN events TYPE json USING events::json;
 
--- The events of a batch are one large value, compressed when it is stored
--- out of line (TOAST): lz4 compresses several times faster than the
--- default pglz. Only a server built with lz4 (PostgreSQL 14 or later,
+-- The events of a batch are one large value, and so are its keys (an
+-- import batch names tens of thousands), compressed when stored out of
+-- line (TOAST): lz4 compresses several times faster than the default pglz. Only a server built with lz4 (PostgreSQL 14 or later,
 -- configured --with-lz4, as the usual packages are) offers it; elsewhere
 -- the column keeps the default compression.
 DO $$
 BEGIN
 	IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
-		EXECUTE 'ALTER TABLE {schema}.changes ALTER COLUMN events SET COMPRESSION lz4';
+		EXECUTE 'ALTER TABLE {schema}.changes ALTER COLUMN events SET COMPRESSION lz4, ALTER COLUMN keys SET COMPRESSION lz4';
 	END IF;
 END
 $$;
