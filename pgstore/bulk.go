@@ -23,8 +23,10 @@ var _ bulk.BatchPreparer = (*Store)(nil)
 //
 // In bulk mode the transaction reads ahead, in one round trip, the records
 // the batch's checks look up by key — accounts (by ID and by email key) and
-// their personal teams, teams, offices, client and collaborator groups with
-// their assignments and members, the collaborator rows of the accounts the
+// their personal teams, teams, offices, client groups (with their
+// assignments when the batch assigns them or creates them — a dossier
+// placed in a group reads none), collaborator groups with their members,
+// the collaborator rows of the accounts the
 // batch places in the office, dossiers with their placements, persons and
 // grants, persons with their grants — and the email keys that no referral,
 // grant, contact or case seat holds. It keeps what it read, found or not,
@@ -85,7 +87,8 @@ type wanted struct {
 	users       []string // looked up by ID, and their personal teams
 	collabUsers []string // whose collaborator rows are looked up
 	offices     []string
-	groups      []string // client groups, with their assignments
+	groups      []string // client groups
+	assigned    []string // client groups whose assignments are looked up
 	cgroups     []string // collaborator groups, with their members
 	dossiers    []string // with their placements, persons and grants
 	persons     []string // with their grants
@@ -126,12 +129,15 @@ func (w *wanted) add(r bulk.Record) {
 		w.collabUsers = append(w.collabUsers, string(r.User))
 	case bulk.ClientGroup:
 		w.groups = append(w.groups, string(r.ID))
+		w.assigned = append(w.assigned, string(r.ID))
 		w.offices = append(w.offices, string(r.Office))
 	case bulk.DirectAssignment:
 		w.groups = append(w.groups, string(r.ClientGroup))
+		w.assigned = append(w.assigned, string(r.ClientGroup))
 		w.collabUsers = append(w.collabUsers, string(r.User))
 	case bulk.GroupAssignment:
 		w.groups = append(w.groups, string(r.ClientGroup))
+		w.assigned = append(w.assigned, string(r.ClientGroup))
 		w.cgroups = append(w.cgroups, string(r.CollaboratorGroup))
 	case bulk.Dossier:
 		w.dossiers = append(w.dossiers, string(r.ID))
@@ -142,7 +148,7 @@ func (w *wanted) add(r bulk.Record) {
 		for _, u := range r.Assigned {
 			w.collabUsers = append(w.collabUsers, string(u))
 		}
-		if r.ClientGroup != "" {
+		if r.ClientGroup != "" { // the group, not its assignments: a placement reads none
 			w.groups = append(w.groups, string(r.ClientGroup))
 		}
 	case bulk.Person:
@@ -592,7 +598,7 @@ func putNew[K comparable, V keyed](t *txn, pick func(*bulkState) *kept[K, V], k 
 
 // readAhead reads what want names, in one round trip, into b.
 func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
-	users, offices, groups := keys(want.users), keys(want.offices), keys(want.groups)
+	users, offices, groups, assigned := keys(want.users), keys(want.offices), keys(want.groups), keys(want.assigned)
 	cgroups, dossiers, persons := keys(want.cgroups), keys(want.dossiers), keys(want.persons)
 	grants, emails, teams := keys(want.grants), keys(want.emails), keys(want.teams)
 	for _, t := range teams {
@@ -620,6 +626,8 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 	}
 	for _, g := range groups {
 		b.groups.rows[cabinet.ClientGroupID(g)] = nil
+	}
+	for _, g := range assigned {
 		b.directs.complete[g], b.gassigns.complete[g] = true, true
 	}
 	for _, g := range cgroups {
@@ -661,12 +669,12 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 			b.groups.rows[g.ID] = &g
 			return err
 		}},
-		{`SELECT ` + directCols + ` FROM {schema}.direct_assignments WHERE client_group_id = ANY ($1::text[])`, groups, func(r scanner) error {
+		{`SELECT ` + directCols + ` FROM {schema}.direct_assignments WHERE client_group_id = ANY ($1::text[])`, assigned, func(r scanner) error {
 			a, err := scanDirect(r)
 			b.directs.rows[directKey{a.ClientGroup, a.User}] = &a
 			return err
 		}},
-		{`SELECT ` + groupAssignmentCols + ` FROM {schema}.group_assignments WHERE client_group_id = ANY ($1::text[])`, groups, func(r scanner) error {
+		{`SELECT ` + groupAssignmentCols + ` FROM {schema}.group_assignments WHERE client_group_id = ANY ($1::text[])`, assigned, func(r scanner) error {
 			a, err := scanGroupAssignment(r)
 			b.gassigns.rows[gassignKey{a.ClientGroup, a.CollaboratorGroup}] = &a
 			return err
