@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,7 +37,8 @@ func TestBulkImportBackgroundCopiesWriteWhatSlowPathWrites(t *testing.T) {
 		rounds = 3
 	}
 	ctx := context.Background()
-	pool := pgtest.Pool(t, 4, nil)
+	tr := &copyRuns{table: "dossiers"}
+	pool := pgtest.Pool(t, 4, func(c *pgxpool.Config) { c.ConnConfig.Tracer = tr })
 	fast, slow := pgtest.Store(t, pool), pgtest.Store(t, pool)
 	clock := cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)))
 	fastIm := bulk.NewImporter(fast, clock, cabinet.WithIDs(&cabinet.SequentialIDs{}))
@@ -50,6 +52,7 @@ func TestBulkImportBackgroundCopiesWriteWhatSlowPathWrites(t *testing.T) {
 			recs = append(recs, g.stream(n)...)
 			n++
 		}
+		recs = queuedFirst(recs)
 		if g.pick(2) == 0 { // one record at fault after the first background COPY
 			tail := append([]bulk.Record(nil), recs[backgroundAfter+100:]...)
 			g.fault(&tail, n)
@@ -76,6 +79,9 @@ func TestBulkImportBackgroundCopiesWriteWhatSlowPathWrites(t *testing.T) {
 	}
 	if failed == rounds {
 		t.Fatalf("every round failed: nothing was committed through background COPYs")
+	}
+	if tr.background() == 0 {
+		t.Fatalf("no background COPY ran: the test checks nothing")
 	}
 	a, b := tableRows(t, pool, fast), tableRows(t, pool, slow)
 	for table, rows := range b {
@@ -170,3 +176,80 @@ func (s *slowCopy) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, d pgx.Tr
 }
 
 func (s *slowCopy) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
+
+// queuedFirst reorders a round's records so that bulk mode queues most of
+// them: a statement (an office is written with INSERT, a referral, a
+// consent and a team's first-team updates too) writes the queues at once,
+// so statements every few records would leave no 2,048 queued. Users go
+// first, then offices (which refer to their admin only), the records in
+// order, and teams, referrals and consents last (which refer to earlier
+// records only).
+func queuedFirst(recs []bulk.Record) []bulk.Record {
+	var users, offices, rest, last []bulk.Record
+	for _, r := range recs {
+		switch r.(type) {
+		case bulk.User:
+			users = append(users, r)
+		case bulk.Office:
+			offices = append(offices, r)
+		case bulk.Team, bulk.Referral, bulk.Consent:
+			last = append(last, r)
+		default:
+			rest = append(rest, r)
+		}
+	}
+	return append(append(append(users, offices...), rest...), last...)
+}
+
+// copyRuns is a pgx tracer that counts the COPYs into table that follow
+// another COPY into it with no other statement between: a background
+// COPY, since a COPY run in line is the flush before a statement (or the
+// commit).
+type copyRuns struct {
+	table  string
+	mu     sync.Mutex
+	copied bool // a COPY into table since the last statement
+	n      int
+}
+
+func (c *copyRuns) background() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+func (c *copyRuns) statement() {
+	c.mu.Lock()
+	c.copied = false
+	c.mu.Unlock()
+}
+
+func (c *copyRuns) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.statement()
+	return ctx
+}
+
+func (c *copyRuns) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c *copyRuns) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	c.statement()
+	return ctx
+}
+
+func (c *copyRuns) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (c *copyRuns) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
+func (c *copyRuns) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromStartData) context.Context {
+	if d.TableName[len(d.TableName)-1] == c.table {
+		c.mu.Lock()
+		if c.copied {
+			c.n++
+		}
+		c.copied = true
+		c.mu.Unlock()
+	}
+	return ctx
+}
+
+func (c *copyRuns) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
