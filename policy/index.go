@@ -327,16 +327,21 @@ func hasSorted[S ~[]E, E cmp.Ordered](s S, v E) bool {
 		}
 		return false
 	}
-	lo, hi := 0, len(s) // the first index whose element is ≥ v is in [lo, hi]
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if s[m] < v {
-			lo = m + 1
-		} else {
-			hi = m
+	// Branch-free: the halving loop's only branch is its count, and the
+	// step is a conditional move, so a search over a list in cache costs
+	// no mispredictions (half the time of the branching search in a batch:
+	// issue 15).
+	base, n := 0, len(s)
+	for n > 1 {
+		half := n >> 1
+		lt := 0
+		if s[base+half-1] < v {
+			lt = 1
 		}
+		base += half & -lt
+		n -= half
 	}
-	return lo < len(s) && s[lo] == v
+	return s[base] == v
 }
 
 // user returns the record of id, or nil when the ID was never seen.
