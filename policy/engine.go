@@ -341,7 +341,7 @@ func (e *Engine) Dossiers(ctx context.Context, s Subject, q DossierQuery) iter.S
 			yield("", err)
 			return
 		}
-		l.each(func(id cabinet.DossierID) bool { return yield(id, nil) })
+		l.each(yield)
 	}
 }
 
