@@ -130,7 +130,13 @@ func (e *Engine) checkBatch(ctx context.Context, s Subject, qs []Question, p *Pr
 					continue
 				}
 				if refs != nil && refs[base+i] != 0 {
-					recs[i] = ix.dossiers.at(refs[base+i] - 1)
+					// Read here, not first in content: the loads of a run
+					// overlap (the lookup by ID reads each record too).
+					if rec := ix.dossiers.at(refs[base+i] - 1); rec.exists {
+						recs[i] = rec
+					} else {
+						recs[i] = nil // unknown to content, as not there (POL-4)
+					}
 				} else {
 					recs[i] = ix.dossier(cabinet.DossierID(run[i].Resource.ID))
 				}
