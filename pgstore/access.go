@@ -383,6 +383,7 @@ func (w accessTx) PutGrant(ctx context.Context, g access.Grant) (err error) {
 			b.grantsOf.add(string(g.Dossier), g)
 			w.keys = append(w.keys, g.Keys()...)
 			w.wrote = true
+			w.enqueued()
 			return nil
 		}
 		fresh := b.grants.absent(g.ID, "")

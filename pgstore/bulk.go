@@ -23,8 +23,10 @@ var _ bulk.BatchPreparer = (*Store)(nil)
 //
 // In bulk mode the transaction reads ahead, in one round trip, the records
 // the batch's checks look up by key — accounts (by ID and by email key) and
-// their personal teams, teams, offices, client and collaborator groups with
-// their assignments and members, the collaborator rows of the accounts the
+// their personal teams, teams, offices, client groups (with their
+// assignments when the batch assigns them or creates them — a dossier
+// placed in a group reads none), collaborator groups with their members,
+// the collaborator rows of the accounts the
 // batch places in the office, dossiers with their placements, persons and
 // grants, persons with their grants — and the email keys that no referral,
 // grant, contact or case seat holds. It keeps what it read, found or not,
@@ -67,7 +69,9 @@ func (s *Store) PrepareBatch(ctx context.Context, tx cabinet.Tx, batch []bulk.Re
 		return err
 	}
 	b := newBulkState()
-	var want wanted
+	want := newWanted(len(batch))
+	// Every record queued records its keys: room for a few each.
+	t.keys = slices.Grow(t.keys, 4*len(batch))
 	for _, r := range batch {
 		want.add(r)
 	}
@@ -83,7 +87,8 @@ type wanted struct {
 	users       []string // looked up by ID, and their personal teams
 	collabUsers []string // whose collaborator rows are looked up
 	offices     []string
-	groups      []string // client groups, with their assignments
+	groups      []string // client groups
+	assigned    []string // client groups whose assignments are looked up
 	cgroups     []string // collaborator groups, with their members
 	dossiers    []string // with their placements, persons and grants
 	persons     []string // with their grants
@@ -92,6 +97,14 @@ type wanted struct {
 	teams       []string
 
 	personDossier map[access.PersonID]cabinet.DossierID // of the batch's persons
+}
+
+// newWanted returns an empty wanted with room for a batch of n records in
+// the lists most records add to (a dossier adds its ID, its office and its
+// manager; the keys are sorted and deduplicated after).
+func newWanted(n int) wanted {
+	return wanted{dossiers: make([]string, 0, n), offices: make([]string, 0, n), collabUsers: make([]string, 0, n),
+		groups: make([]string, 0, n)}
 }
 
 func (w *wanted) add(r bulk.Record) {
@@ -116,12 +129,15 @@ func (w *wanted) add(r bulk.Record) {
 		w.collabUsers = append(w.collabUsers, string(r.User))
 	case bulk.ClientGroup:
 		w.groups = append(w.groups, string(r.ID))
+		w.assigned = append(w.assigned, string(r.ID))
 		w.offices = append(w.offices, string(r.Office))
 	case bulk.DirectAssignment:
 		w.groups = append(w.groups, string(r.ClientGroup))
+		w.assigned = append(w.assigned, string(r.ClientGroup))
 		w.collabUsers = append(w.collabUsers, string(r.User))
 	case bulk.GroupAssignment:
 		w.groups = append(w.groups, string(r.ClientGroup))
+		w.assigned = append(w.assigned, string(r.ClientGroup))
 		w.cgroups = append(w.cgroups, string(r.CollaboratorGroup))
 	case bulk.Dossier:
 		w.dossiers = append(w.dossiers, string(r.ID))
@@ -132,7 +148,7 @@ func (w *wanted) add(r bulk.Record) {
 		for _, u := range r.Assigned {
 			w.collabUsers = append(w.collabUsers, string(u))
 		}
-		if r.ClientGroup != "" {
+		if r.ClientGroup != "" { // the group, not its assignments: a placement reads none
 			w.groups = append(w.groups, string(r.ClientGroup))
 		}
 	case bulk.Person:
@@ -238,18 +254,84 @@ func (c *kept[K, V]) known(k K, parent string) (v V, found, ok bool) {
 	return *p, true, true
 }
 
-// flush writes the queue with one COPY and empties it.
-func (c *kept[K, V]) flush(ctx context.Context, t *txn) error {
+// take returns the queue, for one COPY, and empties it (nil when it is
+// empty). The queue's array goes with it: the COPY may run in the
+// background while the transaction queues more.
+func (c *kept[K, V]) take() pending {
 	if len(c.queue) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(c.queue))
-	for i, v := range c.queue {
-		rows[i] = c.row(v)
-	}
-	c.queue = c.queue[:0]
-	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{t.s.cfg.schema, c.table}, c.cols, pgx.CopyFromRows(rows))
+	q := queuedRows[V]{table: c.table, cols: c.cols, row: c.row, vs: c.queue}
+	// The array goes with the COPY; the next one is as large (a batch
+	// queues its kinds in runs), without growing from nothing again.
+	c.queue = make([]V, 0, min(len(q.vs), bulkCopyEvery))
+	return q
+}
+
+// pending is the rows of one table taken from the queues, to be written
+// with one COPY.
+type pending interface {
+	copyTo(ctx context.Context, tx pgx.Tx, schema string) error
+}
+
+// queuedRows is a table's queue, taken.
+type queuedRows[V any] struct {
+	table string
+	cols  []string
+	row   func(V) []any
+	vs    []V
+}
+
+func (q queuedRows[V]) copyTo(ctx context.Context, tx pgx.Tx, schema string) error {
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, q.table}, q.cols, &rowSource[V]{vs: q.vs, row: q.row})
 	return err
+}
+
+// rowSource is a pgx.CopyFromSource of the values of vs, made as the COPY
+// reads them.
+type rowSource[V any] struct {
+	vs  []V
+	row func(V) []any
+	i   int
+}
+
+func (r *rowSource[V]) Next() bool {
+	r.i++
+	return r.i <= len(r.vs)
+}
+
+func (r *rowSource[V]) Values() ([]any, error) { return r.row(r.vs[r.i-1]), nil }
+
+func (r *rowSource[V]) Err() error { return nil }
+
+// derivedRows is the rows of a table that the taken queue of another
+// implies (dossier_assigned of dossiers, team_members of teams), made when
+// they are written.
+type derivedRows struct {
+	table string
+	cols  []string
+	rows  func() [][]any
+}
+
+func (d derivedRows) copyTo(ctx context.Context, tx pgx.Tx, schema string) error {
+	rows := d.rows()
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{schema, d.table}, d.cols, pgx.CopyFromRows(rows))
+	return err
+}
+
+// writeTaken writes ps in order, one COPY each, and returns the first
+// error. It uses nothing of the transaction but tx, so that it may run in
+// the background while the transaction goes on (see txn.enqueued).
+func writeTaken(ctx context.Context, tx pgx.Tx, schema string, ps []pending) error {
+	for _, p := range ps {
+		if err := p.copyTo(ctx, tx, schema); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bulkState is a transaction's bulk mode: what it knows of the tables its
@@ -277,6 +359,8 @@ type bulkState struct {
 	// Email keys that no row of a table holds (referrals' client email,
 	// grants, contacts, case seats): those listings by email are empty.
 	none struct{ referrals, grants, contacts, cases map[string]bool }
+
+	n int // records queued since the last take
 }
 
 // listsOf is what bulk mode knows of the rows of a table by one parent
@@ -403,13 +487,49 @@ func (b *bulkState) forget() {
 	b.none.referrals, b.none.grants, b.none.contacts, b.none.cases = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 }
 
-// flushers are the tables with a queue.
-func (b *bulkState) flushers() []interface {
-	flush(context.Context, *txn) error
-} {
-	return []interface {
-		flush(context.Context, *txn) error
-	}{&b.users, &b.teams, &b.groups, &b.cgroups, &b.collabs, &b.members, &b.directs, &b.gassigns, &b.dossiers, &b.placements, &b.persons, &b.grants}
+// take empties the queues and returns what they held, in the order the
+// COPYs must run (a row's parent before it), followed by the rows of
+// dossier_assigned and team_members that the taken dossiers and teams
+// imply.
+func (b *bulkState) take() []pending {
+	dossiers, teams := b.dossiers.queue, b.teams.queue
+	var out []pending
+	for _, q := range []interface{ take() pending }{&b.users, &b.teams, &b.groups, &b.cgroups, &b.collabs, &b.members,
+		&b.directs, &b.gassigns, &b.dossiers, &b.placements, &b.persons, &b.grants} {
+		if p := q.take(); p != nil {
+			out = append(out, p)
+		}
+	}
+	if len(teams) > 0 {
+		out = append(out, derivedRows{table: "team_members", cols: []string{"team_id", "user_id"}, rows: func() [][]any {
+			var members [][]any
+			for _, tm := range teams {
+				seen := make(map[cabinet.UserID]bool, len(tm.Members))
+				for _, m := range tm.Members {
+					if !seen[m.User] { // as INSERT … ON CONFLICT DO NOTHING
+						seen[m.User] = true
+						members = append(members, []any{string(tm.ID), string(m.User)})
+					}
+				}
+			}
+			return members
+		}})
+	}
+	if len(dossiers) > 0 {
+		out = append(out, derivedRows{table: "dossier_assigned", cols: []string{"dossier_id", "user_id"}, rows: func() [][]any {
+			var assigned [][]any
+			for _, d := range dossiers {
+				for i, u := range d.Assigned {
+					if !slices.Contains(d.Assigned[:i], u) { // as INSERT … ON CONFLICT DO NOTHING
+						assigned = append(assigned, []any{string(d.ID), string(u)})
+					}
+				}
+			}
+			return assigned
+		}})
+	}
+	b.n = 0
+	return out
 }
 
 func (b *bulkState) queued() bool {
@@ -463,6 +583,7 @@ func putNew[K comparable, V keyed](t *txn, pick func(*bulkState) *kept[K, V], k 
 			c.rows[k] = &v
 			t.keys = append(t.keys, v.Keys()...)
 			t.wrote = true
+			t.enqueued()
 			return nil
 		}
 	}
@@ -477,7 +598,7 @@ func putNew[K comparable, V keyed](t *txn, pick func(*bulkState) *kept[K, V], k 
 
 // readAhead reads what want names, in one round trip, into b.
 func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
-	users, offices, groups := keys(want.users), keys(want.offices), keys(want.groups)
+	users, offices, groups, assigned := keys(want.users), keys(want.offices), keys(want.groups), keys(want.assigned)
 	cgroups, dossiers, persons := keys(want.cgroups), keys(want.dossiers), keys(want.persons)
 	grants, emails, teams := keys(want.grants), keys(want.emails), keys(want.teams)
 	for _, t := range teams {
@@ -505,6 +626,8 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 	}
 	for _, g := range groups {
 		b.groups.rows[cabinet.ClientGroupID(g)] = nil
+	}
+	for _, g := range assigned {
 		b.directs.complete[g], b.gassigns.complete[g] = true, true
 	}
 	for _, g := range cgroups {
@@ -546,12 +669,12 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 			b.groups.rows[g.ID] = &g
 			return err
 		}},
-		{`SELECT ` + directCols + ` FROM {schema}.direct_assignments WHERE client_group_id = ANY ($1::text[])`, groups, func(r scanner) error {
+		{`SELECT ` + directCols + ` FROM {schema}.direct_assignments WHERE client_group_id = ANY ($1::text[])`, assigned, func(r scanner) error {
 			a, err := scanDirect(r)
 			b.directs.rows[directKey{a.ClientGroup, a.User}] = &a
 			return err
 		}},
-		{`SELECT ` + groupAssignmentCols + ` FROM {schema}.group_assignments WHERE client_group_id = ANY ($1::text[])`, groups, func(r scanner) error {
+		{`SELECT ` + groupAssignmentCols + ` FROM {schema}.group_assignments WHERE client_group_id = ANY ($1::text[])`, assigned, func(r scanner) error {
 			a, err := scanGroupAssignment(r)
 			b.gassigns.rows[gassignKey{a.ClientGroup, a.CollaboratorGroup}] = &a
 			return err
@@ -682,10 +805,71 @@ func (b *bulkState) readAhead(ctx context.Context, t *txn, want *wanted) error {
 	return nil
 }
 
-// flushBulk writes the queued records, with COPY, one round trip per table.
-// It runs before any statement reaches PostgreSQL in bulk mode, so that
-// every read sees the transaction's writes.
+// bulkCopyEvery is the number of records queued in bulk mode after which
+// the transaction writes them with COPY in the background.
+const bulkCopyEvery = 2048
+
+// enqueued counts a record just queued in bulk mode. Every bulkCopyEvery
+// records it writes the queues with COPY in a goroutine, while the
+// transaction goes on (the importer checks the next records, answered from
+// what bulk mode keeps): one background COPY at a time — while one runs,
+// the records queue on and go with the next. The transaction's connection
+// is the goroutine's until waitBulk has seen it end, which every statement
+// of the transaction, its commit and its rollback wait for first.
+//
+// Decision: overlapping the COPYs with the checks (issue 15) takes the
+// server's time to write a batch's rows off the importer's path; a COPY
+// error fails the transaction as a COPY run in line would, at the next
+// wait.
+func (t *txn) enqueued() {
+	b := t.bulk
+	b.n++
+	if b.n < bulkCopyEvery {
+		return
+	}
+	if t.copying != nil {
+		select {
+		case err := <-t.copying:
+			t.copying = nil
+			if err != nil {
+				t.fail(err)
+			}
+		default:
+			return // the last one still runs: these go with the next
+		}
+	}
+	if t.failed != nil {
+		return
+	}
+	ps := b.take()
+	done := make(chan error, 1)
+	t.copying = done
+	ctx, tx, schema := t.ctx, t.tx, t.s.cfg.schema
+	go func() { done <- writeTaken(ctx, tx, schema, ps) }()
+}
+
+// waitBulk waits for the background COPY (enqueued), if one runs, and
+// returns its error, which fails the transaction.
+func (t *txn) waitBulk() error {
+	if t.copying == nil {
+		return nil
+	}
+	err := <-t.copying
+	t.copying = nil
+	if err != nil {
+		return t.fail(err)
+	}
+	return nil
+}
+
+// flushBulk writes the queued records, with COPY, one round trip per table,
+// after the background COPY. It runs before any statement reaches
+// PostgreSQL in bulk mode, so that every read sees the transaction's
+// writes.
 func (t *txn) flushBulk(ctx context.Context) error {
+	if err := t.waitBulk(); err != nil {
+		return err
+	}
 	b := t.bulk
 	if b == nil || !b.queued() {
 		return nil
@@ -693,38 +877,8 @@ func (t *txn) flushBulk(ctx context.Context) error {
 	if t.failed != nil {
 		return t.failed
 	}
-	var assigned [][]any
-	for _, d := range b.dossiers.queue {
-		for i, u := range d.Assigned {
-			if !slices.Contains(d.Assigned[:i], u) { // as INSERT … ON CONFLICT DO NOTHING
-				assigned = append(assigned, []any{string(d.ID), string(u)})
-			}
-		}
-	}
-	var members [][]any
-	for _, tm := range b.teams.queue {
-		seen := map[cabinet.UserID]bool{}
-		for _, m := range tm.Members {
-			if !seen[m.User] { // as INSERT … ON CONFLICT DO NOTHING
-				seen[m.User] = true
-				members = append(members, []any{string(tm.ID), string(m.User)})
-			}
-		}
-	}
-	for _, f := range b.flushers() {
-		if err := f.flush(ctx, t); err != nil {
-			return t.fail(err)
-		}
-	}
-	if len(members) > 0 {
-		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{t.s.cfg.schema, "team_members"}, []string{"team_id", "user_id"}, pgx.CopyFromRows(members)); err != nil {
-			return t.fail(err)
-		}
-	}
-	if len(assigned) > 0 {
-		if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{t.s.cfg.schema, "dossier_assigned"}, []string{"dossier_id", "user_id"}, pgx.CopyFromRows(assigned)); err != nil {
-			return t.fail(err)
-		}
+	if err := writeTaken(ctx, t.tx, t.s.cfg.schema, b.take()); err != nil {
+		return t.fail(err)
 	}
 	return nil
 }

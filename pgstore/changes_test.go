@@ -289,3 +289,22 @@ func TestOnCommit(t *testing.T) {
 	defer mu.Unlock()
 	assert.Equal(t, []cabinet.Revision{r1, r5}, got, "no hook for another store's commit, a failed one, or one that wrote nothing")
 }
+
+// The change log keeps a key of any text PostgreSQL can store — quotes,
+// backslashes, commas, braces, spaces, none of which an array literal may
+// hold unescaped — as it was written (the commit sends the keys as one
+// array literal).
+func TestChangeLogKeepsKeysOfAnyText(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := logged(t, pgtest.Pool(t, 2, nil))
+	id := cabinet.UserID(`u "q" \b\\, {x} NULL ` + "é\t")
+	rev, err := s.UpdateTeams(ctx, func(w team.Writer) error {
+		return w.PutUser(ctx, cabinet.User{ID: id, DisplayName: "Odd", Email: "odd@example.com"})
+	})
+	require.NoError(t, err)
+	got := changes(t, s, rev-1)
+	require.Len(t, got, 1)
+	assert.Contains(t, got[0].Keys, cabinet.KeyOf(cabinet.KeyUser, id))
+	assert.Contains(t, got[0].Keys, cabinet.KeyOf(cabinet.KeyAccount, id))
+}

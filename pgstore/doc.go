@@ -21,7 +21,11 @@
 // assignments (NULL: no expiry, as every earlier row). Migration 0005
 // (issue 15) gives every retained change that names a user ("user:id")
 // the account key of that user ("account:id", cabinet.KeyAccount), which
-// the policy engine now reads a user's own records from.
+// the policy engine now reads a user's own records from. Migration 0006
+// (issue 15) stores the change log's events as json instead of jsonb (no
+// query looks inside them: the server no longer parses each batch's events
+// into jsonb on insert), and compresses them and the keys with lz4 where
+// the server offers it.
 //
 // # Transactions
 //

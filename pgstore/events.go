@@ -1,9 +1,11 @@
 package pgstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 
 	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/access"
@@ -71,34 +73,62 @@ type eventJSON struct {
 }
 
 // encode returns the JSON of events for the changes.events column (nil for
-// none). An event whose type is not registered under its name, or that
-// holds a string PostgreSQL cannot store, is an *cabinet.InvalidError
-// naming the event: Changes could not give it back.
+// none): [{"name": EventName, "data": the event}, …], as json.Marshal of
+// the list of eventJSON would give it. An event whose type is not
+// registered under its name, or that holds a string PostgreSQL cannot
+// store, is an *cabinet.InvalidError naming the event: Changes could not
+// give it back.
+//
+// Decision: one pass (issue 15): each event is encoded straight into one
+// buffer by a json.Encoder, instead of json.Marshal per event and again
+// of the whole list, which copied and compacted every event twice — an
+// import batch emits thousands of events.
 func (r eventTypes) encode(events []cabinet.Event) ([]byte, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
-	out := make([]eventJSON, len(events))
+	var buf bytes.Buffer
+	buf.Grow(256 * len(events))
+	enc := json.NewEncoder(&buf)
+	// value encodes v at the end of buf, without the Encoder's newline.
+	value := func(v any) error {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1)
+		return nil
+	}
+	buf.WriteByte('[')
 	for i, e := range events {
-		field := fmt.Sprintf("events[%d]", i)
 		if e == nil {
-			return nil, cabinet.Invalid(field, "is nil")
+			return nil, cabinet.Invalid(eventField(i), "is nil")
 		}
 		name := e.EventName()
 		if typ, ok := r[name]; !ok || typ != reflect.TypeOf(e) {
-			return nil, cabinet.Invalid(field, "%T (%q) is not a registered event type: give it to pgstore.WithEventTypes", e, name)
+			return nil, cabinet.Invalid(eventField(i), "%T (%q) is not a registered event type: give it to pgstore.WithEventTypes", e, name)
 		}
 		if err := checkStorable(e); err != nil {
-			return nil, cabinet.Invalid(field+"."+cabinet.FieldOf(err), "contains a NUL byte or is not valid UTF-8, which PostgreSQL cannot store")
+			return nil, cabinet.Invalid(eventField(i)+"."+cabinet.FieldOf(err), "contains a NUL byte or is not valid UTF-8, which PostgreSQL cannot store")
 		}
-		data, err := json.Marshal(e)
-		if err != nil {
-			return nil, cabinet.Invalid(field, "cannot be encoded as JSON: %v", err)
+		if i > 0 {
+			buf.WriteByte(',')
 		}
-		out[i] = eventJSON{Name: name, Data: data}
+		buf.WriteString(`{"name":`)
+		if err := value(name); err != nil {
+			return nil, cabinet.Invalid(eventField(i), "cannot be encoded as JSON: %v", err)
+		}
+		buf.WriteString(`,"data":`)
+		if err := value(e); err != nil {
+			return nil, cabinet.Invalid(eventField(i), "cannot be encoded as JSON: %v", err)
+		}
+		buf.WriteByte('}')
 	}
-	return json.Marshal(out)
+	buf.WriteByte(']')
+	return buf.Bytes(), nil
 }
+
+// eventField names event i of a batch.
+func eventField(i int) string { return "events[" + strconv.Itoa(i) + "]" }
 
 // decode returns the events of a changes.events column, each as its
 // registered type, or as a RawEvent when there is none or its JSON does

@@ -23,4 +23,5 @@ func ExampleMigrations() {
 	// 3 0003_change_log.sql
 	// 4 0004_expiry.sql
 	// 5 0005_account_keys.sql
+	// 6 0006_events_json.sql
 }

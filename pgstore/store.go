@@ -106,7 +106,7 @@ const (
 	// after pg_advisory_xact_lock(revisionKey), which is held until the
 	// commit, so revisions are taken — and become visible — in commit order.
 	commitSQL = `INSERT INTO {schema}.changes (revision, committed_at, batch_at, actor, host, events, keys)
-		VALUES (nextval('{schema}.revision_seq'), clock_timestamp(), $1, $2, $3, $4::jsonb, $5::text[]) RETURNING revision`
+		VALUES (nextval('{schema}.revision_seq'), clock_timestamp(), $1, $2, $3, $4::json, $5::text::text[]) RETURNING revision`
 	// notifySQL tells the listeners of the schema's channel the revision
 	// just taken; PostgreSQL delivers it once the transaction commits.
 	notifySQL = `SELECT pg_notify($1, currval('{schema}.revision_seq')::text)`
@@ -213,13 +213,17 @@ func (s *Store) run(ctx context.Context, fn func(t *txn) error) (*txn, cabinet.R
 	if err != nil {
 		return nil, 0, err
 	}
+	t := &txn{s: s, tx: tx, ctx: ctx, writable: true, open: true, locked: bound}
 	committed := false
 	defer func() {
 		if !committed {
+			// A background COPY of bulk mode holds the connection until it
+			// ends: the rollback waits for it (else it would find the
+			// connection busy, and pgx would close it).
+			_ = t.waitBulk()
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	t := &txn{s: s, tx: tx, ctx: ctx, writable: true, open: true, locked: bound}
 	if bound {
 		if head := t.Revision(); t.failed != nil {
 			return t, 0, t.failed
@@ -262,6 +266,9 @@ func (s *Store) run(ctx context.Context, fn func(t *txn) error) (*txn, cabinet.R
 		}
 	} else if rev = t.Revision(); t.failed != nil {
 		return t, 0, t.failed
+	}
+	if err := t.waitBulk(); err != nil { // none runs after flushBulk; kept next to the commit
+		return t, 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return t, 0, err

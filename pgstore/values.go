@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -43,9 +44,8 @@ func allText(v reflect.Value) bool {
 	case reflect.String:
 		return storable(v.String())
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			if t.Field(i).IsExported() && !allText(v.Field(i)) {
+		for _, i := range textFields(v.Type()) {
+			if !allText(v.Field(i)) {
 				return false
 			}
 		}
@@ -57,6 +57,31 @@ func allText(v reflect.Value) bool {
 		}
 	}
 	return true
+}
+
+// textFieldsOf caches textFields: reflect.Type → []int.
+var textFieldsOf sync.Map
+
+// textFields returns the indexes of the exported fields of struct type t
+// that allText walks (strings, structs, slices and arrays), computed once
+// per type: every Put and every event checks its strings, and
+// reflect.Type.Field builds a whole StructField each time (issue 15).
+func textFields(t reflect.Type) []int {
+	if fs, ok := textFieldsOf.Load(t); ok {
+		return fs.([]int)
+	}
+	var fs []int
+	for i := range t.NumField() {
+		f := t.Field(i)
+		switch f.Type.Kind() {
+		case reflect.String, reflect.Struct, reflect.Slice, reflect.Array:
+			if f.IsExported() {
+				fs = append(fs, i)
+			}
+		}
+	}
+	textFieldsOf.Store(t, fs)
+	return fs
 }
 
 func badText(v reflect.Value, path string) string {
