@@ -74,7 +74,7 @@ func (t *dossTable) find(id cabinet.DossierID) (uint32, bool) {
 // add appends a record for id, which must not be in the table, and
 // returns its index.
 func (t *dossTable) add(id cabinet.DossierID) uint32 {
-	if (t.n+1)*4 > uint32(len(t.slots))*3 {
+	if full(t.n+1, len(t.slots)) {
 		t.grow()
 	}
 	i := t.n
@@ -87,6 +87,10 @@ func (t *dossTable) add(id cabinet.DossierID) uint32 {
 	t.place(id, i)
 	return i
 }
+
+// full reports whether n records make slots of length slots more than 3/4
+// full. It counts in 64 bits: n*4 overflows 32 bits from 2^30 records on.
+func full(n uint32, slots int) bool { return uint64(n)*4 > uint64(slots)*3 }
 
 // place puts record index i, whose ID is id, in its slot.
 func (t *dossTable) place(id cabinet.DossierID, i uint32) {

@@ -247,3 +247,6 @@ var SortedSearches = map[string]func([]uint32, uint32) bool{
 	"hasSorted": hasSorted[[]uint32, uint32],
 	"hasNear":   hasNear,
 }
+
+// DossTableFull is the dossier table's growth test (dosstable.go full).
+var DossTableFull = full

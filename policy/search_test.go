@@ -64,3 +64,28 @@ func set(n int, next func() uint32) []uint32 {
 	slices.Sort(out)
 	return out
 }
+
+// TestDossTableFull: the dossier table grows its slots when more than 3/4
+// of them would be used, at any size a uint32 record index reaches (its
+// test multiplied in 32 bits, so from 2^30 records on it overflowed and
+// the table would have filled up, and a lookup of a missing ID would have
+// probed forever).
+func TestDossTableFull(t *testing.T) {
+	for _, c := range []struct {
+		n     uint32
+		slots int
+		want  bool
+	}{
+		{48, 64, false},
+		{49, 64, true},
+		{3 << 28, 1 << 30, false},
+		{3<<28 + 1, 1 << 30, true},
+		{1<<30 + 1, 1 << 30, true}, // (n*4) wraps to 4 in 32 bits
+		{3 << 30, 1 << 32, false},
+		{3<<30 + 1, 1 << 32, true},
+	} {
+		if got := policy.DossTableFull(c.n, c.slots); got != c.want {
+			t.Errorf("full(%d records, %d slots) = %v, want %v", c.n, c.slots, got, c.want)
+		}
+	}
+}
