@@ -16,7 +16,7 @@ var _ access.Store = (*Store)(nil)
 // assigned collaborator and user are keyed by Syms (sym.go).
 type accessTables struct {
 	dossiers       *memdb.Table[cabinet.DossierID, dossierRow]
-	byOffice       *memdb.SymIndex[cabinet.DossierID]
+	byOffice       *officeIndex[cabinet.DossierID, dossierRow] // byoffice.go
 	byManager      *memdb.SymIndex[cabinet.DossierID]
 	byAssigned     *memdb.SymIndex[cabinet.DossierID]
 	persons        *memdb.Table[access.PersonID, access.Person]
@@ -73,7 +73,7 @@ func (r *dossierRow) dossierWith(syms *memdb.Symbols, id cabinet.DossierID, assi
 
 func (t *accessTables) init() {
 	t.dossiers = memdb.NewTable[cabinet.DossierID, dossierRow](nil)
-	t.byOffice = memdb.NewSymIndex[cabinet.DossierID]()
+	t.byOffice = newOfficeIndex(t.dossiers, func(r dossierRow) memdb.Sym { return r.office })
 	t.byManager = memdb.NewSymIndex[cabinet.DossierID]()
 	t.byAssigned = memdb.NewSymIndex[cabinet.DossierID]()
 	t.persons = memdb.NewTable[access.PersonID, access.Person](nil)
@@ -173,7 +173,7 @@ func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, p ca
 	case f.Assigned != "":
 		ids = viewOf(syms, r.t.byAssigned, f.Assigned)
 	case f.Office != "":
-		ids = viewOf(syms, r.t.byOffice, f.Office)
+		ids = r.t.byOffice.view(syms, f.Office)
 	default:
 		ids = r.t.dossiers.View()
 	}
@@ -302,7 +302,7 @@ func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 		return cabinet.Invalid("id", "is required")
 	}
 	if had {
-		w.t.byOffice.Remove(w.tx, old.office, d.ID)
+		w.t.byOffice.remove(w.tx, old.office, d.ID)
 		if old.manager != 0 {
 			w.t.byManager.Remove(w.tx, old.manager, d.ID)
 		}
@@ -312,7 +312,7 @@ func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 	}
 	row := dossierRowOf(w.x, d)
 	w.t.dossiers.Put(w.tx, d.ID, row)
-	w.t.byOffice.Add(w.tx, row.office, d.ID)
+	w.t.byOffice.add(w.tx, row.office, d.ID)
 	if row.manager != 0 {
 		w.t.byManager.Add(w.tx, row.manager, d.ID)
 	}
