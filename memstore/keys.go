@@ -36,13 +36,19 @@ func (r *keyRecorder) add(k cabinet.Key) {
 	r.n++
 }
 
+// frontCoded is the number of keys from which a change's keys are
+// front-coded: below it every key is written whole (its shared prefix 0),
+// so that decoding a command's few keys slices their IDs from the log's
+// string with no allocation but the keys' slice.
+const frontCoded = 16
+
 // encode returns the recorded keys normalized (sorted by kind, then ID,
 // without duplicates) in the change log's compact form.
 func (r *keyRecorder) encode() logKeys {
 	if r.n == 0 {
 		return logKeys{}
 	}
-	size, n := 0, 0
+	n := 0
 	for kind := range r.ids {
 		ids := r.ids[kind]
 		if len(ids) == 0 {
@@ -53,23 +59,33 @@ func (r *keyRecorder) encode() logKeys {
 		}
 		ids = slices.Compact(ids)
 		r.ids[kind] = ids
+		n += len(ids)
+	}
+	front := n >= frontCoded
+	shared := func(prev, id string) int {
+		if !front {
+			return 0
+		}
+		return sharedPrefix(prev, id)
+	}
+	size := 0
+	for _, ids := range r.ids {
 		prev := ""
 		for _, id := range ids {
-			shared := sharedPrefix(prev, id)
-			size += 1 + uvarintLen(shared) + uvarintLen(len(id)-shared) + len(id) - shared
+			sh := shared(prev, id)
+			size += 1 + uvarintLen(sh) + uvarintLen(len(id)-sh) + len(id) - sh
 			prev = id
 		}
-		n += len(ids)
 	}
 	buf := make([]byte, 0, size)
 	for kind, ids := range r.ids {
 		prev := ""
 		for _, id := range ids {
-			shared := sharedPrefix(prev, id)
+			sh := shared(prev, id)
 			buf = append(buf, byte(kind))
-			buf = binary.AppendUvarint(buf, uint64(shared))
-			buf = binary.AppendUvarint(buf, uint64(len(id)-shared))
-			buf = append(buf, id[shared:]...)
+			buf = binary.AppendUvarint(buf, uint64(sh))
+			buf = binary.AppendUvarint(buf, uint64(len(id)-sh))
+			buf = append(buf, id[sh:]...)
 			prev = id
 		}
 	}
@@ -99,7 +115,8 @@ func uvarintLen(n int) int {
 // them, front-coded: each key as its kind's byte, the length of the prefix
 // its ID shares with the previous key's ID of the same kind (uvarint; 0 for
 // the first key of a kind), the length of the rest of its ID (uvarint) and
-// that rest, in one string. Normalized IDs of one kind are sorted, and a
+// that rest, in one string (a change of fewer than frontCoded keys writes
+// every shared prefix as 0). Normalized IDs of one kind are sorted, and a
 // batch's IDs share most of their bytes (d0000123, d0000124, …), so a key
 // costs a few bytes, against 24 of cabinet.Key, and the log keeps no
 // pointer into the records.
@@ -108,17 +125,29 @@ type logKeys struct {
 	n    int
 }
 
-// decode returns the keys as a new slice; their IDs share one new string.
+// decode returns the keys as a new slice; their IDs share data's bytes, or,
+// when they are front-coded, one new string.
 func (k logKeys) decode() []cabinet.Key {
 	if k.n == 0 {
 		return nil
 	}
-	// First pass: the IDs' total length.
-	total := 0
+	// First pass: the IDs' total length, and whether any ID shares a
+	// prefix; if none does, the IDs are sliced from data.
+	total, front := 0, false
 	for s := k.data; len(s) > 0; {
 		_, shared, rest, next := k.entry(s)
 		total += shared + rest
+		front = front || shared > 0
 		s = next[rest:]
+	}
+	if !front {
+		out := make([]cabinet.Key, 0, k.n)
+		for s := k.data; len(s) > 0; {
+			kind, _, rest, next := k.entry(s)
+			out = append(out, cabinet.Key{Kind: kind, ID: next[:rest]})
+			s = next[rest:]
+		}
+		return out
 	}
 	// Second pass: the IDs, one after the other in one string (a Builder
 	// never changes the bytes it has written, so its String so far is
