@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/cabinet-go/cabinet"
@@ -27,6 +28,78 @@ type Question struct {
 // The error is non-nil only when the batch could not be answered: ctx
 // done. dst is then returned unchanged; no decision is partial.
 func (e *Engine) CheckBatch(ctx context.Context, s Subject, qs []Question, dst []Decision) ([]Decision, error) {
+	return e.checkBatch(ctx, s, qs, nil, dst)
+}
+
+// Prepared is a batch of questions whose dossiers an engine has looked up
+// once (Engine.Prepare), for a page asked again and again — by many users,
+// or by one at every refresh: CheckPrepared answers it without looking the
+// dossiers up by ID, as a hand-written int-indexed table would (issue 15).
+// It is immutable and safe for concurrent use; it holds no decision, only
+// where the engine keeps each question's dossier, so it never goes stale:
+// a dossier deleted since is unknown to CheckPrepared as to Check, one
+// created since is looked up, and after a full reload (Engine.Reload, or a
+// Sync that reloads) every dossier is looked up again.
+type Prepared struct {
+	e    *Engine
+	gen  uint64 // e's index generation the refs are of
+	qs   []Question
+	refs []uint32 // per question: its dossier's record index + 1, 0 for none
+}
+
+// Len returns the number of questions of p (0 for a nil p).
+func (p *Prepared) Len() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.qs)
+}
+
+// Question returns p's question i (0 <= i < Len(); it panics otherwise,
+// as an index out of range does).
+func (p *Prepared) Question(i int) Question { return p.qs[i] }
+
+// Prepare copies qs into a Prepared batch for CheckPrepared, looking up the
+// dossier of every content question (view_dossier, edit_section and the
+// tools on a dossier named by its ID) once. Any caller may prepare: a
+// Prepared grants nothing, it is only where to find records. qs may be
+// empty.
+func (e *Engine) Prepare(qs []Question) *Prepared {
+	p := &Prepared{e: e, qs: slices.Clone(qs), refs: make([]uint32, len(qs))}
+	e.mu.RLock()
+	ix := e.ix
+	p.gen = e.gen
+	for i := range p.qs {
+		q := &p.qs[i]
+		if contentQuestion(q.Action, &q.Resource) {
+			if j, ok := ix.dossiers.find(cabinet.DossierID(q.Resource.ID)); ok {
+				p.refs[i] = j + 1
+			}
+		}
+	}
+	e.mu.RUnlock()
+	return p
+}
+
+// CheckPrepared is CheckBatch for the questions of p: it appends one
+// Decision per question of p to dst, in p's order, each exactly what
+// Check says at the same revision, and returns the extended slice. Only
+// the lookup of the dossiers by ID is saved (a third of a batch's cost on
+// a large index); a p prepared by another engine is answered by lookups.
+// Any caller may ask.
+//
+// Errors: an *cabinet.InvalidError naming "p" when p is nil; ctx done.
+// dst is then returned unchanged.
+func (e *Engine) CheckPrepared(ctx context.Context, s Subject, p *Prepared, dst []Decision) ([]Decision, error) {
+	if p == nil {
+		return dst, cabinet.Invalid("p", "is required (Engine.Prepare)")
+	}
+	return e.checkBatch(ctx, s, p.qs, p, dst)
+}
+
+// checkBatch is CheckBatch, taking the dossiers' records from p's refs
+// when p is of e's current index (p nil: every dossier looked up).
+func (e *Engine) checkBatch(ctx context.Context, s Subject, qs []Question, p *Prepared, dst []Decision) ([]Decision, error) {
 	if err := ctx.Err(); err != nil {
 		return dst, err
 	}
@@ -38,6 +111,10 @@ func (e *Engine) CheckBatch(ctx context.Context, s Subject, qs []Question, dst [
 	out := dst[start:] // every one written below
 	e.mu.RLock()
 	ix, rev := e.ix, e.rev
+	var refs []uint32
+	if p != nil && p.e == e && p.gen == e.gen {
+		refs = p.refs // record indexes of ix: records are never removed from an index
+	}
 	sub := ix.resolve(s, e.clock)
 	// The dossiers of the content questions are looked up first, a run of
 	// batchRun at a time, then decided: the lookups are independent, and
@@ -49,7 +126,18 @@ func (e *Engine) CheckBatch(ctx context.Context, s Subject, qs []Question, dst [
 		run := qs[base:min(base+batchRun, len(qs))]
 		if sub.user != nil {
 			for i := range run {
-				if contentQuestion(run[i].Action, &run[i].Resource) {
+				if !contentQuestion(run[i].Action, &run[i].Resource) {
+					continue
+				}
+				if refs != nil && refs[base+i] != 0 {
+					// Read here, not first in content: the loads of a run
+					// overlap (the lookup by ID reads each record too).
+					if rec := ix.dossiers.at(refs[base+i] - 1); rec.exists {
+						recs[i] = rec
+					} else {
+						recs[i] = nil // unknown to content, as not there (POL-4)
+					}
+				} else {
 					recs[i] = ix.dossier(cabinet.DossierID(run[i].Resource.ID))
 				}
 			}

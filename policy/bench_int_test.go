@@ -217,7 +217,9 @@ func BenchmarkIntBaseline(b *testing.B) {
 // BenchmarkVersusBaselines times, interleaved in one run, the engine and
 // both baselines on the same questions — random pairs, the repeated pair,
 // pages of 50 questions for one collaborator (CheckBatch against the
-// baselines answering the 50), and a dossier page's buttons (AllowedActions
+// baselines answering the 50; "batch-prepared" the same pages through
+// CheckPrepared, prepared before the timer as the int baseline's IDs are
+// interned before it), and a dossier page's buttons (AllowedActions
 // over every dossier action, for the random pairs the collaborator
 // reaches, against the baselines answering their one question as many
 // times on the same pair) — and reports the ratios the scale issue sets
@@ -264,6 +266,27 @@ func BenchmarkVersusBaselines(b *testing.B) {
 					buttons++
 				}
 			}
+			// The baselines answer a page's 50 questions one by one.
+			batchStr := func(n int) {
+				for i := range n / pageSize {
+					u := fx.random[i&(randomRequests-1)].user
+					for j := range pageSize {
+						sink = fx.base.canView(u, fx.random[(i&63*pageSize+j)&(randomRequests-1)].dossier)
+					}
+				}
+			}
+			batchInt := func(n int) {
+				for i := range n / pageSize {
+					u := fx.irandom[i&(randomRequests-1)].user
+					for j := range pageSize {
+						sink = fx.ibase.canView(u, fx.irandom[(i&63*pageSize+j)&(randomRequests-1)].dossier)
+					}
+				}
+			}
+			prepared := make([]*policy.Prepared, len(pages))
+			for i, p := range pages {
+				prepared[i] = fx.engine.Prepare(p)
+			}
 			shapes := []shape{
 				{"random", 1,
 					func(n int) {
@@ -309,22 +332,20 @@ func BenchmarkVersusBaselines(b *testing.B) {
 							}
 						}
 					},
+					batchStr, batchInt},
+				// The same pages prepared before the timer (Engine.Prepare),
+				// as the int baseline's IDs are interned before it.
+				{"batch-prepared", pageSize,
 					func(n int) {
+						var err error
 						for i := range n / pageSize {
-							u := fx.random[i&(randomRequests-1)].user
-							for j := range pageSize {
-								sink = fx.base.canView(u, fx.random[(i&63*pageSize+j)&(randomRequests-1)].dossier)
+							s := fx.random[i&(randomRequests-1)].subject
+							if buf, err = fx.engine.CheckPrepared(ctx, s, prepared[i&63], buf[:0]); err != nil {
+								b.Fatal(err)
 							}
 						}
 					},
-					func(n int) {
-						for i := range n / pageSize {
-							u := fx.irandom[i&(randomRequests-1)].user
-							for j := range pageSize {
-								sink = fx.ibase.canView(u, fx.irandom[(i&63*pageSize+j)&(randomRequests-1)].dossier)
-							}
-						}
-					}},
+					batchStr, batchInt},
 				// One dossier page's buttons: AllowedActions asks every
 				// dossier action (buttons of them) of one (user, dossier)
 				// pair the user reaches; each baseline answers its own

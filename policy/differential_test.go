@@ -428,7 +428,11 @@ func TestPOL3ReverseQueriesAgreeWithCheck(t *testing.T) {
 							}
 							got = append(got, d)
 						}
-						slices.Sort(got)
+						for i := 1; i < len(got); i++ {
+							if got[i-1] >= got[i] { // streamed in ID order, each once
+								return c.fail("POL-3: Dossiers(%s, %+v) = %v: not in strictly ascending ID order", s, q, got)
+							}
+						}
 						if !slices.Equal(got, want) {
 							return c.fail("POL-3: Dossiers(%s, %+v) = %v, Check allows %v", s, q, got, want)
 						}

@@ -100,6 +100,9 @@ type Engine struct {
 	mu  sync.RWMutex
 	ix  *index
 	rev cabinet.Revision // the index holds every change up to rev
+	// gen counts the indexes installed (New, a full reload): the record
+	// indexes a Prepared keeps are of the index of its generation.
+	gen uint64
 
 	declog atomic.Pointer[DecisionLog] // SetDecisionLog; nil when none
 }
@@ -132,7 +135,7 @@ func New(ctx context.Context, store Store, opts ...Option) (*Engine, error) {
 	e := &Engine{store: store, log: log, clock: c.clock, onReload: c.onReload}
 	err := view(ctx, store, func(rev cabinet.Revision, r readers) error {
 		ix, err := load(ctx, r, e.clock)
-		e.ix, e.rev = ix, rev
+		e.ix, e.rev, e.gen = ix, rev, 1
 		return err
 	})
 	if err != nil {
@@ -224,6 +227,7 @@ func (e *Engine) syncTo(ctx context.Context, target cabinet.Revision) (cabinet.R
 	e.mu.Lock()
 	if full != nil {
 		e.ix = full
+		e.gen++
 	} else {
 		up.apply(e.ix)
 	}
@@ -282,6 +286,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 	}
 	e.mu.Lock()
 	e.ix, e.rev = ix, rev
+	e.gen++
 	e.mu.Unlock()
 	return nil
 }
@@ -336,7 +341,7 @@ func (e *Engine) Dossiers(ctx context.Context, s Subject, q DossierQuery) iter.S
 			yield("", err)
 			return
 		}
-		l.each(func(id cabinet.DossierID) bool { return yield(id, nil) })
+		l.each(yield)
 	}
 }
 

@@ -239,3 +239,11 @@ func (ix *index) view() indexView {
 	}
 	return v
 }
+
+// SortedSearches are the index's membership tests of a sorted uint32 set
+// (hasSorted: binary search; hasNear: interpolation, then a bounded walk),
+// for TestSortedSearches.
+var SortedSearches = map[string]func([]uint32, uint32) bool{
+	"hasSorted": hasSorted[[]uint32, uint32],
+	"hasNear":   hasNear,
+}

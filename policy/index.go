@@ -141,7 +141,7 @@ func (ix *index) factsOf(d *dossRec) cabinet.DossierFacts {
 // (issue 15). A predicate that read the whole list would take factsOf's.
 func (ix *index) dossierFor(u *userRec, d *dossRec) access.Dossier {
 	dd := access.Dossier{ID: d.id, Office: ix.officeOf(d), Status: d.status, Manager: ix.managerOf(d)}
-	if u != nil && d.asgN > 0 && hasSorted(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), u.idx+1) {
+	if u != nil && d.asgN > 0 && hasNear(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), u.idx+1) {
 		dd.Assigned = u.one[:]
 	}
 	return dd
@@ -162,7 +162,7 @@ func (ix *index) routeFacts(f *cabinet.DossierFacts, u *userRec, d *dossRec) {
 	if d.manager == me {
 		f.Manager = u.id
 	}
-	if d.asgN > 0 && hasSorted(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), me) {
+	if d.asgN > 0 && hasNear(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), me) {
 		f.Assigned = u.one[:]
 	}
 }
@@ -327,17 +327,61 @@ func hasSorted[S ~[]E, E cmp.Ordered](s S, v E) bool {
 		}
 		return false
 	}
-	lo, hi := 0, len(s) // the first index whose element is ≥ v is in [lo, hi]
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if s[m] < v {
-			lo = m + 1
-		} else {
-			hi = m
+	// Branch-free: the halving loop's only branch is its count, and the
+	// step is a conditional move, so a search over a list in cache costs
+	// no mispredictions (half the time of the branching search in a batch:
+	// issue 15).
+	base, n := 0, len(s)
+	for n > 1 {
+		half := n >> 1
+		lt := 0
+		if s[base+half-1] < v {
+			lt = 1
 		}
+		base += half & -lt
+		n -= half
 	}
-	return lo < len(s) && s[lo] == v
+	return s[base] == v
 }
+
+// hasNear is hasSorted for a sorted set of dossier indexes (a user's
+// staff set): the indexes of a user's dossiers spread over the whole
+// table, so where v would be is first guessed by interpolation, and a
+// short walk from the guess finds it in the one or two cache lines around
+// it, where a binary search touches a line per step (a third of a prepared
+// batch's time on a large index: issue 15). A walk that goes past
+// nearWalk steps (a set whose indexes cluster) ends in a binary search of
+// the side left.
+func hasNear(s []uint32, v uint32) bool {
+	n := len(s)
+	if n <= 8 {
+		return hasSorted(s, v)
+	}
+	lo, hi := s[0], s[n-1]
+	if v <= lo || v >= hi {
+		return v == lo || v == hi
+	}
+	i := int(uint64(v-lo) * uint64(n-1) / uint64(hi-lo)) // in [0, n-1)
+	if s[i] < v {
+		for range nearWalk {
+			i++
+			if s[i] >= v { // s[n-1] = hi > v: i stays in range
+				return s[i] == v
+			}
+		}
+		return hasSorted(s[i+1:], v)
+	}
+	for range nearWalk {
+		if s[i] <= v {
+			return s[i] == v
+		}
+		i-- // s[0] = lo < v: i stays in range
+	}
+	return hasSorted(s[:i+1], v)
+}
+
+// nearWalk bounds hasNear's walk from its guess.
+const nearWalk = 16
 
 // user returns the record of id, or nil when the ID was never seen.
 func (ix *index) user(id cabinet.UserID) *userRec {

@@ -390,24 +390,36 @@ type dossierList struct {
 	chunks [][]dossRec
 }
 
-// each yields the list's IDs in ID order until yield returns false; it
-// reports whether every ID was yielded.
-func (l *dossierList) each(yield func(cabinet.DossierID) bool) bool {
+// each yields the list's IDs in ID order, each with a nil error, until
+// yield returns false; it reports whether every ID was yielded. It takes
+// the listing's own yield (Dossiers), so that an ID costs one call of the
+// caller's loop body and no call of an adapter between (issue 15: an
+// admin's listing of a million dossiers is a loop of a few nanoseconds).
+func (l *dossierList) each(yield func(cabinet.DossierID, error) bool) bool {
 	rest := l.ids
-	for _, di := range l.slots {
+	slots := l.slots
+	for len(rest) > 0 && len(slots) > 0 {
+		di := slots[0]
 		id := l.chunks[di/dossChunk][di%dossChunk].id
-		for len(rest) > 0 && rest[0] < id {
-			if !yield(rest[0]) {
+		if rest[0] < id {
+			if !yield(rest[0], nil) {
 				return false
 			}
 			rest = rest[1:]
+			continue
 		}
-		if !yield(id) {
+		if !yield(id, nil) {
+			return false
+		}
+		slots = slots[1:]
+	}
+	for _, di := range slots { // the office's dossiers after the last other one
+		if !yield(l.chunks[di/dossChunk][di%dossChunk].id, nil) {
 			return false
 		}
 	}
 	for _, id := range rest {
-		if !yield(id) {
+		if !yield(id, nil) {
 			return false
 		}
 	}
