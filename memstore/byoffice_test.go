@@ -14,12 +14,12 @@ import (
 	"github.com/cabinet-go/cabinet/memstore"
 )
 
-// TestListingsByOfficeAcrossOffices: the store keeps its by-office index of
-// dossiers and placements only once a second office exists (issue 15), so
-// listings by office must agree with a filter of the whole table while the
-// rows name one office, as a second and a third office appear, as rows move
-// between offices and are deleted, back down to one office, and after a
-// transaction that named a new office is rolled back.
+// TestListingsByOfficeAcrossOffices: the store builds its by-office index
+// of dossiers and placements only once a second office exists (issue 15),
+// so listings by office must agree with a filter of the whole table while
+// the rows name one office, after a transaction that named a second office
+// is rolled back, as a second and a third office appear, as rows move
+// between offices and are deleted, and back down to one office.
 func TestListingsByOfficeAcrossOffices(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.New()
@@ -121,7 +121,17 @@ func TestListingsByOfficeAcrossOffices(t *testing.T) {
 	}); err == nil {
 		t.Fatal("the failing transaction committed")
 	}
+	if _, err := s.UpdateClientGroups(ctx, func(w clientgroup.Writer) error {
+		if err := w.PutPlacement(ctx, clientgroup.Placement{Dossier: "d500", Office: "o-b", ClientGroup: "g1"}); err != nil {
+			return err
+		}
+		return errors.New("rolled back")
+	}); err == nil {
+		t.Fatal("the failing transaction committed")
+	}
 	check("second office rolled back")
+	put(5, "o-a") // a write after the rollback: the index must not half-exist
+	check("one office after the rollback")
 	for n := 40; n < 60; n++ {
 		put(n, "o-b")
 	}

@@ -14,9 +14,9 @@
 // once for the whole store (memdb.Symbols), so the largest tables, dossiers
 // and placements, store 4-byte symbols in rows of their own shape, and the
 // indexes by those IDs are memdb.SymIndexes of 24 bytes a pair. The
-// by-office indexes of dossiers and placements are kept only once their rows
-// name a second office: with one office, a listing by office walks the
-// table (byoffice.go). A dossier row packs its assigned collaborators and
+// by-office indexes of dossiers and placements are built only once their
+// rows name a second office, and then stay built: until then, a listing by
+// office walks the table (byoffice.go). A dossier row packs its assigned collaborators and
 // its name in one string. The change log keeps each change's keys in a
 // compact, front-coded string and is bounded by changes (WithRetention)
 // and by keys and events (WithRetainedItems). At 1,000,000 dossiers the
