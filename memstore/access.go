@@ -18,6 +18,7 @@ var _ access.Store = (*Store)(nil)
 // assigned collaborator and user are keyed by Syms (sym.go).
 type accessTables struct {
 	dossiers       *memdb.Table[cabinet.DossierID, dossierRow]
+	oddCreated     *memdb.Table[cabinet.DossierID, time.Time]  // CreatedAt of the rows whose createdAt is oddTime
 	byOffice       *officeIndex[cabinet.DossierID, dossierRow] // byoffice.go
 	byManager      *memdb.SymIndex[cabinet.DossierID]
 	byAssigned     *memdb.SymIndex[cabinet.DossierID]
@@ -35,14 +36,15 @@ type accessTables struct {
 }
 
 // dossierRow is an access.Dossier as the table stores it, keyed by its ID:
-// 56 bytes against 136, the IDs it repeats interned, its assigned
+// 40 bytes against 136, the IDs it repeats interned, its assigned
 // collaborators packed with its name in one string (data: the Syms of
 // Assigned, 4 bytes each, then the name), so that the row holds one string
 // header, not two, and a dossier with no assigned collaborator shares its
-// name's bytes (issue 15).
+// name's bytes, its CreatedAt an instant (instant.go; an odd Time is in
+// accessTables.oddCreated) (issue 15).
 type dossierRow struct {
 	data      string
-	createdAt time.Time
+	createdAt instant
 	office    memdb.Sym
 	manager   memdb.Sym
 	createdBy memdb.Sym
@@ -65,7 +67,7 @@ const manyAssigned = 1<<16 - 1
 
 func dossierRowOf(t *txn, d access.Dossier) dossierRow {
 	r := dossierRow{
-		data: d.Name, createdAt: d.CreatedAt,
+		data: d.Name, createdAt: instantOf(d.CreatedAt),
 		office: intern(t, d.Office), manager: intern(t, d.Manager), createdBy: intern(t, d.CreatedBy),
 		status: d.Status, emptyAssigned: d.Assigned != nil && len(d.Assigned) == 0,
 	}
@@ -108,23 +110,30 @@ func (r *dossierRow) name() string {
 	return name
 }
 
-func (r *dossierRow) dossier(syms *memdb.Symbols, id cabinet.DossierID) access.Dossier {
-	return r.dossierWith(syms, id, idsOf[cabinet.UserID](syms, r.assigned(), r.emptyAssigned))
+func (r *dossierRow) dossier(t *accessTables, syms *memdb.Symbols, id cabinet.DossierID) access.Dossier {
+	return r.dossierWith(t, syms, id, idsOf[cabinet.UserID](syms, r.assigned(), r.emptyAssigned))
 }
 
 // dossierWith is dossier with the Assigned list the caller built from
 // r.assigned (EachDossier builds it in a buffer it reuses).
-func (r *dossierRow) dossierWith(syms *memdb.Symbols, id cabinet.DossierID, assigned []cabinet.UserID) access.Dossier {
+func (r *dossierRow) dossierWith(t *accessTables, syms *memdb.Symbols, id cabinet.DossierID, assigned []cabinet.UserID) access.Dossier {
+	var created time.Time
+	if r.createdAt == oddTime {
+		created, _ = t.oddCreated.Get(id)
+	} else {
+		created = r.createdAt.time()
+	}
 	return access.Dossier{
 		ID: id, Office: idOf[cabinet.OfficeID](syms, r.office), Name: r.name(), Status: r.status,
 		Manager:   idOf[cabinet.UserID](syms, r.manager),
 		Assigned:  assigned,
-		CreatedBy: idOf[cabinet.UserID](syms, r.createdBy), CreatedAt: r.createdAt,
+		CreatedBy: idOf[cabinet.UserID](syms, r.createdBy), CreatedAt: created,
 	}
 }
 
 func (t *accessTables) init() {
 	t.dossiers = memdb.NewTable[cabinet.DossierID, dossierRow](nil)
+	t.oddCreated = memdb.NewTable[cabinet.DossierID, time.Time](nil)
 	t.byOffice = newOfficeIndex(t.dossiers, func(r dossierRow) memdb.Sym { return r.office })
 	t.byManager = memdb.NewSymIndex[cabinet.DossierID]()
 	t.byAssigned = memdb.NewSymIndex[cabinet.DossierID]()
@@ -209,7 +218,7 @@ func (r accessReader) dossier(id cabinet.DossierID) (access.Dossier, bool) {
 	if !ok {
 		return access.Dossier{}, false
 	}
-	return row.dossier(r.x.s.syms, id), true
+	return row.dossier(r.t, r.x.s.syms, id), true
 }
 
 // Dossiers implements access.Reader: it walks the narrowest index the
@@ -242,7 +251,7 @@ func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, p ca
 			(f.Status != cabinet.DossierStatusInvalid && row.status != f.Status) {
 			return access.Dossier{}, false
 		}
-		return row.dossier(syms, id), true
+		return row.dossier(r.t, syms, id), true
 	}
 	return page(ctx, ids, get, nil, p)
 }
@@ -347,7 +356,7 @@ func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 	}
 	old, had := w.t.dossiers.Get(d.ID)
 	if had {
-		w.x.touch(old.dossier(w.x.s.syms, d.ID).Keys()...)
+		w.x.touch(old.dossier(w.t, w.x.s.syms, d.ID).Keys()...)
 	}
 	w.x.touch(d.Keys()...)
 	if d.ID == "" {
@@ -364,6 +373,11 @@ func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 	}
 	row := dossierRowOf(w.x, d)
 	w.t.dossiers.Put(w.tx, d.ID, row)
+	if row.createdAt == oddTime {
+		w.t.oddCreated.Put(w.tx, d.ID, d.CreatedAt)
+	} else if had && old.createdAt == oddTime {
+		w.t.oddCreated.Delete(w.tx, d.ID)
+	}
 	w.t.byOffice.add(w.tx, row.office, d.ID)
 	if row.manager != 0 {
 		w.t.byManager.Add(w.tx, row.manager, d.ID)
@@ -521,7 +535,7 @@ func (r accessReader) EachDossier(ctx context.Context, fn func(d *access.Dossier
 		for i := range l.len() {
 			assigned = append(assigned, idOf[cabinet.UserID](syms, l.at(i)))
 		}
-		d = row.dossierWith(syms, id, assigned)
+		d = row.dossierWith(r.t, syms, id, assigned)
 		if l.len() == 0 {
 			// As dossier gives it: nil, or empty and not nil.
 			d.Assigned = nil
