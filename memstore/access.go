@@ -2,6 +2,8 @@ package memstore
 
 import (
 	"context"
+	"encoding/binary"
+	"strings"
 	"time"
 
 	"github.com/cabinet-go/cabinet"
@@ -16,7 +18,8 @@ var _ access.Store = (*Store)(nil)
 // assigned collaborator and user are keyed by Syms (sym.go).
 type accessTables struct {
 	dossiers       *memdb.Table[cabinet.DossierID, dossierRow]
-	byOffice       *memdb.SymIndex[cabinet.DossierID]
+	oddCreated     *memdb.Table[cabinet.DossierID, time.Time]  // CreatedAt of the rows whose createdAt is oddTime
+	byOffice       *officeIndex[cabinet.DossierID, dossierRow] // byoffice.go
 	byManager      *memdb.SymIndex[cabinet.DossierID]
 	byAssigned     *memdb.SymIndex[cabinet.DossierID]
 	persons        *memdb.Table[access.PersonID, access.Person]
@@ -33,47 +36,105 @@ type accessTables struct {
 }
 
 // dossierRow is an access.Dossier as the table stores it, keyed by its ID:
-// 72 bytes against 136, the IDs it repeats interned, its assigned
-// collaborators packed.
+// 40 bytes against 136, the IDs it repeats interned, its assigned
+// collaborators packed with its name in one string (data: the Syms of
+// Assigned, 4 bytes each, then the name), so that the row holds one string
+// header, not two, and a dossier with no assigned collaborator shares its
+// name's bytes, its CreatedAt an instant (instant.go; an odd Time is in
+// accessTables.oddCreated) (issue 15).
 type dossierRow struct {
-	name      string
-	assigned  symList // Assigned, in order
-	createdAt time.Time
+	data      string
+	createdAt instant
 	office    memdb.Sym
 	manager   memdb.Sym
 	createdBy memdb.Sym
+	// nAssigned is the number of Syms at the start of data; manyAssigned
+	// means that data starts with that number (4 bytes, little-endian),
+	// then the Syms.
+	nAssigned uint16
 	status    cabinet.DossierStatus
 	// emptyAssigned records an Assigned that was empty but not nil, so that
 	// the dossier comes back as it went in.
 	emptyAssigned bool
 }
 
+// noUsers is the empty, non-nil Assigned of EachDossier's dossiers (its
+// capacity is 0: an append to it allocates).
+var noUsers = []cabinet.UserID{}
+
+// manyAssigned is dossierRow.nAssigned for a list too long for it.
+const manyAssigned = 1<<16 - 1
+
 func dossierRowOf(t *txn, d access.Dossier) dossierRow {
-	return dossierRow{
-		name: d.Name, assigned: packSyms(t, d.Assigned), createdAt: d.CreatedAt,
+	r := dossierRow{
+		data: d.Name, createdAt: instantOf(d.CreatedAt),
 		office: intern(t, d.Office), manager: intern(t, d.Manager), createdBy: intern(t, d.CreatedBy),
 		status: d.Status, emptyAssigned: d.Assigned != nil && len(d.Assigned) == 0,
 	}
+	if n := len(d.Assigned); n > 0 {
+		var b strings.Builder
+		b.Grow(4 + 4*n + len(d.Name))
+		if n < manyAssigned {
+			r.nAssigned = uint16(n)
+		} else {
+			r.nAssigned = manyAssigned
+			b.Write(binary.LittleEndian.AppendUint32(nil, uint32(n)))
+		}
+		appendSyms(t, &b, d.Assigned)
+		b.WriteString(d.Name)
+		r.data = b.String()
+	}
+	return r
 }
 
-func (r *dossierRow) dossier(syms *memdb.Symbols, id cabinet.DossierID) access.Dossier {
-	return r.dossierWith(syms, id, idsOf[cabinet.UserID](syms, r.assigned, r.emptyAssigned))
+// split returns the Syms of the dossier's assigned collaborators and its
+// name.
+func (r *dossierRow) split() (symList, string) {
+	start, n := 0, int(r.nAssigned)
+	if r.nAssigned == manyAssigned {
+		start, n = 4, int(symList(r.data[:4]).at(0))
+	}
+	end := start + 4*n
+	return symList(r.data[start:end]), r.data[end:]
+}
+
+// assigned returns the Syms of the dossier's assigned collaborators.
+func (r *dossierRow) assigned() symList {
+	l, _ := r.split()
+	return l
+}
+
+// name returns the dossier's name.
+func (r *dossierRow) name() string {
+	_, name := r.split()
+	return name
+}
+
+func (r *dossierRow) dossier(t *accessTables, syms *memdb.Symbols, id cabinet.DossierID) access.Dossier {
+	return r.dossierWith(t, syms, id, idsOf[cabinet.UserID](syms, r.assigned(), r.emptyAssigned))
 }
 
 // dossierWith is dossier with the Assigned list the caller built from
 // r.assigned (EachDossier builds it in a buffer it reuses).
-func (r *dossierRow) dossierWith(syms *memdb.Symbols, id cabinet.DossierID, assigned []cabinet.UserID) access.Dossier {
+func (r *dossierRow) dossierWith(t *accessTables, syms *memdb.Symbols, id cabinet.DossierID, assigned []cabinet.UserID) access.Dossier {
+	var created time.Time
+	if r.createdAt == oddTime {
+		created, _ = t.oddCreated.Get(id)
+	} else {
+		created = r.createdAt.time()
+	}
 	return access.Dossier{
-		ID: id, Office: idOf[cabinet.OfficeID](syms, r.office), Name: r.name, Status: r.status,
+		ID: id, Office: idOf[cabinet.OfficeID](syms, r.office), Name: r.name(), Status: r.status,
 		Manager:   idOf[cabinet.UserID](syms, r.manager),
 		Assigned:  assigned,
-		CreatedBy: idOf[cabinet.UserID](syms, r.createdBy), CreatedAt: r.createdAt,
+		CreatedBy: idOf[cabinet.UserID](syms, r.createdBy), CreatedAt: created,
 	}
 }
 
 func (t *accessTables) init() {
 	t.dossiers = memdb.NewTable[cabinet.DossierID, dossierRow](nil)
-	t.byOffice = memdb.NewSymIndex[cabinet.DossierID]()
+	t.oddCreated = memdb.NewTable[cabinet.DossierID, time.Time](nil)
+	t.byOffice = newOfficeIndex(t.dossiers, func(r dossierRow) memdb.Sym { return r.office })
 	t.byManager = memdb.NewSymIndex[cabinet.DossierID]()
 	t.byAssigned = memdb.NewSymIndex[cabinet.DossierID]()
 	t.persons = memdb.NewTable[access.PersonID, access.Person](nil)
@@ -157,7 +218,7 @@ func (r accessReader) dossier(id cabinet.DossierID) (access.Dossier, bool) {
 	if !ok {
 		return access.Dossier{}, false
 	}
-	return row.dossier(r.x.s.syms, id), true
+	return row.dossier(r.t, r.x.s.syms, id), true
 }
 
 // Dossiers implements access.Reader: it walks the narrowest index the
@@ -173,7 +234,7 @@ func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, p ca
 	case f.Assigned != "":
 		ids = viewOf(syms, r.t.byAssigned, f.Assigned)
 	case f.Office != "":
-		ids = viewOf(syms, r.t.byOffice, f.Office)
+		ids = r.t.byOffice.view(syms, f.Office)
 	default:
 		ids = r.t.dossiers.View()
 	}
@@ -186,11 +247,11 @@ func (r accessReader) Dossiers(ctx context.Context, f access.DossierFilter, p ca
 		if !ok ||
 			(f.Office != "" && (!okOffice || row.office != office)) ||
 			(f.Manager != "" && (!okManager || row.manager != manager)) ||
-			(f.Assigned != "" && (!okAssigned || !row.assigned.has(assigned))) ||
+			(f.Assigned != "" && (!okAssigned || !row.assigned().has(assigned))) ||
 			(f.Status != cabinet.DossierStatusInvalid && row.status != f.Status) {
 			return access.Dossier{}, false
 		}
-		return row.dossier(syms, id), true
+		return row.dossier(r.t, syms, id), true
 	}
 	return page(ctx, ids, get, nil, p)
 }
@@ -295,29 +356,34 @@ func (w accessWriter) PutDossier(ctx context.Context, d access.Dossier) error {
 	}
 	old, had := w.t.dossiers.Get(d.ID)
 	if had {
-		w.x.touch(old.dossier(w.x.s.syms, d.ID).Keys()...)
+		w.x.touch(old.dossier(w.t, w.x.s.syms, d.ID).Keys()...)
 	}
 	w.x.touch(d.Keys()...)
 	if d.ID == "" {
 		return cabinet.Invalid("id", "is required")
 	}
 	if had {
-		w.t.byOffice.Remove(w.tx, old.office, d.ID)
+		w.t.byOffice.remove(w.tx, old.office, d.ID)
 		if old.manager != 0 {
 			w.t.byManager.Remove(w.tx, old.manager, d.ID)
 		}
-		for i := range old.assigned.len() {
-			w.t.byAssigned.Remove(w.tx, old.assigned.at(i), d.ID)
+		for l, i := old.assigned(), 0; i < l.len(); i++ {
+			w.t.byAssigned.Remove(w.tx, l.at(i), d.ID)
 		}
 	}
 	row := dossierRowOf(w.x, d)
 	w.t.dossiers.Put(w.tx, d.ID, row)
-	w.t.byOffice.Add(w.tx, row.office, d.ID)
+	if row.createdAt == oddTime {
+		w.t.oddCreated.Put(w.tx, d.ID, d.CreatedAt)
+	} else if had && old.createdAt == oddTime {
+		w.t.oddCreated.Delete(w.tx, d.ID)
+	}
+	w.t.byOffice.add(w.tx, row.office, d.ID)
 	if row.manager != 0 {
 		w.t.byManager.Add(w.tx, row.manager, d.ID)
 	}
-	for i := range row.assigned.len() {
-		w.t.byAssigned.Add(w.tx, row.assigned.at(i), d.ID)
+	for l, i := row.assigned(), 0; i < l.len(); i++ {
+		w.t.byAssigned.Add(w.tx, l.at(i), d.ID)
 	}
 	return nil
 }
@@ -465,12 +531,17 @@ func (r accessReader) EachDossier(ctx context.Context, fn func(d *access.Dossier
 			}
 		}
 		assigned = assigned[:0]
-		for i := range row.assigned.len() {
-			assigned = append(assigned, idOf[cabinet.UserID](syms, row.assigned.at(i)))
+		l := row.assigned()
+		for i := range l.len() {
+			assigned = append(assigned, idOf[cabinet.UserID](syms, l.at(i)))
 		}
-		d = row.dossierWith(syms, id, assigned)
-		if row.assigned.len() == 0 && !row.emptyAssigned {
-			d.Assigned = nil // as dossier gives it
+		d = row.dossierWith(r.t, syms, id, assigned)
+		if l.len() == 0 {
+			// As dossier gives it: nil, or empty and not nil.
+			d.Assigned = nil
+			if row.emptyAssigned {
+				d.Assigned = noUsers
+			}
 		}
 		if err = fn(&d); err != nil {
 			break

@@ -44,7 +44,7 @@ type clientgroupTables struct {
 	// group (GRP-4).
 	placements       *memdb.Table[cabinet.DossierID, placementRow]
 	placementsGroup  *memdb.SymIndex[cabinet.DossierID]
-	placementsOffice *memdb.SymIndex[cabinet.DossierID]
+	placementsOffice *officeIndex[cabinet.DossierID, placementRow] // byoffice.go
 }
 
 // placementRow is a clientgroup.Placement as the table stores it, keyed by
@@ -78,7 +78,7 @@ func (t *clientgroupTables) init() {
 	t.gassignCGroup = memdb.NewSymIndex[string]()
 	t.placements = memdb.NewTable[cabinet.DossierID, placementRow](nil)
 	t.placementsGroup = memdb.NewSymIndex[cabinet.DossierID]()
-	t.placementsOffice = memdb.NewSymIndex[cabinet.DossierID]()
+	t.placementsOffice = newOfficeIndex(t.placements, func(r placementRow) memdb.Sym { return r.office })
 }
 
 func pairKey[A, B ~string](a A, b B) string { return string(a) + "\x00" + string(b) }
@@ -280,7 +280,7 @@ func (r cgReader) Placements(ctx context.Context, f clientgroup.PlacementFilter,
 	case f.ClientGroup != "":
 		keys = viewOf(syms, r.t.placementsGroup, f.ClientGroup)
 	case f.Office != "":
-		keys = viewOf(syms, r.t.placementsOffice, f.Office)
+		keys = r.t.placementsOffice.view(syms, f.Office)
 	default:
 		keys = r.t.placements.View()
 	}
@@ -524,12 +524,12 @@ func (w cgWriter) PutPlacement(ctx context.Context, p clientgroup.Placement) err
 	}
 	if had {
 		w.t.placementsGroup.Remove(w.tx, old.group, p.Dossier)
-		w.t.placementsOffice.Remove(w.tx, old.office, p.Dossier)
+		w.t.placementsOffice.remove(w.tx, old.office, p.Dossier)
 	}
 	row := placementRow{office: intern(w.x, p.Office), group: intern(w.x, p.ClientGroup)}
 	w.t.placements.Put(w.tx, p.Dossier, row)
 	w.t.placementsGroup.Add(w.tx, row.group, p.Dossier)
-	w.t.placementsOffice.Add(w.tx, row.office, p.Dossier)
+	w.t.placementsOffice.add(w.tx, row.office, p.Dossier)
 	return nil
 }
 
@@ -544,7 +544,7 @@ func (w cgWriter) DeletePlacement(ctx context.Context, dossier cabinet.DossierID
 	w.x.touch(old.placement(w.x.s.syms, dossier).Keys()...)
 	w.t.placements.Delete(w.tx, dossier)
 	w.t.placementsGroup.Remove(w.tx, old.group, dossier)
-	w.t.placementsOffice.Remove(w.tx, old.office, dossier)
+	w.t.placementsOffice.remove(w.tx, old.office, dossier)
 	return nil
 }
 

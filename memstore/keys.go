@@ -3,6 +3,7 @@ package memstore
 import (
 	"encoding/binary"
 	"slices"
+	"strings"
 
 	"github.com/cabinet-go/cabinet"
 )
@@ -35,13 +36,19 @@ func (r *keyRecorder) add(k cabinet.Key) {
 	r.n++
 }
 
+// frontCoded is the number of keys from which a change's keys are
+// front-coded: below it every key is written whole (its shared prefix 0),
+// so that decoding a command's few keys slices their IDs from the log's
+// string with no allocation but the keys' slice.
+const frontCoded = 16
+
 // encode returns the recorded keys normalized (sorted by kind, then ID,
 // without duplicates) in the change log's compact form.
 func (r *keyRecorder) encode() logKeys {
 	if r.n == 0 {
 		return logKeys{}
 	}
-	size, n := 0, 0
+	n := 0
 	for kind := range r.ids {
 		ids := r.ids[kind]
 		if len(ids) == 0 {
@@ -52,20 +59,48 @@ func (r *keyRecorder) encode() logKeys {
 		}
 		ids = slices.Compact(ids)
 		r.ids[kind] = ids
-		for _, id := range ids {
-			size += 1 + uvarintLen(len(id)) + len(id)
-		}
 		n += len(ids)
+	}
+	front := n >= frontCoded
+	shared := func(prev, id string) int {
+		if !front {
+			return 0
+		}
+		return sharedPrefix(prev, id)
+	}
+	size := 0
+	for _, ids := range r.ids {
+		prev := ""
+		for _, id := range ids {
+			sh := shared(prev, id)
+			size += 1 + uvarintLen(sh) + uvarintLen(len(id)-sh) + len(id) - sh
+			prev = id
+		}
 	}
 	buf := make([]byte, 0, size)
 	for kind, ids := range r.ids {
+		prev := ""
 		for _, id := range ids {
+			sh := shared(prev, id)
 			buf = append(buf, byte(kind))
-			buf = binary.AppendUvarint(buf, uint64(len(id)))
-			buf = append(buf, id...)
+			buf = binary.AppendUvarint(buf, uint64(sh))
+			buf = binary.AppendUvarint(buf, uint64(len(id)-sh))
+			buf = append(buf, id[sh:]...)
+			prev = id
 		}
 	}
 	return logKeys{data: string(buf), n: n}
+}
+
+// sharedPrefix returns the length of the longest common prefix of a and b.
+func sharedPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
 
 func uvarintLen(n int) int {
@@ -77,31 +112,89 @@ func uvarintLen(n int) int {
 }
 
 // logKeys are the normalized keys of one change as the change log keeps
-// them: each key as its kind's byte, its ID's length (uvarint) and its ID,
-// in one string. A key costs its ID's length plus two bytes, against 24
-// bytes of cabinet.Key, and the log keeps no pointer into the records.
+// them, front-coded: each key as its kind's byte, the length of the prefix
+// its ID shares with the previous key's ID of the same kind (uvarint; 0 for
+// the first key of a kind), the length of the rest of its ID (uvarint) and
+// that rest, in one string (a change of fewer than frontCoded keys writes
+// every shared prefix as 0). Normalized IDs of one kind are sorted, and a
+// batch's IDs share most of their bytes (d0000123, d0000124, …), so a key
+// costs a few bytes, against 24 of cabinet.Key, and the log keeps no
+// pointer into the records.
 type logKeys struct {
 	data string
 	n    int
 }
 
-// decode returns the keys as a new slice; their IDs share data's bytes.
+// decode returns the keys as a new slice; their IDs share data's bytes, or,
+// when they are front-coded, one new string.
 func (k logKeys) decode() []cabinet.Key {
 	if k.n == 0 {
 		return nil
 	}
+	// First pass: the IDs' total length, and whether any ID shares a
+	// prefix; if none does, the IDs are sliced from data.
+	total, front := 0, false
+	for s := k.data; len(s) > 0; {
+		_, shared, rest, next := k.entry(s)
+		total += shared + rest
+		front = front || shared > 0
+		s = next[rest:]
+	}
+	if !front {
+		out := make([]cabinet.Key, 0, k.n)
+		for s := k.data; len(s) > 0; {
+			kind, _, rest, next := k.entry(s)
+			out = append(out, cabinet.Key{Kind: kind, ID: next[:rest]})
+			s = next[rest:]
+		}
+		return out
+	}
+	// Second pass: the IDs, one after the other in one string (a Builder
+	// never changes the bytes it has written, so its String so far is
+	// read for the shared prefixes).
+	var b strings.Builder
+	b.Grow(total)
+	prevKind, prevStart := cabinet.KeyKind(0), 0
+	for s := k.data; len(s) > 0; {
+		kind, shared, rest, next := k.entry(s)
+		start := b.Len()
+		if shared > 0 && kind == prevKind {
+			b.WriteString(b.String()[prevStart : prevStart+shared])
+		}
+		b.WriteString(next[:rest])
+		prevKind, prevStart = kind, start
+		s = next[rest:]
+	}
+	// Third pass: the keys, slicing that string.
+	ids := b.String()
 	out := make([]cabinet.Key, 0, k.n)
 	for s := k.data; len(s) > 0; {
-		kind := cabinet.KeyKind(s[0])
-		l, shift, i := 0, 0, 1
-		for ; s[i] >= 0x80; i++ {
-			l |= int(s[i]&0x7f) << shift
-			shift += 7
-		}
-		l |= int(s[i]) << shift
-		s = s[i+1:]
-		out = append(out, cabinet.Key{Kind: kind, ID: s[:l]})
-		s = s[l:]
+		kind, shared, rest, next := k.entry(s)
+		out = append(out, cabinet.Key{Kind: kind, ID: ids[:shared+rest]})
+		ids = ids[shared+rest:]
+		s = next[rest:]
 	}
 	return out
+}
+
+// entry reads the head of the key at the start of s: its kind, the length
+// of the prefix it shares with the previous ID, the length of the rest of
+// its ID, and s from that rest on.
+func (logKeys) entry(s string) (kind cabinet.KeyKind, shared, rest int, next string) {
+	kind = cabinet.KeyKind(s[0])
+	i := 1
+	shared, i = readUvarint(s, i)
+	rest, i = readUvarint(s, i)
+	return kind, shared, rest, s[i:]
+}
+
+// readUvarint reads the uvarint at s[i:] and returns it and the position
+// after it.
+func readUvarint(s string, i int) (int, int) {
+	v, shift := 0, 0
+	for ; s[i] >= 0x80; i++ {
+		v |= int(s[i]&0x7f) << shift
+		shift += 7
+	}
+	return v | int(s[i])<<shift, i + 1
 }

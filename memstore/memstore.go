@@ -13,9 +13,17 @@
 // Memory: the IDs that records repeat (offices, users, groups) are interned
 // once for the whole store (memdb.Symbols), so the largest tables, dossiers
 // and placements, store 4-byte symbols in rows of their own shape, and the
-// indexes by those IDs are memdb.SymIndexes of 24 bytes a pair. The change
-// log keeps each change's keys in a compact string and is bounded by
-// changes (WithRetention) and by keys and events (WithRetainedItems).
+// indexes by those IDs are memdb.SymIndexes of 24 bytes a pair. The
+// by-office indexes of dossiers and placements are built only once their
+// rows name a second office, and then stay built: until then, a listing by
+// office walks the table (byoffice.go). A dossier row packs its assigned
+// collaborators and its name in one string, and keeps its CreatedAt in 8
+// bytes when it is a UTC time without a monotonic reading, as every service
+// writes it (any other Time is kept whole beside the row: instant.go), so
+// that a row is 40 bytes. The change log keeps each change's keys in a
+// compact, front-coded string and is bounded by changes (WithRetention)
+// and by keys and events (WithRetainedItems). At 1,000,000 dossiers the
+// store holds 222 MB (BenchmarkStoreHeap in package policy, issue 15).
 package memstore
 
 import (

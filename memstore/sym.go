@@ -47,18 +47,13 @@ func unindex[T ~string, M cmp.Ordered](t *txn, x *memdb.SymIndex[M], id T, m M) 
 // is "" and allocates nothing.
 type symList string
 
-func packSyms[T ~string](t *txn, ids []T) symList {
-	if len(ids) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.Grow(4 * len(ids))
+// appendSyms writes the Syms of ids to b, interning them: a symList.
+func appendSyms[T ~string](t *txn, b *strings.Builder, ids []T) {
 	var buf [4]byte
 	for _, id := range ids {
 		binary.LittleEndian.PutUint32(buf[:], uint32(intern(t, id)))
 		b.Write(buf[:])
 	}
-	return symList(b.String())
 }
 
 func (l symList) len() int { return len(l) / 4 }

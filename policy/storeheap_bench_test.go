@@ -2,7 +2,9 @@ package policy_test
 
 import (
 	"context"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"testing"
 
 	"github.com/cabinet-go/cabinet/memstore"
@@ -17,6 +19,11 @@ import (
 // large size runs with CABINET_BENCH_LARGE=1:
 //
 //	CABINET_BENCH_LARGE=1 go test -run '^$' -bench StoreHeap -benchtime 1x -timeout 30m ./policy
+//
+// With CABINET_STORE_HEAPPROFILE=FILE each sub-benchmark also writes a heap
+// profile taken while the store is live (FILE, suffixed with the
+// sub-benchmark's name) — read it with
+// go tool pprof -top -sample_index=inuse_space FILE.
 func BenchmarkStoreHeap(b *testing.B) {
 	for _, sz := range benchSizes {
 		for _, keep := range []int{0, 1} {
@@ -43,11 +50,36 @@ func BenchmarkStoreHeap(b *testing.B) {
 						writeS = (b.Elapsed() - t0).Seconds()
 					}()
 					storeMB = mb(liveHeap() - before)
+					writeHeapProfile(b)
 					runtime.KeepAlive(s)
 				}
 				b.ReportMetric(storeMB, "storeMB")
 				b.ReportMetric(writeS, "write-s")
 			})
 		}
+	}
+}
+
+// writeHeapProfile writes a heap profile to $CABINET_STORE_HEAPPROFILE
+// suffixed with the benchmark's name, when that variable is set.
+func writeHeapProfile(b *testing.B) {
+	path := os.Getenv("CABINET_STORE_HEAPPROFILE")
+	if path == "" {
+		return
+	}
+	name := []byte(b.Name())
+	for i, c := range name {
+		if c == '/' || c == '=' {
+			name[i] = '_'
+		}
+	}
+	f, err := os.Create(path + "." + string(name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
 	}
 }
