@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,6 +79,18 @@ func TestChangeLog(t *testing.T) {
 		s := logged(t, pgtest.Pool(t, 12, nil))
 		storetest.ChangeLog(t, replica(t, s, pgstore.WithPollOnly(), pgstore.WithPollInterval(20*time.Millisecond)), commitUser(s))
 	})
+	// Every QueryExecMode of the host's pool (the simple protocol is a
+	// PgBouncer's in transaction mode): the commit's events and keys are
+	// sent as text, which each mode encodes alike (a []byte went as bytea
+	// in the simple protocol and Exec modes, and every commit that emitted
+	// events failed).
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeSimpleProtocol, pgx.QueryExecModeExec, pgx.QueryExecModeDescribeExec, pgx.QueryExecModeCacheDescribe} {
+		t.Run("exec mode "+mode.String(), func(t *testing.T) {
+			t.Parallel()
+			s := logged(t, pgtest.Pool(t, 12, func(c *pgxpool.Config) { c.ConnConfig.DefaultQueryExecMode = mode }))
+			storetest.ChangeLog(t, s, commitUser(s))
+		})
+	}
 }
 
 // changes reads every change after `after`, failing t on an error.

@@ -25,7 +25,11 @@
 // (issue 15) stores the change log's events as json instead of jsonb (no
 // query looks inside them: the server no longer parses each batch's events
 // into jsonb on insert), and compresses them and the keys with lz4 where
-// the server offers it.
+// the server offers it. Its change of type rewrites the changes table under
+// an ACCESS EXCLUSIVE lock: on a long change log, commits and views wait
+// for it, so run it when the service is quiet (or prune the log first,
+// WithRetention). A pg_dump of such a schema names lz4: for a server built
+// without lz4, dump it with pg_dump --no-toast-compression.
 //
 // # Transactions
 //

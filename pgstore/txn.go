@@ -102,7 +102,9 @@ func (t *txn) commitRevision(ctx context.Context) (cabinet.Revision, error) {
 	}
 	var events any // NULL when none
 	if t.events != nil {
-		events = t.events // the json column takes the bytes as they are
+		// As text, cast by the query: a []byte would go as bytea in the
+		// simple protocol and Exec modes, which json's input rejects.
+		events = string(t.events)
 	}
 	texts := keysLiteral(cabinet.NormalizeKeys(t.keys))
 	b := &pgx.Batch{}
