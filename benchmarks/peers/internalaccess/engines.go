@@ -165,10 +165,12 @@ func each[T any](rows []T, fn func(T) error) error {
 }
 
 type cabinetEngine struct {
-	ctx      context.Context
-	engine   *policy.Engine
-	users    []policy.Subject
-	dossiers []policy.Resource
+	ctx    context.Context
+	engine *policy.Engine
+	users  []policy.Subject
+	// dossiers: the Resource is made per Check, as a host does; a table of
+	// a million Resources (160 bytes each) would count in the engine's heap.
+	dossiers []cabinet.DossierID
 }
 
 // LoadCabinet builds cabinet's policy.Engine over s (which holds w, see
@@ -178,12 +180,12 @@ func LoadCabinet(ctx context.Context, w *World, s *memstore.Store) (Engine, erro
 	if err != nil {
 		return nil, err
 	}
-	c := &cabinetEngine{ctx: ctx, engine: e, users: make([]policy.Subject, len(w.Users)), dossiers: make([]policy.Resource, len(w.Dossiers))}
+	c := &cabinetEngine{ctx: ctx, engine: e, users: make([]policy.Subject, len(w.Users)), dossiers: make([]cabinet.DossierID, len(w.Dossiers))}
 	for i, u := range w.Users {
 		c.users[i] = policy.User(u.ID)
 	}
 	for i, d := range w.Dossiers {
-		c.dossiers[i] = policy.DossierResource(d.ID)
+		c.dossiers[i] = cabinet.DossierID(d.ID)
 	}
 	return c, nil
 }
@@ -191,7 +193,7 @@ func LoadCabinet(ctx context.Context, w *World, s *memstore.Store) (Engine, erro
 func (c *cabinetEngine) Name() string { return "cabinet" }
 
 func (c *cabinetEngine) Check(u, d int) (bool, error) {
-	dec, err := c.engine.Check(c.ctx, c.users[u], policy.ViewDossier, c.dossiers[d])
+	dec, err := c.engine.Check(c.ctx, c.users[u], policy.ViewDossier, policy.DossierResource(c.dossiers[d]))
 	return dec.Allowed, err
 }
 
