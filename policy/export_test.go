@@ -250,3 +250,17 @@ var SortedSearches = map[string]func([]uint32, uint32) bool{
 
 // DossTableFull is the dossier table's growth test (dosstable.go full).
 var DossTableFull = full
+
+// NewDossTable returns, over a new, empty dossier table (dosstable.go),
+// the interning of an ID as index.internDossier does it (find, else add;
+// added reports the add), find, and the records' IDs by index.
+func NewDossTable() (intern func(cabinet.DossierID) (uint32, bool), find func(cabinet.DossierID) (uint32, bool), id func(uint32) cabinet.DossierID) {
+	t := newDossTable()
+	intern = func(id cabinet.DossierID) (uint32, bool) {
+		if i, ok := t.find(id); ok {
+			return i, false
+		}
+		return t.add(id), true
+	}
+	return intern, t.find, func(i uint32) cabinet.DossierID { return t.at(i).id }
+}

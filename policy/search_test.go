@@ -1,10 +1,12 @@
 package policy_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"github.com/cabinet-go/cabinet"
 	"github.com/cabinet-go/cabinet/policy"
 )
 
@@ -86,6 +88,43 @@ func TestDossTableFull(t *testing.T) {
 	} {
 		if got := policy.DossTableFull(c.n, c.slots); got != c.want {
 			t.Errorf("full(%d records, %d slots) = %v, want %v", c.n, c.slots, got, c.want)
+		}
+	}
+}
+
+// TestDossTableInternsAndFinds: the dossier table adds an ID once
+// and gives its index back after, and find answers as a map does, for
+// present and absent IDs, across every growth of the slots from 64 to
+// 2^17 (an ID interned before a growth is found after it).
+func TestDossTableInternsAndFinds(t *testing.T) {
+	intern, find, idOf := policy.NewDossTable()
+	model := map[cabinet.DossierID]uint32{}
+	r := rand.New(rand.NewPCG(15, 3))
+	id := func() cabinet.DossierID { return cabinet.DossierID(fmt.Sprintf("d%06d", r.IntN(120_000))) }
+	for step := range 200_000 {
+		d := id()
+		i, added := intern(d)
+		want, had := model[d]
+		switch {
+		case had && (added || i != want):
+			t.Fatalf("step %d: intern(%s) = %d, added %v; it was interned as %d", step, d, i, added, want)
+		case !had && (!added || i != uint32(len(model))):
+			t.Fatalf("step %d: intern(%s) = %d, added %v; want a new record %d", step, d, i, added, len(model))
+		}
+		model[d] = i
+		if got := idOf(i); got != d {
+			t.Fatalf("step %d: record %d holds %s, want %s", step, i, got, d)
+		}
+		q := id()
+		got, ok := find(q)
+		want, had = model[q]
+		if ok != had || (ok && got != want) {
+			t.Fatalf("step %d: find(%s) = %d, %v; want %d, %v", step, q, got, ok, want, had)
+		}
+	}
+	for d, want := range model {
+		if got, ok := find(d); !ok || got != want {
+			t.Fatalf("find(%s) = %d, %v after every growth; want %d", d, got, ok, want)
 		}
 	}
 }
