@@ -41,8 +41,7 @@ func TestBulkImportBackgroundCopiesWriteWhatSlowPathWrites(t *testing.T) {
 	pool := pgtest.Pool(t, 4, func(c *pgxpool.Config) { c.ConnConfig.Tracer = tr })
 	fast, slow := pgtest.Store(t, pool), pgtest.Store(t, pool)
 	clock := cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)))
-	fastIm := bulk.NewImporter(fast, clock, cabinet.WithIDs(&cabinet.SequentialIDs{}))
-	slowIm := bulk.NewImporter(recordByRecord{slow}, clock, cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	both := newImportPair(pool, fast, slow, clock)
 	g := &streamGen{r: rand.New(rand.NewPCG(20261203, 39)), calm: true}
 	failed, n := 0, 0
 	for round := range rounds {
@@ -59,22 +58,9 @@ func TestBulkImportBackgroundCopiesWriteWhatSlowPathWrites(t *testing.T) {
 			recs = append(recs[:backgroundAfter+100:backgroundAfter+100], tail...)
 		}
 		size := []int{backgroundAfter + 500, 3 * backgroundAfter, bulk.DefaultBatchSize}[g.pick(3)]
-		fr, ferr := fastIm.WithBatchSize(size).Import(ctx, "test", bulk.Stream(recs...))
-		sr, serr := slowIm.WithBatchSize(size).Import(ctx, "test", bulk.Stream(recs...))
-		if fr != sr || describe(ferr) != describe(serr) {
-			t.Fatalf("round %d (%d records, batches of %d):\nbulk path:          %+v, %s\nrecord-by-record:   %+v, %s",
-				round, len(recs), size, fr, describe(ferr), sr, describe(serr))
-		}
-		if serr != nil {
+		if err := both.compare(ctx, t, fmt.Sprintf("round %d", round), recs, size); err != nil {
 			g.restore(saved)
 			failed++
-			var re *bulk.RecordError
-			if !errors.As(serr, &re) {
-				t.Fatalf("round %d: %v is not a *bulk.RecordError", round, serr)
-			}
-		}
-		if a, b := changeLog(t, pool, fast), changeLog(t, pool, slow); a != b {
-			t.Fatalf("round %d: the change logs differ:\nbulk path:\n%s\nrecord-by-record:\n%s", round, a, b)
 		}
 	}
 	if failed == rounds {
@@ -83,12 +69,7 @@ func TestBulkImportBackgroundCopiesWriteWhatSlowPathWrites(t *testing.T) {
 	if tr.background() == 0 {
 		t.Fatalf("no background COPY ran: the test checks nothing")
 	}
-	a, b := tableRows(t, pool, fast), tableRows(t, pool, slow)
-	for table, rows := range b {
-		if a[table] != rows {
-			t.Errorf("table %s differs:\nbulk path:\n%s\nrecord-by-record:\n%s", table, a[table], rows)
-		}
-	}
+	a := both.sameRows(t)
 	if a["dossiers"] == "" || a["dossier_assigned"] == "" || a["grants"] == "" || a["team_members"] == "" {
 		t.Fatalf("the rounds stored no dossier, assigned collaborator, grant or team member: the test checks nothing")
 	}

@@ -44,8 +44,7 @@ func TestBulkImportFastPathWritesWhatSlowPathWrites(t *testing.T) {
 	pool := pgtest.Pool(t, 4, nil)
 	fast, slow := pgtest.Store(t, pool), pgtest.Store(t, pool)
 	clock := cabinet.WithClock(cabinet.NewManualClock(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)))
-	fastIm := bulk.NewImporter(fast, clock, cabinet.WithIDs(&cabinet.SequentialIDs{}))
-	slowIm := bulk.NewImporter(recordByRecord{slow}, clock, cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	both := newImportPair(pool, fast, slow, clock)
 	g := &streamGen{r: rand.New(rand.NewPCG(20261202, 15))}
 	failed := 0
 	for n := range streams {
@@ -55,28 +54,61 @@ func TestBulkImportFastPathWritesWhatSlowPathWrites(t *testing.T) {
 		if g.r.IntN(4) == 0 {
 			size = 1000
 		}
-		fr, ferr := fastIm.WithBatchSize(size).Import(ctx, "test", bulk.Stream(recs...))
-		sr, serr := slowIm.WithBatchSize(size).Import(ctx, "test", bulk.Stream(recs...))
-		if fr != sr || describe(ferr) != describe(serr) {
-			t.Fatalf("stream %d (%d records, batches of %d):\nbulk path:          %+v, %s\nrecord-by-record:   %+v, %s",
-				n, len(recs), size, fr, describe(ferr), sr, describe(serr))
-		}
-		if serr != nil {
+		if err := both.compare(ctx, t, fmt.Sprintf("stream %d", n), recs, size); err != nil {
 			g.restore(saved) // later streams refer only to what was committed
 			failed++
-			var re *bulk.RecordError
-			if !errors.As(serr, &re) {
-				t.Fatalf("stream %d: %v is not a *bulk.RecordError", n, serr)
-			}
-		}
-		if a, b := changeLog(t, pool, fast), changeLog(t, pool, slow); a != b {
-			t.Fatalf("stream %d: the change logs differ:\nbulk path:\n%s\nrecord-by-record:\n%s", n, a, b)
 		}
 	}
 	if failed == 0 || failed == streams {
 		t.Fatalf("%d of %d streams failed: the generator should give both", failed, streams)
 	}
-	a, b := tableRows(t, pool, fast), tableRows(t, pool, slow)
+	a := both.sameRows(t)
+	if a["dossiers"] == "" || a["placements"] == "" || a["persons"] == "" || a["collaborators"] == "" {
+		t.Fatalf("the streams stored no dossier, placement, person or collaborator: the test checks nothing")
+	}
+}
+
+// importPair is the two sides of a fast-path test over pool: fast imports
+// through bulk mode, slow record by record, each into a schema of its own.
+type importPair struct {
+	pool           *pgxpool.Pool
+	fast, slow     *pgstore.Store
+	fastIm, slowIm *bulk.Importer
+}
+
+func newImportPair(pool *pgxpool.Pool, fast, slow *pgstore.Store, opts ...cabinet.Option) importPair {
+	opts = append(opts, cabinet.WithIDs(&cabinet.SequentialIDs{}))
+	return importPair{pool: pool, fast: fast, slow: slow,
+		fastIm: bulk.NewImporter(fast, opts...), slowIm: bulk.NewImporter(recordByRecord{slow}, opts...)}
+}
+
+// compare imports recs through both sides in batches of size and fails t
+// (naming the import what) unless they give the same Result, the same
+// error — a *bulk.RecordError when there is one — and the same change log.
+// It returns the error.
+func (p importPair) compare(ctx context.Context, t *testing.T, what string, recs []bulk.Record, size int) error {
+	t.Helper()
+	fr, ferr := p.fastIm.WithBatchSize(size).Import(ctx, "test", bulk.Stream(recs...))
+	sr, serr := p.slowIm.WithBatchSize(size).Import(ctx, "test", bulk.Stream(recs...))
+	if fr != sr || describe(ferr) != describe(serr) {
+		t.Fatalf("%s (%d records, batches of %d):\nbulk path:          %+v, %s\nrecord-by-record:   %+v, %s",
+			what, len(recs), size, fr, describe(ferr), sr, describe(serr))
+	}
+	var re *bulk.RecordError
+	if serr != nil && !errors.As(serr, &re) {
+		t.Fatalf("%s: %v is not a *bulk.RecordError", what, serr)
+	}
+	if a, b := changeLog(t, p.pool, p.fast), changeLog(t, p.pool, p.slow); a != b {
+		t.Fatalf("%s: the change logs differ:\nbulk path:\n%s\nrecord-by-record:\n%s", what, a, b)
+	}
+	return serr
+}
+
+// sameRows fails t unless both sides' schemas hold the same rows in every
+// table, and returns them (tableRows).
+func (p importPair) sameRows(t *testing.T) map[string]string {
+	t.Helper()
+	a, b := tableRows(t, p.pool, p.fast), tableRows(t, p.pool, p.slow)
 	for table, rows := range b {
 		if a[table] != rows {
 			t.Errorf("table %s differs:\nbulk path:\n%s\nrecord-by-record:\n%s", table, a[table], rows)
@@ -85,9 +117,7 @@ func TestBulkImportFastPathWritesWhatSlowPathWrites(t *testing.T) {
 	if len(a) != len(b) {
 		t.Errorf("%d tables against %d", len(a), len(b))
 	}
-	if a["dossiers"] == "" || a["placements"] == "" || a["persons"] == "" || a["collaborators"] == "" {
-		t.Fatalf("the streams stored no dossier, placement, person or collaborator: the test checks nothing")
-	}
+	return a
 }
 
 // describe is an import error as the test compares it.

@@ -59,7 +59,10 @@ func allText(v reflect.Value) bool {
 	return true
 }
 
-// textFieldsOf caches textFields: reflect.Type → []int.
+// textFieldsOf caches textFields: reflect.Type → []int. It is
+// package-level by decision: a memo of each Go type's layout (as
+// encoding/json keeps its encoders), the same for every store and never
+// changed once stored, so no store's state or configuration lives in it.
 var textFieldsOf sync.Map
 
 // textFields returns the indexes of the exported fields of struct type t
