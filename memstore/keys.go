@@ -77,19 +77,37 @@ func (r *keyRecorder) encode() logKeys {
 			prev = id
 		}
 	}
-	buf := make([]byte, 0, size)
+	var b strings.Builder // its String does not copy the bytes again
+	b.Grow(size)
+	var num [binary.MaxVarintLen64]byte
 	for kind, ids := range r.ids {
 		prev := ""
 		for _, id := range ids {
 			sh := shared(prev, id)
-			buf = append(buf, byte(kind))
-			buf = binary.AppendUvarint(buf, uint64(sh))
-			buf = binary.AppendUvarint(buf, uint64(len(id)-sh))
-			buf = append(buf, id[sh:]...)
+			b.WriteByte(byte(kind))
+			b.Write(binary.AppendUvarint(num[:0], uint64(sh)))
+			b.Write(binary.AppendUvarint(num[:0], uint64(len(id)-sh)))
+			b.WriteString(id[sh:])
 			prev = id
 		}
 	}
-	return logKeys{data: string(buf), n: n}
+	return logKeys{data: b.String(), n: n}
+}
+
+// reset empties the recorder for the store's next transaction, dropping its
+// references to the IDs, and keeps each kind's array when it is small or
+// was a quarter full or more (a bulk import's batches record the same
+// number of keys each: issue 15), as memdb keeps its journals.
+func (r *keyRecorder) reset() {
+	for kind, ids := range r.ids {
+		if cap(ids) > 1<<10 && len(ids) < cap(ids)/4 {
+			r.ids[kind] = nil
+			continue
+		}
+		clear(ids)
+		r.ids[kind] = ids[:0]
+	}
+	r.n = 0
 }
 
 // sharedPrefix returns the length of the longest common prefix of a and b.
