@@ -15,8 +15,9 @@ import (
 // commit (IDs of one kind often arrive already sorted: a dossier batch in
 // ID order), which is what cabinet.NormalizeKeys does over the whole set.
 type keyRecorder struct {
-	ids [][]string // by kind, in arrival order
-	n   int        // IDs recorded
+	ids   [][]string // by kind, in arrival order
+	hints []int      // by kind, the length ids starts at (reset)
+	n     int        // IDs recorded
 }
 
 // add records k, unless its ID is empty, its kind invalid, or it repeats
@@ -29,6 +30,9 @@ func (r *keyRecorder) add(k cabinet.Key) {
 		r.ids = append(r.ids, make([][]string, int(k.Kind)+1-len(r.ids))...)
 	}
 	ids := r.ids[k.Kind]
+	if cap(ids) == 0 && int(k.Kind) < len(r.hints) && r.hints[k.Kind] > 0 {
+		ids = make([]string, 0, r.hints[k.Kind])
+	}
 	if n := len(ids); n > 0 && ids[n-1] == k.ID {
 		return
 	}
@@ -95,12 +99,21 @@ func (r *keyRecorder) encode() logKeys {
 }
 
 // reset empties the recorder for the store's next transaction, dropping its
-// references to the IDs, and keeps each kind's array when it is small or
-// was a quarter full or more (a bulk import's batches record the same
-// number of keys each: issue 15), as memdb keeps its journals.
+// references to the IDs, as memdb resets its journals: it keeps a kind's
+// array when it is small, and releases a large one, leaving a hint that
+// the kind's next array starts at this one's length when it was a quarter
+// full or more (a bulk import's batches record as many keys each: issue
+// 15).
 func (r *keyRecorder) reset() {
+	if len(r.hints) < len(r.ids) {
+		r.hints = append(r.hints, make([]int, len(r.ids)-len(r.hints))...)
+	}
 	for kind, ids := range r.ids {
-		if cap(ids) > 1<<10 && len(ids) < cap(ids)/4 {
+		if cap(ids) > 1<<10 {
+			r.hints[kind] = 0
+			if len(ids) >= cap(ids)/4 {
+				r.hints[kind] = len(ids) + len(ids)/8
+			}
 			r.ids[kind] = nil
 			continue
 		}
