@@ -15,8 +15,9 @@ import (
 // commit (IDs of one kind often arrive already sorted: a dossier batch in
 // ID order), which is what cabinet.NormalizeKeys does over the whole set.
 type keyRecorder struct {
-	ids [][]string // by kind, in arrival order
-	n   int        // IDs recorded
+	ids   [][]string // by kind, in arrival order
+	hints []int      // by kind, the length ids starts at (reset)
+	n     int        // IDs recorded
 }
 
 // add records k, unless its ID is empty, its kind invalid, or it repeats
@@ -29,6 +30,9 @@ func (r *keyRecorder) add(k cabinet.Key) {
 		r.ids = append(r.ids, make([][]string, int(k.Kind)+1-len(r.ids))...)
 	}
 	ids := r.ids[k.Kind]
+	if cap(ids) == 0 && int(k.Kind) < len(r.hints) && r.hints[k.Kind] > 0 {
+		ids = make([]string, 0, r.hints[k.Kind])
+	}
 	if n := len(ids); n > 0 && ids[n-1] == k.ID {
 		return
 	}
@@ -77,19 +81,46 @@ func (r *keyRecorder) encode() logKeys {
 			prev = id
 		}
 	}
-	buf := make([]byte, 0, size)
+	var b strings.Builder // its String does not copy the bytes again
+	b.Grow(size)
+	var num [binary.MaxVarintLen64]byte
 	for kind, ids := range r.ids {
 		prev := ""
 		for _, id := range ids {
 			sh := shared(prev, id)
-			buf = append(buf, byte(kind))
-			buf = binary.AppendUvarint(buf, uint64(sh))
-			buf = binary.AppendUvarint(buf, uint64(len(id)-sh))
-			buf = append(buf, id[sh:]...)
+			b.WriteByte(byte(kind))
+			b.Write(binary.AppendUvarint(num[:0], uint64(sh)))
+			b.Write(binary.AppendUvarint(num[:0], uint64(len(id)-sh)))
+			b.WriteString(id[sh:])
 			prev = id
 		}
 	}
-	return logKeys{data: string(buf), n: n}
+	return logKeys{data: b.String(), n: n}
+}
+
+// reset empties the recorder for the store's next transaction, dropping its
+// references to the IDs, as memdb resets its journals: it keeps a kind's
+// array when it is small, and releases a large one, leaving a hint that
+// the kind's next array starts at this one's length when it was a quarter
+// full or more (a bulk import's batches record as many keys each: issue
+// 15).
+func (r *keyRecorder) reset() {
+	if len(r.hints) < len(r.ids) {
+		r.hints = append(r.hints, make([]int, len(r.ids)-len(r.hints))...)
+	}
+	for kind, ids := range r.ids {
+		if cap(ids) > 1<<10 {
+			r.hints[kind] = 0
+			if len(ids) >= cap(ids)/4 {
+				r.hints[kind] = len(ids) + len(ids)/8
+			}
+			r.ids[kind] = nil
+			continue
+		}
+		clear(ids)
+		r.ids[kind] = ids[:0]
+	}
+	r.n = 0
 }
 
 // sharedPrefix returns the length of the longest common prefix of a and b.

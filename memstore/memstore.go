@@ -45,6 +45,10 @@ type Store struct {
 
 	fault fault     // armed by FailNextWrite (tests)
 	log   changeLog // the change log (cabinet.ChangeLog)
+	// keys is the key recorder a write transaction takes and gives back
+	// once its keys are encoded, so that its small arrays and its size
+	// hints serve the next one; both under the write lock (update).
+	keys keyRecorder
 }
 
 // Option configures a Store.

@@ -79,7 +79,8 @@ func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revi
 	want, bound := cabinet.RequiredRevision(ctx)
 	inspect, dry := cabinet.DryRunOf(ctx)
 	rev, err := s.db.Write(ctx, func(tx *memdb.Tx) error {
-		t := &txn{s: s, rev: cabinet.Revision(tx.Revision()), w: tx, open: true}
+		t := &txn{s: s, rev: cabinet.Revision(tx.Revision()), w: tx, open: true, keys: s.keys}
+		s.keys = keyRecorder{} // a rolled-back transaction's recorder is not given back
 		defer func() { t.open = false }()
 		if bound && t.rev != want {
 			return cabinet.Moved(want, t.rev)
@@ -97,6 +98,8 @@ func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revi
 			e := logEntry{batch: t.batch, keys: t.keys.encode()}
 			e.batch.Revision = cabinet.Revision(rev)
 			s.log.append(e)
+			t.keys.reset()
+			s.keys = t.keys
 		})
 		return nil
 	})

@@ -103,8 +103,9 @@ type SymIndex[M cmp.Ordered] struct {
 	items btree[M, struct{}]
 	sum   summarizer[M]
 
-	tx  *Tx
-	log []symUndo[M] // the open transaction's writes, oldest first
+	tx      *Tx
+	log     []symUndo[M] // the open transaction's writes, oldest first
+	logHint int          // the size the next transaction's log starts at (resetLog)
 }
 
 type symUndo[M any] struct {
@@ -160,7 +161,7 @@ func (x *SymIndex[M]) Remove(tx *Tx, k Sym, m M) {
 func (x *SymIndex[M]) record(tx *Tx, k Sym, m M, added bool) {
 	tx.enlist(x.tx, x)
 	x.tx = tx
-	x.log = append(x.log, symUndo[M]{k, m, added})
+	x.log = appendLog(x.log, x.logHint, symUndo[M]{k, m, added})
 }
 
 func (x *SymIndex[M]) rollback() {
@@ -175,7 +176,7 @@ func (x *SymIndex[M]) rollback() {
 
 func (x *SymIndex[M]) reset() {
 	x.tx = nil
-	x.log = resetLog(x.log)
+	x.log = resetLog(x.log, &x.logHint)
 }
 
 // Has reports whether m is in k's set, in O(log n).
