@@ -330,13 +330,7 @@ func (e *Engine) checkLocked(d *Decision, s *Subject, a Action, r *Resource) {
 // and yielded after it is released.
 func (e *Engine) Dossiers(ctx context.Context, s Subject, q DossierQuery) iter.Seq2[cabinet.DossierID, error] {
 	return func(yield func(cabinet.DossierID, error) bool) {
-		if q.Consistency.wait() {
-			if _, err := e.Await(ctx, q.Consistency); err != nil {
-				yield("", err)
-				return
-			}
-		}
-		l, err := e.dossiers(ctx, s, q)
+		l, err := e.dossiers(ctx, s, q) // waits for q.Consistency first
 		if err != nil {
 			yield("", err)
 			return
