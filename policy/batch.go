@@ -168,9 +168,9 @@ func (e *Engine) checkBatch(ctx context.Context, s Subject, qs []Question, p *Pr
 			switch {
 			case gated:
 			case contentQuestion(q.Action, &q.Resource):
-				v = ix.content(sub.user, recs[i], q.Action, q.Resource.Section) // decideRef's hot path
+				ix.contentTo(&v, sub.user, recs[i], q.Action, q.Resource.Section) // decideRef's hot path
 			default:
-				v = ix.decideRef(sub.user, q.Action, &q.Resource, e.clock)
+				ix.decideTo(&v, sub.user, q.Action, &q.Resource, e.clock)
 			}
 			sub.decide(&out[base+i], &v, rev) // in place: a Decision is 100 bytes
 		}
