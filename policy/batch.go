@@ -140,8 +140,15 @@ func (e *Engine) checkBatch(ctx context.Context, s Subject, qs []Question, p *Pr
 			ix.dossiers.findAll(ids[:n], found[:n])
 			for k, j := range found[:n] {
 				recs[at[k]] = nil
+				// exists is read here, in a loop of independent reads,
+				// though content reads it too: a record is 48 bytes, so
+				// half of them straddle two cache lines, and findAll read
+				// only the ID's; on a large index the other line is a
+				// miss each, which a decision met one after the other.
 				if j != 0 {
-					recs[at[k]] = ix.dossiers.at(j - 1)
+					if rec := ix.dossiers.at(j - 1); rec.exists {
+						recs[at[k]] = rec
+					} // else unknown to content, as not there (POL-4)
 				}
 			}
 		} else if sub.user != nil {

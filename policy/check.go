@@ -814,13 +814,14 @@ func (ix *index) contentTo(v *verdict, u *userRec, d *dossRec, a Action, sec acc
 		v.allow(tabContent, in)
 		return
 	}
-	*v = ix.contentBeyond(u, d, a, sec, profile, in)
+	ix.contentBeyond(v, u, d, a, sec, profile, in)
 }
 
-// contentBeyond is content past the internal routes in of u (of profile
-// in d's office) to d: the team and grant routes when d has referrals or
-// grants, and every denial's reason.
-func (ix *index) contentBeyond(u *userRec, d *dossRec, a Action, sec access.Section, profile cabinet.Profile, in cabinet.Routes) verdict {
+// contentBeyond is contentTo past the internal routes in of u (of profile
+// in d's office) to d, into *v: the team and grant routes when d has
+// referrals or grants, and every denial's reason (most questions of a page
+// of random dossiers are denials).
+func (ix *index) contentBeyond(v *verdict, u *userRec, d *dossRec, a Action, sec access.Section, profile cabinet.Profile, in cabinet.Routes) {
 	var act access.Action
 	switch a {
 	case ViewDossier:
@@ -839,32 +840,37 @@ func (ix *index) contentBeyond(u *userRec, d *dossRec, a Action, sec access.Sect
 		gr, gerr = grantRoutes(u.id, ix.grantsOf(d), act)
 	}
 	if routes := in | tr | gr; routes != 0 {
-		return allowBy(tabContent, routes)
+		v.allow(tabContent, routes)
+		return
 	}
 	if gerr != nil {
-		return denyErr(gerr, "POL-1")
+		*v = denyErr(gerr, "POL-1")
+		return
 	}
 	// Issue 16: an expired grant names its rule, before the team route's
 	// refusal (the access service names it the same way on its reads).
 	if d.hasGrants && d.expiring { // as expiredGrantOf, without copying a zero Grant on the common path
 		if g, ok := ix.expiredGrantOf(u.id, d); ok {
 			if g.Kind == access.GranteeAdvisor {
-				return deny("ACC-10", reasonGrantExpired)
+				*v = deny("ACC-10", reasonGrantExpired)
+				return
 			}
-			return deny("ACC-4", reasonGrantExpired)
+			*v = deny("ACC-4", reasonGrantExpired)
+			return
 		}
 	}
 	switch {
 	case terr != nil:
-		return denyErr(terr, "TEAM-8")
+		*v = denyErr(terr, "TEAM-8")
 	case profile.Valid() && ix.expiredDirect(u, d.group): // issue 16
-		return deny("GRP-3", reasonDirectExpired)
+		*v = deny("GRP-3", reasonDirectExpired)
 	case profile.Valid() && d.group == 0:
-		return deny("GRP-2", reasonNoGroup)
+		*v = deny("GRP-2", reasonNoGroup)
 	case profile.Valid():
-		return deny("GRP-3", reasonNoInternal)
+		*v = deny("GRP-3", reasonNoInternal)
+	default:
+		*v = deny("POL-1", reasonNoRoute)
 	}
-	return deny("POL-1", reasonNoRoute)
 }
 
 // familyTree answers EditFamilyTree and RemovePerson with
