@@ -122,14 +122,41 @@ func (e *Engine) checkBatch(ctx context.Context, s Subject, qs []Question, p *Pr
 	// (issue 15: a page of random dossiers on a large index), which the
 	// decisions between them kept apart.
 	var recs [batchRun]*dossRec
+	// Unprepared, the run's content questions' dossiers are found together
+	// (dossTable.findAll): ids[k] is question at[k]'s.
+	var ids [batchRun]cabinet.DossierID
+	var at [batchRun]uint8
+	var found [batchRun]uint32
 	for base := 0; base < len(qs); base += batchRun {
 		run := qs[base:min(base+batchRun, len(qs))]
-		if sub.user != nil {
+		if sub.user != nil && refs == nil {
+			n := 0
+			for i := range run {
+				if contentQuestion(run[i].Action, &run[i].Resource) {
+					ids[n], at[n] = cabinet.DossierID(run[i].Resource.ID), uint8(i)
+					n++
+				}
+			}
+			ix.dossiers.findAll(ids[:n], found[:n])
+			for k, j := range found[:n] {
+				recs[at[k]] = nil
+				// exists is read here, in a loop of independent reads,
+				// though content reads it too: a record is 48 bytes, so
+				// half of them straddle two cache lines, and findAll read
+				// only the ID's; on a large index the other line is a
+				// miss each, which a decision met one after the other.
+				if j != 0 {
+					if rec := ix.dossiers.at(j - 1); rec.exists {
+						recs[at[k]] = rec
+					} // else unknown to content, as not there (POL-4)
+				}
+			}
+		} else if sub.user != nil {
 			for i := range run {
 				if !contentQuestion(run[i].Action, &run[i].Resource) {
 					continue
 				}
-				if refs != nil && refs[base+i] != 0 {
+				if refs[base+i] != 0 {
 					// Read here, not first in content: the loads of a run
 					// overlap (the lookup by ID reads each record too).
 					if rec := ix.dossiers.at(refs[base+i] - 1); rec.exists {
@@ -148,9 +175,9 @@ func (e *Engine) checkBatch(ctx context.Context, s Subject, qs []Question, p *Pr
 			switch {
 			case gated:
 			case contentQuestion(q.Action, &q.Resource):
-				v = ix.content(sub.user, recs[i], q.Action, q.Resource.Section) // decideRef's hot path
+				ix.contentTo(&v, sub.user, recs[i], q.Action, q.Resource.Section) // decideRef's hot path
 			default:
-				v = ix.decideRef(sub.user, q.Action, &q.Resource, e.clock)
+				ix.decideTo(&v, sub.user, q.Action, &q.Resource, e.clock)
 			}
 			sub.decide(&out[base+i], &v, rev) // in place: a Decision is 100 bytes
 		}
@@ -161,8 +188,8 @@ func (e *Engine) checkBatch(ctx context.Context, s Subject, qs []Question, p *Pr
 }
 
 // batchRun is the number of questions of a CheckBatch whose dossiers are
-// looked up together.
-const batchRun = 64
+// looked up together (at most findRun, and at[k] fits a uint8).
+const batchRun = findRun
 
 // growDecisions makes room for n more decisions in dst with at most one
 // allocation.

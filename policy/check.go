@@ -71,6 +71,16 @@ func allowBy(tab *ruleTab, r cabinet.Routes) verdict {
 	return verdict{routes: r, rule: tab.first(r), reason: tab.reason(r)}
 }
 
+// allow sets *v to allowBy(tab, r), copied from tab's prepared allows
+// when r is one (ruleTab.prepare).
+func (v *verdict) allow(tab *ruleTab, r cabinet.Routes) {
+	if int(r) < len(tab.low) && tab.low[r].routes != 0 {
+		*v = tab.low[r]
+		return
+	}
+	*v = allowBy(tab, r)
+}
+
 func deny(rule, reason string) verdict { return verdict{rule: rule, reason: reason} }
 
 // denyErr turns a predicate's error into a denial naming its rule;
@@ -163,10 +173,18 @@ func contentQuestion(a Action, r *Resource) bool {
 // dispatch. The answers are the same either way (dossierAt sends the same
 // questions to the same content).
 func (ix *index) decideRef(u *userRec, a Action, r *Resource, clock cabinet.Clock) verdict {
+	var v verdict
+	ix.decideTo(&v, u, a, r, clock)
+	return v
+}
+
+// decideTo is decideRef into *v (see contentTo).
+func (ix *index) decideTo(v *verdict, u *userRec, a Action, r *Resource, clock cabinet.Clock) {
 	if contentQuestion(a, r) {
-		return ix.content(u, ix.dossier(cabinet.DossierID(r.ID)), a, r.Section)
+		ix.contentTo(v, u, ix.dossier(cabinet.DossierID(r.ID)), a, r.Section)
+		return
 	}
-	return ix.dispatch(u, a, r, clock)
+	*v = ix.dispatch(u, a, r, clock)
 }
 
 // decideAt is decideRef for a dossier resource r (r.Kind is
@@ -759,29 +777,60 @@ func (q *decision) content(d *dossRec) verdict { return q.ix.content(q.u, d, q.a
 // not existing when the dossier is unknown: POL-4), content action a
 // (isContent) and, for EditSection, the section sec.
 func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) verdict {
+	var v verdict
+	ix.contentTo(&v, u, d, a, sec)
+	return v
+}
+
+// contentTo is content into *v. Check and CheckBatch take their verdict
+// this way: a verdict is 48 bytes, too large for the compiler to keep in
+// registers, so each return copies it through the stack — and the copy,
+// read as wide words just after the call wrote it as narrow ones, stalls
+// the processor (a store-forwarding failure, every copy: a quarter of a
+// repeated Check; issue 15).
+func (ix *index) contentTo(v *verdict, u *userRec, d *dossRec, a Action, sec access.Section) {
 	if d == nil || !d.exists {
-		return deny("POL-4", reasonUnknownResource)
+		*v = deny("POL-4", reasonUnknownResource)
+		return
 	}
-	var act access.Action
-	switch a {
-	case ViewDossier:
-		act = access.View()
-	case EditSection:
-		if !sec.Valid() {
-			return deny("POL-4", reasonBadSection)
+	if a != ViewDossier {
+		if a == EditSection && !sec.Valid() {
+			*v = deny("POL-4", reasonBadSection)
+			return
 		}
-		act = access.Edit(sec)
-	default:
-		act = access.UseTool(dossierTool[a-UseSimulations])
-	}
-	if a != ViewDossier && d.status == cabinet.DossierArchived {
-		return deny("ACC-12", reasonArchived)
+		if d.status == cabinet.DossierArchived {
+			*v = deny("ACC-12", reasonArchived)
+			return
+		}
 	}
 	profile := u.profile(ix.officeOf(d))
 	in := ix.internalAt(u, d, profile)
 	// Most dossiers have no referral and no grant: no team route, no
 	// grant route, and no refusal of either (what teamRoute and
-	// grantRoutes return for none), without the calls.
+	// grantRoutes return for none). An internal route then decides alone,
+	// here; the rest (contentBeyond) is a call of its own, so that this,
+	// every Check's path, stays short (issue 15: a repeated request).
+	if in != 0 && !d.hasRefs && !d.hasGrants {
+		v.allow(tabContent, in)
+		return
+	}
+	ix.contentBeyond(v, u, d, a, sec, profile, in)
+}
+
+// contentBeyond is contentTo past the internal routes in of u (of profile
+// in d's office) to d, into *v: the team and grant routes when d has
+// referrals or grants, and every denial's reason (most questions of a page
+// of random dossiers are denials).
+func (ix *index) contentBeyond(v *verdict, u *userRec, d *dossRec, a Action, sec access.Section, profile cabinet.Profile, in cabinet.Routes) {
+	var act access.Action
+	switch a {
+	case ViewDossier:
+		act = access.View()
+	case EditSection:
+		act = access.Edit(sec)
+	default:
+		act = access.UseTool(dossierTool[a-UseSimulations])
+	}
 	var tr, gr cabinet.Routes
 	var terr, gerr error
 	if d.hasRefs {
@@ -791,32 +840,37 @@ func (ix *index) content(u *userRec, d *dossRec, a Action, sec access.Section) v
 		gr, gerr = grantRoutes(u.id, ix.grantsOf(d), act)
 	}
 	if routes := in | tr | gr; routes != 0 {
-		return allowBy(tabContent, routes)
+		v.allow(tabContent, routes)
+		return
 	}
 	if gerr != nil {
-		return denyErr(gerr, "POL-1")
+		*v = denyErr(gerr, "POL-1")
+		return
 	}
 	// Issue 16: an expired grant names its rule, before the team route's
 	// refusal (the access service names it the same way on its reads).
 	if d.hasGrants && d.expiring { // as expiredGrantOf, without copying a zero Grant on the common path
 		if g, ok := ix.expiredGrantOf(u.id, d); ok {
 			if g.Kind == access.GranteeAdvisor {
-				return deny("ACC-10", reasonGrantExpired)
+				*v = deny("ACC-10", reasonGrantExpired)
+				return
 			}
-			return deny("ACC-4", reasonGrantExpired)
+			*v = deny("ACC-4", reasonGrantExpired)
+			return
 		}
 	}
 	switch {
 	case terr != nil:
-		return denyErr(terr, "TEAM-8")
+		*v = denyErr(terr, "TEAM-8")
 	case profile.Valid() && ix.expiredDirect(u, d.group): // issue 16
-		return deny("GRP-3", reasonDirectExpired)
+		*v = deny("GRP-3", reasonDirectExpired)
 	case profile.Valid() && d.group == 0:
-		return deny("GRP-2", reasonNoGroup)
+		*v = deny("GRP-2", reasonNoGroup)
 	case profile.Valid():
-		return deny("GRP-3", reasonNoInternal)
+		*v = deny("GRP-3", reasonNoInternal)
+	default:
+		*v = deny("POL-1", reasonNoRoute)
 	}
-	return deny("POL-1", reasonNoRoute)
 }
 
 // familyTree answers EditFamilyTree and RemovePerson with
@@ -1276,12 +1330,13 @@ func (ix *index) check(d *Decision, s *Subject, a Action, r *Resource, clock cab
 		ix.answerRef(d, &sub, s, a, r, clock, rev)
 		return
 	}
-	v := deny("POL-4", reasonUnknownUser)
+	var v verdict
 	if u := ix.user(s.User); u != nil && u.exists {
-		v = ix.decideRef(u, a, r, clock) // decide denies an invalid action as answer does
+		ix.decideTo(&v, u, a, r, clock) // decide denies an invalid action as answer does
+	} else {
+		v = deny("POL-4", reasonUnknownUser)
 	}
-	sub := subject{userID: s.User, actor: s.User}
-	sub.decide(d, &v, rev)
+	setDecision(d, &v, s.User, s.User, "", rev)
 }
 
 // answer is check for s already resolved to sub (Trace and WhatIf resolve
@@ -1297,7 +1352,7 @@ func (ix *index) answer(sub *subject, s Subject, a Action, r Resource, clock cab
 func (ix *index) answerRef(d *Decision, sub *subject, s *Subject, a Action, r *Resource, clock cabinet.Clock, rev cabinet.Revision) {
 	v, gated := gate(sub, s, a)
 	if !gated {
-		v = ix.decideRef(sub.user, a, r, clock)
+		ix.decideTo(&v, sub.user, a, r, clock)
 	}
 	sub.decide(d, &v, rev)
 }
@@ -1328,8 +1383,18 @@ func (sub *subject) decided(v verdict, rev cabinet.Revision) Decision {
 // (a Decision is 100 bytes: CheckBatch and Check write it where it is
 // kept).
 func (sub *subject) decide(d *Decision, v *verdict, rev cabinet.Revision) {
-	*d = Decision{
-		Allowed: v.routes != 0, Routes: v.routes, Rule: v.rule, Reason: v.sentence(),
-		User: sub.userID, Actor: sub.actor, Contact: sub.contact, Revision: rev,
-	}
+	setDecision(d, v, sub.userID, sub.actor, sub.contact, rev)
 }
+
+// setDecision sets every field of *d: the Decision of *v for user, actor
+// and contact at revision rev. Field by field, where *d = Decision{…}
+// builds the 100 bytes aside and copies them (a tenth of a repeated
+// Check: issue 15).
+func setDecision(d *Decision, v *verdict, user, actor cabinet.UserID, contact cabinet.ContactID, rev cabinet.Revision) {
+	d.Allowed, d.Routes, d.Rule, d.Reason = v.routes != 0, v.routes, v.rule, v.sentence()
+	d.User, d.Actor, d.Contact, d.Revision = user, actor, contact, rev
+}
+
+// setDecision sets every field: this unkeyed literal stops compiling when
+// Decision gains one, which setDecision must then set too.
+var _ = Decision{false, 0, "", "", "", "", "", 0}

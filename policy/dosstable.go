@@ -55,10 +55,15 @@ func (t *dossTable) at(i uint32) *dossRec { return &t.chunks[i/dossChunk][i%doss
 
 // find returns the index of id's record, or false.
 func (t *dossTable) find(id cabinet.DossierID) (uint32, bool) {
-	mask := uint64(len(t.slots) - 1)
 	hash := maphash.String(t.seed, string(id))
+	return t.findFrom(id, hash, hash&uint64(len(t.slots)-1))
+}
+
+// findFrom continues find's probe of id, whose hash is hash, at slot h.
+func (t *dossTable) findFrom(id cabinet.DossierID, hash, h uint64) (uint32, bool) {
+	mask := uint64(len(t.slots) - 1)
 	tag := uint32(hash>>32) &^ uint32(mask)
-	for h := hash & mask; ; h = (h + 1) & mask {
+	for ; ; h = (h + 1) & mask {
 		s := t.slots[h]
 		if s == 0 {
 			return 0, false
@@ -67,6 +72,62 @@ func (t *dossTable) find(id cabinet.DossierID) (uint32, bool) {
 			if i := s&uint32(mask) - 1; t.at(i).id == id {
 				return i, true
 			}
+		}
+	}
+}
+
+// findRun is the most IDs findAll looks up in one go.
+const findRun = 64
+
+// findAll sets out[k] to the index + 1 of ids[k]'s record, 0 when there is
+// none, for len(ids) <= findRun IDs (out as long): the answers of find,
+// found in phases across the IDs rather than one ID after the other. On a
+// large table each lookup is a chain of dependent cache misses — the slot,
+// then the record (to compare the ID), then the ID's bytes — which find
+// takes one after the other; here every ID's slot is loaded first, then
+// every candidate's record, then their IDs compared, so the loads of a
+// phase are independent and the processor overlaps them (issue 15: a page
+// of 50 random dossiers). A candidate whose ID is not the one looked up (a
+// tag shared by chance) continues as find does, from the next slot.
+func (t *dossTable) findAll(ids []cabinet.DossierID, out []uint32) {
+	ids, out = ids[:min(len(ids), findRun)], out[:len(ids)]
+	mask := uint64(len(t.slots) - 1)
+	var hashes [findRun]uint64
+	var homes [findRun]uint32
+	// Phase 1: hash every ID and load its home slot.
+	for k, id := range ids {
+		hash := maphash.String(t.seed, string(id))
+		hashes[k] = hash
+		homes[k] = t.slots[hash&mask]
+	}
+	// Phase 2: walk each probe (in the line phase 1 loaded, mostly) to
+	// its first slot of a matching tag, and load that record's ID.
+	var at [findRun]uint64 // the candidate's slot
+	var cand [findRun]cabinet.DossierID
+	for k := range ids {
+		hash := hashes[k]
+		tag := uint32(hash>>32) &^ uint32(mask)
+		out[k] = 0
+		h, s := hash&mask, homes[k]
+		for s != 0 && s&^uint32(mask) != tag {
+			h = (h + 1) & mask
+			s = t.slots[h]
+		}
+		if s == 0 {
+			continue // not there; out[k] stays 0, cand[k] ""
+		}
+		i := s&uint32(mask) - 1
+		at[k], out[k] = h, i+1
+		cand[k] = t.at(i).id
+	}
+	// Phase 3: compare the IDs; a mismatch probes on.
+	for k, id := range ids {
+		if out[k] == 0 || cand[k] == id {
+			continue
+		}
+		out[k] = 0
+		if i, ok := t.findFrom(id, hashes[k], (at[k]+1)&mask); ok {
+			out[k] = i + 1
 		}
 	}
 }

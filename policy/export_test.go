@@ -5,6 +5,7 @@ package policy
 
 import (
 	"fmt"
+	"hash/maphash"
 	"reflect"
 	"slices"
 	"sort"
@@ -251,6 +252,9 @@ var SortedSearches = map[string]func([]uint32, uint32) bool{
 // DossTableFull is the dossier table's growth test (dosstable.go full).
 var DossTableFull = full
 
+// FindRun is the most IDs dossTable.findAll looks up at once.
+const FindRun = findRun
+
 // NewDossTable returns, over a new, empty dossier table (dosstable.go),
 // the interning of an ID as index.internDossier does it (find, else add;
 // added reports the add), find, and the records' IDs by index.
@@ -263,4 +267,18 @@ func NewDossTable() (intern func(cabinet.DossierID) (uint32, bool), find func(ca
 		return t.add(id), true
 	}
 	return intern, t.find, func(i uint32) cabinet.DossierID { return t.at(i).id }
+}
+
+// NewDossTableRuns returns, over a new, empty dossier table, add (of an ID
+// not in it), find, findAll, and the home slot and tag of an ID at the
+// table's present size: two IDs of one key share a tag by chance, which
+// findAll's comparison phase must probe past (TestDossTableFindAll).
+func NewDossTableRuns() (add func(cabinet.DossierID) uint32, find func(cabinet.DossierID) (uint32, bool), findAll func([]cabinet.DossierID, []uint32), probeKey func(cabinet.DossierID) uint64) {
+	t := newDossTable()
+	probeKey = func(id cabinet.DossierID) uint64 {
+		mask := uint64(len(t.slots) - 1)
+		h := maphash.String(t.seed, string(id))
+		return h&mask<<32 | uint64(slotOf(h, uint32(mask), 0))
+	}
+	return t.add, t.find, t.findAll, probeKey
 }

@@ -16,7 +16,10 @@ type ruleTab struct {
 	def     string     // the rule of every route not in byRoute
 	byRoute [33]string // route bit → rule ("": def); 33 so that TrailingZeros32(0) is in range
 	reasons map[cabinet.Routes]string
-	low     []string // reasons indexed by routes, when every prepared mask is below lowRoutes
+	// low holds the allows of the prepared masks indexed by routes (a
+	// zero verdict for the others), when every prepared mask is below
+	// lowRoutes: an allow on the hot paths is one copy (allowBy).
+	low []verdict
 }
 
 // lowRoutes bounds the routes whose reasons are kept in a slice: the nine
@@ -120,9 +123,9 @@ func (t *ruleTab) prepare(mask cabinet.Routes) {
 	}
 	t.low = nil
 	if low {
-		t.low = make([]string, lowRoutes)
+		t.low = make([]verdict, lowRoutes)
 		for r, s := range t.reasons {
-			t.low[r] = s
+			t.low[r] = verdict{routes: r, rule: t.first(r), reason: s}
 		}
 	}
 }
@@ -130,8 +133,8 @@ func (t *ruleTab) prepare(mask cabinet.Routes) {
 // reason returns the reason of an allow via r.
 func (t *ruleTab) reason(r cabinet.Routes) string {
 	if t.low != nil && r < lowRoutes {
-		if s := t.low[r]; s != "" {
-			return s
+		if v := &t.low[r]; v.routes != 0 {
+			return v.reason
 		}
 	} else if s, ok := t.reasons[r]; ok {
 		return s

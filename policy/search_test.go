@@ -128,3 +128,71 @@ func TestDossTableInternsAndFinds(t *testing.T) {
 		}
 	}
 }
+
+// TestDossTableFindAll: findAll answers every ID of a run as find does —
+// present, absent, repeated, in runs of every length up to findRun, over
+// tables of every size from 64 slots to 2^15 — and a candidate whose tag
+// matches by chance (another ID with the same home slot and tag) is
+// probed past, to the ID further on or to its absence. Comparing only the
+// tags (phase 3 left out) fails the collision cases.
+func TestDossTableFindAll(t *testing.T) {
+	check := func(find func(cabinet.DossierID) (uint32, bool), findAll func([]cabinet.DossierID, []uint32), ids []cabinet.DossierID) {
+		t.Helper()
+		out := make([]uint32, len(ids))
+		for k := range out {
+			out[k] = 12345 // findAll sets every answer
+		}
+		findAll(ids, out)
+		for k, id := range ids {
+			i, ok := find(id)
+			want := uint32(0)
+			if ok {
+				want = i + 1
+			}
+			if out[k] != want {
+				t.Fatalf("findAll answers %d for %s (run of %d, at %d); find says %d, %v", out[k], id, len(ids), k, i, ok)
+			}
+		}
+	}
+
+	// A shared home slot and tag: b's probe meets a's record first.
+	add, find, findAll, probeKey := policy.NewDossTableRuns()
+	var a, b cabinet.DossierID
+	seen := map[uint64]cabinet.DossierID{} // a birthday search: ~2^16 IDs for 32 bits
+	for i := 0; b == ""; i++ {
+		c := cabinet.DossierID(fmt.Sprintf("d_%d", i))
+		if o, ok := seen[probeKey(c)]; ok {
+			a, b = o, c
+		}
+		seen[probeKey(c)] = c
+	}
+	add(a)
+	check(find, findAll, []cabinet.DossierID{b, a, b, "d_missing"})
+	if _, ok := find(b); ok {
+		t.Fatalf("%s found before it was added", b)
+	}
+	add(b)
+	check(find, findAll, []cabinet.DossierID{b, a, "d_missing", b})
+	if _, ok := find(b); !ok {
+		t.Fatalf("%s not found after it was added", b)
+	}
+
+	// Random runs over a growing table.
+	add, find, findAll, _ = policy.NewDossTableRuns()
+	r := rand.New(rand.NewPCG(15, 4))
+	id := func() cabinet.DossierID { return cabinet.DossierID(fmt.Sprintf("d%06d", r.IntN(40_000))) }
+	for step := range 20_000 {
+		if d := id(); step%2 == 0 {
+			if _, ok := find(d); !ok {
+				add(d)
+			}
+		}
+		if step%50 == 0 {
+			run := make([]cabinet.DossierID, r.IntN(policy.FindRun+1))
+			for k := range run {
+				run[k] = id()
+			}
+			check(find, findAll, run)
+		}
+	}
+}
