@@ -18,11 +18,21 @@ package policy_test
 //   - delete-group: a client group of 10,000 dossiers is deleted with its
 //     placements and assignments (GRP-5).
 //
+//   - delete-group-100, delete-group-1000: the same deletion for a group of
+//     100 and 1,000 of those dossiers, so that the time per record
+//     (ns/record) can be read against what the change touched at one state
+//     size;
+//   - int-baseline-random: no refresh, the int-indexed baseline's random
+//     question at the same size, the yardstick of random access into
+//     tables of that size (its growth between the sizes is the memory
+//     hierarchy's, which every lookup of a refresh pays too).
+//
 // Each iteration restores the state outside the timer, and the benchmark
 // leaves the shared fixture as it found it.
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/cabinet-go/cabinet"
@@ -144,22 +154,64 @@ func (r *refreshBench) manage(on bool) {
 
 // putGroup places the grouped dossiers in refreshGroup, with the refresh
 // user as its direct collaborator.
-func (r *refreshBench) putGroup() {
+func (r *refreshBench) putGroup() { r.putGroupOf(refreshGroup, r.grouped) }
+
+// putGroupOf places dossiers ids in client group g (creating it), with the
+// refresh user as its direct collaborator.
+func (r *refreshBench) putGroupOf(g cabinet.ClientGroupID, ids []cabinet.DossierID) {
 	ctx := context.Background()
 	r.cg(func(w clientgroup.Writer) error {
-		if err := w.PutClientGroup(ctx, clientgroup.ClientGroup{ID: refreshGroup, Office: benchOffice, Name: string(refreshGroup), CreatedAt: benchEpoch}); err != nil {
+		if err := w.PutClientGroup(ctx, clientgroup.ClientGroup{ID: g, Office: benchOffice, Name: string(g), CreatedAt: benchEpoch}); err != nil {
 			return err
 		}
-		if err := w.PutDirectAssignment(ctx, clientgroup.DirectAssignment{ClientGroup: refreshGroup, Office: benchOffice, User: refreshUser}); err != nil {
+		if err := w.PutDirectAssignment(ctx, clientgroup.DirectAssignment{ClientGroup: g, Office: benchOffice, User: refreshUser}); err != nil {
 			return err
 		}
-		for _, id := range r.grouped {
-			if err := w.PutPlacement(ctx, clientgroup.Placement{Dossier: id, Office: benchOffice, ClientGroup: refreshGroup}); err != nil {
+		for _, id := range ids {
+			if err := w.PutPlacement(ctx, clientgroup.Placement{Dossier: id, Office: benchOffice, ClientGroup: g}); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// deleteGroupOf deletes client group g as GRP-5 does: the placements of
+// its dossiers ids, the refresh user's direct assignment, the group.
+func (r *refreshBench) deleteGroupOf(g cabinet.ClientGroupID, ids []cabinet.DossierID) {
+	ctx := context.Background()
+	r.cg(func(w clientgroup.Writer) error {
+		for _, id := range ids {
+			if err := w.DeletePlacement(ctx, id); err != nil {
+				return err
+			}
+		}
+		if err := w.DeleteDirectAssignment(ctx, g, refreshUser); err != nil {
+			return err
+		}
+		return w.DeleteClientGroup(ctx, g)
+	})
+}
+
+// benchDeleteGroup times the Sync of deleting client group g, which holds
+// dossiers ids (see deleteGroupOf), restoring it outside the timer.
+// Metrics: records/op, and ns/record (the time over the records written).
+func (r *refreshBench) benchDeleteGroup(b *testing.B, g cabinet.ClientGroupID, ids []cabinet.DossierID) {
+	r.tb = b
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r.deleteGroupOf(g, ids)
+		b.StartTimer()
+		r.sync()
+		b.StopTimer()
+		r.putGroupOf(g, ids)
+		r.sync()
+		b.StartTimer()
+	}
+	records := 2 + len(ids)
+	b.ReportMetric(float64(records), "records/op")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(records), "ns/record")
 }
 
 // restore puts back the fixture's managers, placements and memberships.
@@ -254,29 +306,36 @@ func BenchmarkRefresh(b *testing.B) {
 				b.ReportMetric(1+managedN, "records/op")
 			})
 			b.Run("delete-group", func(b *testing.B) {
-				r.tb = b
-				b.ReportAllocs()
-				for i := 0; i < b.N; i++ {
-					b.StopTimer()
-					r.cg(func(w clientgroup.Writer) error {
-						for _, id := range r.grouped {
-							if err := w.DeletePlacement(ctx, id); err != nil {
-								return err
-							}
-						}
-						if err := w.DeleteDirectAssignment(ctx, refreshGroup, refreshUser); err != nil {
-							return err
-						}
-						return w.DeleteClientGroup(ctx, refreshGroup)
-					})
-					b.StartTimer()
+				r.benchDeleteGroup(b, refreshGroup, r.grouped)
+			})
+			// The same deletion for groups of 100 and 1,000 of the same
+			// dossiers, in the same state: at a fixed state size, the
+			// time per record against what the change touched.
+			for _, n := range []int{100, 1_000} {
+				if n >= len(r.grouped) {
+					continue
+				}
+				b.Run(fmt.Sprintf("delete-group-%d", n), func(b *testing.B) {
+					g, ids := cabinet.ClientGroupID(fmt.Sprintf("g_refresh_%d", n)), r.grouped[:n]
+					r.tb = b
+					r.putGroupOf(g, ids) // out of refreshGroup, into g
 					r.sync()
-					b.StopTimer()
+					r.benchDeleteGroup(b, g, ids)
+					r.deleteGroupOf(g, ids)
 					r.putGroup()
 					r.sync()
-					b.StartTimer()
+				})
+			}
+			// The memory hierarchy's share: the int-indexed baseline's
+			// random question (bench_int_test.go) reads a few records at
+			// random in tables of the state's size, as a refresh reads
+			// each record it applies; its growth between the sizes is the
+			// floor of any random access's.
+			b.Run("int-baseline-random", func(b *testing.B) {
+				for i := 0; b.Loop(); i++ {
+					q := fx.irandom[i&(randomRequests-1)]
+					sink = fx.ibase.canView(q.user, q.dossier)
 				}
-				b.ReportMetric(float64(2+len(r.grouped)), "records/op")
 			})
 			r.tb = b
 		})
