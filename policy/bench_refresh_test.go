@@ -33,6 +33,7 @@ package policy_test
 import (
 	"context"
 	"fmt"
+	"runtime/metrics"
 	"testing"
 
 	"github.com/cabinet-go/cabinet"
@@ -195,23 +196,26 @@ func (r *refreshBench) deleteGroupOf(g cabinet.ClientGroupID, ids []cabinet.Doss
 
 // benchDeleteGroup times the Sync of deleting client group g, which holds
 // dossiers ids (see deleteGroupOf), restoring it outside the timer.
-// Metrics: records/op, and ns/record (the time over the records written).
+// Metrics: records/op, ns/record (the time over the records written) and
+// gc-% (reportGC).
 func (r *refreshBench) benchDeleteGroup(b *testing.B, g cabinet.ClientGroupID, ids []cabinet.DossierID) {
-	r.tb = b
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		r.deleteGroupOf(g, ids)
-		b.StartTimer()
-		r.sync()
-		b.StopTimer()
-		r.putGroupOf(g, ids)
-		r.sync()
-		b.StartTimer()
-	}
-	records := 2 + len(ids)
-	b.ReportMetric(float64(records), "records/op")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(records), "ns/record")
+	reportGC(b, func() {
+		r.tb = b
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			r.deleteGroupOf(g, ids)
+			b.StartTimer()
+			r.sync()
+			b.StopTimer()
+			r.putGroupOf(g, ids)
+			r.sync()
+			b.StartTimer()
+		}
+		records := 2 + len(ids)
+		b.ReportMetric(float64(records), "records/op")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(records), "ns/record")
+	})
 }
 
 // restore puts back the fixture's managers, placements and memberships.
@@ -250,8 +254,30 @@ func (r *refreshBench) restore() {
 	r.sync()
 }
 
+// gcCPU returns the process's CPU seconds spent in the garbage collector
+// and in the rest of the Go code so far (runtime/metrics' estimates).
+func gcCPU() (gc, user float64) {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/cpu/classes/user:cpu-seconds"}}
+	metrics.Read(s)
+	return s[0].Value.Float64(), s[1].Value.Float64()
+}
+
+// reportGC runs fn and reports gc-%: the share of the process's CPU the
+// garbage collector took meanwhile (timed or not). Its marking costs what
+// the heap holds, so at the large size (a store and an index of some GB)
+// each cycle is long and a refresh runs beside it more often.
+func reportGC(b *testing.B, fn func()) {
+	gc0, user0 := gcCPU()
+	fn()
+	gc1, user1 := gcCPU()
+	if total := (gc1 - gc0) + (user1 - user0); total > 0 {
+		b.ReportMetric(100*(gc1-gc0)/total, "gc-%")
+	}
+}
+
 // BenchmarkRefresh times Engine.Sync applying one change (see the file's
-// comment). Metric: records/op, the records the change wrote.
+// comment). Metrics: records/op, the records the change wrote; gc-%
+// (reportGC).
 func BenchmarkRefresh(b *testing.B) {
 	for _, sz := range benchSizes {
 		b.Run("size="+sz.name, func(b *testing.B) {
@@ -261,49 +287,53 @@ func BenchmarkRefresh(b *testing.B) {
 			defer r.restore()
 			ctx := context.Background()
 			b.Run("placement", func(b *testing.B) {
-				r.tb = b
-				b.ReportAllocs()
-				id := r.managed[0].ID // in no group of the refresh benchmark
-				for i := 0; i < b.N; i++ {
-					g := refreshGroup
-					if i%2 == 1 {
-						g = refreshSpare
+				reportGC(b, func() {
+					r.tb = b
+					b.ReportAllocs()
+					id := r.managed[0].ID // in no group of the refresh benchmark
+					for i := 0; i < b.N; i++ {
+						g := refreshGroup
+						if i%2 == 1 {
+							g = refreshSpare
+						}
+						b.StopTimer()
+						r.cg(func(w clientgroup.Writer) error {
+							return w.PutPlacement(ctx, clientgroup.Placement{Dossier: id, Office: benchOffice, ClientGroup: g})
+						})
+						b.StartTimer()
+						r.sync()
 					}
 					b.StopTimer()
-					r.cg(func(w clientgroup.Writer) error {
-						return w.PutPlacement(ctx, clientgroup.Placement{Dossier: id, Office: benchOffice, ClientGroup: g})
-					})
-					b.StartTimer()
+					r.cg(func(w clientgroup.Writer) error { return w.DeletePlacement(ctx, id) })
+					if g, ok := r.placed[id]; ok {
+						r.cg(func(w clientgroup.Writer) error {
+							return w.PutPlacement(ctx, clientgroup.Placement{Dossier: id, Office: benchOffice, ClientGroup: g})
+						})
+					}
 					r.sync()
-				}
-				b.StopTimer()
-				r.cg(func(w clientgroup.Writer) error { return w.DeletePlacement(ctx, id) })
-				if g, ok := r.placed[id]; ok {
-					r.cg(func(w clientgroup.Writer) error {
-						return w.PutPlacement(ctx, clientgroup.Placement{Dossier: id, Office: benchOffice, ClientGroup: g})
-					})
-				}
-				r.sync()
-				b.ReportMetric(1, "records/op")
+					b.ReportMetric(1, "records/op")
+				})
 			})
 			b.Run("remove-collaborator", func(b *testing.B) {
-				r.tb = b
-				b.ReportAllocs()
-				for i := 0; i < b.N; i++ {
-					b.StopTimer()
-					r.cg(func(w clientgroup.Writer) error { return w.DeleteCollaborator(ctx, benchOffice, refreshUser) })
-					r.manage(false)
-					b.StartTimer()
-					r.sync()
-					b.StopTimer()
-					r.cg(func(w clientgroup.Writer) error {
-						return w.PutCollaborator(ctx, clientgroup.Collaborator{Office: benchOffice, User: refreshUser, Profile: cabinet.ProfileStandard, AddedAt: benchEpoch})
-					})
-					r.manage(true)
-					r.sync()
-					b.StartTimer()
-				}
-				b.ReportMetric(1+managedN, "records/op")
+				reportGC(b, func() {
+					r.tb = b
+					b.ReportAllocs()
+					for i := 0; i < b.N; i++ {
+						b.StopTimer()
+						r.cg(func(w clientgroup.Writer) error { return w.DeleteCollaborator(ctx, benchOffice, refreshUser) })
+						r.manage(false)
+						b.StartTimer()
+						r.sync()
+						b.StopTimer()
+						r.cg(func(w clientgroup.Writer) error {
+							return w.PutCollaborator(ctx, clientgroup.Collaborator{Office: benchOffice, User: refreshUser, Profile: cabinet.ProfileStandard, AddedAt: benchEpoch})
+						})
+						r.manage(true)
+						r.sync()
+						b.StartTimer()
+					}
+					b.ReportMetric(1+managedN, "records/op")
+				})
 			})
 			b.Run("delete-group", func(b *testing.B) {
 				r.benchDeleteGroup(b, refreshGroup, r.grouped)

@@ -35,7 +35,9 @@ import (
 //     with the account itself), whose account and three lists are read and
 //     synced;
 //   - a collaborator-group assignment (client group, office, collaborator
-//     group): from the client group, whose list is read and synced;
+//     group): from the client group, whose list is read and synced when
+//     the change names a collaborator group (every assignment it wrote
+//     did);
 //   - a placement (dossier, office, client group): from the dossier;
 //   - a consent switch (KeyConsent, by dossier) and a plan (KeyPlan, by
 //     office): from their own kinds.
