@@ -273,9 +273,18 @@ func (d *dossierUpdate) record() *access.Dossier {
 // when they may have changed (listed).
 type cgUpdate struct {
 	id     cabinet.ClientGroupID
-	rec    *clientgroup.ClientGroup
+	ok     bool // the client group exists
+	rec    clientgroup.ClientGroup
 	colgs  []cabinet.CollaboratorGroupID
 	listed bool
+}
+
+// record returns the client group, or nil when it does not exist.
+func (g *cgUpdate) record() *clientgroup.ClientGroup {
+	if !g.ok {
+		return nil
+	}
+	return &g.rec
 }
 
 // update is what fetch read: every touched record as of one snapshot.
@@ -393,12 +402,16 @@ func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if len(t.cgs) > 0 {
+		up.cgs = make([]cgUpdate, 0, len(t.cgs))
+	}
 	for _, g := range t.cgs {
-		x := cgUpdate{id: g}
+		up.cgs = append(up.cgs, cgUpdate{id: g})
+		x := &up.cgs[len(up.cgs)-1]
 		rec, err := r.groups.ClientGroup(ctx, g)
 		switch {
 		case err == nil:
-			x.rec = &rec
+			x.rec, x.ok = rec, true
 		case !notFound(err):
 			return nil, err
 		}
@@ -415,7 +428,6 @@ func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 				return nil, err
 			}
 		}
-		up.cgs = append(up.cgs, x)
 	}
 	if up.contacts, err = getAll(t.contacts, func(id cabinet.ContactID) (contact.Contact, error) { return r.contacts.Contact(ctx, id) }); err != nil {
 		return nil, err
@@ -501,8 +513,9 @@ func (up *update) apply(ix *index) {
 	for _, g := range up.colgs {
 		ix.setCollaboratorGroup(g.id, g.ok)
 	}
-	for _, g := range up.cgs {
-		ix.setClientGroup(g.id, g.rec)
+	for i := range up.cgs {
+		g := &up.cgs[i]
+		ix.setClientGroup(g.id, g.record())
 		if g.listed {
 			syncSorted(ix.cg(g.id).colgs, g.colgs, func(c cabinet.CollaboratorGroupID, in bool) { ix.setGroupAssignment(g.id, c, in) })
 		}
