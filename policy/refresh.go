@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"time"
 
@@ -34,7 +35,9 @@ import (
 //     with the account itself), whose account and three lists are read and
 //     synced;
 //   - a collaborator-group assignment (client group, office, collaborator
-//     group): from the client group, whose list is read and synced;
+//     group): from the client group, whose list is read and synced when
+//     the change names a collaborator group (every assignment it wrote
+//     did);
 //   - a placement (dossier, office, client group): from the dossier;
 //   - a consent switch (KeyConsent, by dossier) and a plan (KeyPlan, by
 //     office): from their own kinds.
@@ -49,11 +52,35 @@ import (
 // memberships, made a collaborator's removal that unsets 1,000 dossiers
 // cost 4.6× more at the large size than at the small one (issue 15).
 
-// set is a set of IDs.
+// ids is a list of IDs of one kind, as the changes named them: a set once
+// norm has sorted it and dropped its duplicates. A change's keys come
+// normalized (cabinet.Key: sorted by kind, then ID), so the list of one
+// change is already a set, and norm only checks it: a map per kind cost a
+// placement a dozen allocations and a group deletion of 10,000 dossiers
+// 10,000 hash inserts, then a sort of the map's keys (issue 15).
+type ids[K cmp.Ordered] []K
+
+// put appends k to the list *s unless it repeats the last ID.
+func put[K cmp.Ordered](s *ids[K], k K) {
+	if n := len(*s); n > 0 && (*s)[n-1] == k {
+		return
+	}
+	*s = append(*s, k)
+}
+
+// norm sorts the list (when it is not) and drops its duplicates.
+func (s *ids[K]) norm() {
+	if !slices.IsSorted(*s) {
+		slices.Sort(*s)
+	}
+	*s = slices.Compact(*s)
+}
+
+// set is a set of IDs (for the few kinds whose IDs are not ordered).
 type set[K comparable] map[K]struct{}
 
-// put adds k to the set *s, making it on first use.
-func put[K comparable](s *set[K], k K) {
+// putSet adds k to the set *s, making it on first use.
+func putSet[K comparable](s *set[K], k K) {
 	if *s == nil {
 		*s = set[K]{}
 	}
@@ -62,27 +89,49 @@ func put[K comparable](s *set[K], k K) {
 
 // touched is the set of records a run of changes wrote, by kind.
 type touched struct {
-	users     set[cabinet.UserID]
-	teams     set[cabinet.TeamID]
-	invites   set[team.InvitationID]
-	referrals set[cabinet.ReferralID]
-	consents  set[cabinet.DossierID]
-	dossiers  set[cabinet.DossierID]
-	persons   set[access.PersonID]
-	advisors  set[access.AdvisorID]
-	grants    set[access.GrantID]
-	offices   set[cabinet.OfficeID]
-	colgs     set[cabinet.CollaboratorGroupID]
-	cgs       set[cabinet.ClientGroupID]
-	contacts  set[cabinet.ContactID]
-	sessions  set[contact.SessionID]
+	users     ids[cabinet.UserID]
+	teams     ids[cabinet.TeamID]
+	invites   ids[team.InvitationID]
+	referrals ids[cabinet.ReferralID]
+	consents  ids[cabinet.DossierID]
+	dossiers  ids[cabinet.DossierID]
+	persons   ids[access.PersonID]
+	advisors  ids[access.AdvisorID]
+	grants    ids[access.GrantID]
+	offices   ids[cabinet.OfficeID]
+	colgs     ids[cabinet.CollaboratorGroupID]
+	cgs       ids[cabinet.ClientGroupID]
+	contacts  ids[cabinet.ContactID]
+	sessions  ids[contact.SessionID]
 	records   set[recordKey]
-	plans     set[cabinet.OfficeID]
-	procs     set[cabinet.ProcedureID]
-	cases     set[cabinet.CaseID]
+	plans     ids[cabinet.OfficeID]
+	procs     ids[cabinet.ProcedureID]
+	cases     ids[cabinet.CaseID]
 }
 
 func newTouched() *touched { return &touched{} }
+
+// norm makes every list of t a set (ids.norm); fetch reads them in ID
+// order, which keeps a batch's reads of neighbouring records together.
+func (t *touched) norm() {
+	t.users.norm()
+	t.teams.norm()
+	t.invites.norm()
+	t.referrals.norm()
+	t.consents.norm()
+	t.dossiers.norm()
+	t.persons.norm()
+	t.advisors.norm()
+	t.grants.norm()
+	t.offices.norm()
+	t.colgs.norm()
+	t.cgs.norm()
+	t.contacts.norm()
+	t.sessions.norm()
+	t.plans.norm()
+	t.procs.norm()
+	t.cases.norm()
+}
 
 // addKeys adds the records named by keys (a change's Keys).
 func (t *touched) addKeys(keys []cabinet.Key) {
@@ -127,13 +176,13 @@ func (t *touched) add(k cabinet.Key) {
 	case cabinet.KeyContact:
 		put(&t.contacts, cabinet.ContactID(id))
 	case cabinet.KeyCompany:
-		put(&t.records, recordKey{ResourceCompany, id})
+		putSet(&t.records, recordKey{ResourceCompany, id})
 	case cabinet.KeyProject:
-		put(&t.records, recordKey{ResourceProject, id})
+		putSet(&t.records, recordKey{ResourceProject, id})
 	case cabinet.KeyDecision:
-		put(&t.records, recordKey{ResourceDecision, id})
+		putSet(&t.records, recordKey{ResourceDecision, id})
 	case cabinet.KeyUnit:
-		put(&t.records, recordKey{ResourceUnit, id})
+		putSet(&t.records, recordKey{ResourceUnit, id})
 	case cabinet.KeySession:
 		put(&t.sessions, contact.SessionID(id))
 	case cabinet.KeyPlan:
@@ -164,12 +213,12 @@ func (f *found[K, V]) ptr() *V {
 }
 
 // getAll reads every ID of s with get; a not-found record is !ok.
-func getAll[K comparable, V any](s set[K], get func(K) (V, error)) ([]found[K, V], error) {
+func getAll[K comparable, V any](s []K, get func(K) (V, error)) ([]found[K, V], error) {
 	if len(s) == 0 {
 		return nil, nil
 	}
 	out := make([]found[K, V], 0, len(s))
-	for id := range s {
+	for _, id := range s {
 		v, err := get(id)
 		switch {
 		case err == nil:
@@ -201,18 +250,41 @@ type userUpdate struct {
 	until   map[cabinet.ClientGroupID]time.Time // their expiries, when set (issue 16)
 }
 
-// dossierUpdate is a dossier read again: its access record and placement.
+// dossierUpdate is a dossier read again: its access record (when ok) and
+// placement. The record is held by value: a group deletion reads 10,000,
+// and one allocation each was 10,000 of its refresh's 26,857 (issue 15).
 type dossierUpdate struct {
 	id    cabinet.DossierID
-	rec   *access.Dossier
+	di    uint32 // its index, set by apply
+	ok    bool   // the dossier exists
+	rec   access.Dossier
 	group cabinet.ClientGroupID // "" when in no group
 }
 
-// cgUpdate is a client group read again, with its collaborator groups.
+// record returns the access record, or nil when the dossier does not exist.
+func (d *dossierUpdate) record() *access.Dossier {
+	if !d.ok {
+		return nil
+	}
+	return &d.rec
+}
+
+// cgUpdate is a client group read again, with its collaborator groups
+// when they may have changed (listed).
 type cgUpdate struct {
-	id    cabinet.ClientGroupID
-	rec   *clientgroup.ClientGroup
-	colgs []cabinet.CollaboratorGroupID
+	id     cabinet.ClientGroupID
+	ok     bool // the client group exists
+	rec    clientgroup.ClientGroup
+	colgs  []cabinet.CollaboratorGroupID
+	listed bool
+}
+
+// record returns the client group, or nil when it does not exist.
+func (g *cgUpdate) record() *clientgroup.ClientGroup {
+	if !g.ok {
+		return nil
+	}
+	return &g.rec
 }
 
 // update is what fetch read: every touched record as of one snapshot.
@@ -242,7 +314,8 @@ type update struct {
 func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 	up := &update{}
 	var err error
-	for u := range t.users {
+	t.norm()
+	for _, u := range t.users {
 		x := userUpdate{id: u}
 		acc, err := r.teams.User(ctx, u)
 		switch {
@@ -288,15 +361,19 @@ func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 	if up.consents, err = getAll(t.consents, func(id cabinet.DossierID) (team.DossierConsent, error) { return r.teams.DossierConsent(ctx, id) }); err != nil {
 		return nil, err
 	}
-	// In ID order: apply interns the new ones in that order, so that the
-	// index's sorted lists (the office's, in index and in ID order) grow
-	// by appends when a batch creates dossiers (issue 15).
-	for _, d := range sortedIDs(t.dossiers) {
-		x := dossierUpdate{id: d}
+	// In ID order (norm): apply interns the new ones in that order, so
+	// that the index's sorted lists (the office's, in index and in ID
+	// order) grow by appends when a batch creates dossiers (issue 15).
+	if len(t.dossiers) > 0 {
+		up.dossiers = make([]dossierUpdate, 0, len(t.dossiers))
+	}
+	for _, d := range t.dossiers {
+		up.dossiers = append(up.dossiers, dossierUpdate{id: d})
+		x := &up.dossiers[len(up.dossiers)-1]
 		rec, err := r.access.Dossier(ctx, d)
 		switch {
 		case err == nil:
-			x.rec = &rec
+			x.rec, x.ok = rec, true
 		case !notFound(err):
 			return nil, err
 		}
@@ -307,7 +384,6 @@ func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 		case !notFound(err):
 			return nil, err
 		}
-		up.dossiers = append(up.dossiers, x)
 	}
 	if up.persons, err = getAll(t.persons, func(id access.PersonID) (access.Person, error) { return r.access.Person(ctx, id) }); err != nil {
 		return nil, err
@@ -326,21 +402,32 @@ func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 	}); err != nil {
 		return nil, err
 	}
-	for g := range t.cgs {
-		x := cgUpdate{id: g}
+	if len(t.cgs) > 0 {
+		up.cgs = make([]cgUpdate, 0, len(t.cgs))
+	}
+	for _, g := range t.cgs {
+		up.cgs = append(up.cgs, cgUpdate{id: g})
+		x := &up.cgs[len(up.cgs)-1]
 		rec, err := r.groups.ClientGroup(ctx, g)
 		switch {
 		case err == nil:
-			x.rec = &rec
+			x.rec, x.ok = rec, true
 		case !notFound(err):
 			return nil, err
 		}
-		if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
-			return r.groups.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
-		}, func(ga clientgroup.GroupAssignment) { x.colgs = append(x.colgs, ga.CollaboratorGroup) }); err != nil {
-			return nil, err
+		// A collaborator-group assignment names its collaborator group
+		// (clientgroup.GroupAssignment.Keys), so a change without a
+		// KeyCollaboratorGroup changed none: a placement names its two
+		// client groups, and listing their assignments was a tenth of its
+		// refresh at the small size, a sixth at the large, and 26 of its
+		// 70 allocations (issue 15).
+		if x.listed = len(t.colgs) > 0; x.listed {
+			if err := each(ctx, func(a cabinet.Cursor, n int) ([]clientgroup.GroupAssignment, cabinet.Cursor, error) {
+				return r.groups.GroupAssignments(ctx, clientgroup.GroupAssignmentFilter{ClientGroup: g}, cabinet.Page{After: a, Limit: n})
+			}, func(ga clientgroup.GroupAssignment) { x.colgs = append(x.colgs, ga.CollaboratorGroup) }); err != nil {
+				return nil, err
+			}
 		}
-		up.cgs = append(up.cgs, x)
 	}
 	if up.contacts, err = getAll(t.contacts, func(id cabinet.ContactID) (contact.Contact, error) { return r.contacts.Contact(ctx, id) }); err != nil {
 		return nil, err
@@ -348,7 +435,7 @@ func fetch(ctx context.Context, r readers, t *touched) (*update, error) {
 	if up.sessions, err = getAll(t.sessions, func(id contact.SessionID) (contact.Session, error) { return r.contacts.Session(ctx, id) }); err != nil {
 		return nil, err
 	}
-	if up.records, err = getAll(t.records, func(k recordKey) (cabinet.OfficeID, error) { return recordOffice(ctx, r.contacts, k) }); err != nil {
+	if up.records, err = getAll(slices.Collect(maps.Keys(t.records)), func(k recordKey) (cabinet.OfficeID, error) { return recordOffice(ctx, r.contacts, k) }); err != nil {
 		return nil, err
 	}
 	if up.plans, err = getAll(t.plans, func(id cabinet.OfficeID) (procedure.OfficePlan, error) { return r.procedures.Plan(ctx, id) }); err != nil {
@@ -400,9 +487,12 @@ func (up *update) apply(ix *index) {
 		}
 		ix.setConsent(c.id, state)
 	}
-	for _, d := range up.dossiers {
-		ix.refreshDossier(d.id, d.rec)
+	var staff []move
+	for i := range up.dossiers {
+		d := &up.dossiers[i]
+		d.di = ix.refreshDossier(d.id, d.record(), &staff)
 	}
+	applyMoves(staff, func(u uint32) *[]uint32 { return &ix.users[u].staff })
 	ix.placeAll(up.dossiers)
 	for _, p := range up.persons {
 		if p.ok {
@@ -423,9 +513,12 @@ func (up *update) apply(ix *index) {
 	for _, g := range up.colgs {
 		ix.setCollaboratorGroup(g.id, g.ok)
 	}
-	for _, g := range up.cgs {
-		ix.setClientGroup(g.id, g.rec)
-		syncSorted(ix.cg(g.id).colgs, g.colgs, func(c cabinet.CollaboratorGroupID, in bool) { ix.setGroupAssignment(g.id, c, in) })
+	for i := range up.cgs {
+		g := &up.cgs[i]
+		ix.setClientGroup(g.id, g.record())
+		if g.listed {
+			syncSorted(ix.cg(g.id).colgs, g.colgs, func(c cabinet.CollaboratorGroupID, in bool) { ix.setGroupAssignment(g.id, c, in) })
+		}
 	}
 	for _, c := range up.contacts {
 		if c.ok {
@@ -468,117 +561,116 @@ func (up *update) apply(ix *index) {
 	ix.finalize()
 }
 
-// refreshDossier is setDossier for the refresh. A dossier that exists and
-// stays in its office keeps its place in the office's lists, and only the
-// staff it gains or loses is linked or unlinked: setDossier unlinks every
-// old staff member and links every new one, a removal and an insertion in
-// each one's sorted staff list, and searches the office's two lists of
-// every dossier — for each of the 10,000 dossiers a group deletion names
-// with their placements, although none of that changed (issue 15). Other
-// cases (a new dossier, one that moves office, one that no longer exists)
-// go through setDossier.
-func (ix *index) refreshDossier(id cabinet.DossierID, rec *access.Dossier) {
+// refreshDossier is setDossier for the refresh, returning the dossier's
+// index. A dossier that exists and stays in its office keeps its place in
+// the office's lists, and only the staff it gains or loses is linked or
+// unlinked: setDossier unlinks every old staff member and links every new
+// one, a removal and an insertion in each one's sorted staff list, and
+// searches the office's two lists of every dossier — for each of the
+// 10,000 dossiers a group deletion names with their placements, although
+// none of that changed (issue 15). The staff gained or lost is compared as
+// the user indexes the record holds (no IDs, no allocation) and appended
+// to *staff, keyed by user index, rather than applied: a collaborator who
+// leaves unsets 1,000 dossiers, and removing them from the collaborator's
+// staff set one at a time moved half the set each time (applyMoves merges
+// them). Other cases (a new dossier, one that moves office, one that no
+// longer exists) go through setDossier.
+func (ix *index) refreshDossier(id cabinet.DossierID, rec *access.Dossier, staff *[]move) uint32 {
 	di, ok := ix.dossiers.find(id)
 	if !ok || rec == nil || !ix.dossiers.at(di).exists || ix.officeOf(ix.dossiers.at(di)) != rec.Office {
-		ix.setDossier(id, rec)
-		return
+		return ix.setDossier(id, rec)
 	}
 	d := ix.dossiers.at(di) // a dossTable never moves its records
-	old := ix.factsOf(d)
+	// The staff as user indexes + 1 (0: no manager), copied before
+	// storeStaff, which may rewrite the assigned range in place.
+	var oldBuf, nowBuf [8]uint32
+	old := append(append(oldBuf[:0], d.manager), ix.assignedOf(d)...)
 	d.status = rec.Status
 	ix.storeStaff(d, rec)
-	now := cabinet.DossierFacts{Manager: rec.Manager, Assigned: rec.Assigned}
-	inStaff := func(f *cabinet.DossierFacts, u cabinet.UserID) bool {
-		return u == f.Manager || slices.Contains(f.Assigned, u)
+	now := append(append(nowBuf[:0], d.manager), ix.assignedOf(d)...)
+	for _, u := range old {
+		if u != 0 && !slices.Contains(now, u) {
+			*staff = append(*staff, move{key: u - 1, di: di, out: true})
+		}
 	}
-	eachStaff(&old, func(u cabinet.UserID) {
-		if !inStaff(&now, u) {
-			if r := ix.user(u); r != nil {
-				r.staff = removeSorted(r.staff, di)
+	for _, u := range now {
+		if u != 0 && !slices.Contains(old, u) {
+			*staff = append(*staff, move{key: u - 1, di: di})
+		}
+	}
+	return di
+}
+
+// move is one change to a sorted set of dossier indexes held by key (a
+// user's staff set, by user index; a client group's dossiers, by group
+// index): dossier di leaves it (out) or joins it.
+type move struct {
+	key, di uint32
+	out     bool
+}
+
+// applyMoves applies moves ms to the sorted sets that list returns by key.
+// The moves of one set are gathered (ms is sorted by key, then dossier:
+// usually a run already in order), and the set is rebuilt in one merge
+// when there are many of them — one removal per dossier moved every later
+// entry each time, so deleting a client group of 10,000 dossiers with its
+// placements cost O(n²) (issue 15) — else they are taken one at a time.
+func applyMoves(ms []move, list func(key uint32) *[]uint32) {
+	if len(ms) == 0 {
+		return
+	}
+	slices.SortFunc(ms, func(a, b move) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.di, b.di)) })
+	var in, out []uint32
+	for i := 0; i < len(ms); {
+		k := ms[i].key
+		in, out = in[:0], out[:0]
+		j := i
+		for ; j < len(ms) && ms[j].key == k; j++ {
+			if ms[j].out {
+				out = append(out, ms[j].di)
+			} else {
+				in = append(in, ms[j].di)
 			}
 		}
-	})
-	eachStaff(&now, func(u cabinet.UserID) {
-		if !inStaff(&old, u) {
-			_, r := ix.internUser(u)
-			r.staff = insertSorted(r.staff, di)
+		s := list(k)
+		if j-i <= mergeAbove {
+			for _, di := range out {
+				*s = removeSorted(*s, di)
+			}
+			for _, di := range in {
+				*s = insertSorted(*s, di)
+			}
+		} else {
+			*s = mergeSorted(*s, in, out)
 		}
-	})
-}
-
-// eachStaff calls fn with the manager (when set) and each assigned
-// collaborator of f.
-func eachStaff(f *cabinet.DossierFacts, fn func(cabinet.UserID)) {
-	if f.Manager != "" {
-		fn(f.Manager)
-	}
-	for _, u := range f.Assigned {
-		fn(u)
+		i = j
 	}
 }
 
-// sortedIDs returns the IDs of s, sorted.
-func sortedIDs[K cmp.Ordered](s set[K]) []K {
-	out := make([]K, 0, len(s))
-	for k := range s {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// placeAll is setPlacement for every dossier of ds, in one pass: the
-// dossiers leaving and joining each client group are gathered first, and
-// a group's sorted list is then rebuilt in one merge when many change —
-// one removal per dossier moved every later entry each time, so deleting
-// a client group of 10,000 dossiers with its placements cost O(n²)
-// (issue 15). A group with few changes takes them one at a time.
+// placeAll is setPlacement for every dossier of ds (whose indexes apply
+// has set: dossierUpdate.di, no second lookup), in one pass: the dossiers
+// leaving and joining each client group are gathered, then applied by
+// applyMoves.
 func (ix *index) placeAll(ds []dossierUpdate) {
-	type delta struct{ in, out []uint32 }
-	var deltas map[uint32]*delta
-	at := func(g uint32) *delta {
-		if deltas == nil {
-			deltas = map[uint32]*delta{}
-		}
-		d := deltas[g]
-		if d == nil {
-			d = &delta{}
-			deltas[g] = d
-		}
-		return d
-	}
+	var ms []move
 	for _, u := range ds {
 		var gi uint32
 		if u.group != "" {
 			gi = ix.cg(u.group).idx
 		}
-		di, d := ix.internDossier(u.id)
+		d := ix.dossiers.at(u.di)
 		if d.group == gi {
 			continue
 		}
 		if d.group != 0 {
-			x := at(d.group)
-			x.out = append(x.out, di)
+			ms = append(ms, move{key: d.group, di: u.di, out: true})
 		}
 		d.group = gi
 		if gi != 0 {
-			x := at(gi)
-			x.in = append(x.in, di)
+			ms = append(ms, move{key: gi, di: u.di})
 		}
 	}
-	for g, x := range deltas {
-		r := ix.cgRecs[g]
-		if len(x.in)+len(x.out) <= mergeAbove {
-			for _, di := range x.out {
-				r.dossiers = removeSorted(r.dossiers, di)
-			}
-			for _, di := range x.in {
-				r.dossiers = insertSorted(r.dossiers, di)
-			}
-			continue
-		}
-		r.dossiers = mergeSorted(r.dossiers, x.in, x.out)
-	}
+	applyMoves(ms, func(g uint32) *[]uint32 { return &ix.cgRecs[g].dossiers })
 }
 
 // mergeAbove is the number of changes to one sorted list above which
