@@ -350,3 +350,55 @@ func TestChangeLogRetainedItems(t *testing.T) {
 		t.Fatalf("changes after %d: %v, want a StaleError with oldest %d", big-2, err, big)
 	}
 }
+
+// TestKeptWriterTouchesNoLaterChange checks that a Writer kept past its
+// Update's function (a host's misuse) can neither write nor add keys to
+// the change of a later transaction: the store reuses one key recorder
+// from transaction to transaction (issue 15), and an outside review found
+// that a kept Writer's late Put recorded its keys into the next change.
+func TestKeptWriterTouchesNoLaterChange(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	var kept clientgroup.Writer
+	if _, err := s.UpdateClientGroups(ctx, func(w clientgroup.Writer) error {
+		kept = w
+		return w.PutOffice(ctx, clientgroup.Office{ID: "o1", Name: "One", Email: "one@example.com", CreatedBy: "u1"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []clientgroup.Collaborator{
+		{User: "ghost"}, // invalid: its keys were recorded before the check
+		{Office: "o1", User: "ghost", Profile: cabinet.ProfileStandard},
+	} {
+		if err := kept.PutCollaborator(ctx, c); !errors.Is(err, cabinet.ErrInvalid) {
+			t.Errorf("a kept Writer's PutCollaborator(%+v) = %v, want an invalid tx", c, err)
+		}
+	}
+	rev, err := s.UpdateClientGroups(ctx, func(w clientgroup.Writer) error {
+		return w.PutOffice(ctx, clientgroup.Office{ID: "o2", Name: "Two", Email: "two@example.com", CreatedBy: "u1"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, err := range s.Changes(ctx, rev-1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []cabinet.Key{{Kind: cabinet.KeyUser, ID: "u1"}, {Kind: cabinet.KeyOffice, ID: "o2"}} // the office and its creator
+		if !reflect.DeepEqual(c.Keys, want) {
+			t.Errorf("the change after a kept Writer's writes has keys %v, want %v", c.Keys, want)
+		}
+	}
+	if _, ok, err := func() (clientgroup.Collaborator, bool, error) {
+		var got clientgroup.Collaborator
+		var found bool
+		err := s.ViewClientGroups(ctx, func(r clientgroup.Reader) error {
+			c, err := r.Collaborator(ctx, "o1", "ghost")
+			got, found = c, err == nil
+			return nil
+		})
+		return got, found, err
+	}(); err != nil || ok {
+		t.Errorf("a kept Writer's PutCollaborator wrote (found %v, %v)", ok, err)
+	}
+}

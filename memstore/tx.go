@@ -98,8 +98,11 @@ func (s *Store) update(ctx context.Context, fn func(t *txn) error) (cabinet.Revi
 			e := logEntry{batch: t.batch, keys: t.keys.encode()}
 			e.batch.Revision = cabinet.Revision(rev)
 			s.log.append(e)
+			// Given back, and taken from t: a Writer the host kept past
+			// its function (a misuse) must not record keys into the
+			// arrays of the next transaction's change.
 			t.keys.reset()
-			s.keys = t.keys
+			s.keys, t.keys = t.keys, keyRecorder{}
 		})
 		return nil
 	})
@@ -128,8 +131,13 @@ func (s *Store) txOf(tx cabinet.Tx, write bool) (*txn, error) {
 }
 
 // write is called by every Put and Delete of a writer before it writes: it
-// checks ctx, counts the write and fires a fault armed by FailNextWrite.
+// refuses a transaction no longer open (a Writer kept past its function:
+// an *cabinet.InvalidError naming "tx"), checks ctx, counts the write and
+// fires a fault armed by FailNextWrite.
 func (t *txn) write(ctx context.Context) error {
+	if !t.open {
+		return cabinet.Invalid("tx", "is no longer open")
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
