@@ -282,3 +282,6 @@ func NewDossTableRuns() (add func(cabinet.DossierID) uint32, find func(cabinet.D
 	}
 	return t.add, t.find, t.findAll, probeKey
 }
+
+// MergeSorted is mergeSorted, for its test.
+var MergeSorted = mergeSorted

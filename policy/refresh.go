@@ -680,17 +680,21 @@ const mergeAbove = 16
 
 // mergeSorted returns sorted list s without the values of out and with
 // those of in (neither need be sorted; out's values absent from s and in's
-// present in s are ignored), in one pass over s. It sorts in and out.
+// present in s are ignored), in one pass over s. It sorts in and out. A
+// value in both in and out is in the result, as when applyMoves removes
+// then inserts one at a time (no refresh moves one dossier both ways in
+// one set today: refreshDossier compares the old and new staff as sets,
+// and a touched dossier is refreshed once per Sync).
 func mergeSorted(s, in, out []uint32) []uint32 {
 	slices.Sort(in)
 	slices.Sort(out)
 	res := make([]uint32, 0, len(s)+len(in))
 	i, j := 0, 0
-	keep := func(v uint32) {
+	keep := func(v uint32, joins bool) {
 		for j < len(out) && out[j] < v {
 			j++
 		}
-		if j < len(out) && out[j] == v {
+		if !joins && j < len(out) && out[j] == v {
 			return
 		}
 		if n := len(res); n > 0 && res[n-1] == v {
@@ -699,14 +703,14 @@ func mergeSorted(s, in, out []uint32) []uint32 {
 		res = append(res, v)
 	}
 	for _, v := range s {
-		for i < len(in) && in[i] < v {
-			keep(in[i])
+		for i < len(in) && in[i] <= v {
+			keep(in[i], true)
 			i++
 		}
-		keep(v)
+		keep(v, false)
 	}
 	for ; i < len(in); i++ {
-		keep(in[i])
+		keep(in[i], true)
 	}
 	return res
 }
