@@ -242,11 +242,9 @@ func (ix *index) view() indexView {
 }
 
 // SortedSearches are the index's membership tests of a sorted uint32 set
-// (hasSorted: binary search; hasNear: interpolation, then a bounded walk),
-// for TestSortedSearches.
+// (hasSorted: binary search), for TestSortedSearches.
 var SortedSearches = map[string]func([]uint32, uint32) bool{
 	"hasSorted": hasSorted[[]uint32, uint32],
-	"hasNear":   hasNear,
 }
 
 // DossTableFull is the dossier table's growth test (dosstable.go full).

@@ -141,31 +141,36 @@ func (ix *index) factsOf(d *dossRec) cabinet.DossierFacts {
 // (issue 15). A predicate that read the whole list would take factsOf's.
 func (ix *index) dossierFor(u *userRec, d *dossRec) access.Dossier {
 	dd := access.Dossier{ID: d.id, Office: ix.officeOf(d), Status: d.status, Manager: ix.managerOf(d)}
-	if u != nil && d.asgN > 0 && hasNear(u.staff, d.idx) && slices.Contains(ix.assignedOf(d), u.idx+1) {
+	if u != nil && ix.isAssigned(u, d) {
 		dd.Assigned = u.one[:]
 	}
 	return dd
+}
+
+// isAssigned reports whether u is one of d's assigned collaborators. It
+// compares d's assigned range (0–2 user indexes for most dossiers)
+// directly: asking u's staff set first whether to look at it (an
+// interpolation, a division and a walk) cost more than the range, even
+// where the range is a cache miss (issue 15: a page of 50 and a random
+// Check, 3–14% faster without it).
+func (ix *index) isAssigned(u *userRec, d *dossRec) bool {
+	return d.asgN > 0 && slices.Contains(ix.assignedOf(d), u.idx+1)
 }
 
 // routeFacts sets *f to the facts of d that clientgroup.InternalRoutesOf
 // reads for u — the office, and u as the manager or an assigned
 // collaborator when u is one — without allocating: InternalRoutesOf
 // compares only u with the manager and the assigned, so the other staff
-// IDs change nothing. d's assigned range (0–2 user indexes for most
-// dossiers) is compared directly: asking u's staff set first whether to
-// look at it (hasNear: an interpolation, a division and a walk) cost more
-// than the range, even where the range is a cache miss (issue 15: a page
-// of 50 and a random Check, 3–14% faster without it). It
-// fills the caller's facts rather than returning them: every Check asks,
-// and the copy of a returned DossierFacts was a tenth of a batch's cost
-// (issue 15).
+// IDs change nothing. It fills the caller's facts rather than returning
+// them: every Check asks, and the copy of a returned DossierFacts was a
+// tenth of a batch's cost (issue 15).
 func (ix *index) routeFacts(f *cabinet.DossierFacts, u *userRec, d *dossRec) {
 	*f = cabinet.DossierFacts{Office: ix.officeOf(d)}
 	me := u.idx + 1
 	if d.manager == me {
 		f.Manager = u.id
 	}
-	if d.asgN > 0 && slices.Contains(ix.assignedOf(d), me) {
+	if ix.isAssigned(u, d) {
 		f.Assigned = u.one[:]
 	}
 }
@@ -346,45 +351,6 @@ func hasSorted[S ~[]E, E cmp.Ordered](s S, v E) bool {
 	}
 	return s[base] == v
 }
-
-// hasNear is hasSorted for a sorted set of dossier indexes (a user's
-// staff set): the indexes of a user's dossiers spread over the whole
-// table, so where v would be is first guessed by interpolation, and a
-// short walk from the guess finds it in the one or two cache lines around
-// it, where a binary search touches a line per step (a third of a prepared
-// batch's time on a large index: issue 15). A walk that goes past
-// nearWalk steps (a set whose indexes cluster) ends in a binary search of
-// the side left.
-func hasNear(s []uint32, v uint32) bool {
-	n := len(s)
-	if n <= 8 {
-		return hasSorted(s, v)
-	}
-	lo, hi := s[0], s[n-1]
-	if v <= lo || v >= hi {
-		return v == lo || v == hi
-	}
-	i := int(uint64(v-lo) * uint64(n-1) / uint64(hi-lo)) // in [0, n-1)
-	if s[i] < v {
-		for range nearWalk {
-			i++
-			if s[i] >= v { // s[n-1] = hi > v: i stays in range
-				return s[i] == v
-			}
-		}
-		return hasSorted(s[i+1:], v)
-	}
-	for range nearWalk {
-		if s[i] <= v {
-			return s[i] == v
-		}
-		i-- // s[0] = lo < v: i stays in range
-	}
-	return hasSorted(s[:i+1], v)
-}
-
-// nearWalk bounds hasNear's walk from its guess.
-const nearWalk = 16
 
 // user returns the record of id, or nil when the ID was never seen.
 func (ix *index) user(id cabinet.UserID) *userRec {
