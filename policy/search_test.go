@@ -196,3 +196,40 @@ func TestDossTableFindAll(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeSortedIsRemoveThenInsert checks the refresh's bulk merge of a
+// sorted set (a client group's dossiers, a user's staff set: issue 15)
+// against taking the moves one at a time, removals first, as applyMoves
+// does for a few: the set without out, with in, sorted, without
+// duplicates — a value in both in and out included (an outside review
+// found the two paths disagreed there).
+func TestMergeSortedIsRemoveThenInsert(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	draw := func(n int, max uint32) []uint32 {
+		v := make([]uint32, n)
+		for i := range v {
+			v[i] = r.Uint32N(max)
+		}
+		return v
+	}
+	for range 2000 {
+		max := 1 + r.Uint32N(60)
+		s := set(r.IntN(40), func() uint32 { return r.Uint32N(max) })
+		in, out := draw(r.IntN(30), max), draw(r.IntN(30), max)
+		want := slices.Clone(s)
+		for _, v := range out {
+			if i, ok := slices.BinarySearch(want, v); ok {
+				want = slices.Delete(want, i, i+1)
+			}
+		}
+		for _, v := range in {
+			if i, ok := slices.BinarySearch(want, v); !ok {
+				want = slices.Insert(want, i, v)
+			}
+		}
+		got := policy.MergeSorted(slices.Clone(s), slices.Clone(in), slices.Clone(out))
+		if !slices.Equal(got, want) {
+			t.Fatalf("mergeSorted(%v, in %v, out %v) = %v, want %v", s, in, out, got, want)
+		}
+	}
+}
