@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cabinet-go/cabinet"
+	"github.com/cabinet-go/cabinet/internal/memdb"
 )
 
 // keyRecorder collects the change-log keys of one transaction, by kind: a
@@ -16,7 +17,7 @@ import (
 // ID order), which is what cabinet.NormalizeKeys does over the whole set.
 type keyRecorder struct {
 	ids   [][]string // by kind, in arrival order
-	hints []int      // by kind, the length ids starts at (reset)
+	hints []int      // by kind, the length ids starts at (memdb.ResetLog)
 	n     int        // IDs recorded
 }
 
@@ -28,15 +29,13 @@ func (r *keyRecorder) add(k cabinet.Key) {
 	}
 	if int(k.Kind) >= len(r.ids) {
 		r.ids = append(r.ids, make([][]string, int(k.Kind)+1-len(r.ids))...)
+		r.hints = append(r.hints, make([]int, len(r.ids)-len(r.hints))...)
 	}
 	ids := r.ids[k.Kind]
-	if cap(ids) == 0 && int(k.Kind) < len(r.hints) && r.hints[k.Kind] > 0 {
-		ids = make([]string, 0, r.hints[k.Kind])
-	}
 	if n := len(ids); n > 0 && ids[n-1] == k.ID {
 		return
 	}
-	r.ids[k.Kind] = append(ids, k.ID)
+	r.ids[k.Kind] = memdb.AppendLog(ids, r.hints[k.Kind], k.ID)
 	r.n++
 }
 
@@ -99,26 +98,12 @@ func (r *keyRecorder) encode() logKeys {
 }
 
 // reset empties the recorder for the store's next transaction, dropping its
-// references to the IDs, as memdb resets its journals: it keeps a kind's
-// array when it is small, and releases a large one, leaving a hint that
-// the kind's next array starts at this one's length when it was a quarter
-// full or more (a bulk import's batches record as many keys each: issue
-// 15).
+// references to the IDs, as memdb resets its journals (memdb.ResetLog: a
+// small array kept, a large one released, leaving a size hint for a bulk
+// import's next batch, which records as many keys: issue 15).
 func (r *keyRecorder) reset() {
-	if len(r.hints) < len(r.ids) {
-		r.hints = append(r.hints, make([]int, len(r.ids)-len(r.hints))...)
-	}
-	for kind, ids := range r.ids {
-		if cap(ids) > 1<<10 {
-			r.hints[kind] = 0
-			if len(ids) >= cap(ids)/4 {
-				r.hints[kind] = len(ids) + len(ids)/8
-			}
-			r.ids[kind] = nil
-			continue
-		}
-		clear(ids)
-		r.ids[kind] = ids[:0]
+	for kind := range r.ids {
+		r.ids[kind] = memdb.ResetLog(r.ids[kind], &r.hints[kind])
 	}
 	r.n = 0
 }

@@ -206,7 +206,7 @@ func (tx *Tx) join(owner *Tx, j journal) {
 
 // keepLog is the capacity up to which a journal's slice is kept for the
 // next transaction; a larger one (a bulk load's) is released, leaving a
-// size hint (resetLog).
+// size hint (ResetLog).
 const keepLog = 1 << 10
 
 // Keys is an ordered, live view of a set of keys: the keys of a table
@@ -241,7 +241,7 @@ type Table[K cmp.Ordered, V any] struct {
 	tx   *Tx
 	log  []tableUndo[K]
 	olds []V
-	// The sizes the next transaction's log and olds start at (resetLog).
+	// The sizes the next transaction's log and olds start at (ResetLog).
 	logHint, oldsHint int
 }
 
@@ -334,9 +334,9 @@ func (t *Table[K, V]) journal(tx *Tx, k K, old V, had bool) {
 	u := tableUndo[K]{key: k, old: -1}
 	if had {
 		u.old = len(t.olds)
-		t.olds = appendLog(t.olds, t.oldsHint, old)
+		t.olds = AppendLog(t.olds, t.oldsHint, old)
 	}
-	t.log = appendLog(t.log, t.logHint, u)
+	t.log = AppendLog(t.log, t.logHint, u)
 }
 
 func (t *Table[K, V]) rollback() {
@@ -352,20 +352,21 @@ func (t *Table[K, V]) rollback() {
 
 func (t *Table[K, V]) reset() {
 	t.tx = nil
-	t.log = resetLog(t.log, &t.logHint)
-	t.olds = resetLog(t.olds, &t.oldsHint)
+	t.log = ResetLog(t.log, &t.logHint)
+	t.olds = ResetLog(t.olds, &t.oldsHint)
 }
 
-// resetLog empties a journal slice for the next transaction, dropping its
-// references. It keeps a small slice's array; it releases a large one (the
+// ResetLog empties a journal slice for the next transaction, dropping its
+// references (a store's own per-transaction buffers use it too: memstore's
+// key recorder). It keeps a small slice's array; it releases a large one (the
 // store keeps no bulk load's journal after it), setting *hint to a little
 // more than this transaction's length when it used a quarter of the array
-// or more, else to 0. appendLog starts the next journal at *hint: a bulk
+// or more, else to 0. AppendLog starts the next journal at *hint: a bulk
 // import's batches of one size then allocate their journal once each
 // instead of growing it from empty (issue 15: a third of the import's
 // allocations at 1,000,000 dossiers), and a small transaction after them
 // allocates its first hinted array once and no more.
-func resetLog[E any](s []E, hint *int) []E {
+func ResetLog[E any](s []E, hint *int) []E {
 	if cap(s) > keepLog {
 		*hint = 0
 		if len(s) >= cap(s)/4 {
@@ -377,9 +378,9 @@ func resetLog[E any](s []E, hint *int) []E {
 	return s[:0]
 }
 
-// appendLog appends e to a journal slice, allocating hint entries for it
-// first when it has none (resetLog).
-func appendLog[E any](s []E, hint int, e E) []E {
+// AppendLog appends e to a journal slice, allocating hint entries for it
+// first when it has none (ResetLog).
+func AppendLog[E any](s []E, hint int, e E) []E {
 	if cap(s) == 0 && hint > 0 {
 		s = make([]E, 0, hint)
 	}
@@ -470,7 +471,7 @@ type Index[K, M cmp.Ordered] struct {
 
 	tx      *Tx
 	log     []indexUndo[K, M] // the open transaction's writes, oldest first
-	logHint int               // the size the next transaction's log starts at (resetLog)
+	logHint int               // the size the next transaction's log starts at (ResetLog)
 }
 
 type pair[K, M cmp.Ordered] struct {
@@ -534,7 +535,7 @@ func (x *Index[K, M]) Remove(tx *Tx, k K, m M) {
 func (x *Index[K, M]) record(tx *Tx, p pair[K, M], added bool) {
 	tx.enlist(x.tx, x)
 	x.tx = tx
-	x.log = appendLog(x.log, x.logHint, indexUndo[K, M]{p, added})
+	x.log = AppendLog(x.log, x.logHint, indexUndo[K, M]{p, added})
 }
 
 func (x *Index[K, M]) rollback() {
@@ -549,7 +550,7 @@ func (x *Index[K, M]) rollback() {
 
 func (x *Index[K, M]) reset() {
 	x.tx = nil
-	x.log = resetLog(x.log, &x.logHint)
+	x.log = ResetLog(x.log, &x.logHint)
 }
 
 // Has reports whether m is in k's set, in O(log n).

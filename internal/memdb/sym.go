@@ -105,7 +105,7 @@ type SymIndex[M cmp.Ordered] struct {
 
 	tx      *Tx
 	log     []symUndo[M] // the open transaction's writes, oldest first
-	logHint int          // the size the next transaction's log starts at (resetLog)
+	logHint int          // the size the next transaction's log starts at (ResetLog)
 }
 
 type symUndo[M any] struct {
@@ -161,7 +161,7 @@ func (x *SymIndex[M]) Remove(tx *Tx, k Sym, m M) {
 func (x *SymIndex[M]) record(tx *Tx, k Sym, m M, added bool) {
 	tx.enlist(x.tx, x)
 	x.tx = tx
-	x.log = appendLog(x.log, x.logHint, symUndo[M]{k, m, added})
+	x.log = AppendLog(x.log, x.logHint, symUndo[M]{k, m, added})
 }
 
 func (x *SymIndex[M]) rollback() {
@@ -176,7 +176,7 @@ func (x *SymIndex[M]) rollback() {
 
 func (x *SymIndex[M]) reset() {
 	x.tx = nil
-	x.log = resetLog(x.log, &x.logHint)
+	x.log = ResetLog(x.log, &x.logHint)
 }
 
 // Has reports whether m is in k's set, in O(log n).
